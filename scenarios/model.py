@@ -1,0 +1,271 @@
+"""The scenario format: what a simulated station does, and what it expects of the CSMS.
+
+A scenario names its tokens once (with the status each should get, so a CSMS can be provisioned
+from the file) and then lists steps. `evharness scenario schema` prints this as JSON Schema.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from evharness.idtokens import IdType, InvalidCode, normalize
+
+AUTH_STATUSES = (
+    "Accepted",
+    "Blocked",
+    "ConcurrentTx",
+    "Expired",
+    "Invalid",
+    "NoCredit",
+    "NotAllowedTypeEVSE",
+    "NotAtThisLocation",
+    "NotAtThisTime",
+    "Unknown",
+)
+AuthStatus = Literal[
+    "Accepted",
+    "Blocked",
+    "ConcurrentTx",
+    "Expired",
+    "Invalid",
+    "NoCredit",
+    "NotAllowedTypeEVSE",
+    "NotAtThisLocation",
+    "NotAtThisTime",
+    "Unknown",
+]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+
+
+def parse_duration(value: Any) -> float:
+    """`90`, `90s`, `1.5m`, `2h`, `250ms` → seconds."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str) and (match := _DURATION.match(value)):
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    else:
+        raise ValueError(f"a duration is a number of seconds or like '30s', '10m', '1h', not {value!r}")
+    if seconds < 0:
+        raise ValueError("a duration cannot be negative")
+    return seconds
+
+
+Duration = Annotated[float, Field(description="seconds, or a string like '30s', '10m', '1h'")]
+
+
+class Provision(str, Enum):
+    """How a CSMS should hold a token for the scenario's expectation to be right."""
+
+    ACTIVE = "active"
+    BLOCKED = "blocked"  # the local user is blocked
+    INACTIVE = "inactive"  # the identification is inactive
+    EXPIRED = "expired"  # the identification's expiry date is in the past
+    ABSENT = "absent"  # the CSMS does not know the code
+
+
+_DEFAULT_PROVISION = {
+    "Accepted": Provision.ACTIVE,
+    "Blocked": Provision.BLOCKED,
+    "Expired": Provision.EXPIRED,
+    "Invalid": Provision.ABSENT,
+    "Unknown": Provision.ABSENT,
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Token(Strict):
+    id: str = Field(description="the name steps use to present this token")
+    type: IdType
+    code: str = Field(description="a PIN ('#' + 4-8 digits) or an RFID card UID in hex (4, 7, 8 or 10 bytes)")
+    expect: list[AuthStatus] = Field(description="the authorization status(es) the CSMS may answer")
+    provision: Provision | None = Field(
+        default=None, description="how the CSMS must hold the token; derived from `expect` when omitted"
+    )
+    first_name: str | None = None
+    last_name: str | None = None
+
+    @field_validator("expect", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _check(self) -> Token:
+        try:
+            object.__setattr__(self, "code", normalize(self.type, self.code))
+        except InvalidCode as exc:
+            raise ValueError(f"code: {exc}") from None
+        if self.provision is None:
+            derived = next((_DEFAULT_PROVISION[s] for s in self.expect if s in _DEFAULT_PROVISION), None)
+            if derived is None:
+                raise ValueError("provision: cannot be derived from expect; give it explicitly")
+            object.__setattr__(self, "provision", derived)
+        return self
+
+    @property
+    def provisioning(self) -> Provision:
+        assert self.provision is not None  # set by the validator
+        return self.provision
+
+
+class BootStep(Strict):
+    boot: dict[str, Any] | None = Field(default=None, description="connect and send BootNotification")
+
+
+class PlugIn(Strict):
+    evse: int = Field(default=1, ge=1)
+    connector: int = Field(default=1, ge=1)
+
+
+class PlugInStep(Strict):
+    plug_in: PlugIn | None = Field(description="an EV cable is plugged into the connector")
+
+
+class PresentToken(Strict):
+    token: str
+    evse: int = Field(default=1, ge=1)
+    expect: list[AuthStatus] | None = Field(default=None, description="overrides the token's own expectation")
+
+    @field_validator("expect", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class PresentTokenStep(Strict):
+    present_token: PresentToken
+
+
+class Charge(Strict):
+    evse: int = Field(default=1, ge=1)
+    energy_kwh: float | None = Field(default=None, gt=0)
+    duration: Duration | None = None
+    power_kw: float | None = Field(default=None, gt=0, description="defaults to the station's max power")
+
+    @field_validator("duration", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return None if value is None else parse_duration(value)
+
+    @model_validator(mode="after")
+    def _one_limit(self) -> Charge:
+        if (self.energy_kwh is None) == (self.duration is None):
+            raise ValueError("give exactly one of energy_kwh and duration")
+        return self
+
+
+class ChargeStep(Strict):
+    charge: Charge
+
+
+class Stop(Strict):
+    evse: int = Field(default=1, ge=1)
+    reason: Literal["Local", "EVDisconnected", "Remote", "Other"] = "Local"
+
+
+class StopStep(Strict):
+    stop: Stop | None = Field(description="the driver ends the transaction")
+
+
+class Unplug(Strict):
+    evse: int = Field(default=1, ge=1)
+    connector: int = Field(default=1, ge=1)
+
+
+class UnplugStep(Strict):
+    unplug: Unplug | None
+
+
+class WaitStep(Strict):
+    wait: Duration
+
+    @field_validator("wait", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value)
+
+
+Step = BootStep | PlugInStep | PresentTokenStep | ChargeStep | StopStep | UnplugStep | WaitStep
+STEP_TYPES: dict[str, type[Strict]] = {
+    "boot": BootStep,
+    "plug_in": PlugInStep,
+    "present_token": PresentTokenStep,
+    "charge": ChargeStep,
+    "stop": StopStep,
+    "unplug": UnplugStep,
+    "wait": WaitStep,
+}
+
+
+class StationSpec(Strict):
+    evses: int = Field(default=1, ge=1, le=8)
+    connectors_per_evse: int = Field(default=1, ge=1, le=4)
+    max_power_kw: float = Field(default=11.0, gt=0)
+    meter_interval: Duration = Field(default=60.0)
+    vendor: str = "evharness"
+    model: str = "SimStation"
+
+    @field_validator("meter_interval", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value)
+
+
+class Scenario(Strict):
+    name: str
+    description: str = ""
+    station: StationSpec = StationSpec()
+    tokens: list[Token] = Field(default_factory=list)
+    steps: list[Step] = Field(min_length=1)
+
+    @field_validator("steps", mode="before")
+    @classmethod
+    def _parse_steps(cls, raw: Any) -> Any:
+        """Pick each step's model by its one key, so an error names the step and the field."""
+        if not isinstance(raw, list):
+            return raw
+        return [_parse_step(number, item) for number, item in enumerate(raw, start=1)]
+
+    @model_validator(mode="after")
+    def _tokens_resolve(self) -> Scenario:
+        ids = [t.id for t in self.tokens]
+        duplicates = {i for i in ids if ids.count(i) > 1}
+        if duplicates:
+            raise ValueError(f"tokens: duplicate id(s) {sorted(duplicates)}")
+        for number, step in enumerate(self.steps, start=1):
+            if isinstance(step, PresentTokenStep) and step.present_token.token not in ids:
+                raise ValueError(
+                    f"step {number} (present_token), field token: unknown token "
+                    f"{step.present_token.token!r} (declared: {', '.join(ids) or 'none'})"
+                )
+        return self
+
+    def token(self, token_id: str) -> Token:
+        return next(t for t in self.tokens if t.id == token_id)
+
+
+def _parse_step(number: int, item: Any) -> Strict:
+    if isinstance(item, str):
+        item = {item: None}
+    if not isinstance(item, dict) or len(item) != 1:
+        raise ValueError(f"step {number}: a step is one of {', '.join(STEP_TYPES)}, as `- name: {{...}}`")
+    (kind,) = item
+    model = STEP_TYPES.get(kind)
+    if model is None:
+        raise ValueError(f"step {number}: unknown step {kind!r} (known: {', '.join(STEP_TYPES)})")
+    try:
+        return model.model_validate(item)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"][1:]) or "(value)"
+        message = error["msg"].removeprefix("Value error, ")
+        raise ValueError(f"step {number} ({kind}), field {where}: {message}") from None

@@ -1,0 +1,5 @@
+import sys
+
+from evharness.cli import main
+
+sys.exit(main())

@@ -1,0 +1,36 @@
+"""The `evharness` command: one sub-command per component."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from evharness import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from reference_backend import cli as backend_cli
+    from scenarios import cli as scenario_cli
+    from simulator import cli as simulator_cli
+
+    parser = argparse.ArgumentParser(
+        prog="evharness", description="Charger simulator and OCPP conformance harness, with a reference CSMS."
+    )
+    parser.add_argument("--version", action="version", version=f"evharness {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    backend_cli.register(commands)
+    simulator_cli.register(commands)
+    scenario_cli.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

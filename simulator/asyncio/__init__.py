@@ -1,0 +1,1 @@
+"""The asyncio transport: stations over `websockets` client connections, one or thousands a loop."""

@@ -1,0 +1,139 @@
+"""Many stations in one event loop, each with its scenario, started in a staggered way."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from evharness.ocppj.versions import OcppVersion
+from scenarios.model import Scenario
+from simulator.core.clock import Clock
+from simulator.core.events import StationEvent
+from simulator.core.model import StationConfig
+from simulator.core.station import Station
+from simulator.protocol import adapter_for
+from simulator.scenario.runner import Expectation, ScenarioRunner
+from simulator.asyncio.transport import FrameHook, StationLink
+
+
+def station_identity(prefix: str, number: int) -> str:
+    """`SIM-0001`: the same rule `evharness seed` uses, so both sides agree on identities."""
+    return f"{prefix}-{number:04d}"
+
+
+def config_for(scenario: Scenario, identity: str, call_timeout_s: float) -> StationConfig:
+    spec = scenario.station
+    return StationConfig(
+        vendor=spec.vendor,
+        model=spec.model,
+        serial_number=identity,
+        evses=spec.evses,
+        connectors_per_evse=spec.connectors_per_evse,
+        max_power_w=spec.max_power_kw * 1000.0,
+        meter_interval_s=spec.meter_interval,
+        call_timeout_s=call_timeout_s,
+    )
+
+
+@dataclass
+class StationRun:
+    identity: str
+    version: OcppVersion
+    scenario: Scenario
+    link: StationLink
+    runner: ScenarioRunner
+    error: str | None = None
+    finished: bool = False
+
+    @property
+    def station(self) -> Station:
+        return self.link.station
+
+    @property
+    def expectations(self) -> list[Expectation]:
+        return self.runner.expectations
+
+    @property
+    def events(self) -> list[StationEvent]:
+        return self.station.events
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.runner.done and not self.runner.failed and not self.runner.aborted
+
+
+@dataclass
+class FleetPlan:
+    csms_url: str
+    versions: Sequence[OcppVersion]
+    scenarios: Sequence[Scenario]
+    stations: int
+    id_prefix: str = "SIM"
+    first_number: int = 1
+    call_timeout_s: float = 30.0  # real seconds
+    stagger_s: float = 0.01  # real seconds between connects
+    validate_outgoing: bool = False
+
+
+@dataclass
+class FleetResult:
+    runs: list[StationRun]
+    time_scale: float
+    real_seconds: float
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(run.ok for run in self.runs)
+
+
+def build_runs(plan: FleetPlan, clock: Clock, scale: float, on_frame: FrameHook | None = None) -> list[StationRun]:
+    """Stations get versions and scenarios round-robin, so 20 stations × 2 × 2 cover every pair."""
+    combos = list(itertools.product(plan.versions, plan.scenarios))
+    runs = []
+    for index in range(plan.stations):
+        version, scenario = combos[index % len(combos)]
+        identity = station_identity(plan.id_prefix, plan.first_number + index)
+        config = config_for(scenario, identity, plan.call_timeout_s * scale)
+        station = Station(
+            identity, adapter_for(version), config, clock.now(), validate_outgoing=plan.validate_outgoing
+        )
+        runner = ScenarioRunner(station, scenario)
+        link = StationLink(station, plan.csms_url, clock, runner, on_frame=on_frame)
+        runs.append(StationRun(identity, version, scenario, link, runner))
+    return runs
+
+
+async def run_fleet(
+    plan: FleetPlan,
+    clock: Clock,
+    scale: float,
+    *,
+    on_progress: Callable[[StationRun], None] | None = None,
+    timeout_s: float | None = None,
+) -> FleetResult:
+    runs = build_runs(plan, clock, scale)
+    started = time.monotonic()
+
+    async def one(index: int, run: StationRun) -> None:
+        await asyncio.sleep(index * plan.stagger_s)
+        try:
+            await run.link.run()
+        except ConnectionError as exc:
+            run.error = str(exc)
+        run.finished = True
+        if on_progress is not None:
+            on_progress(run)
+
+    tasks = [asyncio.create_task(one(i, run)) for i, run in enumerate(runs)]
+    _, pending = await asyncio.wait(tasks, timeout=timeout_s)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    for run in runs:
+        if not run.finished:
+            run.error = f"did not finish within {timeout_s:g} s (last error: {run.link.last_error})"
+    return FleetResult(runs, scale, time.monotonic() - started)

@@ -1,0 +1,141 @@
+"""One station over one websockets client connection: move frames, wake it at its deadlines,
+reconnect with exponential back-off and jitter when the connection drops."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.typing import Subprotocol
+
+from simulator.core.clock import Clock
+from simulator.core.station import Station
+from simulator.scenario.runner import ScenarioRunner
+
+FrameHook = Callable[[str, str, float], None]  # (direction "out"/"in", text, simulated time)
+
+
+class HandshakeRefused(Exception):
+    """The CSMS refused the WebSocket upgrade or the OCPP subprotocol."""
+
+
+@dataclass
+class Backoff:
+    """Reconnect delays in real seconds: doubling from `minimum` to `maximum`, plus jitter."""
+
+    minimum: float = 0.5
+    maximum: float = 30.0
+    jitter: float = 0.5
+    attempts: int = 0
+
+    def next_delay(self) -> float:
+        delay = min(self.maximum, self.minimum * 2**self.attempts)
+        self.attempts += 1
+        return delay + random.uniform(0, self.jitter * delay)
+
+    def reset(self) -> None:
+        self.attempts = 0
+
+
+@dataclass
+class StationLink:
+    station: Station
+    csms_url: str
+    clock: Clock
+    runner: ScenarioRunner | None = None
+    backoff: Backoff = field(default_factory=Backoff)
+    max_connect_attempts: int = 8
+    open_timeout: float = 10.0
+    on_frame: FrameHook | None = None
+    connections: int = 0
+    disconnections: int = 0
+    last_error: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"{self.csms_url.rstrip('/')}/{quote(self.station.identity, safe='')}"
+
+    async def run(self) -> None:
+        """Connect and drive the station until its scenario is done (or forever without one)."""
+        failures = 0
+        while not self._finished():
+            try:
+                async with connect(
+                    self.url,
+                    subprotocols=[Subprotocol(self.station.rpc.version.subprotocol)],
+                    open_timeout=self.open_timeout,
+                    ping_interval=None,
+                    compression=None,
+                    proxy=None,
+                ) as websocket:
+                    if websocket.subprotocol != self.station.rpc.version.subprotocol:
+                        raise HandshakeRefused(
+                            f"the CSMS answered subprotocol {websocket.subprotocol!r}, "
+                            f"not {self.station.rpc.version.subprotocol}"
+                        )
+                    failures = 0
+                    self.backoff.reset()
+                    self.connections += 1
+                    await self._session(websocket)
+            except (OSError, TimeoutError, InvalidHandshake, HandshakeRefused, ConnectionClosed) as exc:
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                if self.station.connected:
+                    self.disconnections += 1
+                    self.station.connection_lost(self.clock.now())
+                failures += 1
+                if failures >= self.max_connect_attempts:
+                    raise ConnectionError(f"{self.url}: gave up after {failures} attempts: {self.last_error}")
+                await asyncio.sleep(self.backoff.next_delay())
+            except InvalidURI as exc:
+                raise ConnectionError(f"{self.csms_url}: {exc}") from None
+
+    def _finished(self) -> bool:
+        runner = self.runner
+        return runner is not None and (runner.done or runner.aborted is not None) and self.station.idle
+
+    async def _session(self, websocket: ClientConnection) -> None:
+        station, clock = self.station, self.clock
+        station.connection_made(clock.now())
+        try:
+            while True:
+                now = clock.now()
+                deadline = self._deadline()
+                if deadline is not None and now >= deadline:
+                    station.tick(now)
+                if self.runner is not None:
+                    self.runner.advance(now)
+                await self._flush(websocket)
+                if self._finished():
+                    return
+                deadline = self._deadline()
+                wait = None if deadline is None else clock.real_delay(deadline - clock.now())
+                try:
+                    async with asyncio.timeout(wait):
+                        text = await websocket.recv()
+                except TimeoutError:
+                    continue
+                if self.on_frame is not None:
+                    self.on_frame("in", text if isinstance(text, str) else text.decode(), clock.now())
+                station.receive(text, clock.now())
+        finally:
+            with contextlib.suppress(Exception):
+                await self._flush(websocket)
+
+    async def _flush(self, websocket: ClientConnection) -> None:
+        for text in self.station.data_to_send():
+            if self.on_frame is not None:
+                self.on_frame("out", text, self.clock.now())
+            await websocket.send(text)
+
+    def _deadline(self) -> float | None:
+        deadlines = [self.station.next_deadline()]
+        if self.runner is not None:
+            deadlines.append(self.runner.next_deadline())
+        present = [d for d in deadlines if d is not None]
+        return min(present) if present else None

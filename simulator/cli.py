@@ -1,0 +1,96 @@
+"""`evharness sim`: run N simulated stations through scenarios against any CSMS."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+import scenarios
+from evharness.ocppj.versions import OcppVersion
+from evharness.settings import Option, add_options
+from simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
+from simulator.core.clock import ScaledClock
+from simulator.summary import render, summarize
+
+
+def _csv(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+OPTIONS = [
+    Option("--csms-url", "the CSMS's OCPP-J endpoint; the station identity is appended", "ws://127.0.0.1:9000/ocpp"),
+    Option("--protocol", "OCPP version(s), comma-separated: 1.6, 2.0.1", "2.0.1"),
+    Option("--stations", "how many stations", 1, int),
+    Option("--scenario", "scenario file(s) or bundled name(s), comma-separated", "pin_charging"),
+    Option("--id-prefix", "station identities are PREFIX-0001 …", "SIM"),
+    Option("--first-number", "number of the first station", 1, int),
+    Option("--time-scale", "simulated seconds per real second", 60.0, float),
+    Option("--call-timeout", "real seconds to wait for a CSMS answer", 30.0, float),
+    Option("--stagger", "real seconds between two stations' connects", 0.01, float),
+    Option("--run-timeout", "give up after this many real seconds", 600.0, float),
+    Option("--report", "also write the summary as JSON to this file"),
+]
+
+
+def register(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "sim", help="run simulated stations against a CSMS", description=__doc__
+    )
+    add_options(parser, OPTIONS)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console(stderr=False)
+    try:
+        versions = [OcppVersion.parse(v) for v in _csv(args.protocol)]
+        loaded = [scenarios.load(name) for name in _csv(args.scenario)]
+    except ValueError as exc:  # ScenarioError is a ValueError
+        console.print(f"[red]error:[/] {exc}")
+        return 2
+    if args.stations < 1:
+        console.print("[red]error:[/] --stations must be at least 1")
+        return 2
+    plan = FleetPlan(
+        csms_url=args.csms_url,
+        versions=versions,
+        scenarios=loaded,
+        stations=args.stations,
+        id_prefix=args.id_prefix,
+        first_number=args.first_number,
+        call_timeout_s=args.call_timeout,
+        stagger_s=args.stagger,
+    )
+    console.print(
+        f"evharness sim: {args.stations} station(s) {args.id_prefix}-{args.first_number:04d}… → {args.csms_url} "
+        f"(OCPP {', '.join(v.value for v in versions)}; {', '.join(s.name for s in loaded)}; time ×{args.time_scale:g})"
+    )
+    summary = asyncio.run(_run_with_progress(plan, args.time_scale, args.run_timeout, console))
+    render(summary, console)
+    if args.report:
+        Path(args.report).write_text(json.dumps(summary, indent=2))
+        console.print(f"report written to {args.report}")
+    return 0 if summary["ok"] else 1
+
+
+async def _run_with_progress(plan: FleetPlan, scale: float, timeout: float, console: Console) -> dict[str, Any]:
+    clock = ScaledClock(scale)
+    columns = (TextColumn("stations"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]} failed"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("stations", total=plan.stations, failed=0)
+        failed = 0
+
+        def done(run: StationRun) -> None:
+            nonlocal failed
+            failed += not run.ok
+            progress.update(task, advance=1, failed=failed)
+
+        result = await run_fleet(plan, clock, scale, on_progress=done, timeout_s=timeout)
+    return summarize(result)

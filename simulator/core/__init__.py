@@ -1,0 +1,1 @@
+"""The station core: state in, OCPP frames and timers out. Imports no I/O library."""

@@ -1,0 +1,57 @@
+"""Simulated time. The core never reads a clock: drivers pass `now` in, taken from one of these.
+
+Simulated seconds are epoch seconds (OCPP timestamps are made from them); `ScaledClock` runs them
+faster than real time, so a 20 kWh charge does not take real minutes.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> float:
+        """Simulated epoch seconds."""
+        ...
+
+    def real_delay(self, simulated_seconds: float) -> float:
+        """Real seconds to wait for `simulated_seconds` to pass."""
+        ...
+
+
+class ManualClock:
+    """A clock that moves only when told to; for tests and in-memory pairs."""
+
+    def __init__(self, start: float = 1_767_225_600.0) -> None:  # 2026-01-01T00:00:00Z
+        self._now = start
+
+    def now(self) -> float:
+        return self._now
+
+    def advance(self, seconds: float) -> float:
+        self._now += seconds
+        return self._now
+
+    def set(self, moment: float) -> None:
+        self._now = max(self._now, moment)
+
+    def real_delay(self, simulated_seconds: float) -> float:
+        return 0.0
+
+
+class ScaledClock:
+    """Real time multiplied by `scale`, starting at the real wall-clock time."""
+
+    def __init__(self, scale: float = 1.0) -> None:
+        if scale <= 0:
+            raise ValueError("the time scale must be positive")
+        self.scale = scale
+        self._epoch = time.time()
+        self._origin = time.monotonic()
+
+    def now(self) -> float:
+        return self._epoch + (time.monotonic() - self._origin) * self.scale
+
+    def real_delay(self, simulated_seconds: float) -> float:
+        return max(0.0, simulated_seconds / self.scale)

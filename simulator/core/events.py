@@ -1,0 +1,70 @@
+"""What a station tells its driver: outcomes a scenario checks and a summary counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Booted:
+    status: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Authorized:
+    """The CSMS's answer to a presented token (Authorize, or the start of a transaction)."""
+
+    evse: int
+    code: str
+    status: str
+    at: float
+    source: str = "Authorize"
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionStarted:
+    evse: int
+    transaction_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionEnded:
+    evse: int
+    transaction_id: str
+    energy_wh: float
+    reason: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CallFailed:
+    """A CALL of ours that got a CALLERROR, an invalid CALLRESULT, or no answer in time."""
+
+    action: str
+    code: str
+    description: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PeerViolated:
+    """The CSMS sent something that breaks OCPP-J."""
+
+    description: str
+    frame: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTrip:
+    """One answered (or failed) CALL of ours, for latency figures; times are simulated seconds."""
+
+    action: str
+    sent_at: float
+    answered_at: float
+    ok: bool
+
+
+StationEvent = Booted | Authorized | TransactionStarted | TransactionEnded | CallFailed | PeerViolated

@@ -1,0 +1,78 @@
+"""The station's parts as plain state: EVSEs, connectors, transactions, and what it reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from evharness.idtokens import IdType
+from simulator.core.meter import Meter
+
+
+class ConnectorState(Enum):
+    """The station's own view; adapters map it onto each version's status enum."""
+
+    AVAILABLE = "available"
+    OCCUPIED = "occupied"  # cable plugged, not charging (1.6 Preparing / SuspendedEV)
+    CHARGING = "charging"
+    FINISHING = "finishing"
+    UNAVAILABLE = "unavailable"
+    FAULTED = "faulted"
+
+
+@dataclass(frozen=True, slots=True)
+class PresentedToken:
+    id_type: IdType
+    code: str
+
+
+@dataclass(slots=True)
+class Transaction:
+    local_id: str  # 2.0.1 transactionId, chosen by the station
+    started_at: float
+    meter_start_wh: float
+    token: PresentedToken | None = None
+    csms_id: int | None = None  # 1.6 transactionId, chosen by the CSMS
+    seq_no: int = 0  # 2.0.1 TransactionEvent sequence number
+    authorized: bool = False
+    ended: bool = False
+
+    def next_seq_no(self) -> int:
+        number = self.seq_no
+        self.seq_no += 1
+        return number
+
+
+@dataclass(slots=True)
+class Connector:
+    id: int
+    state: ConnectorState = ConnectorState.AVAILABLE
+    plugged: bool = False
+
+
+@dataclass(slots=True)
+class Evse:
+    id: int
+    connectors: dict[int, Connector]
+    max_power_w: float
+    meter: Meter = field(default_factory=Meter)
+    transaction: Transaction | None = None
+    next_meter_value_at: float | None = None
+
+    @property
+    def plugged(self) -> bool:
+        return any(c.plugged for c in self.connectors.values())
+
+
+@dataclass(frozen=True, slots=True)
+class StationConfig:
+    vendor: str = "evharness"
+    model: str = "SimStation"
+    serial_number: str = ""
+    firmware_version: str = "0.1.0"
+    evses: int = 1
+    connectors_per_evse: int = 1
+    max_power_w: float = 11_000.0
+    meter_interval_s: float = 60.0
+    call_timeout_s: float = 30.0
+    retry_boot_after_s: float = 30.0

@@ -1,0 +1,76 @@
+"""What every protocol adapter does; the station core calls these and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from evharness.ocppj.errors import ErrorKind
+from evharness.ocppj.frames import Payload
+from evharness.ocppj.versions import OcppVersion
+from simulator.core.model import Connector, ConnectorState, Evse, PresentedToken
+
+if TYPE_CHECKING:
+    from simulator.core.station import Station
+
+ResultHandler = Callable[["Station", Any, Payload, float], None]
+CallHandler = Callable[["Station", Payload, float], Payload]
+
+
+class ProtocolAdapter:
+    """Base of the per-version adapters. Subclasses fill the two tables and the actions."""
+
+    version: ClassVar[OcppVersion]
+
+    def __init__(self) -> None:
+        # action → what to do with its CALLRESULT / how to answer the CSMS's CALL
+        self.result_handlers: dict[str, ResultHandler] = {}
+        self.call_handlers: dict[str, CallHandler] = {}
+
+    # the station's life
+    def boot(self, station: Station, now: float) -> None:
+        raise NotImplementedError
+
+    def after_boot(self, station: Station, now: float) -> None:
+        raise NotImplementedError
+
+    def heartbeat(self, station: Station, now: float) -> None:
+        station.send("Heartbeat", {}, now)
+
+    def connector_state_changed(
+        self, station: Station, evse: Evse, connector: Connector, previous: ConnectorState, now: float
+    ) -> None:
+        raise NotImplementedError
+
+    # a charging session
+    def plug_in(self, station: Station, evse: Evse, connector: Connector, now: float) -> None:
+        raise NotImplementedError
+
+    def present_token(self, station: Station, evse: Evse, token: PresentedToken, now: float) -> None:
+        raise NotImplementedError
+
+    def meter_values(self, station: Station, evse: Evse, now: float) -> None:
+        raise NotImplementedError
+
+    def stop_transaction(self, station: Station, evse: Evse, reason: str, now: float) -> None:
+        raise NotImplementedError
+
+    def unplug(self, station: Station, evse: Evse, connector: Connector, now: float) -> None:
+        raise NotImplementedError
+
+    # answers
+    def handle_result(self, station: Station, action: str, context: Any, payload: Payload, now: float) -> None:
+        handler = self.result_handlers.get(action)
+        if handler is not None:
+            handler(station, context, payload, now)
+
+    def handle_failure(self, station: Station, action: str, context: Any, now: float) -> None:
+        """A CALL of ours failed; the station keeps going (the event is already recorded)."""
+
+    def handle_call(self, station: Station, action: str, payload: Payload, now: float) -> Payload:
+        from simulator.core.station import CallRefused
+
+        handler = self.call_handlers.get(action)
+        if handler is None:
+            raise CallRefused(ErrorKind.NOT_SUPPORTED, f"{action} is not supported by this station")
+        return handler(station, payload, now)

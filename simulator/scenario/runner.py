@@ -1,0 +1,230 @@
+"""A scenario as a resumable program over one station, with no I/O and no sleeps.
+
+The runner is a generator of waits: `Sleep(until)` for simulated time, `Until(condition)` for
+something the station must hear from the CSMS. The driver calls `advance(now)` whenever the
+station received a frame or time passed, and wakes it at `next_deadline()`. Every CSMS answer a
+step waits for ends in a result, a CALLERROR or the RPC timeout, so no wait hangs while connected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+
+from evharness.idtokens import IdType
+from scenarios.model import (
+    BootStep,
+    ChargeStep,
+    PlugInStep,
+    PresentTokenStep,
+    Scenario,
+    Step,
+    StopStep,
+    UnplugStep,
+    WaitStep,
+)
+from simulator.core.events import Authorized, Booted, CallFailed, StationEvent, TransactionStarted
+from simulator.core.model import PresentedToken
+from simulator.core.station import Station
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    until: float
+
+
+@dataclass(frozen=True, slots=True)
+class Until:
+    condition: Callable[[], bool]
+
+
+Wait = Sleep | Until
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """One thing the scenario expected of the CSMS, and what happened."""
+
+    station: str
+    step: int
+    what: str
+    expected: tuple[str, ...]
+    actual: str
+    ok: bool
+    at: float
+
+
+@dataclass
+class ScenarioRunner:
+    station: Station
+    scenario: Scenario
+    expectations: list[Expectation] = field(default_factory=list)
+    done: bool = False
+    aborted: str | None = None
+
+    def __post_init__(self) -> None:
+        self._now = 0.0
+        self._program = self._run()
+        self._wait: Wait | None = None
+        self._started = False
+
+    # -- the driver's side ----------------------------------------------------------------------
+
+    def advance(self, now: float) -> None:
+        self._now = now
+        if self.done:
+            return
+        if not self._started:
+            self._started = True
+            self._wait = next(self._program, None)
+        while self._wait is not None and self._satisfied(self._wait, now):
+            self._wait = next(self._program, None)
+        if self._wait is None:
+            self.done = True
+
+    def next_deadline(self) -> float | None:
+        return self._wait.until if isinstance(self._wait, Sleep) else None
+
+    @property
+    def failed(self) -> list[Expectation]:
+        return [e for e in self.expectations if not e.ok]
+
+    # -- the program ----------------------------------------------------------------------------
+
+    def _run(self) -> Generator[Wait, None, None]:
+        for number, step in enumerate(self.scenario.steps, start=1):
+            yield from self._step(number, step)
+            if self.aborted:
+                return
+        yield Until(lambda: self.station.idle)
+
+    def _step(self, number: int, step: Step) -> Generator[Wait, None, None]:
+        station = self.station
+        match step:
+            case BootStep():
+                yield from self._boot(number)
+            case PlugInStep(plug_in=plug):
+                evse, connector = (plug.evse, plug.connector) if plug else (1, 1)
+                station.plug_in(evse, connector, self._now)
+                yield Until(lambda: station.idle)
+            case PresentTokenStep(present_token=present):
+                yield from self._present_token(number, present.token, present.evse, present.expect)
+            case ChargeStep(charge=charge):
+                yield from self._charge(number, charge.evse, charge.energy_kwh, charge.duration, charge.power_kw)
+            case StopStep(stop=stop):
+                evse, reason = (stop.evse, stop.reason) if stop else (1, "Local")
+                station.stop_transaction(evse, reason, self._now)
+                yield Until(lambda: station.idle)
+            case UnplugStep(unplug=unplug):
+                evse, connector = (unplug.evse, unplug.connector) if unplug else (1, 1)
+                station.unplug(evse, connector, self._now)
+                yield Until(lambda: station.idle)
+            case WaitStep(wait=seconds):
+                yield Sleep(self._now + seconds)
+
+    def _boot(self, number: int) -> Generator[Wait, None, None]:
+        cursor = len(self.station.events)
+        self.station.boot(self._now)
+        outcome: list[StationEvent] = []
+
+        def answered() -> bool:
+            for event in self.station.events[cursor:]:
+                if (isinstance(event, Booted) and event.status == "Accepted") or (
+                    isinstance(event, CallFailed) and event.action == "BootNotification"
+                ):
+                    outcome.append(event)
+                    return True
+            return False
+
+        yield Until(answered)
+        event = outcome[0]
+        actual = event.status if isinstance(event, Booted) else f"{event.code}: {event.description}"
+        self._expect(number, "BootNotification accepted", ("Accepted",), actual)
+        if not isinstance(event, Booted):
+            self.aborted = f"boot failed: {actual}"
+        else:
+            yield Until(lambda: self.station.idle)
+
+    def _present_token(
+        self, number: int, token_id: str, evse_id: int, override: list[str] | None
+    ) -> Generator[Wait, None, None]:
+        token = self.scenario.token(token_id)
+        expected = tuple(override or token.expect)
+        presented = PresentedToken(IdType(token.type), token.code)
+        cursor = len(self.station.events)
+        self.station.present_token(evse_id, presented, self._now)
+        found: list[StationEvent] = []
+
+        def answered() -> bool:
+            for event in self.station.events[cursor:]:
+                if (isinstance(event, Authorized) and event.code == token.code) or (
+                    isinstance(event, CallFailed) and event.action == "Authorize"
+                ):
+                    found.append(event)
+                    return True
+            return False
+
+        yield Until(answered)
+        event = found[0]
+        actual = event.status if isinstance(event, Authorized) else f"{event.code}: {event.description}"
+        self._expect(number, f"token {token_id} ({token.type.value}) authorized", expected, actual)
+        evse = self.station.evses[evse_id]
+        if actual != "Accepted" or not evse.plugged:
+            yield Until(lambda: self.station.idle)
+            return
+        # an accepted token at a plugged EVSE starts (1.6) or authorizes (2.0.1) the transaction
+        cursor = len(self.station.events)
+        started: list[StationEvent] = []
+
+        def settled() -> bool:
+            for event in self.station.events[cursor:]:
+                if isinstance(event, TransactionStarted | CallFailed) or (
+                    isinstance(event, Authorized) and event.source != "Authorize"
+                ):
+                    started.append(event)
+                    return True
+            return False
+
+        yield Until(lambda: settled() or (self.station.idle and evse.transaction is None))
+        outcome = started[0] if started else None
+        match outcome:
+            case TransactionStarted():
+                actual = "Accepted"
+            case Authorized(status=status):
+                actual = status
+            case CallFailed(code=code, description=description):
+                actual = f"{code}: {description}"
+            case _:
+                actual = "no transaction"
+        self._expect(number, f"transaction started with {token_id}", expected, actual)
+        yield Until(lambda: self.station.idle)
+
+    def _charge(
+        self, number: int, evse_id: int, energy_kwh: float | None, duration: float | None, power_kw: float | None
+    ) -> Generator[Wait, None, None]:
+        evse = self.station.evses[evse_id]
+        transaction = evse.transaction
+        if transaction is None or not transaction.authorized:
+            self._expect(number, "a transaction to charge in", ("authorized",), "none")
+            return
+        power_w = min((power_kw * 1000.0) if power_kw else evse.max_power_w, evse.max_power_w)
+        evse.meter.advance(self._now)
+        if energy_kwh is not None:
+            limit = evse.meter.energy_wh + energy_kwh * 1000.0
+            self.station.ev_draw(evse_id, power_w, self._now, energy_limit_wh=limit)
+            until = self._now + energy_kwh * 1000.0 * 3600.0 / power_w
+        else:
+            assert duration is not None
+            self.station.ev_draw(evse_id, power_w, self._now)
+            until = self._now + duration
+        yield Sleep(until)
+        self.station.ev_draw(evse_id, 0.0, self._now)
+
+    def _expect(self, number: int, what: str, expected: tuple[str, ...], actual: str) -> None:
+        self.expectations.append(
+            Expectation(self.station.identity, number, what, expected, actual, actual in expected, self._now)
+        )
+
+    @staticmethod
+    def _satisfied(wait: Wait, now: float) -> bool:
+        return now >= wait.until if isinstance(wait, Sleep) else wait.condition()

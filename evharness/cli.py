@@ -10,6 +10,7 @@ from evharness import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from evharness import demo
     from reference_backend import cli as backend_cli
     from scenarios import cli as scenario_cli
     from simulator import cli as simulator_cli
@@ -22,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     backend_cli.register(commands)
     simulator_cli.register(commands)
     scenario_cli.register(commands)
+    demo.register(commands)
     return parser
 
 

@@ -56,6 +56,15 @@ class StationLink:
     connections: int = 0
     disconnections: int = 0
     last_error: str | None = None
+    _wake: asyncio.Event | None = None
+
+    def make_interactive(self) -> None:
+        """Let code outside the loop act on the station and `kick()` the link to send at once."""
+        self._wake = asyncio.Event()
+
+    def kick(self) -> None:
+        if self._wake is not None:
+            self._wake.set()
 
     @property
     def url(self) -> str:
@@ -102,8 +111,11 @@ class StationLink:
     async def _session(self, websocket: ClientConnection) -> None:
         station, clock = self.station, self.clock
         station.connection_made(clock.now())
+        receiving: asyncio.Future[str | bytes] | None = None
         try:
             while True:
+                if self._wake is not None:
+                    self._wake.clear()
                 now = clock.now()
                 deadline = self._deadline()
                 if deadline is not None and now >= deadline:
@@ -115,15 +127,26 @@ class StationLink:
                     return
                 deadline = self._deadline()
                 wait = None if deadline is None else clock.real_delay(deadline - clock.now())
-                try:
-                    async with asyncio.timeout(wait):
-                        text = await websocket.recv()
-                except TimeoutError:
-                    continue
+                if self._wake is None:
+                    try:
+                        async with asyncio.timeout(wait):
+                            text = await websocket.recv()
+                    except TimeoutError:
+                        continue
+                else:
+                    receiving = receiving or asyncio.ensure_future(websocket.recv())
+                    woken = asyncio.ensure_future(self._wake.wait())
+                    done, _ = await asyncio.wait({receiving, woken}, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+                    woken.cancel()
+                    if receiving not in done:
+                        continue
+                    text, receiving = receiving.result(), None
                 if self.on_frame is not None:
                     self.on_frame("in", text if isinstance(text, str) else text.decode(), clock.now())
                 station.receive(text, clock.now())
         finally:
+            if receiving is not None:
+                receiving.cancel()
             with contextlib.suppress(Exception):
                 await self._flush(websocket)
 

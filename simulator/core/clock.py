@@ -15,8 +15,8 @@ class Clock(Protocol):
         """Simulated epoch seconds."""
         ...
 
-    def real_delay(self, simulated_seconds: float) -> float:
-        """Real seconds to wait for `simulated_seconds` to pass."""
+    def real_delay(self, simulated_seconds: float) -> float | None:
+        """Real seconds to wait for `simulated_seconds` to pass; None: only when told."""
         ...
 
 
@@ -36,8 +36,8 @@ class ManualClock:
     def set(self, moment: float) -> None:
         self._now = max(self._now, moment)
 
-    def real_delay(self, simulated_seconds: float) -> float:
-        return 0.0
+    def real_delay(self, simulated_seconds: float) -> float | None:
+        return None  # time moves only when the owner advances it
 
 
 class ScaledClock:

@@ -1,0 +1,197 @@
+"""The feature suites' target, background loop and shared steps.
+
+By default the suites start the reference backend (`evharness backend`, as a child process on
+free ports, with a throw-away SQLite database seeded from the bundled scenarios). `--csms-url`
+(or EVHARNESS_CSMS_URL) points the OCPP features at another CSMS instead; that CSMS must know the
+stations `--id-prefix`-0001 … and the scenarios' tokens (`evharness scenario tokens NAME`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+import scenarios
+from evharness.backend_process import BackendProcess
+from evharness.idtokens import IdType
+from evharness.ocppj.versions import OcppVersion
+from simulator.asyncio.live import LiveStation
+from simulator.asyncio.portal import BackgroundLoop
+
+FEATURE_SCENARIOS = ("pin_charging", "rfid_charging")
+SEEDED_STATIONS = 40
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("evharness", "evharness feature suites")
+    group.addoption(
+        "--csms-url",
+        default=os.environ.get("EVHARNESS_CSMS_URL"),
+        help="OCPP-J endpoint of the CSMS under test (env EVHARNESS_CSMS_URL); default: start the reference backend",
+    )
+    group.addoption(
+        "--id-prefix",
+        default=os.environ.get("EVHARNESS_ID_PREFIX", "FEAT"),
+        help="station identities PREFIX-0001 … the CSMS knows (env EVHARNESS_ID_PREFIX; default FEAT)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Checks that read the reference backend's database cannot run against another CSMS."""
+    if not config.getoption("--csms-url"):
+        return
+    kept = [item for item in items if "reference_backend" not in item.keywords]
+    deselected = [item for item in items if "reference_backend" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+@dataclass
+class Target:
+    """The CSMS the features talk to."""
+
+    ocpp_url: str
+    id_prefix: str
+    database_url: str | None = None  # only when it is the reference backend started here
+    _numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def next_identity(self) -> str:
+        return f"{self.id_prefix}-{next(self._numbers):04d}"
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    url = request.config.getoption("--csms-url")
+    prefix = request.config.getoption("--id-prefix")
+    if url:
+        yield Target(url, prefix)
+        return
+    from reference_backend.seed import seed
+
+    database_url = f"sqlite:///{Path(tmp_path_factory.mktemp('csms')) / 'features.sqlite3'}"
+    for name in FEATURE_SCENARIOS:
+        seed(database_url, scenarios.load(name), SEEDED_STATIONS, prefix)
+    backend = BackendProcess(database_url).start()
+    try:
+        yield Target(backend.ocpp_url, prefix, database_url)
+    finally:
+        code = backend.stop()
+        assert code == 0, f"the reference backend did not shut down cleanly (exit {code})"
+
+
+@pytest.fixture(scope="session")
+def portal() -> Iterator[BackgroundLoop]:
+    with BackgroundLoop() as loop:
+        yield loop
+
+
+class World:
+    """What one feature scenario has seen so far."""
+
+    def __init__(self, portal: BackgroundLoop, target: Target) -> None:
+        self.portal = portal
+        self.target = target
+        self.station: LiveStation | None = None
+        self.answer: str | None = None
+        self.delivered_wh: float = 0.0
+        self.transaction_ids: list[str] = []
+
+    @property
+    def live(self) -> LiveStation:
+        assert self.station is not None, "no station in this scenario yet"
+        return self.station
+
+
+@pytest.fixture
+def world(portal: BackgroundLoop, target: Target) -> Iterator[World]:
+    state = World(portal, target)
+    yield state
+    if state.station is not None:
+        portal.run(state.station.close())
+
+
+# -- shared steps ------------------------------------------------------------------------------
+
+
+@given(parsers.parse("a station that speaks OCPP {protocol}"))
+def a_station(world: World, protocol: str) -> None:
+    station = LiveStation(world.target.next_identity(), OcppVersion.parse(protocol), world.target.ocpp_url)
+    world.portal.run(station.connect())
+    world.station = station
+
+
+@given(parsers.parse("a booted station that speaks OCPP {protocol}"))
+def a_booted_station(world: World, protocol: str) -> None:
+    a_station(world, protocol)
+    assert world.portal.run(world.live.boot()) == "Accepted"
+
+
+@when("the station boots")
+def the_station_boots(world: World) -> None:
+    world.answer = world.portal.run(world.live.boot())
+
+
+@then("the CSMS accepts the station")
+def the_csms_accepts(world: World) -> None:
+    assert world.answer == "Accepted", f"BootNotification answered {world.answer}"
+
+
+@when(parsers.parse('the driver plugs in and presents the {kind} "{token}" of scenario "{scenario}"'))
+def plug_in_and_present(world: World, kind: str, token: str, scenario: str) -> None:
+    declared = scenarios.load(scenario).token(token)
+    expected_type = IdType.PIN if "PIN" in kind else IdType.RFID
+    assert declared.type is expected_type, f"{token} is a {declared.type.value}, not a {kind}"
+    world.portal.run(world.live.plug_in())
+    world.answer = world.portal.run(world.live.present_token(declared.type, declared.code))
+
+
+@then(parsers.parse('the CSMS answers "{status}"'))
+def the_csms_answers(world: World, status: str) -> None:
+    assert world.answer == status, f"expected {status}, the CSMS answered {world.answer}"
+
+
+@then(parsers.parse('the CSMS answers one of "{statuses}"'))
+def the_csms_answers_one_of(world: World, statuses: str) -> None:
+    allowed = [s.strip() for s in statuses.split(",")]
+    assert world.answer in allowed, f"expected one of {allowed}, the CSMS answered {world.answer}"
+
+
+@then("a transaction is running")
+def a_transaction_is_running(world: World) -> None:
+    transaction = world.live.transaction()
+    assert transaction is not None and transaction.authorized and not transaction.ended
+    world.transaction_ids.append(transaction.local_id)
+
+
+@then("no transaction is running")
+def no_transaction_is_running(world: World) -> None:
+    transaction = world.live.transaction()
+    assert transaction is None or not transaction.authorized, "a refused token started charging"
+
+
+@when(parsers.parse("the EV charges {kwh:g} kWh"))
+def the_ev_charges(world: World, kwh: float) -> None:
+    world.delivered_wh = world.portal.run(world.live.charge(energy_kwh=kwh))
+
+
+@when("the driver stops charging and unplugs")
+def stop_and_unplug(world: World) -> None:
+    world.portal.run(world.live.stop())
+    world.portal.run(world.live.unplug())
+
+
+@then(parsers.parse("the station metered {kwh:g} kWh in that transaction"))
+def the_station_metered(world: World, kwh: float) -> None:
+    assert abs(world.delivered_wh - kwh * 1000) < 0.5, f"metered {world.delivered_wh} Wh"
+
+
+@then("no OCPP call of the station failed")
+def no_call_failed(world: World) -> None:
+    assert world.live.failures() == []

@@ -1,0 +1,1 @@
+"""The backend's rules as plain functions and data: no web framework, websockets or SQL here."""

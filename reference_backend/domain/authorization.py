@@ -1,0 +1,126 @@
+"""Charging authorization (DESIGN §2, seed 001): the decision as ONE ordered table of rules.
+
+Theory of operation: the store gathers the `Facts` about a token presented at a station; `decide`
+walks `RULES` in order and the first rule that holds gives the `Verdict`. The last rule always
+holds, so every combination of facts gets exactly one verdict. `STATUS` spells a verdict for an
+OCPP version: 1.6 has no `Unknown` and says `Invalid` (OCPP 1.6 §7.2), 2.0.1 says `Unknown`
+(C01.FR.07, C04.FR.01 accept Invalid or Unknown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from evharness.idtokens import IdType
+from evharness.ocppj.versions import OcppVersion
+
+
+class Verdict(Enum):
+    ACCEPTED = "accepted"
+    BLOCKED = "blocked"
+    CONCURRENT_TX = "concurrent transaction"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Identification:
+    """What the CSMS holds about a known code at this station."""
+
+    user_blocked: bool
+    active: bool
+    expires_at: datetime | None
+    in_other_transaction: bool  # used by a running transaction other than the one being checked
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    presented_type: IdType | None  # None: a wire type that is neither a PIN nor an RFID card
+    enabled_types: frozenset[IdType]
+    identification: Identification | None  # None: the code is unknown at this station
+    at_transaction_start: bool  # only then does ConcurrentTx apply (OCPP 1.6 §7.2, 2.0.1 C01)
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    holds: Callable[[Facts], bool]
+    verdict: Verdict
+
+
+def _known(facts: Facts) -> Identification:
+    # Rules after "unknown code" only run for known codes.
+    assert facts.identification is not None
+    return facts.identification
+
+
+def _expired(facts: Facts) -> bool:
+    expires_at = _known(facts).expires_at
+    return expires_at is not None and expires_at <= facts.now
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "identification type not enabled at this station",
+        lambda f: f.presented_type is None or f.presented_type not in f.enabled_types,
+        Verdict.INVALID,
+    ),
+    Rule("unknown code", lambda f: f.identification is None, Verdict.UNKNOWN),
+    Rule("local user blocked", lambda f: _known(f).user_blocked, Verdict.BLOCKED),
+    Rule("identification inactive", lambda f: not _known(f).active, Verdict.INVALID),
+    Rule("past its expiry date", _expired, Verdict.EXPIRED),
+    Rule(
+        "already in another running transaction",
+        lambda f: f.at_transaction_start and _known(f).in_other_transaction,
+        Verdict.CONCURRENT_TX,
+    ),
+    Rule("otherwise", lambda f: True, Verdict.ACCEPTED),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    verdict: Verdict
+    rule: str  # the name of the rule that decided, for logs and tests
+    expires_at: datetime | None = None  # only on Accepted: when a station should drop it from its cache
+
+    @property
+    def accepted(self) -> bool:
+        return self.verdict is Verdict.ACCEPTED
+
+
+def decide(facts: Facts) -> Decision:
+    for rule in RULES:
+        if rule.holds(facts):
+            expiry = (
+                facts.identification.expires_at
+                if rule.verdict is Verdict.ACCEPTED and facts.identification
+                else None
+            )
+            return Decision(rule.verdict, rule.name, expiry)
+    raise AssertionError("the last rule always holds")  # pragma: no cover
+
+
+_SAME_NAMES: dict[Verdict, str] = {
+    Verdict.ACCEPTED: "Accepted",
+    Verdict.BLOCKED: "Blocked",
+    Verdict.CONCURRENT_TX: "ConcurrentTx",
+    Verdict.EXPIRED: "Expired",
+    Verdict.INVALID: "Invalid",
+    Verdict.UNKNOWN: "Unknown",
+}
+
+STATUS: dict[OcppVersion, dict[Verdict, str]] = {
+    OcppVersion.V16: _SAME_NAMES | {Verdict.UNKNOWN: "Invalid"},
+    OcppVersion.V201: _SAME_NAMES,
+    OcppVersion.V21: _SAME_NAMES,
+}
+
+
+def status_for(version: OcppVersion, decision: Decision) -> str:
+    return STATUS[version][decision.verdict]

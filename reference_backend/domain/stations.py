@@ -1,0 +1,25 @@
+"""Rules about charging stations as OCPP knows them."""
+
+from __future__ import annotations
+
+# OCPP-J 2.0.1 §3.2: the identity is an identifierString of at most 48 characters, without ':'
+# because it doubles as the HTTP Basic username.
+MAX_IDENTITY_LENGTH = 48
+
+
+def identity_problem(identity: str) -> str | None:
+    """Why `identity` (percent-decoded) cannot name a station, or None if it can."""
+    if not identity:
+        return "the station identity is empty"
+    if len(identity) > MAX_IDENTITY_LENGTH:
+        return f"the station identity is longer than {MAX_IDENTITY_LENGTH} characters"
+    if ":" in identity:
+        return "the station identity contains ':'"
+    if not identity.isprintable() or "/" in identity:
+        return "the station identity contains '/' or unprintable characters"
+    return None
+
+
+def station_identity(prefix: str, number: int) -> str:
+    """The identities `evharness seed` and the simulator's fleet agree on: SIM-0001, SIM-0002 …"""
+    return f"{prefix}-{number:04d}"

@@ -1,0 +1,547 @@
+"""The one place that reads and writes the backend's database.
+
+Sync SQLAlchemy Core, one short transaction per method: OCPP handlers run on the event loop thread
+and each message costs a handful of indexed statements, no ORM session. Methods take and return
+UTC-aware datetimes and the records of `records.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from evharness.idtokens import IdType
+from reference_backend.domain.authorization import Identification
+from reference_backend.domain.metering import Sample, first_register_wh, last_register_wh
+from reference_backend.persistence.engine import create_engine
+from reference_backend.persistence.records import (
+    BootInfo,
+    MeterValueRecord,
+    ProvisionCounts,
+    ProvisionedIdentification,
+    StationRecord,
+    TokenLookup,
+    TokenUse,
+    TransactionRecord,
+)
+from reference_backend.persistence.tables import (
+    connectors,
+    identifications,
+    local_users,
+    metadata,
+    meter_values,
+    stations,
+    transactions,
+)
+
+RUNNING = "running"
+ENDED = "ended"
+
+
+def code_key(code: str) -> str:
+    """The form a code is looked up by: OCPP idTokens are case-insensitive (1.6 §7.28, 2.0.1 §2.29)."""
+    return code.upper()
+
+
+def _enabled_types(row: Any) -> frozenset[IdType]:
+    flags = ((IdType.PIN, row.pin_enabled), (IdType.RFID, row.rfid_enabled))
+    return frozenset(id_type for id_type, enabled in flags if enabled)
+
+
+class Store:
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def from_url(cls, url: str) -> Store:
+        return cls(create_engine(url))
+
+    @property
+    def display_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def create_schema(self) -> None:
+        metadata.create_all(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- stations -------------------------------------------------------------------------------
+
+    def find_station_id(self, identity: str) -> int | None:
+        with self.engine.connect() as conn:
+            found: int | None = conn.scalar(sa.select(stations.c.id).where(stations.c.identity == identity))
+        return found
+
+    def ensure_station(self, identity: str, at: datetime, protocol: str | None = None) -> tuple[int, bool]:
+        """The station's id, registering it first if needed; True when it was created."""
+        with self.engine.begin() as conn:
+            found = conn.scalar(sa.select(stations.c.id).where(stations.c.identity == identity))
+            if found is not None:
+                if protocol is not None:
+                    conn.execute(sa.update(stations).where(stations.c.id == found).values(protocol=protocol))
+                return int(found), False
+            result = conn.execute(
+                sa.insert(stations).values(identity=identity, protocol=protocol, registered_at=at)
+            )
+            return _inserted_id(result), True
+
+    def register_boot(self, identity: str, protocol: str, boot: BootInfo, at: datetime) -> int:
+        """Record a BootNotification, registering the station on its first one."""
+        values = {
+            "protocol": protocol,
+            "vendor": boot.vendor,
+            "model": boot.model,
+            "serial_number": boot.serial_number,
+            "firmware_version": boot.firmware_version,
+            "boot_reason": boot.reason,
+            "booted_at": at,
+        }
+        with self.engine.begin() as conn:
+            found = conn.scalar(sa.select(stations.c.id).where(stations.c.identity == identity))
+            if found is not None:
+                conn.execute(sa.update(stations).where(stations.c.id == found).values(**values))
+                return int(found)
+            result = conn.execute(sa.insert(stations).values(identity=identity, registered_at=at, **values))
+            return _inserted_id(result)
+
+    def station(self, identity: str) -> StationRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(stations).where(stations.c.identity == identity)).first()
+        if row is None:
+            return None
+        return StationRecord(
+            id=row.id,
+            identity=row.identity,
+            protocol=row.protocol,
+            vendor=row.vendor,
+            model=row.model,
+            serial_number=row.serial_number,
+            firmware_version=row.firmware_version,
+            registered_at=row.registered_at,
+            booted_at=row.booted_at,
+            last_heartbeat_at=row.last_heartbeat_at,
+            status=row.status,
+            enabled_types=_enabled_types(row),
+        )
+
+    def set_identification_types(self, station_id: int, enabled: Iterable[IdType]) -> None:
+        """Enable exactly these identification types at a station (seed 001)."""
+        wanted = set(enabled)
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(stations)
+                .where(stations.c.id == station_id)
+                .values(pin_enabled=IdType.PIN in wanted, rfid_enabled=IdType.RFID in wanted)
+            )
+
+    def record_heartbeat(self, station_id: int, at: datetime) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(stations).where(stations.c.id == station_id).values(last_heartbeat_at=at))
+
+    def record_station_status(
+        self, station_id: int, status: str, error_code: str | None, at: datetime
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(stations)
+                .where(stations.c.id == station_id)
+                .values(status=status, error_code=error_code, status_at=at)
+            )
+
+    def record_connector_status(
+        self,
+        station_id: int,
+        evse_id: int,
+        connector_id: int,
+        status: str,
+        error_code: str | None,
+        at: datetime,
+    ) -> None:
+        place = (
+            (connectors.c.station_id == station_id)
+            & (connectors.c.evse_id == evse_id)
+            & (connectors.c.connector_id == connector_id)
+        )
+        values = {"status": status, "error_code": error_code, "updated_at": at}
+        with self.engine.begin() as conn:
+            if conn.execute(sa.update(connectors).where(place).values(**values)).rowcount == 0:
+                conn.execute(
+                    sa.insert(connectors).values(
+                        station_id=station_id, evse_id=evse_id, connector_id=connector_id, **values
+                    )
+                )
+
+    def connector_statuses(self, station_id: int) -> dict[tuple[int, int], str]:
+        """(evse id, connector id) → the last status reported."""
+        query = sa.select(connectors.c.evse_id, connectors.c.connector_id, connectors.c.status).where(
+            connectors.c.station_id == station_id
+        )
+        with self.engine.connect() as conn:
+            return {(row.evse_id, row.connector_id): row.status for row in conn.execute(query)}
+
+    # -- authorization facts --------------------------------------------------------------------
+
+    def lookup_token(
+        self, station_id: int, id_type: IdType | None, code: str, exclude_transaction: int | None = None
+    ) -> TokenLookup:
+        """What the station and its local users say about a presented code, in one query."""
+        busy = sa.exists().where(
+            (transactions.c.identification_id == identifications.c.id)
+            & (transactions.c.state == RUNNING)
+            & (transactions.c.id != (exclude_transaction if exclude_transaction is not None else -1))
+        )
+        match = (
+            (identifications.c.station_id == stations.c.id)
+            & (identifications.c.code_key == code_key(code))
+            & (identifications.c.type == (id_type.value if id_type is not None else ""))
+        )
+        query = (
+            sa.select(
+                stations.c.pin_enabled,
+                stations.c.rfid_enabled,
+                identifications.c.id.label("identification_id"),
+                identifications.c.status,
+                identifications.c.expires_at,
+                local_users.c.blocked,
+                busy.label("busy"),
+            )
+            .select_from(
+                stations.outerjoin(identifications, match).outerjoin(
+                    local_users, local_users.c.id == identifications.c.local_user_id
+                )
+            )
+            .where(stations.c.id == station_id)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).one()
+        if row.identification_id is None:
+            return TokenLookup(_enabled_types(row), None, None)
+        found = Identification(
+            user_blocked=bool(row.blocked),
+            active=row.status == "active",
+            expires_at=row.expires_at,
+            in_other_transaction=bool(row.busy),
+        )
+        return TokenLookup(_enabled_types(row), found, row.identification_id)
+
+    # -- transactions ---------------------------------------------------------------------------
+
+    def start_transaction(
+        self,
+        station_id: int,
+        *,
+        started_at: datetime,
+        evse_id: int | None = None,
+        connector_id: int | None = None,
+        meter_start_wh: float | None = None,
+        token: TokenUse | None = None,
+    ) -> int:
+        """Record a 1.6 StartTransaction; its id is the transactionId to answer with.
+
+        A station that got no answer sends the same StartTransaction again (OCPP 1.6 §3.7): the
+        running transaction with the same place, start time, meter and token is that one.
+        """
+        token_values = _token_values(token)
+        same = sa.select(transactions.c.id).where(
+            (transactions.c.station_id == station_id)
+            & (transactions.c.state == RUNNING)
+            & (transactions.c.evse_id == evse_id)
+            & (transactions.c.started_at == started_at)
+            & (transactions.c.meter_start_wh == meter_start_wh)
+            & (transactions.c.id_token == token_values["id_token"])
+        )
+        with self.engine.begin() as conn:
+            found = conn.scalar(same)
+            if found is not None:
+                return int(found)
+            result = conn.execute(
+                sa.insert(transactions).values(
+                    station_id=station_id,
+                    evse_id=evse_id,
+                    connector_id=connector_id,
+                    meter_start_wh=meter_start_wh,
+                    meter_last_wh=meter_start_wh,
+                    started_at=started_at,
+                    state=RUNNING,
+                    **token_values,
+                )
+            )
+            return _inserted_id(result)
+
+    def open_transaction(
+        self,
+        station_id: int,
+        transaction_ref: str,
+        at: datetime,
+        evse_id: int | None = None,
+        connector_id: int | None = None,
+    ) -> TransactionRecord:
+        """The 2.0.1 transaction `transaction_ref`, created on the first event seen of it.
+
+        Events may arrive out of order (OCTT general rule), so the start time is the earliest seen.
+        """
+        where = (transactions.c.station_id == station_id) & (
+            transactions.c.transaction_ref == transaction_ref
+        )
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(transactions).where(where)).first()
+            if row is None:
+                conn.execute(
+                    sa.insert(transactions).values(
+                        station_id=station_id,
+                        transaction_ref=transaction_ref,
+                        evse_id=evse_id,
+                        connector_id=connector_id,
+                        started_at=at,
+                        state=RUNNING,
+                    )
+                )
+            else:
+                changes: dict[str, Any] = {}
+                if evse_id is not None and row.evse_id is None:
+                    changes.update(evse_id=evse_id, connector_id=connector_id)
+                if row.started_at is None or at < row.started_at:
+                    changes["started_at"] = at
+                if not changes:
+                    return _transaction(row)
+                conn.execute(sa.update(transactions).where(where).values(**changes))
+            return _transaction(conn.execute(sa.select(transactions).where(where)).one())
+
+    def assign_token(self, transaction_id: int, token: TokenUse) -> None:
+        """Remember the token that authorized the transaction (2.0.1: the first idToken seen)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(transactions)
+                .where((transactions.c.id == transaction_id) & transactions.c.id_token.is_(None))
+                .values(**_token_values(token))
+            )
+
+    def stop_transaction(
+        self, transaction_id: int, stopped_at: datetime, reason: str, meter_stop_wh: float | None = None
+    ) -> None:
+        """End a running transaction; without a meter stop, the last register reading is taken."""
+        meter_stop: Any = meter_stop_wh if meter_stop_wh is not None else transactions.c.meter_last_wh
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(transactions)
+                .where((transactions.c.id == transaction_id) & (transactions.c.state == RUNNING))
+                .values(state=ENDED, stopped_at=stopped_at, stop_reason=reason, meter_stop_wh=meter_stop)
+            )
+
+    def add_meter_samples(
+        self,
+        station_id: int,
+        samples: Sequence[Sample],
+        transaction_id: int | None = None,
+        evse_id: int | None = None,
+    ) -> None:
+        """Persist samples; register readings also move the transaction's start and last meter."""
+        if not samples:
+            return
+        rows = [
+            {
+                "station_id": station_id,
+                "transaction_id": transaction_id,
+                "evse_id": evse_id,
+                "timestamp": s.timestamp,
+                "measurand": s.measurand,
+                "phase": s.phase,
+                "unit": s.unit,
+                "value": s.value,
+                "context": s.context,
+                "location": s.location,
+            }
+            for s in samples
+        ]
+        with self.engine.begin() as conn:
+            conn.execute(sa.insert(meter_values), rows)
+            first, last = first_register_wh(samples), last_register_wh(samples)
+            if transaction_id is None or first is None or last is None:
+                return
+            start, latest = transactions.c.meter_start_wh, transactions.c.meter_last_wh
+            # The register only grows: the start is the lowest reading seen, the last the highest.
+            conn.execute(
+                sa.update(transactions)
+                .where(transactions.c.id == transaction_id)
+                .values(
+                    meter_start_wh=sa.case((start.is_(None) | (start > first), first), else_=start),
+                    meter_last_wh=sa.case((latest.is_(None) | (latest < last), last), else_=latest),
+                )
+            )
+
+    def transaction(self, station_id: int, transaction_id: int) -> TransactionRecord | None:
+        where = (transactions.c.station_id == station_id) & (transactions.c.id == transaction_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(transactions).where(where)).first()
+        return None if row is None else _transaction(row)
+
+    def running_transaction_id(self, station_id: int, evse_id: int) -> int | None:
+        """The transaction running on an EVSE (a 1.6 connector), if any; the latest if several."""
+        query = (
+            sa.select(transactions.c.id)
+            .where(
+                (transactions.c.station_id == station_id)
+                & (transactions.c.state == RUNNING)
+                & (transactions.c.evse_id == evse_id)
+            )
+            .order_by(transactions.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            found: int | None = conn.scalar(query)
+        return found
+
+    def transactions(self, identity: str) -> list[TransactionRecord]:
+        """Every transaction of a station, oldest first."""
+        query = (
+            sa.select(transactions)
+            .join(stations, stations.c.id == transactions.c.station_id)
+            .where(stations.c.identity == identity)
+            .order_by(transactions.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [_transaction(row) for row in conn.execute(query)]
+
+    def meter_values(self, transaction_id: int) -> list[MeterValueRecord]:
+        query = (
+            sa.select(meter_values)
+            .where(meter_values.c.transaction_id == transaction_id)
+            .order_by(meter_values.c.timestamp, meter_values.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [
+                MeterValueRecord(
+                    timestamp=row.timestamp,
+                    measurand=row.measurand,
+                    value=row.value,
+                    unit=row.unit,
+                    phase=row.phase,
+                    context=row.context,
+                    location=row.location,
+                    evse_id=row.evse_id,
+                )
+                for row in conn.execute(query)
+            ]
+
+    # -- local users and identifications ----------------------------------------------------------
+
+    def provision(
+        self, station_id: int, wanted: Sequence[ProvisionedIdentification], remove: Iterable[str] = ()
+    ) -> ProvisionCounts:
+        """Make the station's local users hold exactly `wanted` (by code), and none of `remove`.
+
+        Keyed by (station, upper-cased code), so provisioning twice changes nothing the second time.
+        """
+        keys = {code_key(item.code) for item in wanted}
+        removed_keys = {code_key(code) for code in remove} - keys
+        created = updated = users_created = removed = 0
+        with self.engine.begin() as conn:
+            existing = {
+                row.code_key: (row.id, row.local_user_id)
+                for row in conn.execute(
+                    sa.select(
+                        identifications.c.id, identifications.c.code_key, identifications.c.local_user_id
+                    ).where(
+                        (identifications.c.station_id == station_id) & identifications.c.code_key.in_(keys)
+                    )
+                )
+            }
+            for item in wanted:
+                ident_values = {
+                    "type": item.type.value,
+                    "code": item.code,
+                    "status": "active" if item.active else "inactive",
+                    "expires_at": item.expires_at,
+                }
+                user_values = {
+                    "first_name": item.first_name,
+                    "last_name": item.last_name,
+                    "blocked": item.blocked,
+                }
+                found = existing.get(code_key(item.code))
+                if found is not None:
+                    ident_id, user_id = found
+                    conn.execute(
+                        sa.update(local_users).where(local_users.c.id == user_id).values(**user_values)
+                    )
+                    conn.execute(
+                        sa.update(identifications)
+                        .where(identifications.c.id == ident_id)
+                        .values(**ident_values)
+                    )
+                    updated += 1
+                    continue
+                result = conn.execute(sa.insert(local_users).values(station_id=station_id, **user_values))
+                users_created += 1
+                conn.execute(
+                    sa.insert(identifications).values(
+                        station_id=station_id,
+                        local_user_id=_inserted_id(result),
+                        code_key=code_key(item.code),
+                        **ident_values,
+                    )
+                )
+                created += 1
+            if removed_keys:
+                removed = self._remove_identifications(conn, station_id, removed_keys)
+        return ProvisionCounts(users_created, created, updated, removed)
+
+    @staticmethod
+    def _remove_identifications(conn: sa.Connection, station_id: int, keys: set[str]) -> int:
+        where = (identifications.c.station_id == station_id) & identifications.c.code_key.in_(keys)
+        user_ids = list(conn.scalars(sa.select(identifications.c.local_user_id).where(where)))
+        removed = conn.execute(sa.delete(identifications).where(where)).rowcount
+        if user_ids:
+            still_used = sa.exists().where(identifications.c.local_user_id == local_users.c.id)
+            conn.execute(sa.delete(local_users).where(local_users.c.id.in_(user_ids) & ~still_used))
+        return removed
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table, for reports and tests."""
+        with self.engine.connect() as conn:
+            return {
+                name: int(conn.scalar(sa.select(sa.func.count()).select_from(table)) or 0)
+                for name, table in metadata.tables.items()
+            }
+
+
+def _inserted_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _token_values(token: TokenUse | None) -> dict[str, Any]:
+    if token is None:
+        return {"id_token": None, "id_token_type": None, "id_token_status": None, "identification_id": None}
+    return {
+        "id_token": token.id_token,
+        "id_token_type": token.id_token_type,
+        "id_token_status": token.status,
+        "identification_id": token.identification_id,
+    }
+
+
+def _transaction(row: Any) -> TransactionRecord:
+    return TransactionRecord(
+        id=row.id,
+        transaction_ref=row.transaction_ref,
+        station_id=row.station_id,
+        evse_id=row.evse_id,
+        connector_id=row.connector_id,
+        id_token=row.id_token,
+        id_token_type=row.id_token_type,
+        id_token_status=row.id_token_status,
+        identification_id=row.identification_id,
+        meter_start_wh=row.meter_start_wh,
+        meter_last_wh=row.meter_last_wh,
+        meter_stop_wh=row.meter_stop_wh,
+        started_at=row.started_at,
+        stopped_at=row.stopped_at,
+        stop_reason=row.stop_reason,
+        state=row.state,
+    )

@@ -1,0 +1,89 @@
+"""What every handler gets, and the steps several handlers share.
+
+A handler is `(context, request payload) -> response payload`: thin, it reads the payload, asks the
+store for facts, lets the domain decide and writes back. The session answers a raised exception
+with CALLERROR InternalError.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from evharness.idtokens import IdType
+from evharness.ocppj.frames import Payload
+from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
+from evharness.ocppj.versions import OcppVersion
+from reference_backend.domain.authorization import Decision, Facts, decide
+from reference_backend.domain.redaction import mask
+from reference_backend.persistence import Store
+
+log = logging.getLogger("reference_backend.auth")
+
+
+class StationNotRegistered(Exception):
+    """A handler needs the station's record, but it never booted (nor was seeded)."""
+
+
+@dataclass
+class HandlerContext:
+    identity: str
+    version: OcppVersion
+    store: Store
+    heartbeat_interval: int
+    station_id: int | None = None  # known once the station booted or was found in the store
+    now: datetime = datetime(1970, 1, 1, tzinfo=UTC)  # set by the session for each message
+
+    @property
+    def station(self) -> int:
+        if self.station_id is None:
+            raise StationNotRegistered(self.identity)
+        return self.station_id
+
+    def current_time(self) -> str:
+        return format_timestamp(self.now.timestamp())
+
+
+Handler = Callable[[HandlerContext, Payload], Payload]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenCheck:
+    decision: Decision
+    identification_id: int | None
+
+
+def check_token(
+    ctx: HandlerContext,
+    id_type: IdType | None,
+    code: str,
+    *,
+    at_transaction_start: bool,
+    transaction_id: int | None = None,
+) -> TokenCheck:
+    """The store fetches the facts, the domain decides (DESIGN §2, seed 001)."""
+    lookup = ctx.store.lookup_token(ctx.station, id_type, code, exclude_transaction=transaction_id)
+    decision = decide(
+        Facts(
+            presented_type=id_type,
+            enabled_types=lookup.enabled_types,
+            identification=lookup.identification,
+            at_transaction_start=at_transaction_start,
+            now=ctx.now,
+        )
+    )
+    log.debug(
+        "%s: %s %s → %s (%s)",
+        ctx.identity,
+        id_type,
+        mask(id_type, code),
+        decision.verdict.name,
+        decision.rule,
+    )
+    return TokenCheck(decision, lookup.identification_id)
+
+
+def timestamp_or_now(ctx: HandlerContext, text: str | None) -> datetime:
+    return ctx.now if text is None else parse_timestamp(text)

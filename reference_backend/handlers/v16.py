@@ -1,0 +1,134 @@
+"""OCPP 1.6J: what the CSMS answers to each action a charge point sends.
+
+A 1.6 connector is stored as EVSE `connectorId` with connector 1 (see `persistence.tables`);
+on 1.6 only the idTag travels, and a leading `#` marks a PIN (DESIGN §2).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from evharness.idtokens import guess_type_from_idtag
+from evharness.ocppj.frames import Payload
+from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
+from reference_backend.domain.authorization import Decision, status_for
+from reference_backend.domain.metering import samples_v16
+from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, check_token, timestamp_or_now
+from reference_backend.persistence import BootInfo, TokenUse
+
+log = logging.getLogger("reference_backend.v16")
+
+STATION_CONNECTOR = 0  # OCPP 1.6 §4.9: connectorId 0 is the charge point as a whole
+ONLY_CONNECTOR = 1
+
+
+def id_tag_info(ctx: HandlerContext, decision: Decision) -> Payload:
+    info: Payload = {"status": status_for(ctx.version, decision)}
+    if decision.expires_at is not None:
+        info["expiryDate"] = format_timestamp(decision.expires_at.timestamp())
+    return info
+
+
+def _check_id_tag(
+    ctx: HandlerContext, id_tag: str, at_start: bool, transaction_id: int | None = None
+) -> TokenCheck:
+    return check_token(
+        ctx,
+        guess_type_from_idtag(id_tag),
+        id_tag,
+        at_transaction_start=at_start,
+        transaction_id=transaction_id,
+    )
+
+
+def boot_notification(ctx: HandlerContext, payload: Payload) -> Payload:
+    boot = BootInfo(
+        vendor=payload["chargePointVendor"],
+        model=payload["chargePointModel"],
+        serial_number=payload.get("chargePointSerialNumber"),
+        firmware_version=payload.get("firmwareVersion"),
+    )
+    ctx.station_id = ctx.store.register_boot(ctx.identity, ctx.version.value, boot, ctx.now)
+    return {"status": "Accepted", "currentTime": ctx.current_time(), "interval": ctx.heartbeat_interval}
+
+
+def heartbeat(ctx: HandlerContext, payload: Payload) -> Payload:
+    ctx.store.record_heartbeat(ctx.station, ctx.now)
+    return {"currentTime": ctx.current_time()}
+
+
+def status_notification(ctx: HandlerContext, payload: Payload) -> Payload:
+    at = timestamp_or_now(ctx, payload.get("timestamp"))
+    connector, status, error = payload["connectorId"], payload["status"], payload["errorCode"]
+    error_code = None if error == "NoError" else error
+    if connector == STATION_CONNECTOR:
+        ctx.store.record_station_status(ctx.station, status, error_code, at)
+    else:
+        ctx.store.record_connector_status(ctx.station, connector, ONLY_CONNECTOR, status, error_code, at)
+    return {}
+
+
+def authorize(ctx: HandlerContext, payload: Payload) -> Payload:
+    check = _check_id_tag(ctx, payload["idTag"], at_start=False)
+    return {"idTagInfo": id_tag_info(ctx, check.decision)}
+
+
+def start_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
+    """The transaction is recorded whatever the verdict: the charge point may start it anyway."""
+    id_tag = payload["idTag"]
+    check = _check_id_tag(ctx, id_tag, at_start=True)
+    status = status_for(ctx.version, check.decision)
+    transaction_id = ctx.store.start_transaction(
+        ctx.station,
+        started_at=parse_timestamp(payload["timestamp"]),
+        evse_id=payload["connectorId"],
+        connector_id=ONLY_CONNECTOR,
+        meter_start_wh=float(payload["meterStart"]),
+        token=TokenUse(id_tag, guess_type_from_idtag(id_tag).value, status, check.identification_id),
+    )
+    return {"idTagInfo": id_tag_info(ctx, check.decision), "transactionId": transaction_id}
+
+
+def stop_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
+    transaction_id = payload["transactionId"]
+    transaction = ctx.store.transaction(ctx.station, transaction_id)
+    if transaction is None:
+        # Answer anyway: a CALLERROR would make the charge point retry a message we can never place.
+        log.warning("%s: StopTransaction for unknown transactionId %s", ctx.identity, transaction_id)
+    else:
+        samples = list(samples_v16(payload.get("transactionData", [])))
+        ctx.store.add_meter_samples(ctx.station, samples, transaction.id, transaction.evse_id)
+        ctx.store.stop_transaction(
+            transaction.id,
+            parse_timestamp(payload["timestamp"]),
+            payload.get("reason", "Local"),  # OCPP 1.6 §6.49: absent means Local
+            float(payload["meterStop"]),
+        )
+    if "idTag" not in payload:
+        return {}
+    check = _check_id_tag(ctx, payload["idTag"], at_start=False, transaction_id=transaction_id)
+    return {"idTagInfo": id_tag_info(ctx, check.decision)}
+
+
+def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
+    connector = payload["connectorId"]
+    transaction_id: int | None = None
+    if "transactionId" in payload:
+        transaction = ctx.store.transaction(ctx.station, payload["transactionId"])
+        transaction_id = transaction.id if transaction is not None else None
+    elif connector != STATION_CONNECTOR:
+        transaction_id = ctx.store.running_transaction_id(ctx.station, connector)
+    samples = list(samples_v16(payload["meterValue"]))
+    ctx.store.add_meter_samples(ctx.station, samples, transaction_id, connector)
+    return {}
+
+
+HANDLERS: dict[str, Handler] = {
+    "BootNotification": boot_notification,
+    "Heartbeat": heartbeat,
+    "StatusNotification": status_notification,
+    "Authorize": authorize,
+    "StartTransaction": start_transaction,
+    "StopTransaction": stop_transaction,
+    "MeterValues": meter_values,
+}

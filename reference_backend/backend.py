@@ -1,0 +1,113 @@
+"""The whole reference CSMS in one object: store, OCPP-J server and console API on one event loop.
+
+backend = BackendServer(BackendSettings(ocpp_port=0, api_port=0, database_url=url))
+await backend.start()      # backend.ocpp_url → "ws://127.0.0.1:PORT/ocpp/"
+...
+await backend.stop()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import Iterator
+from types import TracebackType
+
+import uvicorn
+
+from reference_backend.api import create_app
+from reference_backend.persistence import Store
+from reference_backend.server import PATH_PREFIX, OcppServer
+from reference_backend.settings import BackendSettings
+
+log = logging.getLogger("reference_backend")
+
+
+class _ApiServer(uvicorn.Server):
+    """uvicorn without its signal handlers: the backend's own handlers rule (and tests have none)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class BackendServer:
+    def __init__(self, settings: BackendSettings) -> None:
+        self.settings = settings
+        self.store = Store.from_url(settings.database_url)
+        self.ocpp = OcppServer(
+            self.store,
+            settings.host,
+            settings.ocpp_port,
+            heartbeat_interval=settings.heartbeat_interval,
+            validate_outgoing=settings.validate_outgoing,
+        )
+        self.api_port = 0
+        self._api: _ApiServer | None = None
+        self._api_task: asyncio.Task[None] | None = None
+
+    @property
+    def ocpp_port(self) -> int:
+        return self.ocpp.port
+
+    @property
+    def ocpp_url(self) -> str:
+        """Append the station identity to connect: `f"{backend.ocpp_url}{station_id}"`."""
+        return f"ws://{self.settings.host}:{self.ocpp_port}{PATH_PREFIX}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.settings.host}:{self.api_port}/api/"
+
+    @property
+    def connected_stations(self) -> frozenset[str]:
+        return frozenset(self.ocpp.connections)
+
+    async def start(self) -> None:
+        """Create the tables, then listen on both ports (port 0: a free one, see `ocpp_port`, `api_port`)."""
+        self.store.create_schema()
+        await self.ocpp.start()
+        try:
+            await self._start_api()
+        except BaseException:
+            await self.ocpp.stop()
+            raise
+
+    async def stop(self) -> None:
+        """Close station connections, stop the API, dispose of the engine."""
+        await self.ocpp.stop()
+        if self._api is not None and self._api_task is not None:
+            self._api.should_exit = True
+            await self._api_task
+            self._api = self._api_task = None
+        self.store.dispose()
+
+    async def __aenter__(self) -> BackendServer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    async def _start_api(self) -> None:
+        # Bind here, so the real port is known at once even when asked for port 0.
+        listener = socket.create_server((self.settings.host, self.settings.api_port))
+        self.api_port = listener.getsockname()[1]
+        config = uvicorn.Config(
+            create_app(lambda: len(self.ocpp.connections)),
+            lifespan="off",
+            log_config=None,
+            log_level=self.settings.log_level,
+            access_log=False,
+        )
+        self._api = _ApiServer(config)
+        self._api_task = asyncio.create_task(self._api.serve(sockets=[listener]))
+        while not self._api.started:
+            if self._api_task.done():
+                await self._api_task  # raises what stopped it
+                raise RuntimeError("the console API stopped during start-up")
+            await asyncio.sleep(0.005)

@@ -1,0 +1,99 @@
+"""`evharness backend` and `evharness seed`.
+
+Heavy imports (uvicorn, FastAPI, SQLAlchemy, faker) wait until a command runs, so that
+`evharness --help` and the other components' commands start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from typing import TextIO
+
+from evharness.settings import Option, add_options
+from reference_backend.settings import BACKEND_OPTIONS, DATABASE_URL, BackendSettings
+
+SEED_OPTIONS = [
+    DATABASE_URL,
+    Option("--scenario", "scenario file, or the name of a bundled one (pin_charging, rfid_charging …)"),
+    Option("--stations", "how many stations to provision", default=1, type=int),
+    Option("--id-prefix", "station identities are PREFIX-0001, PREFIX-0002 …", default="SIM"),
+    Option("--protocol", "OCPP version to record for the stations", choices=("1.6", "2.0.1", "2.1")),
+]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backend = subparsers.add_parser(
+        "backend",
+        help="run the reference CSMS: OCPP-J server and console API",
+        description="Run the reference CSMS. Stops cleanly on SIGINT or SIGTERM.",
+    )
+    add_options(backend, BACKEND_OPTIONS)
+    backend.set_defaults(run=run_backend)
+
+    seed = subparsers.add_parser(
+        "seed",
+        help="provision the reference CSMS's database for a scenario",
+        description="Create stations and the local users and identifications a scenario expects. Idempotent.",
+    )
+    add_options(seed, SEED_OPTIONS)
+    seed.set_defaults(run=run_seed)
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+def run_backend(args: argparse.Namespace) -> int:
+    settings = BackendSettings.from_args(args)
+    configure_logging(settings.log_level)
+    return asyncio.run(serve_until_signalled(settings))
+
+
+async def serve_until_signalled(settings: BackendSettings, out: TextIO = sys.stdout) -> int:
+    """Run the backend until SIGINT or SIGTERM, then close connections, dispose the engine, return 0."""
+    from reference_backend.backend import BackendServer
+
+    backend = BackendServer(settings)
+    try:
+        await backend.start()
+    except OSError as exc:
+        backend.store.dispose()
+        print(f"evharness backend: cannot listen: {exc}", file=sys.stderr)
+        return 1
+    print(f"OCPP  {backend.ocpp_url}{{station_id}}", file=out)
+    print(f"API   {backend.api_url} (docs /api/docs)", file=out)
+    print(f"DB    {backend.store.display_url}", file=out, flush=True)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        await backend.stop()
+    print("stopped", file=out, flush=True)
+    return 0
+
+
+def run_seed(args: argparse.Namespace) -> int:
+    from reference_backend.seed import seed
+    from scenarios import ScenarioError
+
+    if args.scenario is None:
+        print("evharness seed: give --scenario (a file or a bundled name)", file=sys.stderr)
+        return 2
+    try:
+        report = seed(args.database_url, args.scenario, args.stations, args.id_prefix, args.protocol)
+    except ScenarioError as exc:
+        print(f"evharness seed: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0

@@ -1,0 +1,149 @@
+"""The OCPP-J WebSocket server: it only moves frames between sockets and `CsmsSession`s.
+
+Handshake rules (OCPP-J §3.2, 1.6 and 2.0.1 alike): the URL is `/ocpp/{station identity}`,
+percent-encoded; any other path gets HTTP 404. The subprotocol is the first one the station
+offers among ours (the station lists them by preference); a station offering none of them is
+refused with HTTP 400 by the websockets negotiation, which the OCTT accepts (TC_088, TC_B_58).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http
+import logging
+import time
+from collections.abc import Sequence
+from urllib.parse import unquote, urlsplit
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed, NegotiationError
+from websockets.http11 import Request, Response
+from websockets.typing import Subprotocol
+
+from evharness.ocppj.versions import OcppVersion
+from reference_backend.domain.stations import identity_problem
+from reference_backend.persistence import Store
+from reference_backend.session import CsmsSession
+
+log = logging.getLogger("reference_backend.server")
+
+PATH_PREFIX = "/ocpp/"
+SUBPROTOCOLS: frozenset[str] = frozenset(version.subprotocol for version in OcppVersion)
+
+
+def identity_from_path(path: str) -> str | None:
+    """The station identity in `/ocpp/{identity}`, percent-decoded; None if the path names none."""
+    route = urlsplit(path).path
+    if not route.startswith(PATH_PREFIX):
+        return None
+    try:
+        identity = unquote(route.removeprefix(PATH_PREFIX), errors="strict")
+    except UnicodeDecodeError:
+        return None
+    return None if identity_problem(identity) else identity
+
+
+def choose_subprotocol(connection: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol:
+    for name in offered:
+        if name in SUBPROTOCOLS:
+            return name
+    raise NegotiationError(
+        f"no supported OCPP subprotocol offered; expected one of {', '.join(sorted(SUBPROTOCOLS))}"
+    )
+
+
+def refuse_unknown_paths(connection: ServerConnection, request: Request) -> Response | None:
+    if identity_from_path(request.path) is None:
+        return Response(
+            http.HTTPStatus.NOT_FOUND.value,
+            "Not Found",
+            Headers([("Content-Type", "text/plain; charset=utf-8")]),
+            f"no OCPP endpoint here: connect to {PATH_PREFIX}{{station_id}}\n".encode(),
+        )
+    return None
+
+
+class OcppServer:
+    def __init__(
+        self,
+        store: Store,
+        host: str,
+        port: int,
+        *,
+        heartbeat_interval: int = 300,
+        validate_outgoing: bool = False,
+    ) -> None:
+        self.store = store
+        self.host = host
+        self.requested_port = port
+        self.heartbeat_interval = heartbeat_interval
+        self.validate_outgoing = validate_outgoing
+        self.connections: dict[str, ServerConnection] = {}  # by station identity
+        self._server: Server | None = None
+        self._closing: set[asyncio.Task[None]] = set()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the OCPP server is not started")
+        port: int = self._server.sockets[0].getsockname()[1]
+        return port
+
+    async def start(self) -> int:
+        """Listen; return the bound port (useful when asked for port 0)."""
+        self._server = await serve(
+            self._serve_station,
+            self.host,
+            self.requested_port,
+            subprotocols=[Subprotocol(name) for name in sorted(SUBPROTOCOLS)],
+            select_subprotocol=choose_subprotocol,
+            process_request=refuse_unknown_paths,
+        )
+        return self.port
+
+    async def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.close()  # closes every connection with 1001 (going away)
+        await self._server.wait_closed()
+        await asyncio.gather(*self._closing, return_exceptions=True)
+        self._server = None
+
+    async def _serve_station(self, connection: ServerConnection) -> None:
+        # The handshake checked the path and negotiated the subprotocol.
+        assert connection.request is not None
+        identity = identity_from_path(connection.request.path)
+        version = OcppVersion.from_subprotocol(connection.subprotocol or "")
+        assert identity is not None
+        assert version is not None
+        session = CsmsSession(
+            identity,
+            version,
+            self.store,
+            heartbeat_interval=self.heartbeat_interval,
+            validate_outgoing=self.validate_outgoing,
+        )
+        self._replace_connection(identity, connection)
+        log.info("%s connected (%s) from %s", identity, connection.subprotocol, connection.remote_address)
+        try:
+            async for message in connection:
+                session.receive(message, time.time())
+                for frame in session.data_to_send():
+                    await connection.send(frame)
+        except ConnectionClosed:
+            pass
+        finally:
+            session.connection_lost()
+            if self.connections.get(identity) is connection:
+                del self.connections[identity]
+            log.info("%s disconnected (%s)", identity, connection.close_code)
+
+    def _replace_connection(self, identity: str, connection: ServerConnection) -> None:
+        """A station that connects again supersedes its old connection, which is closed."""
+        previous = self.connections.get(identity)
+        self.connections[identity] = connection
+        if previous is not None:
+            task = asyncio.create_task(previous.close(1000, "superseded by a new connection"))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)

@@ -1,8 +1,9 @@
 """Charging authorization (DESIGN §2, seed 001): the decision as ONE ordered table of rules.
 
 Theory of operation: the store gathers the `Facts` about a token presented at a station; `decide`
-walks `RULES` in order and the first rule that holds gives the `Verdict`. The last rule always
-holds, so every combination of facts gets exactly one verdict. `STATUS` spells a verdict for an
+walks `RULES` in order and the first rule that holds gives the `Verdict`. Each condition stands
+on its own (order only sets precedence) and the last always holds, so every combination of facts
+gets exactly one verdict. `STATUS` spells a verdict for an
 OCPP version: 1.6 has no `Unknown` and says `Invalid` (OCPP 1.6 §7.2), 2.0.1 says `Unknown`
 (C01.FR.07, C04.FR.01 accept Invalid or Unknown).
 """
@@ -53,15 +54,9 @@ class Rule:
     verdict: Verdict
 
 
-def _known(facts: Facts) -> Identification:
-    # Rules after "unknown code" only run for known codes.
-    assert facts.identification is not None
-    return facts.identification
-
-
-def _expired(facts: Facts) -> bool:
-    expires_at = _known(facts).expires_at
-    return expires_at is not None and expires_at <= facts.now
+def _known_and(test: Callable[[Identification, Facts], bool]) -> Callable[[Facts], bool]:
+    """A condition on the identification; it never holds for an unknown code."""
+    return lambda facts: facts.identification is not None and test(facts.identification, facts)
 
 
 RULES: tuple[Rule, ...] = (
@@ -71,12 +66,16 @@ RULES: tuple[Rule, ...] = (
         Verdict.INVALID,
     ),
     Rule("unknown code", lambda f: f.identification is None, Verdict.UNKNOWN),
-    Rule("local user blocked", lambda f: _known(f).user_blocked, Verdict.BLOCKED),
-    Rule("identification inactive", lambda f: not _known(f).active, Verdict.INVALID),
-    Rule("past its expiry date", _expired, Verdict.EXPIRED),
+    Rule("local user blocked", _known_and(lambda i, f: i.user_blocked), Verdict.BLOCKED),
+    Rule("identification inactive", _known_and(lambda i, f: not i.active), Verdict.INVALID),
+    Rule(
+        "past its expiry date",
+        _known_and(lambda i, f: i.expires_at is not None and i.expires_at <= f.now),
+        Verdict.EXPIRED,
+    ),
     Rule(
         "already in another running transaction",
-        lambda f: f.at_transaction_start and _known(f).in_other_transaction,
+        _known_and(lambda i, f: f.at_transaction_start and i.in_other_transaction),
         Verdict.CONCURRENT_TX,
     ),
     Rule("otherwise", lambda f: True, Verdict.ACCEPTED),

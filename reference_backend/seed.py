@@ -100,12 +100,13 @@ def _seed_stations(
     totals = dict.fromkeys(SeedReport.__dataclass_fields__, 0)
     for number in range(1, count + 1):
         identity = station_identity(id_prefix, number)
-        fake.seed_instance(zlib.crc32(identity.encode()))
         station_id, created = store.ensure_station(identity, now, protocol)
         totals["stations_created" if created else "stations_existing"] += 1
+        # Two seeds: the noise users stay the same whichever scenario is seeded.
+        fake.seed_instance(zlib.crc32(f"{identity}/tokens".encode()))
         wanted = [item for token in plan.tokens if (item := provisioned(token, fake)) is not None]
-        taken = {token.code.upper() for token in plan.tokens}
-        wanted.extend(extra_cards(fake, taken))
+        fake.seed_instance(zlib.crc32(f"{identity}/noise".encode()))
+        wanted.extend(extra_cards(fake, taken={token.code.upper() for token in plan.tokens}))
         counts = store.provision(station_id, wanted, remove=absent)
         totals["users_created"] += counts.users_created
         totals["identifications_created"] += counts.identifications_created

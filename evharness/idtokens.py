@@ -14,7 +14,7 @@ PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 8
 RFID_UID_BYTES = (4, 7, 8, 10)  # ISO 14443 single/double/triple size, ISO 15693
 
-_PIN = re.compile(r"#\d+")
+_PIN = re.compile(r"#[0-9]+")  # ASCII digits only: `\d` also matches ١٢٣ and １２３
 _HEX = re.compile(r"[0-9A-Fa-f]+")
 
 

@@ -97,8 +97,10 @@ def decode(text: str | bytes, version: OcppVersion) -> Frame:
         message = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         raise FrameError(ErrorKind.FORMAT, f"frame is not valid JSON: {exc}") from None
-    if not isinstance(message, list) or len(message) < 3:
-        raise FrameError(ErrorKind.RPC_FRAMEWORK, "frame is not an array of at least 3 elements")
+    # "-1" only when no messageId can be read (OCPP-J 2.0.1 §4.2.3): a frame too short for its type
+    # but with a readable id is answered with that id by the shape check below.
+    if not isinstance(message, list) or len(message) < 2:
+        raise FrameError(ErrorKind.RPC_FRAMEWORK, "frame is no array with a MessageTypeId and a messageId")
     type_id, message_id = message[0], message[1]
     if not isinstance(message_id, str) or not message_id:
         raise FrameError(ErrorKind.RPC_FRAMEWORK, "messageId is not a non-empty string")

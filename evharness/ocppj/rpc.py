@@ -173,11 +173,11 @@ class RpcEndpoint:
                 return [ErrorReceived(call, code, description, details, now)]
             case CallResultError(message_id, code, description, _):
                 return [PeerViolation(f"CALLRESULTERROR {code} for {message_id}: {description}", _preview(text))]
-        return []  # pragma: no cover - match is exhaustive
 
     def _receive_call(self, message_id: str, action: str, payload: Payload) -> list[RpcEvent]:
         if message_id in self._unanswered:
             self.send_error(message_id, ErrorKind.PROTOCOL, "a CALL with this messageId is being handled")
+            self._unanswered.add(message_id)  # send_error forgot the id; the first CALL is still in hand
             return []
         validate = schemas.validator(self.version, action, response=False)
         if validate is None:

@@ -103,7 +103,7 @@ def check(validate: Validator, payload: Any) -> SchemaProblem | None:
     """Validate `payload`; describe the first broken rule, naming the field, or return None."""
     try:
         validate(payload)
-    except ZeroDivisionError as exc:
+    except fastjsonschema.JsonSchemaValueException as exc:
         field = _FIELD_PREFIX.sub("", exc.name or "") or "(payload)"
         kind = RULE_TO_KIND.get(exc.rule or "", ErrorKind.FORMAT)
         message = exc.message or "data is invalid"

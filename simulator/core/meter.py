@@ -17,13 +17,15 @@ class Meter:
 
     def advance(self, now: float) -> None:
         elapsed = now - self.updated_at
+        reach = self.limit_reached_at()
         self.updated_at = max(self.updated_at, now)
         if elapsed <= 0 or self.power_w <= 0:
             return
-        self.energy_wh += self.power_w * elapsed / 3600.0
-        if self.limit_wh is not None and self.energy_wh >= self.limit_wh:
-            self.energy_wh = self.limit_wh
+        if reach is not None and now >= reach - 1e-6:  # float time never lands exactly on it
+            self.energy_wh = self.limit_wh if self.limit_wh is not None else self.energy_wh
             self.power_w = 0.0
+            return
+        self.energy_wh += self.power_w * elapsed / 3600.0
 
     def draw(self, power_w: float, now: float, limit_wh: float | None = None) -> None:
         self.advance(now)

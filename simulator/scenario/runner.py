@@ -172,13 +172,15 @@ class ScenarioRunner:
         if actual != "Accepted" or not evse.plugged:
             yield Until(lambda: self.station.idle)
             return
-        # an accepted token at a plugged EVSE starts (1.6) or authorizes (2.0.1) the transaction
-        cursor = len(self.station.events)
+        # an accepted token at a plugged EVSE starts (1.6) or authorizes (2.0.1) the transaction;
+        # in memory that may all have happened already, so look from the same cursor
         started: list[StationEvent] = []
 
         def settled() -> bool:
             for event in self.station.events[cursor:]:
-                if isinstance(event, TransactionStarted | CallFailed) or (
+                if isinstance(event, TransactionStarted) or (
+                    isinstance(event, CallFailed) and event.action != "Authorize"
+                ) or (
                     isinstance(event, Authorized) and event.source != "Authorize"
                 ):
                     started.append(event)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from evharness.idtokens import IdType
 from reference_backend.domain.authorization import Identification
 from reference_backend.domain.metering import Sample, first_register_wh, last_register_wh
+from reference_backend.persistence import statements as q
 from reference_backend.persistence.engine import create_engine
 from reference_backend.persistence.records import (
     BootInfo,
@@ -27,6 +28,7 @@ from reference_backend.persistence.records import (
     TokenUse,
     TransactionRecord,
 )
+from reference_backend.persistence.statements import ENDED, RUNNING
 from reference_backend.persistence.tables import (
     connectors,
     identifications,
@@ -36,9 +38,6 @@ from reference_backend.persistence.tables import (
     stations,
     transactions,
 )
-
-RUNNING = "running"
-ENDED = "ended"
 
 
 def code_key(code: str) -> str:
@@ -73,7 +72,7 @@ class Store:
 
     def find_station_id(self, identity: str) -> int | None:
         with self.engine.connect() as conn:
-            found: int | None = conn.scalar(sa.select(stations.c.id).where(stations.c.identity == identity))
+            found: int | None = conn.scalar(q.STATION_ID, {"p_identity": identity})
         return found
 
     def ensure_station(self, identity: str, at: datetime, protocol: str | None = None) -> tuple[int, bool]:
@@ -140,17 +139,14 @@ class Store:
 
     def record_heartbeat(self, station_id: int, at: datetime) -> None:
         with self.engine.begin() as conn:
-            conn.execute(sa.update(stations).where(stations.c.id == station_id).values(last_heartbeat_at=at))
+            conn.execute(q.SET_HEARTBEAT, {"p_station": station_id, "p_at": at})
 
     def record_station_status(
         self, station_id: int, status: str, error_code: str | None, at: datetime
     ) -> None:
+        params = {"p_station": station_id, "p_status": status, "p_error": error_code, "p_at": at}
         with self.engine.begin() as conn:
-            conn.execute(
-                sa.update(stations)
-                .where(stations.c.id == station_id)
-                .values(status=status, error_code=error_code, status_at=at)
-            )
+            conn.execute(q.SET_STATION_STATUS, params)
 
     def record_connector_status(
         self,
@@ -161,19 +157,17 @@ class Store:
         error_code: str | None,
         at: datetime,
     ) -> None:
-        place = (
-            (connectors.c.station_id == station_id)
-            & (connectors.c.evse_id == evse_id)
-            & (connectors.c.connector_id == connector_id)
-        )
-        values = {"status": status, "error_code": error_code, "updated_at": at}
+        params = {
+            "p_station": station_id,
+            "p_evse": evse_id,
+            "p_connector": connector_id,
+            "p_status": status,
+            "p_error": error_code,
+            "p_at": at,
+        }
         with self.engine.begin() as conn:
-            if conn.execute(sa.update(connectors).where(place).values(**values)).rowcount == 0:
-                conn.execute(
-                    sa.insert(connectors).values(
-                        station_id=station_id, evse_id=evse_id, connector_id=connector_id, **values
-                    )
-                )
+            if conn.execute(q.SET_CONNECTOR_STATUS, params).rowcount == 0:
+                conn.execute(q.ADD_CONNECTOR, params)
 
     def connector_statuses(self, station_id: int) -> dict[tuple[int, int], str]:
         """(evse id, connector id) → the last status reported."""
@@ -189,35 +183,14 @@ class Store:
         self, station_id: int, id_type: IdType | None, code: str, exclude_transaction: int | None = None
     ) -> TokenLookup:
         """What the station and its local users say about a presented code, in one query."""
-        busy = sa.exists().where(
-            (transactions.c.identification_id == identifications.c.id)
-            & (transactions.c.state == RUNNING)
-            & (transactions.c.id != (exclude_transaction if exclude_transaction is not None else -1))
-        )
-        match = (
-            (identifications.c.station_id == stations.c.id)
-            & (identifications.c.code_key == code_key(code))
-            & (identifications.c.type == (id_type.value if id_type is not None else ""))
-        )
-        query = (
-            sa.select(
-                stations.c.pin_enabled,
-                stations.c.rfid_enabled,
-                identifications.c.id.label("identification_id"),
-                identifications.c.status,
-                identifications.c.expires_at,
-                local_users.c.blocked,
-                busy.label("busy"),
-            )
-            .select_from(
-                stations.outerjoin(identifications, match).outerjoin(
-                    local_users, local_users.c.id == identifications.c.local_user_id
-                )
-            )
-            .where(stations.c.id == station_id)
-        )
+        params = {
+            "p_station": station_id,
+            "p_code_key": code_key(code),
+            "p_type": id_type.value if id_type is not None else "",
+            "p_exclude": exclude_transaction if exclude_transaction is not None else -1,
+        }
         with self.engine.connect() as conn:
-            row = conn.execute(query).one()
+            row = conn.execute(q.TOKEN_FACTS, params).one()
         if row.identification_id is None:
             return TokenLookup(_enabled_types(row), None, None)
         found = Identification(
@@ -284,11 +257,9 @@ class Store:
 
         Events may arrive out of order (OCTT general rule), so the start time is the earliest seen.
         """
-        where = (transactions.c.station_id == station_id) & (
-            transactions.c.transaction_ref == transaction_ref
-        )
+        key = {"p_station": station_id, "p_ref": transaction_ref}
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(transactions).where(where)).first()
+            row = conn.execute(q.TRANSACTION_BY_REF, key).first()
             if row is None:
                 conn.execute(
                     sa.insert(transactions).values(
@@ -308,16 +279,21 @@ class Store:
                     changes["started_at"] = at
                 if not changes:
                     return _transaction(row)
-                conn.execute(sa.update(transactions).where(where).values(**changes))
-            return _transaction(conn.execute(sa.select(transactions).where(where)).one())
+                conn.execute(sa.update(transactions).where(transactions.c.id == row.id).values(**changes))
+            return _transaction(conn.execute(q.TRANSACTION_BY_REF, key).one())
 
     def assign_token(self, transaction_id: int, token: TokenUse) -> None:
         """Remember the token that authorized the transaction (2.0.1: the first idToken seen)."""
         with self.engine.begin() as conn:
             conn.execute(
-                sa.update(transactions)
-                .where((transactions.c.id == transaction_id) & transactions.c.id_token.is_(None))
-                .values(**_token_values(token))
+                q.ASSIGN_TOKEN,
+                {
+                    "p_id": transaction_id,
+                    "p_token": token.id_token,
+                    "p_token_type": token.id_token_type,
+                    "p_status": token.status,
+                    "p_identification": token.identification_id,
+                },
             )
 
     def stop_transaction(
@@ -362,37 +338,17 @@ class Store:
             first, last = first_register_wh(samples), last_register_wh(samples)
             if transaction_id is None or first is None or last is None:
                 return
-            start, latest = transactions.c.meter_start_wh, transactions.c.meter_last_wh
-            # The register only grows: the start is the lowest reading seen, the last the highest.
-            conn.execute(
-                sa.update(transactions)
-                .where(transactions.c.id == transaction_id)
-                .values(
-                    meter_start_wh=sa.case((start.is_(None) | (start > first), first), else_=start),
-                    meter_last_wh=sa.case((latest.is_(None) | (latest < last), last), else_=latest),
-                )
-            )
+            conn.execute(q.MOVE_METER, {"p_id": transaction_id, "p_first": first, "p_last": last})
 
     def transaction(self, station_id: int, transaction_id: int) -> TransactionRecord | None:
-        where = (transactions.c.station_id == station_id) & (transactions.c.id == transaction_id)
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(transactions).where(where)).first()
+            row = conn.execute(q.TRANSACTION_BY_ID, {"p_station": station_id, "p_id": transaction_id}).first()
         return None if row is None else _transaction(row)
 
     def running_transaction_id(self, station_id: int, evse_id: int) -> int | None:
         """The transaction running on an EVSE (a 1.6 connector), if any; the latest if several."""
-        query = (
-            sa.select(transactions.c.id)
-            .where(
-                (transactions.c.station_id == station_id)
-                & (transactions.c.state == RUNNING)
-                & (transactions.c.evse_id == evse_id)
-            )
-            .order_by(transactions.c.id.desc())
-            .limit(1)
-        )
         with self.engine.connect() as conn:
-            found: int | None = conn.scalar(query)
+            found: int | None = conn.scalar(q.RUNNING_ON_EVSE, {"p_station": station_id, "p_evse": evse_id})
         return found
 
     def transactions(self, identity: str) -> list[TransactionRecord]:

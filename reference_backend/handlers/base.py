@@ -74,14 +74,9 @@ def check_token(
             now=ctx.now,
         )
     )
-    log.debug(
-        "%s: %s %s → %s (%s)",
-        ctx.identity,
-        id_type,
-        mask(id_type, code),
-        decision.verdict.name,
-        decision.rule,
-    )
+    if log.isEnabledFor(logging.DEBUG):
+        masked = mask(id_type, code)
+        log.debug("%s: %s %s → %s (%s)", ctx.identity, id_type, masked, decision.verdict.name, decision.rule)
     return TokenCheck(decision, lookup.identification_id)
 
 

@@ -150,7 +150,7 @@ meter_values = sa.Table(
     sa.Column("timestamp", UtcDateTime, nullable=False),
     sa.Column("measurand", sa.String(64), nullable=False),
     sa.Column("phase", sa.String(8)),
-    sa.Column("unit", sa.String(16)),
+    sa.Column("unit", sa.String(20)),  # UnitOfMeasureType.unit: string[20]
     sa.Column("value", sa.Float, nullable=False),
     sa.Column("context", sa.String(32), nullable=False),
     sa.Column("location", sa.String(16)),

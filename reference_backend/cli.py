@@ -57,6 +57,19 @@ def run_backend(args: argparse.Namespace) -> int:
 
 async def serve_until_signalled(settings: BackendSettings, out: TextIO = sys.stdout) -> int:
     """Run the backend until SIGINT or SIGTERM, then close connections, dispose the engine, return 0."""
+    # Handlers first: whoever reads the banner may signal at once.
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        return await _serve(settings, stop, out)
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+
+async def _serve(settings: BackendSettings, stop: asyncio.Event, out: TextIO) -> int:
     from reference_backend.backend import BackendServer
 
     backend = BackendServer(settings)
@@ -69,15 +82,9 @@ async def serve_until_signalled(settings: BackendSettings, out: TextIO = sys.std
     print(f"OCPP  {backend.ocpp_url}{{station_id}}", file=out)
     print(f"API   {backend.api_url} (docs /api/docs)", file=out)
     print(f"DB    {backend.store.display_url}", file=out, flush=True)
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     try:
         await stop.wait()
     finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(signum)
         await backend.stop()
     print("stopped", file=out, flush=True)
     return 0

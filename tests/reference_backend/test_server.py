@@ -109,7 +109,7 @@ def test_a_16_session_over_the_wire(on_backend: Callable[[Scenario], None]) -> N
     async def scenario(backend: BackendServer) -> None:
         async with connect(backend.ocpp_url + "CP-16", subprotocols=offer("ocpp1.6")) as ws:
             garbled = await call(ws, "x", "BootNotification", {"chargePointVendor": 1})
-            assert garbled[:3] == [4, "x", "TypeConstraintViolation"]
+            assert garbled[:3] == [4, "x", "OccurenceConstraintViolation"]  # chargePointModel missing
             await ws.send("not json")
             assert orjson.loads(await ws.recv())[:3] == [4, "-1", "FormationViolation"]
             assert (await call(ws, "1", "BootNotification", boot_16()))[2]["status"] == "Accepted"

@@ -220,8 +220,13 @@ def message_ids() -> st.SearchStrategy[Any]:
     )
 
 
+IN_FLIGHT_ID = "m-1"  # the id `endpoint()` gives our first CALL: near-miss answers sometimes hit it
+
+
 def near_miss_frames(version: OcppVersion) -> st.SearchStrategy[list[Any]]:
-    """Lists that look like OCPP-J frames, with wrong counts, types, ids, type ids and payloads."""
+    """A well-formed frame of any type, then up to three breakages: an element replaced by any JSON value,
+    the frame cut short or extended, the id made unreadable (long, empty, not a string), the type id
+    changed (unknown, float, bool, unhashable)."""
     actions = sorted(schemas.known_actions(version))
     type_ids = (
         st.sampled_from(
@@ -230,18 +235,40 @@ def near_miss_frames(version: OcppVersion) -> st.SearchStrategy[list[Any]]:
         | st.integers(min_value=-3, max_value=12)
         | json_values  # floats such as 2.0, booleans, and unhashable lists and objects
     )
+    codes = st.sampled_from(sorted({c for table in ERROR_CODES.values() for c in table.values()})) | st.text(
+        max_size=20
+    )
 
     @st.composite
     def build(draw: st.DrawFn) -> list[Any]:
         action = draw(st.sampled_from(actions))
-        third = draw(
-            st.just(action) | st.text(max_size=15) | st.text(min_size=250, max_size=300) | json_values
+        named = draw(st.just(action) | st.text(max_size=15) | st.text(min_size=250, max_size=300))
+        message_id = draw(st.just(IN_FLIGHT_ID) | st.text(min_size=1, max_size=frames.MAX_MESSAGE_ID_LENGTH))
+        payload = draw(random_payloads(version, action))
+        type_id = draw(
+            st.sampled_from(
+                [frames.CALL, frames.CALLRESULT, frames.CALLERROR, frames.CALLRESULTERROR, frames.SEND]
+            )
         )
-        fourth = draw(random_payloads(version, action) | json_values)
-        fifth = draw(st.dictionaries(st.text(max_size=5), json_scalars, max_size=3) | json_values)
-        full = [draw(type_ids), draw(message_ids()), third, fourth, fifth]
-        count = draw(st.integers(min_value=0, max_value=7))
-        return (full + [draw(json_values) for _ in range(5, count)])[:count]
+        if type_id in (frames.CALL, frames.SEND):
+            message = [type_id, message_id, named, payload]
+        elif type_id == frames.CALLRESULT:
+            message = [type_id, message_id, payload]
+        else:
+            message = [type_id, message_id, draw(codes), draw(st.text(max_size=300)), payload]
+        for _ in range(draw(st.integers(min_value=0, max_value=3))):
+            breakage = draw(st.sampled_from(["element", "cut", "extend", "id", "type"]))
+            if breakage == "element" and message:
+                message[draw(st.integers(min_value=0, max_value=len(message) - 1))] = draw(json_values)
+            elif breakage == "cut":
+                message = message[: draw(st.integers(min_value=0, max_value=len(message)))]
+            elif breakage == "extend":
+                message.append(draw(json_values))
+            elif breakage == "id" and len(message) >= 2:
+                message[1] = draw(message_ids())
+            elif breakage == "type" and message:
+                message[0] = draw(type_ids)
+        return message
 
     return build()
 

@@ -45,7 +45,8 @@ class BackendProcess:
         return self
 
     def _read(self, ready: threading.Event) -> None:
-        assert self._process is not None and self._process.stdout is not None
+        assert self._process is not None
+        assert self._process.stdout is not None
         for line in self._process.stdout:
             self.output.append(line.rstrip())
             if match := _OCPP_LINE.search(line):
@@ -84,4 +85,3 @@ class BackendProcess:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.stop()
-

@@ -54,7 +54,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         for scenario in args.scenario.split(","):
             code = _evharness(
-                "seed", "--database-url", database_url, "--scenario", scenario, "--stations", str(args.stations)
+                "seed",
+                "--database-url",
+                database_url,
+                "--scenario",
+                scenario,
+                "--stations",
+                str(args.stations),
             )
             if code:
                 print(f"== seeding {scenario} failed ({code})")
@@ -80,7 +86,7 @@ def _compare_energy(database_url: str, report: Path, stations: int) -> bool:
     if not report.exists():
         return False
     summary = json.loads(report.read_text())
-    metered_kwh = summary["energy_kwh"]
+    metered_kwh = float(summary["energy_kwh"])
     store = Store.from_url(database_url)
     try:
         recorded_wh = sum(
@@ -92,7 +98,9 @@ def _compare_energy(database_url: str, report: Path, stations: int) -> bool:
     finally:
         store.dispose()
     recorded_kwh = recorded_wh / 1000.0
-    same = abs(recorded_kwh - metered_kwh) <= 0.001 * (summary["sessions_completed"] + 1)
-    print(f"== energy: stations metered {metered_kwh:.3f} kWh, backend recorded {recorded_kwh:.3f} kWh "
-          + ("(match)" if same else "(MISMATCH)"))
+    same = abs(recorded_kwh - metered_kwh) <= 0.001 * (int(summary["sessions_completed"]) + 1)
+    print(
+        f"== energy: stations metered {metered_kwh:.3f} kWh, backend recorded {recorded_kwh:.3f} kWh "
+        + ("(match)" if same else "(MISMATCH)")
+    )
     return same

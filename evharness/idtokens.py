@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 8
@@ -18,7 +18,7 @@ _PIN = re.compile(r"#[0-9]+")  # ASCII digits only: `\d` also matches ١٢٣ and
 _HEX = re.compile(r"[0-9A-Fa-f]+")
 
 
-class IdType(str, Enum):
+class IdType(StrEnum):
     PIN = "pin"
     RFID = "rfid"
 

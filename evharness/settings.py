@@ -37,7 +37,11 @@ class Option:
                 default = self.type(environ[self.env])
             except ValueError as exc:
                 parser.error(f"{self.env}={environ[self.env]!r}: {exc}")
-        shown = f" (env {self.env}; default: {self.default})" if self.default is not None else f" (env {self.env})"
+        shown = (
+            f" (env {self.env}; default: {self.default})"
+            if self.default is not None
+            else f" (env {self.env})"
+        )
         parser.add_argument(
             self.flag, default=default, type=self.type, choices=self.choices, help=self.help + shown
         )

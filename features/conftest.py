@@ -33,7 +33,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--csms-url",
         default=os.environ.get("EVHARNESS_CSMS_URL"),
-        help="OCPP-J endpoint of the CSMS under test (env EVHARNESS_CSMS_URL); default: start the reference backend",
+        help="OCPP-J endpoint of the CSMS under test (env EVHARNESS_CSMS_URL); "
+        "default: start the reference backend",
     )
     group.addoption(
         "--id-prefix",
@@ -166,7 +167,9 @@ def the_csms_answers_one_of(world: World, statuses: str) -> None:
 @then("a transaction is running")
 def a_transaction_is_running(world: World) -> None:
     transaction = world.live.transaction()
-    assert transaction is not None and transaction.authorized and not transaction.ended
+    assert transaction is not None
+    assert transaction.authorized
+    assert not transaction.ended
     world.transaction_ids.append(transaction.local_id)
 
 

@@ -38,7 +38,9 @@ def resolve(path_or_name: str | Path) -> Path:
     shipped = bundled()
     if str(path_or_name) in shipped:
         return shipped[str(path_or_name)]
-    raise ScenarioError(f"{path_or_name}: no such file, nor a bundled scenario ({', '.join(sorted(shipped))})")
+    raise ScenarioError(
+        f"{path_or_name}: no such file, nor a bundled scenario ({', '.join(sorted(shipped))})"
+    )
 
 
 def load(path_or_name: str | Path) -> Scenario:
@@ -63,5 +65,7 @@ def parse(raw: object, source: str = "<scenario>") -> Scenario:
             raise ScenarioError(f"{source}: {message}") from None
         if where.startswith("tokens."):
             parts = where.split(".")
-            where = f"token {int(parts[1]) + 1}" + (f", field {'.'.join(parts[2:])}" if len(parts) > 2 else "")
+            where = f"token {int(parts[1]) + 1}" + (
+                f", field {'.'.join(parts[2:])}" if len(parts) > 2 else ""
+            )
         raise ScenarioError(f"{source}: {where or 'scenario'}: {message}") from None

@@ -22,7 +22,9 @@ def register(commands: Any) -> None:
     check = actions.add_parser("validate", help="validate scenario files; exit 1 on the first error")
     check.add_argument("files", nargs="+")
     check.set_defaults(run=_validate)
-    tokens = actions.add_parser("tokens", help="the tokens a CSMS must hold for a scenario, and their statuses")
+    tokens = actions.add_parser(
+        "tokens", help="the tokens a CSMS must hold for a scenario, and their statuses"
+    )
     tokens.add_argument("file")
     tokens.set_defaults(run=_tokens)
     actions.add_parser("schema", help="print the scenario format as JSON Schema").set_defaults(run=_schema)
@@ -55,7 +57,9 @@ def _tokens(args: argparse.Namespace) -> int:
     for column in ("token", "type", "code", "provision as", "expected status"):
         table.add_column(column)
     for token in scenario.tokens:
-        table.add_row(token.id, token.type.value, token.code, token.provisioning.value, " or ".join(token.expect))
+        table.add_row(
+            token.id, token.type.value, token.code, token.provisioning.value, " or ".join(token.expect)
+        )
     Console().print(table)
     return 0
 

@@ -6,8 +6,9 @@ from the file) and then lists steps. `evharness scenario schema` prints this as 
 
 from __future__ import annotations
 
+import math
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -51,6 +52,8 @@ def parse_duration(value: Any) -> float:
         seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
     else:
         raise ValueError(f"a duration is a number of seconds or like '30s', '10m', '1h', not {value!r}")
+    if not math.isfinite(seconds):
+        raise ValueError(f"a duration is a finite number of seconds, not {value!r}")
     if seconds < 0:
         raise ValueError("a duration cannot be negative")
     return seconds
@@ -59,7 +62,7 @@ def parse_duration(value: Any) -> float:
 Duration = Annotated[float, Field(description="seconds, or a string like '30s', '10m', '1h'")]
 
 
-class Provision(str, Enum):
+class Provision(StrEnum):
     """How a CSMS should hold a token for the scenario's expectation to be right."""
 
     ACTIVE = "active"

@@ -24,7 +24,11 @@ def _csv(text: str) -> list[str]:
 
 
 OPTIONS = [
-    Option("--csms-url", "the CSMS's OCPP-J endpoint; the station identity is appended", "ws://127.0.0.1:9000/ocpp"),
+    Option(
+        "--csms-url",
+        "the CSMS's OCPP-J endpoint; the station identity is appended",
+        "ws://127.0.0.1:9000/ocpp",
+    ),
     Option("--protocol", "OCPP version(s), comma-separated: 1.6, 2.0.1", "2.0.1"),
     Option("--stations", "how many stations", 1, int),
     Option("--scenario", "scenario file(s) or bundled name(s), comma-separated", "pin_charging"),
@@ -68,8 +72,9 @@ def run(args: argparse.Namespace) -> int:
         stagger_s=args.stagger,
     )
     console.print(
-        f"evharness sim: {args.stations} station(s) {args.id_prefix}-{args.first_number:04d}… → {args.csms_url} "
-        f"(OCPP {', '.join(v.value for v in versions)}; {', '.join(s.name for s in loaded)}; time ×{args.time_scale:g})"
+        f"evharness sim: {args.stations} station(s) {args.id_prefix}-{args.first_number:04d}… "
+        f"→ {args.csms_url} (OCPP {', '.join(v.value for v in versions)}; "
+        f"{', '.join(s.name for s in loaded)}; time ×{args.time_scale:g})"
     )
     summary = asyncio.run(_run_with_progress(plan, args.time_scale, args.run_timeout, console))
     render(summary, console)
@@ -79,10 +84,17 @@ def run(args: argparse.Namespace) -> int:
     return 0 if summary["ok"] else 1
 
 
-async def _run_with_progress(plan: FleetPlan, scale: float, timeout: float, console: Console) -> dict[str, Any]:
+async def _run_with_progress(
+    plan: FleetPlan, scale: float, limit_s: float, console: Console
+) -> dict[str, Any]:
     clock = ScaledClock(scale)
-    columns = (TextColumn("stations"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]} failed"),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("stations"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("stations", total=plan.stations, failed=0)
         failed = 0
@@ -92,5 +104,5 @@ async def _run_with_progress(plan: FleetPlan, scale: float, timeout: float, cons
             failed += not run.ok
             progress.update(task, advance=1, failed=failed)
 
-        result = await run_fleet(plan, clock, scale, on_progress=done, timeout_s=timeout)
+        result = await run_fleet(plan, clock, scale, on_progress=done, timeout_s=limit_s)
     return summarize(result)

@@ -123,7 +123,11 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
         latency.add_column(column, justify="left" if column == "action" else "right")
     for action, row in summary["actions"].items():
         latency.add_row(
-            action, str(row["count"]), str(row["failed"]), f"{row['p50_ms']:.1f}", f"{row['p95_ms']:.1f}",
+            action,
+            str(row["count"]),
+            str(row["failed"]),
+            f"{row['p50_ms']:.1f}",
+            f"{row['p95_ms']:.1f}",
             f"{row['max_ms']:.1f}",
         )
     console.print(latency)
@@ -134,7 +138,12 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
             failures.add_column(column)
         for row in shown:
             failures.add_row(
-                row["station"], row["protocol"], row["scenario"], str(row["step"] or "-"), row["what"],
-                row["expected"], f"[red]{row['actual']}[/]",
+                row["station"],
+                row["protocol"],
+                row["scenario"],
+                str(row["step"] or "-"),
+                row["what"],
+                row["expected"],
+                f"[red]{row['actual']}[/]",
             )
         console.print(failures)

@@ -56,7 +56,8 @@ ERROR_CODES: dict[OcppVersion, dict[ErrorKind, str]] = {
 
 # What a receiver accepts as the same code (2.0.1 implementations spell Occur(r)ence both ways).
 ACCEPTED_SPELLINGS: dict[OcppVersion, dict[ErrorKind, frozenset[str]]] = {
-    version: {kind: frozenset({code}) for kind, code in codes.items()} for version, codes in ERROR_CODES.items()
+    version: {kind: frozenset({code}) for kind, code in codes.items()}
+    for version, codes in ERROR_CODES.items()
 }
 ACCEPTED_SPELLINGS[OcppVersion.V201][ErrorKind.OCCURRENCE_CONSTRAINT] = frozenset(
     {"OccurrenceConstraintViolation", "OccurenceConstraintViolation"}

@@ -172,7 +172,9 @@ class RpcEndpoint:
                 self._pump(now)
                 return [ErrorReceived(call, code, description, details, now)]
             case CallResultError(message_id, code, description, _):
-                return [PeerViolation(f"CALLRESULTERROR {code} for {message_id}: {description}", _preview(text))]
+                return [
+                    PeerViolation(f"CALLRESULTERROR {code} for {message_id}: {description}", _preview(text))
+                ]
 
     def _receive_call(self, message_id: str, action: str, payload: Payload) -> list[RpcEvent]:
         if message_id in self._unanswered:
@@ -266,7 +268,9 @@ class RpcEndpoint:
             raise ValueError(f"OCPP {self.version.value} has no action {action!r}")
         problem = schemas.check(validate, payload)
         if problem is not None:
-            raise ValueError(f"our own {action} {'response' if response else 'request'}: {problem.description}")
+            raise ValueError(
+                f"our own {action} {'response' if response else 'request'}: {problem.description}"
+            )
 
 
 def _preview(text: str | bytes, limit: int = 300) -> str:

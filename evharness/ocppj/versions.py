@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class OcppVersion(str, Enum):
+class OcppVersion(StrEnum):
     V16 = "1.6"
     V201 = "2.0.1"
     V21 = "2.1"

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 from evharness.ocppj.versions import OcppVersion
 from scenarios.model import Scenario
+from simulator.asyncio.transport import FrameHook, StationLink
 from simulator.core.clock import Clock
 from simulator.core.events import StationEvent
 from simulator.core.model import StationConfig
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
 from simulator.scenario.runner import Expectation, ScenarioRunner
-from simulator.asyncio.transport import FrameHook, StationLink
 
 
 def station_identity(prefix: str, number: int) -> str:
@@ -90,7 +90,9 @@ class FleetResult:
         return all(run.ok for run in self.runs)
 
 
-def build_runs(plan: FleetPlan, clock: Clock, scale: float, on_frame: FrameHook | None = None) -> list[StationRun]:
+def build_runs(
+    plan: FleetPlan, clock: Clock, scale: float, on_frame: FrameHook | None = None
+) -> list[StationRun]:
     """Stations get versions and scenarios round-robin, so 20 stations × 2 × 2 cover every pair."""
     combos = list(itertools.product(plan.versions, plan.scenarios))
     runs = []

@@ -112,7 +112,11 @@ class LiveStation:
         return [e for e in self.station.events if isinstance(e, TransactionStarted)]
 
     async def charge(
-        self, evse: int = 1, *, energy_kwh: float | None = None, seconds: float | None = None,
+        self,
+        evse: int = 1,
+        *,
+        energy_kwh: float | None = None,
+        seconds: float | None = None,
         power_kw: float | None = None,
     ) -> float:
         """Let the EV draw power for an energy or a duration; the energy delivered, in Wh."""

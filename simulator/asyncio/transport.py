@@ -8,6 +8,7 @@ import contextlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -37,7 +38,8 @@ class Backoff:
     def next_delay(self) -> float:
         delay = min(self.maximum, self.minimum * 2**self.attempts)
         self.attempts += 1
-        return delay + random.uniform(0, self.jitter * delay)
+        jittered: float = delay + random.uniform(0, self.jitter * delay)
+        return jittered
 
     def reset(self) -> None:
         self.attempts = 0
@@ -99,7 +101,9 @@ class StationLink:
                     self.station.connection_lost(self.clock.now())
                 failures += 1
                 if failures >= self.max_connect_attempts:
-                    raise ConnectionError(f"{self.url}: gave up after {failures} attempts: {self.last_error}")
+                    raise ConnectionError(
+                        f"{self.url}: gave up after {failures} attempts: {self.last_error}"
+                    ) from None
                 await asyncio.sleep(self.backoff.next_delay())
             except InvalidURI as exc:
                 raise ConnectionError(f"{self.csms_url}: {exc}") from None
@@ -135,8 +139,9 @@ class StationLink:
                         continue
                 else:
                     receiving = receiving or asyncio.ensure_future(websocket.recv())
-                    woken = asyncio.ensure_future(self._wake.wait())
-                    done, _ = await asyncio.wait({receiving, woken}, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+                    woken: asyncio.Future[Any] = asyncio.ensure_future(self._wake.wait())
+                    either: set[asyncio.Future[Any]] = {receiving, woken}
+                    done, _ = await asyncio.wait(either, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
                     woken.cancel()
                     if receiving not in done:
                         continue

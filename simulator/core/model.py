@@ -31,6 +31,7 @@ class Transaction:
     local_id: str  # 2.0.1 transactionId, chosen by the station
     started_at: float
     meter_start_wh: float
+    meter_stop_wh: float | None = None
     token: PresentedToken | None = None
     csms_id: int | None = None  # 1.6 transactionId, chosen by the CSMS
     seq_no: int = 0  # 2.0.1 TransactionEvent sequence number

@@ -166,9 +166,14 @@ class Station:
         self.adapter.present_token(self, self._evse(evse_id), token, now)
 
     def ev_draw(self, evse_id: int, power_w: float, now: float, energy_limit_wh: float | None = None) -> None:
-        """The EV draws `power_w` (capped by the EVSE) until the register reaches the limit."""
+        """The EV draws `power_w` (capped by the EVSE) until the register reaches the limit.
+
+        Only an authorized, running transaction energizes the EVSE: otherwise nothing flows.
+        """
         evse = self._evse(evse_id)
-        evse.meter.draw(min(power_w, evse.max_power_w), now, energy_limit_wh)
+        transaction = evse.transaction
+        energized = transaction is not None and transaction.authorized and not transaction.ended
+        evse.meter.draw(min(power_w, evse.max_power_w) if energized else 0.0, now, energy_limit_wh)
 
     def stop_transaction(self, evse_id: int, reason: str, now: float) -> None:
         evse = self._evse(evse_id)
@@ -196,7 +201,9 @@ class Station:
         self._queue.append(QueuedCall(action, payload, context, transactional))
         self._pump(now)
 
-    def set_connector_state(self, evse: Evse, connector: Connector, state: ConnectorState, now: float) -> None:
+    def set_connector_state(
+        self, evse: Evse, connector: Connector, state: ConnectorState, now: float
+    ) -> None:
         previous = connector.state
         connector.state = state
         if previous is not state:
@@ -242,15 +249,15 @@ class Station:
                     self._answer(message_id, action, payload, now)
                 case ResultReceived(call, payload, received_at):
                     self._finish(call, received_at, ok=True)
-                    self.adapter.handle_result(self, call.action, call.context.context, payload, now)
+                    self.adapter.handle_result(self, call.action, _note(call), payload, now)
                 case ErrorReceived(call, code, description, _, received_at):
                     self._finish(call, received_at, ok=False)
                     self.events.append(CallFailed(call.action, code, description, now))
-                    self.adapter.handle_failure(self, call.action, call.context.context, now)
+                    self.adapter.handle_failure(self, call.action, _note(call), now)
                 case CallTimedOut(call):
                     self._finish(call, now, ok=False)
                     self.events.append(CallFailed(call.action, "Timeout", "no answer in time", now))
-                    self.adapter.handle_failure(self, call.action, call.context.context, now)
+                    self.adapter.handle_failure(self, call.action, _note(call), now)
                 case PeerViolation(description, text):
                     self.events.append(PeerViolated(description, text, now))
         self._pump(now)
@@ -280,3 +287,10 @@ class Station:
             return evse, evse.connectors[connector_id]
         except KeyError:
             raise ValueError(f"{self.identity} EVSE {evse_id} has no connector {connector_id}") from None
+
+
+def _note(call: OutgoingCall) -> Any:
+    """The adapter's own context of a call, kept on the QueuedCall the RPC endpoint carries."""
+    queued = call.context
+    assert isinstance(queued, QueuedCall)
+    return queued.context

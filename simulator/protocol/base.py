@@ -59,7 +59,9 @@ class ProtocolAdapter:
         raise NotImplementedError
 
     # answers
-    def handle_result(self, station: Station, action: str, context: Any, payload: Payload, now: float) -> None:
+    def handle_result(
+        self, station: Station, action: str, context: Any, payload: Payload, now: float
+    ) -> None:
         handler = self.result_handlers.get(action)
         if handler is not None:
             handler(station, context, payload, now)

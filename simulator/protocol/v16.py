@@ -94,7 +94,7 @@ class V16Adapter(ProtocolAdapter):
 
     def _start(self, station: Station, evse: Evse, token: PresentedToken, now: float) -> None:
         evse.meter.advance(now)
-        transaction = Transaction(f"{station.identity}-{now:.3f}", now, evse.meter.energy_wh, token)
+        transaction = Transaction(f"{station.identity}-{now:.3f}", now, evse.meter.energy_wh, token=token)
         evse.transaction = transaction
         payload = {
             "connectorId": evse.id,
@@ -110,7 +110,9 @@ class V16Adapter(ProtocolAdapter):
         status = payload["idTagInfo"]["status"]
         evse = station.evses[evse_id]
         if status != "Accepted":  # §5.20: the CSMS may refuse at start; stop with DeAuthorized
-            station.events.append(Authorized(evse_id, transaction.token.code, status, now, "StartTransaction"))
+            station.events.append(
+                Authorized(evse_id, transaction.token.code, status, now, "StartTransaction")
+            )
             self.stop_transaction(station, evse, "DeAuthorized", now)
             return
         transaction.authorized = True
@@ -140,6 +142,7 @@ class V16Adapter(ProtocolAdapter):
             return
         station.stop_metering(evse, now)
         transaction.ended = True
+        transaction.meter_stop_wh = evse.meter.energy_wh
         meter_stop = int(evse.meter.energy_wh)
         final = _sample(evse, now, "Transaction.End")
 
@@ -164,7 +167,7 @@ class V16Adapter(ProtocolAdapter):
     def _stop_result(self, station: Station, context: Any, payload: Payload, now: float) -> None:
         evse_id, transaction = context
         evse = station.evses[evse_id]
-        energy = evse.meter.energy_wh - transaction.meter_start_wh
+        energy = (transaction.meter_stop_wh or 0.0) - transaction.meter_start_wh
         if transaction.authorized:
             station.events.append(TransactionEnded(evse_id, str(transaction.csms_id), energy, "", now))
         if evse.transaction is transaction:
@@ -213,13 +216,17 @@ class V16Adapter(ProtocolAdapter):
     def _remote_stop(self, station: Station, payload: Payload, now: float) -> Payload:
         for evse in station.evses.values():
             transaction = evse.transaction
-            if transaction is not None and not transaction.ended and transaction.csms_id == payload["transactionId"]:
+            if (
+                transaction is not None
+                and not transaction.ended
+                and transaction.csms_id == payload["transactionId"]
+            ):
                 self.stop_transaction(station, evse, "Remote", now)
                 return {"status": "Accepted"}
         return {"status": "Rejected"}
 
 
-def _DEFAULT_CONFIGURATION(station: Station) -> dict[str, str]:  # noqa: N802 - reads as a constant
+def _DEFAULT_CONFIGURATION(station: Station) -> dict[str, str]:
     return {
         "HeartbeatInterval": str(int(station.heartbeat_interval)),
         "MeterValueSampleInterval": str(int(station.config.meter_interval_s)),
@@ -246,7 +253,12 @@ def _sample(evse: Evse, now: float, context: str) -> Payload:
             "measurand": "Energy.Active.Import.Register",
             "unit": "Wh",
         },
-        {"value": f"{meter.power_w:.1f}", "context": context, "measurand": "Power.Active.Import", "unit": "W"},
+        {
+            "value": f"{meter.power_w:.1f}",
+            "context": context,
+            "measurand": "Power.Active.Import",
+            "unit": "W",
+        },
         {"value": f"{meter.current_a:.2f}", "context": context, "measurand": "Current.Import", "unit": "A"},
     ]
     return {"timestamp": format_timestamp(now), "sampledValue": values}

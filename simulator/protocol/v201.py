@@ -101,8 +101,16 @@ class V201Adapter(ProtocolAdapter):
             evse.meter.advance(now)
             transaction = Transaction(str(uuid.uuid4()), now, evse.meter.energy_wh)
             evse.transaction = transaction
-            self._event(station, evse, "Started", "CablePluggedIn", now, charging_state="EVConnected",
-                        connector_id=connector.id, sample_context="Transaction.Begin")
+            self._event(
+                station,
+                evse,
+                "Started",
+                "CablePluggedIn",
+                now,
+                charging_state="EVConnected",
+                connector_id=connector.id,
+                sample_context="Transaction.Begin",
+            )
 
     def present_token(self, station: Station, evse: Evse, token: PresentedToken, now: float) -> None:
         station.send("Authorize", {"idToken": id_token(token)}, now, context=(evse.id, token))
@@ -113,10 +121,23 @@ class V201Adapter(ProtocolAdapter):
         station.events.append(Authorized(evse_id, token.code, status, now))
         evse = station.evses[evse_id]
         transaction = evse.transaction
-        if status == "Accepted" and transaction is not None and not transaction.authorized and not transaction.ended:
+        if (
+            status == "Accepted"
+            and transaction is not None
+            and not transaction.authorized
+            and not transaction.ended
+        ):
             transaction.token = token
-            self._event(station, evse, "Updated", "Authorized", now, charging_state="Charging",
-                        token=token, context=("authorize", evse.id, transaction))
+            self._event(
+                station,
+                evse,
+                "Updated",
+                "Authorized",
+                now,
+                charging_state="Charging",
+                token=token,
+                context=("authorize", evse.id, transaction),
+            )
 
     def _transaction_event_result(self, station: Station, context: Any, payload: Payload, now: float) -> None:
         if not context or context[0] != "authorize":
@@ -125,7 +146,9 @@ class V201Adapter(ProtocolAdapter):
         evse = station.evses[evse_id]
         status = payload.get("idTokenInfo", {}).get("status", "Accepted")
         if status != "Accepted":
-            station.events.append(Authorized(evse_id, transaction.token.code, status, now, "TransactionEvent"))
+            station.events.append(
+                Authorized(evse_id, transaction.token.code, status, now, "TransactionEvent")
+            )
             self.stop_transaction(station, evse, "DeAuthorized", now)
             return
         if transaction.authorized or transaction.ended:
@@ -133,7 +156,9 @@ class V201Adapter(ProtocolAdapter):
         transaction.authorized = True
         station.events.append(TransactionStarted(evse_id, transaction.local_id, now))
         station.start_metering(evse, now)
-        connector = next(c for c in evse.connectors.values() if c.plugged) if evse.plugged else evse.connectors[1]
+        connector = (
+            next(c for c in evse.connectors.values() if c.plugged) if evse.plugged else evse.connectors[1]
+        )
         station.set_connector_state(evse, connector, ConnectorState.CHARGING, now)
 
     def meter_values(self, station: Station, evse: Evse, now: float) -> None:
@@ -149,9 +174,17 @@ class V201Adapter(ProtocolAdapter):
         station.stop_metering(evse, now)
         trigger, stopped = STOP_TRIGGERS.get(reason, ("AbnormalCondition", "Other"))
         plugged = evse.plugged
-        self._event(station, evse, "Ended", trigger, now, charging_state="EVConnected" if plugged else "Idle",
-                    stopped_reason=stopped, sample_context="Transaction.End",
-                    context=("ended", evse.id, transaction))
+        self._event(
+            station,
+            evse,
+            "Ended",
+            trigger,
+            now,
+            charging_state="EVConnected" if plugged else "Idle",
+            stopped_reason=stopped,
+            sample_context="Transaction.End",
+            context=("ended", evse.id, transaction),
+        )
         transaction.ended = True
         if transaction.authorized:
             energy = evse.meter.energy_wh - transaction.meter_start_wh
@@ -245,7 +278,11 @@ class V201Adapter(ProtocolAdapter):
     def _request_stop(self, station: Station, payload: Payload, now: float) -> Payload:
         for evse in station.evses.values():
             transaction = evse.transaction
-            if transaction is not None and not transaction.ended and transaction.local_id == payload["transactionId"]:
+            if (
+                transaction is not None
+                and not transaction.ended
+                and transaction.local_id == payload["transactionId"]
+            ):
                 self.stop_transaction(station, evse, "Remote", now)
                 return {"status": "Accepted"}
         return {"status": "Rejected"}
@@ -264,11 +301,23 @@ def _sample(evse: Evse, now: float, context: str) -> Payload:
     meter = evse.meter
     meter.advance(now)
     values = [
-        {"value": round(meter.energy_wh, 1), "context": context, "measurand": "Energy.Active.Import.Register",
-         "unitOfMeasure": {"unit": "Wh"}},
-        {"value": round(meter.power_w, 1), "context": context, "measurand": "Power.Active.Import",
-         "unitOfMeasure": {"unit": "W"}},
-        {"value": round(meter.current_a, 2), "context": context, "measurand": "Current.Import",
-         "unitOfMeasure": {"unit": "A"}},
+        {
+            "value": round(meter.energy_wh, 1),
+            "context": context,
+            "measurand": "Energy.Active.Import.Register",
+            "unitOfMeasure": {"unit": "Wh"},
+        },
+        {
+            "value": round(meter.power_w, 1),
+            "context": context,
+            "measurand": "Power.Active.Import",
+            "unitOfMeasure": {"unit": "W"},
+        },
+        {
+            "value": round(meter.current_a, 2),
+            "context": context,
+            "measurand": "Current.Import",
+            "unitOfMeasure": {"unit": "A"},
+        },
     ]
     return {"timestamp": format_timestamp(now), "sampledValue": values}

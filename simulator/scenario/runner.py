@@ -8,7 +8,7 @@ step waits for ends in a result, a CALLERROR or the RPC timeout, so no wait hang
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 
 from evharness.idtokens import IdType
@@ -110,7 +110,9 @@ class ScenarioRunner:
             case PresentTokenStep(present_token=present):
                 yield from self._present_token(number, present.token, present.evse, present.expect)
             case ChargeStep(charge=charge):
-                yield from self._charge(number, charge.evse, charge.energy_kwh, charge.duration, charge.power_kw)
+                yield from self._charge(
+                    number, charge.evse, charge.energy_kwh, charge.duration, charge.power_kw
+                )
             case StopStep(stop=stop):
                 evse, reason = (stop.evse, stop.reason) if stop else (1, "Local")
                 station.stop_transaction(evse, reason, self._now)
@@ -137,16 +139,15 @@ class ScenarioRunner:
             return False
 
         yield Until(answered)
-        event = outcome[0]
-        actual = event.status if isinstance(event, Booted) else f"{event.code}: {event.description}"
+        actual = _describe(outcome[0])
         self._expect(number, "BootNotification accepted", ("Accepted",), actual)
-        if not isinstance(event, Booted):
+        if not isinstance(outcome[0], Booted):
             self.aborted = f"boot failed: {actual}"
         else:
             yield Until(lambda: self.station.idle)
 
     def _present_token(
-        self, number: int, token_id: str, evse_id: int, override: list[str] | None
+        self, number: int, token_id: str, evse_id: int, override: Sequence[str] | None
     ) -> Generator[Wait, None, None]:
         token = self.scenario.token(token_id)
         expected = tuple(override or token.expect)
@@ -165,8 +166,7 @@ class ScenarioRunner:
             return False
 
         yield Until(answered)
-        event = found[0]
-        actual = event.status if isinstance(event, Authorized) else f"{event.code}: {event.description}"
+        actual = _describe(found[0])
         self._expect(number, f"token {token_id} ({token.type.value}) authorized", expected, actual)
         evse = self.station.evses[evse_id]
         if actual != "Accepted" or not evse.plugged:
@@ -178,10 +178,10 @@ class ScenarioRunner:
 
         def settled() -> bool:
             for event in self.station.events[cursor:]:
-                if isinstance(event, TransactionStarted) or (
-                    isinstance(event, CallFailed) and event.action != "Authorize"
-                ) or (
-                    isinstance(event, Authorized) and event.source != "Authorize"
+                if (
+                    isinstance(event, TransactionStarted)
+                    or (isinstance(event, CallFailed) and event.action != "Authorize")
+                    or (isinstance(event, Authorized) and event.source != "Authorize")
                 ):
                     started.append(event)
                     return True
@@ -202,7 +202,12 @@ class ScenarioRunner:
         yield Until(lambda: self.station.idle)
 
     def _charge(
-        self, number: int, evse_id: int, energy_kwh: float | None, duration: float | None, power_kw: float | None
+        self,
+        number: int,
+        evse_id: int,
+        energy_kwh: float | None,
+        duration: float | None,
+        power_kw: float | None,
     ) -> Generator[Wait, None, None]:
         evse = self.station.evses[evse_id]
         transaction = evse.transaction
@@ -230,3 +235,13 @@ class ScenarioRunner:
     @staticmethod
     def _satisfied(wait: Wait, now: float) -> bool:
         return now >= wait.until if isinstance(wait, Sleep) else wait.condition()
+
+
+def _describe(event: StationEvent) -> str:
+    """What the CSMS answered, as an expectation's `actual`."""
+    match event:
+        case Booted(status=status) | Authorized(status=status):
+            return status
+        case CallFailed(code=code, description=description):
+            return f"{code}: {description}"
+    return type(event).__name__

@@ -34,7 +34,10 @@ class Pair:
     ) -> Pair:
         clock = ManualClock()
         station = Station(
-            identity, adapter_for(version), config or StationConfig(serial_number=identity), clock.now(),
+            identity,
+            adapter_for(version),
+            config or StationConfig(serial_number=identity),
+            clock.now(),
             validate_outgoing=True,
         )
         csms = CsmsSession(identity, version, store, validate_outgoing=True)

@@ -1,0 +1,132 @@
+"""Random plug / token / charge / offline / reconnect sequences against the reference backend:
+no transaction is lost and the energy the backend records is the energy the station metered."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+import scenarios
+from evharness.idtokens import IdType
+from evharness.ocppj.versions import OcppVersion
+from reference_backend.persistence import Store
+from reference_backend.seed import seed
+from simulator.core.events import CallFailed, TransactionEnded
+from simulator.core.model import PresentedToken
+from tests.simulator.pair import Pair
+
+TOKENS = [
+    PresentedToken(IdType.PIN, "#4821"),  # accepted
+    PresentedToken(IdType.PIN, "#7310"),  # blocked
+    PresentedToken(IdType.RFID, "04A2B3C4D5E6F7"),  # accepted
+    PresentedToken(IdType.RFID, "DEADBEEF"),  # unknown
+]
+_runs = itertools.count(1)
+
+
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
+def test_random_sessions_lose_no_transaction_and_no_energy(
+    database_url: str, store: Store, version: OcppVersion
+) -> None:
+    class Sessions(RuleBasedStateMachine):
+        @initialize()
+        def boot(self) -> None:
+            prefix = f"H{next(_runs)}"
+            for name in ("pin_charging", "rfid_charging"):
+                seed(database_url, scenarios.load(name), 1, prefix)
+            self.identity = f"{prefix}-0001"
+            self.pair = Pair.open(self.identity, version, store)
+            self.pair.station.boot(self.pair.clock.now())
+            self.pair.pump()
+
+        @property
+        def now(self) -> float:
+            return self.pair.clock.now()
+
+        @rule()
+        def plug_in(self) -> None:
+            self.pair.station.plug_in(1, 1, self.now)
+            self.pair.pump()
+
+        @rule(token=st.sampled_from(TOKENS))
+        def present(self, token: PresentedToken) -> None:
+            self.pair.station.present_token(1, token, self.now)
+            self.pair.pump()
+
+        @rule(minutes=st.integers(1, 30), kw=st.sampled_from([3.7, 7.4, 11.0]))
+        def charge(self, minutes: int, kw: float) -> None:
+            self.pair.station.ev_draw(1, kw * 1000.0, self.now)
+            self.pair.advance(minutes * 60)
+            self.pair.station.ev_draw(1, 0.0, self.now)
+
+        @rule(reason=st.sampled_from(["Local", "Other"]))
+        def stop(self, reason: str) -> None:
+            self.pair.station.stop_transaction(1, reason, self.now)
+            self.pair.pump()
+
+        @rule()
+        def unplug(self) -> None:
+            self.pair.station.unplug(1, 1, self.now)
+            self.pair.pump()
+
+        @precondition(lambda self: self.pair.connected)
+        @rule(minutes=st.integers(0, 30))
+        def go_offline(self, minutes: int) -> None:
+            self.pair.disconnect()
+            self.pair.advance(minutes * 60)
+
+        @precondition(lambda self: not self.pair.connected)
+        @rule()
+        def come_back(self) -> None:
+            self.pair.reconnect()
+
+        @invariant()
+        def the_backend_never_fails_a_call(self) -> None:
+            failures = [e for e in self.pair.station.events if isinstance(e, CallFailed)]
+            assert failures == []
+
+        def teardown(self) -> None:
+            pair = self.pair
+            if not pair.connected:
+                pair.reconnect()
+            pair.station.stop_transaction(1, "Local", self.now)
+            pair.station.unplug(1, 1, self.now)
+            pair.pump()
+            assert pair.station.idle
+            metered = [e.energy_wh for e in pair.station.events if isinstance(e, TransactionEnded)]
+            recorded = [t for t in store.transactions(self.identity) if t.id_token is not None]
+            assert all(not t.running for t in recorded)
+            assert len(recorded) == len(metered)
+            assert sum(t.energy_wh or 0.0 for t in recorded) == pytest.approx(
+                sum(metered), abs=len(metered) + 0.01
+            )
+            if version is OcppVersion.V201:
+                seq: dict[str, list[int]] = defaultdict(list)
+                for direction, text in pair.frames:
+                    frame = orjson.loads(text)
+                    if direction == "out" and frame[0] == 2 and frame[2] == "TransactionEvent":
+                        seq[frame[3]["transactionInfo"]["transactionId"]].append(frame[3]["seqNo"])
+                assert all(numbers == list(range(len(numbers))) for numbers in seq.values())
+
+    run_state_machine_as_test(
+        Sessions,
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=15,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )

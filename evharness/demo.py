@@ -18,6 +18,10 @@ from typing import Any
 from evharness.backend_process import BackendProcess
 from evharness.settings import Option, add_options
 
+# The demo numbers its stations itself, so EVHARNESS_ID_PREFIX / EVHARNESS_FIRST_NUMBER in the
+# environment (inherited by `seed` and `sim`) cannot make the seeded and simulated stations differ.
+ID_PREFIX = "SIM"
+
 OPTIONS = [
     Option("--stations", "how many simulated stations", 20, int),
     Option("--protocol", "OCPP versions, comma-separated", "1.6,2.0.1"),
@@ -61,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
                 scenario,
                 "--stations",
                 str(args.stations),
+                "--id-prefix",
+                ID_PREFIX,
             )
             if code:
                 print(f"== seeding {scenario} failed ({code})")
@@ -68,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         sim_code = _evharness(
             "sim", "--csms-url", backend.ocpp_url, "--protocol", args.protocol, "--scenario", args.scenario,
             "--stations", str(args.stations), "--time-scale", str(args.time_scale), "--report", str(report),
+            "--id-prefix", ID_PREFIX, "--first-number", "1",
         )  # fmt: skip
     finally:
         backend_code = backend.stop()
@@ -92,7 +99,7 @@ def _compare_energy(database_url: str, report: Path, stations: int) -> bool:
         recorded_wh = sum(
             record.energy_wh or 0.0
             for number in range(1, stations + 1)
-            for record in store.transactions(station_identity("SIM", number))
+            for record in store.transactions(station_identity(ID_PREFIX, number))
             if not record.running
         )
     finally:

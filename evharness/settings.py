@@ -30,21 +30,27 @@ class Option:
         return env_name(self.flag)
 
     def add_to(self, parser: argparse.ArgumentParser, environ: Mapping[str, str] | None = None) -> None:
+        """Add the flag; a value from the environment is converted only if this command runs.
+
+        (argparse converts string defaults with `type` when it parses, so a bad EVHARNESS_STATIONS
+        breaks only the commands that have --stations, and the error names both spellings.)
+        """
         environ = os.environ if environ is None else environ
-        default = self.default
-        if self.env in environ:
-            try:
-                default = self.type(environ[self.env])
-            except ValueError as exc:
-                parser.error(f"{self.env}={environ[self.env]!r}: {exc}")
+        default = environ.get(self.env, self.default)
         shown = (
             f" (env {self.env}; default: {self.default})"
             if self.default is not None
             else f" (env {self.env})"
         )
         parser.add_argument(
-            self.flag, default=default, type=self.type, choices=self.choices, help=self.help + shown
+            self.flag, default=default, type=self._convert, choices=self.choices, help=self.help + shown
         )
+
+    def _convert(self, text: str) -> Any:
+        try:
+            return self.type(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{text!r} (from {self.flag} or {self.env}): {exc}") from None
 
 
 def add_options(

@@ -38,6 +38,7 @@ OPTIONS = [
     Option("--call-timeout", "real seconds to wait for a CSMS answer", 30.0, float),
     Option("--stagger", "real seconds between two stations' connects", 0.01, float),
     Option("--run-timeout", "give up after this many real seconds", 600.0, float),
+    Option("--connect-attempts", "a station gives up after this many failed connects in a row", 8, int),
     Option("--report", "also write the summary as JSON to this file"),
 ]
 
@@ -70,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         first_number=args.first_number,
         call_timeout_s=args.call_timeout,
         stagger_s=args.stagger,
+        connect_attempts=max(1, args.connect_attempts),
     )
     console.print(
         f"evharness sim: {args.stations} station(s) {args.id_prefix}-{args.first_number:04d}… "

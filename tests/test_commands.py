@@ -262,6 +262,17 @@ def test_sim_against_a_closed_port_gives_up_in_bounded_time(tmp_path: Path, clos
     assert "ConnectionRefusedError" in failure["actual"]
 
 
+def test_a_station_gives_up_after_its_connect_attempts(tmp_path: Path, closed_url: str) -> None:
+    report = tmp_path / "report.json"
+    result = evharness(
+        "sim", "--csms-url", closed_url, "--connect-attempts", "2", "--report", str(report), timeout=30
+    )
+    assert result.returncode == 1, output(result)
+    (failure,) = read_report(report)["failures"]
+    assert "gave up after 2 attempts" in failure["actual"]
+    assert "ConnectionRefusedError" in failure["actual"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -325,9 +336,15 @@ def test_help_names_each_options_environment_variable() -> None:
 
 
 def test_an_unusable_environment_value_is_an_error_naming_the_variable() -> None:
-    result = evharness("sim", "--help", env={"EVHARNESS_STATIONS": "two"})
+    result = evharness("sim", "--csms-url", "ws://127.0.0.1:9/ocpp", env={"EVHARNESS_STATIONS": "two"})
     assert result.returncode == 2, output(result)
-    assert "EVHARNESS_STATIONS='two'" in result.stderr
+    assert "'two' (from --stations or EVHARNESS_STATIONS)" in result.stderr
+
+
+def test_an_unusable_environment_value_does_not_break_commands_without_that_option() -> None:
+    result = evharness("scenario", "list", env={"EVHARNESS_STATIONS": "two"})
+    assert result.returncode == 0, output(result)
+    assert "pin_charging" in result.stdout
 
 
 # --- evharness demo ----------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ class FleetPlan:
     first_number: int = 1
     call_timeout_s: float = 30.0  # real seconds
     stagger_s: float = 0.01  # real seconds between connects
+    connect_attempts: int = 8  # failed connects in a row before a station gives up
     validate_outgoing: bool = False
 
 
@@ -104,7 +105,14 @@ def build_runs(
             identity, adapter_for(version), config, clock.now(), validate_outgoing=plan.validate_outgoing
         )
         runner = ScenarioRunner(station, scenario)
-        link = StationLink(station, plan.csms_url, clock, runner, on_frame=on_frame)
+        link = StationLink(
+            station,
+            plan.csms_url,
+            clock,
+            runner,
+            on_frame=on_frame,
+            max_connect_attempts=plan.connect_attempts,
+        )
         runs.append(StationRun(identity, version, scenario, link, runner))
     return runs
 

@@ -15,18 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from evharness.idtokens import IdType, InvalidCode, normalize
 
-AUTH_STATUSES = (
-    "Accepted",
-    "Blocked",
-    "ConcurrentTx",
-    "Expired",
-    "Invalid",
-    "NoCredit",
-    "NotAllowedTypeEVSE",
-    "NotAtThisLocation",
-    "NotAtThisTime",
-    "Unknown",
-)
 AuthStatus = Literal[
     "Accepted",
     "Blocked",

@@ -23,9 +23,35 @@ class ProtocolAdapter:
     version: ClassVar[OcppVersion]
 
     def __init__(self) -> None:
-        # action → what to do with its CALLRESULT / how to answer the CSMS's CALL
-        self.result_handlers: dict[str, ResultHandler] = {}
-        self.call_handlers: dict[str, CallHandler] = {}
+        # action → what to do with its CALLRESULT / how to answer the CSMS's CALL; subclasses add theirs
+        self.result_handlers: dict[str, ResultHandler] = {"BootNotification": self._boot_result}
+        self.call_handlers: dict[str, CallHandler] = {
+            "Reset": lambda station, payload, now: {"status": "Accepted"},
+            "ClearCache": lambda station, payload, now: {"status": "Accepted"},
+            "DataTransfer": lambda station, payload, now: {"status": "UnknownVendorId"},
+            "TriggerMessage": self._trigger_message,
+        }
+
+    def _boot_result(self, station: Station, context: Any, payload: Payload, now: float) -> None:
+        station.boot_answered(payload["status"], float(payload["interval"]), now)
+
+    def _trigger_message(self, station: Station, payload: Payload, now: float) -> Payload:
+        """F06 / 1.6 §5.17: answer Accepted, then send the requested message."""
+        triggers: dict[str, Callable[[], None]] = {
+            "BootNotification": lambda: self.boot(station, now),
+            "Heartbeat": lambda: self.heartbeat(station, now),
+            "StatusNotification": lambda: self.after_boot(station, now),
+            "MeterValues": lambda: self._all_meter_values(station, now),
+        }
+        trigger = triggers.get(payload["requestedMessage"])
+        if trigger is None:
+            return {"status": "NotImplemented"}
+        trigger()
+        return {"status": "Accepted"}
+
+    def _all_meter_values(self, station: Station, now: float) -> None:
+        for evse in station.evses.values():
+            self.meter_values(station, evse, now)
 
     # the station's life
     def boot(self, station: Station, now: float) -> None:

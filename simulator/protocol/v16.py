@@ -27,27 +27,20 @@ STATUS: dict[ConnectorState, str] = {
     ConnectorState.FAULTED: "Faulted",
 }
 
-TRIGGERABLE = ("BootNotification", "Heartbeat", "StatusNotification", "MeterValues")
-
 
 class V16Adapter(ProtocolAdapter):
     version = OcppVersion.V16
 
     def __init__(self) -> None:
         super().__init__()
-        self.result_handlers = {
-            "BootNotification": self._boot_result,
+        self.result_handlers |= {
             "Authorize": self._authorize_result,
             "StartTransaction": self._start_result,
             "StopTransaction": self._stop_result,
         }
-        self.call_handlers = {
+        self.call_handlers |= {
             "ChangeConfiguration": self._change_configuration,
             "GetConfiguration": self._get_configuration,
-            "Reset": lambda station, payload, now: {"status": "Accepted"},
-            "ClearCache": lambda station, payload, now: {"status": "Accepted"},
-            "DataTransfer": lambda station, payload, now: {"status": "UnknownVendorId"},
-            "TriggerMessage": self._trigger_message,
             "RemoteStopTransaction": self._remote_stop,
         }
 
@@ -61,9 +54,6 @@ class V16Adapter(ProtocolAdapter):
         if config.firmware_version:
             payload["firmwareVersion"] = config.firmware_version[:50]
         station.send("BootNotification", payload, now)
-
-    def _boot_result(self, station: Station, context: Any, payload: Payload, now: float) -> None:
-        station.boot_answered(payload["status"], float(payload["interval"]), now)
 
     def after_boot(self, station: Station, now: float) -> None:
         station.send("StatusNotification", _status(0, "Available", now), now)
@@ -197,21 +187,6 @@ class V16Adapter(ProtocolAdapter):
         if not result["configurationKey"]:
             del result["configurationKey"]
         return result
-
-    def _trigger_message(self, station: Station, payload: Payload, now: float) -> Payload:
-        requested = payload["requestedMessage"]
-        if requested not in TRIGGERABLE:
-            return {"status": "NotImplemented"}
-        if requested == "BootNotification":
-            self.boot(station, now)
-        elif requested == "Heartbeat":
-            self.heartbeat(station, now)
-        elif requested == "StatusNotification":
-            self.after_boot(station, now)
-        else:
-            for evse in station.evses.values():
-                self.meter_values(station, evse, now)
-        return {"status": "Accepted"}
 
     def _remote_stop(self, station: Station, payload: Payload, now: float) -> Payload:
         for evse in station.evses.values():

@@ -40,8 +40,6 @@ STOP_TRIGGERS: dict[str, tuple[str, str]] = {
     "Other": ("AbnormalCondition", "Other"),
 }
 
-TRIGGERABLE = ("BootNotification", "Heartbeat", "StatusNotification", "MeterValues")
-
 
 def id_token(token: PresentedToken) -> Payload:
     wire = to_wire(token.id_type, token.code)
@@ -53,18 +51,13 @@ class V201Adapter(ProtocolAdapter):
 
     def __init__(self) -> None:
         super().__init__()
-        self.result_handlers = {
-            "BootNotification": self._boot_result,
+        self.result_handlers |= {
             "Authorize": self._authorize_result,
             "TransactionEvent": self._transaction_event_result,
         }
-        self.call_handlers = {
+        self.call_handlers |= {
             "SetVariables": self._set_variables,
             "GetVariables": self._get_variables,
-            "Reset": lambda station, payload, now: {"status": "Accepted"},
-            "ClearCache": lambda station, payload, now: {"status": "Accepted"},
-            "DataTransfer": lambda station, payload, now: {"status": "UnknownVendorId"},
-            "TriggerMessage": self._trigger_message,
             "RequestStopTransaction": self._request_stop,
         }
 
@@ -78,9 +71,6 @@ class V201Adapter(ProtocolAdapter):
         if config.firmware_version:
             charging_station["firmwareVersion"] = config.firmware_version[:50]
         station.send("BootNotification", {"reason": "PowerUp", "chargingStation": charging_station}, now)
-
-    def _boot_result(self, station: Station, context: Any, payload: Payload, now: float) -> None:
-        station.boot_answered(payload["status"], float(payload["interval"]), now)
 
     def after_boot(self, station: Station, now: float) -> None:
         for evse in station.evses.values():
@@ -259,21 +249,6 @@ class V201Adapter(ProtocolAdapter):
                 entry["attributeStatus"] = "UnknownVariable"
             results.append(entry)
         return {"getVariableResult": results}
-
-    def _trigger_message(self, station: Station, payload: Payload, now: float) -> Payload:
-        requested = payload["requestedMessage"]
-        if requested not in TRIGGERABLE:
-            return {"status": "NotImplemented"}
-        if requested == "BootNotification":
-            self.boot(station, now)
-        elif requested == "Heartbeat":
-            self.heartbeat(station, now)
-        elif requested == "StatusNotification":
-            self.after_boot(station, now)
-        else:
-            for evse in station.evses.values():
-                self.meter_values(station, evse, now)
-        return {"status": "Accepted"}
 
     def _request_stop(self, station: Station, payload: Payload, now: float) -> Payload:
         for evse in station.evses.values():

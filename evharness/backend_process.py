@@ -17,8 +17,16 @@ _API_LINE = re.compile(r"API\s+(http://\S+?/api/)")
 
 
 class BackendProcess:
-    def __init__(self, database_url: str, *, host: str = "127.0.0.1", start_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        host: str = "127.0.0.1",
+        start_timeout: float = 30.0,
+        operator_token: str | None = None,
+    ) -> None:
         self.database_url = database_url
+        self.operator_token = operator_token  # passed by environment, never on the command line
         self.host = host
         self.start_timeout = start_timeout
         self.ocpp_url = ""
@@ -33,6 +41,8 @@ class BackendProcess:
             "--api-port", "0", "--database-url", self.database_url,
         ]  # fmt: skip
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if self.operator_token:
+            env["EVHARNESS_OPERATOR_TOKEN"] = self.operator_token
         self._process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
         )

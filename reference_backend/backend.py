@@ -18,6 +18,8 @@ from types import TracebackType
 import uvicorn
 
 from reference_backend.api import create_app
+from reference_backend.api_operations import operations_router
+from reference_backend.operations import Operations
 from reference_backend.persistence import Store
 from reference_backend.server import PATH_PREFIX, OcppServer
 from reference_backend.settings import BackendSettings
@@ -37,12 +39,14 @@ class BackendServer:
     def __init__(self, settings: BackendSettings) -> None:
         self.settings = settings
         self.store = Store.from_url(settings.database_url)
+        self.operations = Operations()
         self.ocpp = OcppServer(
             self.store,
             settings.host,
             settings.ocpp_port,
             heartbeat_interval=settings.heartbeat_interval,
             validate_outgoing=settings.validate_outgoing,
+            operations=self.operations,
         )
         self.api_port = 0
         self._api: _ApiServer | None = None
@@ -97,8 +101,10 @@ class BackendServer:
         # Bind here, so the real port is known at once even when asked for port 0.
         listener = socket.create_server((self.settings.host, self.settings.api_port))
         self.api_port = listener.getsockname()[1]
+        app = create_app(lambda: len(self.ocpp.connections))
+        app.include_router(operations_router(self.operations, self.settings.operator_token))
         config = uvicorn.Config(
-            create_app(lambda: len(self.ocpp.connections)),
+            app,
             lifespan="off",
             log_config=None,
             log_level=self.settings.log_level,

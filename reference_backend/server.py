@@ -23,6 +23,7 @@ from websockets.typing import Subprotocol
 
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.stations import identity_problem
+from reference_backend.operations import Operations
 from reference_backend.persistence import Store
 from reference_backend.session import CsmsSession
 
@@ -73,8 +74,10 @@ class OcppServer:
         *,
         heartbeat_interval: int = 300,
         validate_outgoing: bool = False,
+        operations: Operations | None = None,
     ) -> None:
         self.store = store
+        self.operations = operations or Operations()
         self.host = host
         self.requested_port = port
         self.heartbeat_interval = heartbeat_interval
@@ -126,14 +129,20 @@ class OcppServer:
         )
         self._replace_connection(identity, connection)
         log.info("%s connected (%s) from %s", identity, connection.subprotocol, connection.remote_address)
+
+        async def flush() -> None:
+            for frame in session.data_to_send():
+                await connection.send(frame)
+
+        self.operations.attach(identity, session, flush)
         try:
             async for message in connection:
                 session.receive(message, time.time())
-                for frame in session.data_to_send():
-                    await connection.send(frame)
+                await flush()
         except ConnectionClosed:
             pass
         finally:
+            self.operations.detach(identity, session)
             session.connection_lost()
             if self.connections.get(identity) is connection:
                 del self.connections[identity]

@@ -16,11 +16,21 @@ In every case the connection stays open.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from evharness.ocppj.errors import ErrorKind
-from evharness.ocppj.rpc import CallReceived, PeerViolation, RpcEndpoint
+from evharness.ocppj.frames import Payload
+from evharness.ocppj.rpc import (
+    CallReceived,
+    CallTimedOut,
+    ErrorReceived,
+    OutgoingCall,
+    PeerViolation,
+    ResultReceived,
+    RpcEndpoint,
+    RpcEvent,
+)
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.redaction import redact
 from reference_backend.handlers import HANDLERS, Handler, HandlerContext
@@ -29,6 +39,8 @@ from reference_backend.persistence import Store
 log = logging.getLogger("reference_backend.session")
 
 REGISTERS = "BootNotification"
+
+Answered = ResultReceived | ErrorReceived | CallTimedOut
 
 
 class CsmsSession:
@@ -48,14 +60,30 @@ class CsmsSession:
         self.context = HandlerContext(identity, version, store, heartbeat_interval)
         self._handlers = HANDLERS[version] if handlers is None else handlers
         self._registered = False
+        self.on_answer: Callable[[Answered], None] | None = None  # answers to our own CALLs
 
     def receive(self, text: str | bytes, now: float) -> None:
         """Take one frame from the station; answers, if any, wait in `data_to_send()`."""
-        for event in self.rpc.receive(text, now):
+        self._dispatch(self.rpc.receive(text, now), now)
+
+    def send_call(self, action: str, payload: Payload, now: float, timeout: float = 30.0) -> OutgoingCall:
+        """Queue a CSMS-initiated CALL (one outstanding at a time); its answer goes to `on_answer`."""
+        call = self.rpc.send_call(action, payload, now)
+        call.timeout = timeout
+        return call
+
+    def tick(self, now: float) -> None:
+        """Time out our outstanding CALL if its deadline passed."""
+        self._dispatch(self.rpc.tick(now), now)
+
+    def _dispatch(self, events: list[RpcEvent], now: float) -> None:
+        for event in events:
             if isinstance(event, CallReceived):
                 self._answer(event, now)
             elif isinstance(event, PeerViolation):
                 log.warning("%s: %s", self.identity, redact(event.description))
+            elif self.on_answer is not None:
+                self.on_answer(event)
             else:
                 log.debug("%s: unexpected %s", self.identity, type(event).__name__)
 

@@ -28,6 +28,7 @@ class BackendSettings:
     heartbeat_interval: int = 300
     log_level: str = "info"
     validate_outgoing: bool = False
+    operator_token: str | None = None  # Bearer token of /api/operations; None: operations disabled
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> BackendSettings:
@@ -39,6 +40,7 @@ class BackendSettings:
             heartbeat_interval=args.heartbeat_interval,
             log_level=args.log_level,
             validate_outgoing=args.validate_outgoing,
+            operator_token=args.operator_token or None,
         )
 
 
@@ -72,5 +74,9 @@ BACKEND_OPTIONS = [
         "check the CSMS's own responses against the OCPP schemas (true/false)",
         default=BackendSettings.validate_outgoing,
         type=parse_bool,
+    ),
+    Option(
+        "--operator-token",
+        "Bearer token that allows POST /api/operations/… (CSMS-initiated CALLs); unset: disabled",
     ),
 ]

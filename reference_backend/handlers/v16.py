@@ -123,6 +123,11 @@ def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
     return {}
 
 
+def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:
+    """No vendor extensions here: UnknownVendorId (OCPP 1.6 §4.3; TC_064_CSMS accepts it)."""
+    return {"status": "UnknownVendorId"}
+
+
 HANDLERS: dict[str, Handler] = {
     "BootNotification": boot_notification,
     "Heartbeat": heartbeat,
@@ -131,4 +136,5 @@ HANDLERS: dict[str, Handler] = {
     "StartTransaction": start_transaction,
     "StopTransaction": stop_transaction,
     "MeterValues": meter_values,
+    "DataTransfer": data_transfer,
 }

@@ -114,6 +114,16 @@ def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
     return {}
 
 
+def notify_event(ctx: HandlerContext, payload: Payload) -> Payload:
+    """G05/N07: events (e.g. AvailabilityState, ConnectorLockFailure) are acknowledged; not yet stored."""
+    return {}
+
+
+def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:
+    """P01: no vendor extensions here."""
+    return {"status": "UnknownVendorId"}
+
+
 HANDLERS: dict[str, Handler] = {
     "BootNotification": boot_notification,
     "Heartbeat": heartbeat,
@@ -121,4 +131,6 @@ HANDLERS: dict[str, Handler] = {
     "Authorize": authorize,
     "TransactionEvent": transaction_event,
     "MeterValues": meter_values,
+    "NotifyEvent": notify_event,
+    "DataTransfer": data_transfer,
 }

@@ -17,6 +17,8 @@ SAME_AS_201 = (
     "Authorize",
     "TransactionEvent",
     "MeterValues",
+    "NotifyEvent",
+    "DataTransfer",
 )
 
 HANDLERS: dict[str, Handler] = {action: v201.HANDLERS[action] for action in SAME_AS_201}

@@ -100,7 +100,7 @@ def test_a_schema_violation_names_the_field(new_session: SessionFactory) -> None
 @pytest.mark.parametrize(
     ("version", "known_but_unhandled"),
     [
-        (OcppVersion.V16, "DataTransfer"),
+        (OcppVersion.V16, "DiagnosticsStatusNotification"),
         (OcppVersion.V201, "NotifyReport"),
         (OcppVersion.V21, "NotifyReport"),
     ],
@@ -116,7 +116,7 @@ def test_unknown_and_unsupported_actions(
         frame(
             "m4",
             known_but_unhandled,
-            {"vendorId": "x"}
+            {"status": "Idle"}
             if version is OcppVersion.V16
             else {"requestId": 1, "generatedAt": at(0), "seqNo": 0},
         ),

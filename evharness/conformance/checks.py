@@ -1,0 +1,373 @@
+"""Wire checks on a recorded OCPP-J exchange: plain functions over frames, no I/O (CATALOG §4).
+
+Theory of operation: a scenario records every frame with its direction and real time (`Frame`).
+`check_exchange` walks that log once, keeping the CALLs each side has outstanding, and returns
+one `Violation` per broken rule; an empty list is a pass. Each rule is a row of `RULES`, so a
+report can name the rule and the OCPP-J section it comes from. The content checks a test case
+adds (accepted statuses, message order, local list shape) are small functions of the same kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from evharness.ocppj import schemas
+from evharness.ocppj.errors import ACCEPTED_SPELLINGS
+from evharness.ocppj.frames import (
+    MAX_MESSAGE_ID_LENGTH,
+    Call,
+    CallError,
+    CallResult,
+    FrameError,
+    Payload,
+    decode,
+)
+from evharness.ocppj.versions import OcppVersion
+
+
+class Side(StrEnum):
+    STATION = "station"  # the harness, playing the Charging Station
+    CSMS = "csms"  # the system under test
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    sender: Side
+    text: str
+    at: float  # real epoch seconds
+
+    def line(self, start: float) -> str:
+        arrow = "station → CSMS" if self.sender is Side.STATION else "CSMS → station"
+        return f"{self.at - start:9.3f}s  {arrow}  {self.text}"
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    rule: str
+    detail: str
+    frame: int | None = None  # index in the log
+
+    def __str__(self) -> str:
+        where = f" (frame {self.frame})" if self.frame is not None else ""
+        return f"[{self.rule}]{where} {self.detail}"
+
+
+RULES: dict[str, str] = {
+    "frame": "every frame is a JSON array of a known message type (OCPP-J §4.1)",
+    "message-id": "messageIds are strings of at most 36 characters, unique per sender (§4.1.4)",
+    "schema": "every payload the CSMS sends validates against the official schema (§4.1.7)",
+    "error-code": "a CALLERROR uses an error code of the negotiated version (§4.2)",
+    "error-shape": "errorDescription ≤ 255 characters, errorDetails an object (§4.1.3)",
+    "one-call": "at most one CALL outstanding per direction (§4.1.1)",
+    "answer": "every answer matches an outstanding CALL of the other side (§4.1.4)",
+    "timeout": "the CSMS answers each CALL of the station within the response timeout (§4.4)",
+    "unanswered": "the CSMS answered every CALL of the station",
+    "order": "the messages come in the order the test case describes",
+    "content": "the messages carry what the test case describes",
+    "subprotocol": "the WebSocket subprotocol negotiation follows OCPP-J §3.2",
+}
+
+
+def render(frames: Sequence[Frame]) -> str:
+    """The frame log as text, times relative to the first frame."""
+    if not frames:
+        return "(no frames)"
+    start = frames[0].at
+    return "\n".join(f"{index:3d} {frame.line(start)}" for index, frame in enumerate(frames))
+
+
+@dataclass
+class _Outstanding:
+    action: str
+    at: float
+
+
+def check_exchange(
+    version: OcppVersion,
+    frames: Sequence[Frame],
+    *,
+    response_timeout: float = 30.0,
+    allow_unanswered_at_end: bool = False,
+) -> list[Violation]:
+    """Every wire rule of `RULES` on one connection's log (frames of one scenario, in order)."""
+    violations: list[Violation] = []
+    outstanding: dict[Side, dict[str, _Outstanding]] = {Side.STATION: {}, Side.CSMS: {}}
+    used_ids: set[str] = set()
+    codes = frozenset().union(*ACCEPTED_SPELLINGS[version].values())
+
+    def fail(rule: str, detail: str, index: int) -> None:
+        violations.append(Violation(rule, detail, index))
+
+    for index, frame in enumerate(frames):
+        other = Side.CSMS if frame.sender is Side.STATION else Side.STATION
+        try:
+            decoded = decode(frame.text, version)
+        except FrameError as exc:
+            if frame.sender is Side.CSMS:
+                fail("frame", f"the CSMS sent a malformed frame: {exc}", index)
+            continue
+        match decoded:
+            case Call(message_id, action, payload):
+                if frame.sender is Side.CSMS:
+                    _check_csms_call(version, message_id, action, payload, used_ids, outstanding, index, fail)
+                elif outstanding[Side.STATION]:
+                    pass  # the harness itself keeps to one CALL; nothing to judge about the CSMS
+                outstanding[frame.sender][message_id] = _Outstanding(action, frame.at)
+            case CallResult(message_id, payload):
+                call = outstanding[other].pop(message_id, None)
+                if frame.sender is not Side.CSMS:
+                    continue
+                if call is None:
+                    fail("answer", f"CALLRESULT {message_id!r} answers no CALL of the station", index)
+                    continue
+                _check_timing(call, frame, response_timeout, index, fail)
+                _check_payload(version, call.action, payload, True, index, fail)
+            case CallError(message_id, code, description, details):
+                call = outstanding[other].pop(message_id, None)
+                if frame.sender is not Side.CSMS:
+                    continue
+                if call is None and message_id != "-1":
+                    fail("answer", f"CALLERROR {message_id!r} answers no CALL of the station", index)
+                if call is not None:
+                    _check_timing(call, frame, response_timeout, index, fail)
+                if code not in codes:
+                    allowed = ", ".join(sorted(codes))
+                    fail("error-code", f"{code!r} is no OCPP {version.value} error code ({allowed})", index)
+                if len(description) > 255:
+                    fail("error-shape", f"errorDescription has {len(description)} characters", index)
+                if not isinstance(details, dict):
+                    fail("error-shape", "errorDetails is not a JSON object", index)
+            case _:
+                pass
+    if not allow_unanswered_at_end:
+        for message_id, call in outstanding[Side.STATION].items():
+            violations.append(Violation("unanswered", f"{call.action} {message_id!r} got no answer"))
+    return violations
+
+
+def _check_csms_call(
+    version: OcppVersion,
+    message_id: str,
+    action: str,
+    payload: Payload,
+    used_ids: set[str],
+    outstanding: dict[Side, dict[str, _Outstanding]],
+    index: int,
+    fail: Callable[[str, str, int], None],
+) -> None:
+    if len(message_id) > MAX_MESSAGE_ID_LENGTH:
+        fail("message-id", f"messageId of {len(message_id)} characters", index)
+    if message_id in used_ids:
+        fail("message-id", f"messageId {message_id!r} used twice by the CSMS", index)
+    used_ids.add(message_id)
+    if outstanding[Side.CSMS]:
+        pending = ", ".join(f"{c.action} {i!r}" for i, c in outstanding[Side.CSMS].items())
+        fail("one-call", f"the CSMS sent {action} while its {pending} was unanswered", index)
+    _check_payload(version, action, payload, False, index, fail)
+
+
+def _check_payload(
+    version: OcppVersion,
+    action: str,
+    payload: Payload,
+    response: bool,
+    index: int,
+    fail: Callable[[str, str, int], None],
+) -> None:
+    validate = schemas.validator(version, action, response)
+    what = f"{action} {'response' if response else 'request'}"
+    if validate is None:
+        fail("schema", f"OCPP {version.value} has no action {action!r}", index)
+        return
+    problem = schemas.check(validate, payload)
+    if problem is not None:
+        fail("schema", f"{what}: {problem.description} (field {problem.field})", index)
+    for path in _nulls(payload):
+        fail("schema", f"{what}: {path} is null; an absent optional field is omitted", index)
+
+
+def _check_timing(
+    call: _Outstanding, frame: Frame, timeout: float, index: int, fail: Callable[[str, str, int], None]
+) -> None:
+    took = frame.at - call.at
+    if took > timeout:
+        fail("timeout", f"the answer to {call.action} took {took:.1f} s (limit {timeout:g} s)", index)
+
+
+def _nulls(node: Any, path: str = "payload") -> Iterable[str]:
+    if node is None:
+        yield path
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _nulls(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for position, value in enumerate(node):
+            yield from _nulls(value, f"{path}[{position}]")
+
+
+# -- what a test case checks on top -----------------------------------------------------------------
+
+
+def status_of(payload: Payload) -> str | None:
+    """The authorization (or plain) status a response carries: idTagInfo, idTokenInfo or status."""
+    for info in ("idTagInfo", "idTokenInfo"):
+        if isinstance(payload.get(info), dict):
+            status = payload[info].get("status")
+            return status if isinstance(status, str) else None
+    status = payload.get("status")
+    return status if isinstance(status, str) else None
+
+
+def check_status(action: str, payload: Payload | None, accepted: Iterable[str]) -> Violation | None:
+    """The OCTT's accepted set (CATALOG §3.1): e.g. TC_C_06 takes Blocked or Invalid."""
+    allowed = sorted(set(accepted))
+    if payload is None:
+        return Violation("content", f"no {action} response arrived; expected status {' or '.join(allowed)}")
+    status = status_of(payload)
+    if status not in allowed:
+        return Violation("content", f"{action} status {status!r}; expected {' or '.join(allowed)}")
+    return None
+
+
+def calls_sent(frames: Sequence[Frame], version: OcppVersion, sender: Side) -> list[tuple[str, Payload]]:
+    """The (action, payload) of every CALL one side sent, in order."""
+    found: list[tuple[str, Payload]] = []
+    for frame in frames:
+        if frame.sender is not sender:
+            continue
+        try:
+            decoded = decode(frame.text, version)
+        except FrameError:
+            continue
+        if isinstance(decoded, Call):
+            found.append((decoded.action, decoded.payload))
+    return found
+
+
+def check_order(
+    frames: Sequence[Frame], version: OcppVersion, sender: Side, expected: Sequence[str]
+) -> Violation | None:
+    """`expected` actions appear among `sender`'s CALLs in this order (others may come between)."""
+    actions = [action for action, _ in calls_sent(frames, version, sender)]
+    position = 0
+    for action in actions:
+        if position < len(expected) and action == expected[position]:
+            position += 1
+    if position == len(expected):
+        return None
+    return Violation(
+        "order",
+        f"expected the {sender.value} to send {' → '.join(expected)}; it sent {' → '.join(actions) or 'nothing'}",
+    )
+
+
+def field(payload: Payload, path: str) -> Any:
+    """`a.b.c` inside a payload; a missing step gives None."""
+    node: Any = payload
+    for step in path.split("."):
+        node = node.get(step) if isinstance(node, dict) else None
+    return node
+
+
+# Local authorization list rules (CATALOG §3.4): name → (description, predicate on the request).
+LocalListRule = Callable[[OcppVersion, Payload, int], bool]
+
+
+def _entries(version: OcppVersion, payload: Payload) -> list[Payload]:
+    entries = payload.get("localAuthorizationList", [])
+    return entries if isinstance(entries, list) else []
+
+
+def _info_key(version: OcppVersion) -> str:
+    return "idTagInfo" if version is OcppVersion.V16 else "idTokenInfo"
+
+
+def _version_of(version: OcppVersion, payload: Payload) -> int:
+    value = payload.get("listVersion" if version is OcppVersion.V16 else "versionNumber", 0)
+    return value if isinstance(value, int) else 0
+
+
+LOCAL_LIST_RULES: dict[str, tuple[str, LocalListRule]] = {
+    "full": ("updateType is Full", lambda v, p, current: p.get("updateType") == "Full"),
+    "differential": (
+        "updateType is Differential",
+        lambda v, p, current: p.get("updateType") == "Differential",
+    ),
+    "positive version": ("the version number is greater than 0", lambda v, p, c: _version_of(v, p) > 0),
+    "newer version": (
+        "the version number is greater than the station's current one",
+        lambda v, p, current: _version_of(v, p) > current,
+    ),
+    "not empty": ("the list is not empty", lambda v, p, current: bool(_entries(v, p))),
+    "empty": (
+        "the list is empty (2.0.1: the field omitted, minItems 1)",
+        lambda v, p, current: not _entries(v, p),
+    ),
+    "every entry has info": (
+        "every entry carries idTagInfo / idTokenInfo",
+        lambda v, p, current: all(_info_key(v) in entry for entry in _entries(v, p)),
+    ),
+    "removals only": (
+        "every entry lacks idTagInfo / idTokenInfo (a removal)",
+        lambda v, p, current: all(_info_key(v) not in entry for entry in _entries(v, p)),
+    ),
+    "unique tokens": (
+        "every token appears once",
+        lambda v, p, current: (
+            len({str(e.get("idTag", e.get("idToken"))).upper() for e in _entries(v, p)})
+            == len(_entries(v, p))
+        ),
+    ),
+}
+
+
+def check_local_list(
+    version: OcppVersion, payload: Payload, rules: Iterable[str], current_version: int = 0
+) -> list[Violation]:
+    broken: list[Violation] = []
+    for name in rules:
+        description, holds = LOCAL_LIST_RULES[name]
+        if not holds(version, payload, current_version):
+            broken.append(Violation("content", f"SendLocalList: expected {description}"))
+    return broken
+
+
+# -- the WebSocket handshake (OCPP-J §3.2; TC_088_CSMS, TC_B_58_CSMS) ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Handshake:
+    """What came back to an upgrade request."""
+
+    offered: tuple[str, ...]
+    status: int | None  # HTTP status; None if the connection failed before one arrived
+    subprotocol: str | None  # the Sec-WebSocket-Protocol response header
+    closed_after: float | None  # seconds until the CSMS closed an upgraded socket; None: kept open
+
+
+def check_refusal(handshake: Handshake, patience: float = 2.0) -> Violation | None:
+    """No acceptable protocol offered: a non-101 refusal, or 101 without the header then a close."""
+    if handshake.status != 101:
+        return None
+    if handshake.subprotocol:
+        return Violation(
+            "subprotocol",
+            f"offered {', '.join(handshake.offered)}; the CSMS upgraded with {handshake.subprotocol!r}",
+        )
+    if handshake.closed_after is None or handshake.closed_after > patience:
+        return Violation("subprotocol", "101 without a subprotocol, but the CSMS kept the socket open")
+    return None
+
+
+def check_choice(handshake: Handshake, expected: str) -> Violation | None:
+    """A multi-protocol offer: 101 echoing the one protocol the CSMS speaks among those offered."""
+    if handshake.status != 101:
+        return Violation("subprotocol", f"offered {', '.join(handshake.offered)}; HTTP {handshake.status}")
+    if handshake.subprotocol != expected:
+        return Violation(
+            "subprotocol", f"expected Sec-WebSocket-Protocol {expected}, got {handshake.subprotocol!r}"
+        )
+    return None

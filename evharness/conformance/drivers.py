@@ -1,0 +1,163 @@
+"""How the harness makes a CSMS send its CALLs (RemoteStart, Reset, SendLocalList …).
+
+The OCTT asks its operator to make the CSMS act; a driver does the same from code. A driver gets an
+`Operation` — which station, which action, the payload the test case expects and a sentence saying
+what to do — and asks the CSMS through whatever that CSMS offers. The harness then waits for the
+CALL on the station's connection and checks it; the driver never answers for the CSMS.
+
+Built in: `reference` (the reference backend's operations API), `manual` (prints what to do and
+waits for the operator) and `none` (every CSMS-initiated case is NOT APPLICABLE). Your own:
+`--driver package.module:factory`, where `factory(DriverSettings) -> Driver`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+from urllib.parse import quote
+
+from evharness.ocppj.frames import Payload
+from evharness.ocppj.versions import OcppVersion
+
+
+class NotApplicable(Exception):
+    """The target cannot do what a test case needs; the reason is reported with the verdict."""
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    station: str
+    version: OcppVersion
+    action: str
+    payload: Payload  # the CALL the test case expects, with the OCTT's configured values
+    purpose: str  # for a person: what the CSMS should be made to do
+
+
+@dataclass(frozen=True, slots=True)
+class DriverSettings:
+    csms_url: str
+    api_url: str | None = None  # the reference backend's console API, when it runs for this session
+    operator_token: str | None = None
+    manual_timeout: float = 300.0
+    announce: Callable[[str], None] | None = None  # where the manual driver talks to the operator
+
+
+@runtime_checkable
+class Driver(Protocol):
+    name: str
+    wait_seconds: float  # how long the harness waits for the CALL once `perform` returned
+
+    def unsupported(self, operation: Operation) -> str | None:
+        """Why this driver cannot make the CSMS do `operation`; None if it can."""
+
+    async def perform(self, operation: Operation) -> Payload | None:
+        """Make the CSMS send the CALL; the outcome the CSMS reports, if it reports one."""
+
+
+class NoDriver:
+    name = "none"
+    wait_seconds = 0.0
+
+    def unsupported(self, operation: Operation) -> str | None:
+        return (
+            f"needs the CSMS to send {operation.action}, and no driver is configured "
+            "(--driver manual, reference or package.module:factory)"
+        )
+
+    async def perform(self, operation: Operation) -> Payload | None:
+        raise NotApplicable(self.unsupported(operation))
+
+
+class ManualDriver:
+    """Tell the operator what to make the CSMS do; the harness waits for the CALL to arrive."""
+
+    name = "manual"
+
+    def __init__(self, settings: DriverSettings) -> None:
+        self.wait_seconds = settings.manual_timeout
+        self._announce = settings.announce or _to_stderr
+
+    def unsupported(self, operation: Operation) -> str | None:
+        return None
+
+    async def perform(self, operation: Operation) -> Payload | None:
+        self._announce(
+            f"\n>>> OPERATOR: make the CSMS send {operation.action} to station {operation.station}: "
+            f"{operation.purpose}\n>>> expected payload: {json.dumps(operation.payload)}\n"
+            f">>> waiting up to {self.wait_seconds:g} s for the CALL …\n"
+        )
+        return None
+
+
+class ReferenceDriver:
+    """The reference backend's operations API (`POST /api/operations/{station}/{action}`)."""
+
+    name = "reference"
+
+    def __init__(self, settings: DriverSettings, http_timeout: float = 20.0) -> None:
+        if not settings.api_url or not settings.operator_token:
+            raise ValueError("the reference driver needs the backend's API URL and an operator token")
+        self.api_url = settings.api_url.rstrip("/") + "/"
+        self.token = settings.operator_token
+        self.http_timeout = http_timeout
+        self.wait_seconds = http_timeout
+
+    def unsupported(self, operation: Operation) -> str | None:
+        return None
+
+    async def perform(self, operation: Operation) -> Payload | None:
+        url = f"{self.api_url}operations/{quote(operation.station, safe='')}/{operation.action}"
+        return await asyncio.to_thread(self._post, url, operation.payload)
+
+    def _post(self, url: str, payload: Payload) -> Payload:
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(payload).encode(),
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.http_timeout) as response:  # noqa: S310
+                body: Payload = json.loads(response.read())
+                return body
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")
+            raise AssertionError(f"the reference backend refused the operation: {exc.code} {detail}") from None
+
+
+def _to_stderr(text: str) -> None:
+    stream = sys.__stderr__ or sys.stderr
+    stream.write(text)
+    stream.flush()
+
+
+BUILT_IN: dict[str, Callable[[DriverSettings], Any]] = {
+    "none": lambda settings: NoDriver(),
+    "manual": ManualDriver,
+    "reference": ReferenceDriver,
+}
+
+
+def load_driver(spec: str, settings: DriverSettings) -> Driver:
+    """`none`, `manual`, `reference`, or `package.module:factory` (`package.module` → `create_driver`)."""
+    factory = BUILT_IN.get(spec)
+    if factory is None:
+        module_name, _, attribute = spec.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            raise ValueError(f"--driver {spec}: cannot import {module_name}: {exc}") from None
+        factory = getattr(module, attribute or "create_driver", None)
+        if factory is None:
+            raise ValueError(f"--driver {spec}: {module_name} has no {attribute or 'create_driver'}")
+    driver = factory(settings)
+    if not isinstance(driver, Driver):
+        raise ValueError(f"--driver {spec}: {driver!r} lacks name, wait_seconds, unsupported or perform")
+    return driver

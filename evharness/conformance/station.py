@@ -1,0 +1,252 @@
+"""The OCTT's Charging Station: a scripted station that sends exactly what a test case says.
+
+Unlike the simulator's `LiveStation` (a station with its own behaviour), this one has none: every
+CALL comes from a step, every CALL of the CSMS is answered from a table the scenario can change
+(`answer_with`). Framing and message ids are the shared `RpcEndpoint`'s; every frame, both ways,
+is recorded with its real time in `frames` for the checks and the report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.typing import Subprotocol
+
+from evharness.conformance.checks import Frame, Handshake, Side
+from evharness.ocppj import schemas
+from evharness.ocppj.frames import Payload
+from evharness.ocppj.rpc import CallReceived, ErrorReceived, ResultReceived, RpcEndpoint
+from evharness.ocppj.versions import OcppVersion
+
+Answerer = Payload | Callable[[Payload], Payload] | None  # None: never answer (a mute station)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """How the CSMS answered one CALL of the station."""
+
+    action: str
+    payload: Payload | None  # the CALLRESULT payload; None on CALLERROR or timeout
+    error: str | None = None  # CALLERROR code, or "Timeout"
+    description: str = ""
+
+    def require(self) -> Payload:
+        if self.payload is None:
+            raise AssertionError(f"{self.action}: the CSMS answered {self.error} {self.description}".strip())
+        return self.payload
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedCall:
+    action: str
+    payload: Payload
+    at: float
+
+
+def basic_auth(identity: str, password: str) -> str:
+    """`Authorization: Basic base64(identity:password)` (A00.FR.204; the username is the identity)."""
+    return "Basic " + base64.b64encode(f"{identity}:{password}".encode()).decode()
+
+
+def station_url(csms_url: str, identity: str) -> str:
+    return f"{csms_url.rstrip('/')}/{quote(identity, safe='')}"
+
+
+@dataclass
+class OcttStation:
+    identity: str
+    version: OcppVersion
+    csms_url: str
+    password: str | None = None
+    username: str | None = None  # default: the identity
+    call_timeout: float = 10.0
+    answers: dict[str, Answerer] = field(default_factory=dict)
+    frames: list[Frame] = field(default_factory=list)
+    received: list[ReceivedCall] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rpc = RpcEndpoint(self.version, validate_incoming=False)
+        self._websocket: ClientConnection | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._waiting: dict[int, asyncio.Future[Answer]] = {}
+        self._arrived = asyncio.Event()
+        self.closed_by_csms = asyncio.Event()
+
+    # -- connection -------------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        headers = {}
+        if self.password is not None:
+            headers["Authorization"] = basic_auth(self.username or self.identity, self.password)
+        self.closed_by_csms = asyncio.Event()
+        self.rpc = RpcEndpoint(self.version, validate_incoming=False)
+        self._websocket = await connect(
+            station_url(self.csms_url, self.identity),
+            subprotocols=[Subprotocol(self.version.subprotocol)],
+            additional_headers=headers,
+            open_timeout=self.call_timeout,
+            ping_interval=None,
+            proxy=None,
+        )
+        if self._websocket.subprotocol != self.version.subprotocol:
+            await self._websocket.close()
+            raise AssertionError(
+                f"offered {self.version.subprotocol}; the CSMS chose {self._websocket.subprotocol!r}"
+            )
+        self._reader = asyncio.create_task(self._read(self._websocket))
+
+    async def disconnect(self) -> None:
+        websocket, reader = self._websocket, self._reader
+        self._websocket = self._reader = None
+        if websocket is not None:
+            await websocket.close()
+        if reader is not None:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
+                await reader
+        for future in self._waiting.values():
+            if not future.done():
+                future.cancel()
+        self._waiting.clear()
+
+    @property
+    def connected(self) -> bool:
+        return self._websocket is not None and not self.closed_by_csms.is_set()
+
+    # -- the station's CALLs ------------------------------------------------------------------------
+
+    async def call(self, action: str, payload: Payload) -> Answer:
+        """Send one CALL and wait for the CSMS's answer (CALLERROR and timeout included)."""
+        validate = schemas.validator(self.version, action, response=False)
+        assert validate is not None, f"OCPP {self.version.value} has no {action}"
+        problem = schemas.check(validate, payload)
+        assert problem is None, f"the harness built an invalid {action}: {problem}"
+        if self._websocket is None:
+            raise AssertionError(f"{action}: the station is not connected")
+        call = self.rpc.send_call(action, payload, time.time())
+        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        self._waiting[id(call)] = future
+        await self._flush()
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), self.call_timeout)
+        except TimeoutError:
+            self.rpc.tick(time.time() + call.timeout + 1)
+            return Answer(action, None, "Timeout", f"no answer within {self.call_timeout:g} s")
+        finally:
+            self._waiting.pop(id(call), None)
+
+    # -- the CSMS's CALLs -----------------------------------------------------------------------------
+
+    def answer_with(self, action: str, answer: Answerer) -> None:
+        self.answers[action] = answer
+
+    async def expect_call(self, action: str, timeout: float, after: int = 0) -> ReceivedCall:
+        """The first CALL `action` the CSMS sent since `received[after]`, waiting up to `timeout`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for call in self.received[after:]:
+                if call.action == action:
+                    return call
+            left = deadline - time.monotonic()
+            if left <= 0:
+                seen = ", ".join(c.action for c in self.received[after:]) or "no CALL"
+                raise AssertionError(f"expected the CSMS to send {action} within {timeout:g} s; got {seen}")
+            self._arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), left)
+
+    # -- internals ----------------------------------------------------------------------------------
+
+    def _record(self, sender: Side, text: str) -> None:
+        self.frames.append(Frame(sender, text, time.time()))
+
+    async def _flush(self) -> None:
+        websocket = self._websocket
+        for text in self.rpc.data_to_send():
+            self._record(Side.STATION, text)
+            if websocket is not None:
+                with contextlib.suppress(ConnectionClosed):
+                    await websocket.send(text)
+
+    async def _read(self, websocket: ClientConnection) -> None:
+        try:
+            async for message in websocket:
+                text = message if isinstance(message, str) else message.decode("utf-8", "replace")
+                self._record(Side.CSMS, text)
+                self._handle(text)
+                await self._flush()
+        except ConnectionClosed:
+            pass
+        finally:
+            self.closed_by_csms.set()
+            self._arrived.set()
+
+    def _handle(self, text: str) -> None:
+        now = time.time()
+        for event in self.rpc.receive(text, now):
+            match event:
+                case CallReceived(message_id, action, payload):
+                    self.received.append(ReceivedCall(action, payload, now))
+                    answer = self._answer(action, payload)
+                    if answer is not None:
+                        self.rpc.send_result(message_id, answer)
+                    self._arrived.set()
+                case ResultReceived(call, payload, _):
+                    self._settle(call, Answer(call.action, payload))
+                case ErrorReceived(call, code, description, _, _):
+                    self._settle(call, Answer(call.action, None, code, description))
+                case _:
+                    pass
+
+    def _answer(self, action: str, payload: Payload) -> Payload | None:
+        answer = self.answers.get(action, {"status": "Accepted"})
+        return answer(payload) if callable(answer) else answer
+
+    def _settle(self, call: Any, answer: Answer) -> None:
+        future = self._waiting.get(id(call))
+        if future is not None and not future.done():
+            future.set_result(answer)
+
+
+async def probe_handshake(
+    csms_url: str,
+    identity: str,
+    offered: tuple[str, ...],
+    *,
+    password: str | None = None,
+    patience: float = 2.0,
+) -> Handshake:
+    """Offer `offered` subprotocols and see what comes back (TC_088_CSMS, TC_B_58_CSMS)."""
+    headers = {"Authorization": basic_auth(identity, password)} if password is not None else {}
+    try:
+        websocket = await connect(
+            station_url(csms_url, identity),
+            subprotocols=[Subprotocol(name) for name in offered],
+            additional_headers=headers,
+            open_timeout=patience * 5,
+            ping_interval=None,
+            proxy=None,
+        )
+    except InvalidStatus as exc:
+        return Handshake(offered, exc.response.status_code, None, None)
+    except (OSError, TimeoutError):
+        return Handshake(offered, None, None, None)
+    started = time.monotonic()
+    closed_after: float | None = None
+    try:
+        await asyncio.wait_for(websocket.wait_closed(), patience)
+        closed_after = time.monotonic() - started
+    except TimeoutError:
+        closed_after = None
+    finally:
+        await websocket.close()
+    return Handshake(offered, 101, websocket.subprotocol, closed_after)

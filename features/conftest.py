@@ -1,62 +1,31 @@
-"""The feature suites' target, background loop and shared steps.
+"""The charging features' world and shared steps.
 
-By default the suites start the reference backend (`evharness backend`, as a child process on
-free ports, with a throw-away SQLite database seeded from the bundled scenarios). `--csms-url`
-(or EVHARNESS_CSMS_URL) points the OCPP features at another CSMS instead; that CSMS must know the
-stations `--id-prefix`-0001 … and the scenarios' tokens (`evharness scenario tokens NAME`).
+The target CSMS, its options (`--csms-url`, `--id-prefix` …, each also an EVHARNESS_ variable) and
+the background loop come from the evharness pytest plugin (`evharness.conformance.plugin`): by
+default it starts the reference backend, seeded with stations `--id-prefix`-0001 … and the bundled
+scenarios' tokens; `--csms-url` points the features at another CSMS, which must know the same.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
 import scenarios
-from evharness.backend_process import BackendProcess
+from evharness.conformance.plugin import CsmsTarget
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from simulator.asyncio.live import LiveStation
 from simulator.asyncio.portal import BackgroundLoop
 
-FEATURE_SCENARIOS = ("pin_charging", "rfid_charging")
-SEEDED_STATIONS = 40
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("evharness", "evharness feature suites")
-    group.addoption(
-        "--csms-url",
-        default=os.environ.get("EVHARNESS_CSMS_URL"),
-        help="OCPP-J endpoint of the CSMS under test (env EVHARNESS_CSMS_URL); "
-        "default: start the reference backend",
-    )
-    group.addoption(
-        "--id-prefix",
-        default=os.environ.get("EVHARNESS_ID_PREFIX", "FEAT"),
-        help="station identities PREFIX-0001 … the CSMS knows (env EVHARNESS_ID_PREFIX; default FEAT)",
-    )
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Checks that read the reference backend's database cannot run against another CSMS."""
-    if not config.getoption("--csms-url"):
-        return
-    kept = [item for item in items if "reference_backend" not in item.keywords]
-    deselected = [item for item in items if "reference_backend" in item.keywords]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = kept
-
 
 @dataclass
 class Target:
-    """The CSMS the features talk to."""
+    """The CSMS the charging features talk to."""
 
     ocpp_url: str
     id_prefix: str
@@ -68,29 +37,8 @@ class Target:
 
 
 @pytest.fixture(scope="session")
-def target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
-    url = request.config.getoption("--csms-url")
-    prefix = request.config.getoption("--id-prefix")
-    if url:
-        yield Target(url, prefix)
-        return
-    from reference_backend.seed import seed
-
-    database_url = f"sqlite:///{Path(tmp_path_factory.mktemp('csms')) / 'features.sqlite3'}"
-    for name in FEATURE_SCENARIOS:
-        seed(database_url, scenarios.load(name), SEEDED_STATIONS, prefix)
-    backend = BackendProcess(database_url).start()
-    try:
-        yield Target(backend.ocpp_url, prefix, database_url)
-    finally:
-        code = backend.stop()
-        assert code == 0, f"the reference backend did not shut down cleanly (exit {code})"
-
-
-@pytest.fixture(scope="session")
-def portal() -> Iterator[BackgroundLoop]:
-    with BackgroundLoop() as loop:
-        yield loop
+def target(request: pytest.FixtureRequest, csms: CsmsTarget) -> Target:
+    return Target(csms.ocpp_url, request.config.getoption("--id-prefix"), csms.database_url)
 
 
 class World:

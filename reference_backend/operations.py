@@ -75,7 +75,9 @@ class Operations:
         link = self._links.get(identity)
         return link.session.version if link is not None else None
 
-    async def call(self, identity: str, action: str, payload: Payload, timeout: float | None = None) -> Outcome:
+    async def call(
+        self, identity: str, action: str, payload: Payload, within: float | None = None
+    ) -> Outcome:
         link = self._links.get(identity)
         if link is None:
             return Outcome("not_connected", description=f"{identity} is not connected")
@@ -86,13 +88,13 @@ class Operations:
         if problem is not None:
             return Outcome("invalid", description=f"{problem.description} (field {problem.field})")
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-        call = link.session.send_call(action, payload, time.time(), timeout or self.timeout)
+        call = link.session.send_call(action, payload, time.time(), within or self.timeout)
         link.waiting[id(call)] = future
         await link.flush()
         try:
-            return await asyncio.wait_for(asyncio.shield(future), (timeout or self.timeout) + 1.0)
+            return await asyncio.wait_for(asyncio.shield(future), (within or self.timeout))
         except TimeoutError:
-            link.session.tick(time.time() + (timeout or self.timeout) + 1.0)
+            link.session.tick(time.time() + (within or self.timeout) + 1.0)
             await link.flush()
             return Outcome("timeout", description="no answer in time")
         finally:

@@ -155,21 +155,24 @@ CASES: tuple[Case, ...] = (
         "TC_C_50_CSMS",
         V201,
         "C",
-        "Authorization using Contract Certificates 15118 - Online - Local contract certificate validation - Accepted",
+        "Authorization using Contract Certificates 15118 - Online - "
+        "Local contract certificate validation - Accepted",
         "M",
     ),
     Case(
         "TC_C_51_CSMS",
         V201,
         "C",
-        "Authorization using Contract Certificates 15118 - Online - Local contract certificate validation - Rejected",
+        "Authorization using Contract Certificates 15118 - Online - "
+        "Local contract certificate validation - Rejected",
         "M",
     ),
     Case(
         "TC_C_52_CSMS",
         V201,
         "C",
-        "Authorization using Contract Certificates 15118 - Online - Central contract certificate validation - Accepted",
+        "Authorization using Contract Certificates 15118 - Online - "
+        "Central contract certificate validation - Accepted",
         "M",
     ),
     Case("TC_D_01_CSMS", V201, "D", "Send Local Authorization List - Full", "M"),

@@ -124,12 +124,14 @@ class ReferenceDriver:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.http_timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.http_timeout) as response:
                 body: Payload = json.loads(response.read())
                 return body
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")
-            raise AssertionError(f"the reference backend refused the operation: {exc.code} {detail}") from None
+            raise AssertionError(
+                f"the reference backend refused the operation: {exc.code} {detail}"
+            ) from None
 
 
 def _to_stderr(text: str) -> None:

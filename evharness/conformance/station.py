@@ -149,9 +149,9 @@ class OcttStation:
     def answer_with(self, action: str, answer: Answerer) -> None:
         self.answers[action] = answer
 
-    async def expect_call(self, action: str, timeout: float, after: int = 0) -> ReceivedCall:
-        """The first CALL `action` the CSMS sent since `received[after]`, waiting up to `timeout`."""
-        deadline = time.monotonic() + timeout
+    async def expect_call(self, action: str, within: float, after: int = 0) -> ReceivedCall:
+        """The first CALL `action` the CSMS sent since `received[after]`, waiting up to `within` s."""
+        deadline = time.monotonic() + within
         while True:
             for call in self.received[after:]:
                 if call.action == action:
@@ -159,7 +159,7 @@ class OcttStation:
             left = deadline - time.monotonic()
             if left <= 0:
                 seen = ", ".join(c.action for c in self.received[after:]) or "no CALL"
-                raise AssertionError(f"expected the CSMS to send {action} within {timeout:g} s; got {seen}")
+                raise AssertionError(f"expected the CSMS to send {action} within {within:g} s; got {seen}")
             self._arrived.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), left)

@@ -1,0 +1,281 @@
+"""The pytest plugin (entry point `evharness`): the target CSMS, its options, evidence and reports.
+
+Every option is also an environment variable (`--csms-url` ↔ EVHARNESS_CSMS_URL …), as everywhere
+in evharness. Without `--csms-url` the reference backend is started for the run, on free ports with
+a throw-away SQLite database provisioned from the target file, and the `reference` driver makes
+it send its CALLs. A conformance scenario (one tagged `@TC_…`) records its frames; after the steps
+the wire checks run over them, a failure carries the frame log, and at the end the plugin writes a
+one-page HTML report with a log file per case.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evharness.conformance import catalog, checks, report
+from evharness.conformance.config import TargetConfig, load
+from evharness.conformance.drivers import Driver, DriverSettings, load_driver
+from evharness.conformance.session import Conformance
+from evharness.ocppj.versions import OcppVersion
+from evharness.settings import env_name
+from simulator.asyncio.portal import BackgroundLoop
+
+CHARGING_SCENARIOS = ("pin_charging", "rfid_charging")  # what features/charging expects
+SEEDED_STATIONS = 40
+NOT_APPLICABLE = "NOT APPLICABLE"
+VERSION_MARKERS: dict[str, OcppVersion] = {"ocpp16": OcppVersion.V16, "ocpp201": OcppVersion.V201}
+SCENARIO_KEY = pytest.StashKey[Conformance]()
+
+OPTIONS: tuple[tuple[str, str, str | None], ...] = (
+    ("--csms-url", "OCPP-J endpoint of the CSMS under test; default: start the reference backend", None),
+    ("--id-prefix", "station identities PREFIX-0001 … the charging features use", "FEAT"),
+    ("--ocpp-version", "versions to test, comma-separated (1.6, 2.0.1)", "1.6,2.0.1"),
+    ("--station-id", "the conformance station's identity (overrides the target file)", None),
+    ("--basic-auth-password", "HTTP Basic password of that station (security profile 1)", None),
+    ("--target-config", "YAML file: station identities, tokens and features the CSMS knows", None),
+    ("--driver", "how the CSMS is made to send CALLs: reference, manual, none or module:factory", None),
+    ("--call-timeout", "seconds the CSMS may take to answer a CALL", "10"),
+    ("--manual-timeout", "seconds the manual driver waits for the operator", "300"),
+    (
+        "--conformance-report",
+        "directory of the HTML conformance report and the frame logs",
+        "reports/conformance",
+    ),
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("evharness", "evharness: the CSMS under test and the conformance suite")
+    for flag, help_text, default in OPTIONS:
+        env = env_name(flag)
+        shown = f" (env {env}; default {default})" if default is not None else f" (env {env})"
+        group.addoption(flag, default=os.environ.get(env, default), help=help_text + shown)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register every tag the conformance features use, so --strict-markers stays on."""
+    names: dict[str, str] = {"conformance": "an OCTT conformance test case"}
+    for case in catalog.CASES:
+        names[case.tag] = f"OCTT {case.id}: {case.title}"
+        names[case.block_tag] = f"OCTT block / feature profile {case.block}"
+        names[case.mandatory_tag] = "Part 5 certification marking"
+    for name, text in names.items():
+        config.addinivalue_line("markers", f"{name}: {text}")
+    config.stash[RESULTS_KEY] = Results()
+
+
+def selected_versions(config: pytest.Config) -> set[OcppVersion]:
+    return {OcppVersion.parse(part) for part in str(config.getoption("--ocpp-version")).split(",") if part}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Drop what cannot run: database checks against another CSMS, versions not asked for."""
+    external = bool(config.getoption("--csms-url"))
+    versions = selected_versions(config)
+
+    def wanted(item: pytest.Item) -> bool:
+        if external and "reference_backend" in item.keywords:
+            return False
+        if "conformance" not in item.keywords:
+            return True
+        return any(m in item.keywords and v in versions for m, v in VERSION_MARKERS.items())
+
+    kept = [item for item in items if wanted(item)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not wanted(item)])
+        items[:] = kept
+
+
+# -- the target ------------------------------------------------------------------------------------
+
+
+@dataclass
+class CsmsTarget:
+    ocpp_url: str
+    api_url: str | None = None
+    database_url: str | None = None  # only when it is the reference backend started here
+    operator_token: str | None = None
+
+    @property
+    def is_reference(self) -> bool:
+        return self.database_url is not None
+
+
+@pytest.fixture(scope="session")
+def conformance_config(request: pytest.FixtureRequest) -> TargetConfig:
+    path = request.config.getoption("--target-config")
+    config = load(Path(path) if path else None)
+    for version in selected_versions(request.config):
+        config = config.with_station(
+            version,
+            request.config.getoption("--station-id"),
+            request.config.getoption("--basic-auth-password"),
+        )
+    return config
+
+
+@pytest.fixture(scope="session")
+def csms(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, conformance_config: TargetConfig
+) -> Iterator[CsmsTarget]:
+    url = request.config.getoption("--csms-url")
+    if url:
+        yield CsmsTarget(url)
+        return
+    from evharness.backend_process import BackendProcess
+    from evharness.conformance.provision import provision_reference_backend
+
+    database_url = f"sqlite:///{Path(tmp_path_factory.mktemp('csms')) / 'csms.sqlite3'}"
+    provision_reference_backend(
+        database_url,
+        conformance_config,
+        CHARGING_SCENARIOS,
+        SEEDED_STATIONS,
+        request.config.getoption("--id-prefix"),
+    )
+    token = secrets.token_urlsafe(24)
+    backend = BackendProcess(database_url, operator_token=token).start()
+    try:
+        yield CsmsTarget(backend.ocpp_url, backend.api_url, database_url, token)
+    finally:
+        code = backend.stop()
+        assert code == 0, f"the reference backend did not shut down cleanly (exit {code})"
+
+
+@pytest.fixture(scope="session")
+def portal() -> Iterator[BackgroundLoop]:
+    with BackgroundLoop() as loop:
+        yield loop
+
+
+@pytest.fixture(scope="session")
+def driver(request: pytest.FixtureRequest, csms: CsmsTarget) -> Driver:
+    spec = request.config.getoption("--driver") or ("reference" if csms.is_reference else "none")
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+
+    def announce(text: str) -> None:
+        if capture is not None:
+            with capture.global_and_fixture_disabled():
+                print(text, flush=True)
+        else:
+            print(text, flush=True)
+
+    settings = DriverSettings(
+        csms.ocpp_url,
+        csms.api_url,
+        csms.operator_token,
+        float(request.config.getoption("--manual-timeout")),
+        announce,
+    )
+    return load_driver(spec, settings)
+
+
+@pytest.fixture
+def octt(
+    request: pytest.FixtureRequest,
+    portal: BackgroundLoop,
+    csms: CsmsTarget,
+    conformance_config: TargetConfig,
+    driver: Driver,
+) -> Iterator[Conformance]:
+    """The scenario's OCTT station and what it has seen (the conformance steps' world)."""
+    versions = [v for m, v in VERSION_MARKERS.items() if request.node.get_closest_marker(m)]
+    assert len(versions) == 1, "tag a conformance feature with exactly one of @ocpp16, @ocpp201"
+    scenario = Conformance(
+        portal,
+        csms.ocpp_url,
+        conformance_config,
+        driver,
+        versions[0],
+        call_timeout=float(request.config.getoption("--call-timeout")),
+    )
+    request.node.stash[SCENARIO_KEY] = scenario
+    yield scenario
+    scenario.close()
+
+
+# -- evidence and reports ----------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    case: catalog.Case | None
+    case_id: str
+    title: str
+    nodeid: str
+    verdict: str = "PASS"
+    duration: float = 0.0
+    reason: str = ""
+    log: str = ""
+
+
+@dataclass
+class Results:
+    rows: dict[str, Row] = field(default_factory=dict)
+    started: float = field(default_factory=time.time)
+
+
+RESULTS_KEY = pytest.StashKey[Results]()
+
+
+def _case_of(item: pytest.Item) -> catalog.Case | None:
+    for marker in item.iter_markers():
+        if marker.name in catalog.BY_ID:
+            return catalog.BY_ID[marker.name]
+    return None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome: Any = yield
+    rep: pytest.TestReport = outcome.get_result()
+    if "conformance" not in item.keywords:
+        return
+    scenario = item.stash.get(SCENARIO_KEY, None)
+    if rep.when == "call" and scenario is not None and rep.passed:
+        violations = scenario.wire_violations()
+        if violations:
+            rep.outcome = "failed"
+            rep.longrepr = "The CSMS broke OCPP-J wire rules:\n" + "\n".join(f"  {v}" for v in violations)
+    if scenario is not None and rep.failed:
+        rep.sections.append(("OCPP frames", checks.render(scenario.frames)))
+    _record(item, rep, scenario)
+
+
+def _record(item: pytest.Item, rep: pytest.TestReport, scenario: Conformance | None) -> None:
+    results = item.config.stash[RESULTS_KEY]
+    case = _case_of(item)
+    row = results.rows.setdefault(
+        item.nodeid,
+        Row(case, case.id if case else "-", case.title if case else item.name, item.nodeid),
+    )
+    row.duration += rep.duration
+    if rep.skipped:
+        reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        row.verdict = NOT_APPLICABLE if reason.startswith(NOT_APPLICABLE) else "SKIPPED"
+        row.reason = reason.removeprefix(NOT_APPLICABLE + ": ")
+    elif rep.failed:
+        row.verdict = "FAIL" if rep.when == "call" else "ERROR"
+        row.reason = rep.longreprtext
+    if scenario is not None:
+        row.log = checks.render(scenario.frames)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    results = session.config.stash.get(RESULTS_KEY, None)
+    if results is None or not results.rows or hasattr(session.config, "workerinput"):
+        return
+    directory = Path(session.config.getoption("--conformance-report"))
+    path = report.write(directory, list(results.rows.values()), results.started)
+    reporter = session.config.pluginmanager.getplugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"conformance report: {path}")

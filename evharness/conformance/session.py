@@ -1,0 +1,364 @@
+"""One conformance scenario's world: the OCTT station, what the CSMS answered, the transaction.
+
+The methods are the OCTT's reusable states and tool actions (S1 §3.18, the 1.6 test case document
+§2), spelled once per OCPP version by the message builders in `messages`. Steps call them from
+synchronous code; they run on the session's background loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+import pytest
+
+from evharness.conformance import checks
+from evharness.conformance import messages as m
+from evharness.conformance.config import TargetConfig
+from evharness.conformance.drivers import Driver, NotApplicable, Operation
+from evharness.conformance.station import Answer, OcttStation, ReceivedCall
+from evharness.ocppj.frames import Payload
+from evharness.ocppj.versions import OcppVersion
+from simulator.asyncio.portal import BackgroundLoop
+
+T = TypeVar("T")
+V16 = OcppVersion.V16
+
+# 1.6 StatusNotification status → 2.0.1 connectorStatus (the 2.0.1 connector has fewer states)
+CONNECTOR_STATUS_201: dict[str, str] = {
+    "Available": "Available",
+    "Preparing": "Occupied",
+    "Charging": "Occupied",
+    "SuspendedEV": "Occupied",
+    "SuspendedEVSE": "Occupied",
+    "Finishing": "Occupied",
+    "Occupied": "Occupied",
+    "Reserved": "Reserved",
+    "Unavailable": "Unavailable",
+    "Faulted": "Faulted",
+}
+
+# 2.0.1 stoppedReason → the triggerReason the station gives with it (E06)
+STOP_TRIGGER_201: dict[str, str] = {
+    "Local": "StopAuthorized",
+    "Remote": "RemoteStop",
+    "EVDisconnected": "EVCommunicationLost",
+    "DeAuthorized": "Deauthorized",
+    "StoppedByEV": "ChargingStateChanged",
+    "Timeout": "EVConnectTimeout",
+    "PowerLoss": "AbnormalCondition",
+    "ImmediateReset": "ResetCommand",
+    "Other": "StopAuthorized",
+}
+
+QueuedCall = Callable[[], tuple[str, Payload]]
+
+
+class Conformance:
+    def __init__(
+        self,
+        portal: BackgroundLoop,
+        csms_url: str,
+        config: TargetConfig,
+        driver: Driver,
+        version: OcppVersion,
+        *,
+        call_timeout: float = 10.0,
+    ) -> None:
+        self.portal = portal
+        self.config = config
+        self.driver = driver
+        self.version = version
+        self.call_timeout = call_timeout
+        entry = config.station(version)
+        self.station = OcttStation(
+            entry.identity, version, csms_url, password=entry.password, call_timeout=call_timeout
+        )
+        self.connector = config.connector
+        self.answers: dict[str, Answer] = {}
+        self.last: Answer | None = None
+        self.transaction_id: int | str | None = None
+        self.transaction_token: m.Token | None = None
+        self.seq_no = 0
+        self.meter_wh = 1000.0
+        self.clock_offset = 0.0  # seconds subtracted from real time (offline events happened earlier)
+        self.offline_queue: list[QueuedCall] = []
+        self.csms_call: ReceivedCall | None = None
+        self.operation_outcome: Payload | None = None
+        self.expected_wire_errors = False
+
+    # -- plumbing ----------------------------------------------------------------------------------
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
+        return self.portal.run(coroutine, timeout or self.call_timeout * 6 + self.driver.wait_seconds)
+
+    @property
+    def frames(self) -> list[checks.Frame]:
+        return self.station.frames
+
+    @property
+    def v16(self) -> bool:
+        return self.version is V16
+
+    def now(self) -> float:
+        return time.time() - self.clock_offset
+
+    def token(self, role: str) -> m.Token:
+        return self.config.token(role)
+
+    def feature(self, name: str) -> Any:
+        return self.config.features.get(name)
+
+    def require_feature(self, name: str, why: str) -> Any:
+        value = self.feature(name)
+        if not value:
+            pytest.skip(f"NOT APPLICABLE: {why} (features.{name} in {self.config.source} is not set)")
+        return value
+
+    def wire_violations(self) -> list[checks.Violation]:
+        return checks.check_exchange(
+            self.version, self.frames, response_timeout=self.call_timeout, allow_unanswered_at_end=True
+        )
+
+    def close(self) -> None:
+        """Leave the CSMS as the scenario found it: end a running transaction, then disconnect."""
+        with contextlib.suppress(Exception):
+            if self.station.connected and self.transaction_id is not None:
+                self.stop_transaction("Other")
+        with contextlib.suppress(Exception):
+            self.run(self.station.disconnect(), timeout=10)
+
+    # -- connection ---------------------------------------------------------------------------------
+
+    def connect(self) -> None:
+        self.run(self.station.connect())
+
+    def disconnect(self) -> None:
+        self.run(self.station.disconnect())
+
+    def send(self, action: str, payload: Payload) -> Answer:
+        answer = self.run(self.station.call(action, payload))
+        self.answers[action] = answer
+        self.last = answer
+        return answer
+
+    def answer(self, action: str) -> Answer:
+        try:
+            return self.answers[action]
+        except KeyError:
+            raise AssertionError(f"the station sent no {action} in this scenario") from None
+
+    # -- reusable states ------------------------------------------------------------------------------
+
+    def boot(self, reason: str = "PowerUp") -> Answer:
+        if not self.station.connected:
+            self.connect()
+        identity = self.station.identity
+        payload = m.boot_v16(identity) if self.v16 else m.boot_v201(identity, reason)
+        return self.send("BootNotification", payload)
+
+    def booted(self) -> None:
+        """Booted: BootNotification Accepted, then the connector Available."""
+        status = checks.status_of(self.boot().require())
+        assert status == "Accepted", f"Booted state: BootNotification answered {status}"
+        self.report_status("Available")
+
+    def report_status(self, status: str, error_code: str = "NoError", connector: int | None = None) -> Answer:
+        connector = self.connector if connector is None else connector
+        if self.v16:
+            return self.send("StatusNotification", m.status_v16(connector, status, self.now(), error_code))
+        payload = m.status_v201(1, connector, CONNECTOR_STATUS_201[status], self.now())
+        return self.send("StatusNotification", payload)
+
+    def notify_availability(self, value: str) -> Answer:
+        return self.send("NotifyEvent", m.notify_event_v201(1, self.connector, value, self.now()))
+
+    def plug_in(self) -> None:
+        """EVConnectedPreSession (2.0.1) / connector Preparing (1.6)."""
+        if self.v16:
+            self.report_status("Preparing")
+            return
+        self.report_status("Occupied")
+        self.notify_availability("Occupied")
+        first = self.transaction_id is None
+        self.transaction_event(
+            "Started" if first else "Updated", "CablePluggedIn", charging_state="EVConnected"
+        )
+
+    def authorize(self, role: str) -> Answer:
+        token = self.token(role)
+        payload: Payload = {"idTag": token.v16()} if self.v16 else {"idToken": token.v201()}
+        return self.send("Authorize", payload)
+
+    def authorized(self, role: str) -> None:
+        """Authorized: Authorize Accepted (2.0.1: and the TransactionEvent with triggerReason Authorized)."""
+        status = checks.status_of(self.authorize(role).require())
+        assert status == "Accepted", f"Authorized state: Authorize answered {status}"
+        if not self.v16:
+            answer = self.start_transaction(role)
+            status = checks.status_of(answer.require())
+            assert status == "Accepted", f"Authorized state: TransactionEvent answered {status}"
+
+    def start_transaction(self, role: str, offline: bool = False) -> Answer:
+        """1.6 StartTransaction; 2.0.1 TransactionEvent (Started, or Updated) triggerReason Authorized."""
+        token = self.token(role)
+        self.transaction_token = token
+        if self.v16:
+            answer = self.send(
+                "StartTransaction", m.start_transaction_v16(self.connector, token, self.meter_wh, self.now())
+            )
+            if answer.payload is not None:
+                self.transaction_id = answer.payload["transactionId"]
+            return answer
+        first = self.transaction_id is None
+        return self.transaction_event(
+            "Started" if first else "Updated", "Authorized", token=token, offline=offline
+        )
+
+    def charging(self, role: str = "valid") -> None:
+        """Charging (1.6) / EnergyTransferStarted (2.0.1), from wherever the scenario is."""
+        if self.v16:
+            if self.transaction_id is None:
+                answer = self.start_transaction(role)
+                status = checks.status_of(answer.require())
+                assert status == "Accepted", f"Charging state: StartTransaction answered {status}"
+            self.report_status("Charging")
+            return
+        self.transaction_event("Updated", "ChargingStateChanged", charging_state="Charging")
+
+    def transaction_event(
+        self,
+        event_type: str,
+        trigger: str,
+        *,
+        charging_state: str | None = None,
+        stopped_reason: str | None = None,
+        token: m.Token | None = None,
+        meter: str | None = None,
+        signed: bool = False,
+        offline: bool = False,
+        evse_known: bool = True,
+    ) -> Answer:
+        if event_type == "Started" or self.transaction_id is None:
+            self.transaction_id = uuid.uuid4().hex[:20]
+            self.seq_no = 0
+        assert isinstance(self.transaction_id, str)
+        values = [m.sample_v201(self.meter_wh, self.now(), meter, signed)] if meter else None
+        payload = m.transaction_event_v201(
+            event_type,
+            trigger,
+            self.seq_no,
+            self.transaction_id,
+            self.now(),
+            charging_state=charging_state,
+            stopped_reason=stopped_reason,
+            token=token,
+            evse=(1, self.connector) if evse_known and (event_type == "Started" or token) else None,
+            meter_value=values,
+            offline=offline,
+        )
+        self.seq_no += 1
+        answer = self.send("TransactionEvent", payload)
+        if event_type == "Ended":
+            self.transaction_id = None
+        return answer
+
+    def consume(self, wh: float) -> None:
+        self.meter_wh += wh
+
+    def meter_values(self, context: str, *, in_transaction: bool, signed: bool = False) -> Answer:
+        if self.v16:
+            transaction = self.transaction_id if in_transaction else None
+            assert transaction is None or isinstance(transaction, int)
+            payload = m.meter_values_v16(
+                self.connector, self.meter_wh, self.now(), transaction, context, signed
+            )
+        else:
+            payload = m.meter_values_v201(
+                1 if in_transaction else 0, self.meter_wh, self.now(), context, signed
+            )
+        return self.send("MeterValues", payload)
+
+    def stop_transaction(self, reason: str, role: str | None = None) -> Answer:
+        token = self.token(role) if role else None
+        if self.v16:
+            assert isinstance(self.transaction_id, int), "no 1.6 transaction is running"
+            payload = m.stop_transaction_v16(self.transaction_id, self.meter_wh, self.now(), reason, token)
+            answer = self.send("StopTransaction", payload)
+            self.transaction_id = None
+            return answer
+        return self.transaction_event(
+            "Ended",
+            STOP_TRIGGER_201.get(reason, "StopAuthorized"),
+            stopped_reason=reason,
+            token=token,
+            charging_state="EVConnected" if reason not in ("EVDisconnected",) else "Idle",
+            meter="Transaction.End",
+        )
+
+    # -- offline (1.6 §3.7; 2.0.1 E04) -------------------------------------------------------------------
+
+    def go_offline(self) -> None:
+        self.disconnect()
+        self.clock_offset = 600.0  # what happens now happened ten minutes before the replay
+
+    def queue(self, build: QueuedCall) -> None:
+        self.offline_queue.append(build)
+
+    def reconnect_and_replay(self) -> list[Answer]:
+        """Reconnect (no BootNotification: nothing changed) and send the queue in order."""
+        self.connect()
+        answers = []
+        for build in self.offline_queue:
+            action, payload = build()
+            answer = self.send(action, payload)
+            if action == "StartTransaction" and answer.payload is not None:
+                self.transaction_id = answer.payload["transactionId"]
+            if action == "StopTransaction":
+                self.transaction_id = None
+            answers.append(answer)
+            self.clock_offset = max(0.0, self.clock_offset - 60)
+        self.offline_queue.clear()
+        self.clock_offset = 0.0
+        return answers
+
+    # -- CSMS-initiated actions -----------------------------------------------------------------------
+
+    def operate(self, action: str, payload: Payload, purpose: str) -> ReceivedCall:
+        """Make the CSMS send `action` through the driver; the CALL as it arrived (the station answers
+        it from its answer table). A driver that cannot do it makes the case NOT APPLICABLE."""
+        operation = Operation(self.station.identity, self.version, action, payload, purpose)
+        reason = self.driver.unsupported(operation)
+        if reason is not None:
+            pytest.skip(f"NOT APPLICABLE: {reason}")
+
+        async def perform() -> tuple[ReceivedCall, Payload | None]:
+            cursor = len(self.station.received)
+            task = asyncio.ensure_future(self.driver.perform(operation))
+            try:
+                call = await self.station.expect_call(
+                    action, self.driver.wait_seconds + self.call_timeout, after=cursor
+                )
+            except BaseException:
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+                raise
+            outcome = await asyncio.wait_for(task, self.driver.wait_seconds + self.call_timeout)
+            return call, outcome
+
+        try:
+            self.csms_call, self.operation_outcome = self.run(perform())
+        except NotApplicable as exc:
+            pytest.skip(f"NOT APPLICABLE: {exc}")
+        return self.csms_call
+
+    def wait_for_call(self, action: str, timeout: float | None = None) -> ReceivedCall:
+        """A CALL the CSMS sends by itself (no operator), e.g. the TriggerMessage of TC_B_31."""
+        call = self.run(self.station.expect_call(action, timeout or self.call_timeout))
+        self.csms_call = call
+        return call

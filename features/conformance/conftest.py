@@ -1,0 +1,436 @@
+"""Steps of the OCTT conformance features, shared by OCPP 1.6 and 2.0.1.
+
+The world is the plugin's `octt` fixture (`evharness.conformance.session.Conformance`): the OCTT
+station and what the CSMS answered. Given steps are the OCTT reusable states; When steps are what
+the tool-station sends (or what the operator makes the CSMS send, through the driver); Then steps
+check the CSMS's answers and CALLs against the case's tool validations. The wire rules (schemas,
+error codes, one CALL at a time, timeouts) are checked after every scenario by the plugin.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from evharness.conformance import checks
+from evharness.conformance.session import Conformance
+from evharness.conformance.station import probe_handshake
+
+# -- Given: the OCTT reusable states ------------------------------------------------------------------
+
+
+@given("the station is connected")
+def connected(octt: Conformance) -> None:
+    octt.connect()
+
+
+@given("the station is booted")
+def booted(octt: Conformance) -> None:
+    octt.booted()
+
+
+@given("the EV is connected")
+def ev_connected(octt: Conformance) -> None:
+    octt.plug_in()
+
+
+@given(parsers.parse('the driver is authorized with the "{role}" token'))
+def authorized(octt: Conformance, role: str) -> None:
+    octt.authorized(role)
+
+
+@given("energy transfer has started")
+def energy_transfer_started(octt: Conformance) -> None:
+    octt.charging()
+
+
+@given(parsers.parse('the station is charging with the "{role}" token'))
+def charging(octt: Conformance, role: str) -> None:
+    octt.booted()
+    octt.plug_in()
+    octt.authorized(role)
+    octt.charging(role)
+
+
+@given(parsers.parse("the station will answer {action:w} with the payload {payload}"))
+def will_answer(octt: Conformance, action: str, payload: str) -> None:
+    octt.station.answer_with(action, json.loads(payload))
+
+
+@given(parsers.parse('the station will answer {action:w} with status "{status:w}"'))
+def will_answer_status(octt: Conformance, action: str, status: str) -> None:
+    octt.station.answer_with(action, {"status": status})
+
+
+@given(parsers.parse("the station will not answer {action:w}"))
+def will_not_answer(octt: Conformance, action: str) -> None:
+    octt.station.answer_with(action, None)
+
+
+@given(parsers.parse('the target supports "{feature}"'))
+def target_supports(octt: Conformance, feature: str) -> None:
+    octt.require_feature(feature, f"the case needs the optional CSMS feature {feature!r}")
+
+
+@given("the station uses HTTP Basic authentication")
+def uses_basic_auth(octt: Conformance) -> None:
+    if octt.station.password is None:
+        pytest.skip(
+            "NOT APPLICABLE: security profile 1 needs the station's password "
+            "(--basic-auth-password or basic_auth_password in the target file)"
+        )
+
+
+# -- When: what the station sends ------------------------------------------------------------------
+
+
+@when("the station sends BootNotification")
+def sends_boot(octt: Conformance) -> None:
+    octt.boot()
+
+
+@when(parsers.parse('the station reports the connector "{status:w}"'))
+def reports_status(octt: Conformance, status: str) -> None:
+    octt.report_status(status)
+
+
+@when(parsers.parse('the station reports the connector "{status:w}" with error "{error:w}"'))
+def reports_status_error(octt: Conformance, status: str, error: str) -> None:
+    octt.report_status(status, error)
+
+
+@when(parsers.parse('the station notifies the connector\'s AvailabilityState "{value}"'))
+def notifies_availability(octt: Conformance, value: str) -> None:
+    octt.notify_availability(value)
+
+
+@when("the station sends a Heartbeat")
+def sends_heartbeat(octt: Conformance) -> None:
+    octt.send("Heartbeat", {})
+
+
+@when("the station sends a DataTransfer")
+def sends_data_transfer(octt: Conformance) -> None:
+    payload = {"vendorId": "org.evharness.octt", "messageId": "TestMessage", "data": "hello"}
+    octt.send("DataTransfer", payload)
+
+
+@when("the EV is plugged in")
+def plugs_in(octt: Conformance) -> None:
+    octt.plug_in()
+
+
+@when(parsers.parse('the driver presents the "{role:w}" token'))
+def presents(octt: Conformance, role: str) -> None:
+    octt.authorize(role)
+
+
+@when(parsers.parse('the station starts a transaction with the "{role:w}" token'))
+def starts_transaction(octt: Conformance, role: str) -> None:
+    octt.start_transaction(role)
+
+
+@when("energy transfer starts")
+def energy_starts(octt: Conformance) -> None:
+    octt.charging()
+
+
+@when(parsers.parse("the EV consumes {wh:d} Wh"))
+def consumes(octt: Conformance, wh: int) -> None:
+    octt.consume(wh)
+
+
+@when(parsers.parse('the station stops the transaction with reason "{reason:w}"'))
+def stops(octt: Conformance, reason: str) -> None:
+    octt.stop_transaction(reason)
+
+
+@when(parsers.parse('the station stops the transaction with reason "{reason}" and the "{role}" token'))
+def stops_with_token(octt: Conformance, reason: str, role: str) -> None:
+    octt.stop_transaction(reason, role)
+
+
+@when(
+    parsers.re(
+        r"the station sends (?P<kind>clock-aligned|sampled)(?P<signed> signed)? meter values"
+        r"(?P<idle> outside a transaction)?"
+    )
+)
+def sends_meter_values(octt: Conformance, kind: str, signed: str | None, idle: str | None) -> None:
+    context = "Sample.Clock" if kind == "clock-aligned" else "Sample.Periodic"
+    octt.meter_values(context, in_transaction=not idle, signed=bool(signed))
+
+
+TRANSACTION_EVENT = re.compile(
+    r'the station sends TransactionEvent "(?P<event>\w+)" with trigger "(?P<trigger>\w+)"'
+    r'(?: and charging state "(?P<state>\w+)")?'
+    r'(?: and stopped reason "(?P<reason>\w+)")?'
+    r'(?: and the "(?P<role>\w+)" token)?'
+    r"(?: and (?P<meter>[\w.]+)(?P<signed> signed)? meter values)?"
+    r"(?P<unknown_evse> without the EVSE)?"
+    r"(?P<offline> marked offline)?$"
+)
+
+
+@when(parsers.re(TRANSACTION_EVENT.pattern))
+def sends_transaction_event(
+    octt: Conformance,
+    event: str,
+    trigger: str,
+    state: str | None,
+    reason: str | None,
+    role: str | None,
+    meter: str | None,
+    signed: str | None,
+    unknown_evse: str | None,
+    offline: str | None,
+) -> None:
+    octt.transaction_event(
+        event,
+        trigger,
+        charging_state=state,
+        stopped_reason=reason,
+        token=octt.token(role) if role else None,
+        meter=meter,
+        signed=bool(signed),
+        offline=bool(offline),
+        evse_known=not unknown_evse,
+    )
+
+
+@when("the station loses power and boots again")
+def power_cycle(octt: Conformance) -> None:
+    octt.disconnect()
+    octt.boot()
+
+
+@when("the station reboots")
+def reboots(octt: Conformance) -> None:
+    octt.disconnect()
+    octt.booted()
+
+
+# -- offline ---------------------------------------------------------------------------------------
+
+
+@when("the station goes offline")
+def goes_offline(octt: Conformance) -> None:
+    octt.go_offline()
+
+
+@when(parsers.parse('while offline the station starts a transaction with the "{role}" token'))
+def offline_start(octt: Conformance, role: str) -> None:
+    token = octt.token(role)
+    octt.transaction_token = token
+    if octt.v16:
+        from evharness.conformance import messages as m
+
+        meter, at = octt.meter_wh, octt.now()
+        octt.queue(lambda: ("StartTransaction", m.start_transaction_v16(octt.connector, token, meter, at)))
+    else:
+        raise NotImplementedError("2.0.1 offline replay is not in this catalog yet")
+
+
+@when(parsers.parse('while offline the station stops the transaction with reason "{reason}"'))
+def offline_stop(octt: Conformance, reason: str) -> None:
+    from evharness.conformance import messages as m
+
+    meter, at = octt.meter_wh, octt.now()
+
+    def build() -> tuple[str, dict[str, Any]]:
+        assert isinstance(octt.transaction_id, int), "the replayed StartTransaction got no transactionId"
+        return "StopTransaction", m.stop_transaction_v16(octt.transaction_id, meter, at, reason)
+
+    octt.queue(build)
+
+
+@when("the station reconnects and sends its queued messages")
+def replays(octt: Conformance) -> None:
+    octt.reconnect_and_replay()
+
+
+# -- When: what the operator makes the CSMS do -------------------------------------------------------
+
+PLACEHOLDER = re.compile(r'"<(?P<name>[\w]+)>"')
+
+
+def _fill(octt: Conformance, text: str) -> dict[str, Any]:
+    """`"<valid>"` → the token's value, `"<transactionId>"`, `"<connector>"`, `"<valid_token>"` → IdToken."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match["name"]
+        if name == "transactionId":
+            return json.dumps(octt.transaction_id)
+        if name == "connector":
+            return json.dumps(octt.connector)
+        if name.endswith("_token"):
+            return json.dumps(octt.token(name.removesuffix("_token")).v201())
+        return json.dumps(octt.token(name).id_token)
+
+    filled: dict[str, Any] = json.loads(PLACEHOLDER.sub(value, text))
+    return filled
+
+
+@when(parsers.parse("the operator makes the CSMS send {action:w} with {payload}"))
+def operator_sends(octt: Conformance, action: str, payload: str) -> None:
+    wanted = _fill(octt, payload)
+    octt.operate(action, wanted, f"send {action} with {json.dumps(wanted)}")
+
+
+@then(parsers.parse("the CSMS sends {action:w} by itself"))
+def csms_sends_by_itself(octt: Conformance, action: str) -> None:
+    octt.wait_for_call(action)
+
+
+# -- Then: the tool validations ------------------------------------------------------------------------
+
+
+def _allowed(statuses: str) -> list[str]:
+    return [part.strip() for part in re.split(r",| or ", statuses) if part.strip()]
+
+
+@then(parsers.parse('the CSMS answers {action:w} with status "{statuses}"'))
+def answers_status(octt: Conformance, action: str, statuses: str) -> None:
+    answer = octt.answer(action)
+    if answer.payload is None:
+        raise AssertionError(f"{action}: expected status {statuses}; the CSMS answered {answer.error}")
+    violation = checks.check_status(action, answer.payload, _allowed(statuses))
+    assert violation is None, str(violation)
+
+
+@then(parsers.parse("the CSMS answers {action:w}"))
+def answers(octt: Conformance, action: str) -> None:
+    octt.answer(action).require()
+
+
+@then(parsers.parse('the CSMS answers {action:w} with a CALLERROR "{code}"'))
+def answers_error(octt: Conformance, action: str, code: str) -> None:
+    answer = octt.answer(action)
+    assert answer.error in _allowed(code), f"{action}: expected CALLERROR {code}, got {answer}"
+
+
+@then("the CSMS gives a heartbeat interval and its current time")
+def boot_fields(octt: Conformance) -> None:
+    payload = octt.answer("BootNotification").require()
+    assert payload.get("interval", -1) >= 0, f"BootNotification interval: {payload.get('interval')}"
+    assert payload.get("currentTime"), "BootNotification has no currentTime"
+
+
+@then("the CSMS answers the Heartbeat with its current time")
+def heartbeat_time(octt: Conformance) -> None:
+    assert octt.answer("Heartbeat").require().get("currentTime"), "Heartbeat answer has no currentTime"
+
+
+@then("the CSMS gives a transactionId")
+def gives_transaction_id(octt: Conformance) -> None:
+    payload = octt.answer("StartTransaction").require()
+    assert isinstance(payload.get("transactionId"), int), f"StartTransaction answer: {payload}"
+
+
+@then(parsers.parse("the CSMS sent {action:w} with {field:S} = {value}"))
+def sent_field(octt: Conformance, action: str, field: str, value: str) -> None:
+    call = octt.csms_call
+    assert call is not None, f"expected the CSMS to send {action}; it sent nothing"
+    assert call.action == action, f"expected the CSMS to send {action}; it sent {call.action}"
+    expected = _fill(octt, f'{{"v": {value}}}')["v"]
+    actual = checks.field(call.payload, field)
+    if isinstance(expected, str) and isinstance(actual, str):
+        assert actual.upper() == expected.upper(), f"{action}.{field} = {actual!r}; expected {expected!r}"
+    else:
+        assert actual == expected, f"{action}.{field} = {actual!r}; expected {expected!r}"
+
+
+@then(parsers.parse("the CSMS sent {action:w} without {field:S}"))
+def sent_without(octt: Conformance, action: str, field: str) -> None:
+    call = octt.csms_call
+    assert call is not None, f"expected the CSMS to send {action}; it sent nothing"
+    assert call.action == action, f"expected the CSMS to send {action}; it sent {call.action}"
+    actual = checks.field(call.payload, field)
+    assert actual in (None, [], ""), f"{action}.{field} = {actual!r}; expected it omitted"
+
+
+@then(parsers.parse('the CSMS sent SendLocalList with "{rules}"'))
+def local_list(octt: Conformance, rules: str) -> None:
+    call = octt.csms_call
+    assert call is not None, "expected the CSMS to send SendLocalList; it sent nothing"
+    assert call.action == "SendLocalList", f"expected SendLocalList; it sent {call.action}"
+    current = octt.feature("current_list_version") or 0
+    answered = [c for c in octt.station.received if c.action == "GetLocalListVersion"]
+    if answered:
+        version_answer = octt.station.answers.get("GetLocalListVersion")
+        if isinstance(version_answer, dict):
+            current = int(version_answer.get("listVersion", version_answer.get("versionNumber")) or 0)
+    violations = checks.check_local_list(
+        octt.version, call.payload, [r.strip() for r in rules.split(",")], current
+    )
+    assert not violations, "\n".join(str(v) for v in violations)
+
+
+@then(parsers.parse("the CSMS sent {first:w} before {second:w}"))
+def sent_in_order(octt: Conformance, first: str, second: str) -> None:
+    violation = checks.check_order(octt.frames, octt.version, checks.Side.CSMS, [first, second])
+    assert violation is None, str(violation)
+
+
+# -- the WebSocket handshake ---------------------------------------------------------------------------
+
+
+@when(parsers.parse('a station connects offering only "{offered}"'), target_fixture="handshake")
+@when(parsers.parse('a station connects offering "{offered}"'), target_fixture="handshake")
+def offers(octt: Conformance, offered: str) -> checks.Handshake:
+    protocols = tuple(p.strip() for p in offered.split(","))
+    return octt.run(
+        probe_handshake(
+            octt.station.csms_url,
+            octt.station.identity,
+            protocols,
+            password=octt.station.password,
+            patience=0.5,
+        )
+    )
+
+
+@then("the CSMS refuses the upgrade")
+def refuses(handshake: checks.Handshake) -> None:
+    violation = checks.check_refusal(handshake, patience=0.5)
+    assert violation is None, str(violation)
+
+
+@then(parsers.parse('the CSMS upgrades with "{expected}"'))
+def upgrades(handshake: checks.Handshake, expected: str) -> None:
+    violation = checks.check_choice(handshake, expected)
+    assert violation is None, str(violation)
+
+
+@then("the CSMS refuses the connection")
+def refuses_connection(octt: Conformance) -> None:
+    try:
+        octt.connect()
+    except (InvalidStatus, ConnectionClosed, OSError):  # refused in the handshake: what the case wants
+        return
+    closed = octt.run(_closed_soon(octt))
+    assert closed, "the CSMS accepted a connection with wrong Basic authentication credentials"
+
+
+async def _closed_soon(octt: Conformance) -> bool:
+    import asyncio
+
+    try:
+        await asyncio.wait_for(octt.station.closed_by_csms.wait(), 1.0)
+    except TimeoutError:
+        return False
+    return True
+
+
+@then(parsers.parse("the CSMS sent {action:w} with an empty payload"))
+def sent_empty(octt: Conformance, action: str) -> None:
+    call = octt.csms_call
+    assert call is not None, f"expected the CSMS to send {action}; it sent nothing"
+    assert call.action == action, f"expected the CSMS to send {action}; it sent {call.action}"
+    assert call.payload == {}, f"{action} payload {call.payload}; expected {{}}"

@@ -1,0 +1,5 @@
+"""Binds the OCPP 1.6 conformance features; the steps are in features/conformance/conftest.py."""
+
+from pytest_bdd import scenarios
+
+scenarios("core.feature", "offline.feature", "remote.feature", "local_list.feature")

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, then, when
-
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from evharness.conformance import checks

@@ -261,10 +261,13 @@ def check_order(
 
 
 def field(payload: Payload, path: str) -> Any:
-    """`a.b.c` inside a payload; a missing step gives None."""
+    """`a.b.0.c` inside a payload (a number indexes a list); a missing step gives None."""
     node: Any = payload
     for step in path.split("."):
-        node = node.get(step) if isinstance(node, dict) else None
+        if isinstance(node, list) and step.isdigit():
+            node = node[int(step)] if int(step) < len(node) else None
+        else:
+            node = node.get(step) if isinstance(node, dict) else None
     return node
 
 
@@ -279,6 +282,14 @@ def _entries(version: OcppVersion, payload: Payload) -> list[Payload]:
 
 def _info_key(version: OcppVersion) -> str:
     return "idTagInfo" if version is OcppVersion.V16 else "idTokenInfo"
+
+
+def _token_key(entry: Payload) -> str:
+    """1.6 idTag, or 2.0.1 idToken value and type; idTokens are case-insensitive (CiString)."""
+    token = entry.get("idToken")
+    if isinstance(token, dict):
+        return f"{str(token.get('idToken', '')).upper()}/{token.get('type')}"
+    return str(entry.get("idTag", "")).upper()
 
 
 def _version_of(version: OcppVersion, payload: Payload) -> int:

@@ -49,7 +49,8 @@ class TargetConfig:
         """The command line's --station-id / --basic-auth-password override the file."""
         current = self.stations.get(version, StationEntry(identity or ""))
         entry = StationEntry(identity or current.identity, password if password else current.password)
-        return TargetConfig({**self.stations, version: entry}, self.tokens, self.connector, self.features)
+        stations = {**self.stations, version: entry}
+        return TargetConfig(stations, self.tokens, self.connector, self.features, self.source)
 
 
 def default_path() -> Path:

@@ -82,11 +82,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     versions = selected_versions(config)
 
     def wanted(item: pytest.Item) -> bool:
-        if external and "reference_backend" in item.keywords:
+        if external and item.get_closest_marker("reference_backend"):
             return False
-        if "conformance" not in item.keywords:
+        if not item.get_closest_marker("conformance"):
             return True
-        return any(m in item.keywords and v in versions for m, v in VERSION_MARKERS.items())
+        return any(item.get_closest_marker(m) and v in versions for m, v in VERSION_MARKERS.items())
 
     kept = [item for item in items if wanted(item)]
     if len(kept) != len(items):
@@ -237,7 +237,7 @@ def _case_of(item: pytest.Item) -> catalog.Case | None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     outcome: Any = yield
     rep: pytest.TestReport = outcome.get_result()
-    if "conformance" not in item.keywords:
+    if not item.get_closest_marker("conformance"):
         return
     scenario = item.stash.get(SCENARIO_KEY, None)
     if rep.when == "call" and scenario is not None and rep.passed:

@@ -89,7 +89,7 @@ class Conformance:
         self.offline_queue: list[QueuedCall] = []
         self.csms_call: ReceivedCall | None = None
         self.operation_outcome: Payload | None = None
-        self.expected_wire_errors = False
+        self.local_list_version = 0  # what the station says it holds (GetLocalListVersion)
 
     # -- plumbing ----------------------------------------------------------------------------------
 
@@ -176,6 +176,23 @@ class Conformance:
 
     def notify_availability(self, value: str) -> Answer:
         return self.send("NotifyEvent", m.notify_event_v201(1, self.connector, value, self.now()))
+
+    def notify_lock_failure(self) -> Answer:
+        """G05: the connector's plug retention lock failed (NotifyEvent, TC_G_20_CSMS)."""
+        payload = m.notify_event_v201(1, self.connector, "true", self.now())
+        payload["eventData"][0].update(
+            {
+                "trigger": "Alerting",
+                "component": {"name": "ConnectorPlugRetentionLock", "evse": {"id": 1, "connectorId": 1}},
+                "variable": {"name": "Problem"},
+            }
+        )
+        return self.send("NotifyEvent", payload)
+
+    def hold_local_list(self, version: int) -> None:
+        self.local_list_version = version
+        key = "listVersion" if self.v16 else "versionNumber"
+        self.station.answer_with("GetLocalListVersion", {key: version})
 
     def plug_in(self) -> None:
         """EVConnectedPreSession (2.0.1) / connector Preparing (1.6)."""

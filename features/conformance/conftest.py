@@ -72,6 +72,55 @@ def will_not_answer(octt: Conformance, action: str) -> None:
     octt.station.answer_with(action, None)
 
 
+@given(parsers.parse("the station holds local list version {version:d}"))
+def holds_local_list(octt: Conformance, version: int) -> None:
+    octt.hold_local_list(version)
+
+
+@when("the station notifies a connector lock failure")
+def notifies_lock_failure(octt: Conformance) -> None:
+    octt.notify_lock_failure()
+
+
+@when(parsers.parse('the station reports "{action:w}" with status "{status:w}"'))
+def reports_notification(octt: Conformance, action: str, status: str) -> None:
+    octt.send(action, {"status": status})
+
+
+@when("the station sends MeterValues as triggered")
+def triggered_meter_values(octt: Conformance) -> None:
+    octt.meter_values("Trigger", in_transaction=True)
+
+
+@when(parsers.parse('the station presents the username "{username}"'))
+def presents_username(octt: Conformance, username: str) -> None:
+    octt.station.username = username
+
+
+@when(parsers.parse('the station presents the password "{password}"'))
+def presents_password(octt: Conformance, password: str) -> None:
+    octt.station.password = password
+
+
+@when(parsers.parse("the station sends the report for request {request_id:d}"))
+def sends_report(octt: Conformance, request_id: int) -> None:
+    from evharness.ocppj.timefmt import format_timestamp
+
+    variable = {
+        "component": {"name": "OCPPCommCtrlr"},
+        "variable": {"name": "OfflineThreshold"},
+        "variableAttribute": [{"type": "Actual", "value": "60"}],
+    }
+    payload = {
+        "requestId": request_id,
+        "generatedAt": format_timestamp(octt.now()),
+        "seqNo": 0,
+        "tbc": False,
+        "reportData": [variable],
+    }
+    octt.send("NotifyReport", payload)
+
+
 @given(parsers.parse('the target supports "{feature}"'))
 def target_supports(octt: Conformance, feature: str) -> None:
     octt.require_feature(feature, f"the case needs the optional CSMS feature {feature!r}")
@@ -94,6 +143,7 @@ def sends_boot(octt: Conformance) -> None:
     octt.boot()
 
 
+@given(parsers.parse('the station reports the connector "{status:w}"'))
 @when(parsers.parse('the station reports the connector "{status:w}"'))
 def reports_status(octt: Conformance, status: str) -> None:
     octt.report_status(status)
@@ -324,6 +374,25 @@ def boot_fields(octt: Conformance) -> None:
 @then("the CSMS answers the Heartbeat with its current time")
 def heartbeat_time(octt: Conformance) -> None:
     assert octt.answer("Heartbeat").require().get("currentTime"), "Heartbeat answer has no currentTime"
+
+
+@then(parsers.parse("the CSMS answers {action:w} with the configured groupIdToken"))
+def answers_group(octt: Conformance, action: str) -> None:
+    group = octt.require_feature("group_id", "the case needs the groupIdToken the CSMS returns")
+    payload = octt.answer(action).require()
+    actual = checks.field(payload, "idTokenInfo.groupIdToken.idToken")
+    assert str(actual).upper() == str(group).upper(), f"{action} groupIdToken {actual!r}; expected {group!r}"
+
+
+@then(parsers.parse("the last TransactionEvent had seqNo {seq_no:d}"))
+def last_seq_no(octt: Conformance, seq_no: int) -> None:
+    sent = [
+        p
+        for a, p in checks.calls_sent(octt.frames, octt.version, checks.Side.STATION)
+        if a == "TransactionEvent"
+    ]
+    assert sent, "the station sent no TransactionEvent"
+    assert sent[-1]["seqNo"] == seq_no, f"seqNo {sent[-1]['seqNo']}"
 
 
 @then("the CSMS gives a transactionId")

@@ -119,6 +119,12 @@ def notify_event(ctx: HandlerContext, payload: Payload) -> Payload:
     return {}
 
 
+def acknowledge(ctx: HandlerContext, payload: Payload) -> Payload:
+    """Reports the CSMS takes note of without storing them yet (NotifyReport B07/B08, LogStatusNotification
+    N01, FirmwareStatusNotification L01): an empty response is the whole answer."""
+    return {}
+
+
 def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:
     """P01: no vendor extensions here."""
     return {"status": "UnknownVendorId"}
@@ -132,5 +138,8 @@ HANDLERS: dict[str, Handler] = {
     "TransactionEvent": transaction_event,
     "MeterValues": meter_values,
     "NotifyEvent": notify_event,
+    "NotifyReport": acknowledge,
+    "LogStatusNotification": acknowledge,
+    "FirmwareStatusNotification": acknowledge,
     "DataTransfer": data_transfer,
 }

@@ -18,6 +18,9 @@ SAME_AS_201 = (
     "TransactionEvent",
     "MeterValues",
     "NotifyEvent",
+    "NotifyReport",
+    "LogStatusNotification",
+    "FirmwareStatusNotification",
     "DataTransfer",
 )
 

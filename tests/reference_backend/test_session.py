@@ -101,8 +101,8 @@ def test_a_schema_violation_names_the_field(new_session: SessionFactory) -> None
     ("version", "known_but_unhandled"),
     [
         (OcppVersion.V16, "DiagnosticsStatusNotification"),
-        (OcppVersion.V201, "NotifyReport"),
-        (OcppVersion.V21, "NotifyReport"),
+        (OcppVersion.V201, "NotifyCustomerInformation"),
+        (OcppVersion.V21, "NotifyCustomerInformation"),
     ],
 )
 def test_unknown_and_unsupported_actions(
@@ -118,7 +118,7 @@ def test_unknown_and_unsupported_actions(
             known_but_unhandled,
             {"status": "Idle"}
             if version is OcppVersion.V16
-            else {"requestId": 1, "generatedAt": at(0), "seqNo": 0},
+            else {"requestId": 1, "generatedAt": at(0), "seqNo": 0, "data": "x"},
         ),
     )
     assert answer[:3] == [4, "m4", "NotSupported"]

@@ -42,7 +42,7 @@ Feature: OCPP 1.6 local authorization list management
   @TC_043_5_CSMS @local_auth_list @mandatory
   Scenario: TC_043_5_CSMS Send Local Authorization List - Differential
     Given the station is booted
-    And the station will answer GetLocalListVersion with the payload {"listVersion": 3}
+    And the station holds local list version 3
     When the operator makes the CSMS send GetLocalListVersion with {}
     And the operator makes the CSMS send SendLocalList with {"listVersion": 4, "updateType": "Differential", "localAuthorizationList": [{"idTag": "<valid>", "idTagInfo": {"status": "Accepted"}}]}
     Then the CSMS sent GetLocalListVersion before SendLocalList

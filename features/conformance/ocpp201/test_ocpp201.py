@@ -1,0 +1,14 @@
+"""Binds the OCPP 2.0.1 conformance features; the steps are in features/conformance/conftest.py."""
+
+from pytest_bdd import scenarios
+
+scenarios(
+    "security.feature",
+    "provisioning.feature",
+    "authorization.feature",
+    "local_list.feature",
+    "transactions.feature",
+    "remote_control.feature",
+    "availability.feature",
+    "meter_values.feature",
+)

@@ -136,7 +136,7 @@ BAD_EXCHANGES: list[tuple[str, OcppVersion, list[Frame], str]] = [
     (
         "a frame that is not JSON",
         V16,
-        GOOD_BOOT + [Frame(C, "[3, 'single quotes']", 0.5)],
+        [*GOOD_BOOT, Frame(C, "[3, 'single quotes']", 0.5)],
         "frame",
     ),
 ]

@@ -22,6 +22,7 @@ from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.domain.credentials import authentication_problem
 from reference_backend.domain.stations import identity_problem
 from reference_backend.operations import Operations
 from reference_backend.persistence import Store
@@ -65,6 +66,16 @@ def refuse_unknown_paths(connection: ServerConnection, request: Request) -> Resp
     return None
 
 
+def unauthorized(reason: str) -> Response:
+    """401 before the upgrade (TC_A_02/03_CSMS: the CSMS refuses the connection)."""
+    return Response(
+        http.HTTPStatus.UNAUTHORIZED.value,
+        "Unauthorized",
+        Headers([("Content-Type", "text/plain; charset=utf-8"), ("WWW-Authenticate", 'Basic realm="OCPP"')]),
+        f"{reason}\n".encode(),
+    )
+
+
 class OcppServer:
     def __init__(
         self,
@@ -101,9 +112,24 @@ class OcppServer:
             self.requested_port,
             subprotocols=[Subprotocol(name) for name in sorted(SUBPROTOCOLS)],
             select_subprotocol=choose_subprotocol,
-            process_request=refuse_unknown_paths,
+            process_request=self._check_request,
         )
         return self.port
+
+    def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        """The path names a station, and the station's HTTP Basic credentials hold if it has a password."""
+        refused = refuse_unknown_paths(connection, request)
+        if refused is not None:
+            return refused
+        identity = identity_from_path(request.path)
+        assert identity is not None
+        problem = authentication_problem(
+            identity, self.store.basic_auth_hash(identity), request.headers.get("Authorization")
+        )
+        if problem is not None:
+            log.warning("%s refused: %s", identity, problem)
+            return unauthorized(problem)
+        return None
 
     async def stop(self) -> None:
         if self._server is None:

@@ -240,13 +240,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if not item.get_closest_marker("conformance"):
         return
     scenario = item.stash.get(SCENARIO_KEY, None)
-    if rep.when == "call" and scenario is not None and rep.passed:
+    if rep.when == "call" and scenario is not None:
         violations = scenario.wire_violations()
-        if violations:
+        listed = "The CSMS broke OCPP-J wire rules:\n" + "\n".join(f"  {v}" for v in violations)
+        if violations and rep.passed:
             rep.outcome = "failed"
-            rep.longrepr = "The CSMS broke OCPP-J wire rules:\n" + "\n".join(f"  {v}" for v in violations)
-    if scenario is not None and rep.failed:
-        rep.sections.append(("OCPP frames", checks.render(scenario.frames)))
+            rep.longrepr = listed
+        elif violations:
+            rep.sections.append(("OCPP-J wire rules", listed))
+        if rep.failed:
+            rep.sections.append(("OCPP frames", checks.render(scenario.frames)))
     _record(item, rep, scenario)
 
 

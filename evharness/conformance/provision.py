@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import scenarios
 from evharness.conformance.config import TargetConfig
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE, IdType
+from reference_backend.domain.credentials import hash_password
 from reference_backend.persistence import ProvisionedIdentification, Store
 from reference_backend.seed import EXPIRED_ON, seed
 
@@ -36,6 +37,7 @@ def provision_reference_backend(
         now = datetime.now(UTC)
         for version, entry in config.stations.items():
             station_id, _ = store.ensure_station(entry.identity, now, version.value)
+            store.set_basic_auth_hash(station_id, hash_password(entry.password) if entry.password else None)
             wanted = []
             for role, (blocked, active, expired) in HELD_AS.items():
                 token = config.token(role)

@@ -127,6 +127,20 @@ class Store:
             enabled_types=_enabled_types(row),
         )
 
+    def set_basic_auth_hash(self, station_id: int, password_hash: str | None) -> None:
+        """Store the station's HTTP Basic password hash (None: connect without credentials)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(stations).where(stations.c.id == station_id).values(basic_auth_hash=password_hash)
+            )
+
+    def basic_auth_hash(self, identity: str) -> str | None:
+        with self.engine.connect() as conn:
+            found: str | None = conn.scalar(
+                sa.select(stations.c.basic_auth_hash).where(stations.c.identity == identity)
+            )
+        return found
+
     def set_identification_types(self, station_id: int, enabled: Iterable[IdType]) -> None:
         """Enable exactly these identification types at a station (seed 001)."""
         wanted = set(enabled)

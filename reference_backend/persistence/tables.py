@@ -73,6 +73,8 @@ stations = sa.Table(
     # Supported identification types (seed 001): both enabled until someone says otherwise.
     sa.Column("pin_enabled", sa.Boolean, nullable=False, default=True, server_default=sa.true()),
     sa.Column("rfid_enabled", sa.Boolean, nullable=False, default=True, server_default=sa.true()),
+    # Security profile 1 (HTTP Basic): a salted hash, never the password; null = no credentials asked.
+    sa.Column("basic_auth_hash", sa.String(200)),
 )
 
 connectors = sa.Table(

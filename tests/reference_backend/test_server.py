@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import urllib.request
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -200,5 +201,30 @@ def test_the_api_serves_its_docs_and_nothing_else_yet(on_backend: Callable[[Scen
         assert set(spec["paths"]) == {"/api/health", "/api/operations/{station_id}/{action}"}
         assert b"swagger" in (await get(backend.api_url + "docs")).lower()
         assert (await get_json(backend.api_url + "health"))["stations_connected"] == 0
+
+    on_backend(scenario)
+
+
+def test_a_station_with_a_password_must_present_it(on_backend: Callable[[Scenario], None]) -> None:
+    """Security profile 1 (TC_A_01..03_CSMS): 401 before the upgrade unless identity and password hold."""
+    import base64
+
+    from reference_backend.domain.credentials import hash_password
+
+    def basic(user: str, password: str) -> dict[str, str]:
+        return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+    async def scenario(backend: BackendServer) -> None:
+        station_id, _ = backend.store.ensure_station("SP1-0001", datetime.now(UTC))
+        backend.store.set_basic_auth_hash(station_id, hash_password("sixteen-chars-pw"))
+        url = backend.ocpp_url + "SP1-0001"
+        for headers in ({}, basic("SP1-0002", "sixteen-chars-pw"), basic("SP1-0001", "wrong-password-xx")):
+            with pytest.raises(InvalidStatus) as refused:
+                async with connect(url, subprotocols=offer("ocpp2.0.1"), additional_headers=headers):
+                    pass
+            assert refused.value.response.status_code == 401
+        good = basic("SP1-0001", "sixteen-chars-pw")
+        async with connect(url, subprotocols=offer("ocpp2.0.1"), additional_headers=good) as ws:
+            assert (await call(ws, "b1", "BootNotification", boot_201()))[2]["status"] == "Accepted"
 
     on_backend(scenario)

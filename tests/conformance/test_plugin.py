@@ -1,0 +1,123 @@
+"""The conformance suite against a CSMS that gets things wrong: the verdicts must say FAIL, with the
+expectation, what arrived and the frame log, and the reports (HTML, JUnit XML, cucumber JSON) too."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.typing import Subprotocol
+
+from simulator.asyncio.portal import BackgroundLoop
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = "2026-01-01T00:00:00Z"
+
+# A sloppy CSMS, one answer per action: accepts every token, uses the 2.0.1 error code on 1.6.
+ANSWERS: dict[str, list[Any]] = {
+    "BootNotification": [3, {"status": "Accepted", "currentTime": NOW, "interval": 60}],
+    "StatusNotification": [3, {}],
+    "Authorize": [3, {"idTagInfo": {"status": "Accepted"}}],
+    "Heartbeat": [4, "FormatViolation", "no heartbeats today", {}],
+}
+
+
+async def sloppy_station_handler(connection: ServerConnection) -> None:
+    async for text in connection:
+        _, message_id, action, _ = json.loads(text)
+        kind, *rest = ANSWERS.get(action, [4, "NotImplemented", "", {}])
+        await connection.send(json.dumps([kind, message_id, *rest]))
+
+
+def echo_first_offered(connection: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol | None:
+    return offered[0] if offered else None  # agrees to anything, even ocpp0.1
+
+
+@pytest.fixture(scope="module")
+def sloppy_csms() -> Iterator[str]:
+    with BackgroundLoop("sloppy-csms") as loop:
+
+        async def start() -> Server:
+            return await serve(sloppy_station_handler, "127.0.0.1", 0, select_subprotocol=echo_first_offered)
+
+        server = loop.run(start())
+        port = server.sockets[0].getsockname()[1]
+        yield f"ws://127.0.0.1:{port}/ocpp"
+
+        async def stop() -> None:
+            server.close()
+            await server.wait_closed()
+
+        loop.run(stop())
+
+
+@pytest.fixture(scope="module")
+def run(
+    sloppy_csms: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path_factory.mktemp("reports")
+    command = [
+        sys.executable, "-m", "pytest", "features/conformance/ocpp16", "-p", "no:cacheprovider",
+        "-k", "TC_001 or TC_023_1 or TC_088 or TC_013", "--csms-url", sloppy_csms, "--ocpp-version", "1.6",
+        "--call-timeout", "3", "--conformance-report", str(out / "conformance"),
+        "--junitxml", str(out / "junit.xml"), "--cucumberjson", str(out / "cucumber.json"),
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    return result, out
+
+
+def test_the_run_fails(run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    result, _ = run
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "3 failed" in result.stdout
+    assert "1 skipped" in result.stdout  # TC_013 needs a driver: NOT APPLICABLE, not passed
+
+
+def test_a_wrong_status_fails_with_expectation_arrival_and_frames(
+    run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    output = run[0].stdout
+    assert "Authorize status 'Accepted'; expected Invalid" in output
+    assert "OCPP frames" in output
+    assert '"Authorize",{"idTag":"DEADBEEF"}' in output
+
+
+def test_a_wrong_error_code_fails_the_scenario(run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    output = run[0].stdout
+    assert "The CSMS broke OCPP-J wire rules" in output
+    assert "[error-code]" in output
+    assert "'FormatViolation' is no OCPP 1.6 error code" in output
+
+
+def test_agreeing_to_an_unknown_subprotocol_fails(run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    assert "offered ocpp0.1; the CSMS upgraded with 'ocpp0.1'" in run[0].stdout
+
+
+def test_the_reports(run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    _, out = run
+    page = (out / "conformance" / "index.html").read_text()
+    for verdict in ("TC_023_1_CSMS", "FAIL", "NOT APPLICABLE", "no driver is configured"):
+        assert verdict in page
+    logs = list((out / "conformance" / "logs").glob("*tc_023_1*.log"))
+    assert len(logs) == 1
+    log = logs[0].read_text()
+    assert "verdict: FAIL" in log
+    assert "station → CSMS" in log
+    assert "CSMS → station" in log
+    cases = ET.parse(out / "junit.xml").getroot().iter("testcase")
+    failed = {case.get("name") for case in cases if case.find("failure") is not None}
+    assert any(name and "tc_023_1" in name for name in failed)
+    cucumber = json.loads((out / "cucumber.json").read_text())
+    statuses = {
+        element["name"]: {step["result"]["status"] for step in element["steps"]}
+        for feature in cucumber
+        for element in feature["elements"]
+    }
+    assert "failed" in statuses["TC_023_1_CSMS Start Charging Session - Authorize invalid"]

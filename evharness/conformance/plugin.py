@@ -268,7 +268,8 @@ def _record(item: pytest.Item, rep: pytest.TestReport, scenario: Conformance | N
         row.reason = reason.removeprefix(NOT_APPLICABLE + ": ")
     elif rep.failed:
         row.verdict = "FAIL" if rep.when == "call" else "ERROR"
-        row.reason = rep.longreprtext
+        extra = [f"{title}:\n{text}" for title, text in rep.sections if title == "OCPP-J wire rules"]
+        row.reason = "\n\n".join([rep.longreprtext, *extra])
     if scenario is not None:
         row.log = checks.render(scenario.frames)
 

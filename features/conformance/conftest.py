@@ -384,6 +384,19 @@ def answers_group(octt: Conformance, action: str) -> None:
     assert str(actual).upper() == str(group).upper(), f"{action} groupIdToken {actual!r}; expected {group!r}"
 
 
+@then(parsers.parse("every {action:w} the CSMS sent asked for at most {limit:d} variables"))
+def at_most_items(octt: Conformance, action: str, limit: int) -> None:
+    """B06.FR.05: the CSMS splits its requests by the station's ItemsPerMessage."""
+    sent = [
+        payload
+        for name, payload in checks.calls_sent(octt.frames, octt.version, checks.Side.CSMS)
+        if name == action
+    ]
+    assert sent, f"the CSMS sent no {action}"
+    sizes = [len(payload.get("getVariableData", payload.get("setVariableData", []))) for payload in sent]
+    assert max(sizes) <= limit, f"{action} requests with {sizes} variables; ItemsPerMessage is {limit}"
+
+
 @then(parsers.parse("the last TransactionEvent had seqNo {seq_no:d}"))
 def last_seq_no(octt: Conformance, seq_no: int) -> None:
     sent = [

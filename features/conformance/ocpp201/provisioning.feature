@@ -34,6 +34,14 @@ Feature: OCPP 2.0.1 block B - provisioning
     When the operator makes the CSMS send GetVariables with {"getVariableData": [{"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}, {"component": {"name": "AuthCtrlr"}, "variable": {"name": "AuthorizeRemoteStart"}}]}
     Then the CSMS sent GetVariables with getVariableData.1.variable.name = "AuthorizeRemoteStart"
 
+  @TC_B_08_CSMS @block_B @optional
+  Scenario: TC_B_08_CSMS Get Variables - limit to maximum number of values
+    Given the station is booted
+    And the station will answer GetVariables with the payload {"getVariableResult": [{"attributeStatus": "Accepted", "attributeValue": "4", "component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "ItemsPerMessage", "instance": "GetVariables"}}]}
+    When the operator makes the CSMS send GetVariables with {"getVariableData": [{"component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "ItemsPerMessage", "instance": "GetReport"}}, {"component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "ItemsPerMessage", "instance": "GetVariables"}}, {"component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "BytesPerMessage", "instance": "GetReport"}}, {"component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "BytesPerMessage", "instance": "GetVariables"}}]}
+    And the operator makes the CSMS send GetVariables with {"getVariableData": [{"component": {"name": "DeviceDataCtrlr"}, "variable": {"name": "ItemsPerMessage", "instance": "SetVariables"}}]}
+    Then every GetVariables the CSMS sent asked for at most 4 variables
+
   @TC_B_09_CSMS @block_B @mandatory
   Scenario: TC_B_09_CSMS Set Variables - single value
     Given the station is booted

@@ -1,0 +1,66 @@
+"""Which catalog cases exist as scenarios: read the feature files' tags, render the README table.
+
+python -m evharness.conformance.coverage            # prints the Markdown table
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from evharness.conformance.catalog import CASES, Case
+
+FEATURES = Path(__file__).resolve().parents[2] / "features" / "conformance"
+SCENARIO = re.compile(r"^\s*Scenario(?: Outline)?:\s*(?P<id>TC_\w+?_CSMS)\s+(?P<title>.+?)\s*$", re.MULTILINE)
+
+# Cases whose scenario exists but which need an optional feature of the CSMS (the target file's
+# `features:`); against the reference backend they are NOT APPLICABLE, and why.
+NEEDS_FEATURE: dict[str, str] = {
+    "TC_B_02_CSMS": "boot_pending",
+    "TC_B_30_CSMS": "boot_pending",
+    "TC_B_31_CSMS": "boot_pending",
+    "TC_C_39_CSMS": "group_id",
+    "TC_C_40_CSMS": "group_id",
+    "TC_C_43_CSMS": "group_id",
+    "TC_C_47_CSMS": "master_pass",
+    "TC_C_48_CSMS": "master_pass",
+    "TC_C_49_CSMS": "master_pass",
+    "TC_C_50_CSMS": "iso15118",
+    "TC_C_51_CSMS": "iso15118",
+    "TC_C_52_CSMS": "iso15118",
+}
+
+
+def scenarios(directory: Path = FEATURES) -> dict[str, str]:
+    """Case id → scenario title, from every .feature file under `directory`."""
+    found: dict[str, str] = {}
+    for path in sorted(directory.rglob("*.feature")):
+        for match in SCENARIO.finditer(path.read_text(encoding="utf-8")):
+            found[match["id"]] = match["title"]
+    return found
+
+
+def status(case: Case, existing: dict[str, str]) -> str:
+    if case.id not in existing:
+        return "not yet"
+    if case.id in NEEDS_FEATURE:
+        return (
+            f"scenario; needs `features.{NEEDS_FEATURE[case.id]}` (NOT APPLICABLE on the reference backend)"
+        )
+    return "scenario; passes on the reference backend"
+
+
+def table(directory: Path = FEATURES) -> str:
+    existing = scenarios(directory)
+    lines = ["| case | OCPP | block | M/C | title | status |", "|---|---|---|---|---|---|"]
+    for case in CASES:
+        lines.append(
+            f"| `{case.id}` | {case.version.value} | {case.block} | {case.mandatory} | {case.title} "
+            f"| {status(case, existing)} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(table() + "\n")

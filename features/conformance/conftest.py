@@ -393,7 +393,7 @@ def at_most_items(octt: Conformance, action: str, limit: int) -> None:
         if name == action
     ]
     assert sent, f"the CSMS sent no {action}"
-    sizes = [len(payload.get("getVariableData", payload.get("setVariableData", []))) for payload in sent]
+    sizes = [len(payload.get("getVariableData") or payload.get("setVariableData") or []) for payload in sent]
     assert max(sizes) <= limit, f"{action} requests with {sizes} variables; ItemsPerMessage is {limit}"
 
 

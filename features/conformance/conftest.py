@@ -320,6 +320,8 @@ def _fill(octt: Conformance, text: str) -> dict[str, Any]:
             return json.dumps(octt.connector)
         if name.endswith("_token"):
             return json.dumps(octt.token(name.removesuffix("_token")).v201())
+        if name.endswith("_type"):
+            return json.dumps(octt.token(name.removesuffix("_type")).type)
         return json.dumps(octt.token(name).id_token)
 
     filled: dict[str, Any] = json.loads(PLACEHOLDER.sub(value, text))
@@ -425,6 +427,24 @@ def sent_field(octt: Conformance, action: str, field: str, value: str) -> None:
         assert actual.upper() == expected.upper(), f"{action}.{field} = {actual!r}; expected {expected!r}"
     else:
         assert actual == expected, f"{action}.{field} = {actual!r}; expected {expected!r}"
+
+
+@then(parsers.parse('the CSMS sent {action:w} with {field:S} absent or one of "{values}"'))
+def sent_absent_or_one_of(octt: Conformance, action: str, field: str, values: str) -> None:
+    call = octt.csms_call
+    assert call is not None, f"expected the CSMS to send {action}; it sent nothing"
+    actual = checks.field(call.payload, field)
+    allowed = _allowed(values)
+    assert actual is None or actual in allowed, f"{action}.{field} = {actual!r}; expected absent or {allowed}"
+
+
+@then(parsers.parse("the CSMS sent {action:w} with {field:S} at least {minimum:d}"))
+def sent_at_least(octt: Conformance, action: str, field: str, minimum: int) -> None:
+    call = octt.csms_call
+    assert call is not None, f"expected the CSMS to send {action}; it sent nothing"
+    actual = checks.field(call.payload, field)
+    assert isinstance(actual, int), f"{action}.{field} = {actual!r}; expected an integer"
+    assert actual >= minimum, f"{action}.{field} = {actual}; expected at least {minimum}"
 
 
 @then(parsers.parse("the CSMS sent {action:w} without {field:S}"))

@@ -121,3 +121,33 @@ def test_the_reports(run: tuple[subprocess.CompletedProcess[str], Path]) -> None
         for element in feature["elements"]
     }
     assert "failed" in statuses["TC_023_1_CSMS Start Charging Session - Authorize invalid"]
+
+
+def collected(env: dict[str, str], *args: str) -> str:
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "features/conformance",
+        "--collect-only",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+    ]
+    result = subprocess.run(
+        [*command, *args], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False, env=env
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return result.stdout
+
+
+def test_options_are_also_environment_variables() -> None:
+    import os
+
+    env = {**os.environ, "EVHARNESS_OCPP_VERSION": "2.0.1"}
+    only_201 = collected(env)
+    assert "test_ocpp201.py" in only_201
+    assert "test_ocpp16.py" not in only_201
+    both = collected(env, "--ocpp-version", "1.6,2.0.1")  # the flag wins over the variable
+    assert "test_ocpp16.py" in both
+    assert "test_ocpp201.py" in both

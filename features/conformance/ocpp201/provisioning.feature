@@ -25,7 +25,9 @@ Feature: OCPP 2.0.1 block B - provisioning
     Given the station is booted
     And the station will answer GetVariables with the payload {"getVariableResult": [{"attributeStatus": "Accepted", "attributeType": "Actual", "attributeValue": "60", "component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}]}
     When the operator makes the CSMS send GetVariables with {"getVariableData": [{"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}]}
-    Then the CSMS sent GetVariables with getVariableData = [{"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}]
+    Then the CSMS sent GetVariables with getVariableData.0.component.name = "OCPPCommCtrlr"
+    And the CSMS sent GetVariables with getVariableData.0.variable.name = "OfflineThreshold"
+    And the CSMS sent GetVariables with getVariableData.0.attributeType absent or one of "Actual, Target, MinSet, MaxSet"
 
   @TC_B_07_CSMS @block_B @conditional
   Scenario: TC_B_07_CSMS Get Variables - multiple values
@@ -48,6 +50,8 @@ Feature: OCPP 2.0.1 block B - provisioning
     And the station will answer SetVariables with the payload {"setVariableResult": [{"attributeStatus": "Accepted", "component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}]}
     When the operator makes the CSMS send SetVariables with {"setVariableData": [{"attributeValue": "123", "component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "OfflineThreshold"}}]}
     Then the CSMS sent SetVariables with setVariableData.0.attributeValue = "123"
+    And the CSMS sent SetVariables with setVariableData.0.variable.name = "OfflineThreshold"
+    And the CSMS sent SetVariables with setVariableData.0.attributeType absent or one of "Actual"
 
   @TC_B_10_CSMS @block_B @conditional
   Scenario: TC_B_10_CSMS Set Variables - multiple values
@@ -61,6 +65,7 @@ Feature: OCPP 2.0.1 block B - provisioning
     Given the station is booted
     When the operator makes the CSMS send GetBaseReport with {"requestId": 1, "reportBase": "ConfigurationInventory"}
     Then the CSMS sent GetBaseReport with reportBase = "ConfigurationInventory"
+    And the CSMS sent GetBaseReport with requestId at least 0
     When the station sends the report for request 1
     Then the CSMS answers NotifyReport
 
@@ -69,6 +74,7 @@ Feature: OCPP 2.0.1 block B - provisioning
     Given the station is booted
     When the operator makes the CSMS send GetBaseReport with {"requestId": 2, "reportBase": "FullInventory"}
     Then the CSMS sent GetBaseReport with reportBase = "FullInventory"
+    And the CSMS sent GetBaseReport with requestId at least 0
     When the station sends the report for request 2
     Then the CSMS answers NotifyReport
 
@@ -77,6 +83,7 @@ Feature: OCPP 2.0.1 block B - provisioning
     Given the station is booted
     When the operator makes the CSMS send GetBaseReport with {"requestId": 3, "reportBase": "SummaryInventory"}
     Then the CSMS sent GetBaseReport with reportBase = "SummaryInventory"
+    And the CSMS sent GetBaseReport with requestId at least 0
     When the station sends the report for request 3
     Then the CSMS answers NotifyReport
 

@@ -9,7 +9,7 @@ Feature: OCPP 2.0.1 block F - remote control
     And the EV is connected
     When the operator makes the CSMS send RequestStartTransaction with {"idToken": "<valid_token>", "remoteStartId": 1, "evseId": 1}
     Then the CSMS sent RequestStartTransaction with idToken.idToken = "<valid>"
-    And the CSMS sent RequestStartTransaction with idToken.type = "ISO14443"
+    And the CSMS sent RequestStartTransaction with idToken.type = "<valid_type>"
     When the station sends TransactionEvent "Updated" with trigger "RemoteStart" and charging state "Charging" and the "valid" token
     Then the CSMS answers TransactionEvent with status "Accepted"
 

@@ -120,9 +120,7 @@ class Conformance:
         return value
 
     def wire_violations(self) -> list[checks.Violation]:
-        return checks.check_exchange(
-            self.version, self.frames, response_timeout=self.call_timeout, allow_unanswered_at_end=True
-        )
+        return checks.check_exchange(self.version, self.frames, response_timeout=self.call_timeout)
 
     def close(self) -> None:
         """Leave the CSMS as the scenario found it: end a running transaction, then disconnect."""

@@ -1,0 +1,61 @@
+"""The subprotocol probe on real sockets: a CSMS may refuse with HTTP or with 101 and a close."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+
+import pytest
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.typing import Subprotocol
+
+from evharness.conformance import checks
+from evharness.conformance.station import OcttStation, probe_handshake
+from evharness.ocppj.versions import OcppVersion
+
+
+def no_protocol(connection: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol | None:
+    return None  # upgrade without Sec-WebSocket-Protocol
+
+
+async def close_at_once(connection: ServerConnection) -> None:
+    await connection.close()
+
+
+async def stay_open(connection: ServerConnection) -> None:
+    await connection.wait_closed()
+
+
+async def probe(handler: Callable[[ServerConnection], Awaitable[None]]) -> checks.Handshake:
+    async with serve(handler, "127.0.0.1", 0, select_subprotocol=no_protocol) as server:
+        port = server.sockets[0].getsockname()[1]
+        return await probe_handshake(f"ws://127.0.0.1:{port}/ocpp", "CP-1", ("ocpp0.1",), patience=0.5)
+
+
+def test_101_without_the_header_then_a_close_is_a_refusal() -> None:
+    handshake = asyncio.run(probe(close_at_once))
+    assert (handshake.status, handshake.subprotocol) == (101, None)
+    assert handshake.closed_after is not None
+    assert checks.check_refusal(handshake, patience=0.5) is None
+
+
+def test_101_without_the_header_kept_open_is_a_violation() -> None:
+    handshake = asyncio.run(probe(stay_open))
+    assert handshake.closed_after is None
+    violation = checks.check_refusal(handshake, patience=0.5)
+    assert violation is not None
+    assert "kept the socket open" in violation.detail
+
+
+def test_the_station_refuses_to_talk_a_protocol_it_did_not_offer() -> None:
+    async def scenario() -> None:
+        def other(connection: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol | None:
+            return None
+
+        async with serve(stay_open, "127.0.0.1", 0, select_subprotocol=other) as server:
+            port = server.sockets[0].getsockname()[1]
+            station = OcttStation("CP-1", OcppVersion.V201, f"ws://127.0.0.1:{port}/ocpp", call_timeout=2)
+            with pytest.raises(AssertionError, match="the CSMS chose None"):
+                await station.connect()
+
+    asyncio.run(scenario())

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from evharness.ocppj import schemas
-from evharness.ocppj.errors import ACCEPTED_SPELLINGS
+from evharness.ocppj.errors import ACCEPTED_SPELLINGS, ErrorKind
 from evharness.ocppj.frames import (
     MAX_MESSAGE_ID_LENGTH,
     Call,
@@ -23,6 +23,7 @@ from evharness.ocppj.frames import (
     CallResult,
     FrameError,
     Payload,
+    UnknownMessageType,
     decode,
 )
 from evharness.ocppj.versions import OcppVersion
@@ -96,6 +97,7 @@ def check_exchange(
     violations: list[Violation] = []
     outstanding: dict[Side, dict[str, _Outstanding]] = {Side.STATION: {}, Side.CSMS: {}}
     used_ids: set[str] = set()
+    tolerated: set[str] = set()  # ids of station frames of unknown type: a CALLERROR may answer them
     codes = frozenset().union(*ACCEPTED_SPELLINGS[version].values())
 
     def fail(rule: str, detail: str, index: int) -> None:
@@ -105,6 +107,12 @@ def check_exchange(
         other = Side.CSMS if frame.sender is Side.STATION else Side.STATION
         try:
             decoded = decode(frame.text, version)
+        except UnknownMessageType as exc:
+            if frame.sender is Side.STATION:
+                tolerated.add(exc.message_id)
+            elif frame.sender is Side.CSMS:
+                fail("frame", f"the CSMS sent a frame of unknown type: {exc}", index)
+            continue
         except FrameError as exc:
             if frame.sender is Side.CSMS:
                 fail("frame", f"the CSMS sent a malformed frame: {exc}", index)
@@ -129,7 +137,7 @@ def check_exchange(
                 call = outstanding[other].pop(message_id, None)
                 if frame.sender is not Side.CSMS:
                     continue
-                if call is None and message_id != "-1":
+                if call is None and message_id != "-1" and message_id not in tolerated:
                     fail("answer", f"CALLERROR {message_id!r} answers no CALL of the station", index)
                 if call is not None:
                     _check_timing(call, frame, response_timeout, index, fail)
@@ -376,5 +384,48 @@ def check_choice(handshake: Handshake, expected: str) -> Violation | None:
     if handshake.subprotocol != expected:
         return Violation(
             "subprotocol", f"expected Sec-WebSocket-Protocol {expected}, got {handshake.subprotocol!r}"
+        )
+    return None
+
+
+# -- provoked errors (CATALOG §4.2, §4.3) -----------------------------------------------------------
+
+# The codes a CSMS may choose for a CALL whose payload breaks the schema: any payload-error code of
+# the negotiated version (the OCTT checks none in particular), in that version's spelling.
+PAYLOAD_ERROR_KINDS: tuple[ErrorKind, ...] = (
+    ErrorKind.FORMAT,
+    ErrorKind.PROPERTY_CONSTRAINT,
+    ErrorKind.OCCURRENCE_CONSTRAINT,
+    ErrorKind.TYPE_CONSTRAINT,
+    ErrorKind.PROTOCOL,
+    ErrorKind.GENERIC,
+)
+
+# What answers a provocation: name → error kinds accepted (empty: only silence is allowed too).
+PROVOKED: dict[str, tuple[ErrorKind, ...]] = {
+    "bad payload": PAYLOAD_ERROR_KINDS,
+    "unknown action": (ErrorKind.NOT_IMPLEMENTED,),
+    "unknown message type": (ErrorKind.MESSAGE_TYPE_NOT_SUPPORTED,),
+}
+
+
+def accepted_codes(version: OcppVersion, provocation: str) -> frozenset[str]:
+    spellings = ACCEPTED_SPELLINGS[version]
+    return frozenset().union(*(spellings[kind] for kind in PROVOKED[provocation]))
+
+
+def check_provoked_error(
+    version: OcppVersion, provocation: str, answer: CallError | None, silence_allowed: bool = False
+) -> Violation | None:
+    """A provocation got a CALLERROR code of the negotiated version (or, where allowed, no answer)."""
+    allowed = sorted(accepted_codes(version, provocation))
+    if answer is None:
+        if silence_allowed:
+            return None
+        return Violation("error-code", f"{provocation}: no CALLERROR arrived; expected one of {allowed}")
+    if answer.code not in allowed:
+        return Violation(
+            "error-code",
+            f"{provocation}: CALLERROR {answer.code!r}; OCPP {version.value} wants {allowed}",
         )
     return None

@@ -62,7 +62,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register every tag the conformance features use, so --strict-markers stays on."""
-    names: dict[str, str] = {"conformance": "an OCTT conformance test case"}
+    names: dict[str, str] = {
+        "conformance": "an OCTT conformance test case",
+        "extra": "a conformance scenario beyond the OCTT catalog",
+        "wire": "OCPP-J RPC framework rules, provoked",
+    }
     for case in catalog.CASES:
         names[case.tag] = f"OCTT {case.id}: {case.title}"
         names[case.block_tag] = f"OCTT block / feature profile {case.block}"

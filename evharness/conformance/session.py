@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 import uuid
 from collections.abc import Callable, Coroutine
@@ -340,6 +341,19 @@ class Conformance:
         self.offline_queue.clear()
         self.clock_offset = 0.0
         return answers
+
+    # -- provocations (OCPP-J wire rules) ---------------------------------------------------------------
+
+    def provoke(self, provocation: str) -> checks.Frame | None:
+        """Send a frame the CSMS must refuse; its answer (a CALLERROR frame), or None after the timeout."""
+        message_id = f"provoke-{uuid.uuid4().hex[:8]}"
+        frames: dict[str, str] = {
+            "bad payload": json.dumps([2, message_id, "Authorize", {}]),
+            "unknown action": json.dumps([2, message_id, "FlyToTheMoon", {}]),
+            "unknown message type": json.dumps([7, message_id, "Heartbeat", {}]),
+        }
+        patience = 2.0 if provocation == "unknown message type" else self.call_timeout
+        return self.run(self.station.send_raw(frames[provocation], message_id, patience))
 
     # -- CSMS-initiated actions -----------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -144,6 +145,19 @@ class OcttStation:
         finally:
             self._waiting.pop(id(call), None)
 
+    async def send_raw(self, text: str, message_id: str, within: float) -> Frame | None:
+        """Put `text` on the wire as it is (a provocation); the CSMS frame answering `message_id`, if any."""
+        cursor = len(self.frames)
+        self.rpc.send_raw(text)
+        await self._flush()
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            for frame in self.frames[cursor:]:
+                if frame.sender is Side.CSMS and _message_id(frame.text) == message_id:
+                    return frame
+            await asyncio.sleep(0.01)
+        return None
+
     # -- the CSMS's CALLs -----------------------------------------------------------------------------
 
     def answer_with(self, action: str, answer: Answerer) -> None:
@@ -215,6 +229,16 @@ class OcttStation:
         future = self._waiting.get(id(call))
         if future is not None and not future.done():
             future.set_result(answer)
+
+
+def _message_id(text: str) -> str | None:
+    try:
+        decoded = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(decoded, list) and len(decoded) > 1 and isinstance(decoded[1], str):
+        return decoded[1]
+    return None
 
 
 async def probe_handshake(

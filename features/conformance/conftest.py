@@ -535,3 +535,36 @@ def sent_empty(octt: Conformance, action: str) -> None:
     assert call is not None, f"expected the CSMS to send {action}; it sent nothing"
     assert call.action == action, f"expected the CSMS to send {action}; it sent {call.action}"
     assert call.payload == {}, f"{action} payload {call.payload}; expected {{}}"
+
+
+# -- OCPP-J wire rules the CSMS is provoked into showing ------------------------------------------------
+
+
+@when(
+    parsers.re(r"the station sends (?P<provocation>a bad payload|an unknown action|an unknown message type)"),
+    target_fixture="provoked",
+)
+def provokes(octt: Conformance, provocation: str) -> tuple[str, checks.Frame | None]:
+    name = provocation.split(" ", 1)[1]
+    return name, octt.provoke(name)
+
+
+@then(parsers.re(r"the CSMS answers with a CALLERROR of the negotiated version(?P<silence>, or nothing)?"))
+def provoked_error(octt: Conformance, provoked: tuple[str, checks.Frame | None], silence: str | None) -> None:
+    from evharness.ocppj.frames import CallError, decode
+
+    name, frame = provoked
+    answer = None
+    if frame is not None:
+        decoded = decode(frame.text, octt.version)
+        assert isinstance(decoded, CallError), f"{name}: expected a CALLERROR, got {frame.text}"
+        answer = decoded
+    violation = checks.check_provoked_error(octt.version, name, answer, silence_allowed=bool(silence))
+    assert violation is None, str(violation)
+
+
+@then("the connection stays open")
+def stays_open(octt: Conformance) -> None:
+    assert octt.station.connected, "the CSMS closed the connection"
+    answer = octt.send("Heartbeat", {})
+    assert answer.payload is not None, f"after the error the Heartbeat got {answer.error}"

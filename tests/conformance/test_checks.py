@@ -9,6 +9,7 @@ import pytest
 
 from evharness.conformance import checks
 from evharness.conformance.checks import Frame, Handshake, Side
+from evharness.ocppj.frames import CallError
 from evharness.ocppj.versions import OcppVersion
 
 V16, V201 = OcppVersion.V16, OcppVersion.V201
@@ -267,3 +268,38 @@ def test_the_log_renders_relative_times() -> None:
     text = checks.render(GOOD_BOOT)
     assert "0.000s  station → CSMS" in text
     assert "0.100s  CSMS → station" in text
+
+
+@pytest.mark.parametrize(
+    ("version", "provocation", "code", "passes"),
+    [
+        (V16, "bad payload", "FormationViolation", True),
+        (V16, "bad payload", "OccurenceConstraintViolation", True),
+        (V16, "bad payload", "FormatViolation", False),  # the 2.0.1 spelling on 1.6
+        (V16, "bad payload", "OccurrenceConstraintViolation", False),
+        (V201, "bad payload", "FormatViolation", True),
+        (V201, "bad payload", "OccurrenceConstraintViolation", True),
+        (V201, "bad payload", "OccurenceConstraintViolation", True),  # both spellings on 2.0.1
+        (V201, "bad payload", "FormationViolation", False),
+        (V201, "bad payload", "NotImplemented", False),
+        (V16, "unknown action", "NotImplemented", True),
+        (V16, "unknown action", "NotSupported", False),
+        (V201, "unknown message type", "MessageTypeNotSupported", True),
+        (V201, "unknown message type", "RpcFrameworkError", False),
+    ],
+)
+def test_provoked_error_codes(version: OcppVersion, provocation: str, code: str, passes: bool) -> None:
+    answer = CallError("x", code, "", {})
+    assert (checks.check_provoked_error(version, provocation, answer) is None) is passes
+
+
+def test_silence_is_accepted_only_where_allowed() -> None:
+    assert checks.check_provoked_error(V201, "unknown message type", None, silence_allowed=True) is None
+    assert checks.check_provoked_error(V16, "bad payload", None) is not None
+
+
+def test_a_callerror_may_answer_a_frame_of_unknown_type() -> None:
+    frames = log((S, [7, "u1", "Heartbeat", {}], 0), (C, [4, "u1", "MessageTypeNotSupported", "", {}], 0.1))
+    assert checks.check_exchange(V201, frames) == []
+    stray = log((C, [4, "u2", "MessageTypeNotSupported", "", {}], 0.1))
+    assert rules(checks.check_exchange(V201, stray)) == ["answer"]

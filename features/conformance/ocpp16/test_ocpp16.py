@@ -2,4 +2,4 @@
 
 from pytest_bdd import scenarios
 
-scenarios("core.feature", "offline.feature", "remote.feature", "local_list.feature")
+scenarios("core.feature", "offline.feature", "remote.feature", "local_list.feature", "rpc.feature")

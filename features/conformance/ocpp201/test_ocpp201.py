@@ -11,4 +11,5 @@ scenarios(
     "remote_control.feature",
     "availability.feature",
     "meter_values.feature",
+    "rpc.feature",
 )

@@ -90,6 +90,7 @@ class Conformance:
         self.offline_queue: list[QueuedCall] = []
         self.csms_call: ReceivedCall | None = None
         self.operation_outcome: Payload | None = None
+        self.pending_operation: asyncio.Future[Payload | None] | None = None
         self.local_list_version = 0  # what the station says it holds (GetLocalListVersion)
 
     # -- plumbing ----------------------------------------------------------------------------------
@@ -357,9 +358,10 @@ class Conformance:
 
     # -- CSMS-initiated actions -----------------------------------------------------------------------
 
-    def operate(self, action: str, payload: Payload, purpose: str) -> ReceivedCall:
+    def operate(self, action: str, payload: Payload, purpose: str, *, settle: bool = True) -> ReceivedCall:
         """Make the CSMS send `action` through the driver; the CALL as it arrived (the station answers
-        it from its answer table). A driver that cannot do it makes the case NOT APPLICABLE."""
+        it from its answer table). A driver that cannot do it makes the case NOT APPLICABLE.
+        With `settle=False` the driver's outcome is awaited later, by `finish_operation`."""
         operation = Operation(self.station.identity, self.version, action, payload, purpose)
         reason = self.driver.unsupported(operation)
         if reason is not None:
@@ -377,6 +379,9 @@ class Conformance:
                 with contextlib.suppress(BaseException):
                     await task
                 raise
+            if not settle:
+                self.pending_operation = task
+                return call, None
             outcome = await asyncio.wait_for(task, self.driver.wait_seconds + self.call_timeout)
             return call, outcome
 
@@ -385,6 +390,17 @@ class Conformance:
         except NotApplicable as exc:
             pytest.skip(f"NOT APPLICABLE: {exc}")
         return self.csms_call
+
+    def finish_operation(self) -> Payload | None:
+        task = self.pending_operation
+        assert task is not None, "no operation is pending"
+        self.pending_operation = None
+
+        async def settle() -> Payload | None:
+            return await asyncio.wait_for(task, self.driver.wait_seconds + self.call_timeout)
+
+        self.operation_outcome = self.run(settle())
+        return self.operation_outcome
 
     def wait_for_call(self, action: str, timeout: float | None = None) -> ReceivedCall:
         """A CALL the CSMS sends by itself (no operator), e.g. the TriggerMessage of TC_B_31."""

@@ -81,6 +81,8 @@ class OcttStation:
         self._waiting: dict[int, asyncio.Future[Answer]] = {}
         self._arrived = asyncio.Event()
         self.closed_by_csms = asyncio.Event()
+        self._holding: set[str] = set()  # actions whose CALLs wait for `release` before the answer
+        self.held: list[tuple[str, str, Payload]] = []  # (messageId, action, payload)
 
     # -- connection -------------------------------------------------------------------------------
 
@@ -163,6 +165,20 @@ class OcttStation:
     def answer_with(self, action: str, answer: Answerer) -> None:
         self.answers[action] = answer
 
+    def hold(self, action: str) -> None:
+        """Keep the CSMS's CALLs `action` unanswered until `release` (crossing CALLs, OCPP-J §4.1.1)."""
+        self._holding.add(action)
+
+    async def release(self) -> None:
+        """Answer every held CALL now, from the answer table."""
+        held, self.held = self.held, []
+        self._holding.clear()
+        for message_id, action, payload in held:
+            answer = self._answer(action, payload)
+            if answer is not None:
+                self.rpc.send_result(message_id, answer)
+        await self._flush()
+
     async def expect_call(self, action: str, within: float, after: int = 0) -> ReceivedCall:
         """The first CALL `action` the CSMS sent since `received[after]`, waiting up to `within` s."""
         deadline = time.monotonic() + within
@@ -210,6 +226,10 @@ class OcttStation:
             match event:
                 case CallReceived(message_id, action, payload):
                     self.received.append(ReceivedCall(action, payload, now))
+                    self._arrived.set()
+                    if action in self._holding:
+                        self.held.append((message_id, action, payload))
+                        continue
                     answer = self._answer(action, payload)
                     if answer is not None:
                         self.rpc.send_result(message_id, answer)

@@ -334,6 +334,18 @@ def operator_sends(octt: Conformance, action: str, payload: str) -> None:
     octt.operate(action, wanted, f"send {action} with {json.dumps(wanted)}")
 
 
+@when(parsers.parse("the operator makes the CSMS send {action:w} and the station holds its answer"))
+def operator_sends_held(octt: Conformance, action: str) -> None:
+    octt.station.hold(action)
+    octt.operate(action, {}, f"send {action}", settle=False)
+
+
+@when("the station releases its answer")
+def releases(octt: Conformance) -> None:
+    octt.run(octt.station.release())
+    octt.finish_operation()
+
+
 @then(parsers.parse("the CSMS sends {action:w} by itself"))
 def csms_sends_by_itself(octt: Conformance, action: str) -> None:
     octt.wait_for_call(action)

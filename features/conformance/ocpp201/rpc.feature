@@ -24,3 +24,13 @@ Feature: OCPP-J 2.0.1 RPC framework - what the CSMS answers to frames it must re
     When the station sends an unknown message type
     Then the CSMS answers with a CALLERROR of the negotiated version, or nothing
     And the connection stays open
+
+  @extra @wire
+  Scenario: Crossing CALLs - the CSMS answers the station while its own CALL waits for an answer
+    Given the station is booted
+    When the operator makes the CSMS send ClearCache and the station holds its answer
+    And the station sends a Heartbeat
+    Then the CSMS answers the Heartbeat with its current time
+    When the station releases its answer
+    And the station sends a Heartbeat
+    Then the CSMS answers the Heartbeat with its current time

@@ -257,14 +257,28 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     _record(item, rep, scenario)
 
 
+NAME_KEY = pytest.StashKey[str]()
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    request.node.stash[NAME_KEY] = str(scenario.name)
+
+
+def _scenario_name(item: pytest.Item) -> str:
+    """The Gherkin scenario's name, else the test's name."""
+    return item.stash.get(NAME_KEY, item.name)
+
+
 def _record(item: pytest.Item, rep: pytest.TestReport, scenario: Conformance | None) -> None:
     results = item.config.stash[RESULTS_KEY]
     case = _case_of(item)
     row = results.rows.setdefault(
         item.nodeid,
-        Row(case, case.id if case else "-", case.title if case else item.name, item.nodeid),
+        Row(case, case.id if case else "-", case.title if case else _scenario_name(item), item.nodeid),
     )
     row.duration += rep.duration
+    if case is None:
+        row.title = _scenario_name(item)  # known once the scenario ran
     if rep.skipped:
         reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
         reason = reason.removeprefix("Skipped: ")

@@ -183,6 +183,7 @@ class OcttStation:
         """The first CALL `action` the CSMS sent since `received[after]`, waiting up to `within` s."""
         deadline = time.monotonic() + within
         while True:
+            self._arrived.clear()  # before the scan: nothing can arrive between it and the wait
             for call in self.received[after:]:
                 if call.action == action:
                     return call
@@ -190,7 +191,6 @@ class OcttStation:
             if left <= 0:
                 seen = ", ".join(c.action for c in self.received[after:]) or "no CALL"
                 raise AssertionError(f"expected the CSMS to send {action} within {within:g} s; got {seen}")
-            self._arrived.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), left)
 

@@ -66,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "conformance": "an OCTT conformance test case",
         "extra": "a conformance scenario beyond the OCTT catalog",
         "wire": "OCPP-J RPC framework rules, provoked",
+        "offline": "messages queued while offline and replayed",
     }
     for case in catalog.CASES:
         names[case.tag] = f"OCTT {case.id}: {case.title}"

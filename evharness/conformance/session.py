@@ -88,6 +88,7 @@ class Conformance:
         self.meter_wh = 1000.0
         self.clock_offset = 0.0  # seconds subtracted from real time (offline events happened earlier)
         self.offline_queue: list[QueuedCall] = []
+        self.replayed: list[Answer] = []
         self.csms_call: ReceivedCall | None = None
         self.operation_outcome: Payload | None = None
         self.pending_operation: asyncio.Future[Payload | None] | None = None
@@ -247,7 +248,16 @@ class Conformance:
             return
         self.transaction_event("Updated", "ChargingStateChanged", charging_state="Charging")
 
-    def transaction_event(
+    def transaction_event(self, event_type: str, trigger: str, **details: Any) -> Answer:
+        """Send a 2.0.1 TransactionEvent (seqNo counted per transaction, from 0: E01.FR.07)."""
+        return self.send("TransactionEvent", self._transaction_event(event_type, trigger, **details))
+
+    def queue_transaction_event(self, event_type: str, trigger: str, **details: Any) -> None:
+        """Keep a TransactionEvent that happens now, offline, for `reconnect_and_replay` (E04.FR.03)."""
+        payload = self._transaction_event(event_type, trigger, offline=True, **details)
+        self.queue(lambda: ("TransactionEvent", payload))
+
+    def _transaction_event(
         self,
         event_type: str,
         trigger: str,
@@ -259,7 +269,7 @@ class Conformance:
         signed: bool = False,
         offline: bool = False,
         evse_known: bool = True,
-    ) -> Answer:
+    ) -> Payload:
         if event_type == "Started" or self.transaction_id is None:
             self.transaction_id = uuid.uuid4().hex[:20]
             self.seq_no = 0
@@ -279,13 +289,15 @@ class Conformance:
             offline=offline,
         )
         self.seq_no += 1
-        answer = self.send("TransactionEvent", payload)
         if event_type == "Ended":
             self.transaction_id = None
-        return answer
+        return payload
 
-    def consume(self, wh: float) -> None:
+    def consume(self, wh: float, power_w: float = 11_000.0) -> None:
+        """The EV draws `wh`; while offline, the time it takes passes on the station's clock."""
         self.meter_wh += wh
+        if self.offline:
+            self.clock_offset = max(60.0, self.clock_offset - wh * 3600.0 / power_w)
 
     def meter_values(self, context: str, *, in_transaction: bool, signed: bool = False) -> Answer:
         if self.v16:
@@ -319,15 +331,20 @@ class Conformance:
 
     # -- offline (1.6 §3.7; 2.0.1 E04) -------------------------------------------------------------------
 
+    @property
+    def offline(self) -> bool:
+        return self.clock_offset > 0
+
     def go_offline(self) -> None:
         self.disconnect()
-        self.clock_offset = 600.0  # what happens now happened ten minutes before the replay
+        self.clock_offset = 3600.0  # what happens offline happened up to an hour before the replay
 
     def queue(self, build: QueuedCall) -> None:
         self.offline_queue.append(build)
 
     def reconnect_and_replay(self) -> list[Answer]:
         """Reconnect (no BootNotification: nothing changed) and send the queue in order."""
+        self.clock_offset = 0.0
         self.connect()
         answers = []
         for build in self.offline_queue:
@@ -338,7 +355,6 @@ class Conformance:
             if action == "StopTransaction":
                 self.transaction_id = None
             answers.append(answer)
-            self.clock_offset = max(0.0, self.clock_offset - 60)
         self.offline_queue.clear()
         self.clock_offset = 0.0
         return answers

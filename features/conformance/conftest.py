@@ -18,6 +18,7 @@ from pytest_bdd import given, parsers, then, when
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from evharness.conformance import checks
+from evharness.conformance import messages as m
 from evharness.conformance.session import Conformance
 from evharness.conformance.station import probe_handshake
 
@@ -277,19 +278,37 @@ def goes_offline(octt: Conformance) -> None:
 def offline_start(octt: Conformance, role: str) -> None:
     token = octt.token(role)
     octt.transaction_token = token
-    if octt.v16:
-        from evharness.conformance import messages as m
+    if not octt.v16:
+        octt.queue_transaction_event("Started", "Authorized", token=token, charging_state="Charging")
+        return
+    meter, at = octt.meter_wh, octt.now()
+    octt.queue(lambda: ("StartTransaction", m.start_transaction_v16(octt.connector, token, meter, at)))
 
-        meter, at = octt.meter_wh, octt.now()
-        octt.queue(lambda: ("StartTransaction", m.start_transaction_v16(octt.connector, token, meter, at)))
-    else:
-        raise NotImplementedError("2.0.1 offline replay is not in this catalog yet")
+
+@when("while offline the station sends sampled meter values")
+def offline_meter_values(octt: Conformance) -> None:
+    if not octt.v16:
+        octt.queue_transaction_event("Updated", "MeterValuePeriodic", meter="Sample.Periodic")
+        return
+    meter, at = octt.meter_wh, octt.now()
+
+    def build() -> tuple[str, dict[str, Any]]:
+        assert isinstance(octt.transaction_id, int), "the replayed StartTransaction got no transactionId"
+        return "MeterValues", m.meter_values_v16(
+            octt.connector, meter, at, octt.transaction_id, "Sample.Periodic"
+        )
+
+    octt.queue(build)
 
 
 @when(parsers.parse('while offline the station stops the transaction with reason "{reason}"'))
 def offline_stop(octt: Conformance, reason: str) -> None:
-    from evharness.conformance import messages as m
-
+    if not octt.v16:
+        token = octt.transaction_token
+        octt.queue_transaction_event(
+            "Ended", "StopAuthorized", stopped_reason=reason, token=token, meter="Transaction.End"
+        )
+        return
     meter, at = octt.meter_wh, octt.now()
 
     def build() -> tuple[str, dict[str, Any]]:
@@ -301,7 +320,26 @@ def offline_stop(octt: Conformance, reason: str) -> None:
 
 @when("the station reconnects and sends its queued messages")
 def replays(octt: Conformance) -> None:
-    octt.reconnect_and_replay()
+    octt.replayed = octt.reconnect_and_replay()
+
+
+@then("the CSMS answers every replayed message")
+def every_replayed(octt: Conformance) -> None:
+    assert octt.replayed, "nothing was replayed"
+    failed = [(a.action, a.error) for a in octt.replayed if a.payload is None]
+    assert not failed, f"replayed messages not answered: {failed}"
+
+
+@then("every replayed TransactionEvent was marked offline, with seqNo from 0 without gaps")
+def replayed_offline(octt: Conformance) -> None:
+    sent = [
+        p
+        for a, p in checks.calls_sent(octt.frames, octt.version, checks.Side.STATION)
+        if a == "TransactionEvent"
+    ]
+    assert sent, "no TransactionEvent was replayed"
+    assert all(p.get("offline") is True for p in sent), "a replayed TransactionEvent lacks offline=true"
+    assert [p["seqNo"] for p in sent] == list(range(len(sent))), [p["seqNo"] for p in sent]
 
 
 # -- When: what the operator makes the CSMS do -------------------------------------------------------

@@ -36,3 +36,16 @@ Feature: OCPP 1.6 offline behaviour - the Central System takes transaction messa
     And the station reconnects and sends its queued messages
     Then the CSMS answers StartTransaction with status "Accepted"
     And the CSMS answers StopTransaction
+
+  @extra @offline
+  Scenario: Meter values of an offline transaction are replayed between its start and stop
+    Given the station is booted
+    When the station goes offline
+    And while offline the station starts a transaction with the "valid" token
+    And the EV consumes 3000 Wh
+    And while offline the station sends sampled meter values
+    And the EV consumes 2000 Wh
+    And while offline the station stops the transaction with reason "Local"
+    And the station reconnects and sends its queued messages
+    Then the CSMS answers every replayed message
+    And the CSMS answers StartTransaction with status "Accepted"

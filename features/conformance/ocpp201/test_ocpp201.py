@@ -12,4 +12,5 @@ scenarios(
     "availability.feature",
     "meter_values.feature",
     "rpc.feature",
+    "offline.feature",
 )

@@ -14,18 +14,12 @@ from evharness.conformance.catalog import CASES, Case
 FEATURES = Path(__file__).resolve().parents[2] / "features" / "conformance"
 SCENARIO = re.compile(r"^\s*Scenario(?: Outline)?:\s*(?P<id>TC_\w+?_CSMS)\s+(?P<title>.+?)\s*$", re.MULTILINE)
 
-# Cases whose scenario exists but which need an optional feature of the CSMS (the target file's
-# `features:`); against the reference backend they are NOT APPLICABLE, and why.
+# Cases whose scenario exists but which need an optional CSMS feature the reference backend lacks
+# (the target file's `features:`); against it they are NOT APPLICABLE, and why.
 NEEDS_FEATURE: dict[str, str] = {
     "TC_B_02_CSMS": "boot_pending",
     "TC_B_30_CSMS": "boot_pending",
     "TC_B_31_CSMS": "boot_pending",
-    "TC_C_39_CSMS": "group_id",
-    "TC_C_40_CSMS": "group_id",
-    "TC_C_43_CSMS": "group_id",
-    "TC_C_47_CSMS": "master_pass",
-    "TC_C_48_CSMS": "master_pass",
-    "TC_C_49_CSMS": "master_pass",
     "TC_C_50_CSMS": "iso15118",
     "TC_C_51_CSMS": "iso15118",
     "TC_C_52_CSMS": "iso15118",

@@ -19,7 +19,10 @@ HELD_AS: dict[str, tuple[bool, bool, bool]] = {
     "valid_pin": (False, True, False),
     "blocked": (True, True, False),
     "expired": (False, True, True),
+    "master": (False, True, False),
 }
+# token role → the target file's feature naming its group (C09 groupIdToken, C16 master pass)
+GROUP_OF: dict[str, str] = {"valid": "group_id", "master": "master_pass"}
 
 
 def provision_reference_backend(
@@ -40,7 +43,10 @@ def provision_reference_backend(
             store.set_basic_auth_hash(station_id, hash_password(entry.password) if entry.password else None)
             wanted = []
             for role, (blocked, active, expired) in HELD_AS.items():
+                if role not in config.tokens:
+                    continue  # optional roles (master)
                 token = config.token(role)
+                group = config.features.get(GROUP_OF.get(role, ""))
                 wanted.append(
                     ProvisionedIdentification(
                         type=WIRE_TYPE_TO_ID_TYPE.get(token.type, IdType.RFID),
@@ -50,6 +56,7 @@ def provision_reference_backend(
                         blocked=blocked,
                         active=active,
                         expires_at=EXPIRED_ON if expired else None,
+                        group_id=str(group) if group else None,
                     )
                 )
             unknown = [config.token(role).id_token for role in config.tokens if role not in HELD_AS]

@@ -428,12 +428,14 @@ def heartbeat_time(octt: Conformance) -> None:
     assert octt.answer("Heartbeat").require().get("currentTime"), "Heartbeat answer has no currentTime"
 
 
-@then(parsers.parse("the CSMS answers {action:w} with the configured groupIdToken"))
-def answers_group(octt: Conformance, action: str) -> None:
-    group = octt.require_feature("group_id", "the case needs the groupIdToken the CSMS returns")
+@then(parsers.parse('the CSMS answers {action:w} with the groupIdToken of "{feature}"'))
+def answers_group(octt: Conformance, action: str, feature: str) -> None:
+    """C09.FR.02/03, C16: the idTokenInfo names the configured group (groupIdToken; 1.6 parentIdTag)."""
+    group = octt.require_feature(feature, f"the case needs the group the CSMS returns ({feature})")
     payload = octt.answer(action).require()
-    actual = checks.field(payload, "idTokenInfo.groupIdToken.idToken")
-    assert str(actual).upper() == str(group).upper(), f"{action} groupIdToken {actual!r}; expected {group!r}"
+    path = "idTagInfo.parentIdTag" if octt.v16 else "idTokenInfo.groupIdToken.idToken"
+    actual = checks.field(payload, path)
+    assert str(actual).upper() == str(group).upper(), f"{action} {path} {actual!r}; expected {group!r}"
 
 
 @then(parsers.parse("every {action:w} the CSMS sent asked for at most {limit:d} variables"))

@@ -53,6 +53,7 @@ Handler = Callable[[HandlerContext, Payload], Payload]
 class TokenCheck:
     decision: Decision
     identification_id: int | None
+    group_id: str | None = None  # the group the identification belongs to (C09), if any
 
 
 def check_token(
@@ -77,7 +78,7 @@ def check_token(
     if log.isEnabledFor(logging.DEBUG):
         masked = mask(id_type, code)
         log.debug("%s: %s %s → %s (%s)", ctx.identity, id_type, masked, decision.verdict.name, decision.rule)
-    return TokenCheck(decision, lookup.identification_id)
+    return TokenCheck(decision, lookup.identification_id, lookup.group_id)
 
 
 def timestamp_or_now(ctx: HandlerContext, text: str | None) -> datetime:

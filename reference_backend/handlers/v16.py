@@ -11,7 +11,7 @@ import logging
 from evharness.idtokens import guess_type_from_idtag
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
-from reference_backend.domain.authorization import Decision, status_for
+from reference_backend.domain.authorization import status_for
 from reference_backend.domain.metering import samples_v16
 from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, check_token, timestamp_or_now
 from reference_backend.persistence import BootInfo, TokenUse
@@ -22,10 +22,14 @@ STATION_CONNECTOR = 0  # OCPP 1.6 §4.9: connectorId 0 is the charge point as a 
 ONLY_CONNECTOR = 1
 
 
-def id_tag_info(ctx: HandlerContext, decision: Decision) -> Payload:
+def id_tag_info(ctx: HandlerContext, check: TokenCheck) -> Payload:
+    """IdTagInfo (OCPP 1.6 §7.27): the status, the cache expiry, and the group as parentIdTag (§3.10)."""
+    decision = check.decision
     info: Payload = {"status": status_for(ctx.version, decision)}
     if decision.expires_at is not None:
         info["expiryDate"] = format_timestamp(decision.expires_at.timestamp())
+    if check.group_id is not None:
+        info["parentIdTag"] = check.group_id[:20]
     return info
 
 
@@ -70,7 +74,7 @@ def status_notification(ctx: HandlerContext, payload: Payload) -> Payload:
 
 def authorize(ctx: HandlerContext, payload: Payload) -> Payload:
     check = _check_id_tag(ctx, payload["idTag"], at_start=False)
-    return {"idTagInfo": id_tag_info(ctx, check.decision)}
+    return {"idTagInfo": id_tag_info(ctx, check)}
 
 
 def start_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
@@ -86,7 +90,7 @@ def start_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
         meter_start_wh=float(payload["meterStart"]),
         token=TokenUse(id_tag, guess_type_from_idtag(id_tag).value, status, check.identification_id),
     )
-    return {"idTagInfo": id_tag_info(ctx, check.decision), "transactionId": transaction_id}
+    return {"idTagInfo": id_tag_info(ctx, check), "transactionId": transaction_id}
 
 
 def stop_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
@@ -107,7 +111,7 @@ def stop_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
     if "idTag" not in payload:
         return {}
     check = _check_id_tag(ctx, payload["idTag"], at_start=False, transaction_id=transaction_id)
-    return {"idTagInfo": id_tag_info(ctx, check.decision)}
+    return {"idTagInfo": id_tag_info(ctx, check)}
 
 
 def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:

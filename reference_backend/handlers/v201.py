@@ -9,7 +9,7 @@ from __future__ import annotations
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
-from reference_backend.domain.authorization import Decision, status_for
+from reference_backend.domain.authorization import status_for
 from reference_backend.domain.metering import samples_v201
 from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, check_token
 from reference_backend.persistence import BootInfo, TokenUse
@@ -17,10 +17,15 @@ from reference_backend.persistence import BootInfo, TokenUse
 MAIN_METER_EVSE = 0  # 2.0.1 J01: evseId 0 is the grid connection meter
 
 
-def id_token_info(ctx: HandlerContext, decision: Decision) -> Payload:
+def id_token_info(ctx: HandlerContext, check: TokenCheck) -> Payload:
+    """IdTokenInfo: the status, the cache expiry, and the groupIdToken if the token has a group
+    (E01.FR.12; C09.FR.13: of type Central)."""
+    decision = check.decision
     info: Payload = {"status": status_for(ctx.version, decision)}
     if decision.expires_at is not None:
         info["cacheExpiryDateTime"] = format_timestamp(decision.expires_at.timestamp())
+    if check.group_id is not None:
+        info["groupIdToken"] = {"idToken": check.group_id, "type": "Central"}
     return info
 
 
@@ -69,7 +74,7 @@ def status_notification(ctx: HandlerContext, payload: Payload) -> Payload:
 def authorize(ctx: HandlerContext, payload: Payload) -> Payload:
     """C01.FR.07 / C04.FR.01: answer with a status that accepts or says why not."""
     check = _check_id_token(ctx, payload["idToken"], at_start=False)
-    return {"idTokenInfo": id_token_info(ctx, check.decision)}
+    return {"idTokenInfo": id_token_info(ctx, check)}
 
 
 def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
@@ -92,7 +97,7 @@ def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
             status = status_for(ctx.version, check.decision)
             token = TokenUse(id_token["idToken"], id_token["type"], status, check.identification_id)
             ctx.store.assign_token(transaction.id, token)
-        response["idTokenInfo"] = id_token_info(ctx, check.decision)
+        response["idTokenInfo"] = id_token_info(ctx, check)
     samples = list(samples_v201(payload.get("meterValue", [])))
     ctx.store.add_meter_samples(ctx.station, samples, transaction.id, transaction.evse_id)
     if payload["eventType"] == "Ended":

@@ -41,6 +41,7 @@ class TokenLookup:
     enabled_types: frozenset[IdType]
     identification: Identification | None
     identification_id: int | None
+    group_id: str | None = None  # groupIdToken / parentIdTag of the identification
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,7 @@ class ProvisionedIdentification:
     blocked: bool = False
     active: bool = True
     expires_at: datetime | None = None
+    group_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,7 @@ TOKEN_FACTS = (
         identifications.c.id.label("identification_id"),
         identifications.c.status,
         identifications.c.expires_at,
+        identifications.c.group_id,
         local_users.c.blocked,
         _busy.label("busy"),
     )

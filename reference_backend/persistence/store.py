@@ -213,7 +213,7 @@ class Store:
             expires_at=row.expires_at,
             in_other_transaction=bool(row.busy),
         )
-        return TokenLookup(_enabled_types(row), found, row.identification_id)
+        return TokenLookup(_enabled_types(row), found, row.identification_id, row.group_id)
 
     # -- transactions ---------------------------------------------------------------------------
 
@@ -426,6 +426,7 @@ class Store:
                     "code": item.code,
                     "status": "active" if item.active else "inactive",
                     "expires_at": item.expires_at,
+                    "group_id": item.group_id,
                 }
                 user_values = {
                     "first_name": item.first_name,

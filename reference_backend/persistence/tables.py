@@ -111,6 +111,9 @@ identifications = sa.Table(
     sa.Column("code_key", sa.String(64), nullable=False),  # upper-cased: idTokens are case-insensitive
     sa.Column("status", sa.String(8), nullable=False, default="active", server_default="active"),
     sa.Column("expires_at", UtcDateTime),
+    # C09 / OCPP 1.6 §3.10: tokens sharing a group id authorize each other's transactions; sent as
+    # groupIdToken (2.0.1) / parentIdTag (1.6). A master pass is a group (C16).
+    sa.Column("group_id", sa.String(36)),
     sa.UniqueConstraint("station_id", "code_key"),
     sa.CheckConstraint("type IN ('pin', 'rfid')", name="type"),
     sa.CheckConstraint("status IN ('active', 'inactive')", name="status"),

@@ -297,3 +297,38 @@ def test_a_full_201_session_is_persisted(
     )
     assert [v.value for v in store.meter_values(first.id)] == [1000.0, 4000.0, 4100.0, 8500.0]
     assert (second.transaction_ref, second.running, second.id_token_status) == ("tx-2", True, "ConcurrentTx")
+
+
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201])
+def test_a_token_in_a_group_is_answered_with_its_group(
+    new_session: SessionFactory, store: Store, version: OcppVersion
+) -> None:
+    """C09.FR.02 / E01.FR.12 (groupIdToken, type Central); OCPP 1.6 §3.10 (parentIdTag)."""
+    station_id, _ = store.ensure_station("CP-1", T0)
+    store.provision(
+        station_id,
+        [
+            ProvisionedIdentification(IdType.RFID, "0A0A0A0A", "Group", "Member", group_id="FLEET-7"),
+            ProvisionedIdentification(IdType.RFID, "0B0B0B0B", "No", "Group"),
+        ],
+    )
+    session = new_session(version)
+    call(session, "BootNotification", BOOTS[version]())
+
+    def info(code: str) -> Payload:
+        if version is OcppVersion.V16:
+            answer: Payload = call(session, "Authorize", {"idTag": code})["idTagInfo"]
+        else:
+            answer = call(session, "Authorize", {"idToken": {"idToken": code, "type": "ISO14443"}})[
+                "idTokenInfo"
+            ]
+        return answer
+
+    grouped, alone = info("0a0a0a0a"), info("0B0B0B0B")
+    assert grouped["status"] == alone["status"] == "Accepted"
+    if version is OcppVersion.V16:
+        assert grouped["parentIdTag"] == "FLEET-7"
+        assert "parentIdTag" not in alone
+    else:
+        assert grouped["groupIdToken"] == {"idToken": "FLEET-7", "type": "Central"}
+        assert "groupIdToken" not in alone

@@ -60,7 +60,11 @@ Feature: OCPP 2.0.1 block C - authorization
     And the station is booted
     When the driver presents the "valid" token
     Then the CSMS answers Authorize with status "Accepted"
-    And the CSMS answers Authorize with the configured groupIdToken
+    And the CSMS answers Authorize with the groupIdToken of "group_id"
+    When the EV is plugged in
+    And the station sends TransactionEvent "Updated" with trigger "Authorized" and the "valid" token
+    Then the CSMS answers TransactionEvent with status "Accepted"
+    And the CSMS answers TransactionEvent with the groupIdToken of "group_id"
 
   @TC_C_40_CSMS @block_C @mandatory
   Scenario: TC_C_40_CSMS Authorization by GroupId - Success with Local Authorization List
@@ -69,7 +73,10 @@ Feature: OCPP 2.0.1 block C - authorization
     And the EV is connected
     When the station sends TransactionEvent "Updated" with trigger "Authorized" and the "valid" token
     Then the CSMS answers TransactionEvent with status "Accepted"
-    And the CSMS answers TransactionEvent with the configured groupIdToken
+    And the CSMS answers TransactionEvent with the groupIdToken of "group_id"
+    When the station sends TransactionEvent "Ended" with trigger "StopAuthorized" and stopped reason "Local" and the "valid" token
+    Then the CSMS answers TransactionEvent with status "Accepted"
+    And the CSMS answers TransactionEvent with the groupIdToken of "group_id"
 
   @TC_C_43_CSMS @block_C @mandatory
   Scenario: TC_C_43_CSMS Authorization by GroupId - Invalid status with Local Authorization List
@@ -77,19 +84,41 @@ Feature: OCPP 2.0.1 block C - authorization
     And the station is booted
     And the EV is connected
     When the station sends TransactionEvent "Updated" with trigger "Authorized" and the "valid" token
-    Then the CSMS answers TransactionEvent with the configured groupIdToken
+    Then the CSMS answers TransactionEvent with status "Accepted"
+    And the CSMS answers TransactionEvent with the groupIdToken of "group_id"
+    When the driver presents the "valid" token
+    Then the CSMS answers Authorize with status "Accepted"
+    And the CSMS answers Authorize with the groupIdToken of "group_id"
 
   @TC_C_47_CSMS @block_C @mandatory
   Scenario: TC_C_47_CSMS Stop Transaction with a Master Pass - With UI - All transactions
     Given the target supports "master_pass"
+    And the station is charging with the "valid" token
+    When the driver presents the "master" token
+    Then the CSMS answers Authorize with status "Accepted"
+    And the CSMS answers Authorize with the groupIdToken of "master_pass"
+    When the station sends TransactionEvent "Ended" with trigger "StopAuthorized" and stopped reason "MasterPass" and the "master" token
+    Then the CSMS answers TransactionEvent with status "Accepted"
 
   @TC_C_48_CSMS @block_C @mandatory
   Scenario: TC_C_48_CSMS Stop Transaction with a Master Pass - With UI - With UI - Specific transactions
     Given the target supports "master_pass"
+    And the station is charging with the "valid" token
+    When the driver presents the "master" token
+    Then the CSMS answers Authorize with status "Accepted"
+    And the CSMS answers Authorize with the groupIdToken of "master_pass"
+    When the station sends TransactionEvent "Ended" with trigger "StopAuthorized" and stopped reason "MasterPass" and the "master" token
+    Then the CSMS answers TransactionEvent with status "Accepted"
+    And the CSMS answers TransactionEvent with the groupIdToken of "master_pass"
 
   @TC_C_49_CSMS @block_C @mandatory
   Scenario: TC_C_49_CSMS Stop Transaction with a Master Pass - Without UI
     Given the target supports "master_pass"
+    And the station is charging with the "valid" token
+    When the driver presents the "master" token
+    Then the CSMS answers Authorize with status "Accepted"
+    When the station sends TransactionEvent "Ended" with trigger "StopAuthorized" and stopped reason "MasterPass" and the "master" token
+    Then the CSMS answers TransactionEvent
 
   @TC_C_50_CSMS @block_C @mandatory
   Scenario: TC_C_50_CSMS Authorization using Contract Certificates 15118 - Online - Local contract certificate validation - Accepted

@@ -69,8 +69,10 @@ class Conformance:
         version: OcppVersion,
         *,
         call_timeout: float = 10.0,
+        tolerate_spellings: bool = False,
     ) -> None:
         self.portal = portal
+        self.tolerate_spellings = tolerate_spellings
         self.config = config
         self.driver = driver
         self.version = version
@@ -89,6 +91,8 @@ class Conformance:
         self.clock_offset = 0.0  # seconds subtracted from real time (offline events happened earlier)
         self.offline_queue: list[QueuedCall] = []
         self.replayed: list[Answer] = []
+        self.warnings: list[checks.Violation] = []  # tolerated findings, shown in the report
+        self.report_note = ""
         self.csms_call: ReceivedCall | None = None
         self.operation_outcome: Payload | None = None
         self.pending_operation: asyncio.Future[Payload | None] | None = None
@@ -123,7 +127,12 @@ class Conformance:
         return value
 
     def wire_violations(self) -> list[checks.Violation]:
-        return checks.check_exchange(self.version, self.frames, response_timeout=self.call_timeout)
+        return checks.check_exchange(
+            self.version,
+            self.frames,
+            response_timeout=self.call_timeout,
+            tolerate_spellings=self.tolerate_spellings,
+        )
 
     def close(self) -> None:
         """Leave the CSMS as the scenario found it: end a running transaction, then disconnect."""

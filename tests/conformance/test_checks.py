@@ -303,3 +303,23 @@ def test_a_callerror_may_answer_a_frame_of_unknown_type() -> None:
     assert checks.check_exchange(V201, frames) == []
     stray = log((C, [4, "u2", "MessageTypeNotSupported", "", {}], 0.1))
     assert rules(checks.check_exchange(V201, stray)) == ["answer"]
+
+
+@pytest.mark.parametrize("code", ["FormatViolation", "OccurrenceConstraintViolation"])
+def test_1_6_can_tolerate_the_2_0_1_spellings_as_warnings(code: str) -> None:
+    frames = log((S, [2, "1", "Heartbeat", {}], 0), (C, [4, "1", code, "", {}], 0.1))
+    (strict,) = checks.check_exchange(V16, frames)
+    assert not strict.warning
+    (tolerated,) = checks.check_exchange(V16, frames, tolerate_spellings=True)
+    assert tolerated.warning
+    assert "spells it" in tolerated.detail
+    answer = CallError("x", code, "", {})
+    provoked = checks.check_provoked_error(V16, "bad payload", answer, tolerate_spellings=True)
+    assert provoked is not None
+    assert provoked.warning
+
+
+def test_other_wrong_codes_are_never_tolerated() -> None:
+    frames = log((S, [2, "1", "Heartbeat", {}], 0), (C, [4, "1", "Oops", "", {}], 0.1))
+    (violation,) = checks.check_exchange(V16, frames, tolerate_spellings=True)
+    assert not violation.warning

@@ -16,23 +16,28 @@ Feature: OCPP 1.6 core - the Central System handles what a Charge Point sends
     Then the CSMS answers the Heartbeat with its current time
 
   @TC_003_CSMS @core @mandatory
-  Scenario: TC_003_CSMS Regular Charging Session - Plugin First
+  Scenario Outline: TC_003_CSMS Regular Charging Session - Plugin First
     Given the station is booted
     When the station reports the connector "Preparing"
-    And the driver presents the "valid" token
+    And the driver presents the "<token>" token
     Then the CSMS answers Authorize with status "Accepted"
-    When the station starts a transaction with the "valid" token
+    When the station starts a transaction with the "<token>" token
     Then the CSMS answers StartTransaction with status "Accepted"
     And the CSMS gives a transactionId
     When the station reports the connector "Charging"
     And the EV consumes 2500 Wh
     And the station sends sampled meter values
     Then the CSMS answers MeterValues
-    When the station stops the transaction with reason "Local" and the "valid" token
+    When the station stops the transaction with reason "Local" and the "<token>" token
     Then the CSMS answers StopTransaction
     When the station reports the connector "Finishing"
     And the station reports the connector "Available"
     Then the CSMS answers StatusNotification
+
+    Examples: an RFID card and a PIN code (idTag "#" + digits)
+      | token     |
+      | valid     |
+      | valid_pin |
 
   @TC_004_1_CSMS @core @mandatory
   Scenario: TC_004_1_CSMS Regular Charging Session - Identification First
@@ -74,10 +79,15 @@ Feature: OCPP 1.6 core - the Central System handles what a Charge Point sends
     Then the CSMS answers StatusNotification
 
   @TC_023_1_CSMS @core @mandatory
-  Scenario: TC_023_1_CSMS Start Charging Session - Authorize invalid
+  Scenario Outline: TC_023_1_CSMS Start Charging Session - Authorize invalid
     Given the station is booted
-    When the driver presents the "invalid" token
+    When the driver presents the "<token>" token
     Then the CSMS answers Authorize with status "Invalid"
+
+    Examples: an unknown RFID card and an unknown PIN code
+      | token       |
+      | invalid     |
+      | invalid_pin |
 
   @TC_023_2_CSMS @core @mandatory
   Scenario: TC_023_2_CSMS Start Charging Session - Authorize expired

@@ -31,16 +31,21 @@ Feature: OCPP 2.0.1 block E - transactions
     Then the CSMS answers TransactionEvent
 
   @TC_E_04_CSMS @block_E @mandatory
-  Scenario: TC_E_04_CSMS Local start transaction - Authorization first - Success
+  Scenario Outline: TC_E_04_CSMS Local start transaction - Authorization first - Success
     Given the station is booted
-    When the driver presents the "valid" token
+    When the driver presents the "<token>" token
     Then the CSMS answers Authorize with status "Accepted"
-    When the station sends TransactionEvent "Started" with trigger "Authorized" and the "valid" token
+    When the station sends TransactionEvent "Started" with trigger "Authorized" and the "<token>" token
     Then the CSMS answers TransactionEvent with status "Accepted"
     When the station reports the connector "Occupied"
     And the station sends TransactionEvent "Updated" with trigger "CablePluggedIn" and charging state "EVConnected"
     And energy transfer starts
     Then the CSMS answers TransactionEvent
+
+    Examples: an ISO 14443 card and a KeyCode (PIN, C-32)
+      | token     |
+      | valid     |
+      | valid_pin |
 
   @TC_E_07_CSMS @block_E @mandatory
   Scenario: TC_E_07_CSMS Stop transaction options - PowerPathClosed - Local stop

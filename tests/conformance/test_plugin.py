@@ -79,7 +79,7 @@ def run(
 def test_the_run_fails(run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     result, _ = run
     assert result.returncode == 1, result.stdout[-3000:]
-    assert "4 failed" in result.stdout
+    assert "5 failed" in result.stdout  # TC_023_1 runs with a card and with a PIN
     assert "1 skipped" in result.stdout  # TC_013 needs a driver: NOT APPLICABLE, not passed
 
 
@@ -116,7 +116,7 @@ def test_the_reports(run: tuple[subprocess.CompletedProcess[str], Path]) -> None
     page = (out / "conformance" / "index.html").read_text()
     for verdict in ("TC_023_1_CSMS", "FAIL", "NOT APPLICABLE", "no driver is configured"):
         assert verdict in page
-    logs = list((out / "conformance" / "logs").glob("*tc_023_1*.log"))
+    logs = list((out / "conformance" / "logs").glob("*tc_023_1*_invalid.log"))
     assert len(logs) == 1
     log = logs[0].read_text()
     assert "verdict: FAIL" in log

@@ -25,6 +25,14 @@ SEED_OPTIONS = [
 ]
 
 
+OPERATOR_OPTIONS = [
+    DATABASE_URL,
+    Option("--email", "email address of the new operator admin"),
+    Option("--name", "display name of the new operator admin", default="Platform admin"),
+    Option("--password", "password of the new operator admin (unset: asked for on the terminal)"),
+]
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     backend = subparsers.add_parser(
         "backend",
@@ -41,6 +49,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_options(seed, SEED_OPTIONS)
     seed.set_defaults(run=run_seed)
+
+    operator = subparsers.add_parser(
+        "operator",
+        help="platform operator administration of the reference CSMS",
+        description="Platform operator administration (works on the database directly).",
+    )
+    operator_commands = operator.add_subparsers(dest="operator_command", required=True, metavar="COMMAND")
+    create_admin = operator_commands.add_parser(
+        "create-admin",
+        help="create a platform operator admin (the first one bootstraps the console)",
+        description="Create a confirmed platform operator admin, and the operator company on first use.",
+    )
+    add_options(create_admin, OPERATOR_OPTIONS)
+    create_admin.set_defaults(run=run_create_admin)
 
 
 def configure_logging(level: str) -> None:
@@ -103,4 +125,30 @@ def run_seed(args: argparse.Namespace) -> int:
         print(f"evharness seed: {exc}", file=sys.stderr)
         return 2
     print(report.summary())
+    return 0
+
+
+def run_create_admin(args: argparse.Namespace) -> int:
+    import getpass
+
+    from reference_backend.backend import build_console
+    from reference_backend.console import operator
+    from reference_backend.domain.problems import Problem
+    from reference_backend.persistence import Store
+
+    if not args.email:
+        print("evharness operator create-admin: give --email (or EVHARNESS_EMAIL)", file=sys.stderr)
+        return 2
+    password = args.password or getpass.getpass("password of the new operator admin: ")
+    store = Store.from_url(args.database_url)
+    try:
+        store.create_schema()
+        console = build_console(BackendSettings(database_url=args.database_url), store)
+        user_id = operator.create_admin(console, args.email, args.name, password)
+    except Problem as exc:
+        print(f"evharness operator create-admin: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        store.dispose()
+    print(f"operator admin {args.email} created (user {user_id}); log in with POST /api/session")
     return 0

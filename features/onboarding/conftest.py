@@ -23,6 +23,7 @@ from pytest_bdd import given, parsers, then, when
 from features.onboarding.mailbox import Mail, Mailbox
 from reference_backend.backend import BackendServer
 from reference_backend.console import operator
+from reference_backend.console.passwords import Passwords
 from reference_backend.settings import BackendSettings
 from simulator.asyncio.portal import BackgroundLoop
 
@@ -53,6 +54,7 @@ def start_backend(loop: BackgroundLoop, folder: Path, mailbox: Mailbox, **overri
         **overrides,
     )
     backend = BackendServer(settings)
+    backend.console.passwords = Passwords.cheapest()
     loop.run(backend.start())
     return backend
 

@@ -15,7 +15,6 @@ from reference_backend.console import links
 from reference_backend.console.caller import Caller
 from reference_backend.console.context import SESSION_TTL, Console
 from reference_backend.console.mail import Message
-from reference_backend.console.passwords import hash_password, verify_password
 from reference_backend.domain import validation as v
 from reference_backend.domain.onboarding import Status
 from reference_backend.domain.problems import Forbidden, NotAuthenticated, TooManyAttempts
@@ -28,7 +27,7 @@ def sign_up(console: Console, email: str, name: str, password: str) -> None:
     address = v.normalise_email(email)
     person = v.check_name(name)
     v.check_password(password, address)
-    password_hash = hash_password(password)
+    password_hash = console.passwords.hash(password)
     try:
         with console.store.begin() as tx:
             if tx.user_by_email(address) is not None:
@@ -74,7 +73,7 @@ def log_in(console: Console, email: str, password: str, client: str) -> tuple[st
         raise TooManyAttempts(f"too many failed logins for this account: try again in {wait} s", wait)
     with console.store.begin() as tx:
         user = tx.user_by_email(account)
-    if not verify_password(user.password_hash if user else None, password) or user is None:
+    if not console.passwords.verify(user.password_hash if user else None, password) or user is None:
         console.account_failures.hit(account, now)
         raise NotAuthenticated("email or password is wrong")
     console.account_failures.clear(account)
@@ -144,7 +143,7 @@ def complete_password_reset(console: Console, token: str, password: str) -> None
     with console.store.begin() as tx:
         link = links.check(tx, "reset", token, console.now())
     v.check_password(password, link.email)
-    password_hash = hash_password(password)
+    password_hash = console.passwords.hash(password)
     with console.store.begin() as tx:
         link = links.use(tx, "reset", token, console.now())
         assert link.user_id is not None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from reference_backend.console.mail import Mailer, Message
+from reference_backend.console.passwords import Passwords
 from reference_backend.domain.ratelimit import SlidingWindow
 from reference_backend.persistence.console import ConsoleStore
 
@@ -35,6 +36,7 @@ class Console:
     login_limit_account: int = 5  # failed logins per account per 15 minutes
     login_limit_client: int = 30  # login attempts per client address per minute
     oidc: OidcSettings | None = None
+    passwords: Passwords = field(default_factory=Passwords)
     now: Callable[[], datetime] = utc_now
     monotonic: Callable[[], float] = time.monotonic
     account_failures: SlidingWindow = field(init=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from reference_backend.console.context import Console
-from reference_backend.console.passwords import hash_password
 from reference_backend.domain import validation as v
 from reference_backend.domain.onboarding import CompanyDetails, CompanyType, Status
 from reference_backend.domain.problems import Conflict
@@ -16,7 +15,7 @@ def create_admin(console: Console, email: str, name: str, password: str) -> int:
     address = v.normalise_email(email)
     person = v.check_name(name)
     v.check_password(password, address)
-    password_hash = hash_password(password)
+    password_hash = console.passwords.hash(password)
     with console.store.begin() as tx:
         if tx.user_by_email(address) is not None:
             raise Conflict(f"email: {address} has an account already")

@@ -1,21 +1,28 @@
-"""argon2id password hashing (argon2-cffi's defaults: RFC 9106 low-memory profile)."""
+"""argon2id password hashing (argon2-cffi; by default its RFC 9106 low-memory profile)."""
 
 from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-
-_hasher = PasswordHasher()
-# Verified against when the email is unknown, so a login takes as long whether or not the account exists.
-_DUMMY = _hasher.hash("not a password of anyone")
+from argon2.profiles import CHEAPEST
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+class Passwords:
+    def __init__(self, hasher: PasswordHasher | None = None) -> None:
+        self.hasher = hasher or PasswordHasher()
+        # Verified against when the email is unknown: a login takes as long whether or not the account exists.
+        self._dummy = self.hasher.hash("not a password of anyone")
 
+    @classmethod
+    def cheapest(cls) -> Passwords:
+        """argon2's own test profile: still argon2id, fast enough for suites that log in a lot."""
+        return cls(PasswordHasher.from_parameters(CHEAPEST))
 
-def verify_password(password_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
-        return False
+    def hash(self, password: str) -> str:
+        return self.hasher.hash(password)
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        try:
+            return self.hasher.verify(password_hash or self._dummy, password) and password_hash is not None
+        except (VerificationError, InvalidHashError):
+            return False

@@ -17,7 +17,6 @@ from reference_backend.console.caller import Caller
 from reference_backend.console.companies import operator_admins_in
 from reference_backend.console.context import Console
 from reference_backend.console.mail import Message
-from reference_backend.console.passwords import hash_password
 from reference_backend.domain import onboarding as rules
 from reference_backend.domain import validation as v
 from reference_backend.domain.onboarding import (
@@ -143,7 +142,7 @@ def complete(
         code = _check_partner_code(tx, account_type, current, partner_code)
         company_type = COMPANY_OF_ACCOUNT[account_type]
         agreements = _check_agreements(tx, company_type, accepted_agreements)
-    password_hash = hash_password(password)
+    password_hash = console.passwords.hash(password)
     pending = account_type is AccountType.DATA_RECIPIENT
     with console.store.begin() as tx:
         link = links.use(tx, "register", token, console.now())

@@ -1,7 +1,7 @@
 """The onboarding suites' backend, mailbox and shared steps.
 
-The reference backend runs in-process (`BackendServer` on the session's background loop, on
-127.0.0.1 and free ports) with a throw-away SQLite database, sending email through a real SMTP
+Each scenario gets its own reference backend, in-process (`BackendServer` on the session's background
+loop, on 127.0.0.1 and free ports) with a throw-away SQLite database, sending email through a real SMTP
 server (`mailbox.py`). Steps talk to it over HTTP only; the few that read or age the database say so.
 People are named in the features ("Ada"); each scenario gives them fresh addresses.
 """
@@ -59,11 +59,10 @@ def start_backend(loop: BackgroundLoop, folder: Path, mailbox: Mailbox, **overri
     return backend
 
 
-@pytest.fixture(scope="session")
-def backend(
-    onboarding_loop: BackgroundLoop, mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[BackendServer]:
-    started = start_backend(onboarding_loop, tmp_path_factory.mktemp("console"), mailbox)
+@pytest.fixture
+def backend(onboarding_loop: BackgroundLoop, mailbox: Mailbox, tmp_path: Path) -> Iterator[BackendServer]:
+    """A fresh backend and database per scenario: onboarding settings and agreements are global state."""
+    started = start_backend(onboarding_loop, tmp_path, mailbox)
     yield started
     onboarding_loop.run(started.stop())
 
@@ -163,6 +162,7 @@ def log_in(world: World, name: str, password: str | None = None) -> httpx.Respon
 
 
 def create_operator(world: World, name: str) -> None:
+    world.values["operator"] = name
     person = world.person(name)
     person.password = OPERATOR_PASSWORD
     operator.create_admin(world.backend.console, person.email, name, OPERATOR_PASSWORD)
@@ -271,3 +271,14 @@ def _fill(world: World, path: str) -> str:
         if isinstance(value, int):
             path = path.replace("{" + key + "}", str(value))
     return path
+
+
+@when(parsers.parse("{name} logs in"))
+def logs_in(world: World, name: str) -> None:
+    log_in(world, name)
+
+
+@then(parsers.parse("{name} can log in"))
+def can_log_in(world: World, name: str) -> None:
+    answer = log_in(world, name)
+    assert answer.status_code == 201, answer.text

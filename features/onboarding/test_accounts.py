@@ -73,11 +73,6 @@ def asks_new_confirmation(world: World, name: str) -> None:
     world.call("POST", "/api/accounts/confirmation", body={"email": world.person(name).email})
 
 
-@when(parsers.parse("{name} logs in"))
-def logs_in(world: World, name: str) -> None:
-    log_in(world, name)
-
-
 @when(parsers.parse('{name} logs in with the password "{password}"'))
 def logs_in_with(world: World, name: str, password: str) -> None:
     log_in(world, name, password)

@@ -26,6 +26,7 @@ def issue(
     *,
     user_id: int | None = None,
     account_type: str | None = None,
+    issuer: str | None = None,
     subject: str | None = None,
     name: str | None = None,
 ) -> str:
@@ -40,6 +41,7 @@ def issue(
         at + console.link_ttl,
         user_id=user_id,
         account_type=account_type,
+        issuer=issuer,
         subject=subject,
         name=name,
     )

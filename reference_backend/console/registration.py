@@ -23,6 +23,7 @@ from reference_backend.domain.onboarding import (
     COMPANY_OF_ACCOUNT,
     DEFAULT_LOCATION,
     AccountType,
+    CompanyDetails,
     CompanyType,
     Decision,
     OnboardingSettings,
@@ -141,24 +142,21 @@ def complete(
         details = rules.registration_company(account_type, person, properties)
         code = _check_partner_code(tx, account_type, current, partner_code)
         company_type = COMPANY_OF_ACCOUNT[account_type]
-        agreements = _check_agreements(tx, company_type, accepted_agreements)
+        agreements = check_agreements(tx, company_type, accepted_agreements)
     password_hash = console.passwords.hash(password)
     pending = account_type is AccountType.DATA_RECIPIENT
     with console.store.begin() as tx:
         link = links.use(tx, "register", token, console.now())
         if tx.user_by_email(link.email) is not None:
             raise Conflict(f"email: {link.email} has an account already; log in or reset the password")
-        at = console.now()
-        user_id = tx.add_user(link.email, person, password_hash, at, confirmed=True)
-        status = Status.PENDING if pending else Status.ACTIVE
-        company_id = tx.add_company(details, company_type, status, at, partner_code=code)
-        tx.add_membership(user_id, company_id, "admin", at)
-        if code is not None and not tx.use_partner_code(code, company_id):
-            raise Conflict(f"partner_code: {code} was used by another registration meanwhile")
-        for agreement in agreements:
-            tx.accept_agreement(user_id, agreement.id, at)
-        if current.default_location and company_type in DEFAULT_LOCATION:
-            tx.add_installation(company_id, DEFAULT_LOCATION[company_type], at)
+        user_id, company_id = create_company_with_admin(
+            console,
+            tx,
+            NewCompany(link.email, person, company_type, details, agreements, current.default_location),
+            password_hash=password_hash,
+            status=Status.PENDING if pending else Status.ACTIVE,
+            partner_code=code,
+        )
         created = tx.company(company_id)
         assert created is not None
         if pending:
@@ -179,6 +177,42 @@ def complete(
                 )
             )
     return registered
+
+
+@dataclass(frozen=True)
+class NewCompany:
+    """What a registration creates: checked details, the agreements accepted, the options that apply."""
+
+    email: str
+    person: str
+    company_type: CompanyType
+    details: CompanyDetails
+    agreements: Sequence[AgreementRecord]
+    default_location: bool
+
+
+def create_company_with_admin(
+    console: Console,
+    tx: ConsoleTx,
+    new: NewCompany,
+    *,
+    password_hash: str | None,
+    status: Status,
+    partner_code: str | None = None,
+    oidc: tuple[str, str] | None = None,
+) -> tuple[int, int]:
+    """The company, its admin user (confirmed), acceptances and default location; (user id, company id)."""
+    at = console.now()
+    user_id = tx.add_user(new.email, new.person, password_hash, at, confirmed=True, oidc=oidc)
+    company_id = tx.add_company(new.details, new.company_type, status, at, partner_code=partner_code)
+    tx.add_membership(user_id, company_id, "admin", at)
+    if partner_code is not None and not tx.use_partner_code(partner_code, company_id):
+        raise Conflict(f"partner_code: {partner_code} was used by another registration meanwhile")
+    for agreement in new.agreements:
+        tx.accept_agreement(user_id, agreement.id, at)
+    if new.default_location and new.company_type in DEFAULT_LOCATION:
+        tx.add_installation(company_id, DEFAULT_LOCATION[new.company_type], at)
+    return user_id, company_id
 
 
 def decide_company(console: Console, caller: Caller, company_id: int, decision: Decision) -> CompanyRecord:
@@ -224,7 +258,7 @@ def _check_partner_code(
     return code
 
 
-def _check_agreements(
+def check_agreements(
     tx: ConsoleTx, company_type: CompanyType, accepted: Sequence[int]
 ) -> list[AgreementRecord]:
     current = tx.current_agreements([company_type])

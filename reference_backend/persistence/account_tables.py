@@ -74,6 +74,7 @@ email_links = sa.Table(
     sa.Column("email", sa.String(254), nullable=False),
     _user_fk(nullable=True),
     sa.Column("account_type", sa.String(32)),  # register: what the person registers as
+    sa.Column("issuer", sa.String(300)),  # sso: the identity provider
     sa.Column("subject", sa.String(255)),  # sso: the identity provider's `sub`
     sa.Column("name", sa.String(100)),  # sso: the name the provider gave
     sa.Column("created_at", UtcDateTime, nullable=False),
@@ -159,4 +160,14 @@ installations = sa.Table(
     _company_fk(),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+sso_logins = sa.Table(
+    "sso_logins",
+    metadata,
+    sa.Column("state_hash", sa.String(64), primary_key=True),  # the OAuth `state`, hashed
+    sa.Column("nonce", sa.String(64), nullable=False),
+    sa.Column("code_verifier", sa.String(128), nullable=False),  # PKCE (RFC 7636)
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
 )

@@ -27,6 +27,7 @@ from reference_backend.persistence.account_tables import (
     onboarding_settings,
     partner_codes,
     sessions,
+    sso_logins,
     users,
 )
 from reference_backend.persistence.console_records import (
@@ -154,6 +155,7 @@ class ConsoleTx:
         *,
         user_id: int | None = None,
         account_type: str | None = None,
+        issuer: str | None = None,
         subject: str | None = None,
         name: str | None = None,
     ) -> None:
@@ -164,6 +166,7 @@ class ConsoleTx:
                 email=email,
                 user_id=user_id,
                 account_type=account_type,
+                issuer=issuer,
                 subject=subject,
                 name=name,
                 created_at=at,
@@ -184,6 +187,7 @@ class ConsoleTx:
             email=row.email,
             user_id=row.user_id,
             account_type=row.account_type,
+            issuer=row.issuer,
             subject=row.subject,
             name=row.name,
             expires_at=row.expires_at,
@@ -499,6 +503,36 @@ class ConsoleTx:
         )
         return [AcceptanceRecord(row.id, row.company_type, row.version, row.accepted_at) for row in rows]
 
+    # -- SSO logins in flight -----------------------------------------------------------------
+
+    def add_sso_login(
+        self, state_hash: str, nonce: str, code_verifier: str, at: datetime, expires_at: datetime
+    ) -> None:
+        self.conn.execute(
+            sa.insert(sso_logins).values(
+                state_hash=state_hash,
+                nonce=nonce,
+                code_verifier=code_verifier,
+                created_at=at,
+                expires_at=expires_at,
+            )
+        )
+
+    def take_sso_login(self, state_hash: str, now: datetime) -> tuple[str, str] | None:
+        """(nonce, code verifier) of a login started here and not expired; each state works once."""
+        row = self._one(sa.select(sso_logins).where(sso_logins.c.state_hash == state_hash))
+        if row is None:
+            return None
+        self.conn.execute(sa.delete(sso_logins).where(sso_logins.c.state_hash == state_hash))
+        if row.expires_at <= now:
+            return None
+        return row.nonce, row.code_verifier
+
+    def link_subject(self, user_id: int, issuer: str, subject: str) -> None:
+        self.conn.execute(
+            sa.update(users).where(users.c.id == user_id).values(oidc_issuer=issuer, oidc_subject=subject)
+        )
+
     # -- installations ------------------------------------------------------------------------
 
     def add_installation(self, company_id: int, name: str, at: datetime) -> int:
@@ -519,7 +553,7 @@ class ConsoleTx:
         """Rows per console table: the tests' proof that a refusal wrote nothing."""
         tables = (
             users, companies, memberships, sessions, email_links, access_requests, company_applications,
-            onboarding_settings, partner_codes, agreements, agreement_acceptances, installations,
+            onboarding_settings, partner_codes, agreements, agreement_acceptances, installations, sso_logins,
         )  # fmt: skip
         return {
             table.name: int(self.conn.scalar(sa.select(sa.func.count()).select_from(table)) or 0)

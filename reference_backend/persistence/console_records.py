@@ -52,6 +52,7 @@ class LinkRecord:
     email: str
     user_id: int | None
     account_type: str | None
+    issuer: str | None
     subject: str | None
     name: str | None
     expires_at: datetime

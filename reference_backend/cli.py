@@ -73,6 +73,10 @@ def configure_logging(level: str) -> None:
 
 def run_backend(args: argparse.Namespace) -> int:
     settings = BackendSettings.from_args(args)
+    if settings.oidc_issuer and not settings.oidc_client_id:
+        print("evharness backend: --oidc-issuer needs --oidc-client-id (and usually --oidc-client-secret)",
+              file=sys.stderr)  # fmt: skip
+        return 2
     configure_logging(settings.log_level)
     return asyncio.run(serve_until_signalled(settings))
 
@@ -103,7 +107,13 @@ async def _serve(settings: BackendSettings, stop: asyncio.Event, out: TextIO) ->
         return 1
     print(f"OCPP  {backend.ocpp_url}{{station_id}}", file=out)
     print(f"API   {backend.api_url} (docs /api/docs)", file=out)
-    print(f"DB    {backend.store.display_url}", file=out, flush=True)
+    print(f"DB    {backend.store.display_url}", file=out)
+    mail = (
+        settings.smtp_url.split("@")[-1]
+        if settings.smtp_url
+        else f"outbox {settings.outbox_dir} (no --smtp-url)"
+    )
+    print(f"MAIL  {mail}", file=out, flush=True)
     try:
         await stop.wait()
     finally:

@@ -12,6 +12,7 @@ import logging
 import signal
 import sys
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from evharness.settings import Option, add_options
 from reference_backend.settings import BACKEND_OPTIONS, DATABASE_URL, BackendSettings
@@ -108,11 +109,10 @@ async def _serve(settings: BackendSettings, stop: asyncio.Event, out: TextIO) ->
     print(f"OCPP  {backend.ocpp_url}{{station_id}}", file=out)
     print(f"API   {backend.api_url} (docs /api/docs)", file=out)
     print(f"DB    {backend.store.display_url}", file=out)
-    mail = (
-        settings.smtp_url.split("@")[-1]
-        if settings.smtp_url
-        else f"outbox {settings.outbox_dir} (no --smtp-url)"
-    )
+    mail = f"outbox {settings.outbox_dir} (no --smtp-url)"
+    if settings.smtp_url:
+        parts = urlsplit(settings.smtp_url)  # without the credentials
+        mail = f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}"
     print(f"MAIL  {mail}", file=out, flush=True)
     try:
         await stop.wait()

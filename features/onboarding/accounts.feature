@@ -1,4 +1,4 @@
-@onboarding
+@onboarding @reference_backend
 Feature: Accounts: sign up, confirm by email, log in, reset the password
   A person creates an account with email, name and password, confirms it with the single-use link
   emailed to them, and logs in. The answers never tell whether an address has an account.

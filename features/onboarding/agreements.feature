@@ -1,4 +1,4 @@
-@onboarding
+@onboarding @reference_backend
 Feature: Versioned agreements, accepted again at the next login
   Agreements are versioned per account type; acceptance is recorded (who, which version, when).
   After a new version is published, a user of that type can do nothing but read and accept it.

@@ -1,4 +1,4 @@
-@onboarding
+@onboarding @reference_backend
 Feature: Getting into a company: access requests and company applications
   A confirmed user asks to join an existing company, whose admins approve or reject; or applies for a
   new company (partner, cpo, installer), which the platform operator approves or rejects.

@@ -1,4 +1,4 @@
-@onboarding
+@onboarding @reference_backend
 Feature: Bootstrapping the platform operator
   The first operator admin is created with a command on the backend's database; from then on the
   operator works through the API.

@@ -1,4 +1,4 @@
-@onboarding
+@onboarding @reference_backend
 Feature: Self-registration, configured by the platform operator
   The operator enables self-registration per account type. A person gives an email address, follows
   the emailed registration link, fills in what the account type needs, sets a password and accepts

@@ -1,4 +1,4 @@
-@onboarding
+@onboarding @reference_backend
 Feature: SSO with OpenID Connect, creating customers on first login
   The backend is a relying party of a real OpenID Connect provider running for the tests: the login
   redirects to it, the code is exchanged at its token endpoint and the ID token's signature and claims

@@ -26,6 +26,12 @@ def http_url(text: str) -> str:
     return text.rstrip("/")
 
 
+def issuer_url(text: str) -> str:
+    """An OpenID Connect issuer, kept exactly as given: ID tokens must name it byte for byte."""
+    http_url(text)
+    return text
+
+
 def parse_bool(text: str) -> bool:
     lowered = text.strip().lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -144,7 +150,7 @@ BACKEND_OPTIONS = [
         default=BackendSettings.login_limit_client,
         type=positive_int,
     ),
-    Option("--oidc-issuer", "OpenID Connect provider for SSO (issuer URL); unset: no SSO", type=http_url),
+    Option("--oidc-issuer", "OpenID Connect provider for SSO (issuer URL); unset: no SSO", type=issuer_url),
     Option("--oidc-client-id", "this backend's client id at the OpenID Connect provider"),
     Option("--oidc-client-secret", "this backend's client secret at the OpenID Connect provider"),
 ]

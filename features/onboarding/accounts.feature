@@ -12,6 +12,7 @@ Feature: Accounts: sign up, confirm by email, log in, reset the password
     When Ada logs in
     Then the answer is 201
     And Ada's profile shows her email address
+    And the backend's log shows Ada's link only masked
 
   Scenario: An unconfirmed account cannot log in
     When Ada signs up

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -128,7 +130,8 @@ class World:
 
 
 @pytest.fixture
-def world(backend: BackendServer, mailbox: Mailbox) -> Iterator[World]:
+def world(backend: BackendServer, mailbox: Mailbox, caplog: pytest.LogCaptureFixture) -> Iterator[World]:
+    caplog.set_level(logging.INFO, logger="reference_backend")  # steps may check what the backend logged
     with httpx.Client(base_url=backend.api_url.rstrip("/").removesuffix("/api"), timeout=30) as client:
         yield World(backend, mailbox, client)
 
@@ -252,10 +255,7 @@ def receives_email(world: World, name: str, subject: str) -> None:
 
 @then(parsers.parse("{name} receives no email"))
 def receives_no_email(world: World, name: str) -> None:
-    # The backend sends before it answers; a short grace covers the SMTP round trip.
-    import time
-
-    time.sleep(0.3)
+    time.sleep(0.3)  # the backend sends before it answers; this covers the SMTP server's side
     got = world.mailbox.to(world.person(name).email)[world.mails_seen.get(name, 0) :]
     assert got == [], f"unexpected mail: {[m.subject for m in got]}"
 

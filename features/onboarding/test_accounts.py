@@ -163,3 +163,11 @@ def old_session_gone(world: World, name: str) -> None:
 def can_log_in_with(world: World, name: str, password: str) -> None:
     answer = log_in(world, name, password)
     assert answer.status_code == 201, answer.text
+
+
+@then(parsers.parse("the backend's log shows {name}'s link only masked"))
+def log_masks_link(world: World, caplog: pytest.LogCaptureFixture, name: str) -> None:
+    token = world.mailbox.wait(world.person(name).email, "Confirm your").token()
+    mail_lines = [r.getMessage() for r in caplog.records if r.name == "reference_backend.mail"]
+    assert any(f"token={token[:4]}…" in line for line in mail_lines), mail_lines
+    assert token not in caplog.text

@@ -45,6 +45,7 @@ class RelyingParty:
     def metadata(self) -> dict[str, Any]:
         """The provider's discovery document (OpenID Connect Discovery 1.0 §4), fetched once."""
         if self._metadata is None:
+            # OpenID Connect Discovery 1.0 §4: the issuer, without a trailing slash, + the well-known path.
             url = f"{self.settings.issuer.rstrip('/')}/.well-known/openid-configuration"
             found = _get_json(url)
             if found.get("issuer") != self.settings.issuer:

@@ -146,8 +146,10 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
         self.client_secret = client_secret or secrets.token_urlsafe(24)
         self.redirect_uris: list[str] = []
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key", "use": "sig", "alg": "RS256"})
-        # A test switch: sign ID tokens with a key the provider does not publish (a forged token).
+        # Test switches: sign ID tokens with a key the provider does not publish (a forged token), or
+        # put other claims in them (a wrong audience, issuer, nonce, an expired token …).
         self.foreign_key: RSAKey | None = None
+        self.claims_override: dict[str, Any] = {}
         self.codes: dict[str, Code] = {}
         self.tokens: list[dict[str, Any]] = []
         self.issued_id_tokens = 0
@@ -190,12 +192,15 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
 
             def get_client_claims(self, client: Client) -> dict[str, Any]:
                 provider.issued_id_tokens += 1
-                return {"iss": provider.issuer, "aud": [client.get_client_id()]}
+                return {"iss": provider.issuer, "aud": [client.get_client_id()], **provider.claims_override}
 
             def generate_user_info(self, user: Identity, scope: str) -> UserInfo:
-                return UserInfo(
+                info = UserInfo(
                     sub=user.sub, email=user.email, email_verified=user.email_verified, name=user.name
                 )
+                # Claims from the code (the nonce) are set before these: an override must come last.
+                info.update(provider.claims_override)
+                return info
 
         self.register_grant(Grant, [CodeChallenge(required=True), OpenId(require_nonce=True)])
         self.register_token_generator(

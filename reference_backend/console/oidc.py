@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import requests
+from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 from joserfc import jwt
@@ -83,7 +84,7 @@ class RelyingParty:
                     code_verifier=code_verifier,
                     timeout=TIMEOUT,
                 )
-        except (OAuth2Error, requests.RequestException) as exc:
+        except (OAuthError, OAuth2Error, requests.RequestException) as exc:
             answer = getattr(exc, "response", None)
             said = f" ({answer.text[:300]})" if answer is not None else ""
             raise NotAuthenticated(f"the identity provider refused the code: {exc}{said}") from None

@@ -64,19 +64,22 @@ def log_in(console: Console, email: str, password: str, client: str) -> tuple[st
     """A new session token, after the per-client and per-account limits and the password check."""
     now = console.monotonic()
     account = email.strip().lower()
-    wait = console.client_attempts.retry_after(client, now)
-    if wait:
-        raise TooManyAttempts(f"too many login attempts from this client: try again in {wait} s", wait)
-    console.client_attempts.hit(client, now)
-    wait = console.account_failures.retry_after(account, now)
-    if wait:
-        raise TooManyAttempts(f"too many failed logins for this account: try again in {wait} s", wait)
+    with console.limits_lock:
+        wait = console.client_attempts.retry_after(client, now)
+        if wait:
+            raise TooManyAttempts(f"too many login attempts from this client: try again in {wait} s", wait)
+        console.client_attempts.hit(client, now)
+        wait = console.account_failures.retry_after(account, now)
+        if wait:
+            raise TooManyAttempts(f"too many failed logins for this account: try again in {wait} s", wait)
+        # Counted as failed until proven otherwise: parallel guesses cannot slip past the limit.
+        console.account_failures.hit(account, now)
     with console.store.begin() as tx:
         user = tx.user_by_email(account)
     if not console.passwords.verify(user.password_hash if user else None, password) or user is None:
-        console.account_failures.hit(account, now)
         raise NotAuthenticated("email or password is wrong")
-    console.account_failures.clear(account)
+    with console.limits_lock:
+        console.account_failures.clear(account)
     if user.confirmed_at is None:
         raise Forbidden("email address not confirmed yet: follow the link we sent, or ask for a new one")
     with console.store.begin() as tx:

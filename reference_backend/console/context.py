@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class Console:
     passwords: Passwords = field(default_factory=Passwords)
     now: Callable[[], datetime] = utc_now
     monotonic: Callable[[], float] = time.monotonic
+    limits_lock: threading.Lock = field(default_factory=threading.Lock)  # handlers run in a thread pool
     account_failures: SlidingWindow = field(init=False)
     client_attempts: SlidingWindow = field(init=False)
 

@@ -178,3 +178,35 @@ def acceptance_recorded(world: World, name: str, title: str, version: int) -> No
     when_accepted = datetime.fromisoformat(mine[0]["accepted_at"])
     assert abs(datetime.now(UTC) - when_accepted) < timedelta(minutes=1)
     assert answer.json()["pending"] == []
+
+
+@when(parsers.parse("{name} starts a self-registration as {kind} twice"))
+def starts_twice(world: World, name: str, kind: str) -> None:
+    starts(world, name, kind)
+    first = world.mail(name, "Complete your")
+    starts(world, name, kind)
+    second = world.mail(name, "Complete your")
+    assert first.token() != second.token()
+    world.values[f"tokens:{name}"] = [first.token(), second.token()]
+
+
+@when(parsers.parse("{name} completes both registrations"))
+def completes_both(world: World, name: str) -> None:
+    answers = []
+    for token in world.values[f"tokens:{name}"]:
+        body = {
+            "token": token,
+            "name": name,
+            "password": PASSWORD,
+            "properties": PROPERTIES["customer_personal"],
+        }
+        answers.append(world.http.post("/api/registrations/complete", json=body))
+    world.values["answers"] = answers
+
+
+@then(parsers.parse('the first completion is 201 and the second 409 naming "{field}"'))
+def first_and_second(world: World, field: str) -> None:
+    first, second = world.values["answers"]
+    assert first.status_code == 201, first.text
+    assert second.status_code == 409, second.text
+    assert second.json()["detail"].startswith(f"{field}:"), second.text

@@ -125,3 +125,10 @@ Feature: Self-registration, configured by the platform operator
     When Pia starts a self-registration as customer_personal
     Then the answer is 202
     And Pia receives an email "Your evharness account"
+
+  Scenario: Two registration links for one address: the second completion names the taken email
+    Given the operator enables self-registration for customer_personal
+    When Pia starts a self-registration as customer_personal twice
+    And Pia completes both registrations
+    Then the first completion is 201 and the second 409 naming "email"
+    And Pia can log in

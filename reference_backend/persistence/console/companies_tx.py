@@ -63,13 +63,15 @@ class CompaniesTx(TxBase):
         return [_company(row) for row in rows]
 
     def find_companies(self, name_part: str, limit: int = 50) -> list[CompanyRecord]:
-        """Active companies whose name contains `name_part` (case-insensitive), for access requests."""
+        """Active companies whose name contains `name_part` (case-insensitive), for access requests;
+        neither the operator nor personal customers."""
         escaped = name_part.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = self.conn.execute(
             sa.select(companies)
             .where(
                 (companies.c.status == "active")
-                & (companies.c.type != "operator")
+                # Households are named after people: they are not listed to strangers.
+                & companies.c.type.not_in(("operator", "customer_personal"))
                 & sa.func.lower(companies.c.name).like(f"%{escaped}%", escape="\\")
             )
             .order_by(companies.c.name, companies.c.id)

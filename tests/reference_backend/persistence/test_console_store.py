@@ -88,6 +88,7 @@ def test_company_search_escapes_like_wildcards(console_store: ConsoleStore) -> N
         tx.add_company(CompanyDetails("100% Electric", "NO"), "installer", "active", NOW)
         tx.add_company(CompanyDetails("Other", "NO"), "installer", "active", NOW)
         tx.add_company(CompanyDetails("Hidden 100% Pending", "NO"), "data_recipient", "pending", NOW)
+        tx.add_company(CompanyDetails("Pia 100% Private", "NO"), "customer_personal", "active", NOW)
     with console_store.begin() as tx:
         assert [c.name for c in tx.find_companies("%")] == ["100% Electric"]
         assert [c.name for c in tx.find_companies("")] == ["100% Electric", "Other"]

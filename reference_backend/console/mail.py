@@ -43,7 +43,8 @@ class Message:
         email["Subject"] = self.subject
         email["Date"] = format_datetime(datetime.now(UTC))
         email["Message-ID"] = make_msgid(domain="evharness.invalid")
-        email.set_content(self.body)
+        # Not quoted-printable: a link must stay one greppable line in the .eml (RFC 5322 allows 998).
+        email.set_content(self.body, cte="7bit" if self.body.isascii() else "8bit")
         return email
 
 

@@ -58,6 +58,20 @@ def test_smtp_delivers_to_a_real_server() -> None:
     assert got.body.strip() == "a body"
 
 
+def test_links_stay_on_one_line_and_names_may_be_non_ascii(tmp_path: Path) -> None:
+    link = "http://127.0.0.1:8000/api/links/confirm?token=" + "Qx3v" * 12
+    for name in ("Ada", "Åse Grünewald"):
+        message = Message("ase@example.com", f"Hello {name}", f"Hello {name},\n\n{link}\n", link)
+        OutboxMailer(tmp_path / name, SENDER).send(message)
+        (written,) = (tmp_path / name).glob("*.eml")
+        assert link.encode() in written.read_bytes().splitlines()
+        with Mailbox() as box:
+            SmtpMailer(box.url, SENDER).send(message)
+            got = box.wait("ase@example.com", "Hello")
+        assert got.subject == f"Hello {name}"
+        assert got.link() == link
+
+
 def test_an_unreachable_smtp_server_is_logged_not_raised(
     console: Console, caplog: pytest.LogCaptureFixture
 ) -> None:

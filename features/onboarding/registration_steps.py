@@ -210,3 +210,10 @@ def first_and_second(world: World, field: str) -> None:
     assert first.status_code == 201, first.text
     assert second.status_code == 409, second.text
     assert second.json()["detail"].startswith(f"{field}:"), second.text
+
+
+@then(parsers.parse("{admin} sees {name}'s company among the registrations waiting for approval"))
+def sees_pending(world: World, admin: str, name: str) -> None:
+    answer = world.call("GET", "/api/onboarding/pending-companies", admin)
+    assert answer.status_code == 200, answer.text
+    assert [c["id"] for c in answer.json()] == [world.values[f"company:{name}"]]

@@ -94,6 +94,7 @@ Feature: Self-registration, configured by the platform operator
     Then the answer is 201
     And the registration is pending approval
     And Olga receives an email "Data recipient registration"
+    And Olga sees Pia's company among the registrations waiting for approval
     When Pia logs in
     Then the answer is 403 naming "awaits the platform operator's approval"
     When Olga approves Pia's company

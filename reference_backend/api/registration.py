@@ -108,6 +108,12 @@ def list_partner_codes(caller: CallerDep, console: ConsoleDep) -> list[PartnerCo
     return [PartnerCode(code=c, used_by_company=u) for c, u in registration.partner_codes(console, caller)]
 
 
+@router.get("/onboarding/pending-companies")
+def pending_companies(caller: CallerDep, console: ConsoleDep) -> list[Company]:
+    """Operator: registrations waiting for approval (data recipients); decide with /companies/{id}/approve."""
+    return [Company.of(c) for c in registration.pending_companies(console, caller)]
+
+
 @router.post("/registrations", status_code=status.HTTP_202_ACCEPTED)
 def start(body: Start, console: ConsoleDep) -> Accepted:
     """Step 1: an email with a registration link (403 if the operator has not enabled the type)."""

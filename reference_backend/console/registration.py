@@ -215,6 +215,13 @@ def create_company_with_admin(
     return user_id, company_id
 
 
+def pending_companies(console: Console, caller: Caller) -> list[CompanyRecord]:
+    """Registrations waiting for the operator (data recipients)."""
+    caller.require_operator("list registrations waiting for approval")
+    with console.store.begin() as tx:
+        return tx.companies_with_status(Status.PENDING)
+
+
 def decide_company(console: Console, caller: Caller, company_id: int, decision: Decision) -> CompanyRecord:
     """The operator's decision on a company waiting for approval (a data recipient)."""
     caller.require_operator(f"{decision.value} registrations")

@@ -79,6 +79,12 @@ class CompaniesTx(TxBase):
         )
         return [_company(row) for row in rows]
 
+    def companies_with_status(self, status: str) -> list[CompanyRecord]:
+        rows = self.conn.execute(
+            sa.select(companies).where(companies.c.status == status).order_by(companies.c.id)
+        )
+        return [_company(row) for row in rows]
+
     def set_company_status(self, company_id: int, status: str) -> None:
         self.conn.execute(sa.update(companies).where(companies.c.id == company_id).values(status=status))
 

@@ -82,12 +82,13 @@ class BackendServer:
             raise
 
     async def stop(self) -> None:
-        """Close station connections, stop the API, dispose of the engine."""
+        """Close station connections, stop the API, send queued mail, dispose of the engine."""
         await self.ocpp.stop()
         if self._api is not None and self._api_task is not None:
             self._api.should_exit = True
             await self._api_task
             self._api = self._api_task = None
+        await asyncio.to_thread(self.console.close)  # queued mail goes out first
         self.store.dispose()
 
     async def __aenter__(self) -> BackendServer:
@@ -120,7 +121,7 @@ class BackendServer:
             await asyncio.sleep(0.005)
 
 
-def build_console(settings: BackendSettings, store: Store) -> Console:
+def build_console(settings: BackendSettings, store: Store, *, background_mail: bool = True) -> Console:
     """The console's use cases over the backend's database, mailing through SMTP or the outbox."""
     mailer: Mailer = (
         SmtpMailer(settings.smtp_url, settings.mail_from)
@@ -139,4 +140,5 @@ def build_console(settings: BackendSettings, store: Store) -> Console:
         login_limit_account=settings.login_limit_account,
         login_limit_client=settings.login_limit_client,
         oidc=oidc,
+        background_mail=background_mail,
     )

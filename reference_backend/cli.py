@@ -153,7 +153,7 @@ def run_create_admin(args: argparse.Namespace) -> int:
     store = Store.from_url(args.database_url)
     try:
         store.create_schema()
-        console = build_console(BackendSettings(database_url=args.database_url), store)
+        console = build_console(BackendSettings(database_url=args.database_url), store, background_mail=False)
         user_id = operator.create_admin(console, args.email, args.name, password)
     except Problem as exc:
         print(f"evharness operator create-admin: {exc.message}", file=sys.stderr)

@@ -75,13 +75,13 @@ class SmtpMailer:
             )
         else:
             client = smtplib.SMTP(host, parts.port or 25, timeout=self.timeout)
+        _log_sent(f"sending via {host}", message)  # before: the recipient may read it before we return
         with client:
             if query.get("starttls", ["false"])[0].lower() in ("1", "true", "yes"):
                 client.starttls(context=ssl.create_default_context())
             if parts.username:
                 client.login(unquote(parts.username), unquote(parts.password or ""))
             client.send_message(message.to_email(self.sender))
-        _log_sent(f"sent via {host}", message)
 
 
 class OutboxMailer:

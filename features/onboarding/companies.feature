@@ -114,3 +114,12 @@ Feature: Getting into a company: access requests and company applications
     Given Carl is logged in
     When Carl calls GET /api/companies/{Acme Installers}/members
     Then the answer is 404
+
+  Scenario: A member who is not admin sees the members but not the access requests
+    Given Bob is logged in
+    When Bob asks for access to "Acme Installers"
+    And Ada approves Bob's request
+    And Bob calls GET /api/companies/{Acme Installers}/members
+    Then the answer is 200
+    When Bob calls GET /api/companies/{Acme Installers}/access-requests
+    Then the answer is 403 naming "only admins"

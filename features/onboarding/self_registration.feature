@@ -18,6 +18,10 @@ Feature: Self-registration, configured by the platform operator
     When Bob enables self-registration for customer_personal
     Then the answer is 403 naming "platform operator"
     And nothing changed in the database
+    When Bob calls GET /api/onboarding/pending-companies
+    Then the answer is 403 naming "platform operator"
+    When Bob calls GET /api/onboarding/partner-codes
+    Then the answer is 403 naming "platform operator"
 
   Scenario Outline: A customer registers, with the default location
     Given the operator enables self-registration for <type> with a default location

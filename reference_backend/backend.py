@@ -13,14 +13,19 @@ import contextlib
 import logging
 import socket
 from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
 from types import TracebackType
 
 import uvicorn
 
 from reference_backend.api import create_app
 from reference_backend.api_operations import operations_router
+from reference_backend.console.context import Console, OidcSettings
+from reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
 from reference_backend.operations import Operations
 from reference_backend.persistence import Store
+from reference_backend.persistence.console import ConsoleStore
 from reference_backend.server import PATH_PREFIX, OcppServer
 from reference_backend.settings import BackendSettings
 
@@ -48,6 +53,7 @@ class BackendServer:
             validate_outgoing=settings.validate_outgoing,
             operations=self.operations,
         )
+        self.console = build_console(settings, self.store)
         self.api_port = 0
         self._api: _ApiServer | None = None
         self._api_task: asyncio.Task[None] | None = None
@@ -80,12 +86,13 @@ class BackendServer:
             raise
 
     async def stop(self) -> None:
-        """Close station connections, stop the API, dispose of the engine."""
+        """Close station connections, stop the API, send queued mail, dispose of the engine."""
         await self.ocpp.stop()
         if self._api is not None and self._api_task is not None:
             self._api.should_exit = True
             await self._api_task
             self._api = self._api_task = None
+        await asyncio.to_thread(self.console.close)  # queued mail goes out first
         self.store.dispose()
 
     async def __aenter__(self) -> BackendServer:
@@ -101,7 +108,8 @@ class BackendServer:
         # Bind here, so the real port is known at once even when asked for port 0.
         listener = socket.create_server((self.settings.host, self.settings.api_port))
         self.api_port = listener.getsockname()[1]
-        app = create_app(lambda: len(self.ocpp.connections))
+        self.console.public_url = self.settings.public_url or f"http://{self.settings.host}:{self.api_port}"
+        app = create_app(lambda: len(self.ocpp.connections), self.console)
         app.include_router(operations_router(self.operations, self.settings.operator_token))
         config = uvicorn.Config(
             app,
@@ -117,3 +125,26 @@ class BackendServer:
                 await self._api_task  # raises what stopped it
                 raise RuntimeError("the console API stopped during start-up")
             await asyncio.sleep(0.005)
+
+
+def build_console(settings: BackendSettings, store: Store, *, background_mail: bool = True) -> Console:
+    """The console's use cases over the backend's database, mailing through SMTP or the outbox."""
+    mailer: Mailer = (
+        SmtpMailer(settings.smtp_url, settings.mail_from)
+        if settings.smtp_url
+        else OutboxMailer(Path(settings.outbox_dir), settings.mail_from)
+    )
+    oidc = None
+    if settings.oidc_issuer:
+        oidc = OidcSettings(
+            settings.oidc_issuer, settings.oidc_client_id or "", settings.oidc_client_secret or ""
+        )
+    return Console(
+        ConsoleStore(store.engine),
+        mailer,
+        link_ttl=timedelta(seconds=settings.link_ttl),
+        login_limit_account=settings.login_limit_account,
+        login_limit_client=settings.login_limit_client,
+        oidc=oidc,
+        background_mail=background_mail,
+    )

@@ -12,6 +12,7 @@ import logging
 import signal
 import sys
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from evharness.settings import Option, add_options
 from reference_backend.settings import BACKEND_OPTIONS, DATABASE_URL, BackendSettings
@@ -22,6 +23,14 @@ SEED_OPTIONS = [
     Option("--stations", "how many stations to provision", default=1, type=int),
     Option("--id-prefix", "station identities are PREFIX-0001, PREFIX-0002 …", default="SIM"),
     Option("--protocol", "OCPP version to record for the stations", choices=("1.6", "2.0.1", "2.1")),
+]
+
+
+OPERATOR_OPTIONS = [
+    DATABASE_URL,
+    Option("--email", "email address of the new operator admin"),
+    Option("--name", "display name of the new operator admin", default="Platform admin"),
+    Option("--password", "password of the new operator admin (unset: asked for on the terminal)"),
 ]
 
 
@@ -42,6 +51,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_options(seed, SEED_OPTIONS)
     seed.set_defaults(run=run_seed)
 
+    operator = subparsers.add_parser(
+        "operator",
+        help="platform operator administration of the reference CSMS",
+        description="Platform operator administration (works on the database directly).",
+    )
+    operator_commands = operator.add_subparsers(dest="operator_command", required=True, metavar="COMMAND")
+    create_admin = operator_commands.add_parser(
+        "create-admin",
+        help="create a platform operator admin (the first one bootstraps the console)",
+        description="Create a confirmed platform operator admin, and the operator company on first use.",
+    )
+    add_options(create_admin, OPERATOR_OPTIONS)
+    create_admin.set_defaults(run=run_create_admin)
+
 
 def configure_logging(level: str) -> None:
     logging.basicConfig(
@@ -51,6 +74,10 @@ def configure_logging(level: str) -> None:
 
 def run_backend(args: argparse.Namespace) -> int:
     settings = BackendSettings.from_args(args)
+    if settings.oidc_issuer and not settings.oidc_client_id:
+        print("evharness backend: --oidc-issuer needs --oidc-client-id (and usually --oidc-client-secret)",
+              file=sys.stderr)  # fmt: skip
+        return 2
     configure_logging(settings.log_level)
     return asyncio.run(serve_until_signalled(settings))
 
@@ -81,7 +108,12 @@ async def _serve(settings: BackendSettings, stop: asyncio.Event, out: TextIO) ->
         return 1
     print(f"OCPP  {backend.ocpp_url}{{station_id}}", file=out)
     print(f"API   {backend.api_url} (docs /api/docs)", file=out)
-    print(f"DB    {backend.store.display_url}", file=out, flush=True)
+    print(f"DB    {backend.store.display_url}", file=out)
+    mail = f"outbox {settings.outbox_dir} (no --smtp-url)"
+    if settings.smtp_url:
+        parts = urlsplit(settings.smtp_url)  # without the credentials
+        mail = f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}"
+    print(f"MAIL  {mail}", file=out, flush=True)
     try:
         await stop.wait()
     finally:
@@ -103,4 +135,30 @@ def run_seed(args: argparse.Namespace) -> int:
         print(f"evharness seed: {exc}", file=sys.stderr)
         return 2
     print(report.summary())
+    return 0
+
+
+def run_create_admin(args: argparse.Namespace) -> int:
+    import getpass
+
+    from reference_backend.backend import build_console
+    from reference_backend.console import operator
+    from reference_backend.domain.problems import Problem
+    from reference_backend.persistence import Store
+
+    if not args.email:
+        print("evharness operator create-admin: give --email (or EVHARNESS_EMAIL)", file=sys.stderr)
+        return 2
+    password = args.password or getpass.getpass("password of the new operator admin: ")
+    store = Store.from_url(args.database_url)
+    try:
+        store.create_schema()
+        console = build_console(BackendSettings(database_url=args.database_url), store, background_mail=False)
+        user_id = operator.create_admin(console, args.email, args.name, password)
+    except Problem as exc:
+        print(f"evharness operator create-admin: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        store.dispose()
+    print(f"operator admin {args.email} created (user {user_id}); log in with POST /api/session")
     return 0

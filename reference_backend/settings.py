@@ -4,10 +4,32 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from evharness.settings import Option
+from reference_backend.console.mail import check_smtp_url
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError("must be at least 1")
+    return value
+
+
+def http_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("use an http:// or https:// URL")
+    return text.rstrip("/")
+
+
+def issuer_url(text: str) -> str:
+    """An OpenID Connect issuer, kept exactly as given: ID tokens must name it byte for byte."""
+    http_url(text)
+    return text
 
 
 def parse_bool(text: str) -> bool:
@@ -29,6 +51,16 @@ class BackendSettings:
     log_level: str = "info"
     validate_outgoing: bool = False
     operator_token: str | None = None  # Bearer token of /api/operations; None: operations disabled
+    smtp_url: str | None = None
+    mail_from: str = "evharness <noreply@evharness.invalid>"
+    outbox_dir: str = "var/outbox"
+    public_url: str | None = None
+    link_ttl: int = 24 * 3600
+    login_limit_account: int = 5
+    login_limit_client: int = 30
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> BackendSettings:
@@ -41,6 +73,16 @@ class BackendSettings:
             log_level=args.log_level,
             validate_outgoing=args.validate_outgoing,
             operator_token=args.operator_token or None,
+            smtp_url=args.smtp_url,
+            mail_from=args.mail_from,
+            outbox_dir=args.outbox_dir,
+            public_url=args.public_url,
+            link_ttl=args.link_ttl,
+            login_limit_account=args.login_limit_account,
+            login_limit_client=args.login_limit_client,
+            oidc_issuer=args.oidc_issuer,
+            oidc_client_id=args.oidc_client_id,
+            oidc_client_secret=args.oidc_client_secret,
         )
 
 
@@ -79,4 +121,42 @@ BACKEND_OPTIONS = [
         "--operator-token",
         "Bearer token that allows POST /api/operations/… (CSMS-initiated CALLs); unset: disabled",
     ),
+    Option(
+        "--smtp-url",
+        "SMTP server for outgoing email: smtp://[user:pw@]host[:port][?starttls=true] "
+        "or smtps://…; unset: write messages to --outbox-dir",
+        type=check_smtp_url,
+    ),
+    Option("--mail-from", "sender of outgoing email", default=BackendSettings.mail_from),
+    Option(
+        "--outbox-dir",
+        "folder of .eml files when no --smtp-url is set",
+        default=BackendSettings.outbox_dir,
+    ),
+    Option(
+        "--public-url",
+        "base URL of the console in emailed links (default: the API's own URL)",
+        type=http_url,
+    ),
+    Option(
+        "--link-ttl",
+        "seconds an emailed link stays valid",
+        default=BackendSettings.link_ttl,
+        type=positive_int,
+    ),
+    Option(
+        "--login-limit-account",
+        "failed logins per account per 15 minutes before 429",
+        default=BackendSettings.login_limit_account,
+        type=positive_int,
+    ),
+    Option(
+        "--login-limit-client",
+        "login attempts per client address per minute before 429",
+        default=BackendSettings.login_limit_client,
+        type=positive_int,
+    ),
+    Option("--oidc-issuer", "OpenID Connect provider for SSO (issuer URL); unset: no SSO", type=issuer_url),
+    Option("--oidc-client-id", "this backend's client id at the OpenID Connect provider"),
+    Option("--oidc-client-secret", "this backend's client secret at the OpenID Connect provider"),
 ]

@@ -23,3 +23,8 @@ __all__ = [
     "TokenUse",
     "TransactionRecord",
 ]
+
+# The console's tables join the shared metadata whenever persistence is imported.
+from reference_backend.persistence import account_tables as _account_tables
+
+del _account_tables

@@ -77,3 +77,42 @@ def test_a_busy_port_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[s
         )
         assert asyncio.run(cli.serve_until_signalled(settings)) == 1
     assert "cannot listen" in capsys.readouterr().err
+
+
+def test_console_options_from_environment_and_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVHARNESS_SMTP_URL", "smtp://mail.example.com:2525")
+    monkeypatch.setenv("EVHARNESS_LINK_TTL", "600")
+    settings = BackendSettings.from_args(
+        parse("backend", "--public-url", "https://console.example.com/", "--login-limit-account", "3")
+    )
+    assert settings.smtp_url == "smtp://mail.example.com:2525"
+    assert settings.link_ttl == 600
+    assert settings.public_url == "https://console.example.com"
+    assert settings.login_limit_account == 3
+    assert settings.outbox_dir == "var/outbox"
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "env"),
+    [
+        ("--smtp-url", "http://mail", "EVHARNESS_SMTP_URL"),
+        ("--link-ttl", "0", "EVHARNESS_LINK_TTL"),
+        ("--oidc-issuer", "ftp://idp", "EVHARNESS_OIDC_ISSUER"),
+    ],
+)
+def test_bad_console_options_name_flag_and_variable(
+    flag: str, value: str, env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        parse("backend", flag, value)
+    err = capsys.readouterr().err
+    assert flag in err
+    assert env in err
+
+
+def test_sso_needs_a_client_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = parse(
+        "backend", "--oidc-issuer", "https://idp.example.com", "--database-url", f"sqlite:///{tmp_path}/x"
+    )
+    assert cli.run_backend(args) == 2
+    assert "--oidc-client-id" in capsys.readouterr().err

@@ -1,0 +1,24 @@
+"""`GET /api/health`: is the backend up, which version, how many stations are connected."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from evharness import __version__
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str
+    stations_connected: int
+
+
+@router.get("/health")
+async def health(request: Request) -> Health:
+    """Whether the backend runs, its version and how many stations are connected now."""
+    return Health(version=__version__, stations_connected=request.app.state.count_connected())

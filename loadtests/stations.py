@@ -1,0 +1,238 @@
+"""The station user: a Locust user that IS a simulated station (the simulator's own station core,
+protocol adapters and scenario runner), over the blocking `simulator.sync` link.
+
+Each user boots once, then runs charging sessions back to back, each from a scenario file without
+its `boot` step: plug in, present tokens (refused ones first), charge, stop, unplug. What Locust sees:
+
+- request_type "OCPP", name = the action: every round trip of the station, with its real response
+  time. A CALLERROR, an answer that breaks the schema, a timeout, or an authorization status the
+  scenario did not expect for that token is a failure whose message says why.
+- request_type "WebSocket", name "connect": each handshake (failures: refused, unreachable).
+- request_type "Session", name = the scenario's name: one whole session, failed if any expectation
+  of the scenario failed or it did not finish in time (`--session-timeout`).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+from locust import User, constant, task
+from locust.env import Environment
+
+import scenarios
+from evharness.ocppj.versions import OcppVersion
+from loadtests.identities import IdentityPool
+from loadtests.options import LoadSettings
+from scenarios.model import BootStep, PresentTokenStep, Scenario
+from simulator.core.clock import ScaledClock
+from simulator.core.events import Authorized, CallFailed, RoundTrip, StationEvent
+from simulator.core.model import StationConfig
+from simulator.core.station import Station
+from simulator.protocol import adapter_for
+from simulator.scenario.runner import ScenarioRunner
+from simulator.sync.link import LinkError, SyncStationLink
+
+REQUEST_TYPE = "OCPP"
+
+
+class OcppFailure(Exception):
+    """Why a round trip or a session counts as failed in Locust's statistics."""
+
+
+def expected_statuses(scenario: Scenario) -> dict[str, frozenset[str]]:
+    """Token code (upper-cased) → the authorization statuses the scenario accepts for it."""
+    allowed: dict[str, set[str]] = {}
+    for token in scenario.tokens:
+        allowed.setdefault(token.code.upper(), set()).update(token.expect)
+    for step in scenario.steps:
+        if isinstance(step, PresentTokenStep) and step.present_token.expect:
+            code = scenario.token(step.present_token.token).code.upper()
+            allowed.setdefault(code, set()).update(step.present_token.expect)
+    return {code: frozenset(statuses) for code, statuses in allowed.items()}
+
+
+def failure_reason(
+    trip: RoundTrip, events: Sequence[StationEvent], expected: Mapping[str, frozenset[str]]
+) -> str | None:
+    """None if the round trip went as the scenario wanted; otherwise what went wrong."""
+    for event in events:
+        if isinstance(event, CallFailed) and event.action == trip.action:
+            return f"{event.code}: {event.description}"
+        if isinstance(event, Authorized):
+            wanted = expected.get(event.code.upper())
+            if wanted is not None and event.status not in wanted:
+                return f"token {event.code}: {event.status}, expected {' or '.join(sorted(wanted))}"
+    if not trip.ok:
+        return "failed"
+    return None
+
+
+class Scenarios:
+    """The scenarios of a run, split into the boot and the repeatable session, with their weights."""
+
+    def __init__(self, names: Sequence[str], weights: Sequence[float]) -> None:
+        self.full = [scenarios.load(name) for name in names]
+        self.weights = list(weights)
+        self.sessions = [
+            s.model_copy(update={"steps": [step for step in s.steps if not isinstance(step, BootStep)]})
+            for s in self.full
+        ]
+        self.boot = self.full[0].model_copy(update={"steps": [BootStep()]})
+        self.expected = [expected_statuses(s) for s in self.full]
+
+    def pick(self) -> int:
+        return random.choices(range(len(self.sessions)), weights=self.weights)[0]
+
+
+class _RunContext:
+    """What all users of one Locust environment share: settings, scenarios, the identity pool."""
+
+    def __init__(self, environment: Environment) -> None:
+        self.settings = LoadSettings.from_options(environment.parsed_options)
+        self.scenarios = Scenarios(self.settings.scenarios, self.settings.weights)
+        runner = environment.runner
+        worker_index = int(getattr(runner, "worker_index", 0) or 0)
+        self.pool = IdentityPool(
+            self.settings.id_prefix, self.settings.first_number, self.settings.id_stride, worker_index
+        )
+
+
+_contexts: dict[int, _RunContext] = {}
+
+
+def run_context(environment: Environment) -> _RunContext:
+    context = _contexts.get(id(environment))
+    if context is None:
+        context = _contexts[id(environment)] = _RunContext(environment)
+    return context
+
+
+class StationClient:
+    """One station and its link, reporting every round trip to Locust's request event."""
+
+    def __init__(self, user: StationUser, identity: str, version: OcppVersion, context: _RunContext) -> None:
+        settings = context.settings
+        self.user = user
+        self.load = context
+        self.clock = ScaledClock(settings.time_scale)
+        # one station runs every scenario of the run: it is built to fit them all
+        specs = [s.station for s in context.scenarios.full]
+        config = StationConfig(
+            vendor=specs[0].vendor,
+            model=specs[0].model,
+            serial_number=identity,
+            evses=max(spec.evses for spec in specs),
+            connectors_per_evse=max(spec.connectors_per_evse for spec in specs),
+            max_power_w=max(spec.max_power_kw for spec in specs) * 1000.0,
+            meter_interval_s=min(spec.meter_interval for spec in specs),
+            call_timeout_s=settings.call_timeout_s * settings.time_scale,  # simulated seconds
+        )
+        self.station = Station(identity, adapter_for(version), config, self.clock.now())
+        self.link = SyncStationLink(self.station, user.host or "", self.clock, on_round_trip=self._round_trip)
+        self._expected: Mapping[str, frozenset[str]] = {}
+
+    # -- what the user does ---------------------------------------------------------------------
+
+    def connect(self) -> None:
+        try:
+            self.link.connect()
+        except LinkError as exc:
+            self._fire("WebSocket", "connect", 0.0, OcppFailure(str(exc)))
+            raise
+        self._fire("WebSocket", "connect", self.link.connect_seconds, None)
+
+    def boot(self) -> bool:
+        """BootNotification until Accepted (the scenario's boot step); False if it failed."""
+        return self.run_session(self.load.scenarios.boot, {}, name=None)
+
+    def run_session(
+        self, scenario: Scenario, expected: Mapping[str, frozenset[str]], name: str | None = "session"
+    ) -> bool:
+        settings = self.load.settings
+        self._expected = expected
+        self.link.forget_events()
+        runner = ScenarioRunner(self.station, scenario)
+        started = time.perf_counter()
+        error: OcppFailure | None = None
+        try:
+            self.link.run(runner, settings.session_timeout_s)
+        except LinkError as exc:
+            error = OcppFailure(str(exc))
+        if error is None and (runner.failed or runner.aborted):
+            failed = runner.failed[0] if runner.failed else None
+            error = OcppFailure(
+                runner.aborted
+                or (
+                    f"step {failed.step} ({failed.what}): {failed.actual}" if failed else "expectation failed"
+                )
+            )
+        if name is not None:
+            self._fire("Session", scenario.name, time.perf_counter() - started, error)
+        return error is None
+
+    def close(self) -> None:
+        self.link.close()
+
+    # -- reporting ------------------------------------------------------------------------------
+
+    def _round_trip(self, trip: RoundTrip, real_seconds: float, events: list[StationEvent]) -> None:
+        reason = failure_reason(trip, events, self._expected)
+        self._fire(REQUEST_TYPE, trip.action, real_seconds, OcppFailure(reason) if reason else None)
+
+    def _fire(self, kind: str, name: str, seconds: float, error: Exception | None) -> None:
+        self.user.environment.events.request.fire(
+            request_type=kind,
+            name=name,
+            response_time=seconds * 1000.0,
+            response_length=0,
+            exception=error,
+            context={"station": self.station.identity},
+        )
+
+
+class StationUser(User):
+    """A simulated charging station. Subclass it in a locustfile; set `wait_time` and weights there."""
+
+    abstract = True
+    wait_time = constant(0)
+    reconnect_delay_s: ClassVar[float] = 1.0
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        self.load = run_context(environment)
+        self.offset, self.identity = self.load.pool.acquire()
+        protocols = self.load.settings.protocols
+        self.client = StationClient(self, self.identity, protocols[self.offset % len(protocols)], self.load)
+        self.booted = False
+
+    def on_start(self) -> None:
+        self._ensure_ready()
+
+    def on_stop(self) -> None:
+        self.client.close()
+        self.load.pool.release(self.offset)
+
+    @task
+    def charging_session(self) -> None:
+        if not self._ensure_ready():
+            return
+        scenarios_ = self.load.scenarios
+        index = scenarios_.pick()
+        self.client.run_session(scenarios_.sessions[index], scenarios_.expected[index])
+
+    def _ensure_ready(self) -> bool:
+        """Connected and booted; on failure wait a little (the failure is already reported)."""
+        try:
+            if not self.client.link.connected:
+                self.booted = False
+                self.client.connect()
+            if not self.booted:
+                self.booted = self.client.boot()
+        except LinkError:
+            pass
+        if not self.booted:
+            time.sleep(self.reconnect_delay_s)
+        return self.booted

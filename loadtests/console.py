@@ -19,7 +19,7 @@ from locust import HttpUser, between, task
 from locust.env import Environment
 
 from loadtests import options  # noqa: F401  (registers --console-url)
-from loadtests.options import LoadSettings
+from loadtests.settings import LoadSettings
 
 __all__ = ["ConsoleUser"]
 

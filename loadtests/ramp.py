@@ -12,6 +12,7 @@ from locust import LoadTestShape, events
 from locust.argument_parser import LocustArgumentParser
 
 from evharness.settings import env_name
+from loadtests.settings import parse_stages
 
 
 @events.init_command_line_parser.add_listener
@@ -28,20 +29,6 @@ def _add_arguments(parser: LocustArgumentParser, **_: Any) -> None:
         default="10",
         help=f"users started (or stopped) per second between stages (env {env_name('--ramp-rate')})",
     )
-
-
-def parse_stages(text: str) -> list[tuple[int, float]]:
-    """`10:30,50:60` → [(10, 30.0), (50, 60.0)]; ValueError on anything else."""
-    stages = []
-    for part in text.split(","):
-        users, _, seconds = part.strip().partition(":")
-        stage = (int(users), float(seconds))
-        if stage[0] < 0 or stage[1] <= 0:
-            raise ValueError(f"a ramp stage is USERS:SECONDS with USERS ≥ 0 and SECONDS > 0, not {part!r}")
-        stages.append(stage)
-    if not stages:
-        raise ValueError("the ramp needs at least one stage")
-    return stages
 
 
 class StationRamp(LoadTestShape):

@@ -67,6 +67,9 @@ class SyncStationLink:
                 open_timeout=self.open_timeout,
                 compression=None,
                 proxy=None,
+                ping_interval=None,  # OCPP has its own Heartbeat; no keepalive thread per station
+                close_timeout=2.0,
+                legacy=True,  # a plain connection: its lifetime is the station's, not a `with` block
             )
         except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as exc:
             raise LinkError(f"{self.url}: {type(exc).__name__}: {exc}") from None

@@ -40,7 +40,12 @@ def add_arguments(parser: LocustArgumentParser, **_: Any) -> None:
         "",
         "relative weight of each scenario for the next session, comma separated (equal)",
     )
-    option("--time-scale", "3600", "simulated seconds per real second (a 30 min charge takes 0.5 s at 3600)")
+    option(
+        "--time-scale",
+        "600",
+        "simulated seconds per real second (a 30 min charge takes 3 s at 600; keep the 60 s meter interval "
+        "longer in real time than a round trip, or MeterValues queue up)",
+    )
     option("--call-timeout", "10", "real seconds to wait for a CSMS answer before it counts as a timeout")
     option("--session-timeout", "60", "real seconds one charging session may take before it fails")
     option("--console-url", "http://127.0.0.1:8000", "the console API's base URL (for the console user)")

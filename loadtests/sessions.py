@@ -58,6 +58,10 @@ class Scenarios:
         ]
         self.boot = self.full[0].model_copy(update={"steps": [BootStep()]})
         self.expected = [expected_statuses(s) for s in self.full]
+        # a user stopped mid-session ends its transaction, so the next run finds no ConcurrentTx
+        self.wind_down = scenarios.parse(
+            {"name": "wind down", "tokens": [], "steps": [{"stop": {"reason": "Local"}}, "unplug"]}
+        )
 
     def pick(self) -> int:
         return random.choices(range(len(self.sessions)), weights=self.weights)[0]

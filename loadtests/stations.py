@@ -14,6 +14,7 @@ its `boot` step: plug in, present tokens (refused ones first), charge, stop, unp
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Mapping
 from typing import ClassVar
@@ -124,7 +125,20 @@ class StationClient:
         return error is None
 
     def close(self) -> None:
+        """End a transaction left open (the user was stopped mid-session), then disconnect.
+
+        Locust stops a user by killing its greenlet, possibly inside a blocking receive, which leaves
+        that connection unusable: the station reconnects (replaying what it had queued) to wind down.
+        """
+        was_connected = self.link.connected
         self.link.close()
+        open_transaction = any(evse.transaction is not None for evse in self.station.evses.values())
+        if was_connected and (open_transaction or not self.station.idle):  # idle: nothing left to replay
+            runner = ScenarioRunner(self.station, self.load.scenarios.wind_down)
+            with contextlib.suppress(LinkError):
+                self.link.connect()
+                self.link.run(runner, self.load.settings.call_timeout_s)
+            self.link.close()
 
     # -- reporting ------------------------------------------------------------------------------
 

@@ -66,7 +66,9 @@ def run(command: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=clean_env(), cwd=ROOT)
 
 
-def test_a_headless_smoke_run_has_no_failures(tmp_path: Path, backend: BackendProcess) -> None:
+def test_a_headless_smoke_run_has_no_failures(
+    tmp_path: Path, database_url: str, backend: BackendProcess
+) -> None:
     out = tmp_path / "smoke"
     result = run(
         locust_command(
@@ -103,6 +105,18 @@ def test_a_headless_smoke_run_has_no_failures(tmp_path: Path, backend: BackendPr
     assert int(rows[("Session", "PIN charging")]["Request Count"]) > 0
     assert int(rows[("Session", "RFID charging")]["Request Count"]) > 0
     assert (tmp_path / "smoke.html").stat().st_size > 0
+    # users stopped mid-session ended their transactions: a second run would find no ConcurrentTx
+    store = Store.from_url(database_url)
+    try:
+        running = [
+            (number, record.id)
+            for number in range(1, 31)
+            for record in store.transactions(f"{PREFIX}-{number:04d}")
+            if record.running
+        ]
+    finally:
+        store.dispose()
+    assert running == [], log
 
 
 def test_unexpected_authorization_statuses_are_failures_with_a_reason(

@@ -24,6 +24,7 @@ from websockets.typing import Subprotocol
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.stations import identity_problem
 from reference_backend.persistence import Store
+from reference_backend.persistence.store import FLUSH_AFTER_S
 from reference_backend.session import CsmsSession
 
 log = logging.getLogger("reference_backend.server")
@@ -82,6 +83,7 @@ class OcppServer:
         self.connections: dict[str, ServerConnection] = {}  # by station identity
         self._server: Server | None = None
         self._closing: set[asyncio.Task[None]] = set()
+        self._flushing: asyncio.Task[None] | None = None
 
     @property
     def port(self) -> int:
@@ -99,8 +101,16 @@ class OcppServer:
             subprotocols=[Subprotocol(name) for name in sorted(SUBPROTOCOLS)],
             select_subprotocol=choose_subprotocol,
             process_request=refuse_unknown_paths,
+            compression=None,  # OCPP frames are small; per-message deflate costs CPU and ~100 KB a connection
         )
+        self._flushing = asyncio.create_task(self._flush_periodically())
         return self.port
+
+    async def _flush_periodically(self) -> None:
+        """Meter samples are written behind (see `Store`): never leave them buffered for long."""
+        while True:
+            await asyncio.sleep(FLUSH_AFTER_S)
+            self.store.flush()
 
     async def stop(self) -> None:
         if self._server is None:
@@ -109,6 +119,11 @@ class OcppServer:
         await self._server.wait_closed()
         await asyncio.gather(*self._closing, return_exceptions=True)
         self._server = None
+        if self._flushing is not None:
+            self._flushing.cancel()
+            await asyncio.gather(self._flushing, return_exceptions=True)
+            self._flushing = None
+        self.store.flush()
 
     async def _serve_station(self, connection: ServerConnection) -> None:
         # The handshake checked the path and negotiated the subprotocol.

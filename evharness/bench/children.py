@@ -161,7 +161,7 @@ async def hold(url: str, stations: int, prefix: str) -> None:
     from simulator.protocol import adapter_for
     from simulator.scenario.runner import ScenarioRunner
 
-    idle = scenarios.parse({"name": "idle", "tokens": [], "steps": ["boot", {"wait": "1d"}]})
+    idle = scenarios.parse({"name": "idle", "tokens": [], "steps": ["boot", {"wait": "24h"}]})
     clock = ScaledClock(1.0)
     before = rss_bytes()
     versions = [OcppVersion.V16, OcppVersion.V201]

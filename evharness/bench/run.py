@@ -129,7 +129,7 @@ def idle_memory(plan: BenchPlan, figures: Figures, say: Say) -> None:
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
+                stderr=(plan.workdir / f"hold-{count}.log").open("w"),
                 text=True,
             )
             try:

@@ -42,6 +42,14 @@ FRAMES = [  # what stations send most, as they send it (1.6 and 2.0.1)
 ]
 
 
+WARM_ACTIONS = frozenset(
+    {
+        "BootNotification", "Heartbeat", "StatusNotification", "Authorize", "StartTransaction",
+        "StopTransaction", "MeterValues", "TransactionEvent",
+    }
+)  # fmt: skip
+
+
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -116,10 +124,15 @@ async def raw(url: str, connections: int, round_trips: int) -> None:
 
 async def sim(url: str, stations: int, scale: float, prefix: str) -> None:
     import scenarios
+    from evharness.ocppj import schemas
     from evharness.ocppj.versions import OcppVersion
     from simulator.asyncio.fleet import FleetPlan, run_fleet
     from simulator.core.clock import ScaledClock
 
+    for version in (OcppVersion.V16, OcppVersion.V201):  # compile the validators outside the window
+        for action in schemas.known_actions(version) & WARM_ACTIONS:
+            schemas.validator(version, action, response=True)
+            schemas.validator(version, action, response=False)
     plan = FleetPlan(
         csms_url=url,
         versions=[OcppVersion.V16, OcppVersion.V201],

@@ -13,7 +13,7 @@ OPTIONS = [
     Option("--workdir", "where the benchmark's databases and Locust CSVs go (emptied first)", "var/bench"),
     Option("--report", "the figures as JSON", "var/bench/bench.json"),
     Option("--parts", "which measurements: cpu, memory, locust (comma separated)", "cpu,memory,locust"),
-    Option("--session-stations", "simulated stations running PIN/RFID sessions for the CPU figures", 100, int),
+    Option("--session-stations", "stations running PIN/RFID sessions for the CPU figures", 100, int),
     Option("--idle-stations", "idle station counts for the memory figures (comma separated)", "1000,10000"),
     Option("--locust-users", "station users of the one Locust worker", 100, int),
     Option("--locust-seconds", "how long the Locust worker runs", 20, int),

@@ -356,6 +356,11 @@ class Store:
         """Persist samples; register readings also move the transaction's start and last meter."""
         if not samples:
             return
+        for sample in samples:  # refused now, not when a later flush writes the whole batch
+            if sample.timestamp.tzinfo is None:
+                raise ValueError(
+                    f"naive datetime {sample.timestamp!r}: the store takes UTC-aware datetimes only"
+                )
         rows = [
             {
                 "station_id": station_id,

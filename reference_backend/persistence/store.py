@@ -256,16 +256,10 @@ class Store:
         running transaction with the same place, start time, meter and token is that one.
         """
         token_values = _token_values(token)
-        same = sa.select(transactions.c.id).where(
-            (transactions.c.station_id == station_id)
-            & (transactions.c.state == RUNNING)
-            & (transactions.c.evse_id == evse_id)
-            & (transactions.c.started_at == started_at)
-            & (transactions.c.meter_start_wh == meter_start_wh)
-            & (transactions.c.id_token == token_values["id_token"])
-        )
         with self.engine.begin() as conn:
-            found = conn.scalar(same)
+            found = conn.scalar(
+                _same_start(station_id, evse_id, started_at, meter_start_wh, token_values["id_token"])
+            )
             if found is not None:
                 return int(found)
             result = conn.execute(
@@ -281,6 +275,21 @@ class Store:
                 )
             )
             return _inserted_id(result)
+
+    def replayed_start(
+        self,
+        station_id: int,
+        evse_id: int | None,
+        started_at: datetime,
+        meter_start_wh: float | None,
+        id_token: str | None,
+    ) -> int | None:
+        """The running 1.6 transaction a repeated StartTransaction (same place, time, meter, token) is."""
+        with self.engine.connect() as conn:
+            found: int | None = conn.scalar(
+                _same_start(station_id, evse_id, started_at, meter_start_wh, id_token)
+            )
+        return found
 
     def open_transaction(
         self,
@@ -539,6 +548,23 @@ def _inserted_id(result: sa.CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def _same_start(
+    station_id: int,
+    evse_id: int | None,
+    started_at: datetime,
+    meter_start_wh: float | None,
+    id_token: str | None,
+) -> sa.Select[Any]:
+    return sa.select(transactions.c.id).where(
+        (transactions.c.station_id == station_id)
+        & (transactions.c.state == RUNNING)
+        & (transactions.c.evse_id == evse_id)
+        & (transactions.c.started_at == started_at)
+        & (transactions.c.meter_start_wh == meter_start_wh)
+        & (transactions.c.id_token == id_token)
+    )
 
 
 def _token_values(token: TokenUse | None) -> dict[str, Any]:

@@ -124,6 +124,17 @@ class StationClient:
             self._fire("Session", scenario.name, time.perf_counter() - started, error)
         return error is None
 
+    @property
+    def unsettled(self) -> bool:
+        """A transaction still open, or messages still to replay (a session was cut short)."""
+        open_transaction = any(evse.transaction is not None for evse in self.station.evses.values())
+        return open_transaction or not self.station.idle
+
+    def wind_down(self) -> None:
+        """End what a cut-short session left open (stop, unplug, replay), on the current connection."""
+        runner = ScenarioRunner(self.station, self.load.scenarios.wind_down)
+        self.link.run(runner, self.load.settings.call_timeout_s)
+
     def close(self) -> None:
         """End a transaction left open (the user was stopped mid-session), then disconnect.
 
@@ -132,12 +143,10 @@ class StationClient:
         """
         was_connected = self.link.connected
         self.link.close()
-        open_transaction = any(evse.transaction is not None for evse in self.station.evses.values())
-        if was_connected and (open_transaction or not self.station.idle):  # idle: nothing left to replay
-            runner = ScenarioRunner(self.station, self.load.scenarios.wind_down)
+        if was_connected and self.unsettled:
             with contextlib.suppress(LinkError):
                 self.link.connect()
-                self.link.run(runner, self.load.settings.call_timeout_s)
+                self.wind_down()
             self.link.close()
 
     # -- reporting ------------------------------------------------------------------------------
@@ -188,15 +197,19 @@ class StationUser(User):
         self.client.run_session(scenarios_.sessions[index], scenarios_.expected[index])
 
     def _ensure_ready(self) -> bool:
-        """Connected and booted; on failure wait a little (the failure is already reported)."""
+        """Connected, booted and settled (a session cut short by a broken connection is ended first);
+        on failure wait a little (the failure is already reported)."""
         try:
             if not self.client.link.connected:
                 self.booted = False
                 self.client.connect()
             if not self.booted:
                 self.booted = self.client.boot()
+            if self.booted and self.client.unsettled:
+                self.client.wind_down()
         except LinkError:
             pass
-        if not self.booted:
+        ready = self.booted and self.client.link.connected
+        if not ready:
             time.sleep(self.reconnect_delay_s)
-        return self.booted
+        return ready

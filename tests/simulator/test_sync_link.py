@@ -63,6 +63,9 @@ def test_stations_in_threads_run_both_scenarios_and_report_every_round_trip(back
         results[identity] = [f"{e.what}: {e.actual}" for e in runner.failed] + (
             [] if runner.done else ["not done"]
         )
+        # a whole session leaves nothing open: the load user starts its next one from here
+        if any(evse.transaction is not None for evse in link.station.evses.values()) or not link.station.idle:
+            results[identity].append("left a transaction or messages behind")
 
     plan = [
         ("SIM-0001", OcppVersion.V16, "pin_charging"),

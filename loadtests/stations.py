@@ -97,11 +97,12 @@ class StationClient:
 
     def boot(self) -> bool:
         """BootNotification until Accepted (the scenario's boot step); False if it failed."""
-        return self.run_session(self.load.scenarios.boot, {}, name=None)
+        return self.run_session(self.load.scenarios.boot, {}, report=False)
 
     def run_session(
-        self, scenario: Scenario, expected: Mapping[str, frozenset[str]], name: str | None = "session"
+        self, scenario: Scenario, expected: Mapping[str, frozenset[str]], *, report: bool = True
     ) -> bool:
+        """Run one scenario; its round trips are reported as they happen, the session itself at the end."""
         settings = self.load.settings
         self._expected = expected
         self.link.forget_events()
@@ -120,7 +121,7 @@ class StationClient:
                     f"step {failed.step} ({failed.what}): {failed.actual}" if failed else "expectation failed"
                 )
             )
-        if name is not None:
+        if report:
             self._fire("Session", scenario.name, time.perf_counter() - started, error)
         return error is None
 

@@ -171,62 +171,94 @@ def idle_memory(plan: BenchPlan, figures: Figures, say: Say) -> None:
     figures.values["idle_memory"] = results
 
 
-def locust_worker(plan: BenchPlan, figures: Figures, say: Say) -> None:
-    """(4) OCPP round trips per second of one Locust process running the station user."""
-    users, seconds = plan.locust_users, plan.locust_seconds
-    say(f"one Locust worker: {users} station users for {seconds} s against the reference backend …")
-    url = _sqlite(plan.workdir / "locust.sqlite3")
-    for name in ("pin_charging", "rfid_charging"):
-        seed(url, scenarios.load(name), users, "LOCUST")
-    out = plan.workdir / "locust"
-    locustfile = Path(loadtests.__file__).parent / "locustfile.py"
-    with BackendProcess(url) as backend:
-        assert backend.pid is not None
-        backend_before = cpu_seconds(backend.pid)
-        command = [
-            sys.executable, "-m", "locust", "-f", str(locustfile), "--headless", "-u", str(users),
-            "-r", str(users), "-t", f"{seconds}s", "--host", backend.ocpp_url, "--id-prefix", "LOCUST",
-            "--time-scale", f"{plan.locust_time_scale:g}", "--csv", str(out), "--csv-full-history",
-            "--only-summary", "--loglevel", "WARNING",
-        ]  # fmt: skip
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        ps = psutil.Process(process.pid)
-        samples: list[tuple[float, float]] = []  # (wall time, locust CPU seconds)
-        while process.poll() is None:
-            try:
-                times = ps.cpu_times()
-                samples.append((time.time(), times.user + times.system))
-            except psutil.NoSuchProcess:
-                break
-            time.sleep(0.25)
-        backend_cpu = cpu_seconds(backend.pid) - backend_before
+def locust_rate(
+    locustfile: Path, host: str, users: int, seconds: int, out: Path, *extra: str
+) -> dict[str, Any]:
+    """Run one Locust process headless; its OCPP round trips per second, achieved and per CPU second.
+
+    The rate is taken over the steady part of the run (after the spawn and a warm-up) from Locust's
+    CSV history, the CPU from psutil samples of the Locust process at the same moments.
+    """
+    command = [
+        sys.executable, "-m", "locust", "-f", str(locustfile), "--headless", "-u", str(users),
+        "-r", str(users), "-t", f"{seconds}s", "--host", host, "--csv", str(out), "--csv-full-history",
+        "--only-summary", "--loglevel", "WARNING", *extra,
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ps = psutil.Process(process.pid)
+    samples: list[tuple[float, float]] = []  # (wall time, Locust CPU seconds)
+    while process.poll() is None:
+        try:
+            times = ps.cpu_times()
+            samples.append((time.time(), times.user + times.system))
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.25)
     history = _history(out)
     final = _final_counts(out)
     ocpp_share = final["ocpp"] / final["all"] if final["all"] else 0.0
     start_t, start_n = history[min(3, len(history) - 1)]  # after the spawn second and some warm-up
     end_t, end_n = history[-1]
-    cpu_start = _cpu_at(samples, start_t)
-    cpu_end = _cpu_at(samples, end_t)
+    cpu = _cpu_at(samples, end_t) - _cpu_at(samples, start_t)
     window = max(end_t - start_t, 1e-9)
     trips = (end_n - start_n) * ocpp_share
-    rate = trips / window
-    per_cpu = trips / max(cpu_end - cpu_start, 1e-9)
-    say(
-        f"  {final['ocpp']} OCPP round trips, {final['failures']} failures; steady {rate:.0f} round trips/s "
-        f"achieved, {per_cpu:.0f} per Locust CPU second; Locust used "
-        f"{(cpu_end - cpu_start) / window:.0%} of a core, the backend {backend_cpu / seconds:.0%}"
-    )
-    figures.values["locust_worker"] = {
+    return {
         "users": users,
         "seconds": seconds,
         "ocpp_round_trips": final["ocpp"],
         "failures": final["failures"],
-        "round_trips_per_s_achieved": round(rate),
-        "round_trips_per_locust_cpu_s": round(per_cpu),
-        "locust_cpu_share": round((cpu_end - cpu_start) / window, 2),
-        "backend_cpu_share": round(backend_cpu / seconds, 2),
+        "round_trips_per_s_achieved": round(trips / window),
+        "round_trips_per_locust_cpu_s": round(trips / max(cpu, 1e-9)),
+        "locust_cpu_share": round(cpu / window, 2),
     }
-    figures.target("Locust worker OCPP round trips per CPU second", per_cpu, 5000, at_most=False)
+
+
+def locust_worker(plan: BenchPlan, figures: Figures, say: Say) -> None:
+    """(4) OCPP round trips per second of one Locust process running the station user, and of a bare
+    websocket Locust user against the echo server (the baseline)."""
+    users, seconds = plan.locust_users, plan.locust_seconds
+    folder = Path(loadtests.__file__).parent
+    say(
+        f"one Locust worker, baseline: {users} bare websocket users for {seconds} s against the echo server …"
+    )
+    echo = Server.start(["echo", "0"], "ECHO")
+    try:
+        bare = locust_rate(folder / "bare.py", echo.url, users, seconds, plan.workdir / "bare")
+    finally:
+        echo.stop()
+    say(
+        f"  {bare['ocpp_round_trips']} round trips, {bare['failures']} failures; "
+        f"{bare['round_trips_per_s_achieved']}/s achieved, "
+        f"{bare['round_trips_per_locust_cpu_s']} per Locust CPU s"
+    )
+    say(f"one Locust worker: {users} station users for {seconds} s against the reference backend …")
+    url = _sqlite(plan.workdir / "locust.sqlite3")
+    for name in ("pin_charging", "rfid_charging"):
+        seed(url, scenarios.load(name), users, "LOCUST")
+    with BackendProcess(url) as backend:
+        assert backend.pid is not None
+        backend_before = cpu_seconds(backend.pid)
+        station = locust_rate(
+            folder / "locustfile.py", backend.ocpp_url, users, seconds, plan.workdir / "locust",
+            "--id-prefix", "LOCUST", "--time-scale", f"{plan.locust_time_scale:g}",
+        )  # fmt: skip
+        station["backend_cpu_share"] = round((cpu_seconds(backend.pid) - backend_before) / seconds, 2)
+    say(
+        f"  {station['ocpp_round_trips']} OCPP round trips, {station['failures']} failures; "
+        f"{station['round_trips_per_s_achieved']}/s achieved, {station['round_trips_per_locust_cpu_s']} per "
+        f"Locust CPU s (Locust at {station['locust_cpu_share']:.0%} of a core, the backend at "
+        f"{station['backend_cpu_share']:.0%})"
+    )
+    figures.values["locust_worker"] = {"station_user": station, "bare_websocket_user": bare}
+    figures.target(
+        "Locust worker OCPP round trips per CPU second",
+        station["round_trips_per_locust_cpu_s"],
+        5000,
+        at_most=False,
+    )
+    figures.values["locust_worker"]["station_vs_bare"] = round(
+        station["round_trips_per_locust_cpu_s"] / max(bare["round_trips_per_locust_cpu_s"], 1), 2
+    )
 
 
 def _history(prefix: Path) -> list[tuple[float, float]]:

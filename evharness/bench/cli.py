@@ -10,7 +10,11 @@ from typing import Any
 from evharness.settings import Option, add_options
 
 OPTIONS = [
-    Option("--workdir", "where the benchmark's databases and Locust CSVs go (emptied first)", "var/bench"),
+    Option(
+        "--workdir",
+        "where the benchmark's databases, logs and Locust CSVs go (its own files are replaced)",
+        "var/bench",
+    ),
     Option("--report", "the figures as JSON", "var/bench/bench.json"),
     Option("--parts", "which measurements: cpu, memory, locust (comma separated)", "cpu,memory,locust"),
     Option("--session-stations", "stations running PIN/RFID sessions for the CPU figures", 100, int),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 import subprocess
 import sys
 import time
@@ -311,9 +310,7 @@ def _cpu_at(samples: list[tuple[float, float]], moment: float) -> float:
 
 
 def run_bench(plan: BenchPlan, say: Say, parts: tuple[str, ...] = ("cpu", "memory", "locust")) -> Figures:
-    if plan.workdir.exists():
-        shutil.rmtree(plan.workdir)
-    plan.workdir.mkdir(parents=True)
+    plan.workdir.mkdir(parents=True, exist_ok=True)  # its own files are replaced, nothing else is touched
     figures = Figures()
     figures.values["machine"] = {
         "cpus": psutil.cpu_count(),

@@ -11,6 +11,7 @@ from evharness import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     from evharness import demo
+    from evharness.bench import cli as bench_cli
     from reference_backend import cli as backend_cli
     from scenarios import cli as scenario_cli
     from simulator import cli as simulator_cli
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulator_cli.register(commands)
     scenario_cli.register(commands)
     demo.register(commands)
+    bench_cli.register(commands)
     return parser
 
 

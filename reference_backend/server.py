@@ -26,6 +26,7 @@ from reference_backend.domain.credentials import authentication_problem
 from reference_backend.domain.stations import identity_problem
 from reference_backend.operations import Operations
 from reference_backend.persistence import Store
+from reference_backend.persistence.store import FLUSH_AFTER_S
 from reference_backend.session import CsmsSession
 
 log = logging.getLogger("reference_backend.server")
@@ -96,6 +97,7 @@ class OcppServer:
         self.connections: dict[str, ServerConnection] = {}  # by station identity
         self._server: Server | None = None
         self._closing: set[asyncio.Task[None]] = set()
+        self._flushing: asyncio.Task[None] | None = None
 
     @property
     def port(self) -> int:
@@ -113,7 +115,9 @@ class OcppServer:
             subprotocols=[Subprotocol(name) for name in sorted(SUBPROTOCOLS)],
             select_subprotocol=choose_subprotocol,
             process_request=self._check_request,
+            # 2.0.1 Part 4 §3.3: a CSMS supports permessage-deflate; it costs only connections that offer it
         )
+        self._flushing = asyncio.create_task(self._flush_periodically())
         return self.port
 
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
@@ -131,6 +135,12 @@ class OcppServer:
             return unauthorized(problem)
         return None
 
+    async def _flush_periodically(self) -> None:
+        """Meter samples are written behind (see `Store`): never leave them buffered for long."""
+        while True:
+            await asyncio.sleep(FLUSH_AFTER_S)
+            self.store.flush()
+
     async def stop(self) -> None:
         if self._server is None:
             return
@@ -138,6 +148,11 @@ class OcppServer:
         await self._server.wait_closed()
         await asyncio.gather(*self._closing, return_exceptions=True)
         self._server = None
+        if self._flushing is not None:
+            self._flushing.cancel()
+            await asyncio.gather(self._flushing, return_exceptions=True)
+            self._flushing = None
+        self.store.flush()
 
     async def _serve_station(self, connection: ServerConnection) -> None:
         # The handshake checked the path and negotiated the subprotocol.

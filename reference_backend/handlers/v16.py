@@ -78,16 +78,22 @@ def authorize(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 def start_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
-    """The transaction is recorded whatever the verdict: the charge point may start it anyway."""
+    """The transaction is recorded whatever the verdict: the charge point may start it anyway.
+
+    A StartTransaction repeated after a lost answer (OCPP 1.6 §3.7) is the same transaction and gets
+    the same verdict: its own running transaction does not make the token ConcurrentTx.
+    """
     id_tag = payload["idTag"]
-    check = _check_id_tag(ctx, id_tag, at_start=True)
+    started_at, meter_start = parse_timestamp(payload["timestamp"]), float(payload["meterStart"])
+    replayed = ctx.store.replayed_start(ctx.station, payload["connectorId"], started_at, meter_start, id_tag)
+    check = _check_id_tag(ctx, id_tag, at_start=True, transaction_id=replayed)
     status = status_for(ctx.version, check.decision)
     transaction_id = ctx.store.start_transaction(
         ctx.station,
-        started_at=parse_timestamp(payload["timestamp"]),
+        started_at=started_at,
         evse_id=payload["connectorId"],
         connector_id=ONLY_CONNECTOR,
-        meter_start_wh=float(payload["meterStart"]),
+        meter_start_wh=meter_start,
         token=TokenUse(id_tag, guess_type_from_idtag(id_tag).value, status, check.identification_id),
     )
     return {"idTagInfo": id_tag_info(ctx, check), "transactionId": transaction_id}

@@ -3,11 +3,21 @@
 Sync SQLAlchemy Core, one short transaction per method: OCPP handlers run on the event loop thread
 and each message costs a handful of indexed statements, no ORM session. Methods take and return
 UTC-aware datetimes and the records of `records.py`.
+
+Meter samples, the bulk of the traffic, are written behind (measured by `evharness bench`: one
+transaction per MeterValues was the largest single cost of the backend): `add_meter_samples` buffers
+them, and `flush()` writes them in one transaction — when the buffer is full or old
+(`FLUSH_ROWS`, `FLUSH_AFTER_S`), before any read of meter values or transactions lists, before a
+transaction stops, on `dispose()`, and every `FLUSH_AFTER_S` from the OCPP server. Records returned
+meanwhile (`transaction`, `open_transaction`) already include the buffered readings.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -50,9 +60,17 @@ def _enabled_types(row: Any) -> frozenset[IdType]:
     return frozenset(id_type for id_type, enabled in flags if enabled)
 
 
+FLUSH_ROWS = 2000  # buffered meter samples that trigger a write
+FLUSH_AFTER_S = 0.1  # the oldest buffered sample is written at most this late (while traffic lasts)
+
+
 class Store:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self._lock = threading.Lock()  # the console API may call from its thread pool
+        self._pending_rows: list[dict[str, Any]] = []
+        self._pending_moves: dict[int, tuple[float, float]] = {}  # transaction → (first, last) register
+        self._pending_since = 0.0
 
     @classmethod
     def from_url(cls, url: str) -> Store:
@@ -66,7 +84,26 @@ class Store:
         metadata.create_all(self.engine)
 
     def dispose(self) -> None:
+        self.flush()
         self.engine.dispose()
+
+    def flush(self) -> None:
+        """Write the buffered meter samples, and move their transactions' meter readings, at once."""
+        with self._lock:
+            rows, self._pending_rows = self._pending_rows, []
+            moves, self._pending_moves = self._pending_moves, {}
+            if not rows:
+                return
+            with self.engine.begin() as conn:
+                conn.execute(sa.insert(meter_values), rows)
+                if moves:
+                    conn.execute(
+                        q.MOVE_METER,
+                        [
+                            {"p_id": tid, "p_first": first, "p_last": last}
+                            for tid, (first, last) in moves.items()
+                        ],
+                    )
 
     # -- stations -------------------------------------------------------------------------------
 
@@ -233,16 +270,10 @@ class Store:
         running transaction with the same place, start time, meter and token is that one.
         """
         token_values = _token_values(token)
-        same = sa.select(transactions.c.id).where(
-            (transactions.c.station_id == station_id)
-            & (transactions.c.state == RUNNING)
-            & (transactions.c.evse_id == evse_id)
-            & (transactions.c.started_at == started_at)
-            & (transactions.c.meter_start_wh == meter_start_wh)
-            & (transactions.c.id_token == token_values["id_token"])
-        )
         with self.engine.begin() as conn:
-            found = conn.scalar(same)
+            found = conn.scalar(
+                _same_start(station_id, evse_id, started_at, meter_start_wh, token_values["id_token"])
+            )
             if found is not None:
                 return int(found)
             result = conn.execute(
@@ -258,6 +289,21 @@ class Store:
                 )
             )
             return _inserted_id(result)
+
+    def replayed_start(
+        self,
+        station_id: int,
+        evse_id: int | None,
+        started_at: datetime,
+        meter_start_wh: float | None,
+        id_token: str | None,
+    ) -> int | None:
+        """The running 1.6 transaction a repeated StartTransaction (same place, time, meter, token) is."""
+        with self.engine.connect() as conn:
+            found: int | None = conn.scalar(
+                _same_start(station_id, evse_id, started_at, meter_start_wh, id_token)
+            )
+        return found
 
     def open_transaction(
         self,
@@ -292,9 +338,9 @@ class Store:
                 if row.started_at is None or at < row.started_at:
                     changes["started_at"] = at
                 if not changes:
-                    return _transaction(row)
+                    return self._with_pending(_transaction(row))
                 conn.execute(sa.update(transactions).where(transactions.c.id == row.id).values(**changes))
-            return _transaction(conn.execute(q.TRANSACTION_BY_REF, key).one())
+            return self._with_pending(_transaction(conn.execute(q.TRANSACTION_BY_REF, key).one()))
 
     def assign_token(self, transaction_id: int, token: TokenUse) -> None:
         """Remember the token that authorized the transaction (2.0.1: the first idToken seen)."""
@@ -314,6 +360,7 @@ class Store:
         self, transaction_id: int, stopped_at: datetime, reason: str, meter_stop_wh: float | None = None
     ) -> None:
         """End a running transaction; without a meter stop, the last register reading is taken."""
+        self.flush()
         meter_stop: Any = meter_stop_wh if meter_stop_wh is not None else transactions.c.meter_last_wh
         with self.engine.begin() as conn:
             conn.execute(
@@ -332,6 +379,11 @@ class Store:
         """Persist samples; register readings also move the transaction's start and last meter."""
         if not samples:
             return
+        for sample in samples:  # refused now, not when a later flush writes the whole batch
+            if sample.timestamp.tzinfo is None:
+                raise ValueError(
+                    f"naive datetime {sample.timestamp!r}: the store takes UTC-aware datetimes only"
+                )
         rows = [
             {
                 "station_id": station_id,
@@ -347,17 +399,41 @@ class Store:
             }
             for s in samples
         ]
-        with self.engine.begin() as conn:
-            conn.execute(sa.insert(meter_values), rows)
-            first, last = first_register_wh(samples), last_register_wh(samples)
-            if transaction_id is None or first is None or last is None:
-                return
-            conn.execute(q.MOVE_METER, {"p_id": transaction_id, "p_first": first, "p_last": last})
+        first, last = first_register_wh(samples), last_register_wh(samples)
+        with self._lock:
+            if not self._pending_rows:
+                self._pending_since = time.monotonic()
+            self._pending_rows.extend(rows)
+            if transaction_id is not None and first is not None and last is not None:
+                seen = self._pending_moves.get(transaction_id)
+                self._pending_moves[transaction_id] = (
+                    (first, last) if seen is None else (min(seen[0], first), max(seen[1], last))
+                )
+            due = (
+                len(self._pending_rows) >= FLUSH_ROWS
+                or time.monotonic() - self._pending_since >= FLUSH_AFTER_S
+            )
+        if due:
+            self.flush()
+
+    def _with_pending(self, record: TransactionRecord) -> TransactionRecord:
+        """The record as it will be once the buffered samples are written (MOVE_METER's rule)."""
+        with self._lock:
+            pending = self._pending_moves.get(record.id)
+        if pending is None:
+            return record
+        first, last = pending
+        start, latest = record.meter_start_wh, record.meter_last_wh
+        return replace(
+            record,
+            meter_start_wh=first if start is None or start > first else start,
+            meter_last_wh=last if latest is None or latest < last else latest,
+        )
 
     def transaction(self, station_id: int, transaction_id: int) -> TransactionRecord | None:
         with self.engine.connect() as conn:
             row = conn.execute(q.TRANSACTION_BY_ID, {"p_station": station_id, "p_id": transaction_id}).first()
-        return None if row is None else _transaction(row)
+        return None if row is None else self._with_pending(_transaction(row))
 
     def running_transaction_id(self, station_id: int, evse_id: int) -> int | None:
         """The transaction running on an EVSE (a 1.6 connector), if any; the latest if several."""
@@ -367,6 +443,7 @@ class Store:
 
     def transactions(self, identity: str) -> list[TransactionRecord]:
         """Every transaction of a station, oldest first."""
+        self.flush()
         query = (
             sa.select(transactions)
             .join(stations, stations.c.id == transactions.c.station_id)
@@ -377,6 +454,7 @@ class Store:
             return [_transaction(row) for row in conn.execute(query)]
 
     def meter_values(self, transaction_id: int) -> list[MeterValueRecord]:
+        self.flush()
         query = (
             sa.select(meter_values)
             .where(meter_values.c.transaction_id == transaction_id)
@@ -473,6 +551,7 @@ class Store:
 
     def row_counts(self) -> dict[str, int]:
         """Rows per table, for reports and tests."""
+        self.flush()
         with self.engine.connect() as conn:
             return {
                 name: int(conn.scalar(sa.select(sa.func.count()).select_from(table)) or 0)
@@ -484,6 +563,23 @@ def _inserted_id(result: sa.CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def _same_start(
+    station_id: int,
+    evse_id: int | None,
+    started_at: datetime,
+    meter_start_wh: float | None,
+    id_token: str | None,
+) -> sa.Select[Any]:
+    return sa.select(transactions.c.id).where(
+        (transactions.c.station_id == station_id)
+        & (transactions.c.state == RUNNING)
+        & (transactions.c.evse_id == evse_id)
+        & (transactions.c.started_at == started_at)
+        & (transactions.c.meter_start_wh == meter_start_wh)
+        & (transactions.c.id_token == id_token)
+    )
 
 
 def _token_values(token: TokenUse | None) -> dict[str, Any]:

@@ -189,6 +189,12 @@ def test_a_full_16_session_is_persisted(
     )
     assert started["idTagInfo"]["status"] == "Accepted"
     tx = started["transactionId"]
+    replayed = call(  # the answer was lost: the same StartTransaction again gets the same answer
+        session,
+        "StartTransaction",
+        {"connectorId": 1, "idTag": "#4821", "meterStart": 1000, "timestamp": at(1)},
+    )
+    assert replayed == started
     again = call(
         session, "StartTransaction", {"connectorId": 2, "idTag": "#4821", "meterStart": 0, "timestamp": at(2)}
     )

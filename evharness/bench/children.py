@@ -1,0 +1,241 @@
+"""The benchmark's child programs, one process each: `python -m evharness.bench.children KIND …`.
+
+- `echo PORT`: the baseline server, a raw websockets server that parses each JSON frame and answers a
+  CALLRESULT with the same messageId.
+- `raw URL CONNECTIONS ROUND_TRIPS`: the baseline client, raw websockets connections sending OCPP
+  CALL frames one at a time each.
+- `sim URL STATIONS TIME_SCALE PREFIX`: the simulator's fleet (the code of `evharness sim`) running
+  the bundled PIN and RFID scenarios on 1.6 and 2.0.1.
+- `hold URL STATIONS PREFIX`: N simulated stations that connect, boot and then stay idle until
+  stdin closes.
+
+Clients print one JSON line with what they measured over their load window only (imports and
+start-up excluded): round trips, CPU seconds, wall seconds, errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import resource
+import sys
+import time
+from typing import Any
+
+import orjson
+from websockets.asyncio.client import connect
+from websockets.asyncio.server import ServerConnection, serve
+
+FRAMES = [  # what stations send most, as they send it (1.6 and 2.0.1)
+    '[2,"{id}","Heartbeat",{{}}]',
+    '[2,"{id}","StatusNotification",{{"connectorId":1,"errorCode":"NoError","status":"Charging",'
+    '"timestamp":"2026-11-21T11:00:00Z"}}]',
+    '[2,"{id}","MeterValues",{{"connectorId":1,"transactionId":17,"meterValue":[{{"timestamp":'
+    '"2026-11-21T11:00:00Z","sampledValue":[{{"value":"1520.4","context":"Sample.Periodic",'
+    '"measurand":"Energy.Active.Import.Register","unit":"Wh"}},{{"value":"11000","measurand":'
+    '"Power.Active.Import","unit":"W"}}]}}]}}]',
+    '[2,"{id}","TransactionEvent",{{"eventType":"Updated","timestamp":"2026-11-21T11:00:00Z",'
+    '"triggerReason":"MeterValuePeriodic","seqNo":3,"transactionInfo":{{"transactionId":"tx-1"}},'
+    '"meterValue":[{{"timestamp":"2026-11-21T11:00:00Z","sampledValue":[{{"value":1520.4,'
+    '"measurand":"Energy.Active.Import.Register","unitOfMeasure":{{"unit":"Wh"}}}}]}}]}}]',
+]
+
+
+WARM_ACTIONS = frozenset(
+    {
+        "BootNotification", "Heartbeat", "StatusNotification", "Authorize", "StartTransaction",
+        "StopTransaction", "MeterValues", "TransactionEvent",
+    }
+)  # fmt: skip
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def raise_fd_limit() -> int:
+    """As many open files as the hard limit allows (10 000 stations need 10 000 sockets)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        target = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        return target
+    return soft
+
+
+def report(**figures: Any) -> None:
+    print(json.dumps(figures), flush=True)
+
+
+# -- the baseline server ------------------------------------------------------------------------
+
+
+async def echo(port: int) -> None:
+    async def answer(connection: ServerConnection) -> None:
+        async for message in connection:
+            frame = orjson.loads(message)
+            await connection.send(orjson.dumps([3, frame[1], {}]).decode())
+
+    async with serve(answer, "127.0.0.1", port, compression=None, ping_interval=None) as server:
+        bound = next(iter(server.sockets)).getsockname()[1]
+        print(f"ECHO ws://127.0.0.1:{bound}", flush=True)
+        await asyncio.Future()
+
+
+# -- the baseline client ------------------------------------------------------------------------
+
+
+async def raw(url: str, connections: int, round_trips: int) -> None:
+    per_connection = max(1, round_trips // connections)
+    errors = 0
+
+    async def one(number: int) -> None:
+        nonlocal errors
+        frames = itertools.cycle(FRAMES)
+        async with connect(f"{url}/RAW-{number:05d}", compression=None, ping_interval=None) as ws:
+            for counter in range(per_connection):
+                message_id = f"{number}-{counter}"
+                await ws.send(next(frames).format(id=message_id))
+                answer = orjson.loads(await ws.recv())
+                errors += answer[1] != message_id
+
+    started, cpu = time.perf_counter(), cpu_seconds()
+    await asyncio.gather(*(one(n) for n in range(connections)))
+    report(
+        round_trips=per_connection * connections,
+        cpu_s=cpu_seconds() - cpu,
+        wall_s=time.perf_counter() - started,
+        errors=errors,
+    )
+
+
+# -- the simulator ------------------------------------------------------------------------------
+
+
+async def sim(url: str, stations: int, scale: float, prefix: str) -> None:
+    import scenarios
+    from evharness.ocppj import schemas
+    from evharness.ocppj.versions import OcppVersion
+    from simulator.asyncio.fleet import FleetPlan, run_fleet
+    from simulator.core.clock import ScaledClock
+
+    for version in (OcppVersion.V16, OcppVersion.V201):  # compile the validators outside the window
+        for action in schemas.known_actions(version) & WARM_ACTIONS:
+            schemas.validator(version, action, response=True)
+            schemas.validator(version, action, response=False)
+    plan = FleetPlan(
+        csms_url=url,
+        versions=[OcppVersion.V16, OcppVersion.V201],
+        scenarios=[scenarios.load("pin_charging"), scenarios.load("rfid_charging")],
+        stations=stations,
+        id_prefix=prefix,
+        call_timeout_s=30.0,
+        stagger_s=0.0,
+    )
+    started, cpu = time.perf_counter(), cpu_seconds()
+    result = await run_fleet(plan, ScaledClock(scale), scale, timeout_s=300)
+    cpu_used, wall = cpu_seconds() - cpu, time.perf_counter() - started
+    trips = sum(len(run.station.round_trips) for run in result.runs)
+    failed = sum(not trip.ok for run in result.runs for trip in run.station.round_trips)
+    report(
+        round_trips=trips,
+        cpu_s=cpu_used,
+        wall_s=wall,
+        errors=failed + sum(not run.ok for run in result.runs),
+        failures=[
+            f"{run.identity}: {run.error or [e.what + ': ' + e.actual for e in run.runner.failed]}"
+            for run in result.runs
+            if not run.ok
+        ][:5],
+    )
+
+
+# -- idle stations ------------------------------------------------------------------------------
+
+
+async def hold(url: str, stations: int, prefix: str) -> None:
+    import scenarios
+    from evharness.ocppj.versions import OcppVersion
+    from simulator.asyncio.fleet import station_identity
+    from simulator.asyncio.transport import StationLink
+    from simulator.core.clock import ScaledClock
+    from simulator.core.model import StationConfig
+    from simulator.core.station import Station
+    from simulator.protocol import adapter_for
+    from simulator.scenario.runner import ScenarioRunner
+
+    idle = scenarios.parse({"name": "idle", "tokens": [], "steps": ["boot", {"wait": "24h"}]})
+    clock = ScaledClock(1.0)
+    before = rss_bytes()
+    versions = [OcppVersion.V16, OcppVersion.V201]
+    links = []
+    for number in range(1, stations + 1):
+        identity = station_identity(prefix, number)
+        station = Station(identity, adapter_for(versions[number % 2]), StationConfig(), clock.now())
+        links.append(StationLink(station, url, clock, ScenarioRunner(station, idle), max_connect_attempts=3))
+    started = time.perf_counter()
+    gate = asyncio.Semaphore(200)  # connects in flight: the server's accept backlog is finite
+    errors: list[str] = []
+
+    async def run(link: StationLink) -> None:
+        try:
+            await link.run()
+        except ConnectionError as exc:
+            errors.append(str(exc))
+
+    async def start(link: StationLink) -> asyncio.Task[None]:
+        async with gate:
+            task = asyncio.create_task(run(link))
+            while link.station.boot_status is None and not task.done():  # noqa: ASYNC110 (the core has no awaitable)
+                await asyncio.sleep(0.005)
+            return task
+
+    tasks = await asyncio.gather(*(start(link) for link in links))
+    booted = sum(link.station.boot_status == "Accepted" for link in links)
+    report(
+        stations=stations,
+        booted=booted,
+        connect_s=time.perf_counter() - started,
+        rss_before=before,
+        rss_after=rss_bytes(),
+        errors=len(errors),
+        first_errors=errors[:3],
+    )
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, sys.stdin.read)  # hold until the bench closes our stdin
+    still = sum(link.station.connected for link in links)
+    dropped = sum(link.disconnections for link in links)
+    report(still_connected=still, disconnections=dropped, errors=len(errors))
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def main(argv: list[str]) -> None:
+    raise_fd_limit()
+    kind, *args = argv
+    match kind:
+        case "echo":
+            asyncio.run(echo(int(args[0])))
+        case "raw":
+            asyncio.run(raw(args[0], int(args[1]), int(args[2])))
+        case "sim":
+            asyncio.run(sim(args[0], int(args[1]), float(args[2]), args[3]))
+        case "hold":
+            asyncio.run(hold(args[0], int(args[1]), args[2]))
+        case _:
+            raise SystemExit(f"unknown child {kind!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

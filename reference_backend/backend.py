@@ -19,6 +19,7 @@ import uvicorn
 
 from reference_backend.api import create_app
 from reference_backend.persistence import Store
+from reference_backend.security import SecurityPolicy, StationPasswords
 from reference_backend.server import PATH_PREFIX, OcppServer
 from reference_backend.settings import BackendSettings
 
@@ -43,6 +44,15 @@ class BackendServer:
             settings.ocpp_port,
             heartbeat_interval=settings.heartbeat_interval,
             validate_outgoing=settings.validate_outgoing,
+            security=SecurityPolicy(
+                settings.security_profile,
+                StationPasswords.load(settings.station_passwords)
+                if settings.station_passwords
+                else StationPasswords(),
+                settings.tls_cert,
+                settings.tls_key,
+                settings.tls_ca,
+            ),
         )
         self.api_port = 0
         self._api: _ApiServer | None = None
@@ -55,7 +65,8 @@ class BackendServer:
     @property
     def ocpp_url(self) -> str:
         """Append the station identity to connect: `f"{backend.ocpp_url}{station_id}"`."""
-        return f"ws://{self.settings.host}:{self.ocpp_port}{PATH_PREFIX}"
+        scheme = "wss" if self.settings.security_profile >= 2 else "ws"
+        return f"{scheme}://{self.settings.host}:{self.ocpp_port}{PATH_PREFIX}"
 
     @property
     def api_url(self) -> str:

@@ -24,6 +24,7 @@ from websockets.typing import Subprotocol
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.stations import identity_problem
 from reference_backend.persistence import Store
+from reference_backend.security import SecurityPolicy
 from reference_backend.session import CsmsSession
 
 log = logging.getLogger("reference_backend.server")
@@ -73,8 +74,10 @@ class OcppServer:
         *,
         heartbeat_interval: int = 300,
         validate_outgoing: bool = False,
+        security: SecurityPolicy | None = None,
     ) -> None:
         self.store = store
+        self.security = security or SecurityPolicy()
         self.host = host
         self.requested_port = port
         self.heartbeat_interval = heartbeat_interval
@@ -98,9 +101,19 @@ class OcppServer:
             self.requested_port,
             subprotocols=[Subprotocol(name) for name in sorted(SUBPROTOCOLS)],
             select_subprotocol=choose_subprotocol,
-            process_request=refuse_unknown_paths,
+            process_request=self._check_request,
+            ssl=self.security.ssl_context(),
         )
         return self.port
+
+    def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        """The path names a station (else 404), which proves itself per the security profile."""
+        refused = refuse_unknown_paths(connection, request)
+        if refused is not None:
+            return refused
+        identity = identity_from_path(request.path)
+        assert identity is not None
+        return self.security.refusal(connection, request, identity)
 
     async def stop(self) -> None:
         if self._server is None:

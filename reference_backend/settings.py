@@ -28,6 +28,11 @@ class BackendSettings:
     heartbeat_interval: int = 300
     log_level: str = "info"
     validate_outgoing: bool = False
+    security_profile: int = 0  # OCPP security profile 0 (none), 1, 2 or 3: see reference_backend.security
+    station_passwords: str | None = None  # JSON file {identity: scrypt hash} for profiles 1 and 2
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    tls_ca: str | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> BackendSettings:
@@ -39,8 +44,26 @@ class BackendSettings:
             heartbeat_interval=args.heartbeat_interval,
             log_level=args.log_level,
             validate_outgoing=args.validate_outgoing,
+            security_profile=args.security_profile,
+            station_passwords=args.station_passwords,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            tls_ca=args.tls_ca,
         )
 
+
+SECURITY_OPTIONS = [
+    Option(
+        "--security-profile",
+        "OCPP security profile: 0 none, 1 Basic auth, 2 TLS + Basic auth, 3 mutual TLS",
+        default=0,
+        type=int,
+    ),
+    Option("--station-passwords", "JSON file of hashed station passwords {identity: hash} (profiles 1, 2)"),
+    Option("--tls-cert", "PEM certificate (chain) of the OCPP server (profiles 2, 3)"),
+    Option("--tls-key", "PEM private key of the OCPP server (profiles 2, 3)"),
+    Option("--tls-ca", "PEM CA certificate(s) that sign station certificates (profile 3)"),
+]
 
 DATABASE_URL = Option(
     "--database-url",
@@ -73,4 +96,5 @@ BACKEND_OPTIONS = [
         default=BackendSettings.validate_outgoing,
         type=parse_bool,
     ),
+    *SECURITY_OPTIONS,
 ]

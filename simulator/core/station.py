@@ -380,6 +380,8 @@ class Station:
         transactional: bool = False,
     ) -> None:
         self._queue.append(QueuedCall(action, payload, context, transactional))
+        if transactional:
+            self.queue_revision += 1
         self._pump(now)
 
     def set_connector_state(
@@ -510,7 +512,8 @@ class Station:
                     self._answer(message_id, action, payload, now)
                 case ResultReceived(call, payload, received_at):
                     self._finish(call, received_at, ok=True)
-                    self.adapter.handle_result(self, call.action, _note(call), payload, now)
+                    if not self._learn_restored(_note(call), payload):
+                        self.adapter.handle_result(self, call.action, _note(call), payload, now)
                 case ErrorReceived(call, code, description, _, received_at):
                     self._finish(call, received_at, ok=False)
                     self.events.append(CallFailed(call.action, code, description, now))
@@ -524,6 +527,11 @@ class Station:
                 case PeerViolation(description, text):
                     self.events.append(PeerViolated(description, text, now))
         self._pump(now)
+
+    def _learn_restored(self, note: Any, payload: Payload) -> bool:
+        from simulator.core.journal import learn
+
+        return learn(self, note, payload)
 
     def _retry(self, call: OutgoingCall, now: float) -> bool:
         """E13.FR.01/02, 1.6 §4.10: a failed transaction message is sent again up to MessageAttempts

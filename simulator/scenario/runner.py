@@ -219,12 +219,18 @@ class ScenarioRunner:
         if energy_kwh is not None:
             limit = evse.meter.energy_wh + energy_kwh * 1000.0
             self.station.ev_draw(evse_id, power_w, self._now, energy_limit_wh=limit)
-            until = self._now + energy_kwh * 1000.0 * 3600.0 / power_w
+            meter = evse.meter
+
+            def charged() -> bool:
+                """The energy is in, or it never will be (transaction over, nothing flowing)."""
+                stuck = meter.power_w <= 0 and evse.next_power_review_at is None
+                return meter.energy_wh >= limit - 1e-6 or evse.transaction is not transaction or stuck
+
+            yield Until(charged)
         else:
             assert duration is not None
             self.station.ev_draw(evse_id, power_w, self._now)
-            until = self._now + duration
-        yield Sleep(until)
+            yield Sleep(self._now + duration)
         self.station.ev_draw(evse_id, 0.0, self._now)
 
     def _expect(self, number: int, what: str, expected: tuple[str, ...], actual: str) -> None:

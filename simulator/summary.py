@@ -69,6 +69,7 @@ def summarize(result: FleetResult) -> dict[str, Any]:
                         "expected": " or ".join(expectation.expected),
                         "actual": expectation.actual,
                         "what": expectation.what,
+                        "frames": list(expectation.frames),
                     }
                 )
         problem = run.error or run.runner.aborted or (None if run.runner.done else "scenario did not finish")
@@ -82,6 +83,7 @@ def summarize(result: FleetResult) -> dict[str, Any]:
                     "expected": "scenario completes",
                     "actual": problem,
                     "what": "run",
+                    "frames": [f"{d} {text}" for d, text, _ in list(run.station.frame_log)[-8:]],
                 }
             )
     return {
@@ -147,3 +149,8 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
                 f"[red]{row['actual']}[/]",
             )
         console.print(failures)
+        for row in shown[:3]:
+            if row.get("frames"):
+                console.print(f"[bold]{row['station']}[/] step {row['step'] or '-'}: last frames")
+                for frame in row["frames"]:
+                    console.print(f"  {frame[:200]}", markup=False, highlight=False)

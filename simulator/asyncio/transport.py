@@ -85,6 +85,7 @@ class StationLink:
     on_frame: FrameHook | None = None
     security: SecurityProfile = field(default_factory=SecurityProfile)
     journal: JournalFile | None = None
+    keep_running: bool = False  # stay connected once the scenario is done (control API, fixtures)
     connections: int = 0
     disconnections: int = 0
     last_error: str | None = None
@@ -93,6 +94,10 @@ class StationLink:
     def make_interactive(self) -> None:
         """Let code outside the loop act on the station and `kick()` the link to send at once."""
         self._wake = asyncio.Event()
+
+    @property
+    def interactive(self) -> bool:
+        return self._wake is not None
 
     def kick(self) -> None:
         if self._wake is not None:
@@ -195,6 +200,8 @@ class StationLink:
 
     def _finished(self) -> bool:
         runner = self.runner
+        if self.keep_running:
+            return False
         return runner is not None and (runner.done or runner.aborted is not None) and self.station.idle
 
     async def _session(self, websocket: ClientConnection) -> None:

@@ -30,6 +30,8 @@ from simulator.core.faults import FaultKind
 from simulator.core.model import PresentedToken
 from simulator.core.station import Station
 
+EVIDENCE = 8  # frames kept with each failed expectation
+
 
 @dataclass(frozen=True, slots=True)
 class Sleep:
@@ -55,6 +57,7 @@ class Expectation:
     actual: str
     ok: bool
     at: float
+    frames: tuple[str, ...] = ()  # the station's last frames when a failed expectation was checked
 
 
 @dataclass
@@ -252,8 +255,10 @@ class ScenarioRunner:
         return self.station.idle or not self.station.wants_connection(self._now)
 
     def _expect(self, number: int, what: str, expected: tuple[str, ...], actual: str) -> None:
+        ok = actual in expected
+        frames = () if ok else tuple(f"{d} {text}" for d, text, _ in list(self.station.frame_log)[-EVIDENCE:])
         self.expectations.append(
-            Expectation(self.station.identity, number, what, expected, actual, actual in expected, self._now)
+            Expectation(self.station.identity, number, what, expected, actual, ok, self._now, frames)
         )
 
     @staticmethod

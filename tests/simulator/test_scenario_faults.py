@@ -90,3 +90,20 @@ def test_delayed_and_missing_answers_to_the_csms(store: Store, version: OcppVers
     silent = pair.csms.rpc.send_call("ClearCache", {}, pair.clock.now())
     pair.advance(120)
     assert not [t for d, t in pair.frames if d == "out" and silent.message_id in t]
+
+
+def test_a_failed_expectation_keeps_the_frames_involved(store: Store) -> None:
+    scenario = Scenario.model_validate(
+        {
+            "name": "wrong expectation",
+            "tokens": [{"id": "stranger", "type": "rfid", "code": "DEADBEEF", "expect": "Accepted"}],
+            "steps": ["boot", "plug_in", {"present_token": {"token": "stranger"}}],
+        }
+    )
+    pair = Pair.open("SIM-0001", OcppVersion.V16, store)
+    runner = pair.run(scenario)
+    (failed,) = runner.failed
+    assert failed.actual == "Invalid"
+    assert failed.frames
+    assert any("Authorize" in frame and "DEADBEEF" in frame for frame in failed.frames)
+    assert failed.frames[-1].startswith("in [3,")  # the CSMS's answer is the evidence

@@ -21,6 +21,7 @@ from websockets.exceptions import ConnectionClosed, NegotiationError
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
+from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.stations import identity_problem
 from reference_backend.persistence import Store
@@ -83,6 +84,7 @@ class OcppServer:
         self.heartbeat_interval = heartbeat_interval
         self.validate_outgoing = validate_outgoing
         self.connections: dict[str, ServerConnection] = {}  # by station identity
+        self.sessions: dict[str, CsmsSession] = {}
         self._server: Server | None = None
         self._closing: set[asyncio.Task[None]] = set()
 
@@ -115,6 +117,29 @@ class OcppServer:
         assert identity is not None
         return self.security.refusal(connection, request, identity)
 
+    async def call(
+        self, identity: str, action: str, payload: Payload, answer_timeout: float = 30.0
+    ) -> Payload:
+        """Send a CALL to a connected station and return its CALLRESULT payload (remote commands:
+        SetChargingProfile, GetVariables …); RuntimeError on CALLERROR, TimeoutError on silence."""
+        session, connection = self.sessions.get(identity), self.connections.get(identity)
+        if session is None or connection is None:
+            raise LookupError(f"{identity} is not connected")
+        answered: asyncio.Future[Payload] = asyncio.get_running_loop().create_future()
+
+        def on_answer(result: Payload | None, error: str | None) -> None:
+            if answered.done():
+                return
+            if result is not None:
+                answered.set_result(result)
+            else:
+                answered.set_exception(RuntimeError(f"{identity} answered {action} with {error}"))
+
+        session.send_call(action, payload, time.time(), on_answer)
+        for frame in session.data_to_send():
+            await connection.send(frame)
+        return await asyncio.wait_for(answered, answer_timeout)
+
     async def stop(self) -> None:
         if self._server is None:
             return
@@ -138,6 +163,7 @@ class OcppServer:
             validate_outgoing=self.validate_outgoing,
         )
         self._replace_connection(identity, connection)
+        self.sessions[identity] = session
         log.info("%s connected (%s) from %s", identity, connection.subprotocol, connection.remote_address)
         try:
             async for message in connection:
@@ -150,6 +176,7 @@ class OcppServer:
             session.connection_lost()
             if self.connections.get(identity) is connection:
                 del self.connections[identity]
+                self.sessions.pop(identity, None)
             log.info("%s disconnected (%s)", identity, connection.close_code)
 
     def _replace_connection(self, identity: str, connection: ServerConnection) -> None:

@@ -16,17 +16,28 @@ In every case the connection stays open.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from evharness.ocppj.errors import ErrorKind
-from evharness.ocppj.rpc import CallReceived, PeerViolation, RpcEndpoint
+from evharness.ocppj.frames import Payload
+from evharness.ocppj.rpc import (
+    CallReceived,
+    CallTimedOut,
+    ErrorReceived,
+    PeerViolation,
+    ResultReceived,
+    RpcEndpoint,
+)
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.redaction import redact
 from reference_backend.handlers import HANDLERS, Handler, HandlerContext
 from reference_backend.persistence import Store
 
 log = logging.getLogger("reference_backend.session")
+
+# what the CSMS hears back from a CALL of its own: (result payload, None) or (None, error text)
+AnswerHook = Callable[[Payload | None, str | None], None]
 
 REGISTERS = "BootNotification"
 
@@ -56,11 +67,26 @@ class CsmsSession:
                 self._answer(event, now)
             elif isinstance(event, PeerViolation):
                 log.warning("%s: %s", self.identity, redact(event.description))
+            elif isinstance(event, ResultReceived | ErrorReceived) and callable(event.call.context):
+                answer: AnswerHook = event.call.context
+                if isinstance(event, ResultReceived):
+                    answer(event.payload, None)
+                else:
+                    answer(None, f"{event.code}: {event.description}")
             else:
                 log.debug("%s: unexpected %s", self.identity, type(event).__name__)
 
     def data_to_send(self) -> list[str]:
         return self.rpc.data_to_send()
+
+    def send_call(self, action: str, payload: Payload, now: float, on_answer: AnswerHook) -> None:
+        """A CALL of the CSMS to the station (remote commands); `on_answer` hears the outcome."""
+        self.rpc.send_call(action, payload, now, context=on_answer)
+
+    def tick(self, now: float) -> None:
+        for event in self.rpc.tick(now):
+            if isinstance(event, CallTimedOut) and callable(event.call.context):
+                event.call.context(None, "Timeout: no answer in time")
 
     def connection_lost(self) -> None:
         self.rpc.connection_lost()

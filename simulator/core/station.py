@@ -219,7 +219,8 @@ class Station:
             self.adapter.boot(self, now)
         if self.next_heartbeat_at is not None and now >= self.next_heartbeat_at:
             self.next_heartbeat_at = now + self.heartbeat_interval
-            if self.connected:
+            # other traffic shows the station is alive (1.6 §4.6); never pile heartbeats up behind it
+            if self.connected and self.idle:
                 self.adapter.heartbeat(self, now)
         for evse in self.evses.values():
             evse.meter.advance(now)

@@ -144,7 +144,14 @@ class StationLink:
             self.journal.sync(self.station, self.clock.now())
 
     async def run(self) -> None:
-        """Connect and drive the station until its scenario is done (or forever without one)."""
+        """Connect and drive the station until its scenario is done (or forever without one);
+        however it ends (even cancelled), the journal holds what is still owed to the CSMS."""
+        try:
+            await self._run()
+        finally:
+            self._sync_journal()
+
+    async def _run(self) -> None:
         failures = 0
         if self.journal is not None:
             self.journal.restore(self.station)

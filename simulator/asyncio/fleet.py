@@ -123,7 +123,7 @@ def build_runs(
             plan.csms_url,
             clock,
             runner,
-            backoff=OcppBackoff(station, clock) if plan.ocpp_backoff else Backoff(),
+            backoff=OcppBackoff(station) if plan.ocpp_backoff else Backoff(),
             on_frame=on_frame,
             max_connect_attempts=plan.connect_attempts,
             security=plan.security,

@@ -53,10 +53,10 @@ class Backoff:
 class OcppBackoff:
     """2.0.1 B10 / OCPPCommCtrlr.RetryBackOff*: wait RetryBackOffWaitMinimum, doubled for each of
     up to RetryBackOffRepeatTimes failures, plus a random part up to RetryBackOffRandomRange —
-    read from the station's device model at every attempt, in simulated seconds."""
+    read from the station's device model at every attempt. The waits are real seconds: a network
+    outage or a CSMS restart does not run faster because simulated charging does."""
 
     station: Station
-    clock: Clock
     attempts: int = 0
 
     def next_delay(self) -> float:
@@ -64,10 +64,9 @@ class OcppBackoff:
         minimum = device.number("OCPPCommCtrlr.RetryBackOffWaitMinimum")
         repeat = device.number("OCPPCommCtrlr.RetryBackOffRepeatTimes")
         spread = device.number("OCPPCommCtrlr.RetryBackOffRandomRange")
-        simulated = minimum * 2 ** min(self.attempts, repeat) + random.uniform(0, spread)
+        delay: float = minimum * 2 ** min(self.attempts, repeat) + random.uniform(0, spread)
         self.attempts += 1
-        real = self.clock.real_delay(simulated)
-        return simulated if real is None else real
+        return delay
 
     def reset(self) -> None:
         self.attempts = 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from evharness.ocppj.versions import OcppVersion
 from simulator.asyncio.transport import OcppBackoff
-from simulator.core.clock import ManualClock, ScaledClock
 from simulator.core.model import StationConfig
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
@@ -23,7 +22,7 @@ def test_the_wait_doubles_up_to_the_repeat_times_plus_a_random_part() -> None:
             "OCPPCommCtrlr.RetryBackOffRandomRange": "4",
         }
     )
-    backoff = OcppBackoff(subject, ManualClock())
+    backoff = OcppBackoff(subject)
     delays = [backoff.next_delay() for _ in range(6)]
     for delay, base in zip(delays, [10, 20, 40, 80, 80, 80], strict=True):
         assert base <= delay <= base + 4
@@ -31,9 +30,9 @@ def test_the_wait_doubles_up_to_the_repeat_times_plus_a_random_part() -> None:
     assert 10 <= backoff.next_delay() <= 14
 
 
-def test_a_scaled_clock_shortens_the_real_wait_and_a_set_variable_applies_next_time() -> None:
+def test_a_variable_the_csms_sets_applies_from_the_next_attempt() -> None:
     subject = station({"OCPPCommCtrlr.RetryBackOffRandomRange": "0"})
-    backoff = OcppBackoff(subject, ScaledClock(100.0))
-    assert backoff.next_delay() == 0.01  # 1 s simulated at ×100
-    assert subject.device.set_variable("OCPPCommCtrlr", "RetryBackOffWaitMinimum", "50") == "Accepted"
-    assert backoff.next_delay() == 1.0  # 50 × 2 s simulated at ×100
+    backoff = OcppBackoff(subject)
+    assert backoff.next_delay() == 1.0
+    assert subject.device.set_variable("OCPPCommCtrlr", "RetryBackOffWaitMinimum", "3") == "Accepted"
+    assert backoff.next_delay() == 6.0  # 3 s doubled once

@@ -72,6 +72,17 @@ class V16Adapter(ProtocolAdapter):
     ) -> None:
         station.send("StatusNotification", _status(evse.id, STATUS[connector.state], now), now)
 
+    def triggers(self, station: Station, now: float) -> dict[str, Any]:
+        """§5.17: also the firmware and diagnostics status, which is always Idle here."""
+        return super().triggers(station, now) | {
+            "DiagnosticsStatusNotification": lambda: station.send(
+                "DiagnosticsStatusNotification", {"status": "Idle"}, now
+            ),
+            "FirmwareStatusNotification": lambda: station.send(
+                "FirmwareStatusNotification", {"status": "Idle"}, now
+            ),
+        }
+
     # -- a charging session ---------------------------------------------------------------------------
 
     def plug_in(self, station: Station, evse: Evse, connector: Connector, now: float) -> None:

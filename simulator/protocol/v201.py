@@ -99,7 +99,13 @@ class V201Adapter(ProtocolAdapter):
                 if evse.transaction is not None and not evse.transaction.ended:
                     self._event(station, evse, "Updated", "Trigger", now, sample_context="Trigger")
 
-        return super().triggers(station, now) | {"TransactionEvent": transaction_events}
+        return super().triggers(station, now) | {
+            "TransactionEvent": transaction_events,
+            "FirmwareStatusNotification": lambda: station.send(
+                "FirmwareStatusNotification", {"status": "Idle"}, now
+            ),
+            "LogStatusNotification": lambda: station.send("LogStatusNotification", {"status": "Idle"}, now),
+        }
 
     # -- a charging session ---------------------------------------------------------------------------
 

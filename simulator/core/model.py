@@ -71,6 +71,7 @@ class Evse:
     ev_limit_wh: float | None = None  # the EV stops drawing when the register reaches this
     next_power_review_at: float | None = None  # taper or charging-profile change ahead
     authorized_token: PresentedToken | None = None  # accepted before the cable was plugged in
+    authorized_until: float | None = None  # ... valid for TxCtrlr.EVConnectionTimeOut (E03.FR.05)
     remote_start_id: int | None = None  # 2.0.1 RequestStartTransaction's id, for the next event
     operative: bool = True
     availability_scheduled: bool | None = None  # ChangeAvailability waiting for the transaction to end

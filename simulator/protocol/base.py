@@ -103,8 +103,9 @@ class ProtocolAdapter:
         station.events.append(Authorized(evse.id, token.code, status, now, source))
         if status != "Accepted":
             return
-        if not evse.plugged:
-            evse.authorized_token = token  # the transaction starts when the cable is plugged in
+        if not evse.plugged:  # the transaction starts if the cable comes within EVConnectionTimeOut
+            evse.authorized_token = token
+            evse.authorized_until = now + station.device.number("TxCtrlr.EVConnectionTimeOut")
             return
         self.start_authorized(station, evse, token, source != "Authorize", now)
 

@@ -88,6 +88,8 @@ class V16Adapter(ProtocolAdapter):
     def plug_in(self, station: Station, evse: Evse, connector: Connector, now: float) -> None:
         station.set_connector_state(evse, connector, ConnectorState.OCCUPIED, now)
         token, evse.authorized_token = evse.authorized_token, None
+        if token is not None and evse.authorized_until is not None and now > evse.authorized_until:
+            token = None  # E03.FR.05 / 1.6 ConnectionTimeOut: the authorization lapsed
         if token is not None:  # accepted before the cable came; offline, nobody else will confirm it
             self.start_authorized(station, evse, token, not station.connected, now)
 

@@ -126,6 +126,8 @@ class V201Adapter(ProtocolAdapter):
                 sample_context="Transaction.Begin",
             )
         token, evse.authorized_token = evse.authorized_token, None
+        if token is not None and evse.authorized_until is not None and now > evse.authorized_until:
+            token = None  # E03.FR.05 / 1.6 ConnectionTimeOut: the authorization lapsed
         if token is not None:  # accepted before the cable came; offline, nobody else will confirm it
             self.start_authorized(station, evse, token, not station.connected, now)
 

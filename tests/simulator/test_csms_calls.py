@@ -212,6 +212,18 @@ def test_a_cached_token_charges_offline_and_clear_cache_forgets_it(
 # -- remote control, availability, reset ------------------------------------------------------------
 
 
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
+def test_an_authorization_lapses_when_no_cable_comes_in_time(store: Store, version: OcppVersion) -> None:
+    pair = booted(version, store)
+    pair.station.present_token(1, CARD, pair.clock.now())  # accepted, not plugged in
+    pair.pump()
+    pair.advance(61)  # TxCtrlr.EVConnectionTimeOut / ConnectionTimeOut: 60 s
+    pair.station.plug_in(1, 1, pair.clock.now())
+    pair.pump()
+    transaction = pair.station.evses[1].transaction
+    assert transaction is None or not transaction.authorized
+
+
 def test_16_remote_start_authorizes_then_starts_and_remote_stop_ends(store: Store) -> None:
     pair = booted(OcppVersion.V16, store)
     pair.station.plug_in(1, 1, pair.clock.now())
@@ -313,6 +325,11 @@ def test_unlock_trigger_and_data_transfer(store: Store, version: OcppVersion) ->
     heartbeats = len(sent(pair, "Heartbeat"))
     assert ask(pair, "TriggerMessage", {"requestedMessage": "Heartbeat"}) == {"status": "Accepted"}
     assert len(sent(pair, "Heartbeat")) == heartbeats + 1
+    assert (
+        ask(pair, "TriggerMessage", {"requestedMessage": "FirmwareStatusNotification"})["status"]
+        == "Accepted"
+    )
+    assert sent(pair, "FirmwareStatusNotification") == [{"status": "Idle"}]
     assert ask(pair, "DataTransfer", {"vendorId": "acme"}) == {"status": "UnknownVendorId"}
     assert ask(pair, "DataTransfer", {"vendorId": "evharness", "data": "ping"}) == {
         "status": "Accepted",

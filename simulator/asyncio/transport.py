@@ -106,7 +106,7 @@ class StationLink:
     def url(self) -> str:
         return f"{self.csms_url.rstrip('/')}/{quote(self.station.identity, safe='')}"
 
-    def _headers(self) -> list[tuple[str, str]]:
+    def handshake_headers(self) -> list[tuple[str, str]]:
         if self.security.profile not in (1, 2):
             return []
         rotated = self.station.device.values.get("SecurityCtrlr.BasicAuthPassword")
@@ -169,7 +169,7 @@ class StationLink:
                     ping_interval=None,
                     compression=None,
                     proxy=None,
-                    additional_headers=self._headers(),
+                    additional_headers=self.handshake_headers(),
                     ssl=self.security.ssl_context(),
                 ) as websocket:
                     if websocket.subprotocol != self.station.rpc.version.subprotocol:

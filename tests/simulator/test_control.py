@@ -65,6 +65,10 @@ def test_a_fleet_is_driven_through_the_control_api(database_url: str, store: Sto
                     await asyncio.sleep(0.05)
                 await control.command("SIM-0002", "charge", power_kw=11)
                 await asyncio.sleep(0.5)  # 30 simulated seconds
+                faulted = await control.fault("SIM-0001", "out_of_order_frame")
+                assert faulted["faults"] == ["out_of_order_frame"]
+                with pytest.raises(RuntimeError, match="not a valid FaultKind"):
+                    await control.fault("SIM-0001", "explode")
                 await control.go_offline("SIM-0001")
                 await asyncio.sleep(0.2)
                 offline = await control.state("SIM-0001")

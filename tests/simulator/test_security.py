@@ -16,7 +16,7 @@ from reference_backend.persistence import Store
 from reference_backend.security import StationPasswords, hash_password, verify_password
 from reference_backend.settings import BackendSettings
 from simulator.asyncio.live import LiveStation, StationError
-from simulator.security import SecurityProfile
+from simulator.security import SecurityProfile, basic_auth_header
 from tests.certificates import ThrowawayPki
 
 PASSWORD = "a-16-char-secret-pw"
@@ -164,3 +164,16 @@ def test_the_station_refuses_a_csms_whose_certificate_it_cannot_verify(
             )
 
     assert "CERTIFICATE_VERIFY_FAILED" in asyncio.run(scenario())
+
+
+def test_a_password_the_csms_rotates_is_used_from_the_next_connection() -> None:
+    """A01: SetVariables SecurityCtrlr.BasicAuthPassword (1.6: ChangeConfiguration AuthorizationKey)."""
+    station = LiveStation(
+        "SIM-0001", OcppVersion.V201, "ws://127.0.0.1:1/ocpp", security=SecurityProfile(1, PASSWORD)
+    )
+    (before,) = station.link.handshake_headers()
+    status = station.station.device.set_variable("SecurityCtrlr", "BasicAuthPassword", "rotated-password-123")
+    assert status == "Accepted"
+    (after,) = station.link.handshake_headers()
+    assert before != after
+    assert after == basic_auth_header("SIM-0001", "rotated-password-123")

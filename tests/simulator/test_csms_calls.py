@@ -435,3 +435,59 @@ def test_an_absolute_profile_changes_the_power_at_its_period_boundary(store: Sto
     pair.advance(3600)
     expected = (11_000 * 1800 + 6 * 690 * 1800) / 3600  # 16 A × 3 × 230 V is above the EVSE's 11 kW
     assert pair.station.evses[1].meter.energy_wh == pytest.approx(expected, abs=1.0)
+
+
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
+@pytest.mark.parametrize("stop_on_invalid", [True, False], ids=["StopTxOnInvalidId", "keep-transaction"])
+def test_an_unknown_token_accepted_offline_is_judged_on_replay(
+    store: Store, version: OcppVersion, stop_on_invalid: bool
+) -> None:
+    """C15 / 1.6 §3.5.4 (TC_C_26_CS): OfflineTxForUnknownIdEnabled lets an unknown token charge
+    offline; when the CSMS refuses it on replay, StopTxOnInvalidId decides: end, or only stop energy."""
+    pair = booted(version, store)
+    flag = "true" if stop_on_invalid else "false"
+    if version is OcppVersion.V16:
+        ask(pair, "ChangeConfiguration", {"key": "AllowOfflineTxForUnknownId", "value": "true"})
+        ask(pair, "ChangeConfiguration", {"key": "StopTransactionOnInvalidId", "value": flag})
+    else:
+        ask(
+            pair,
+            "SetVariables",
+            {
+                "setVariableData": [
+                    {
+                        "component": {"name": "AuthCtrlr"},
+                        "variable": {"name": "OfflineTxForUnknownIdEnabled"},
+                        "attributeValue": "true",
+                    },
+                    {
+                        "component": {"name": "TxCtrlr"},
+                        "variable": {"name": "StopTxOnInvalidId"},
+                        "attributeValue": flag,
+                    },
+                ]
+            },
+        )
+    pair.disconnect()
+    pair.station.plug_in(1, 1, pair.clock.now())
+    pair.station.present_token(1, PresentedToken(IdType.RFID, "DEADBEEF"), pair.clock.now())
+    pair.station.ev_draw(1, 11_000.0, pair.clock.now())
+    pair.advance(600)
+    evse = pair.station.evses[1]
+    assert evse.meter.energy_wh == pytest.approx(11_000 / 6, abs=1.0)  # charged while offline
+    pair.reconnect()
+    refusals = [
+        e.status for e in pair.station.events if isinstance(e, Authorized) and e.source != "OfflineUnknown"
+    ]
+    assert refusals
+    assert refusals[-1] in ("Invalid", "Unknown")
+    if stop_on_invalid:
+        assert evse.transaction is None
+        if version is OcppVersion.V16:
+            assert sent(pair, "StopTransaction")[-1]["reason"] == "DeAuthorized"
+        else:
+            assert sent(pair, "TransactionEvent")[-1]["transactionInfo"]["stoppedReason"] == "DeAuthorized"
+    else:
+        assert evse.transaction is not None
+        assert not evse.transaction.authorized
+        assert evse.meter.power_w == 0.0  # the transaction goes on, the energy does not

@@ -140,6 +140,7 @@ class Station:
         self.restored_ids: dict[str, int] = {}  # 1.6 transactionIds learnt for journal-restored messages
         self.offline_since: float | None = None
         self.reboot_at: float | None = None
+        self.reset_when_idle = False  # 2.0.1 Reset OnIdle while transactions run (B12.FR.01: Scheduled)
         self._now = now
         self._held: list[HeldAnswer] = []
         self._follow_ups: list[Callable[[], None]] = []
@@ -414,6 +415,9 @@ class Station:
         transaction = evse.transaction
         if transaction is not None:
             self.profiles.end_transaction(transaction.key)
+        if self.reset_when_idle and all(e.transaction in (None, transaction) for e in self.evses.values()):
+            self.reset_when_idle = False
+            self.reset(now)
         if evse.availability_scheduled is not None:  # G03.FR.05: applied once the transaction ended
             operative, evse.availability_scheduled = evse.availability_scheduled, None
             self.set_operative(evse, operative, now)

@@ -64,8 +64,11 @@ def handlers(adapter: V201Adapter) -> dict[str, CallHandler]:
         if "evseId" in payload:
             return {"status": "Rejected"}
         busy = any(evse.transaction is not None for evse in station.evses.values())
-        station.reset(now) if payload["type"] == "Immediate" or not busy else None
-        return {"status": "Scheduled" if payload["type"] == "OnIdle" and busy else "Accepted"}
+        if payload["type"] == "OnIdle" and busy:
+            station.reset_when_idle = True
+            return {"status": "Scheduled"}
+        station.reset(now)
+        return {"status": "Accepted"}
 
     def request_start(station: Station, payload: Payload, now: float) -> Payload:
         """F01: Rejected without a free, operative EVSE; AuthorizeRemoteStart decides whether the

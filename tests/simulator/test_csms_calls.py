@@ -491,3 +491,31 @@ def test_an_unknown_token_accepted_offline_is_judged_on_replay(
         assert evse.transaction is not None
         assert not evse.transaction.authorized
         assert evse.meter.power_w == 0.0  # the transaction goes on, the energy does not
+
+
+def test_an_on_idle_reset_waits_for_the_transaction(store: Store) -> None:
+    """B12.FR.01: Reset OnIdle during a transaction is Scheduled and happens once it ended."""
+    pair = charging(OcppVersion.V201, store)
+    assert ask(pair, "Reset", {"type": "OnIdle"}) == {"status": "Scheduled"}
+    pair.advance(60)
+    assert len(sent(pair, "BootNotification")) == 1
+    pair.station.stop_transaction(1, "Local", pair.clock.now())
+    pair.pump()
+    pair.advance(1)
+    boots = sent(pair, "BootNotification")
+    assert len(boots) == 2
+    assert boots[1]["reason"] == "RemoteReset"
+
+
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
+def test_after_a_long_outage_every_connector_is_reported_again(store: Store, version: OcppVersion) -> None:
+    pair = booted(version, store)
+    before = len(sent(pair, "StatusNotification"))
+    pair.disconnect()
+    pair.advance(30)
+    pair.reconnect()  # shorter than OCPPCommCtrlr.OfflineThreshold (60 s): nothing to report
+    assert len(sent(pair, "StatusNotification")) == before
+    pair.disconnect()
+    pair.advance(120)
+    pair.reconnect()
+    assert len(sent(pair, "StatusNotification")) > before

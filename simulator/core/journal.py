@@ -61,13 +61,13 @@ def _restored_call(station: Station, entry: dict[str, Any]) -> QueuedCall:
     context = Restored(entry.get("link"), bool(entry.get("needs_id")))
     payload: Payload = entry["payload"]
     if not context.needs_id:
-        return QueuedCall(entry["action"], payload, context, transactional=True)
+        return QueuedCall(entry["action"], payload, context, transactional=True, restored=True)
 
     def build(at: float) -> Payload:
         known = station.restored_ids.get(context.link or "")
         return payload if known is None else {**payload, "transactionId": known}
 
-    return QueuedCall(entry["action"], build, context, transactional=True)
+    return QueuedCall(entry["action"], build, context, transactional=True, restored=True)
 
 
 def learn(station: Station, context: Any, payload: Payload) -> bool:

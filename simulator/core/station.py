@@ -75,6 +75,7 @@ class QueuedCall:
     context: Any
     transactional: bool  # kept across disconnections (OCPP 1.6 §3.7, 2.0.1 E04)
     attempts: int = 0  # failed deliveries so far (E13, 1.6 TransactionMessageAttempts)
+    restored: bool = False  # from a journal: left by an earlier run of the simulator
     not_before: float | None = None  # a retry waits MessageAttemptInterval × attempts
 
 
@@ -503,6 +504,13 @@ class Station:
             return
         if self._queue[0].not_before is not None and now < self._queue[0].not_before:
             return
+        if self._queue[0].restored and self.boot_status != "Accepted":
+            # a restarted station owes these to the CSMS, but only once it is accepted (B02.FR.02)
+            boot = next((c for c in self._queue if c.action == "BootNotification"), None)
+            if boot is None:
+                return
+            self._queue.remove(boot)
+            self._queue.appendleft(boot)
         queued = self._queue.popleft()
         payload = queued.payload(now) if callable(queued.payload) else queued.payload
         self._in_flight = queued

@@ -35,6 +35,9 @@ def restarted(pair: Pair, store: Store, journal: JournalFile) -> Pair:
     fresh = Pair(station, CsmsSession(identity, version, store, validate_outgoing=True), pair.clock)
     station.connection_made(pair.clock.now())
     fresh.pump()
+    assert fresh.frames == []  # nothing before BootNotification is accepted (B02.FR.02)
+    station.boot(pair.clock.now())
+    fresh.pump()
     return fresh
 
 

@@ -142,10 +142,9 @@ def test_random_sessions_lose_no_transaction_and_no_energy(
                 self.identity, adapter_for(version), config(self.identity), self.now, validate_outgoing=True
             )
             journal.restore(station, entries)
-            if old.station.boot_status == "Accepted":
-                station.boot_status = "Accepted"  # rebooted and accepted before the first message
             csms = CsmsSession(self.identity, version, store, validate_outgoing=True)
             self.pair = Pair(station, csms, old.clock, connected=False)
+            station.boot(self.now)  # the restored messages wait for the new boot's acceptance
             if old.connected:
                 old.csms.connection_lost()
                 self.pair.reconnect()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,10 @@ async def _run_with_progress(
         TextColumn("{task.fields[failed]} failed"),
         TimeElapsedColumn(),
     )
+    stop = asyncio.Event()  # SIGINT / SIGTERM: stop the stations and print the summary
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("stations", total=plan.stations, failed=0)
         failed = 0
@@ -148,5 +153,8 @@ async def _run_with_progress(
             on_progress=done,
             timeout_s=limit_s,
             on_start=serve_control if control is not None else None,
+            stop=stop,
         )
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.remove_signal_handler(signum)
     return summarize(result)

@@ -7,6 +7,7 @@ import itertools
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from evharness.ocppj.versions import OcppVersion
 from scenarios.model import Scenario
@@ -142,8 +143,10 @@ async def run_fleet(
     on_progress: Callable[[StationRun], None] | None = None,
     timeout_s: float | None = None,
     on_start: Callable[[list[StationRun]], Awaitable[Callable[[], Awaitable[None]]]] | None = None,
+    stop: asyncio.Event | None = None,
 ) -> FleetResult:
-    """Run every station; `on_start` (e.g. the control API) gets the runs and returns its closer."""
+    """Run every station until all are done, `timeout_s` passed or `stop` is set (SIGTERM);
+    `on_start` (e.g. the control API) gets the runs and returns its closer."""
     runs = build_runs(plan, clock, scale)
     started = time.monotonic()
     close = await on_start(runs) if on_start is not None else None
@@ -159,16 +162,24 @@ async def run_fleet(
             on_progress(run)
 
     tasks = [asyncio.create_task(one(i, run)) for i, run in enumerate(runs)]
+    everything: asyncio.Future[Any] = asyncio.ensure_future(asyncio.wait(tasks))
+    waits: set[asyncio.Future[Any]] = {everything}
+    if stop is not None:
+        waits.add(asyncio.ensure_future(stop.wait()))
     try:
-        _, pending = await asyncio.wait(tasks, timeout=timeout_s)
+        await asyncio.wait(waits, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
     finally:
+        for waiting in waits:
+            waiting.cancel()
         if close is not None:
             await close()
+    pending = {task for task in tasks if not task.done()}
+    stopped = stop is not None and stop.is_set()
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
     for run in runs:
-        if not run.finished and not plan.keep_running:
+        if not run.finished and not (plan.keep_running or stopped):
             run.error = f"did not finish within {timeout_s:g} s (last error: {run.link.last_error})"
         elif not run.finished:
             run.finished = True

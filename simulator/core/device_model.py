@@ -251,6 +251,16 @@ class DeviceModel:
         self._write(name, _normalized(definition, value))
         return "RebootRequired" if definition.reboot else "Accepted"
 
+    def report(self) -> list[tuple[str, str, str | None, Variable, str | None]]:
+        """(component, variable, instance, definition, value or None if write-only), for B07/B08."""
+        rows = []
+        for name, definition in VARIABLES.items():
+            component, rest = name.split(".", 1)
+            variable, _, instance = rest.partition("[")
+            value = None if definition.access is Access.WRITE_ONLY else self.values[name]
+            rows.append((component, variable, instance.rstrip("]") or None, definition, value))
+        return rows
+
     def _write(self, name: str, value: str) -> None:
         self.values[name] = value
         if self.on_change is not None:

@@ -11,7 +11,9 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from evharness.ocppj.frames import Payload
+from evharness.ocppj.timefmt import format_timestamp
 from simulator.core.charging_profiles import STATION_MAX, TX, TX_DEFAULT
+from simulator.core.device_model import Kind
 from simulator.core.local_auth import ListUpdate
 from simulator.core.model import Evse
 from simulator.protocol import profiles
@@ -226,7 +228,17 @@ def handlers(adapter: V201Adapter) -> dict[str, CallHandler]:
             )
         return answer
 
+    def get_base_report(station: Station, payload: Payload, now: float) -> Payload:
+        """B07: Accepted, then the device model in NotifyReport (one part); SummaryInventory is not
+        implemented (NotSupported)."""
+        if payload["reportBase"] == "SummaryInventory":
+            return {"status": "NotSupported"}
+        request_id = payload["requestId"]
+        station.after_answer(lambda: station.send("NotifyReport", _report(station, request_id, now), now))
+        return {"status": "Accepted"}
+
     table: dict[str, Callable[[Station, Payload, float], Payload]] = {
+        "GetBaseReport": get_base_report,
         "GetVariables": get_variables,
         "SetVariables": set_variables,
         "Reset": reset,
@@ -242,6 +254,38 @@ def handlers(adapter: V201Adapter) -> dict[str, CallHandler]:
         "GetTransactionStatus": get_transaction_status,
     }
     return table
+
+
+DATA_TYPES = {Kind.BOOLEAN: "boolean", Kind.INTEGER: "integer", Kind.STRING: "string", Kind.CSV: "MemberList"}
+
+
+def _report(station: Station, request_id: int, now: float) -> Payload:
+    data = []
+    for component, variable, instance, definition, value in station.device.report():
+        attribute: Payload = {"type": "Actual", "mutability": definition.access.value}
+        if value is not None:
+            attribute["value"] = value[:2500]
+        var: Payload = {"name": variable}
+        if instance:
+            var["instance"] = instance
+        data.append(
+            {
+                "component": {"name": component},
+                "variable": var,
+                "variableAttribute": [attribute],
+                "variableCharacteristics": {
+                    "dataType": DATA_TYPES[definition.kind],
+                    "supportsMonitoring": False,
+                },
+            }
+        )
+    return {
+        "requestId": request_id,
+        "generatedAt": format_timestamp(now),
+        "seqNo": 0,
+        "tbc": False,
+        "reportData": data,
+    }
 
 
 def _evse_for_start(station: Station, evse_id: int | None) -> Evse | None:

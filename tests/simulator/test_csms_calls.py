@@ -129,6 +129,25 @@ def test_variables_get_and_set_with_the_statuses_of_b05_b06(store: Store, versio
     assert results[2]["attributeValue"] == "SIM-0001"
 
 
+@pytest.mark.parametrize("version", V2, ids=lambda v: v.value)
+def test_a_base_report_sends_the_whole_device_model(store: Store, version: OcppVersion) -> None:
+    pair = booted(version, store)
+    assert ask(pair, "GetBaseReport", {"requestId": 5, "reportBase": "FullInventory"}) == {
+        "status": "Accepted"
+    }
+    (report,) = sent(pair, "NotifyReport")  # valid against the schema: the pair validates what it sends
+    assert report["requestId"] == 5
+    assert report["tbc"] is False
+    by_name = {(r["component"]["name"], r["variable"]["name"]): r for r in report["reportData"]}
+    assert by_name[("AuthCtrlr", "LocalPreAuthorize")]["variableAttribute"] == [
+        {"type": "Actual", "mutability": "ReadWrite", "value": "false"}
+    ]
+    assert "value" not in by_name[("SecurityCtrlr", "BasicAuthPassword")]["variableAttribute"][0]
+    assert ask(pair, "GetBaseReport", {"requestId": 6, "reportBase": "SummaryInventory"}) == {
+        "status": "NotSupported"
+    }
+
+
 # -- local list, cache and offline authorization --------------------------------------------------
 
 

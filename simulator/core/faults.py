@@ -21,6 +21,7 @@ class FaultKind(StrEnum):
 
 
 MALFORMED_FRAME = '[2, "evharness-malformed", "Heartbeat", {'
+OUT_OF_ORDER_FRAME = '[3, "evharness-never-sent", {}]'
 
 
 @dataclass
@@ -42,6 +43,29 @@ class Faults:
 
     def offline(self, now: float) -> bool:
         return self.offline_until is not None and now < self.offline_until
+
+    def inject(self, kind: FaultKind, now: float, duration_s: float | None = None) -> str | None:
+        """Take the fault on; the text to put on the wire at once, if the fault is a frame."""
+        self.injected.append((kind.value, now))
+        until = float("inf") if duration_s is None else now + duration_s
+        match kind:
+            case FaultKind.DROP_CONNECTION:
+                self.drop_requested = True
+            case FaultKind.GO_OFFLINE:
+                self.drop_requested = True
+                self.offline_until = until
+            case FaultKind.DELAY_RESPONSES:
+                self.delay_responses_s = duration_s if duration_s is not None else 5.0
+                self.delay_until = None
+            case FaultKind.STOP_ANSWERING:
+                self.silent_until = until
+            case FaultKind.MALFORMED_FRAME:
+                return MALFORMED_FRAME
+            case FaultKind.OUT_OF_ORDER_FRAME:
+                return OUT_OF_ORDER_FRAME
+            case FaultKind.CLEAR:
+                self.clear()
+        return None
 
     def clear(self) -> None:
         self.drop_requested = False

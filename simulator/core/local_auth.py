@@ -14,6 +14,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulator.core.device_model import DeviceModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,3 +110,32 @@ class AuthCache:
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+def decide_locally(
+    device: DeviceModel, local_list: LocalList, cache: AuthCache, code: str, now: float, online: bool
+) -> tuple[str, str] | None:
+    """(status, source) when the station decides itself, None when it must ask the CSMS.
+
+    Local list first, then the cache (1.6 §3.5.3). Online: a locally Accepted token starts at once
+    with LocalPreAuthorize (C12.FR.02). Offline: LocalAuthorizeOffline lets a locally Accepted token
+    charge (C13.FR.02), OfflineTxForUnknownIdEnabled an unknown one (C15.FR.02).
+    """
+    listed = local_list.lookup(code, now) if device.flag("LocalAuthListCtrlr.Enabled") else None
+    cached = None
+    if listed is None and device.flag("AuthCacheCtrlr.Enabled"):
+        cached = cache.lookup(code, now, device.number("AuthCacheCtrlr.LifeTime"))
+    known = listed if listed is not None else cached
+    source = "LocalList" if listed is not None else "Cache"
+    if online:
+        return (
+            ("Accepted", source)
+            if known == "Accepted" and device.flag("AuthCtrlr.LocalPreAuthorize")
+            else None
+        )
+    if known is None:
+        unknown_ok = device.flag("AuthCtrlr.OfflineTxForUnknownIdEnabled")
+        return ("Accepted", "OfflineUnknown") if unknown_ok else ("Invalid", "Offline")
+    if known == "Accepted" and not device.flag("AuthCtrlr.LocalAuthorizeOffline"):
+        return "Invalid", "Offline"
+    return known, source

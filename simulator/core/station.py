@@ -41,8 +41,8 @@ from simulator.core.events import (
     RoundTrip,
     StationEvent,
 )
-from simulator.core.faults import MALFORMED_FRAME, FaultKind, Faults
-from simulator.core.local_auth import AuthCache, LocalList, TokenInfo
+from simulator.core.faults import FaultKind, Faults
+from simulator.core.local_auth import AuthCache, LocalList, TokenInfo, decide_locally
 from simulator.core.meter import Meter
 from simulator.core.model import (
     Connector,
@@ -51,6 +51,7 @@ from simulator.core.model import (
     PresentedToken,
     StationConfig,
 )
+from simulator.core.power import deliverable_power
 
 if TYPE_CHECKING:
     from simulator.protocol.base import ProtocolAdapter
@@ -267,57 +268,14 @@ class Station:
         self.apply_power(evse, now)
 
     def apply_power(self, evse: Evse, now: float) -> None:
-        """Deliver the least of: what the EV asks and accepts (taper), the EVSE's maximum power and
-        current, and the charging profiles' limit (K01, 1.6 §3.13); review at the next change."""
-        evse.meter.advance(now)
-        transaction = evse.transaction
-        energized = transaction is not None and transaction.authorized and not transaction.ended
-        limits = [evse.ev_request_w, evse.max_power_w]
-        if self.config.max_current_a is not None:
-            limits.append(self.config.max_current_a * evse.meter.voltage_v * evse.meter.phases)
-        review: list[float] = []
-        if transaction is not None:
-            profile_limit = self.profiles.limit_w(evse.id, now, transaction.key, transaction.started_at)
-            if profile_limit is not None:
-                limits.append(profile_limit)
-            change = self.profiles.next_change(now, transaction.started_at)
-            if change is not None:
-                review.append(change)
-        if evse.ev is not None:
-            evse.ev.update(evse.meter.energy_wh)
-            limits.append(evse.ev.acceptance_w())
-        power = max(0.0, min(limits)) if energized else 0.0
-        if energized and evse.ev is not None and power > 0:
-            review.append(now + self.config.power_review_s)
+        """Deliver what `simulator.core.power` allows now; look again at the next change."""
+        power, review_at = deliverable_power(evse, self.config, self.profiles, now)
         evse.meter.draw(power, now, evse.ev_limit_wh)
-        evse.next_power_review_at = min(review) if review and energized else None
+        evse.next_power_review_at = review_at
 
     def local_decision(self, token: PresentedToken, now: float) -> tuple[str, str] | None:
-        """(status, source) when the station decides itself, None when it asks the CSMS.
-
-        Local list first, then the cache (1.6 §3.5.3). Online: a locally Accepted token starts at
-        once with LocalPreAuthorize (C12.FR.02). Offline: LocalAuthorizeOffline lets a locally
-        Accepted token charge (C13.FR.02), OfflineTxForUnknownIdEnabled an unknown one (C15.FR.02).
-        """
-        device = self.device
-        listed = (
-            self.local_list.lookup(token.code, now) if device.flag("LocalAuthListCtrlr.Enabled") else None
-        )
-        cached = None
-        if listed is None and device.flag("AuthCacheCtrlr.Enabled"):
-            cached = self.auth_cache.lookup(token.code, now, device.number("AuthCacheCtrlr.LifeTime"))
-        known = listed if listed is not None else cached
-        source = "LocalList" if listed is not None else "Cache"
-        if self.connected:
-            if known == "Accepted" and device.flag("AuthCtrlr.LocalPreAuthorize"):
-                return "Accepted", source
-            return None
-        if known is None:
-            unknown_ok = device.flag("AuthCtrlr.OfflineTxForUnknownIdEnabled")
-            return ("Accepted", "OfflineUnknown") if unknown_ok else ("Invalid", "Offline")
-        if known == "Accepted" and not device.flag("AuthCtrlr.LocalAuthorizeOffline"):
-            return "Invalid", "Offline"
-        return known, source
+        """(status, source) when the station decides itself, None when it asks the CSMS."""
+        return decide_locally(self.device, self.local_list, self.auth_cache, token.code, now, self.connected)
 
     def remember_token(self, token: PresentedToken, info: TokenInfo, now: float) -> None:
         """Cache the CSMS's answer (C10.FR.01/04), never for a token of the local list."""
@@ -333,27 +291,9 @@ class Station:
     # -- faults (scenario steps and the control API) --------------------------------------------
 
     def inject_fault(self, kind: FaultKind | str, now: float, duration_s: float | None = None) -> None:
-        kind = FaultKind(kind)
-        faults = self.faults
-        faults.injected.append((kind.value, now))
-        until = None if duration_s is None else now + duration_s
-        match kind:
-            case FaultKind.DROP_CONNECTION:
-                faults.drop_requested = True
-            case FaultKind.GO_OFFLINE:
-                faults.drop_requested = True
-                faults.offline_until = until if until is not None else float("inf")
-            case FaultKind.DELAY_RESPONSES:
-                faults.delay_responses_s = duration_s if duration_s is not None else 5.0
-                faults.delay_until = None
-            case FaultKind.STOP_ANSWERING:
-                faults.silent_until = until if until is not None else float("inf")
-            case FaultKind.MALFORMED_FRAME:
-                self.rpc.send_raw(MALFORMED_FRAME)
-            case FaultKind.OUT_OF_ORDER_FRAME:
-                self.rpc.send_raw('[3, "evharness-never-sent", {}]')
-            case FaultKind.CLEAR:
-                faults.clear()
+        raw = self.faults.inject(FaultKind(kind), now, duration_s)
+        if raw is not None:
+            self.rpc.send_raw(raw)
 
     def wants_connection(self, now: float) -> bool:
         """Whether the transport should be connected now (False while a go_offline fault lasts)."""

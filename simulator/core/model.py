@@ -39,6 +39,9 @@ class Transaction:
     authorized: bool = False
     ended: bool = False
     remote_start_id: int | None = None
+    energy_cap_wh: float | None = (
+        None  # register limit once the CSMS refused the token (MaxEnergyOnInvalidId)
+    )
 
     @property
     def key(self) -> str:

@@ -18,7 +18,14 @@ def deliverable_power(
     """(power in W now, when to re-evaluate or None)."""
     evse.meter.advance(now)
     transaction = evse.transaction
-    energized = transaction is not None and transaction.authorized and not transaction.ended
+    energized = (
+        transaction is not None
+        and not transaction.ended
+        and (
+            transaction.authorized
+            or (transaction.energy_cap_wh is not None and evse.meter.energy_wh < transaction.energy_cap_wh)
+        )
+    )
     limits = [evse.ev_request_w, evse.max_power_w]
     if config.max_current_a is not None:
         limits.append(config.max_current_a * evse.meter.voltage_v * evse.meter.phases)

@@ -270,7 +270,11 @@ class Station:
     def apply_power(self, evse: Evse, now: float) -> None:
         """Deliver what `simulator.core.power` allows now; look again at the next change."""
         power, review_at = deliverable_power(evse, self.config, self.profiles, now)
-        evse.meter.draw(power, now, evse.ev_limit_wh)
+        limit = evse.ev_limit_wh
+        transaction = evse.transaction
+        if transaction is not None and not transaction.authorized and transaction.energy_cap_wh is not None:
+            limit = transaction.energy_cap_wh if limit is None else min(limit, transaction.energy_cap_wh)
+        evse.meter.draw(power, now, limit)
         evse.next_power_review_at = review_at
 
     def local_decision(self, token: PresentedToken, now: float) -> tuple[str, str] | None:
@@ -350,6 +354,17 @@ class Station:
         evse.ev_request_w, evse.ev_limit_wh = 0.0, None
         evse.next_meter_value_at = None
         evse.next_power_review_at = None
+
+    def deauthorize(self, evse: Evse, now: float) -> None:
+        """The CSMS refused the token of a running transaction and StopTxOnInvalidId is false:
+        energy flows on only up to MaxEnergyOnInvalidId from the start (1.6 §3.5.4, TxCtrlr)."""
+        transaction = evse.transaction
+        if transaction is None:
+            return
+        transaction.authorized = False
+        allowance = self.device.number("TxCtrlr.MaxEnergyOnInvalidId")
+        transaction.energy_cap_wh = transaction.meter_start_wh + allowance if allowance > 0 else None
+        self.apply_power(evse, now)
 
     def transaction_ended(self, evse: Evse, now: float) -> None:
         """Housekeeping once a transaction ends: TxProfiles go (K01.FR.05), scheduled availability applies."""

@@ -139,9 +139,8 @@ class V16Adapter(ProtocolAdapter):
             station.events.append(Authorized(evse_id, code, info["status"], now, "StartTransaction"))
             if station.device.flag("TxCtrlr.StopTxOnInvalidId") or not transaction.authorized:
                 self._stop(station, evse, transaction, "DeAuthorized", now)
-            else:  # §3.5.4: only stop the energy
-                transaction.authorized = False
-                station.apply_power(evse, now)
+            elif evse.transaction is transaction:  # §3.5.4: only stop the energy (after MaxEnergyOnInvalidId)
+                station.deauthorize(evse, now)
             return
         if not transaction.authorized and not transaction.ended:
             self._energize(station, evse, transaction, now)

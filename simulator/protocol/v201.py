@@ -184,9 +184,8 @@ class V201Adapter(ProtocolAdapter):
                 return
             if station.device.flag("TxCtrlr.StopTxOnInvalidId") or not transaction.authorized:
                 self.stop_transaction(station, evse, "DeAuthorized", now)
-            else:  # C15.FR.06: keep the transaction, stop the energy
-                transaction.authorized = False
-                station.apply_power(evse, now)
+            else:  # C15.FR.06: keep the transaction, stop the energy (after MaxEnergyOnInvalidId)
+                station.deauthorize(evse, now)
             return
         if not transaction.authorized and not transaction.ended and evse.transaction is transaction:
             self._energize(station, evse, transaction, now)

@@ -512,6 +512,29 @@ def test_an_unknown_token_accepted_offline_is_judged_on_replay(
         assert evse.meter.power_w == 0.0  # the transaction goes on, the energy does not
 
 
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
+def test_max_energy_on_invalid_id_lets_some_energy_through(store: Store, version: OcppVersion) -> None:
+    pair = booted(version, store)
+    device = pair.station.device
+    for name, value in (
+        ("AuthCtrlr.OfflineTxForUnknownIdEnabled", "true"),
+        ("TxCtrlr.StopTxOnInvalidId", "false"),
+        ("TxCtrlr.MaxEnergyOnInvalidId", "3000"),
+    ):
+        device.put(name, value)
+    pair.disconnect()
+    pair.station.plug_in(1, 1, pair.clock.now())
+    pair.station.present_token(1, PresentedToken(IdType.RFID, "DEADBEEF"), pair.clock.now())
+    pair.station.ev_draw(1, 11_000.0, pair.clock.now())
+    pair.advance(300)  # 917 Wh offline
+    pair.reconnect()  # refused on replay: 3000 Wh from the start are allowed
+    evse = pair.station.evses[1]
+    assert evse.meter.power_w == pytest.approx(11_000.0)
+    pair.advance(3600)
+    assert evse.meter.energy_wh == pytest.approx(3000.0, abs=0.5)
+    assert evse.meter.power_w == 0.0
+
+
 def test_an_on_idle_reset_waits_for_the_transaction(store: Store) -> None:
     """B12.FR.01: Reset OnIdle during a transaction is Scheduled and happens once it ended."""
     pair = charging(OcppVersion.V201, store)

@@ -130,6 +130,31 @@ def test_random_sessions_lose_no_transaction_and_no_energy(
             action, payload = limit_payload(version, amps)
             assert ask(self.pair, action, payload) == {"status": "Accepted"}
 
+        @precondition(lambda self: self.pair.connected)
+        @rule(version_number=st.integers(1, 5))
+        def csms_sends_a_local_list(self, version_number: int) -> None:
+            """The accepted tokens go into the station's list: offline, they charge from it."""
+            if version is OcppVersion.V16:
+                entries = [
+                    {"idTag": t.code, "idTagInfo": {"status": "Accepted"}} for t in (TOKENS[0], TOKENS[2])
+                ]
+                payload = {
+                    "listVersion": version_number,
+                    "updateType": "Full",
+                    "localAuthorizationList": entries,
+                }
+            else:
+                entries = [
+                    {"idToken": {"idToken": t.code, "type": wire}, "idTokenInfo": {"status": "Accepted"}}
+                    for t, wire in ((TOKENS[0], "KeyCode"), (TOKENS[2], "ISO14443"))
+                ]
+                payload = {
+                    "versionNumber": version_number,
+                    "updateType": "Full",
+                    "localAuthorizationList": entries,
+                }
+            assert ask(self.pair, "SendLocalList", payload) == {"status": "Accepted"}
+
         @precondition(lambda self: self.pair.station.evses[1].transaction is None)
         @rule()
         def restart_the_simulator(self) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from simulator.core.device_model import DeviceModel
@@ -70,6 +70,19 @@ class LocalList:
     def lookup(self, code: str, now: float) -> str | None:
         info = self.entries.get(code)
         return None if info is None else info.status_at(now)
+
+    def to_data(self) -> dict[str, Any]:
+        """The list as JSON-able data: a station keeps its list across restarts."""
+        return {
+            "version": self.version,
+            "entries": {c: [i.status, i.expires_at] for c, i in self.entries.items()},
+        }
+
+    def load_data(self, data: dict[str, Any]) -> None:
+        self.version = int(data.get("version", 0))
+        self.entries = {
+            code: TokenInfo(status, expiry) for code, (status, expiry) in data.get("entries", {}).items()
+        }
 
 
 @dataclass(slots=True)

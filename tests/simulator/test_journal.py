@@ -82,3 +82,19 @@ def test_a_transaction_made_offline_reaches_the_csms_after_a_restart(
         assert all(e.get("offline") is True for e in events)  # E04.FR.03
         assert events[0]["eventType"] == "Started"
         assert events[-1]["eventType"] == "Ended"
+
+
+def test_the_local_list_survives_a_restart(store: Store, tmp_path: Path) -> None:
+    from simulator.core.local_auth import ListUpdate, TokenInfo
+
+    pair = Pair.open("SIM-0001", OcppVersion.V16, store)
+    assert (
+        pair.station.local_list.apply("Full", 7, [ListUpdate("0A0B0C0D", TokenInfo("Accepted", 2e9))])
+        == "Accepted"
+    )
+    journal = JournalFile(tmp_path, "SIM-0001")
+    journal.sync(pair.station, pair.clock.now())
+    station = Station("SIM-0001", adapter_for(OcppVersion.V16), StationConfig(), pair.clock.now())
+    assert journal.restore(station) == 0
+    assert station.local_list.version == 7
+    assert station.local_list.lookup("0A0B0C0D", pair.clock.now()) == "Accepted"

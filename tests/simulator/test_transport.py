@@ -131,12 +131,12 @@ def test_a_restarted_live_station_delivers_what_its_predecessor_queued_offline(
             await first.charge(energy_kwh=2)
             await first.stop()
             await first.close()  # the process dies with its queue on disk
-            journaled = len(orjson.loads((tmp_path / "SIM-0001.journal.json").read_bytes()))
+            journaled = len(orjson.loads((tmp_path / "SIM-0001.journal.json").read_bytes())["queue"])
             second = LiveStation("SIM-0001", version, backend.ocpp_url, state_dir=str(tmp_path))
             await second.connect()
             assert await second.boot() == "Accepted"  # the journal goes out once accepted
             await second.settle()
-            empty = orjson.loads((tmp_path / "SIM-0001.journal.json").read_bytes()) == []
+            empty = orjson.loads((tmp_path / "SIM-0001.journal.json").read_bytes())["queue"] == []
             await second.close()
             (record,) = backend.store.transactions("SIM-0001")
             return journaled, record.energy_wh, empty

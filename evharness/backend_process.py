@@ -12,7 +12,7 @@ import threading
 from collections import deque
 from types import TracebackType
 
-_OCPP_LINE = re.compile(r"OCPP\s+(ws://\S+?)/\{station_id\}")
+_OCPP_LINE = re.compile(r"OCPP\s+(wss?://\S+?)/\{station_id\}")
 _API_LINE = re.compile(r"API\s+(http://\S+?/api/)")
 
 

@@ -13,6 +13,7 @@ def build_parser() -> argparse.ArgumentParser:
     from evharness import demo
     from evharness.bench import cli as bench_cli
     from reference_backend import cli as backend_cli
+    from reference_backend import password_cli
     from scenarios import cli as scenario_cli
     from simulator import cli as simulator_cli
 
@@ -22,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"evharness {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     backend_cli.register(commands)
+    password_cli.register(commands)
     simulator_cli.register(commands)
     scenario_cli.register(commands)
     demo.register(commands)

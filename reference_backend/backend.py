@@ -26,6 +26,7 @@ from reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
 from reference_backend.operations import Operations
 from reference_backend.persistence import Store
 from reference_backend.persistence.console import ConsoleStore
+from reference_backend.security import SecurityPolicy, StationPasswords
 from reference_backend.server import PATH_PREFIX, OcppServer
 from reference_backend.settings import BackendSettings
 
@@ -52,6 +53,15 @@ class BackendServer:
             heartbeat_interval=settings.heartbeat_interval,
             validate_outgoing=settings.validate_outgoing,
             operations=self.operations,
+            security=SecurityPolicy(
+                settings.security_profile,
+                StationPasswords.load(settings.station_passwords)
+                if settings.station_passwords
+                else StationPasswords(),
+                settings.tls_cert,
+                settings.tls_key,
+                settings.tls_ca,
+            ),
         )
         self.console = build_console(settings, self.store)
         self.api_port = 0
@@ -65,7 +75,8 @@ class BackendServer:
     @property
     def ocpp_url(self) -> str:
         """Append the station identity to connect: `f"{backend.ocpp_url}{station_id}"`."""
-        return f"ws://{self.settings.host}:{self.ocpp_port}{PATH_PREFIX}"
+        scheme = "wss" if self.settings.security_profile >= 2 else "ws"
+        return f"{scheme}://{self.settings.host}:{self.ocpp_port}{PATH_PREFIX}"
 
     @property
     def api_url(self) -> str:

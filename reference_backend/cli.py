@@ -99,7 +99,11 @@ async def serve_until_signalled(settings: BackendSettings, out: TextIO = sys.std
 async def _serve(settings: BackendSettings, stop: asyncio.Event, out: TextIO) -> int:
     from reference_backend.backend import BackendServer
 
-    backend = BackendServer(settings)
+    try:
+        backend = BackendServer(settings)
+    except (ValueError, OSError) as exc:  # an inconsistent security configuration, unreadable files
+        print(f"evharness backend: {exc}", file=sys.stderr)
+        return 2
     try:
         await backend.start()
     except OSError as exc:

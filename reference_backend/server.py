@@ -21,12 +21,14 @@ from websockets.exceptions import ConnectionClosed, NegotiationError
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
+from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.credentials import authentication_problem
 from reference_backend.domain.stations import identity_problem
 from reference_backend.operations import Operations
 from reference_backend.persistence import Store
 from reference_backend.persistence.store import FLUSH_AFTER_S
+from reference_backend.security import SecurityPolicy
 from reference_backend.session import CsmsSession
 
 log = logging.getLogger("reference_backend.server")
@@ -87,9 +89,11 @@ class OcppServer:
         heartbeat_interval: int = 300,
         validate_outgoing: bool = False,
         operations: Operations | None = None,
+        security: SecurityPolicy | None = None,
     ) -> None:
         self.store = store
         self.operations = operations or Operations()
+        self.security = security or SecurityPolicy()
         self.host = host
         self.requested_port = port
         self.heartbeat_interval = heartbeat_interval
@@ -116,17 +120,23 @@ class OcppServer:
             select_subprotocol=choose_subprotocol,
             process_request=self._check_request,
             # 2.0.1 Part 4 §3.3: a CSMS supports permessage-deflate; it costs only connections that offer it
+            ssl=self.security.ssl_context(),
         )
         self._flushing = asyncio.create_task(self._flush_periodically())
         return self.port
 
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
-        """The path names a station, and the station's HTTP Basic credentials hold if it has a password."""
+        """The path names a station (else 404), which proves itself per the security profile
+        (TLS, client certificate, a password file) and, if the database holds a password for it,
+        with HTTP Basic credentials that match (A00.FR.203: username = identity)."""
         refused = refuse_unknown_paths(connection, request)
         if refused is not None:
             return refused
         identity = identity_from_path(request.path)
         assert identity is not None
+        refused = self.security.refusal(connection, request, identity)
+        if refused is not None:
+            return refused
         problem = authentication_problem(
             identity, self.store.basic_auth_hash(identity), request.headers.get("Authorization")
         )
@@ -140,6 +150,21 @@ class OcppServer:
         while True:
             await asyncio.sleep(FLUSH_AFTER_S)
             self.store.flush()
+
+    async def call(
+        self, identity: str, action: str, payload: Payload, answer_timeout: float = 30.0
+    ) -> Payload:
+        """Send a CALL to a connected station and return its CALLRESULT payload (remote commands:
+        SetChargingProfile, GetVariables …): `Operations.call`, with failures raised —
+        LookupError when not connected, TimeoutError on silence, RuntimeError otherwise."""
+        outcome = await self.operations.call(identity, action, payload, within=answer_timeout)
+        if outcome.status == "result" and outcome.payload is not None:
+            return outcome.payload
+        if outcome.status == "not_connected":
+            raise LookupError(outcome.description)
+        if outcome.status == "timeout":
+            raise TimeoutError(f"{identity} did not answer {action}")
+        raise RuntimeError(f"{identity} answered {action} with {outcome.error_code}: {outcome.description}")
 
     async def stop(self) -> None:
         if self._server is None:

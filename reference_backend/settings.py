@@ -61,6 +61,11 @@ class BackendSettings:
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
+    security_profile: int = 0  # OCPP security profile 0 (none), 1, 2 or 3: see reference_backend.security
+    station_passwords: str | None = None  # JSON file {identity: scrypt hash} for profiles 1 and 2
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    tls_ca: str | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> BackendSettings:
@@ -83,8 +88,26 @@ class BackendSettings:
             oidc_issuer=args.oidc_issuer,
             oidc_client_id=args.oidc_client_id,
             oidc_client_secret=args.oidc_client_secret,
+            security_profile=args.security_profile,
+            station_passwords=args.station_passwords,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            tls_ca=args.tls_ca,
         )
 
+
+SECURITY_OPTIONS = [
+    Option(
+        "--security-profile",
+        "OCPP security profile: 0 none, 1 Basic auth, 2 TLS + Basic auth, 3 mutual TLS",
+        default=0,
+        type=int,
+    ),
+    Option("--station-passwords", "JSON file of hashed station passwords {identity: hash} (profiles 1, 2)"),
+    Option("--tls-cert", "PEM certificate (chain) of the OCPP server (profiles 2, 3)"),
+    Option("--tls-key", "PEM private key of the OCPP server (profiles 2, 3)"),
+    Option("--tls-ca", "PEM CA certificate(s) that sign station certificates (profile 3)"),
+]
 
 DATABASE_URL = Option(
     "--database-url",
@@ -159,4 +182,5 @@ BACKEND_OPTIONS = [
     Option("--oidc-issuer", "OpenID Connect provider for SSO (issuer URL); unset: no SSO", type=issuer_url),
     Option("--oidc-client-id", "this backend's client id at the OpenID Connect provider"),
     Option("--oidc-client-secret", "this backend's client secret at the OpenID Connect provider"),
+    *SECURITY_OPTIONS,
 ]

@@ -185,7 +185,55 @@ class WaitStep(Strict):
         return parse_duration(value)
 
 
-Step = BootStep | PlugInStep | PresentTokenStep | ChargeStep | StopStep | UnplugStep | WaitStep
+class GoOffline(Strict):
+    duration: Duration = Field(description="how long the station stays without a connection")
+
+    @field_validator("duration", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value)
+
+
+class GoOfflineStep(Strict):
+    go_offline: GoOffline = Field(
+        description="the connection drops; the next steps happen offline; transaction messages are "
+        "queued and replayed in order when the station is back"
+    )
+
+
+FaultName = Literal[
+    "drop_connection", "delay_responses", "stop_answering", "malformed_frame", "out_of_order_frame", "clear"
+]
+
+
+class Fault(Strict):
+    kind: FaultName
+    duration: Duration | None = Field(
+        default=None,
+        description="delay_responses: the delay; stop_answering: how long (default: until clear)",
+    )
+
+    @field_validator("duration", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return None if value is None else parse_duration(value)
+
+
+class FaultStep(Strict):
+    fault: Fault = Field(description="the station misbehaves, to see how the CSMS copes")
+
+
+Step = (
+    BootStep
+    | PlugInStep
+    | PresentTokenStep
+    | ChargeStep
+    | StopStep
+    | UnplugStep
+    | WaitStep
+    | GoOfflineStep
+    | FaultStep
+)
 STEP_TYPES: dict[str, type[Strict]] = {
     "boot": BootStep,
     "plug_in": PlugInStep,
@@ -194,6 +242,8 @@ STEP_TYPES: dict[str, type[Strict]] = {
     "stop": StopStep,
     "unplug": UnplugStep,
     "wait": WaitStep,
+    "go_offline": GoOfflineStep,
+    "fault": FaultStep,
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 import scenarios
 from evharness.ocppj.versions import OcppVersion
 from evharness.settings import Option, add_options
+from simulator import template as templates
+from simulator.asyncio.control import ControlServer
 from simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
 from simulator.core.clock import ScaledClock
+from simulator.security import SecurityProfile
 from simulator.summary import render, summarize
 
 
@@ -29,7 +34,7 @@ OPTIONS = [
         "the CSMS's OCPP-J endpoint; the station identity is appended",
         "ws://127.0.0.1:9000/ocpp",
     ),
-    Option("--protocol", "OCPP version(s), comma-separated: 1.6, 2.0.1", "2.0.1"),
+    Option("--protocol", "OCPP version(s), comma-separated: 1.6, 2.0.1, 2.1", "2.0.1"),
     Option("--stations", "how many stations", 1, int),
     Option("--scenario", "scenario file(s) or bundled name(s), comma-separated", "pin_charging"),
     Option("--id-prefix", "station identities are PREFIX-0001 …", "SIM"),
@@ -40,6 +45,19 @@ OPTIONS = [
     Option("--run-timeout", "give up after this many real seconds", 600.0, float),
     Option("--connect-attempts", "a station gives up after this many failed connects in a row", 8, int),
     Option("--report", "also write the summary as JSON to this file"),
+    Option("--template", "station template (bundled name or YAML file) instead of the scenario's station"),
+    Option("--state-dir", "keep each station's queued transaction messages here (survive a restart)"),
+    Option(
+        "--security-profile", "OCPP security profile 0-3 (1: Basic auth, 2: TLS + Basic, 3: mTLS)", 0, int
+    ),
+    Option("--password", "Basic-auth password of every station (profiles 1, 2; username = identity)"),
+    Option("--tls-ca", "CA certificate(s) to verify the CSMS with (profiles 2, 3; default: system CAs)"),
+    Option("--tls-cert", "station client certificate, PEM (profile 3)"),
+    Option("--tls-key", "station client key, PEM (profile 3)"),
+    Option(
+        "--control-port", "serve the control API on this port (0: any free port); stations stay on", None, int
+    ),
+    Option("--control-host", "interface of the control API", "127.0.0.1"),
 ]
 
 
@@ -56,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         versions = [OcppVersion.parse(v) for v in _csv(args.protocol)]
         loaded = [scenarios.load(name) for name in _csv(args.scenario)]
+        template = templates.load(args.template) if args.template else None
+        security = SecurityProfile(
+            args.security_profile, args.password, args.tls_ca, args.tls_cert, args.tls_key
+        )
     except ValueError as exc:  # ScenarioError is a ValueError
         console.print(f"[red]error:[/] {exc}")
         return 2
@@ -72,13 +94,18 @@ def run(args: argparse.Namespace) -> int:
         call_timeout_s=args.call_timeout,
         stagger_s=args.stagger,
         connect_attempts=max(1, args.connect_attempts),
+        template=template,
+        security=security,
+        state_dir=args.state_dir,
+        keep_running=args.control_port is not None,
     )
     console.print(
         f"evharness sim: {args.stations} station(s) {args.id_prefix}-{args.first_number:04d}… "
         f"→ {args.csms_url} (OCPP {', '.join(v.value for v in versions)}; "
         f"{', '.join(s.name for s in loaded)}; time ×{args.time_scale:g})"
     )
-    summary = asyncio.run(_run_with_progress(plan, args.time_scale, args.run_timeout, console))
+    control = (args.control_host, args.control_port) if args.control_port is not None else None
+    summary = asyncio.run(_run_with_progress(plan, args.time_scale, args.run_timeout, console, control))
     render(summary, console)
     if args.report:
         Path(args.report).write_text(json.dumps(summary, indent=2))
@@ -87,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run_with_progress(
-    plan: FleetPlan, scale: float, limit_s: float, console: Console
+    plan: FleetPlan, scale: float, limit_s: float, console: Console, control: tuple[str, int] | None = None
 ) -> dict[str, Any]:
     clock = ScaledClock(scale)
     columns = (
@@ -97,6 +124,10 @@ async def _run_with_progress(
         TextColumn("{task.fields[failed]} failed"),
         TimeElapsedColumn(),
     )
+    stop = asyncio.Event()  # SIGINT / SIGTERM: stop the stations and print the summary
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("stations", total=plan.stations, failed=0)
         failed = 0
@@ -106,5 +137,24 @@ async def _run_with_progress(
             failed += not run.ok
             progress.update(task, advance=1, failed=failed)
 
-        result = await run_fleet(plan, clock, scale, on_progress=done, timeout_s=limit_s)
+        async def serve_control(runs: list[StationRun]) -> Callable[[], Awaitable[None]]:
+            assert control is not None
+            server = ControlServer([run.link for run in runs], *control)
+            await server.start()
+            console.print(
+                f"control API  http://{control[0]}:{server.port}/stations  ws://{control[0]}:{server.port}/control"
+            )
+            return server.stop
+
+        result = await run_fleet(
+            plan,
+            clock,
+            scale,
+            on_progress=done,
+            timeout_s=limit_s,
+            on_start=serve_control if control is not None else None,
+            stop=stop,
+        )
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.remove_signal_handler(signum)
     return summarize(result)

@@ -33,6 +33,7 @@ class ActionStats:
             "failed": self.failed,
             "p50_ms": round(percentile(ordered, 0.50), 2),
             "p95_ms": round(percentile(ordered, 0.95), 2),
+            "p99_ms": round(percentile(ordered, 0.99), 2),
             "max_ms": round(ordered[-1], 2) if ordered else 0.0,
         }
 
@@ -69,6 +70,7 @@ def summarize(result: FleetResult) -> dict[str, Any]:
                         "expected": " or ".join(expectation.expected),
                         "actual": expectation.actual,
                         "what": expectation.what,
+                        "frames": list(expectation.frames),
                     }
                 )
         problem = run.error or run.runner.aborted or (None if run.runner.done else "scenario did not finish")
@@ -82,6 +84,7 @@ def summarize(result: FleetResult) -> dict[str, Any]:
                     "expected": "scenario completes",
                     "actual": problem,
                     "what": "run",
+                    "frames": [f"{d} {text}" for d, text, _ in list(run.station.frame_log)[-8:]],
                 }
             )
     return {
@@ -119,7 +122,7 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
         table.add_row(row["scenario"], row["what"], str(row["held"]), failed)
     console.print(table)
     latency = Table(title="OCPP round trips (real time)", title_justify="left")
-    for column in ("action", "count", "failed", "p50 ms", "p95 ms", "max ms"):
+    for column in ("action", "count", "failed", "p50 ms", "p95 ms", "p99 ms", "max ms"):
         latency.add_column(column, justify="left" if column == "action" else "right")
     for action, row in summary["actions"].items():
         latency.add_row(
@@ -128,6 +131,7 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
             str(row["failed"]),
             f"{row['p50_ms']:.1f}",
             f"{row['p95_ms']:.1f}",
+            f"{row['p99_ms']:.1f}",
             f"{row['max_ms']:.1f}",
         )
     console.print(latency)
@@ -147,3 +151,8 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
                 f"[red]{row['actual']}[/]",
             )
         console.print(failures)
+        for row in shown[:3]:
+            if row.get("frames"):
+                console.print(f"[bold]{row['station']}[/] step {row['step'] or '-'}: last frames")
+                for frame in row["frames"]:
+                    console.print(f"  {frame[:200]}", markup=False, highlight=False)

@@ -5,18 +5,22 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from evharness.ocppj.versions import OcppVersion
 from scenarios.model import Scenario
-from simulator.asyncio.transport import FrameHook, StationLink
+from simulator.asyncio.transport import Backoff, FrameHook, OcppBackoff, StationLink
 from simulator.core.clock import Clock
 from simulator.core.events import StationEvent
 from simulator.core.model import StationConfig
 from simulator.core.station import Station
+from simulator.journal_file import JournalFile
 from simulator.protocol import adapter_for
 from simulator.scenario.runner import Expectation, ScenarioRunner
+from simulator.security import SecurityProfile
+from simulator.template import StationTemplate
 
 
 def station_identity(prefix: str, number: int) -> str:
@@ -77,6 +81,11 @@ class FleetPlan:
     stagger_s: float = 0.01  # real seconds between connects
     connect_attempts: int = 8  # failed connects in a row before a station gives up
     validate_outgoing: bool = False
+    template: StationTemplate | None = None  # overrides each scenario's `station:` block
+    security: SecurityProfile = field(default_factory=SecurityProfile)
+    state_dir: str | None = None  # per-station journals: queued transaction messages survive a restart
+    ocpp_backoff: bool = True  # reconnect per OCPPCommCtrlr.RetryBackOff* (else a fixed fast back-off)
+    keep_running: bool = False  # stay connected after the scenario (driven by the control API)
 
 
 @dataclass
@@ -100,7 +109,12 @@ def build_runs(
     for index in range(plan.stations):
         version, scenario = combos[index % len(combos)]
         identity = station_identity(plan.id_prefix, plan.first_number + index)
-        config = config_for(scenario, identity, plan.call_timeout_s * scale)
+        timeout = plan.call_timeout_s * scale
+        config = (
+            plan.template.config(identity, timeout)
+            if plan.template is not None
+            else config_for(scenario, identity, timeout)
+        )
         station = Station(
             identity, adapter_for(version), config, clock.now(), validate_outgoing=plan.validate_outgoing
         )
@@ -110,8 +124,12 @@ def build_runs(
             plan.csms_url,
             clock,
             runner,
+            backoff=OcppBackoff(station) if plan.ocpp_backoff else Backoff(),
             on_frame=on_frame,
             max_connect_attempts=plan.connect_attempts,
+            security=plan.security,
+            journal=JournalFile(plan.state_dir, identity) if plan.state_dir else None,
+            keep_running=plan.keep_running,
         )
         runs.append(StationRun(identity, version, scenario, link, runner))
     return runs
@@ -124,9 +142,14 @@ async def run_fleet(
     *,
     on_progress: Callable[[StationRun], None] | None = None,
     timeout_s: float | None = None,
+    on_start: Callable[[list[StationRun]], Awaitable[Callable[[], Awaitable[None]]]] | None = None,
+    stop: asyncio.Event | None = None,
 ) -> FleetResult:
+    """Run every station until all are done, `timeout_s` passed or `stop` is set (SIGTERM);
+    `on_start` (e.g. the control API) gets the runs and returns its closer."""
     runs = build_runs(plan, clock, scale)
     started = time.monotonic()
+    close = await on_start(runs) if on_start is not None else None
 
     async def one(index: int, run: StationRun) -> None:
         await asyncio.sleep(index * plan.stagger_s)
@@ -139,11 +162,25 @@ async def run_fleet(
             on_progress(run)
 
     tasks = [asyncio.create_task(one(i, run)) for i, run in enumerate(runs)]
-    _, pending = await asyncio.wait(tasks, timeout=timeout_s)
+    everything: asyncio.Future[Any] = asyncio.ensure_future(asyncio.wait(tasks))
+    waits: set[asyncio.Future[Any]] = {everything}
+    if stop is not None:
+        waits.add(asyncio.ensure_future(stop.wait()))
+    try:
+        await asyncio.wait(waits, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiting in waits:
+            waiting.cancel()
+        if close is not None:
+            await close()
+    pending = {task for task in tasks if not task.done()}
+    stopped = stop is not None and stop.is_set()
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
     for run in runs:
-        if not run.finished:
+        if not run.finished and not (plan.keep_running or stopped):
             run.error = f"did not finish within {timeout_s:g} s (last error: {run.link.last_error})"
+        elif not run.finished:
+            run.finished = True
     return FleetResult(runs, scale, time.monotonic() - started)

@@ -24,9 +24,13 @@ from evharness.ocppj.versions import OcppVersion
 from simulator.asyncio.transport import Backoff, FrameHook, StationLink
 from simulator.core.clock import ManualClock
 from simulator.core.events import Authorized, Booted, CallFailed, StationEvent, TransactionStarted
+from simulator.core.faults import FaultKind
 from simulator.core.model import PresentedToken, StationConfig, Transaction
 from simulator.core.station import Station
+from simulator.journal_file import JournalFile
 from simulator.protocol import adapter_for
+from simulator.security import SecurityProfile
+from simulator.state import station_state
 
 
 class StationError(RuntimeError):
@@ -44,6 +48,8 @@ class LiveStation:
         on_frame: FrameHook | None = None,
         validate_outgoing: bool = True,
         answer_timeout: float = 10.0,
+        security: SecurityProfile | None = None,
+        state_dir: str | None = None,
     ) -> None:
         self.clock = ManualClock(time.time())
         self.station = Station(
@@ -54,7 +60,13 @@ class LiveStation:
             validate_outgoing=validate_outgoing,
         )
         self.link = StationLink(
-            self.station, csms_url, self.clock, on_frame=on_frame, backoff=Backoff(0.05, 1.0)
+            self.station,
+            csms_url,
+            self.clock,
+            on_frame=on_frame,
+            backoff=Backoff(0.05, 1.0),
+            security=security or SecurityProfile(),
+            journal=JournalFile(state_dir, identity) if state_dir else None,
         )
         self.answer_timeout = answer_timeout
         self._task: asyncio.Task[None] | None = None
@@ -69,6 +81,25 @@ class LiveStation:
         self.link.make_interactive()
         self._task = asyncio.create_task(self.link.run())
         await self._until(lambda: self.station.connected, "the connection to open")
+
+    async def disconnect(self, offline_s: float = float("inf")) -> None:
+        """Go offline: the connection drops and stays down until `reconnect()` (or `offline_s`)."""
+        self.station.inject_fault(FaultKind.GO_OFFLINE, self.clock.now(), offline_s)
+        await self._until(lambda: not self.station.connected, "the connection to close")
+
+    async def reconnect(self) -> None:
+        """Come back online; returns once the queued transaction messages were replayed."""
+        self.station.faults.offline_until = None
+        await self._until(lambda: self.station.connected, "the connection to open again")
+        await self.settle()
+
+    async def inject_fault(self, kind: FaultKind | str, seconds: float | None = None) -> None:
+        self.station.inject_fault(kind, self.clock.now(), seconds)
+        self.link.kick()
+        await asyncio.sleep(0)
+
+    def state(self) -> dict[str, object]:
+        return station_state(self.station, self.clock.now())
 
     async def close(self) -> None:
         if self._task is not None:
@@ -127,12 +158,17 @@ class LiveStation:
         if energy_kwh is not None:
             limit = before + energy_kwh * 1000.0
             self.station.ev_draw(evse, power_w, self.clock.now(), energy_limit_wh=limit)
-            seconds = energy_kwh * 1000.0 * 3600.0 / power_w
+            horizon = self.clock.now() + 7 * 86_400.0  # a limit of 0 W would never get there
+            while unit.meter.energy_wh < limit - 1e-6 and self.clock.now() < horizon:
+                if unit.meter.power_w <= 0 and unit.next_power_review_at is None:
+                    break  # nothing flows and nothing will change: not authorized, or limited to 0
+                rate = max(unit.meter.power_w, 1.0)
+                await self.advance((limit - unit.meter.energy_wh) * 3600.0 / rate + 1e-6)
         elif seconds is not None:
             self.station.ev_draw(evse, power_w, self.clock.now())
+            await self.advance(seconds)
         else:
             raise ValueError("give energy_kwh or seconds")
-        await self.advance(seconds)
         self.station.ev_draw(evse, 0.0, self.clock.now())
         return unit.meter.energy_wh - before
 
@@ -159,8 +195,10 @@ class LiveStation:
                 return
 
     async def settle(self) -> None:
-        """Wait until everything queued is sent and answered."""
+        """Wait until everything queued is sent and answered (offline: nothing to wait for)."""
         self.link.kick()
+        if not self.station.wants_connection(self.clock.now()):
+            return
         await self._until(lambda: self.station.idle and not self.station.rpc.busy, "the CSMS to answer")
 
     def failures(self) -> list[CallFailed]:

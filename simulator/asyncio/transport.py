@@ -1,5 +1,7 @@
 """One station over one websockets client connection: move frames, wake it at its deadlines,
-reconnect with exponential back-off and jitter when the connection drops."""
+reconnect with exponential back-off and jitter when the connection drops, carry out the faults
+the station asks for (drop the connection, stay offline), authenticate per the security profile,
+and keep the station's journal on disk when a state directory is given."""
 
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from websockets.typing import Subprotocol
 
 from simulator.core.clock import Clock
 from simulator.core.station import Station
+from simulator.journal_file import JournalFile
 from simulator.scenario.runner import ScenarioRunner
+from simulator.security import SecurityProfile, basic_auth_header
 
 FrameHook = Callable[[str, str, float], None]  # (direction "out"/"in", text, simulated time)
 
@@ -46,15 +50,41 @@ class Backoff:
 
 
 @dataclass
+class OcppBackoff:
+    """2.0.1 B10 / OCPPCommCtrlr.RetryBackOff*: wait RetryBackOffWaitMinimum, doubled for each of
+    up to RetryBackOffRepeatTimes failures, plus a random part up to RetryBackOffRandomRange —
+    read from the station's device model at every attempt. The waits are real seconds: a network
+    outage or a CSMS restart does not run faster because simulated charging does."""
+
+    station: Station
+    attempts: int = 0
+
+    def next_delay(self) -> float:
+        device = self.station.device
+        minimum = device.number("OCPPCommCtrlr.RetryBackOffWaitMinimum")
+        repeat = device.number("OCPPCommCtrlr.RetryBackOffRepeatTimes")
+        spread = device.number("OCPPCommCtrlr.RetryBackOffRandomRange")
+        delay: float = minimum * 2 ** min(self.attempts, repeat) + random.uniform(0, spread)
+        self.attempts += 1
+        return delay
+
+    def reset(self) -> None:
+        self.attempts = 0
+
+
+@dataclass
 class StationLink:
     station: Station
     csms_url: str
     clock: Clock
     runner: ScenarioRunner | None = None
-    backoff: Backoff = field(default_factory=Backoff)
+    backoff: Backoff | OcppBackoff = field(default_factory=Backoff)
     max_connect_attempts: int = 8
     open_timeout: float = 10.0
     on_frame: FrameHook | None = None
+    security: SecurityProfile = field(default_factory=SecurityProfile)
+    journal: JournalFile | None = None
+    keep_running: bool = False  # stay connected once the scenario is done (control API, fixtures)
     connections: int = 0
     disconnections: int = 0
     last_error: str | None = None
@@ -64,6 +94,10 @@ class StationLink:
         """Let code outside the loop act on the station and `kick()` the link to send at once."""
         self._wake = asyncio.Event()
 
+    @property
+    def interactive(self) -> bool:
+        return self._wake is not None
+
     def kick(self) -> None:
         if self._wake is not None:
             self._wake.set()
@@ -72,10 +106,61 @@ class StationLink:
     def url(self) -> str:
         return f"{self.csms_url.rstrip('/')}/{quote(self.station.identity, safe='')}"
 
+    def handshake_headers(self) -> list[tuple[str, str]]:
+        if self.security.profile not in (1, 2):
+            return []
+        rotated = self.station.device.values.get("SecurityCtrlr.BasicAuthPassword")
+        password = rotated or self.security.password or ""
+        return [basic_auth_header(self.station.identity, password)]
+
+    async def _stay_offline(self) -> None:
+        """While a go_offline fault lasts, keep the station ticking without a connection."""
+        station, clock = self.station, self.clock
+        while not station.wants_connection(clock.now()):
+            now = clock.now()
+            deadline = self._deadline()
+            if deadline is not None and now >= deadline:
+                station.tick(now)
+            if self.runner is not None:
+                self.runner.advance(now)
+            self._sync_journal()
+            until = station.faults.offline_until or now
+            targets = [t for t in (until, self._deadline()) if t is not None]
+            wait = clock.real_delay(max(0.0, min(targets) - clock.now()))
+            await self._sleep(0.05 if wait is None else min(wait, 1.0))
+
+    async def _sleep(self, seconds: float) -> None:
+        if self._wake is None:
+            await asyncio.sleep(seconds)
+            return
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
+
+    def _sync_journal(self) -> None:
+        if self.journal is not None:
+            self.journal.sync(self.station, self.clock.now())
+
     async def run(self) -> None:
-        """Connect and drive the station until its scenario is done (or forever without one)."""
+        """Connect and drive the station until its scenario is done (or forever without one);
+        however it ends (even cancelled), the journal holds what is still owed to the CSMS."""
+        try:
+            await self._run()
+        finally:
+            self._sync_journal()
+
+    async def _run(self) -> None:
         failures = 0
+        if self.journal is not None:
+            self.journal.restore(self.station)
+        scheme = "wss://" if self.security.tls else "ws://"
+        if not self.csms_url.startswith(scheme):
+            raise ConnectionError(f"{self.csms_url}: security profile {self.security.profile} needs {scheme}")
         while not self._finished():
+            if not self.station.wants_connection(self.clock.now()):
+                await self._stay_offline()
+                continue
             try:
                 async with connect(
                     self.url,
@@ -84,6 +169,8 @@ class StationLink:
                     ping_interval=None,
                     compression=None,
                     proxy=None,
+                    additional_headers=self.handshake_headers(),
+                    ssl=self.security.ssl_context(),
                 ) as websocket:
                     if websocket.subprotocol != self.station.rpc.version.subprotocol:
                         raise HandshakeRefused(
@@ -94,11 +181,20 @@ class StationLink:
                     self.backoff.reset()
                     self.connections += 1
                     await self._session(websocket)
+                    if self.station.faults.drop_requested or not self.station.wants_connection(
+                        self.clock.now()
+                    ):
+                        self.station.faults.drop_requested = False
+                        self.disconnections += 1
+                        self.station.connection_lost(self.clock.now())
+                        self._sync_journal()
+                        continue
             except (OSError, TimeoutError, InvalidHandshake, HandshakeRefused, ConnectionClosed) as exc:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 if self.station.connected:
                     self.disconnections += 1
                     self.station.connection_lost(self.clock.now())
+                    self._sync_journal()
                 failures += 1
                 if failures >= self.max_connect_attempts:
                     raise ConnectionError(
@@ -110,6 +206,8 @@ class StationLink:
 
     def _finished(self) -> bool:
         runner = self.runner
+        if self.keep_running:
+            return False
         return runner is not None and (runner.done or runner.aborted is not None) and self.station.idle
 
     async def _session(self, websocket: ClientConnection) -> None:
@@ -127,7 +225,8 @@ class StationLink:
                 if self.runner is not None:
                     self.runner.advance(now)
                 await self._flush(websocket)
-                if self._finished():
+                self._sync_journal()
+                if self._finished() or station.faults.drop_requested or not station.wants_connection(now):
                     return
                 deadline = self._deadline()
                 wait = None if deadline is None else clock.real_delay(deadline - clock.now())

@@ -14,6 +14,7 @@ class Meter:
     phases: int = 3
     limit_wh: float | None = None  # stop drawing power once the register reaches this
     updated_at: float = 0.0
+    voltage_v: float = NOMINAL_VOLTAGE
 
     def advance(self, now: float) -> None:
         elapsed = now - self.updated_at
@@ -40,4 +41,5 @@ class Meter:
 
     @property
     def current_a(self) -> float:
-        return self.power_w / (NOMINAL_VOLTAGE * self.phases)
+        """Current per phase."""
+        return self.power_w / (self.voltage_v * self.phases)

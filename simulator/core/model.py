@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from evharness.idtokens import IdType
+from simulator.core.ev import EvSpec, EvState
 from simulator.core.meter import Meter
 
 
@@ -37,6 +38,15 @@ class Transaction:
     seq_no: int = 0  # 2.0.1 TransactionEvent sequence number
     authorized: bool = False
     ended: bool = False
+    remote_start_id: int | None = None
+    energy_cap_wh: float | None = (
+        None  # register limit once the CSMS refused the token (MaxEnergyOnInvalidId)
+    )
+
+    @property
+    def key(self) -> str:
+        """The id charging profiles and the CSMS use: the CSMS's on 1.6, the station's on 2.0.1."""
+        return str(self.csms_id) if self.csms_id is not None else self.local_id
 
     def next_seq_no(self) -> int:
         number = self.seq_no
@@ -59,6 +69,15 @@ class Evse:
     meter: Meter = field(default_factory=Meter)
     transaction: Transaction | None = None
     next_meter_value_at: float | None = None
+    ev: EvState | None = None  # the EV plugged in, if the station models one
+    ev_request_w: float = 0.0  # what the EV asks for; the station delivers less if limited
+    ev_limit_wh: float | None = None  # the EV stops drawing when the register reaches this
+    next_power_review_at: float | None = None  # taper or charging-profile change ahead
+    authorized_token: PresentedToken | None = None  # accepted before the cable was plugged in
+    authorized_until: float | None = None  # ... valid for TxCtrlr.EVConnectionTimeOut (E03.FR.05)
+    remote_start_id: int | None = None  # 2.0.1 RequestStartTransaction's id, for the next event
+    operative: bool = True
+    availability_scheduled: bool | None = None  # ChangeAvailability waiting for the transaction to end
 
     @property
     def plugged(self) -> bool:
@@ -77,3 +96,8 @@ class StationConfig:
     meter_interval_s: float = 60.0
     call_timeout_s: float = 30.0
     retry_boot_after_s: float = 30.0
+    phases: int = 3
+    max_current_a: float | None = None  # per phase; caps the delivered power with the profiles
+    ev: EvSpec | None = None  # None: the EV takes whatever it asks for
+    variables: tuple[tuple[str, str], ...] = ()  # device model / 1.6 key overrides (templates)
+    power_review_s: float = 60.0  # how often a tapering EV's power is re-evaluated

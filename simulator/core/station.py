@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from evharness.idtokens import IdType
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import (
@@ -30,6 +31,9 @@ from evharness.ocppj.rpc import (
     RpcEndpoint,
     RpcEvent,
 )
+from simulator.core.charging_profiles import ProfileStore
+from simulator.core.device_model import DeviceModel
+from simulator.core.ev import EvState
 from simulator.core.events import (
     Booted,
     CallFailed,
@@ -37,6 +41,8 @@ from simulator.core.events import (
     RoundTrip,
     StationEvent,
 )
+from simulator.core.faults import FaultKind, Faults
+from simulator.core.local_auth import AuthCache, LocalList, TokenInfo, decide_locally
 from simulator.core.meter import Meter
 from simulator.core.model import (
     Connector,
@@ -45,11 +51,13 @@ from simulator.core.model import (
     PresentedToken,
     StationConfig,
 )
+from simulator.core.power import deliverable_power
 
 if TYPE_CHECKING:
     from simulator.protocol.base import ProtocolAdapter
 
 PayloadSource = Payload | Callable[[float], Payload]
+FRAME_LOG_SIZE = 64  # frames kept per station as evidence for failed expectations
 
 
 class CallRefused(Exception):
@@ -67,6 +75,21 @@ class QueuedCall:
     payload: PayloadSource
     context: Any
     transactional: bool  # kept across disconnections (OCPP 1.6 §3.7, 2.0.1 E04)
+    attempts: int = 0  # failed deliveries so far (E13, 1.6 TransactionMessageAttempts)
+    restored: bool = False  # from a journal: left by an earlier run of the simulator
+    not_before: float | None = None  # a retry waits MessageAttemptInterval × attempts
+
+
+@dataclass(slots=True)
+class HeldAnswer:
+    """An answer to the CSMS held back by the delay_responses fault."""
+
+    due: float
+    message_id: str
+    action: str
+    result: Payload | None
+    refusal: CallRefused | None
+    follow_ups: list[Callable[[], None]]
 
 
 class Station:
@@ -90,16 +113,44 @@ class Station:
                 evse_id,
                 {c: Connector(c) for c in range(1, config.connectors_per_evse + 1)},
                 config.max_power_w,
-                Meter(updated_at=now),
+                Meter(updated_at=now, phases=config.phases),
             )
             for evse_id in range(1, config.evses + 1)
         }
+        self.device = DeviceModel(
+            {
+                "SampledDataCtrlr.TxUpdatedInterval": str(int(config.meter_interval_s)),
+                **dict(config.variables),
+            }
+        )
+        for name, value in (
+            ("SecurityCtrlr.Identity", identity),
+            ("ChargingStation.Model", config.model),
+            ("ChargingStation.VendorName", config.vendor),
+        ):
+            self.device.put(name, value)
+        self.device.fixed_16["NumberOfConnectors"] = str(config.evses)
+        self.device.on_change = self._variable_changed
+        self.local_list = LocalList(self.device.number("LocalAuthListCtrlr.Storage"))
+        self.auth_cache = AuthCache(self.device.number("AuthCacheCtrlr.Storage"))
+        self.profiles = ProfileStore(
+            max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel")
+        )
+        self.faults = Faults()
+        self.frame_log: deque[tuple[str, str, float]] = deque(maxlen=FRAME_LOG_SIZE)
+        self.queue_revision = 0  # bumps whenever the transaction messages waiting change (for journals)
+        self.restored_ids: dict[str, int] = {}  # 1.6 transactionIds learnt for journal-restored messages
+        self.offline_since: float | None = None
+        self.reboot_at: float | None = None
+        self.reset_when_idle = False  # 2.0.1 Reset OnIdle while transactions run (B12.FR.01: Scheduled)
+        self._now = now
+        self._held: list[HeldAnswer] = []
+        self._follow_ups: list[Callable[[], None]] = []
         self.connected = False
         self.boot_status: str | None = None
         self.heartbeat_interval = 0.0
         self.next_heartbeat_at: float | None = None
         self.next_boot_at: float | None = None
-        self.configuration: dict[str, str] = {}
         self.events: list[StationEvent] = []
         self.round_trips: list[RoundTrip] = []
         self._queue: deque[QueuedCall] = deque()
@@ -108,47 +159,80 @@ class Station:
     # -- the transport's side -------------------------------------------------------------------
 
     def connection_made(self, now: float) -> None:
+        """After an offline period longer than OfflineThreshold, report every connector again."""
         self.connected = True
+        self.faults.drop_requested = False
+        offline_for = None if self.offline_since is None else now - self.offline_since
+        self.offline_since = None
+        if (
+            offline_for is not None
+            and self.boot_status == "Accepted"
+            and offline_for > self.device.number("OCPPCommCtrlr.OfflineThreshold")
+        ):
+            self.adapter.after_boot(self, now)
+        if self.boot_status == "Accepted" and self.heartbeat_interval > 0:
+            self.next_heartbeat_at = now + self.heartbeat_interval
         self._pump(now)
 
     def connection_lost(self, now: float) -> None:
         """Keep transaction messages for replay; drop the rest (a heartbeat is not worth replaying)."""
         self.connected = False
+        self.offline_since = now if self.offline_since is None else self.offline_since
         self.rpc.connection_lost()
+        self._held.clear()
         if self._in_flight is not None:
             self._queue.appendleft(self._in_flight)
             self._in_flight = None
         self._queue = deque(call for call in self._queue if call.transactional)
         self.next_heartbeat_at = None
+        self.queue_revision += 1
 
     def receive(self, text: str | bytes, now: float) -> None:
+        self._now = now
+        self.frame_log.append(("in", text if isinstance(text, str) else text.decode("utf-8", "replace"), now))
         self._handle(self.rpc.receive(text, now), now)
 
     def data_to_send(self) -> list[str]:
-        return self.rpc.data_to_send()
+        out = self.rpc.data_to_send()
+        for text in out:
+            self.frame_log.append(("out", text, self._now))
+        return out
 
     def next_deadline(self) -> float | None:
-        deadlines = [self.rpc.next_deadline(), self.next_heartbeat_at, self.next_boot_at]
+        deadlines = [self.rpc.next_deadline(), self.next_heartbeat_at, self.next_boot_at, self.reboot_at]
+        deadlines += [held.due for held in self._held]
+        if self._queue and self._in_flight is None and self.connected:
+            deadlines.append(self._queue[0].not_before)
         for evse in self.evses.values():
             deadlines.append(evse.next_meter_value_at)
             deadlines.append(evse.meter.limit_reached_at())
+            deadlines.append(evse.next_power_review_at)
         present = [d for d in deadlines if d is not None]
         return min(present) if present else None
 
     def tick(self, now: float) -> None:
+        self._now = now
         self._handle(self.rpc.tick(now), now)
+        self._release_held(now)
+        if self.reboot_at is not None and now >= self.reboot_at:
+            self.reboot_at = None
+            self._reboot(now)
         if self.next_boot_at is not None and now >= self.next_boot_at:
             self.next_boot_at = None
             self.adapter.boot(self, now)
         if self.next_heartbeat_at is not None and now >= self.next_heartbeat_at:
             self.next_heartbeat_at = now + self.heartbeat_interval
-            if self.connected:
+            # other traffic shows the station is alive (1.6 §4.6); never pile heartbeats up behind it
+            if self.connected and self.idle:
                 self.adapter.heartbeat(self, now)
         for evse in self.evses.values():
             evse.meter.advance(now)
+            if evse.next_power_review_at is not None and now >= evse.next_power_review_at:
+                self.apply_power(evse, now)
             if evse.next_meter_value_at is not None and now >= evse.next_meter_value_at:
-                evse.next_meter_value_at = now + self.config.meter_interval_s
+                evse.next_meter_value_at = self._next_sample(now)
                 self.adapter.meter_values(self, evse, now)
+        self._pump(now)
 
     # -- what a person (or a scenario) does -----------------------------------------------------
 
@@ -160,20 +244,64 @@ class Station:
         if connector.plugged:
             return
         connector.plugged = True
+        if self.config.ev is not None:
+            evse.meter.advance(now)
+            evse.ev = EvState.plugged(self.config.ev, evse.meter.energy_wh)
         self.adapter.plug_in(self, evse, connector, now)
 
     def present_token(self, evse_id: int, token: PresentedToken, now: float) -> None:
-        self.adapter.present_token(self, self._evse(evse_id), token, now)
+        """Decide locally where the station may (C12 pre-authorize, C13/C15 offline), else ask the CSMS."""
+        evse = self._evse(evse_id)
+        decision = self.local_decision(token, now)
+        if decision is None:
+            self.adapter.present_token(self, evse, token, now)
+        else:
+            status, source = decision
+            self.adapter.token_decided(self, evse, token, status, source, now)
 
     def ev_draw(self, evse_id: int, power_w: float, now: float, energy_limit_wh: float | None = None) -> None:
-        """The EV draws `power_w` (capped by the EVSE) until the register reaches the limit.
-
-        Only an authorized, running transaction energizes the EVSE: otherwise nothing flows.
-        """
+        """The EV asks for `power_w` until the register reaches the limit; `apply_power` decides
+        what flows: only an authorized, running transaction energizes the EVSE."""
         evse = self._evse(evse_id)
+        evse.ev_request_w = power_w
+        evse.ev_limit_wh = energy_limit_wh
+        self.apply_power(evse, now)
+
+    def apply_power(self, evse: Evse, now: float) -> None:
+        """Deliver what `simulator.core.power` allows now; look again at the next change."""
+        power, review_at = deliverable_power(evse, self.config, self.profiles, now)
+        limit = evse.ev_limit_wh
         transaction = evse.transaction
-        energized = transaction is not None and transaction.authorized and not transaction.ended
-        evse.meter.draw(min(power_w, evse.max_power_w) if energized else 0.0, now, energy_limit_wh)
+        if transaction is not None and not transaction.authorized and transaction.energy_cap_wh is not None:
+            limit = transaction.energy_cap_wh if limit is None else min(limit, transaction.energy_cap_wh)
+        evse.meter.draw(power, now, limit)
+        evse.next_power_review_at = review_at
+
+    def local_decision(self, token: PresentedToken, now: float) -> tuple[str, str] | None:
+        """(status, source) when the station decides itself, None when it asks the CSMS."""
+        return decide_locally(self.device, self.local_list, self.auth_cache, token.code, now, self.connected)
+
+    def remember_token(self, token: PresentedToken, info: TokenInfo, now: float) -> None:
+        """Cache the CSMS's answer (C10.FR.01/04), never for a token of the local list."""
+        if not self.device.flag("AuthCacheCtrlr.Enabled") or token.code in self.local_list.entries:
+            return
+        self.auth_cache.store(token.code, info, now)
+
+    def token_from_wire(self, code: str, wire_type: str | None = None) -> PresentedToken:
+        if wire_type is None:
+            return PresentedToken(IdType.PIN if code.startswith("#") else IdType.RFID, code)
+        return PresentedToken(IdType.PIN if wire_type == "KeyCode" else IdType.RFID, code)
+
+    # -- faults (scenario steps and the control API) --------------------------------------------
+
+    def inject_fault(self, kind: FaultKind | str, now: float, duration_s: float | None = None) -> None:
+        raw = self.faults.inject(FaultKind(kind), now, duration_s)
+        if raw is not None:
+            self.rpc.send_raw(raw)
+
+    def wants_connection(self, now: float) -> bool:
+        """Whether the transport should be connected now (False while a go_offline fault lasts)."""
+        return not self.faults.offline(now)
 
     def stop_transaction(self, evse_id: int, reason: str, now: float) -> None:
         evse = self._evse(evse_id)
@@ -199,6 +327,8 @@ class Station:
         transactional: bool = False,
     ) -> None:
         self._queue.append(QueuedCall(action, payload, context, transactional))
+        if transactional:
+            self.queue_revision += 1
         self._pump(now)
 
     def set_connector_state(
@@ -209,19 +339,64 @@ class Station:
         if previous is not state:
             self.adapter.connector_state_changed(self, evse, connector, previous, now)
 
+    def after_answer(self, follow_up: Callable[[], None]) -> None:
+        """Run `follow_up` once the answer to the CSMS's CALL being handled is on its way
+        (a TriggerMessage's message, a remote start's Authorize, a reset's reboot)."""
+        self._follow_ups.append(follow_up)
+
     def start_metering(self, evse: Evse, now: float) -> None:
         evse.meter.advance(now)
-        evse.next_meter_value_at = now + self.config.meter_interval_s
+        evse.next_meter_value_at = self._next_sample(now)
+        self.apply_power(evse, now)
 
     def stop_metering(self, evse: Evse, now: float) -> None:
         evse.meter.draw(0.0, now)
+        evse.ev_request_w, evse.ev_limit_wh = 0.0, None
         evse.next_meter_value_at = None
+        evse.next_power_review_at = None
+
+    def deauthorize(self, evse: Evse, now: float) -> None:
+        """The CSMS refused the token of a running transaction and StopTxOnInvalidId is false:
+        energy flows on only up to MaxEnergyOnInvalidId from the start (1.6 §3.5.4, TxCtrlr)."""
+        transaction = evse.transaction
+        if transaction is None:
+            return
+        transaction.authorized = False
+        allowance = self.device.number("TxCtrlr.MaxEnergyOnInvalidId")
+        transaction.energy_cap_wh = transaction.meter_start_wh + allowance if allowance > 0 else None
+        self.apply_power(evse, now)
+
+    def transaction_ended(self, evse: Evse, now: float) -> None:
+        """Housekeeping once a transaction ends: TxProfiles go (K01.FR.05), scheduled availability applies."""
+        transaction = evse.transaction
+        if transaction is not None:
+            self.profiles.end_transaction(transaction.key)
+        if self.reset_when_idle and all(e.transaction in (None, transaction) for e in self.evses.values()):
+            self.reset_when_idle = False
+            self.reset(now)
+        if evse.availability_scheduled is not None:  # G03.FR.05: applied once the transaction ended
+            operative, evse.availability_scheduled = evse.availability_scheduled, None
+            self.set_operative(evse, operative, now)
+
+    def set_operative(self, evse: Evse, operative: bool, now: float) -> None:
+        evse.operative = operative
+        for connector in evse.connectors.values():
+            if not operative:
+                self.set_connector_state(evse, connector, ConnectorState.UNAVAILABLE, now)
+            elif connector.state is ConnectorState.UNAVAILABLE:
+                state = ConnectorState.OCCUPIED if connector.plugged else ConnectorState.AVAILABLE
+                self.set_connector_state(evse, connector, state, now)
+
+    def reset(self, now: float) -> None:
+        """Reboot at the next tick: transactions end, then BootNotification (B11/B12, 1.6 §5.14)."""
+        self.reboot_at = now
 
     def boot_answered(self, status: str, interval: float, now: float) -> None:
         self.boot_status = status
         self.events.append(Booted(status, now))
         if status == "Accepted":
             self.heartbeat_interval = interval if interval > 0 else 300.0
+            self.device.put("OCPPCommCtrlr.HeartbeatInterval", str(int(self.heartbeat_interval)))
             self.next_heartbeat_at = now + self.heartbeat_interval
             self.adapter.after_boot(self, now)
         else:  # Pending / Rejected: ask again after the interval (B02.FR.01, B03.FR.01)
@@ -234,13 +409,69 @@ class Station:
 
     # -- internals ------------------------------------------------------------------------------
 
+    @property
+    def transactional_queue(self) -> list[QueuedCall]:
+        """The transaction messages not yet answered, in flight first (what a journal keeps)."""
+        head = [self._in_flight] if self._in_flight is not None and self._in_flight.transactional else []
+        return head + [call for call in self._queue if call.transactional]
+
+    def restore_queue(self, calls: list[QueuedCall]) -> None:
+        """Put journal-restored transaction messages in front of anything queued since."""
+        self._queue.extendleft(reversed(calls))
+        self.queue_revision += 1
+
+    def _variable_changed(self, name: str, value: str) -> None:
+        if name == "OCPPCommCtrlr.HeartbeatInterval":
+            self.heartbeat_interval = float(value)
+            if self.next_heartbeat_at is not None:
+                self.next_heartbeat_at = self._now + self.heartbeat_interval
+        elif name == "SampledDataCtrlr.TxUpdatedInterval":
+            for evse in self.evses.values():
+                if evse.next_meter_value_at is not None:
+                    evse.next_meter_value_at = self._next_sample(self._now)
+
+    def _next_sample(self, now: float) -> float | None:
+        interval = self.device.number("SampledDataCtrlr.TxUpdatedInterval")
+        return now + interval if interval > 0 else None
+
+    def _reboot(self, now: float) -> None:
+        for evse in self.evses.values():
+            self.adapter.stop_transaction(self, evse, self.adapter.reset_reason, now)
+        self.boot_status = None
+        self.next_heartbeat_at = None
+        self.adapter.boot(self, now)
+
+    def _release_held(self, now: float) -> None:
+        due = [held for held in self._held if held.due <= now]
+        self._held = [held for held in self._held if held.due > now]
+        for held in due:
+            self._deliver(held.message_id, held.action, held.result, held.refusal)
+            self._follow_ups.extend(held.follow_ups)
+            self._run_follow_ups()
+
+    def _run_follow_ups(self) -> None:
+        follow_ups, self._follow_ups = self._follow_ups, []
+        for follow_up in follow_ups:
+            follow_up()
+
     def _pump(self, now: float) -> None:
         if not self.connected or self._in_flight is not None or not self._queue:
             return
+        if self._queue[0].not_before is not None and now < self._queue[0].not_before:
+            return
+        if self._queue[0].restored and self.boot_status != "Accepted":
+            # a restarted station owes these to the CSMS, but only once it is accepted (B02.FR.02)
+            boot = next((c for c in self._queue if c.action == "BootNotification"), None)
+            if boot is None:
+                return
+            self._queue.remove(boot)
+            self._queue.appendleft(boot)
         queued = self._queue.popleft()
         payload = queued.payload(now) if callable(queued.payload) else queued.payload
         self._in_flight = queued
         self.rpc.send_call(queued.action, payload, now, context=queued)
+        if queued.transactional:
+            self.queue_revision += 1
 
     def _handle(self, rpc_events: list[RpcEvent], now: float) -> None:
         for event in rpc_events:
@@ -249,31 +480,79 @@ class Station:
                     self._answer(message_id, action, payload, now)
                 case ResultReceived(call, payload, received_at):
                     self._finish(call, received_at, ok=True)
-                    self.adapter.handle_result(self, call.action, _note(call), payload, now)
+                    if not self._learn_restored(_note(call), payload):
+                        self.adapter.handle_result(self, call.action, _note(call), payload, now)
                 case ErrorReceived(call, code, description, _, received_at):
                     self._finish(call, received_at, ok=False)
                     self.events.append(CallFailed(call.action, code, description, now))
-                    self.adapter.handle_failure(self, call.action, _note(call), now)
+                    if not self._retry(call, now):
+                        self.adapter.handle_failure(self, call.action, _note(call), now)
                 case CallTimedOut(call):
                     self._finish(call, now, ok=False)
                     self.events.append(CallFailed(call.action, "Timeout", "no answer in time", now))
-                    self.adapter.handle_failure(self, call.action, _note(call), now)
+                    if not self._retry(call, now):
+                        self.adapter.handle_failure(self, call.action, _note(call), now)
                 case PeerViolation(description, text):
                     self.events.append(PeerViolated(description, text, now))
         self._pump(now)
 
+    def _learn_restored(self, note: Any, payload: Payload) -> bool:
+        from simulator.core.journal import learn
+
+        return learn(self, note, payload)
+
+    def _retry(self, call: OutgoingCall, now: float) -> bool:
+        """E13.FR.01/02, 1.6 §4.10: a failed transaction message is sent again up to MessageAttempts
+        times, waiting MessageAttemptInterval × the number of earlier attempts."""
+        queued = call.context
+        assert isinstance(queued, QueuedCall)
+        if not queued.transactional:
+            return False
+        queued.attempts += 1
+        if queued.attempts >= self.device.number("OCPPCommCtrlr.MessageAttempts[TransactionEvent]"):
+            self.queue_revision += 1
+            return False
+        interval = self.device.number("OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]")
+        queued.not_before = now + interval * queued.attempts
+        self._queue.appendleft(queued)
+        return True
+
     def _finish(self, call: OutgoingCall, answered_at: float, ok: bool) -> None:
+        queued = call.context
+        if isinstance(queued, QueuedCall) and queued.transactional:
+            self.queue_revision += 1
         self._in_flight = None
         sent_at = call.sent_at if call.sent_at is not None else answered_at
         self.round_trips.append(RoundTrip(call.action, sent_at, answered_at, ok))
 
     def _answer(self, message_id: str, action: str, payload: Payload, now: float) -> None:
+        """Answer a CSMS CALL, unless a fault says to stay silent or to answer late."""
+        if self.faults.silent(now) or not message_id:  # a 2.1 SEND is never answered
+            return
+        self._follow_ups = []
+        result: Payload | None = None
+        refusal: CallRefused | None = None
         try:
             result = self.adapter.handle_call(self, action, payload, now)
-        except CallRefused as refusal:
-            self.rpc.send_error(message_id, refusal.kind, refusal.description)
+        except CallRefused as refused:
+            refusal = refused
+            self._follow_ups = []
+        delay = self.faults.delay(now)
+        if delay > 0:
+            follow_ups, self._follow_ups = self._follow_ups, []
+            self._held.append(HeldAnswer(now + delay, message_id, action, result, refusal, follow_ups))
             return
-        self.rpc.send_result(message_id, result, action)
+        self._deliver(message_id, action, result, refusal)
+        self._run_follow_ups()
+
+    def _deliver(
+        self, message_id: str, action: str, result: Payload | None, refusal: CallRefused | None
+    ) -> None:
+        if refusal is not None:
+            self.rpc.send_error(message_id, refusal.kind, refusal.description)
+        else:
+            assert result is not None
+            self.rpc.send_result(message_id, result, action)
 
     def _evse(self, evse_id: int) -> Evse:
         try:

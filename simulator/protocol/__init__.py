@@ -8,12 +8,11 @@ from simulator.protocol.base import ProtocolAdapter
 
 def adapter_for(version: OcppVersion) -> ProtocolAdapter:
     from simulator.protocol.v16 import V16Adapter
-    from simulator.protocol.v201 import V201Adapter
+    from simulator.protocol.v201 import V21Adapter, V201Adapter
 
     adapters: dict[OcppVersion, type[ProtocolAdapter]] = {
         OcppVersion.V16: V16Adapter,
         OcppVersion.V201: V201Adapter,
+        OcppVersion.V21: V21Adapter,
     }
-    if version not in adapters:
-        raise ValueError(f"the simulator does not speak OCPP {version.value} yet")
     return adapters[version]()

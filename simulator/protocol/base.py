@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
+from simulator.core.events import Authorized
 from simulator.core.model import Connector, ConnectorState, Evse, PresentedToken
 
 if TYPE_CHECKING:
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
 ResultHandler = Callable[["Station", Any, Payload, float], None]
 CallHandler = Callable[["Station", Payload, float], Payload]
 
+DATA_TRANSFER_VENDOR = "evharness"  # DataTransfer with this vendorId is echoed back (P01/P02)
+
 
 class ProtocolAdapter:
     """Base of the per-version adapters. Subclasses fill the two tables and the actions."""
@@ -23,12 +26,12 @@ class ProtocolAdapter:
     version: ClassVar[OcppVersion]
 
     def __init__(self) -> None:
+        self.reset_reason = "Reboot"  # the stop reason of transactions ended by a Reset
         # action → what to do with its CALLRESULT / how to answer the CSMS's CALL; subclasses add theirs
         self.result_handlers: dict[str, ResultHandler] = {"BootNotification": self._boot_result}
         self.call_handlers: dict[str, CallHandler] = {
-            "Reset": lambda station, payload, now: {"status": "Accepted"},
-            "ClearCache": lambda station, payload, now: {"status": "Accepted"},
-            "DataTransfer": lambda station, payload, now: {"status": "UnknownVendorId"},
+            "ClearCache": self._clear_cache,
+            "DataTransfer": self._data_transfer,
             "TriggerMessage": self._trigger_message,
         }
 
@@ -37,17 +40,35 @@ class ProtocolAdapter:
 
     def _trigger_message(self, station: Station, payload: Payload, now: float) -> Payload:
         """F06 / 1.6 §5.17: answer Accepted, then send the requested message."""
-        triggers: dict[str, Callable[[], None]] = {
+        trigger = self.triggers(station, now).get(payload["requestedMessage"])
+        if trigger is None:
+            return {"status": "NotImplemented"}
+        station.after_answer(trigger)
+        return {"status": "Accepted"}
+
+    def triggers(self, station: Station, now: float) -> dict[str, Callable[[], None]]:
+        return {
             "BootNotification": lambda: self.boot(station, now),
             "Heartbeat": lambda: self.heartbeat(station, now),
             "StatusNotification": lambda: self.after_boot(station, now),
             "MeterValues": lambda: self._all_meter_values(station, now),
         }
-        trigger = triggers.get(payload["requestedMessage"])
-        if trigger is None:
-            return {"status": "NotImplemented"}
-        trigger()
+
+    def _clear_cache(self, station: Station, payload: Payload, now: float) -> Payload:
+        """C11.FR.04/05, 1.6 §5.4: Accepted and emptied, Rejected when the cache is disabled."""
+        if not station.device.flag("AuthCacheCtrlr.Enabled"):
+            return {"status": "Rejected"}
+        station.auth_cache.clear()
         return {"status": "Accepted"}
+
+    def _data_transfer(self, station: Station, payload: Payload, now: float) -> Payload:
+        """Our own vendorId echoes the data; any other is UnknownVendorId (P01.FR.06, 1.6 §5.6)."""
+        if payload.get("vendorId") != DATA_TRANSFER_VENDOR:
+            return {"status": "UnknownVendorId"}
+        answer: Payload = {"status": "Accepted"}
+        if "data" in payload:
+            answer["data"] = payload["data"]
+        return answer
 
     def _all_meter_values(self, station: Station, now: float) -> None:
         for evse in station.evses.values():
@@ -73,6 +94,24 @@ class ProtocolAdapter:
         raise NotImplementedError
 
     def present_token(self, station: Station, evse: Evse, token: PresentedToken, now: float) -> None:
+        raise NotImplementedError
+
+    def token_decided(
+        self, station: Station, evse: Evse, token: PresentedToken, status: str, source: str, now: float
+    ) -> None:
+        """A token's status is known (from the CSMS, or locally): record it, then charge if Accepted."""
+        station.events.append(Authorized(evse.id, token.code, status, now, source))
+        if status != "Accepted":
+            return
+        if not evse.plugged:  # the transaction starts if the cable comes within EVConnectionTimeOut
+            evse.authorized_token = token
+            evse.authorized_until = now + station.device.number("TxCtrlr.EVConnectionTimeOut")
+            return
+        self.start_authorized(station, evse, token, source != "Authorize", now)
+
+    def start_authorized(
+        self, station: Station, evse: Evse, token: PresentedToken, local: bool, now: float
+    ) -> None:
         raise NotImplementedError
 
     def meter_values(self, station: Station, evse: Evse, now: float) -> None:

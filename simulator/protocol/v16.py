@@ -1,7 +1,8 @@
 """OCPP 1.6J for the station core.
 
 On 1.6 a transaction starts only once a token is accepted (StartTransaction), and its id is the
-CSMS's; the connectorId is the EVSE's number (one connector per EVSE on 1.6).
+CSMS's; the connectorId is the EVSE's number (one connector per EVSE on 1.6). The CSMS's own CALLs
+are answered by `simulator.protocol.v16_csms`.
 """
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from evharness.ocppj.frames import Payload
-from evharness.ocppj.timefmt import format_timestamp
+from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.versions import OcppVersion
 from simulator.core.events import Authorized, TransactionEnded, TransactionStarted
+from simulator.core.local_auth import TokenInfo
 from simulator.core.model import Connector, ConnectorState, Evse, PresentedToken, Transaction
+from simulator.protocol import v16_csms
 from simulator.protocol.base import ProtocolAdapter
+from simulator.protocol.sampling import sample_16
 
 if TYPE_CHECKING:
     from simulator.core.station import Station
@@ -28,21 +32,23 @@ STATUS: dict[ConnectorState, str] = {
 }
 
 
+def token_info(id_tag_info: Payload) -> TokenInfo:
+    expiry = id_tag_info.get("expiryDate")
+    return TokenInfo(id_tag_info["status"], None if expiry is None else parse_timestamp(expiry).timestamp())
+
+
 class V16Adapter(ProtocolAdapter):
     version = OcppVersion.V16
 
     def __init__(self) -> None:
         super().__init__()
+        self.reset_reason = "HardReset"
         self.result_handlers |= {
             "Authorize": self._authorize_result,
             "StartTransaction": self._start_result,
             "StopTransaction": self._stop_result,
         }
-        self.call_handlers |= {
-            "ChangeConfiguration": self._change_configuration,
-            "GetConfiguration": self._get_configuration,
-            "RemoteStopTransaction": self._remote_stop,
-        }
+        self.call_handlers |= v16_csms.handlers(self)
 
     # -- the station's life -------------------------------------------------------------------------
 
@@ -66,23 +72,42 @@ class V16Adapter(ProtocolAdapter):
     ) -> None:
         station.send("StatusNotification", _status(evse.id, STATUS[connector.state], now), now)
 
+    def triggers(self, station: Station, now: float) -> dict[str, Any]:
+        """§5.17: also the firmware and diagnostics status, which is always Idle here."""
+        return super().triggers(station, now) | {
+            "DiagnosticsStatusNotification": lambda: station.send(
+                "DiagnosticsStatusNotification", {"status": "Idle"}, now
+            ),
+            "FirmwareStatusNotification": lambda: station.send(
+                "FirmwareStatusNotification", {"status": "Idle"}, now
+            ),
+        }
+
     # -- a charging session ---------------------------------------------------------------------------
 
     def plug_in(self, station: Station, evse: Evse, connector: Connector, now: float) -> None:
         station.set_connector_state(evse, connector, ConnectorState.OCCUPIED, now)
+        token, evse.authorized_token = evse.authorized_token, None
+        if token is not None and evse.authorized_until is not None and now > evse.authorized_until:
+            token = None  # E03.FR.05 / 1.6 ConnectionTimeOut: the authorization lapsed
+        if token is not None:  # accepted before the cable came; offline, nobody else will confirm it
+            self.start_authorized(station, evse, token, not station.connected, now)
 
     def present_token(self, station: Station, evse: Evse, token: PresentedToken, now: float) -> None:
         station.send("Authorize", {"idTag": token.code}, now, context=(evse.id, token))
 
     def _authorize_result(self, station: Station, context: Any, payload: Payload, now: float) -> None:
         evse_id, token = context
-        status = payload["idTagInfo"]["status"]
-        station.events.append(Authorized(evse_id, token.code, status, now))
-        evse = station.evses[evse_id]
-        if status == "Accepted" and evse.plugged and evse.transaction is None:
-            self._start(station, evse, token, now)
+        station.remember_token(token, token_info(payload["idTagInfo"]), now)
+        self.token_decided(
+            station, station.evses[evse_id], token, payload["idTagInfo"]["status"], "Authorize", now
+        )
 
-    def _start(self, station: Station, evse: Evse, token: PresentedToken, now: float) -> None:
+    def start_authorized(
+        self, station: Station, evse: Evse, token: PresentedToken, local: bool, now: float
+    ) -> None:
+        if evse.transaction is not None or not evse.operative:
+            return
         evse.meter.advance(now)
         transaction = Transaction(f"{station.identity}-{now:.3f}", now, evse.meter.energy_wh, token=token)
         evse.transaction = transaction
@@ -93,28 +118,38 @@ class V16Adapter(ProtocolAdapter):
             "timestamp": format_timestamp(now),
         }
         station.send("StartTransaction", payload, now, context=(evse.id, transaction), transactional=True)
+        if local:  # authorized offline / from the local list: charge now, the CSMS may still refuse
+            self._energize(station, evse, transaction, now)
+
+    def _energize(self, station: Station, evse: Evse, transaction: Transaction, now: float) -> None:
+        transaction.authorized = True
+        station.events.append(TransactionStarted(evse.id, transaction.key, now))
+        station.start_metering(evse, now)
+        station.set_connector_state(evse, evse.connectors[1], ConnectorState.CHARGING, now)
 
     def _start_result(self, station: Station, context: Any, payload: Payload, now: float) -> None:
         evse_id, transaction = context
         transaction.csms_id = payload["transactionId"]
-        status = payload["idTagInfo"]["status"]
+        info = payload["idTagInfo"]
+        if transaction.token is not None:
+            station.remember_token(transaction.token, token_info(info), now)
         evse = station.evses[evse_id]
-        if status != "Accepted":  # §5.20: the CSMS may refuse at start; stop with DeAuthorized
-            station.events.append(
-                Authorized(evse_id, transaction.token.code, status, now, "StartTransaction")
-            )
-            self.stop_transaction(station, evse, "DeAuthorized", now)
+        if info["status"] != "Accepted":  # §5.20: the CSMS may refuse at start
+            code = transaction.token.code if transaction.token else ""
+            station.events.append(Authorized(evse_id, code, info["status"], now, "StartTransaction"))
+            if station.device.flag("TxCtrlr.StopTxOnInvalidId") or not transaction.authorized:
+                self._stop(station, evse, transaction, "DeAuthorized", now)
+            elif evse.transaction is transaction:  # §3.5.4: only stop the energy (after MaxEnergyOnInvalidId)
+                station.deauthorize(evse, now)
             return
-        transaction.authorized = True
-        station.events.append(TransactionStarted(evse_id, str(transaction.csms_id), now))
-        station.start_metering(evse, now)
-        station.set_connector_state(evse, evse.connectors[1], ConnectorState.CHARGING, now)
+        if not transaction.authorized and not transaction.ended:
+            self._energize(station, evse, transaction, now)
 
     def meter_values(self, station: Station, evse: Evse, now: float) -> None:
         transaction = evse.transaction
         if transaction is None or transaction.ended:
             return
-        sample = _sample(evse, now, "Sample.Periodic")
+        sample = sample_16(evse, now, "Sample.Periodic")
         station.send(
             "MeterValues",
             lambda at: {
@@ -123,18 +158,23 @@ class V16Adapter(ProtocolAdapter):
                 "meterValue": [sample],
             },
             now,
+            context=("meter", transaction),
             transactional=True,
         )
 
     def stop_transaction(self, station: Station, evse: Evse, reason: str, now: float) -> None:
-        transaction = evse.transaction
-        if transaction is None or transaction.ended:
+        if evse.transaction is not None:
+            self._stop(station, evse, evse.transaction, reason, now)
+
+    def _stop(self, station: Station, evse: Evse, transaction: Transaction, reason: str, now: float) -> None:
+        if transaction.ended:
             return
-        station.stop_metering(evse, now)
+        if evse.transaction is transaction:
+            station.stop_metering(evse, now)
         transaction.ended = True
         transaction.meter_stop_wh = evse.meter.energy_wh
         meter_stop = int(evse.meter.energy_wh)
-        final = _sample(evse, now, "Transaction.End")
+        final = sample_16(evse, now, "Transaction.End")
 
         def build(at: float) -> Payload:
             payload: Payload = {
@@ -149,64 +189,26 @@ class V16Adapter(ProtocolAdapter):
             return payload
 
         station.send("StopTransaction", build, now, context=(evse.id, transaction), transactional=True)
+        if evse.transaction is transaction:
+            station.transaction_ended(evse, now)
+            evse.transaction = None
         connector = evse.connectors[1]
-        station.set_connector_state(
-            evse, connector, ConnectorState.FINISHING if connector.plugged else ConnectorState.AVAILABLE, now
-        )
+        if connector.state is not ConnectorState.UNAVAILABLE:
+            state = ConnectorState.FINISHING if connector.plugged else ConnectorState.AVAILABLE
+            station.set_connector_state(evse, connector, state, now)
 
     def _stop_result(self, station: Station, context: Any, payload: Payload, now: float) -> None:
         evse_id, transaction = context
-        evse = station.evses[evse_id]
         energy = (transaction.meter_stop_wh or 0.0) - transaction.meter_start_wh
         if transaction.authorized:
-            station.events.append(TransactionEnded(evse_id, str(transaction.csms_id), energy, "", now))
-        if evse.transaction is transaction:
-            evse.transaction = None
+            station.events.append(TransactionEnded(evse_id, transaction.key, energy, "", now))
 
     def unplug(self, station: Station, evse: Evse, connector: Connector, now: float) -> None:
         if evse.transaction is not None and not evse.transaction.ended:
             self.stop_transaction(station, evse, "EVDisconnected", now)
-        station.set_connector_state(evse, connector, ConnectorState.AVAILABLE, now)
-
-    # -- what the CSMS asks ----------------------------------------------------------------------------
-
-    def _change_configuration(self, station: Station, payload: Payload, now: float) -> Payload:
-        station.configuration[payload["key"]] = payload["value"]
-        return {"status": "Accepted"}
-
-    def _get_configuration(self, station: Station, payload: Payload, now: float) -> Payload:
-        wanted = payload.get("key")
-        known = {**_DEFAULT_CONFIGURATION(station), **station.configuration}
-        keys = wanted if wanted else sorted(known)
-        result: Payload = {
-            "configurationKey": [{"key": k, "readonly": False, "value": known[k]} for k in keys if k in known]
-        }
-        unknown = [k for k in keys if k not in known]
-        if unknown:
-            result["unknownKey"] = unknown
-        if not result["configurationKey"]:
-            del result["configurationKey"]
-        return result
-
-    def _remote_stop(self, station: Station, payload: Payload, now: float) -> Payload:
-        for evse in station.evses.values():
-            transaction = evse.transaction
-            if (
-                transaction is not None
-                and not transaction.ended
-                and transaction.csms_id == payload["transactionId"]
-            ):
-                self.stop_transaction(station, evse, "Remote", now)
-                return {"status": "Accepted"}
-        return {"status": "Rejected"}
-
-
-def _DEFAULT_CONFIGURATION(station: Station) -> dict[str, str]:
-    return {
-        "HeartbeatInterval": str(int(station.heartbeat_interval)),
-        "MeterValueSampleInterval": str(int(station.config.meter_interval_s)),
-        "NumberOfConnectors": str(len(station.evses)),
-    }
+        evse.ev = None
+        if connector.state is not ConnectorState.UNAVAILABLE:
+            station.set_connector_state(evse, connector, ConnectorState.AVAILABLE, now)
 
 
 def _status(connector_id: int, status: str, now: float) -> Payload:
@@ -216,24 +218,3 @@ def _status(connector_id: int, status: str, now: float) -> Payload:
         "status": status,
         "timestamp": format_timestamp(now),
     }
-
-
-def _sample(evse: Evse, now: float, context: str) -> Payload:
-    meter = evse.meter
-    meter.advance(now)
-    values = [
-        {
-            "value": f"{meter.energy_wh:.1f}",
-            "context": context,
-            "measurand": "Energy.Active.Import.Register",
-            "unit": "Wh",
-        },
-        {
-            "value": f"{meter.power_w:.1f}",
-            "context": context,
-            "measurand": "Power.Active.Import",
-            "unit": "W",
-        },
-        {"value": f"{meter.current_a:.2f}", "context": context, "measurand": "Current.Import", "unit": "A"},
-    ]
-    return {"timestamp": format_timestamp(now), "sampledValue": values}

@@ -1,9 +1,11 @@
-"""OCPP 2.0.1 for the station core.
+"""OCPP 2.0.1 for the station core (and, through `V21Adapter`, 2.1 where the schemas agree).
 
 On 2.0.1 the station opens the transaction when the cable is plugged in (TxStartPoint
 EVConnected) and the token authorizes it afterwards (E02); every TransactionEvent carries the
-next `seqNo` of its transaction (E01.FR.16). The CSMS's idTokenInfo in the response to a
-TransactionEvent is binding (E01.FR.11): a refused token deauthorizes the transaction.
+next `seqNo` of its transaction (E01.FR.16) and `offline: true` when it happened while the station
+was offline (E04.FR.03). The CSMS's idTokenInfo in the response to a TransactionEvent is binding
+(E01.FR.11, C15.FR.05): a refused token deauthorizes the transaction when StopTxOnInvalidId is
+true, and only stops the energy otherwise. The CSMS's own CALLs are answered by `v201_csms`.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from evharness.idtokens import to_wire
 from evharness.ocppj.frames import Payload
-from evharness.ocppj.timefmt import format_timestamp
+from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.versions import OcppVersion
 from simulator.core.events import Authorized, TransactionEnded, TransactionStarted
+from simulator.core.local_auth import TokenInfo
 from simulator.core.model import Connector, ConnectorState, Evse, PresentedToken, Transaction
+from simulator.protocol import v201_csms
 from simulator.protocol.base import ProtocolAdapter
+from simulator.protocol.sampling import sample_201
 
 if TYPE_CHECKING:
     from simulator.core.station import Station
@@ -31,13 +36,15 @@ STATUS: dict[ConnectorState, str] = {
     ConnectorState.FAULTED: "Faulted",
 }
 
-# scenario stop reason → (triggerReason, stoppedReason)
+# stop reason → (triggerReason, stoppedReason)
 STOP_TRIGGERS: dict[str, tuple[str, str]] = {
     "Local": ("StopAuthorized", "Local"),
     "EVDisconnected": ("EVCommunicationLost", "EVDisconnected"),
     "Remote": ("RemoteStop", "Remote"),
     "DeAuthorized": ("Deauthorized", "DeAuthorized"),
     "Other": ("AbnormalCondition", "Other"),
+    "ImmediateReset": ("ResetCommand", "ImmediateReset"),
+    "UnlockCommand": ("UnlockCommand", "Other"),
 }
 
 
@@ -46,20 +53,22 @@ def id_token(token: PresentedToken) -> Payload:
     return {"idToken": wire.value, "type": wire.type_201}
 
 
+def token_info(id_token_info: Payload) -> TokenInfo:
+    expiry = id_token_info.get("cacheExpiryDateTime")
+    return TokenInfo(id_token_info["status"], None if expiry is None else parse_timestamp(expiry).timestamp())
+
+
 class V201Adapter(ProtocolAdapter):
     version = OcppVersion.V201
 
     def __init__(self) -> None:
         super().__init__()
+        self.reset_reason = "ImmediateReset"
         self.result_handlers |= {
             "Authorize": self._authorize_result,
             "TransactionEvent": self._transaction_event_result,
         }
-        self.call_handlers |= {
-            "SetVariables": self._set_variables,
-            "GetVariables": self._get_variables,
-            "RequestStopTransaction": self._request_stop,
-        }
+        self.call_handlers |= v201_csms.handlers(self)
 
     # -- the station's life -------------------------------------------------------------------------
 
@@ -70,7 +79,8 @@ class V201Adapter(ProtocolAdapter):
             charging_station["serialNumber"] = config.serial_number[:25]
         if config.firmware_version:
             charging_station["firmwareVersion"] = config.firmware_version[:50]
-        station.send("BootNotification", {"reason": "PowerUp", "chargingStation": charging_station}, now)
+        reason = "RemoteReset" if station.events and station.boot_status is None else "PowerUp"
+        station.send("BootNotification", {"reason": reason, "chargingStation": charging_station}, now)
 
     def after_boot(self, station: Station, now: float) -> None:
         for evse in station.evses.values():
@@ -82,6 +92,20 @@ class V201Adapter(ProtocolAdapter):
     ) -> None:
         if STATUS[previous] != STATUS[connector.state]:
             station.send("StatusNotification", _status(evse, connector, now), now)
+
+    def triggers(self, station: Station, now: float) -> dict[str, Any]:
+        def transaction_events() -> None:
+            for evse in station.evses.values():
+                if evse.transaction is not None and not evse.transaction.ended:
+                    self._event(station, evse, "Updated", "Trigger", now, sample_context="Trigger")
+
+        return super().triggers(station, now) | {
+            "TransactionEvent": transaction_events,
+            "FirmwareStatusNotification": lambda: station.send(
+                "FirmwareStatusNotification", {"status": "Idle"}, now
+            ),
+            "LogStatusNotification": lambda: station.send("LogStatusNotification", {"status": "Idle"}, now),
+        }
 
     # -- a charging session ---------------------------------------------------------------------------
 
@@ -101,55 +125,70 @@ class V201Adapter(ProtocolAdapter):
                 connector_id=connector.id,
                 sample_context="Transaction.Begin",
             )
+        token, evse.authorized_token = evse.authorized_token, None
+        if token is not None and evse.authorized_until is not None and now > evse.authorized_until:
+            token = None  # E03.FR.05 / 1.6 ConnectionTimeOut: the authorization lapsed
+        if token is not None:  # accepted before the cable came; offline, nobody else will confirm it
+            self.start_authorized(station, evse, token, not station.connected, now)
 
     def present_token(self, station: Station, evse: Evse, token: PresentedToken, now: float) -> None:
         station.send("Authorize", {"idToken": id_token(token)}, now, context=(evse.id, token))
 
     def _authorize_result(self, station: Station, context: Any, payload: Payload, now: float) -> None:
         evse_id, token = context
-        status = payload["idTokenInfo"]["status"]
-        station.events.append(Authorized(evse_id, token.code, status, now))
-        evse = station.evses[evse_id]
+        info = payload["idTokenInfo"]
+        station.remember_token(token, token_info(info), now)
+        self.token_decided(station, station.evses[evse_id], token, info["status"], "Authorize", now)
+
+    def start_authorized(
+        self, station: Station, evse: Evse, token: PresentedToken, local: bool, now: float
+    ) -> None:
         transaction = evse.transaction
-        if (
-            status == "Accepted"
-            and transaction is not None
-            and not transaction.authorized
-            and not transaction.ended
-        ):
-            transaction.token = token
-            self._event(
-                station,
-                evse,
-                "Updated",
-                "Authorized",
-                now,
-                charging_state="Charging",
-                token=token,
-                context=("authorize", evse.id, transaction),
-            )
+        if transaction is None or transaction.authorized or transaction.ended:
+            return
+        transaction.token = token
+        remote = evse.remote_start_id is not None
+        self._event(
+            station,
+            evse,
+            "Updated",
+            "RemoteStart" if remote else "Authorized",
+            now,
+            charging_state="Charging",
+            token=token,
+            context=("authorize", evse.id, transaction),
+        )
+        if local:  # C13/C15: authorized offline or from the local list — charge now
+            self._energize(station, evse, transaction, now)
+
+    def _energize(self, station: Station, evse: Evse, transaction: Transaction, now: float) -> None:
+        transaction.authorized = True
+        station.events.append(TransactionStarted(evse.id, transaction.local_id, now))
+        station.start_metering(evse, now)
+        connector = next((c for c in evse.connectors.values() if c.plugged), evse.connectors[1])
+        station.set_connector_state(evse, connector, ConnectorState.CHARGING, now)
 
     def _transaction_event_result(self, station: Station, context: Any, payload: Payload, now: float) -> None:
         if not context or context[0] != "authorize":
             return
-        _, evse_id, transaction = context
+        evse_id: int = context[1]
+        transaction: Transaction = context[2]
         evse = station.evses[evse_id]
-        status = payload.get("idTokenInfo", {}).get("status", "Accepted")
-        if status != "Accepted":
-            station.events.append(
-                Authorized(evse_id, transaction.token.code, status, now, "TransactionEvent")
-            )
-            self.stop_transaction(station, evse, "DeAuthorized", now)
+        info = payload.get("idTokenInfo", {"status": "Accepted"})
+        if transaction.token is not None and "idTokenInfo" in payload:
+            station.remember_token(transaction.token, token_info(info), now)
+        if info["status"] != "Accepted":
+            code = transaction.token.code if transaction.token else ""
+            station.events.append(Authorized(evse_id, code, info["status"], now, "TransactionEvent"))
+            if evse.transaction is not transaction:
+                return
+            if station.device.flag("TxCtrlr.StopTxOnInvalidId") or not transaction.authorized:
+                self.stop_transaction(station, evse, "DeAuthorized", now)
+            else:  # C15.FR.06: keep the transaction, stop the energy (after MaxEnergyOnInvalidId)
+                station.deauthorize(evse, now)
             return
-        if transaction.authorized or transaction.ended:
-            return
-        transaction.authorized = True
-        station.events.append(TransactionStarted(evse_id, transaction.local_id, now))
-        station.start_metering(evse, now)
-        connector = (
-            next(c for c in evse.connectors.values() if c.plugged) if evse.plugged else evse.connectors[1]
-        )
-        station.set_connector_state(evse, connector, ConnectorState.CHARGING, now)
+        if not transaction.authorized and not transaction.ended and evse.transaction is transaction:
+            self._energize(station, evse, transaction, now)
 
     def meter_values(self, station: Station, evse: Evse, now: float) -> None:
         transaction = evse.transaction
@@ -179,6 +218,7 @@ class V201Adapter(ProtocolAdapter):
         if transaction.authorized:
             energy = evse.meter.energy_wh - transaction.meter_start_wh
             station.events.append(TransactionEnded(evse.id, transaction.local_id, energy, stopped, now))
+        station.transaction_ended(evse, now)
         evse.transaction = None
         for connector in evse.connectors.values():
             if connector.plugged and connector.state is ConnectorState.CHARGING:
@@ -187,7 +227,9 @@ class V201Adapter(ProtocolAdapter):
     def unplug(self, station: Station, evse: Evse, connector: Connector, now: float) -> None:
         if evse.transaction is not None and not evse.transaction.ended:
             self.stop_transaction(station, evse, "EVDisconnected", now)
-        station.set_connector_state(evse, connector, ConnectorState.AVAILABLE, now)
+        evse.ev = None
+        if connector.state is not ConnectorState.UNAVAILABLE:
+            station.set_connector_state(evse, connector, ConnectorState.AVAILABLE, now)
 
     def _event(
         self,
@@ -211,6 +253,9 @@ class V201Adapter(ProtocolAdapter):
             info["chargingState"] = charging_state
         if stopped_reason:
             info["stoppedReason"] = stopped_reason
+        if evse.remote_start_id is not None and trigger == "RemoteStart":
+            info["remoteStartId"] = evse.remote_start_id
+            evse.remote_start_id = None
         payload: Payload = {
             "eventType": event_type,
             "timestamp": format_timestamp(now),
@@ -218,49 +263,21 @@ class V201Adapter(ProtocolAdapter):
             "seqNo": transaction.next_seq_no(),
             "transactionInfo": info,
         }
+        if not station.connected:
+            payload["offline"] = True  # E04.FR.03
         if event_type == "Started":
             payload["evse"] = {"id": evse.id, "connectorId": connector_id or 1}
         if token is not None:
             payload["idToken"] = id_token(token)
         if sample_context is not None:
-            payload["meterValue"] = [_sample(evse, now, sample_context)]
+            payload["meterValue"] = [sample_201(evse, now, sample_context)]
         station.send("TransactionEvent", payload, now, context=context, transactional=True)
 
-    # -- what the CSMS asks ----------------------------------------------------------------------------
 
-    def _set_variables(self, station: Station, payload: Payload, now: float) -> Payload:
-        results = []
-        for item in payload["setVariableData"]:
-            key = f"{item['component']['name']}.{item['variable']['name']}"
-            station.configuration[key] = item["attributeValue"]
-            results.append(
-                {"attributeStatus": "Accepted", "component": item["component"], "variable": item["variable"]}
-            )
-        return {"setVariableResult": results}
+class V21Adapter(V201Adapter):
+    """OCPP 2.1: the 2.0.1 station; every message it sends validates against the 2.1 schemas."""
 
-    def _get_variables(self, station: Station, payload: Payload, now: float) -> Payload:
-        results = []
-        for item in payload["getVariableData"]:
-            key = f"{item['component']['name']}.{item['variable']['name']}"
-            entry: Payload = {"component": item["component"], "variable": item["variable"]}
-            if key in station.configuration:
-                entry |= {"attributeStatus": "Accepted", "attributeValue": station.configuration[key]}
-            else:
-                entry["attributeStatus"] = "UnknownVariable"
-            results.append(entry)
-        return {"getVariableResult": results}
-
-    def _request_stop(self, station: Station, payload: Payload, now: float) -> Payload:
-        for evse in station.evses.values():
-            transaction = evse.transaction
-            if (
-                transaction is not None
-                and not transaction.ended
-                and transaction.local_id == payload["transactionId"]
-            ):
-                self.stop_transaction(station, evse, "Remote", now)
-                return {"status": "Accepted"}
-        return {"status": "Rejected"}
+    version = OcppVersion.V21
 
 
 def _status(evse: Evse, connector: Connector, now: float) -> Payload:
@@ -270,29 +287,3 @@ def _status(evse: Evse, connector: Connector, now: float) -> Payload:
         "evseId": evse.id,
         "connectorId": connector.id,
     }
-
-
-def _sample(evse: Evse, now: float, context: str) -> Payload:
-    meter = evse.meter
-    meter.advance(now)
-    values = [
-        {
-            "value": round(meter.energy_wh, 1),
-            "context": context,
-            "measurand": "Energy.Active.Import.Register",
-            "unitOfMeasure": {"unit": "Wh"},
-        },
-        {
-            "value": round(meter.power_w, 1),
-            "context": context,
-            "measurand": "Power.Active.Import",
-            "unitOfMeasure": {"unit": "W"},
-        },
-        {
-            "value": round(meter.current_a, 2),
-            "context": context,
-            "measurand": "Current.Import",
-            "unitOfMeasure": {"unit": "A"},
-        },
-    ]
-    return {"timestamp": format_timestamp(now), "sampledValue": values}

@@ -15,6 +15,8 @@ from evharness.idtokens import IdType
 from scenarios.model import (
     BootStep,
     ChargeStep,
+    FaultStep,
+    GoOfflineStep,
     PlugInStep,
     PresentTokenStep,
     Scenario,
@@ -24,8 +26,11 @@ from scenarios.model import (
     WaitStep,
 )
 from simulator.core.events import Authorized, Booted, CallFailed, StationEvent, TransactionStarted
+from simulator.core.faults import FaultKind
 from simulator.core.model import PresentedToken
 from simulator.core.station import Station
+
+EVIDENCE = 8  # frames kept with each failed expectation
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,7 @@ class Expectation:
     actual: str
     ok: bool
     at: float
+    frames: tuple[str, ...] = ()  # the station's last frames when a failed expectation was checked
 
 
 @dataclass
@@ -106,7 +112,7 @@ class ScenarioRunner:
             case PlugInStep(plug_in=plug):
                 evse, connector = (plug.evse, plug.connector) if plug else (1, 1)
                 station.plug_in(evse, connector, self._now)
-                yield Until(lambda: station.idle)
+                yield Until(self._settled)
             case PresentTokenStep(present_token=present):
                 yield from self._present_token(number, present.token, present.evse, present.expect)
             case ChargeStep(charge=charge):
@@ -116,13 +122,19 @@ class ScenarioRunner:
             case StopStep(stop=stop):
                 evse, reason = (stop.evse, stop.reason) if stop else (1, "Local")
                 station.stop_transaction(evse, reason, self._now)
-                yield Until(lambda: station.idle)
+                yield Until(self._settled)
             case UnplugStep(unplug=unplug):
                 evse, connector = (unplug.evse, unplug.connector) if unplug else (1, 1)
                 station.unplug(evse, connector, self._now)
-                yield Until(lambda: station.idle)
+                yield Until(self._settled)
             case WaitStep(wait=seconds):
                 yield Sleep(self._now + seconds)
+            case GoOfflineStep(go_offline=offline):
+                station.inject_fault(FaultKind.GO_OFFLINE, self._now, offline.duration)
+                yield Until(lambda: not station.connected)
+            case FaultStep(fault=fault):
+                station.inject_fault(FaultKind(fault.kind), self._now, fault.duration)
+                yield Until(self._settled)
 
     def _boot(self, number: int) -> Generator[Wait, None, None]:
         cursor = len(self.station.events)
@@ -144,7 +156,7 @@ class ScenarioRunner:
         if not isinstance(outcome[0], Booted):
             self.aborted = f"boot failed: {actual}"
         else:
-            yield Until(lambda: self.station.idle)
+            yield Until(self._settled)
 
     def _present_token(
         self, number: int, token_id: str, evse_id: int, override: Sequence[str] | None
@@ -170,7 +182,7 @@ class ScenarioRunner:
         self._expect(number, f"token {token_id} ({token.type.value}) authorized", expected, actual)
         evse = self.station.evses[evse_id]
         if actual != "Accepted" or not evse.plugged:
-            yield Until(lambda: self.station.idle)
+            yield Until(self._settled)
             return
         # an accepted token at a plugged EVSE starts (1.6) or authorizes (2.0.1) the transaction;
         # in memory that may all have happened already, so look from the same cursor
@@ -187,7 +199,11 @@ class ScenarioRunner:
                     return True
             return False
 
-        yield Until(lambda: settled() or (self.station.idle and evse.transaction is None))
+        def quiet() -> bool:  # no new event will come: nothing started, or it was already running
+            transaction = evse.transaction
+            return self._settled() and (transaction is None or transaction.authorized)
+
+        yield Until(lambda: settled() or quiet())
         outcome = started[0] if started else None
         match outcome:
             case TransactionStarted():
@@ -197,9 +213,10 @@ class ScenarioRunner:
             case CallFailed(code=code, description=description):
                 actual = f"{code}: {description}"
             case _:
-                actual = "no transaction"
+                running = evse.transaction is not None and evse.transaction.authorized
+                actual = "Accepted" if running else "no transaction"
         self._expect(number, f"transaction started with {token_id}", expected, actual)
-        yield Until(lambda: self.station.idle)
+        yield Until(self._settled)
 
     def _charge(
         self,
@@ -219,17 +236,29 @@ class ScenarioRunner:
         if energy_kwh is not None:
             limit = evse.meter.energy_wh + energy_kwh * 1000.0
             self.station.ev_draw(evse_id, power_w, self._now, energy_limit_wh=limit)
-            until = self._now + energy_kwh * 1000.0 * 3600.0 / power_w
+            meter = evse.meter
+
+            def charged() -> bool:
+                """The energy is in, or it never will be (transaction over, nothing flowing)."""
+                stuck = meter.power_w <= 0 and evse.next_power_review_at is None
+                return meter.energy_wh >= limit - 1e-6 or evse.transaction is not transaction or stuck
+
+            yield Until(charged)
         else:
             assert duration is not None
             self.station.ev_draw(evse_id, power_w, self._now)
-            until = self._now + duration
-        yield Sleep(until)
+            yield Sleep(self._now + duration)
         self.station.ev_draw(evse_id, 0.0, self._now)
 
+    def _settled(self) -> bool:
+        """Everything sent and answered — or offline on purpose, where nothing will be answered."""
+        return self.station.idle or not self.station.wants_connection(self._now)
+
     def _expect(self, number: int, what: str, expected: tuple[str, ...], actual: str) -> None:
+        ok = actual in expected
+        frames = () if ok else tuple(f"{d} {text}" for d, text, _ in list(self.station.frame_log)[-EVIDENCE:])
         self.expectations.append(
-            Expectation(self.station.identity, number, what, expected, actual, actual in expected, self._now)
+            Expectation(self.station.identity, number, what, expected, actual, ok, self._now, frames)
         )
 
     @staticmethod

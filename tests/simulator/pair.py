@@ -26,6 +26,7 @@ class Pair:
     csms: CsmsSession
     clock: ManualClock
     connected: bool = True
+    auto_reconnect: bool = False  # reconnect by itself when a go_offline fault is over
     frames: list[tuple[str, str]] = field(default_factory=list)  # (direction, text)
 
     @classmethod
@@ -46,8 +47,12 @@ class Pair:
         return pair
 
     def pump(self) -> bool:
-        """Move every waiting frame across, both ways; whether anything moved."""
+        """Move every waiting frame across, both ways; whether anything moved. Like a transport,
+        carry out the station's connection faults: drop when asked, come back when it wants."""
         moved = False
+        if not self.connected and self.auto_reconnect and self.station.wants_connection(self.clock.now()):
+            self.reconnect()
+            moved = True
         while self.connected:
             outgoing = self.station.data_to_send()
             for text in outgoing:
@@ -59,6 +64,10 @@ class Pair:
                 self.station.receive(text, self.clock.now())
             if not outgoing and not incoming:
                 break
+            moved = True
+        if self.connected and self.station.faults.drop_requested:  # after what was already sent
+            self.disconnect()
+            self.station.faults.drop_requested = False
             moved = True
         return moved
 
@@ -82,11 +91,13 @@ class Pair:
         self.csms.connection_lost()
 
     def reconnect(self) -> None:
+        self.station.faults.offline_until = None
         self.connected = True
         self.station.connection_made(self.clock.now())
         self.pump()
 
     def run(self, scenario: Scenario, max_steps: int = 100_000) -> ScenarioRunner:
+        self.auto_reconnect = True
         runner = ScenarioRunner(self.station, scenario)
         for _ in range(max_steps):
             runner.advance(self.clock.now())
@@ -94,7 +105,9 @@ class Pair:
                 continue
             if runner.done and self.station.idle:
                 return runner
-            deadlines = [d for d in (self.station.next_deadline(), runner.next_deadline()) if d is not None]
+            offline_until = self.station.faults.offline_until if not self.connected else None
+            candidates = (self.station.next_deadline(), runner.next_deadline(), offline_until)
+            deadlines = [d for d in candidates if d is not None and d != float("inf")]
             assert deadlines, "stuck: nothing to send, nothing to wait for"
             self.clock.set(min(deadlines))
             self.station.tick(self.clock.now())

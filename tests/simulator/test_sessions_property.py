@@ -1,5 +1,7 @@
-"""Random plug / token / charge / offline / reconnect sequences against the reference backend:
-no transaction is lost and the energy the backend records is the energy the station metered."""
+"""Random plug / token / charge / offline / reconnect / restart / charging-limit sequences against the
+reference backend: no transaction is lost, the energy the backend records is the energy the station
+metered, 2.0.1 seqNo are gap-free — on a station with a tapering EV and a current limit, whose
+queued transaction messages survive simulator restarts through its journal."""
 
 from __future__ import annotations
 
@@ -24,8 +26,14 @@ from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.persistence import Store
 from reference_backend.seed import seed
-from simulator.core.events import CallFailed, TransactionEnded
-from simulator.core.model import PresentedToken
+from reference_backend.session import CsmsSession
+from simulator.core import journal
+from simulator.core.ev import EvSpec
+from simulator.core.events import CallFailed, StationEvent, TransactionEnded
+from simulator.core.model import PresentedToken, StationConfig
+from simulator.core.station import Station
+from simulator.protocol import adapter_for
+from tests.simulator.csms_calls import ask
 from tests.simulator.pair import Pair
 
 TOKENS = [
@@ -35,9 +43,30 @@ TOKENS = [
     PresentedToken(IdType.RFID, "DEADBEEF"),  # unknown
 ]
 _runs = itertools.count(1)
+EV = EvSpec(battery_kwh=30.0, soc_percent=60.0, max_ac_kw=11.0, taper_from_percent=80.0)
 
 
-@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
+def config(identity: str) -> StationConfig:
+    return StationConfig(serial_number=identity, max_current_a=16.0, ev=EV)
+
+
+def limit_payload(version: OcppVersion, amps: float) -> tuple[str, dict[str, object]]:
+    schedule = {"chargingRateUnit": "A", "chargingSchedulePeriod": [{"startPeriod": 0, "limit": amps}]}
+    common = {
+        "stackLevel": 1,
+        "chargingProfilePurpose": "TxDefaultProfile",
+        "chargingProfileKind": "Relative",
+    }
+    if version is OcppVersion.V16:
+        body = {"chargingProfileId": 3, **common, "chargingSchedule": schedule}
+        return "SetChargingProfile", {"connectorId": 0, "csChargingProfiles": body}
+    body = {"id": 3, **common, "chargingSchedule": [{"id": 1, **schedule}]}
+    return "SetChargingProfile", {"evseId": 0, "chargingProfile": body}
+
+
+@pytest.mark.parametrize(
+    "version", [OcppVersion.V16, OcppVersion.V201, OcppVersion.V21], ids=lambda v: v.value
+)
 def test_random_sessions_lose_no_transaction_and_no_energy(
     database_url: str, store: Store, version: OcppVersion
 ) -> None:
@@ -48,7 +77,9 @@ def test_random_sessions_lose_no_transaction_and_no_energy(
             for name in ("pin_charging", "rfid_charging"):
                 seed(database_url, scenarios.load(name), 1, prefix)
             self.identity = f"{prefix}-0001"
-            self.pair = Pair.open(self.identity, version, store)
+            self.pair = Pair.open(self.identity, version, store, config(self.identity))
+            self.history: list[StationEvent] = []  # events of the stations before a restart
+            self.frames: list[tuple[str, str]] = []
             self.pair.station.boot(self.pair.clock.now())
             self.pair.pump()
 
@@ -93,10 +124,66 @@ def test_random_sessions_lose_no_transaction_and_no_energy(
         def come_back(self) -> None:
             self.pair.reconnect()
 
+        @precondition(lambda self: self.pair.connected)
+        @rule(amps=st.sampled_from([6.0, 10.0, 32.0]))
+        def csms_limits_the_power(self, amps: float) -> None:
+            action, payload = limit_payload(version, amps)
+            assert ask(self.pair, action, payload) == {"status": "Accepted"}
+
+        @precondition(lambda self: self.pair.connected)
+        @rule(version_number=st.integers(1, 5))
+        def csms_sends_a_local_list(self, version_number: int) -> None:
+            """The accepted tokens go into the station's list: offline, they charge from it."""
+            if version is OcppVersion.V16:
+                entries = [
+                    {"idTag": t.code, "idTagInfo": {"status": "Accepted"}} for t in (TOKENS[0], TOKENS[2])
+                ]
+                payload = {
+                    "listVersion": version_number,
+                    "updateType": "Full",
+                    "localAuthorizationList": entries,
+                }
+            else:
+                entries = [
+                    {"idToken": {"idToken": t.code, "type": wire}, "idTokenInfo": {"status": "Accepted"}}
+                    for t, wire in ((TOKENS[0], "KeyCode"), (TOKENS[2], "ISO14443"))
+                ]
+                payload = {
+                    "versionNumber": version_number,
+                    "updateType": "Full",
+                    "localAuthorizationList": entries,
+                }
+            assert ask(self.pair, "SendLocalList", payload) == {"status": "Accepted"}
+
+        @precondition(lambda self: self.pair.station.evses[1].transaction is None)
+        @rule()
+        def restart_the_simulator(self) -> None:
+            """A new process: only the journal survives; what it held must still reach the CSMS."""
+            old = self.pair
+            entries = journal.snapshot(old.station, self.now)
+            self.history += old.station.events
+            self.frames += old.frames
+            station = Station(
+                self.identity, adapter_for(version), config(self.identity), self.now, validate_outgoing=True
+            )
+            journal.restore(station, entries)
+            csms = CsmsSession(self.identity, version, store, validate_outgoing=True)
+            self.pair = Pair(station, csms, old.clock, connected=False)
+            station.boot(self.now)  # the restored messages wait for the new boot's acceptance
+            if old.connected:
+                old.csms.connection_lost()
+                self.pair.reconnect()
+
         @invariant()
         def the_backend_never_fails_a_call(self) -> None:
             failures = [e for e in self.pair.station.events if isinstance(e, CallFailed)]
             assert failures == []
+
+        @invariant()
+        def the_power_obeys_the_limits(self) -> None:
+            evse = self.pair.station.evses[1]
+            assert evse.meter.power_w <= 16.0 * 230 * 3 + 1e-6  # max current
+            assert evse.meter.power_w <= 11_000.0 + 1e-6
 
         def teardown(self) -> None:
             pair = self.pair
@@ -106,16 +193,17 @@ def test_random_sessions_lose_no_transaction_and_no_energy(
             pair.station.unplug(1, 1, self.now)
             pair.pump()
             assert pair.station.idle
-            metered = [e.energy_wh for e in pair.station.events if isinstance(e, TransactionEnded)]
+            events = self.history + pair.station.events
+            metered = [e.energy_wh for e in events if isinstance(e, TransactionEnded)]
             recorded = [t for t in store.transactions(self.identity) if t.id_token is not None]
             assert all(not t.running for t in recorded)
             assert len(recorded) == len(metered)
             assert sum(t.energy_wh or 0.0 for t in recorded) == pytest.approx(
                 sum(metered), abs=len(metered) + 0.01
             )
-            if version is OcppVersion.V201:
+            if version is not OcppVersion.V16:
                 seq: dict[str, list[int]] = defaultdict(list)
-                for direction, text in pair.frames:
+                for direction, text in self.frames + pair.frames:
                     frame = orjson.loads(text)
                     if direction == "out" and frame[0] == 2 and frame[2] == "TransactionEvent":
                         seq[frame[3]["transactionInfo"]["transactionId"]].append(frame[3]["seqNo"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import orjson
 import pytest
@@ -112,3 +113,35 @@ def test_a_malformed_frame_gets_a_callerror_and_the_connection_lives_on(
     error, after = asyncio.run(scenario())
     assert error[:3] == [4, "-1", code]
     assert after[:2] == [4, "m2"]  # the connection is still open and still answering
+
+
+@pytest.mark.parametrize("version", VERSIONS, ids=lambda v: v.value)
+def test_a_restarted_live_station_delivers_what_its_predecessor_queued_offline(
+    database_url: str, store: Store, version: OcppVersion, tmp_path: Path
+) -> None:
+    async def scenario() -> tuple[int, float | None, bool]:
+        async with BackendServer(settings(database_url)) as backend:
+            first = LiveStation("SIM-0001", version, backend.ocpp_url, state_dir=str(tmp_path))
+            await first.connect()
+            assert await first.boot() == "Accepted"
+            await first.plug_in()
+            assert await first.present_token(IdType.RFID, "04A2B3C4D5E6F7") == "Accepted"
+            await first.charge(energy_kwh=1)
+            await first.disconnect()
+            await first.charge(energy_kwh=2)
+            await first.stop()
+            await first.close()  # the process dies with its queue on disk
+            journaled = len(orjson.loads((tmp_path / "SIM-0001.journal.json").read_bytes())["queue"])
+            second = LiveStation("SIM-0001", version, backend.ocpp_url, state_dir=str(tmp_path))
+            await second.connect()
+            assert await second.boot() == "Accepted"  # the journal goes out once accepted
+            await second.settle()
+            empty = orjson.loads((tmp_path / "SIM-0001.journal.json").read_bytes())["queue"] == []
+            await second.close()
+            (record,) = backend.store.transactions("SIM-0001")
+            return journaled, record.energy_wh, empty
+
+    journaled, recorded, empty = asyncio.run(scenario())
+    assert journaled >= 2
+    assert recorded == pytest.approx(3000.0, abs=1.0)
+    assert empty

@@ -1,0 +1,214 @@
+"""The control API of a running fleet, for CI: drive stations from outside, read their state.
+
+    GET  http://HOST:PORT/stations             every station's state (JSON)
+    GET  http://HOST:PORT/stations/{identity}  one station's state
+    WS   ws://HOST:PORT/control                commands, one JSON object per message:
+         {"id": 1, "station": "SIM-0001", "command": "plug_in", "evse": 1, "connector": 1}
+         → {"id": 1, "ok": true, "result": {...state...}}  or  {"id": 1, "ok": false, "error": "..."}
+
+Commands: plug_in, unplug, present_token (type pin|rfid, code, evse), charge (evse, power_kw,
+energy_kwh), stop (evse, reason), go_offline (seconds), reconnect, fault (kind, seconds), state.
+`ControlClient` is the same from Python. Each command acts on the I/O-free station and wakes its
+link, so the frames it causes go out at once.
+"""
+
+from __future__ import annotations
+
+import http
+import json
+from collections.abc import Callable
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from evharness.idtokens import IdType
+from simulator.asyncio.transport import StationLink
+from simulator.core.faults import FaultKind
+from simulator.core.model import PresentedToken
+from simulator.core.station import Station
+from simulator.state import station_state
+
+Command = Callable[[StationLink, dict[str, Any], float], None]
+
+
+def _plug_in(link: StationLink, args: dict[str, Any], now: float) -> None:
+    link.station.plug_in(int(args.get("evse", 1)), int(args.get("connector", 1)), now)
+
+
+def _unplug(link: StationLink, args: dict[str, Any], now: float) -> None:
+    link.station.unplug(int(args.get("evse", 1)), int(args.get("connector", 1)), now)
+
+
+def _present_token(link: StationLink, args: dict[str, Any], now: float) -> None:
+    token = PresentedToken(IdType(args.get("type", "rfid")), str(args["code"]))
+    link.station.present_token(int(args.get("evse", 1)), token, now)
+
+
+def _charge(link: StationLink, args: dict[str, Any], now: float) -> None:
+    station: Station = link.station
+    evse = int(args.get("evse", 1))
+    power_w = float(args.get("power_kw", station.evses[evse].max_power_w / 1000.0)) * 1000.0
+    limit = None
+    if "energy_kwh" in args:
+        station.evses[evse].meter.advance(now)
+        limit = station.evses[evse].meter.energy_wh + float(args["energy_kwh"]) * 1000.0
+    station.ev_draw(evse, power_w, now, energy_limit_wh=limit)
+
+
+def _stop(link: StationLink, args: dict[str, Any], now: float) -> None:
+    link.station.stop_transaction(int(args.get("evse", 1)), str(args.get("reason", "Local")), now)
+
+
+def _go_offline(link: StationLink, args: dict[str, Any], now: float) -> None:
+    seconds = args.get("seconds")
+    link.station.inject_fault(FaultKind.GO_OFFLINE, now, None if seconds is None else float(seconds))
+
+
+def _reconnect(link: StationLink, args: dict[str, Any], now: float) -> None:
+    link.station.faults.offline_until = None
+
+
+def _fault(link: StationLink, args: dict[str, Any], now: float) -> None:
+    seconds = args.get("seconds")
+    link.station.inject_fault(FaultKind(args["kind"]), now, None if seconds is None else float(seconds))
+
+
+COMMANDS: dict[str, Command] = {
+    "plug_in": _plug_in,
+    "unplug": _unplug,
+    "present_token": _present_token,
+    "charge": _charge,
+    "stop": _stop,
+    "go_offline": _go_offline,
+    "reconnect": _reconnect,
+    "fault": _fault,
+    "state": lambda link, args, now: None,
+}
+
+
+class ControlServer:
+    def __init__(self, links: list[StationLink], host: str = "127.0.0.1", port: int = 0) -> None:
+        self.links = {link.station.identity: link for link in links}
+        self.host = host
+        self.requested_port = port
+        self._server: Server | None = None
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "not started"
+        port: int = self._server.sockets[0].getsockname()[1]
+        return port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+    async def start(self) -> int:
+        for link in self.links.values():
+            if not link.interactive:
+                link.make_interactive()
+        self._server = await serve(self._serve, self.host, self.requested_port, process_request=self._http)
+        return self.port
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+
+    def execute(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Run one command; the reply to send back (never raises)."""
+        reply: dict[str, Any] = {"id": message.get("id")}
+        try:
+            link = self.links[str(message["station"])]
+            command = COMMANDS[str(message["command"])]
+            now = link.clock.now()
+            command(link, message, now)
+            link.kick()
+            reply |= {"ok": True, "result": station_state(link.station, now)}
+        except KeyError as missing:
+            reply |= {"ok": False, "error": f"unknown or missing {missing}"}
+        except (ValueError, TypeError) as exc:
+            reply |= {"ok": False, "error": str(exc)}
+        return reply
+
+    def _http(self, connection: ServerConnection, request: Request) -> Response | None:
+        path = request.path.split("?")[0].rstrip("/")
+        if path == "/control":
+            return None  # the WebSocket
+        if path == "/stations":
+            body: Any = [station_state(link.station, link.clock.now()) for link in self.links.values()]
+        elif path.startswith("/stations/") and path.removeprefix("/stations/") in self.links:
+            link = self.links[path.removeprefix("/stations/")]
+            body = station_state(link.station, link.clock.now(), frames=50)
+        else:
+            return _json(http.HTTPStatus.NOT_FOUND, {"error": f"no such resource: {path}"})
+        return _json(http.HTTPStatus.OK, body)
+
+    async def _serve(self, connection: ServerConnection) -> None:
+        try:
+            async for text in connection:
+                try:
+                    message = json.loads(text)
+                    reply = self.execute(message) if isinstance(message, dict) else {"ok": False}
+                except json.JSONDecodeError as exc:
+                    reply = {"ok": False, "error": f"not JSON: {exc}"}
+                await connection.send(json.dumps(reply))
+        except ConnectionClosed:
+            pass
+
+
+def _json(status: http.HTTPStatus, body: Any) -> Response:
+    headers = Headers([("Content-Type", "application/json")])
+    return Response(status.value, status.phrase, headers, json.dumps(body).encode())
+
+
+class ControlClient:
+    """`async with ControlClient("ws://127.0.0.1:8765/control") as control: await control.plug_in(...)`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._connection: ClientConnection | None = None
+        self._ids = 0
+
+    async def __aenter__(self) -> ControlClient:
+        self._connection = await connect(self.url, proxy=None)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+
+    async def command(self, station: str, command: str, **args: Any) -> dict[str, Any]:
+        assert self._connection is not None, "use `async with`"
+        self._ids += 1
+        await self._connection.send(
+            json.dumps({"id": self._ids, "station": station, "command": command, **args})
+        )
+        reply: dict[str, Any] = json.loads(await self._connection.recv())
+        if not reply.get("ok"):
+            raise RuntimeError(f"{command} on {station}: {reply.get('error')}")
+        result: dict[str, Any] = reply["result"]
+        return result
+
+    async def plug_in(self, station: str, evse: int = 1) -> dict[str, Any]:
+        return await self.command(station, "plug_in", evse=evse)
+
+    async def present_token(self, station: str, kind: str, code: str, evse: int = 1) -> dict[str, Any]:
+        return await self.command(station, "present_token", type=kind, code=code, evse=evse)
+
+    async def unplug(self, station: str, evse: int = 1) -> dict[str, Any]:
+        return await self.command(station, "unplug", evse=evse)
+
+    async def go_offline(self, station: str, seconds: float | None = None) -> dict[str, Any]:
+        return await self.command(station, "go_offline", seconds=seconds)
+
+    async def fault(self, station: str, kind: str, seconds: float | None = None) -> dict[str, Any]:
+        return await self.command(station, "fault", kind=kind, seconds=seconds)
+
+    async def state(self, station: str) -> dict[str, Any]:
+        return await self.command(station, "state")

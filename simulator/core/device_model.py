@@ -1,0 +1,280 @@
+"""The station's configuration store: the 2.0.1 device model, and the 1.6 keys as views onto it.
+
+One table (`VARIABLES`) says what the station knows: each variable's default, type and access.
+OCPP 1.6 configuration keys (`KEYS_16`) are aliases of the same variables, so a 1.6 station and a
+2.0.1 station share the offline, authorization and retry logic that reads them. Reads and writes
+answer with the status each version's message uses (B05/B06 SetVariables/GetVariables,
+1.6 §5.3/§5.8 ChangeConfiguration/GetConfiguration).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(Enum):
+    BOOLEAN = "boolean"
+    INTEGER = "integer"
+    STRING = "string"
+    CSV = "csv"
+
+
+class Access(Enum):
+    READ_WRITE = "ReadWrite"
+    READ_ONLY = "ReadOnly"
+    WRITE_ONLY = "WriteOnly"
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    default: str
+    kind: Kind = Kind.STRING
+    access: Access = Access.READ_WRITE
+    minimum: int | None = None
+    maximum: int | None = None
+    reboot: bool = False  # a change takes effect after a reset (RebootRequired)
+
+
+RW, RO, WO = Access.READ_WRITE, Access.READ_ONLY, Access.WRITE_ONLY
+B, N, S, C = Kind.BOOLEAN, Kind.INTEGER, Kind.STRING, Kind.CSV
+
+# "Component.Variable" → definition (2.0.1 Part 2 Appendix, the variables the station implements)
+VARIABLES: dict[str, Variable] = {
+    "AuthCtrlr.Enabled": Variable("true", B),
+    "AuthCtrlr.AuthorizeRemoteStart": Variable("true", B),
+    "AuthCtrlr.LocalAuthorizeOffline": Variable("true", B),
+    "AuthCtrlr.LocalPreAuthorize": Variable("false", B),
+    "AuthCtrlr.OfflineTxForUnknownIdEnabled": Variable("false", B),
+    "AuthCtrlr.DisableRemoteAuthorization": Variable("false", B),
+    "AuthCacheCtrlr.Enabled": Variable("true", B),
+    "AuthCacheCtrlr.Available": Variable("true", B, RO),
+    "AuthCacheCtrlr.LifeTime": Variable("86400", N, minimum=0),
+    "AuthCacheCtrlr.Policy": Variable("LRU", S, RO),
+    "AuthCacheCtrlr.Storage": Variable("1000", N, RO),
+    "AuthCacheCtrlr.DisablePostAuthorize": Variable("false", B),
+    "LocalAuthListCtrlr.Enabled": Variable("true", B),
+    "LocalAuthListCtrlr.Available": Variable("true", B, RO),
+    "LocalAuthListCtrlr.Entries": Variable("0", N, RO),
+    "LocalAuthListCtrlr.ItemsPerMessage": Variable("250", N, RO),
+    "LocalAuthListCtrlr.BytesPerMessage": Variable("65536", N, RO),
+    "LocalAuthListCtrlr.Storage": Variable("10000", N, RO),
+    "LocalAuthListCtrlr.DisablePostAuthorize": Variable("false", B),
+    "TxCtrlr.EVConnectionTimeOut": Variable("60", N, minimum=0),
+    "TxCtrlr.StopTxOnEVSideDisconnect": Variable("true", B),
+    "TxCtrlr.StopTxOnInvalidId": Variable("true", B),
+    "TxCtrlr.MaxEnergyOnInvalidId": Variable("0", N, minimum=0),
+    "TxCtrlr.TxBeforeAcceptedEnabled": Variable("false", B),
+    "TxCtrlr.TxStartPoint": Variable("EVConnected", C, RO),
+    "TxCtrlr.TxStopPoint": Variable("EVConnected,Authorized", C, RO),
+    "OCPPCommCtrlr.HeartbeatInterval": Variable("300", N, minimum=1),
+    "OCPPCommCtrlr.MessageTimeout[Default]": Variable("30", N, minimum=1),
+    "OCPPCommCtrlr.MessageAttempts[TransactionEvent]": Variable("3", N, minimum=1),
+    "OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]": Variable("60", N, minimum=0),
+    "OCPPCommCtrlr.OfflineThreshold": Variable("60", N, minimum=0),
+    "OCPPCommCtrlr.QueueAllMessages": Variable("false", B),
+    "OCPPCommCtrlr.ResetRetries": Variable("1", N, minimum=0),
+    "OCPPCommCtrlr.RetryBackOffWaitMinimum": Variable("1", N, minimum=0),
+    "OCPPCommCtrlr.RetryBackOffRandomRange": Variable("5", N, minimum=0),
+    "OCPPCommCtrlr.RetryBackOffRepeatTimes": Variable("5", N, minimum=0),
+    "OCPPCommCtrlr.NetworkConfigurationPriority": Variable("1", C),
+    "OCPPCommCtrlr.WebSocketPingInterval": Variable("0", N, minimum=0),
+    "SecurityCtrlr.SecurityProfile": Variable("0", N, RO, minimum=0, maximum=3),
+    "SecurityCtrlr.BasicAuthPassword": Variable("", S, WO),
+    "SecurityCtrlr.Identity": Variable("", S, RO),
+    "SecurityCtrlr.OrganizationName": Variable("evharness", S),
+    "SampledDataCtrlr.Enabled": Variable("true", B),
+    "SampledDataCtrlr.TxUpdatedInterval": Variable("60", N, minimum=0),
+    "SampledDataCtrlr.TxUpdatedMeasurands": Variable(
+        "Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage,SoC", C
+    ),
+    "SampledDataCtrlr.TxEndedMeasurands": Variable("Energy.Active.Import.Register", C),
+    "AlignedDataCtrlr.Interval": Variable("0", N, minimum=0),
+    "SmartChargingCtrlr.Enabled": Variable("true", B),
+    "SmartChargingCtrlr.Available": Variable("true", B, RO),
+    "SmartChargingCtrlr.ProfileStackLevel": Variable("10", N, RO),
+    "SmartChargingCtrlr.PeriodsPerSchedule": Variable("24", N, RO),
+    "SmartChargingCtrlr.Entries": Variable("20", N, RO),
+    "SmartChargingCtrlr.RateUnit": Variable("A,W", C, RO),
+    "DeviceDataCtrlr.ItemsPerMessage[GetVariables]": Variable("100", N, RO),
+    "DeviceDataCtrlr.ItemsPerMessage[SetVariables]": Variable("100", N, RO),
+    "ChargingStation.Model": Variable("", S, RO),
+    "ChargingStation.VendorName": Variable("", S, RO),
+}
+
+# OCPP 1.6 configuration key → the variable it reads and writes (1.6 §9), or a 1.6-only value
+KEYS_16: dict[str, str] = {
+    "AllowOfflineTxForUnknownId": "AuthCtrlr.OfflineTxForUnknownIdEnabled",
+    "AuthorizationCacheEnabled": "AuthCacheCtrlr.Enabled",
+    "AuthorizeRemoteTxRequests": "AuthCtrlr.AuthorizeRemoteStart",
+    "ClockAlignedDataInterval": "AlignedDataCtrlr.Interval",
+    "ConnectionTimeOut": "TxCtrlr.EVConnectionTimeOut",
+    "HeartbeatInterval": "OCPPCommCtrlr.HeartbeatInterval",
+    "LocalAuthListEnabled": "LocalAuthListCtrlr.Enabled",
+    "LocalAuthListMaxLength": "LocalAuthListCtrlr.Storage",
+    "LocalAuthorizeOffline": "AuthCtrlr.LocalAuthorizeOffline",
+    "LocalPreAuthorize": "AuthCtrlr.LocalPreAuthorize",
+    "MaxEnergyOnInvalidId": "TxCtrlr.MaxEnergyOnInvalidId",
+    "MeterValueSampleInterval": "SampledDataCtrlr.TxUpdatedInterval",
+    "MeterValuesSampledData": "SampledDataCtrlr.TxUpdatedMeasurands",
+    "StopTxnSampledData": "SampledDataCtrlr.TxEndedMeasurands",
+    "ResetRetries": "OCPPCommCtrlr.ResetRetries",
+    "SendLocalListMaxLength": "LocalAuthListCtrlr.ItemsPerMessage",
+    "StopTransactionOnEVSideDisconnect": "TxCtrlr.StopTxOnEVSideDisconnect",
+    "StopTransactionOnInvalidId": "TxCtrlr.StopTxOnInvalidId",
+    "TransactionMessageAttempts": "OCPPCommCtrlr.MessageAttempts[TransactionEvent]",
+    "TransactionMessageRetryInterval": "OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]",
+    "WebSocketPingInterval": "OCPPCommCtrlr.WebSocketPingInterval",
+    "ChargeProfileMaxStackLevel": "SmartChargingCtrlr.ProfileStackLevel",
+    "ChargingScheduleMaxPeriods": "SmartChargingCtrlr.PeriodsPerSchedule",
+    "MaxChargingProfilesInstalled": "SmartChargingCtrlr.Entries",
+    "AuthorizationKey": "SecurityCtrlr.BasicAuthPassword",
+    "SecurityProfile": "SecurityCtrlr.SecurityProfile",
+}
+# 1.6-only keys with fixed values
+FIXED_16: dict[str, str] = {
+    "SupportedFeatureProfiles": "Core,LocalAuthListManagement,SmartCharging,RemoteTrigger",
+    "ChargingScheduleAllowedChargingRateUnit": "Current,Power",
+    "GetConfigurationMaxKeys": "100",
+    "ConnectorPhaseRotation": "NotApplicable",
+    "MeterValuesAlignedData": "Energy.Active.Import.Register",
+    "NumberOfConnectors": "",  # filled by the station
+}
+
+
+def _valid(variable: Variable, value: str) -> bool:
+    match variable.kind:
+        case Kind.BOOLEAN:
+            return value.lower() in ("true", "false")
+        case Kind.INTEGER:
+            try:
+                number = int(value)
+            except ValueError:
+                return False
+            too_low = variable.minimum is not None and number < variable.minimum
+            too_high = variable.maximum is not None and number > variable.maximum
+            return not (too_low or too_high)
+    return True
+
+
+def _normalized(variable: Variable, value: str) -> str:
+    return value.lower() if variable.kind is Kind.BOOLEAN else value
+
+
+ChangeHook = Callable[[str, str], None]
+
+
+class DeviceModel:
+    """The values of `VARIABLES`, overridable by a template; `on_change` hears accepted writes."""
+
+    def __init__(self, overrides: dict[str, str] | None = None) -> None:
+        self.values: dict[str, str] = {key: variable.default for key, variable in VARIABLES.items()}
+        self.fixed_16 = dict(FIXED_16)
+        self.on_change: ChangeHook | None = None
+        for key, value in (overrides or {}).items():
+            name = KEYS_16.get(key, key)
+            if name in self.values:
+                self.values[name] = str(value)
+            elif key in self.fixed_16:
+                self.fixed_16[key] = str(value)
+            else:
+                raise ValueError(f"unknown configuration variable {key!r}")
+
+    # -- typed reads for the station's logic --------------------------------------------------------
+
+    def flag(self, name: str) -> bool:
+        return self.values[name].lower() == "true"
+
+    def number(self, name: str) -> int:
+        return int(self.values[name])
+
+    def put(self, name: str, value: str) -> None:
+        """The station's own write (no access check), e.g. the local list's entry count."""
+        self.values[name] = value
+
+    # -- 2.0.1 -------------------------------------------------------------------------------------
+
+    def get_variable(self, component: str, variable: str, instance: str | None = None) -> tuple[str, str]:
+        """(attributeStatus, value) for GetVariables (B06.FR.01/02/05)."""
+        name = _name(component, variable, instance)
+        definition = VARIABLES.get(name)
+        if definition is None:
+            known = any(key.split(".", 1)[0] == component for key in VARIABLES)
+            return ("UnknownVariable" if known else "UnknownComponent"), ""
+        if definition.access is Access.WRITE_ONLY:
+            return "Rejected", ""
+        return "Accepted", self.values[name]
+
+    def set_variable(self, component: str, variable: str, value: str, instance: str | None = None) -> str:
+        """attributeStatus for SetVariables (B05.FR.02/04/05)."""
+        name = _name(component, variable, instance)
+        definition = VARIABLES.get(name)
+        if definition is None:
+            known = any(key.split(".", 1)[0] == component for key in VARIABLES)
+            return "UnknownVariable" if known else "UnknownComponent"
+        if definition.access is Access.READ_ONLY or not _valid(definition, value):
+            return "Rejected"
+        self._write(name, _normalized(definition, value))
+        return "RebootRequired" if definition.reboot else "Accepted"
+
+    # -- 1.6 ---------------------------------------------------------------------------------------
+
+    def get_key(self, key: str) -> tuple[str, bool] | None:
+        """(value, readonly) of a 1.6 key, or None if unknown; write-only keys are not reported."""
+        if key in self.fixed_16:
+            return self.fixed_16[key], True
+        name = KEYS_16.get(key)
+        if name is None:
+            return None
+        definition = VARIABLES[name]
+        if definition.access is Access.WRITE_ONLY:
+            return None
+        return self.values[name], definition.access is Access.READ_ONLY
+
+    def keys_16(self) -> list[str]:
+        keys = [k for k in KEYS_16 if VARIABLES[KEYS_16[k]].access is not Access.WRITE_ONLY]
+        return sorted([*keys, *self.fixed_16])
+
+    def change_key(self, key: str, value: str) -> str:
+        """ChangeConfiguration status: Accepted, Rejected, RebootRequired or NotSupported (1.6 §5.3)."""
+        if key in self.fixed_16:
+            return "Rejected"
+        name = KEYS_16.get(key)
+        if name is None:
+            return "NotSupported"
+        definition = VARIABLES[name]
+        if definition.access is Access.READ_ONLY or not _valid(definition, value):
+            return "Rejected"
+        if key == "AuthorizationKey" and not _authorization_key(value):
+            return "Rejected"
+        self._write(name, _normalized(definition, value))
+        return "RebootRequired" if definition.reboot else "Accepted"
+
+    def report(self) -> list[tuple[str, str, str | None, Variable, str | None]]:
+        """(component, variable, instance, definition, value or None if write-only), for B07/B08."""
+        rows = []
+        for name, definition in VARIABLES.items():
+            component, rest = name.split(".", 1)
+            variable, _, instance = rest.partition("[")
+            value = None if definition.access is Access.WRITE_ONLY else self.values[name]
+            rows.append((component, variable, instance.rstrip("]") or None, definition, value))
+        return rows
+
+    def _write(self, name: str, value: str) -> None:
+        self.values[name] = value
+        if self.on_change is not None:
+            self.on_change(name, value)
+
+
+def _name(component: str, variable: str, instance: str | None) -> str:
+    return f"{component}.{variable}" + (f"[{instance}]" if instance else "")
+
+
+def _authorization_key(value: str) -> bool:
+    """1.6 security white paper: 16–20 bytes, sent as up to 40 hex digits (A00.FR.205)."""
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        return 16 <= len(value) <= 40
+    return 16 <= len(raw) <= 20

@@ -1,0 +1,154 @@
+"""The Local Authorization List and the Authorization Cache, and the offline decision made from them.
+
+Version rules (2.0.1 D01, 1.6 §5.15 / §3.5): the list has a version, 0 meaning "no list"; a
+SendLocalList version must be > 0 (D01.FR.18); a Differential update with a version not above the
+current one is a VersionMismatch (D01.FR.19); a Full update replaces the list and needs idTokenInfo
+on every entry; a Differential entry without it is removed (D01.FR.17). The cache holds the latest
+answer for each presented token (C10), never a token of the local list (1.6 §3.5.3), never one
+whose cacheExpiryDateTime is already past (C10.FR.13), and forgets entries older than
+AuthCacheCtrlr.LifeTime (C10.FR.10); when full it evicts non-accepted entries first, then the
+least recently used.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simulator.core.device_model import DeviceModel
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    status: str
+    expires_at: float | None = None  # simulated epoch seconds
+
+    def status_at(self, now: float) -> str:
+        if self.expires_at is not None and now >= self.expires_at and self.status == "Accepted":
+            return "Expired"
+        return self.status
+
+
+@dataclass(frozen=True, slots=True)
+class ListUpdate:
+    code: str
+    info: TokenInfo | None  # None: remove (Differential only)
+
+
+class LocalList:
+    def __init__(self, capacity: int = 10_000) -> None:
+        self.version = 0
+        self.entries: dict[str, TokenInfo] = {}
+        self.capacity = capacity
+
+    def apply(self, update_type: str, version: int, updates: list[ListUpdate]) -> str:
+        """Accepted, Failed or VersionMismatch; a refused update changes nothing."""
+        codes = [u.code for u in updates]
+        if version <= 0 or len(set(codes)) != len(codes):  # D01.FR.18, D01.FR.06
+            return "Failed"
+        if update_type == "Full":
+            if any(u.info is None for u in updates):
+                return "Failed"
+            entries = {u.code: u.info for u in updates if u.info is not None}
+        else:
+            if version <= self.version:  # D01.FR.19
+                return "VersionMismatch"
+            entries = dict(self.entries)
+            for update in updates:
+                if update.info is None:
+                    entries.pop(update.code, None)  # D01.FR.17
+                else:
+                    entries[update.code] = update.info
+        if len(entries) > self.capacity:
+            return "Failed"
+        self.entries = entries
+        self.version = version
+        return "Accepted"
+
+    def lookup(self, code: str, now: float) -> str | None:
+        info = self.entries.get(code)
+        return None if info is None else info.status_at(now)
+
+    def to_data(self) -> dict[str, Any]:
+        """The list as JSON-able data: a station keeps its list across restarts."""
+        return {
+            "version": self.version,
+            "entries": {c: [i.status, i.expires_at] for c, i in self.entries.items()},
+        }
+
+    def load_data(self, data: dict[str, Any]) -> None:
+        self.version = int(data.get("version", 0))
+        self.entries = {
+            code: TokenInfo(status, expiry) for code, (status, expiry) in data.get("entries", {}).items()
+        }
+
+
+@dataclass(slots=True)
+class _Cached:
+    info: TokenInfo
+    updated_at: float
+
+
+class AuthCache:
+    def __init__(self, capacity: int = 1000) -> None:
+        self.capacity = capacity
+        self._entries: OrderedDict[str, _Cached] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def store(self, code: str, info: TokenInfo, now: float) -> None:
+        if (
+            info.expires_at is not None and info.expires_at <= now
+        ):  # C10.FR.13: a past expiry prevents caching
+            self._entries.pop(code, None)
+            return
+        self._entries[code] = _Cached(info, now)
+        self._entries.move_to_end(code)
+        while len(self._entries) > self.capacity:
+            refused = next((c for c, e in self._entries.items() if e.info.status != "Accepted"), None)
+            self._entries.pop(refused if refused is not None else next(iter(self._entries)))
+
+    def lookup(self, code: str, now: float, lifetime_s: float) -> str | None:
+        cached = self._entries.get(code)
+        if cached is None:
+            return None
+        if lifetime_s > 0 and now - cached.updated_at > lifetime_s:  # C10.FR.10
+            del self._entries[code]
+            return None
+        self._entries.move_to_end(code)
+        return cached.info.status_at(now)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def decide_locally(
+    device: DeviceModel, local_list: LocalList, cache: AuthCache, code: str, now: float, online: bool
+) -> tuple[str, str] | None:
+    """(status, source) when the station decides itself, None when it must ask the CSMS.
+
+    Local list first, then the cache (1.6 §3.5.3). Online: a locally Accepted token starts at once
+    with LocalPreAuthorize (C12.FR.02). Offline: LocalAuthorizeOffline lets a locally Accepted token
+    charge (C13.FR.02), OfflineTxForUnknownIdEnabled an unknown one (C15.FR.02).
+    """
+    listed = local_list.lookup(code, now) if device.flag("LocalAuthListCtrlr.Enabled") else None
+    cached = None
+    if listed is None and device.flag("AuthCacheCtrlr.Enabled"):
+        cached = cache.lookup(code, now, device.number("AuthCacheCtrlr.LifeTime"))
+    known = listed if listed is not None else cached
+    source = "LocalList" if listed is not None else "Cache"
+    if online:
+        return (
+            ("Accepted", source)
+            if known == "Accepted" and device.flag("AuthCtrlr.LocalPreAuthorize")
+            else None
+        )
+    if known is None:
+        unknown_ok = device.flag("AuthCtrlr.OfflineTxForUnknownIdEnabled")
+        return ("Accepted", "OfflineUnknown") if unknown_ok else ("Invalid", "Offline")
+    if known == "Accepted" and not device.flag("AuthCtrlr.LocalAuthorizeOffline"):
+        return "Invalid", "Offline"
+    return known, source

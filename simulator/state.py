@@ -1,0 +1,48 @@
+"""A station's state as JSON-able data: what the control API and `LiveStation.state()` report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.core.station import Station
+
+
+def station_state(station: Station, now: float, frames: int = 10) -> dict[str, Any]:
+    evses = []
+    for evse in station.evses.values():
+        evse.meter.advance(now)
+        transaction = evse.transaction
+        evses.append(
+            {
+                "id": evse.id,
+                "operative": evse.operative,
+                "connectors": [
+                    {"id": c.id, "state": c.state.value, "plugged": c.plugged}
+                    for c in evse.connectors.values()
+                ],
+                "transaction": None
+                if transaction is None
+                else {
+                    "id": transaction.key,
+                    "authorized": transaction.authorized,
+                    "seq_no": transaction.seq_no,
+                },
+                "energy_wh": round(evse.meter.energy_wh, 3),
+                "power_w": round(evse.meter.power_w, 1),
+                "soc_percent": None if evse.ev is None else round(evse.ev.soc_percent, 2),
+            }
+        )
+    return {
+        "identity": station.identity,
+        "protocol": station.adapter.version.value,
+        "connected": station.connected,
+        "boot_status": station.boot_status,
+        "queued_transaction_messages": len(station.transactional_queue),
+        "local_list_version": station.local_list.version,
+        "charging_profiles": sorted(station.profiles.profiles),
+        "faults": [kind for kind, _ in station.faults.injected],
+        "evses": evses,
+        "recent_frames": [
+            {"direction": d, "frame": text, "at": at} for d, text, at in list(station.frame_log)[-frames:]
+        ],
+    }

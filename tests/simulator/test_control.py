@@ -1,0 +1,94 @@
+"""The control API over real sockets: a fleet against the reference backend, driven from outside."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+
+import pytest
+
+import scenarios
+from evharness.ocppj.versions import OcppVersion
+from reference_backend.backend import BackendServer
+from reference_backend.persistence import Store
+from reference_backend.settings import BackendSettings
+from simulator.asyncio.control import ControlClient, ControlServer
+from simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
+from simulator.core.clock import ScaledClock
+
+
+def _get(url: str) -> object:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def test_a_fleet_is_driven_through_the_control_api(database_url: str, store: Store) -> None:
+    async def scenario() -> tuple[dict[str, object], object, object, dict[str, object]]:
+        async with BackendServer(
+            BackendSettings(ocpp_port=0, api_port=0, database_url=database_url)
+        ) as backend:
+            plan = FleetPlan(
+                csms_url=backend.ocpp_url,
+                versions=[OcppVersion.V16, OcppVersion.V201],
+                scenarios=[scenarios.load("boot_only")],
+                stations=2,
+                keep_running=True,
+            )
+            clock = ScaledClock(60.0)
+            ready = asyncio.Event()
+            outcome: dict[str, object] = {}
+
+            async def start(runs: list[StationRun]) -> object:
+                server = ControlServer([run.link for run in runs])
+                await server.start()
+                outcome["port"] = server.port
+                ready.set()
+                return server.stop
+
+            fleet = asyncio.create_task(run_fleet(plan, clock, 60.0, timeout_s=20, on_start=start))  # type: ignore[arg-type]
+            await ready.wait()
+            port = outcome["port"]
+            async with ControlClient(f"ws://127.0.0.1:{port}/control") as control:
+                for _ in range(200):
+                    states = [await control.state(s) for s in ("SIM-0001", "SIM-0002")]
+                    if all(s["boot_status"] == "Accepted" for s in states):
+                        break
+                    await asyncio.sleep(0.05)
+                await control.plug_in("SIM-0002")
+                charging = await control.present_token("SIM-0002", "rfid", "04A2B3C4D5E6F7")
+                for _ in range(200):
+                    charging = await control.state("SIM-0002")
+                    transaction = charging["evses"][0]["transaction"]
+                    if transaction and transaction["authorized"]:
+                        break
+                    await asyncio.sleep(0.05)
+                await control.command("SIM-0002", "charge", power_kw=11)
+                await asyncio.sleep(0.5)  # 30 simulated seconds
+                faulted = await control.fault("SIM-0001", "out_of_order_frame")
+                assert faulted["faults"] == ["out_of_order_frame"]
+                with pytest.raises(RuntimeError, match="not a valid FaultKind"):
+                    await control.fault("SIM-0001", "explode")
+                await control.go_offline("SIM-0001")
+                await asyncio.sleep(0.2)
+                offline = await control.state("SIM-0001")
+                with pytest.raises(RuntimeError, match="unknown or missing"):
+                    await control.command("SIM-9999", "state")
+                listing = await asyncio.to_thread(_get, f"http://127.0.0.1:{port}/stations")
+                one = await asyncio.to_thread(_get, f"http://127.0.0.1:{port}/stations/SIM-0002")
+                await control.command("SIM-0002", "stop")
+                await control.unplug("SIM-0002")
+                await asyncio.sleep(0.3)
+            fleet.cancel()
+            return offline, listing, one, charging
+
+    offline, listing, one, _ = asyncio.run(scenario())
+    assert offline["connected"] is False
+    assert isinstance(listing, list)
+    assert [s["identity"] for s in listing] == ["SIM-0001", "SIM-0002"]
+    assert isinstance(one, dict)
+    assert one["evses"][0]["energy_wh"] > 0
+    assert one["recent_frames"]
+    (recorded,) = store.transactions("SIM-0002")
+    assert recorded.energy_wh is not None
+    assert recorded.energy_wh > 0

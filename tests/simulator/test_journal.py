@@ -1,0 +1,100 @@
+"""Offline transaction messages survive a simulator restart: journaled to disk, replayed in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from evharness.idtokens import IdType
+from evharness.ocppj.versions import OcppVersion
+from reference_backend.persistence import Store
+from reference_backend.session import CsmsSession
+from simulator.core.model import PresentedToken, StationConfig
+from simulator.core.station import Station
+from simulator.journal_file import JournalFile
+from simulator.protocol import adapter_for
+from tests.simulator.csms_calls import sent
+from tests.simulator.pair import Pair
+
+CARD = PresentedToken(IdType.RFID, "04A2B3C4D5E6F7")
+
+
+def restarted(pair: Pair, store: Store, journal: JournalFile) -> Pair:
+    """A new simulator process: a fresh station that only has the journal, and a new connection."""
+    identity, version = pair.station.identity, pair.station.adapter.version
+    station = Station(
+        identity,
+        adapter_for(version),
+        StationConfig(serial_number=identity),
+        pair.clock.now(),
+        validate_outgoing=True,
+    )
+    assert journal.restore(station) > 0
+    fresh = Pair(station, CsmsSession(identity, version, store, validate_outgoing=True), pair.clock)
+    station.connection_made(pair.clock.now())
+    fresh.pump()
+    assert fresh.frames == []  # nothing before BootNotification is accepted (B02.FR.02)
+    station.boot(pair.clock.now())
+    fresh.pump()
+    return fresh
+
+
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
+def test_a_transaction_made_offline_reaches_the_csms_after_a_restart(
+    store: Store, tmp_path: Path, version: OcppVersion
+) -> None:
+    pair = Pair.open("SIM-0001", version, store)
+    journal = JournalFile(tmp_path, "SIM-0001")
+    pair.station.boot(pair.clock.now())
+    pair.pump()
+    pair.station.present_token(1, CARD, pair.clock.now())  # accepted online: now in the cache
+    pair.pump()
+    pair.disconnect()
+    pair.station.plug_in(1, 1, pair.clock.now())
+    pair.station.present_token(1, CARD, pair.clock.now())  # authorized offline from the cache
+    pair.station.ev_draw(1, 11_000.0, pair.clock.now())
+    pair.advance(1800)
+    pair.station.stop_transaction(1, "Local", pair.clock.now())
+    pair.station.unplug(1, 1, pair.clock.now())
+    journal.sync(pair.station, pair.clock.now())
+    assert journal.pending() >= 3
+    assert store.transactions("SIM-0001") == []  # nothing reached the CSMS yet
+
+    after = restarted(pair, store, journal)
+    assert after.station.idle
+    journal.sync(after.station, after.clock.now())
+    assert journal.pending() == 0
+    (recorded,) = store.transactions("SIM-0001")
+    assert not recorded.running
+    assert recorded.energy_wh == pytest.approx(5_500.0, abs=1.0)
+    if version is OcppVersion.V16:
+        (start,) = sent(after, "StartTransaction")
+        (stop,) = sent(after, "StopTransaction")
+        answers = [orjson.loads(t) for d, t in after.frames if d == "in"]
+        given = next(a[2]["transactionId"] for a in answers if a[0] == 3 and "transactionId" in a[2])
+        assert stop["transactionId"] == given  # patched in after the restored StartTransaction's answer
+        assert start["meterStart"] == 0
+    else:
+        events = sent(after, "TransactionEvent")
+        assert [e["seqNo"] for e in events] == list(range(len(events)))  # gap-free across the restart
+        assert all(e.get("offline") is True for e in events)  # E04.FR.03
+        assert events[0]["eventType"] == "Started"
+        assert events[-1]["eventType"] == "Ended"
+
+
+def test_the_local_list_survives_a_restart(store: Store, tmp_path: Path) -> None:
+    from simulator.core.local_auth import ListUpdate, TokenInfo
+
+    pair = Pair.open("SIM-0001", OcppVersion.V16, store)
+    assert (
+        pair.station.local_list.apply("Full", 7, [ListUpdate("0A0B0C0D", TokenInfo("Accepted", 2e9))])
+        == "Accepted"
+    )
+    journal = JournalFile(tmp_path, "SIM-0001")
+    journal.sync(pair.station, pair.clock.now())
+    station = Station("SIM-0001", adapter_for(OcppVersion.V16), StationConfig(), pair.clock.now())
+    assert journal.restore(station) == 0
+    assert station.local_list.version == 7
+    assert station.local_list.lookup("0A0B0C0D", pair.clock.now()) == "Accepted"

@@ -12,7 +12,7 @@ import asyncio
 import http
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import unquote, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -80,6 +80,9 @@ class OcppServer:
         self.heartbeat_interval = heartbeat_interval
         self.validate_outgoing = validate_outgoing
         self.connections: dict[str, ServerConnection] = {}  # by station identity
+        self.sessions: dict[str, CsmsSession] = {}  # by station identity, for CALLs of ours (operations.py)
+        # Run once a station is registered on a connection (the backend pushes pending settings).
+        self.on_registered: Callable[[str], Awaitable[None]] | None = None
         self._server: Server | None = None
         self._closing: set[asyncio.Task[None]] = set()
 
@@ -125,18 +128,25 @@ class OcppServer:
             validate_outgoing=self.validate_outgoing,
         )
         self._replace_connection(identity, connection)
+        self.sessions[identity] = session
         log.info("%s connected (%s) from %s", identity, connection.subprotocol, connection.remote_address)
+        announced = False
         try:
             async for message in connection:
                 session.receive(message, time.time())
                 for frame in session.data_to_send():
                     await connection.send(frame)
+                if not announced and session.registered and self.on_registered is not None:
+                    announced = True
+                    self._spawn(self.on_registered(identity))
         except ConnectionClosed:
             pass
         finally:
             session.connection_lost()
             if self.connections.get(identity) is connection:
                 del self.connections[identity]
+            if self.sessions.get(identity) is session:
+                del self.sessions[identity]
             log.info("%s disconnected (%s)", identity, connection.close_code)
 
     def _replace_connection(self, identity: str, connection: ServerConnection) -> None:
@@ -144,6 +154,15 @@ class OcppServer:
         previous = self.connections.get(identity)
         self.connections[identity] = connection
         if previous is not None:
-            task = asyncio.create_task(previous.close(1000, "superseded by a new connection"))
-            self._closing.add(task)
-            task.add_done_callback(self._closing.discard)
+            self._spawn(previous.close(1000, "superseded by a new connection"))
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("background work failed")
+
+        task = asyncio.create_task(run())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)

@@ -20,7 +20,15 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from evharness.ocppj.errors import ErrorKind
-from evharness.ocppj.rpc import CallReceived, PeerViolation, RpcEndpoint
+from evharness.ocppj.rpc import (
+    CallReceived,
+    CallTimedOut,
+    ErrorReceived,
+    PeerViolation,
+    ResultReceived,
+    RpcEndpoint,
+    RpcEvent,
+)
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.redaction import redact
 from reference_backend.handlers import HANDLERS, Handler, HandlerContext
@@ -54,6 +62,8 @@ class CsmsSession:
         for event in self.rpc.receive(text, now):
             if isinstance(event, CallReceived):
                 self._answer(event, now)
+            elif isinstance(event, ResultReceived | ErrorReceived):
+                self._answered(event)
             elif isinstance(event, PeerViolation):
                 log.warning("%s: %s", self.identity, redact(event.description))
             else:
@@ -63,7 +73,24 @@ class CsmsSession:
         return self.rpc.data_to_send()
 
     def connection_lost(self) -> None:
-        self.rpc.connection_lost()
+        for call in self.rpc.connection_lost():
+            self._answered(CallTimedOut(call))
+
+    def expire_calls(self, now: float) -> None:
+        """Give up on a CALL of ours the station has not answered by its deadline."""
+        for event in self.rpc.tick(now):
+            self._answered(event)
+
+    @property
+    def registered(self) -> bool:
+        return self._registered
+
+    @staticmethod
+    def _answered(event: RpcEvent) -> None:
+        """The outcome of a CALL we sent goes to the callback given as its context, if any."""
+        call = getattr(event, "call", None)
+        if call is not None and callable(call.context):
+            call.context(event)
 
     def _answer(self, call: CallReceived, now: float) -> None:
         if not call.message_id:  # a 2.1 SEND: never answered, and nothing here wants one yet

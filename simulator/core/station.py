@@ -37,7 +37,7 @@ from simulator.core.events import (
     RoundTrip,
     StationEvent,
 )
-from simulator.core.meter import Meter
+from simulator.core.meter import NOMINAL_VOLTAGE, Meter
 from simulator.core.model import (
     Connector,
     ConnectorState,
@@ -50,6 +50,9 @@ if TYPE_CHECKING:
     from simulator.protocol.base import ProtocolAdapter
 
 PayloadSource = Payload | Callable[[float], Payload]
+
+# A maximum charging current (A) the CSMS may set: the reference backend's 1.6 key and 2.0.1 variable.
+MAX_CURRENT_KEYS = ("MaxChargingCurrent", "ChargingStation.MaxChargingCurrent")
 
 
 class CallRefused(Exception):
@@ -173,7 +176,16 @@ class Station:
         evse = self._evse(evse_id)
         transaction = evse.transaction
         energized = transaction is not None and transaction.authorized and not transaction.ended
-        evse.meter.draw(min(power_w, evse.max_power_w) if energized else 0.0, now, energy_limit_wh)
+        evse.meter.draw(min(power_w, self.power_cap_w(evse_id)) if energized else 0.0, now, energy_limit_wh)
+
+    def power_cap_w(self, evse_id: int) -> float:
+        """The EVSE's power limit, lowered by a maximum current the CSMS configured (MAX_CURRENT_KEYS)."""
+        evse = self._evse(evse_id)
+        for key in MAX_CURRENT_KEYS:
+            text = self.configuration.get(key)
+            if text is not None and text.replace(".", "", 1).isdigit():
+                return min(evse.max_power_w, float(text) * NOMINAL_VOLTAGE * evse.meter.phases)
+        return evse.max_power_w
 
     def stop_transaction(self, evse_id: int, reason: str, now: float) -> None:
         evse = self._evse(evse_id)

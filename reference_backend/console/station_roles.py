@@ -1,0 +1,116 @@
+"""Role allocation by action (seed 000), and what every role may see or add.
+
+- The facility owner sends the handover invitation: the EVSE owner role goes to the invitee's email at
+  once (whoever has, or signs up with, that address holds it); the email carries a link that names the
+  station and how to sign up.
+- The facility owner assigns the station to a charge point operator: that CPO company gets access.
+Each allocation is a grant with who, when and why, and an audit entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from evharness.idtokens import IdType, InvalidCode, normalize
+from reference_backend.console.caller import Caller
+from reference_backend.console.mail import Message
+from reference_backend.console.station_access import StationAccess, Stations, check
+from reference_backend.domain.permissions import Action, Role
+from reference_backend.domain.problems import Conflict, InvalidInput, LinkGone
+from reference_backend.domain.tokens import new_token, token_hash
+from reference_backend.domain.validation import check_name, normalise_email
+from reference_backend.persistence.station_access import AuditRecord, GrantRecord, MeterSample
+
+
+@dataclass(frozen=True)
+class Invitation:
+    identity: str
+    email: str
+    sign_up: str
+
+
+def send_handover(stations: Stations, caller: Caller, identity: str, email: str) -> GrantRecord:
+    email = normalise_email(email)
+    now = stations.now()
+    token = new_token()
+    with stations.store.begin() as tx:
+        station_id = check(tx, caller, identity, [Action.SEND_HANDOVER]).station.id
+        if any(g.role == Role.EVSE_OWNER and g.email == email for g in tx.grants(station_id)):
+            raise Conflict(f"{email} is the EVSE owner of {identity} already")
+        reason = f"handover invitation sent to {email}"
+        tx.add_grant(station_id, {"role": Role.EVSE_OWNER, "email": email}, caller.id, now, reason)
+        tx.audit(station_id, caller.id, "role", Role.EVSE_OWNER, None, email, reason, now)
+        tx.add_invitation(token_hash(token), station_id, email, caller.id, now)
+        grant = tx.grants(station_id)[-1]
+    link = f"{stations.console.public_url.rstrip('/')}/api/links/handover?token={token}"
+    stations.console.send(
+        Message(
+            email,
+            f"Your charging station {identity}",
+            f"Hello,\n\n{caller.user.name} hands charging station {identity} over to you.\n"
+            f"Open this link: {link}\n\nNo account yet? Sign up with this address ({email}) through it;\n"
+            f"once you are logged in, the station is yours to manage.\n",
+        )
+    )
+    return grant
+
+
+def open_handover(stations: Stations, token: str) -> Invitation:
+    with stations.store.begin() as tx:
+        found = tx.open_invitation(token_hash(token), stations.now())
+        station = tx.station_by_id(found[0]) if found is not None else None
+    if found is None or station is None:
+        raise LinkGone("this handover link is unknown")
+    sign_up = "POST /api/accounts {email, password, name} with this address, confirm it, then log in"
+    return Invitation(station.identity, found[1], sign_up)
+
+
+def assign_cpo(stations: Stations, caller: Caller, identity: str, company_id: int) -> GrantRecord:
+    now = stations.now()
+    with stations.store.begin() as tx:
+        station_id = check(tx, caller, identity, [Action.ASSIGN_CPO]).station.id
+        company = tx.company(company_id)
+        if company is None or company.type != "cpo" or company.status != "active":
+            raise InvalidInput("company_id", "must be an active charge point operator company")
+        previous = [g for g in tx.grants(station_id) if g.role == Role.CPO]
+        if any(g.company_id == company_id for g in previous):
+            raise Conflict(f"{company.name} is the CPO of {identity} already")
+        tx.remove_grants(station_id, Role.CPO)
+        reason = f"the facility owner assigned the station to {company.name}"
+        tx.add_grant(station_id, {"role": Role.CPO, "company_id": company_id}, caller.id, now, reason)
+        old = ", ".join(f"company {g.company_id}" for g in previous) or None
+        tx.audit(station_id, caller.id, "role", Role.CPO, old, f"company {company_id}", reason, now)
+        return tx.grants(station_id)[-1]
+
+
+def grants(stations: Stations, access: StationAccess) -> list[GrantRecord]:
+    with stations.store.begin() as tx:
+        return tx.grants(access.station.id)
+
+
+def audit_trail(stations: Stations, access: StationAccess) -> list[AuditRecord]:
+    with stations.store.begin() as tx:
+        return tx.audit_trail(access.station.id)
+
+
+def meter_values(stations: Stations, access: StationAccess) -> list[MeterSample]:
+    with stations.store.begin() as tx:
+        return tx.meter_samples(access.station.id)
+
+
+def add_rfid_card(
+    stations: Stations, caller: Caller, identity: str, uid: str, first_name: str, last_name: str
+) -> int:
+    try:
+        code = normalize(IdType.RFID, uid)
+    except InvalidCode as exc:
+        raise InvalidInput("uid", str(exc)) from exc
+    first, last = check_name(first_name, "first_name"), check_name(last_name, "last_name")
+    now = stations.now()
+    with stations.store.begin() as tx:
+        station_id = check(tx, caller, identity, [Action.ADD_RFID_CARD]).station.id
+        if tx.has_code(station_id, code):
+            raise Conflict(f"card {code} is known at {identity} already")
+        card = tx.add_rfid_card(station_id, code, first, last)
+        tx.audit(station_id, caller.id, "card", "rfid", None, code, f"for {first} {last}", now)
+        return card

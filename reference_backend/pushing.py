@@ -1,0 +1,89 @@
+"""Pushing a station's desired settings over OCPP, now if it is online, else when it next registers.
+
+Every setting whose reported value differs from the desired one (or whose last push did not succeed)
+is sent: one ChangeConfiguration per key on 1.6, one SetVariables for all of them on 2.0.1 and 2.1.
+Each outcome is recorded on the setting (`push_status`, `push_detail`) and in the audit trail; an
+accepted value becomes the reported one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from evharness.ocppj.frames import Payload
+from evharness.ocppj.versions import OcppVersion
+from reference_backend.domain.station_settings import SETTINGS
+from reference_backend.operations import Outcome, call
+from reference_backend.persistence.station_access import SettingRecord, StationStore
+from reference_backend.server import OcppServer
+
+
+@dataclass(frozen=True)
+class Pushed:
+    name: str
+    value: str
+    status: str
+    detail: str | None
+
+
+def due(settings: list[SettingRecord]) -> list[SettingRecord]:
+    return [s for s in settings if s.reported != s.desired or s.push_status != "Accepted"]
+
+
+async def push_settings(
+    server: OcppServer, store: StationStore, identity: str, now: Callable[[], datetime]
+) -> list[Pushed]:
+    session = server.sessions.get(identity)
+    with store.begin() as tx:
+        station = tx.station(identity)
+        pending = due(tx.settings(station.id)) if station is not None else []
+    if session is None or station is None or not pending:
+        return []
+    if session.version is OcppVersion.V16:
+        results = [await _change_configuration(server, identity, s) for s in pending]
+    else:
+        results = await _set_variables(server, identity, pending)
+    with store.begin() as tx:
+        for r in results:
+            tx.record_push(station.id, r.name, r.value, r.status, r.detail, now())
+            tx.audit(station.id, None, "push", r.name, None, r.value, f"{r.status}: {r.detail or ''}", now())
+    return results
+
+
+async def _change_configuration(server: OcppServer, identity: str, setting: SettingRecord) -> Pushed:
+    key = SETTINGS[setting.name].key_16
+    outcome = await call(server, identity, "ChangeConfiguration", {"key": key, "value": setting.desired})
+    return Pushed(setting.name, setting.desired, outcome.status, outcome.detail)
+
+
+async def _set_variables(server: OcppServer, identity: str, pending: list[SettingRecord]) -> list[Pushed]:
+    data = [
+        {
+            "attributeValue": s.desired,
+            "component": {"name": SETTINGS[s.name].component},
+            "variable": {"name": SETTINGS[s.name].variable},
+        }
+        for s in pending
+    ]
+    outcome = await call(server, identity, "SetVariables", {"setVariableData": data})
+    return [
+        Pushed(
+            s.name,
+            s.desired,
+            *_variable_status(outcome, SETTINGS[s.name].component, SETTINGS[s.name].variable),
+        )
+        for s in pending
+    ]
+
+
+def _variable_status(outcome: Outcome, component: str, variable: str) -> tuple[str, str | None]:
+    if outcome.payload is None:
+        return outcome.status, outcome.detail
+    results: list[Payload] = outcome.payload.get("setVariableResult", [])
+    for result in results:
+        if result["component"]["name"] == component and result["variable"]["name"] == variable:
+            info = result.get("attributeStatusInfo") or {}
+            return str(result["attributeStatus"]), info.get("reasonCode")
+    return "CallError", "the station's answer did not mention this variable"

@@ -27,6 +27,7 @@ class ClaimBody(BaseModel):
 
 
 class InstallationBody(BaseModel):
+    company_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
     name: Annotated[str, Field(min_length=1, max_length=200, examples=["Garage"])]
 
 
@@ -40,6 +41,12 @@ class CpoBody(BaseModel):
 
 class CardBody(BaseModel):
     uid: Annotated[str, Field(min_length=1, max_length=64, examples=["04A1B2C3"])]
+    first_name: Annotated[str, Field(min_length=1, max_length=200)]
+    last_name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class PinBody(BaseModel):
+    code: Annotated[str, Field(min_length=1, max_length=16, examples=["#1234"])]
     first_name: Annotated[str, Field(min_length=1, max_length=200)]
     last_name: Annotated[str, Field(min_length=1, max_length=200)]
 

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
+from evharness.idtokens import IdType
 from reference_backend.api.deps import MAX_ID, CallerDep
 from reference_backend.api.errors import REFUSALS
 from reference_backend.api.models import Installation
@@ -27,6 +28,7 @@ from reference_backend.api.station_models import (
     MeterSample,
     OperationBody,
     Outcome,
+    PinBody,
     Push,
     RegisterBody,
     Setting,
@@ -43,12 +45,11 @@ router = APIRouter(tags=["stations"], responses=REFUSALS)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-@router.post("/companies/{company_id}/installations", status_code=status.HTTP_201_CREATED)
-def create_installation(
-    company_id: Id, body: InstallationBody, caller: CallerDep, st: StationsDep
-) -> Installation:
-    """A facility (location) of the company; its members are the facility owners of its stations."""
-    return Installation.of(stations.create_installation(st, caller, company_id, body.name))
+@router.post("/installations", status_code=status.HTTP_201_CREATED)
+def create_installation(body: InstallationBody, caller: CallerDep, st: StationsDep) -> Installation:
+    """A facility (location) of one of the caller's companies; its members are the facility owners of
+    the stations added to it. (Listed by GET /api/companies/{company_id}/installations.)"""
+    return Installation.of(stations.create_installation(st, caller, body.company_id, body.name))
 
 
 @router.get("/installations/{installation_id}/stations")
@@ -145,8 +146,24 @@ def assign_cpo(identity: IdentityPath, body: CpoBody, caller: CallerDep, st: Sta
     dependencies=[Depends(requires(Action.ADD_RFID_CARD))],
 )
 def add_rfid_card(identity: IdentityPath, body: CardBody, caller: CallerDep, st: StationsDep) -> Card:
-    card = station_roles.add_rfid_card(st, caller, identity, body.uid, body.first_name, body.last_name)
-    return Card(id=card)
+    """A local user with an RFID card (hex UID): every role may (the seed's exception)."""
+    added = station_roles.add_identification(
+        st, caller, identity, IdType.RFID, body.uid, body.first_name, body.last_name
+    )
+    return Card(id=added)
+
+
+@router.post(
+    "/stations/{identity}/pin-codes",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(requires(Action.MANAGE_LOCAL_USERS))],
+)
+def add_pin_code(identity: IdentityPath, body: PinBody, caller: CallerDep, st: StationsDep) -> Card:
+    """A local user with a PIN code (`#` and 4-8 digits)."""
+    added = station_roles.add_identification(
+        st, caller, identity, IdType.PIN, body.code, body.first_name, body.last_name
+    )
+    return Card(id=added)
 
 
 def _operation_route(operation: str) -> None:

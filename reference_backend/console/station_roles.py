@@ -98,19 +98,38 @@ def meter_values(stations: Stations, access: StationAccess) -> list[MeterSample]
         return tx.meter_samples(access.station.id)
 
 
-def add_rfid_card(
-    stations: Stations, caller: Caller, identity: str, uid: str, first_name: str, last_name: str
+CODE_RULES: dict[IdType, tuple[Action, str]] = {  # what adding one needs, and its field's name
+    IdType.RFID: (Action.ADD_RFID_CARD, "uid"),
+    IdType.PIN: (Action.MANAGE_LOCAL_USERS, "code"),
+}
+
+
+def add_identification(
+    stations: Stations,
+    caller: Caller,
+    identity: str,
+    id_type: IdType,
+    code: str,
+    first_name: str,
+    last_name: str,
 ) -> int:
+    """A local user with one RFID card or PIN code (seed 001), by the matrix row of its type."""
+    action, field = CODE_RULES[id_type]
     try:
-        code = normalize(IdType.RFID, uid)
+        code = normalize(id_type, code)
     except InvalidCode as exc:
-        raise InvalidInput("uid", str(exc)) from exc
+        raise InvalidInput(field, str(exc)) from exc
     first, last = check_name(first_name, "first_name"), check_name(last_name, "last_name")
     now = stations.now()
     with stations.store.begin() as tx:
-        station_id = check(tx, caller, identity, [Action.ADD_RFID_CARD]).station.id
+        station_id = check(tx, caller, identity, [action]).station.id
         if tx.has_code(station_id, code):
-            raise Conflict(f"card {code} is known at {identity} already")
-        card = tx.add_rfid_card(station_id, code, first, last)
-        tx.audit(station_id, caller.id, "card", "rfid", None, code, f"for {first} {last}", now)
-        return card
+            raise Conflict(
+                f"{id_type.value} {code if id_type is IdType.RFID else '#…'} is known at {identity} already"
+            )
+        added = tx.add_identification(station_id, id_type.value, code, first, last)
+        shown = code if id_type is IdType.RFID else "#…"
+        tx.audit(
+            station_id, caller.id, "identification", id_type.value, None, shown, f"for {first} {last}", now
+        )
+        return added

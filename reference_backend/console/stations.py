@@ -106,11 +106,13 @@ def add_to_installation(
         if place is None:
             raise NotFound(f"no installation {installation_id}")
         _, owner_id, name = place
-        roles = installation_roles(tx, caller, owner_id)
-        problem = refusal(Action.PLAN_INSTALLATION, roles, f"installation {installation_id}")
+        station = station_in(tx, identity)
+        roles = installation_roles(tx, caller, owner_id) | roles_in(tx, caller, station)
+        problem = refusal(
+            Action.PLAN_INSTALLATION, roles, f"station {identity} in installation {installation_id}"
+        )
         if problem is not None:
             raise Forbidden(problem)
-        station = station_in(tx, identity)
         if not _claim_matches(station, claim_code):
             raise InvalidInput("claim_code", f"does not match the label of station {identity}")
         if station.installation_id is not None:

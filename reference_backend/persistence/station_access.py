@@ -315,9 +315,11 @@ class StationTx(ConsoleTx):
             )
         return int(row.station_id), str(row.email)
 
-    # -- RFID cards and meter values -----------------------------------------------------------------
+    # -- identifications and meter values -----------------------------------------------------------------
 
-    def add_rfid_card(self, station_id: int, uid: str, first_name: str, last_name: str) -> int:
+    def add_identification(
+        self, station_id: int, kind: str, code: str, first_name: str, last_name: str
+    ) -> int:
         user_id = inserted_id(
             self.conn.execute(
                 sa.insert(local_users).values(
@@ -328,7 +330,7 @@ class StationTx(ConsoleTx):
         return inserted_id(
             self.conn.execute(
                 sa.insert(identifications).values(
-                    local_user_id=user_id, station_id=station_id, type="rfid", code=uid, code_key=uid.upper()
+                    local_user_id=user_id, station_id=station_id, type=kind, code=code, code_key=code.upper()
                 )
             )
         )

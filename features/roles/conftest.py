@@ -10,18 +10,23 @@ Stations online are simulated (`LiveStation`) over real websockets on the backen
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from pytest_bdd import given, parsers, then, when
 
+from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from features.onboarding.conftest import *  # noqa: F403  (backend, world, mailbox and the shared steps)
 from features.onboarding.conftest import World, confirmed_account, logged_in, operator_admin
 from reference_backend.domain.onboarding import CompanyDetails
+from reference_backend.persistence.tables import metadata
 from simulator.asyncio.live import LiveStation
 from simulator.asyncio.portal import BackgroundLoop
+from simulator.core.station import MAX_CURRENT_KEYS
 
 CAST = {
     "partner_tech_support": "Pia",
@@ -88,6 +93,7 @@ def owns_installation(world: World, name: str) -> None:
 
 
 @given(parsers.parse('{who} added station "{identity}" to installation "{name}"'))
+@when(parsers.parse('{who} adds station "{identity}" to installation "{name}"'))
 def added(world: World, who: str, identity: str, name: str) -> None:
     if who == "Ivan":
         a_company(world, "Spark Installers")
@@ -147,7 +153,76 @@ def settings_of(world: World, identity: str, who: str = "Fred") -> dict[str, dic
 
 @when(parsers.parse('{who} sets {setting} of station "{identity}" to {value}'))
 def sets(world: World, who: str, setting: str, identity: str, value: str) -> None:
+    world.values["snapshot"] = snapshot(world)
     world.call("PATCH", f"/api/stations/{identity}/settings", who, {setting: json.loads(value)})
+
+
+def snapshot(world: World) -> dict[str, list[str]]:
+    """Every row of every table but the sessions (read straight from the reference backend's database)."""
+    with world.backend.store.engine.connect() as conn:
+        return {
+            name: sorted(map(repr, conn.execute(sa.select(table)).all()))
+            for name, table in metadata.tables.items()
+            if name != "sessions"
+        }
+
+
+@then("nothing at all changed in the database")
+def nothing_at_all_changed(world: World) -> None:
+    assert snapshot(world) == world.values["snapshot"]
+
+
+@then(parsers.parse('the reported {setting} of station "{identity}" becomes {value}'))
+def reported_becomes(world: World, setting: str, identity: str, value: str) -> None:
+    """The push after a (re)connection runs in the background: wait for it a little."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = settings_of(world, identity)[setting]
+        if (found["reported"], found["push_status"]) == (value, "Accepted") or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert (found["reported"], found["push_status"]) == (value, "Accepted"), found
+
+
+@then(parsers.parse('station "{identity}" holds MaxChargingCurrent {value}'))
+def holds(live: dict[str, LiveStation], identity: str, value: str) -> None:
+    configuration = live[identity].station.configuration
+    keys = [k for k in MAX_CURRENT_KEYS if k in configuration]
+    assert keys, configuration
+    assert configuration[keys[0]] == value, configuration
+
+
+@given(parsers.parse('{who} added the RFID card "{uid}" at station "{identity}"'))
+@when(parsers.parse('{who} adds the RFID card "{uid}" at station "{identity}"'))
+def adds_card(world: World, who: str, uid: str, identity: str) -> None:
+    body = {"uid": uid, "first_name": "Card", "last_name": who}
+    world.call("POST", f"/api/stations/{identity}/rfid-cards", who, body)
+
+
+@given(parsers.parse('an EV charged {kwh:g} kWh at station "{identity}" with the card "{uid}"'))
+def ev_charged(
+    live: dict[str, LiveStation], onboarding_loop: BackgroundLoop, kwh: float, identity: str, uid: str
+) -> None:
+    station = live[identity]
+    onboarding_loop.run(station.plug_in())
+    assert onboarding_loop.run(station.present_token(IdType.RFID, uid)) == "Accepted"
+    onboarding_loop.run(station.charge(energy_kwh=kwh))
+    onboarding_loop.run(station.stop())
+
+
+@when(parsers.parse('{who} reads the meter values of station "{identity}"'))
+def reads_meter_values(world: World, who: str, identity: str) -> None:
+    world.call("GET", f"/api/stations/{identity}/meter-values", who)
+
+
+@then(parsers.parse("the meter values include {measurand}"))
+def meter_values_include(world: World, measurand: str) -> None:
+    assert any(sample["measurand"] == measurand for sample in world.body()), world.body()
+
+
+@then(parsers.parse('{who} sees the desired {setting} of station "{identity}" as {value}'))
+def sees_desired(world: World, who: str, setting: str, identity: str, value: str) -> None:
+    assert settings_of(world, identity, who)[setting]["desired"] == value
 
 
 @then(parsers.parse('the desired {setting} of station "{identity}" is {value}'))

@@ -8,7 +8,7 @@ from typing import Any
 from pytest_bdd import parsers, scenarios, then, when
 
 from features.onboarding.conftest import World
-from features.roles.conftest import CAST, CLAIM
+from features.roles.conftest import CAST, CLAIM, snapshot
 
 scenarios("matrix.feature")
 
@@ -64,20 +64,6 @@ def request_for(world: World, action: str, identity: str) -> tuple[str, str, Any
         "view_settings": ("GET", f"{station}/settings", None),
     }
     return others[action]
-
-
-def snapshot(world: World) -> dict[str, list[Any]]:
-    """Every row of every table but the sessions: a refusal must leave all of them as they were."""
-    import sqlalchemy as sa
-
-    from reference_backend.persistence.tables import metadata
-
-    with world.backend.store.engine.connect() as conn:
-        return {
-            name: sorted(map(repr, conn.execute(sa.select(table)).all()))
-            for name, table in metadata.tables.items()
-            if name != "sessions"
-        }
 
 
 @when(parsers.parse('each role tries {action} on station "{identity}"'), target_fixture="tried")

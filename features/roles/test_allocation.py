@@ -1,0 +1,45 @@
+"""Binds allocation.feature."""
+
+from __future__ import annotations
+
+from pytest_bdd import parsers, scenarios, then, when
+
+from features.onboarding.conftest import World
+from features.roles.conftest import ok
+
+scenarios("allocation.feature")
+
+
+@then(parsers.parse('station "{identity}" has {article} {role} grant because "{why}"'))
+def has_grant(world: World, identity: str, article: str, role: str, why: str) -> None:
+    grants = ok(world, "GET", f"/api/stations/{identity}/roles", "Pia")
+    assert any(g["role"] == role and why in g["reason"] for g in grants), grants
+
+
+@then(parsers.parse('the audit trail of station "{identity}" has {setting} from {old} to {new} by {who}'))
+def audit_has(world: World, identity: str, setting: str, old: str, new: str, who: str) -> None:
+    entries = ok(world, "GET", f"/api/stations/{identity}/audit", "Pia")
+    with world.backend.console.store.begin() as tx:
+        user = tx.user_by_email(world.person(who).email)
+    assert user is not None
+    wanted = (setting, None if old == "None" else old, new, user.id)
+    assert any((e["subject"], e["old"], e["new"], e["actor_id"]) == wanted for e in entries), entries
+
+
+@then(parsers.parse('the push status of {setting} of station "{identity}" is {status}'))
+def push_status(world: World, setting: str, identity: str, status: str) -> None:
+    found = {s["name"]: s for s in ok(world, "GET", f"/api/stations/{identity}/settings", "Pia")}
+    assert found[setting]["push_status"] == status, found[setting]
+
+
+@then(parsers.parse('station "{identity}" accepts only {kind} in the OCPP authorization'))
+def accepts_only(world: World, identity: str, kind: str) -> None:
+    record = world.backend.store.station(identity)
+    assert record is not None
+    assert {t.value for t in world.backend.store.lookup_token(record.id, None, "X").enabled_types} == {kind}
+
+
+@when(parsers.parse('{who} adds station "{identity}" to installation "{name}" with claim code "{code}"'))
+def adds_with_code(world: World, who: str, identity: str, name: str, code: str) -> None:
+    body = {"identity": identity, "claim_code": code}
+    world.call("POST", f"/api/installations/{world.values[name]}/stations", who, body)

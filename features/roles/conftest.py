@@ -234,3 +234,9 @@ def desired_is(world: World, setting: str, identity: str, value: str) -> None:
 def roles_are(world: World, who: str, identity: str, roles: str) -> None:
     got = ok(world, "GET", f"/api/stations/{identity}", who)["your_roles"]
     assert got == sorted(r.strip() for r in roles.split(",")), got
+
+
+@then(parsers.parse('the push status of {setting} of station "{identity}" is {status}'))
+def push_status(world: World, setting: str, identity: str, status: str) -> None:
+    found = {s["name"]: s for s in ok(world, "GET", f"/api/stations/{identity}/settings", "Pia")}
+    assert found[setting]["push_status"] == status, found[setting]

@@ -26,12 +26,6 @@ def audit_has(world: World, identity: str, setting: str, old: str, new: str, who
     assert any((e["subject"], e["old"], e["new"], e["actor_id"]) == wanted for e in entries), entries
 
 
-@then(parsers.parse('the push status of {setting} of station "{identity}" is {status}'))
-def push_status(world: World, setting: str, identity: str, status: str) -> None:
-    found = {s["name"]: s for s in ok(world, "GET", f"/api/stations/{identity}/settings", "Pia")}
-    assert found[setting]["push_status"] == status, found[setting]
-
-
 @then(parsers.parse('station "{identity}" accepts only {kind} in the OCPP authorization'))
 def accepts_only(world: World, identity: str, kind: str) -> None:
     record = world.backend.store.station(identity)

@@ -161,6 +161,8 @@ def create_installation(stations: Stations, caller: Caller, company_id: int, nam
     caller.require_member_of(company_id)
     name = check_name(name)
     with stations.store.begin() as tx:
+        if tx.company(company_id) is None:
+            raise NotFound(f"no company {company_id}")
         installation_id = tx.add_installation(company_id, name, stations.now())
         return next(i for i in tx.installations(company_id) if i.id == installation_id)
 

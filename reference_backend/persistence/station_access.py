@@ -294,7 +294,9 @@ class StationTx(ConsoleTx):
 
     # -- handover invitations ------------------------------------------------------------------------
 
-    def add_invitation(self, token_hash: str, station_id: int, email: str, by: int, at: datetime) -> None:
+    def add_invitation(
+        self, token_hash: str, station_id: int, email: str, by: int | None, at: datetime
+    ) -> None:
         self.conn.execute(
             sa.insert(handover_invitations).values(
                 token_hash=token_hash, station_id=station_id, email=email, invited_by=by, created_at=at

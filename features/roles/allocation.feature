@@ -50,3 +50,11 @@ Feature: Roles are allocated by action, each with who, when and why
     When Fred adds station "CP-0009" to installation "Garage" with claim code "CP-0009"
     Then the answer is 201
     And Fred's roles on station "CP-0009" are facility_owner
+
+  Scenario: The handover link signs up one account only, and an unknown link is gone
+    Given Fred added station "CP-2" to installation "Garage"
+    And Fred handed station "CP-2" over to Eve, who signed up through the link
+    When someone signs up again through the handover link of station "CP-2"
+    Then the answer is 409 naming "has an account already"
+    When someone signs up through a handover link with the token "not-a-token"
+    Then the answer is 410

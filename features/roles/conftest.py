@@ -21,7 +21,7 @@ from pytest_bdd import given, parsers, then, when
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from features.onboarding.conftest import *  # noqa: F403  (backend, world, mailbox and the shared steps)
-from features.onboarding.conftest import World, confirmed_account, logged_in, operator_admin
+from features.onboarding.conftest import PASSWORD, World, confirmed_account, log_in, logged_in, operator_admin
 from reference_backend.domain.onboarding import CompanyDetails
 from reference_backend.persistence.tables import metadata
 from simulator.asyncio.live import LiveStation
@@ -109,8 +109,11 @@ def handed_over(world: World, identity: str) -> None:
     opened = world.http.get(link)
     assert opened.status_code == 200, opened.text
     assert opened.json()["email"] == world.person("Eve").email
-    confirmed_account(world, "Eve")  # signs up with the invited address, as the link says
-    logged_in(world, "Eve")
+    token = world.values[f"mail:{identity}"] = link.split("token=", 1)[1]
+    body = {"token": token, "name": "Eve", "password": PASSWORD}
+    signed_up = world.http.post("/api/handover/sign-up", json=body)
+    assert signed_up.status_code == 201, signed_up.text
+    assert log_in(world, "Eve").status_code == 201
 
 
 @given(parsers.parse('Fred assigned station "{identity}" to "Grid CPO"'))

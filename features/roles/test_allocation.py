@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, scenarios, then, when
 
-from features.onboarding.conftest import World
+from features.onboarding.conftest import PASSWORD, World
 from features.roles.conftest import ok
 
 scenarios("allocation.feature")
@@ -37,3 +37,14 @@ def accepts_only(world: World, identity: str, kind: str) -> None:
 def adds_with_code(world: World, who: str, identity: str, name: str, code: str) -> None:
     body = {"identity": identity, "claim_code": code}
     world.call("POST", f"/api/installations/{world.values[name]}/stations", who, body)
+
+
+@when(parsers.parse('someone signs up again through the handover link of station "{identity}"'))
+def signs_up_again(world: World, identity: str) -> None:
+    body = {"token": world.values[f"mail:{identity}"], "name": "Mallory", "password": PASSWORD}
+    world.call("POST", "/api/handover/sign-up", None, body)
+
+
+@when(parsers.parse('someone signs up through a handover link with the token "{token}"'))
+def signs_up_with(world: World, token: str) -> None:
+    world.call("POST", "/api/handover/sign-up", None, {"token": token, "name": "M", "password": PASSWORD})

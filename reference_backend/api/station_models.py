@@ -35,6 +35,12 @@ class HandoverBody(BaseModel):
     email: Annotated[str, Field(min_length=1, max_length=254, examples=["eve@example.com"])]
 
 
+class HandoverSignUpBody(BaseModel):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+
+
 class CpoBody(BaseModel):
     company_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
 

@@ -23,6 +23,7 @@ from reference_backend.api.station_models import (
     CpoBody,
     Grant,
     HandoverBody,
+    HandoverSignUpBody,
     InstallationBody,
     Invitation,
     MeterSample,
@@ -133,6 +134,14 @@ def handover(identity: IdentityPath, body: HandoverBody, caller: CallerDep, st: 
 def open_handover(st: StationsDep, token: Annotated[str, Query(min_length=1, max_length=200)]) -> Invitation:
     """The invitation link: names the station and how to sign up with the invited address."""
     return Invitation.model_validate(station_roles.open_handover(st, token))
+
+
+@router.post("/handover/sign-up", status_code=status.HTTP_201_CREATED)
+def sign_up_through_handover(body: HandoverSignUpBody, st: StationsDep) -> Invitation:
+    """The invitee without an account signs up with the link's token; the account is confirmed by it."""
+    return Invitation.model_validate(
+        station_roles.sign_up_through_handover(st, body.token, body.name, body.password)
+    )
 
 
 @router.put("/stations/{identity}/cpo", dependencies=[Depends(requires(Action.ASSIGN_CPO))])

@@ -18,8 +18,8 @@ from reference_backend.console.station_access import StationAccess, Stations, ch
 from reference_backend.domain.permissions import Action, Role
 from reference_backend.domain.problems import Conflict, InvalidInput, LinkGone
 from reference_backend.domain.tokens import new_token, token_hash
-from reference_backend.domain.validation import check_name, normalise_email
-from reference_backend.persistence.station_access import AuditRecord, GrantRecord, MeterSample
+from reference_backend.domain.validation import check_name, check_password, normalise_email
+from reference_backend.persistence.station_access import AuditRecord, GrantRecord, MeterSample, StationTx
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,40 @@ def send_handover(stations: Stations, caller: Caller, identity: str, email: str)
 
 def open_handover(stations: Stations, token: str) -> Invitation:
     with stations.store.begin() as tx:
-        found = tx.open_invitation(token_hash(token), stations.now())
-        station = tx.station_by_id(found[0]) if found is not None else None
-    if found is None or station is None:
+        station_id, email = _invitation(stations, tx, token)
+        station = tx.station_by_id(station_id)
+    assert station is not None
+    sign_up = "POST /api/handover/sign-up {token, name, password}, or log in if you have an account"
+    return Invitation(station.identity, email, sign_up)
+
+
+def sign_up_through_handover(stations: Stations, token: str, name: str, password: str) -> Invitation:
+    """An invitee without an account signs up through the link: the link proves the address, so the
+    account is confirmed at once; the EVSE owner role is theirs already (it is granted to the address)."""
+    person = check_name(name)
+    password_hash = stations.console.passwords.hash(password)
+    now = stations.now()
+    with stations.store.begin() as tx:
+        station_id, email = _invitation(stations, tx, token)
+        check_password(password, email)
+        if tx.user_by_email(email) is not None:
+            raise Conflict(f"{email} has an account already: log in with it")
+        user_id = tx.add_user(email, person, password_hash, now, confirmed=True)
+        reason = "the invitee signed up through the handover link"
+        tx.audit(station_id, user_id, "role", Role.EVSE_OWNER, None, email, reason, now)
+        station = tx.station_by_id(station_id)
+    assert station is not None
+    return Invitation(station.identity, email, "done: log in with POST /api/session")
+
+
+def _invitation(stations: Stations, tx: StationTx, token: str) -> tuple[int, str]:
+    found = tx.open_invitation(token_hash(token), stations.now())
+    if found is None:
         raise LinkGone("this handover link is unknown")
-    sign_up = "POST /api/accounts {email, password, name} with this address, confirm it, then log in"
-    return Invitation(station.identity, found[1], sign_up)
+    station_id, email, created_at = found
+    if created_at + stations.console.link_ttl < stations.now():
+        raise LinkGone("this handover link expired: ask the facility owner to send it again")
+    return station_id, email
 
 
 def assign_cpo(stations: Stations, caller: Caller, identity: str, company_id: int) -> GrantRecord:

@@ -303,7 +303,8 @@ class StationTx(ConsoleTx):
             )
         )
 
-    def open_invitation(self, token_hash: str, at: datetime) -> tuple[int, str] | None:
+    def open_invitation(self, token_hash: str, at: datetime) -> tuple[int, str, datetime] | None:
+        """The invitation's station, email and creation time; marks it opened the first time."""
         row = self._one(
             sa.select(handover_invitations).where(handover_invitations.c.token_hash == token_hash)
         )
@@ -315,7 +316,7 @@ class StationTx(ConsoleTx):
                 .where(handover_invitations.c.token_hash == token_hash)
                 .values(opened_at=at)
             )
-        return int(row.station_id), str(row.email)
+        return int(row.station_id), str(row.email), row.created_at
 
     # -- identifications and meter values -----------------------------------------------------------------
 

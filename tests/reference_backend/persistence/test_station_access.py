@@ -66,7 +66,7 @@ def test_audit_invitations_and_identifications(stations: StationStore) -> None:
         tx.add_identification(station, "rfid", "04A1B2C3", "Ada", "L")
     with stations.begin() as tx:
         assert [(a.subject, a.old, a.new) for a in tx.audit_trail(station)] == [("max_current", None, "16")]
-        assert tx.open_invitation("token-hash", T0) == (station, "eve@example.com")
+        assert tx.open_invitation("token-hash", T0) == (station, "eve@example.com", T0)
         assert tx.open_invitation("other", T0) is None
         assert tx.has_code(station, "04a1b2c3")
         assert not tx.has_code(station, "04A1B2C4")

@@ -13,6 +13,7 @@ Feature: Roles are allocated by action, each with who, when and why
     Then Pia's roles on station "CP-2" are partner_tech_support
     When Fred adds station "CP-2" to installation "Garage"
     Then Fred's roles on station "CP-2" are facility_owner
+    And Fred's stations are CP-2
     And station "CP-2" has a facility_owner grant because "station added to installation Garage"
 
   Scenario: The first installer who edits the settings becomes the installer, while the station is offline

@@ -48,3 +48,9 @@ def signs_up_again(world: World, identity: str) -> None:
 @when(parsers.parse('someone signs up through a handover link with the token "{token}"'))
 def signs_up_with(world: World, token: str) -> None:
     world.call("POST", "/api/handover/sign-up", None, {"token": token, "name": "M", "password": PASSWORD})
+
+
+@then(parsers.parse("{who}'s stations are {identities}"))
+def stations_are(world: World, who: str, identities: str) -> None:
+    listed = [s["identity"] for s in ok(world, "GET", "/api/stations", who)]
+    assert listed == [i.strip() for i in identities.split(",")]

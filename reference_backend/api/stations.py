@@ -82,6 +82,12 @@ def register_station(body: RegisterBody, caller: CallerDep, st: StationsDep) -> 
     return Grant.model_validate(station_roles.grants(st, access)[-1])
 
 
+@router.get("/stations")
+def my_stations(caller: CallerDep, st: StationsDep) -> list[Station]:
+    """The stations the caller holds a role on, with those roles."""
+    return [Station.model_validate(v) for v in stations.mine(st, caller)]
+
+
 @router.get("/stations/{identity}")
 def get_station(access: CanView, st: StationsDep) -> Station:
     return Station.model_validate(stations.view(st, access))

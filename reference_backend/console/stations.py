@@ -13,7 +13,14 @@ import re
 from dataclasses import dataclass
 
 from reference_backend.console.caller import Caller
-from reference_backend.console.station_access import StationAccess, Stations, check, roles_in, station_in
+from reference_backend.console.station_access import (
+    StationAccess,
+    Stations,
+    check,
+    person,
+    roles_in,
+    station_in,
+)
 from reference_backend.domain.permissions import Action, Role, refusal
 from reference_backend.domain.problems import Conflict, Forbidden, InvalidInput, NotFound
 from reference_backend.domain.stations import identity_problem
@@ -173,6 +180,14 @@ def stations_in(stations: Stations, caller: Caller, installation_id: int) -> lis
         if place is None or (caller.role_in(place[1]) is None and not caller.is_operator):
             raise NotFound(f"no installation {installation_id} of your companies")
         return [view_of(stations, tx, caller, s) for s in tx.stations_in(installation_id)]
+
+
+def mine(stations: Stations, caller: Caller) -> list[StationView]:
+    """Every station the caller holds a role on."""
+    who = person(caller)
+    with stations.store.begin() as tx:
+        views = [view_of(stations, tx, caller, s) for s in tx.stations_of(who.company_ids, who.email)]
+    return [v for v in views if v.your_roles]
 
 
 def view(stations: Stations, access: StationAccess) -> StationView:

@@ -177,6 +177,19 @@ class StationTx(ConsoleTx):
         )
         return [StationRow(*row) for row in rows]
 
+    def stations_of(self, company_ids: frozenset[int], email: str) -> list[StationRow]:
+        """Stations with a grant to one of these companies or to this address, or added by one of them."""
+        granted = sa.select(station_grants.c.station_id).where(
+            station_grants.c.company_id.in_(company_ids) | (station_grants.c.email == email)
+        )
+        added = sa.select(station_registry.c.station_id).where(
+            station_registry.c.added_by_company_id.in_(company_ids)
+        )
+        rows = self.conn.execute(
+            _STATION.where(stations.c.id.in_(granted.union(added))).order_by(stations.c.identity)
+        )
+        return [StationRow(*row) for row in rows]
+
     def connectors(self, station_id: int) -> list[ConnectorRecord]:
         rows = self.conn.execute(
             sa.select(connectors.c.evse_id, connectors.c.connector_id, connectors.c.status)

@@ -58,3 +58,19 @@ Feature: Settings are stored as desired and pushed over OCPP, now or when the st
     When Fred calls POST /api/stations/CP-1/operations/reset with {"type": "hard"}
     Then the answer is 403 naming "reset on station CP-1"
     And the audit trail of station "CP-1" has an operation trigger
+
+  Scenario: The outcome of an operation the station does not support is shown, not hidden
+    Given station "CP-1" is online on OCPP 2.0.1
+    When Carl calls POST /api/stations/CP-1/operations/unlock with {"evse": 1, "connector": 1}
+    Then the answer is 200
+    And the operation answered CallError
+    And the audit trail of station "CP-1" has an operation unlock
+    When Carl calls POST /api/stations/CP-1/operations/reset with {"type": "soft"}
+    Then the operation answered Accepted
+
+  Scenario: An operation on a station that is offline is a conflict, and a bad field is named
+    When Pia calls POST /api/stations/CP-1/operations/clear-cache with {}
+    Then the answer is 409 naming "offline"
+    Given station "CP-1" is online on OCPP 1.6
+    When Pia calls POST /api/stations/CP-1/operations/trigger with {"message": "Authorize"}
+    Then the answer is 422 for the field "message"

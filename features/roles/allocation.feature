@@ -59,3 +59,15 @@ Feature: Roles are allocated by action, each with who, when and why
     Then the answer is 409 naming "has an account already"
     When someone signs up through a handover link with the token "not-a-token"
     Then the answer is 410
+
+  Scenario: When the owner added the station, the installer on site joins it with the claim code
+    Given Fred added station "CP-2" to installation "Garage"
+    And Ivan is logged in
+    When Ivan sets max_current of station "CP-2" to 16
+    Then the answer is 403 naming "your roles there: none"
+    When Ivan adds station "CP-2" to installation "Garage"
+    Then the answer is 201
+    And Ivan's roles on station "CP-2" are installer
+    When Ivan sets max_current of station "CP-2" to 16
+    Then the answer is 200
+    And station "CP-2" has an installer grant because "first settings edit by an installer"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from reference_backend.console.caller import Caller
 from reference_backend.console.station_access import (
@@ -122,18 +123,16 @@ def add_to_installation(
             raise Forbidden(problem)
         if not _claim_matches(station, claim_code):
             raise InvalidInput("claim_code", f"does not match the label of station {identity}")
-        if station.installation_id is not None:
-            raise Conflict(f"station {identity} is in installation {station.installation_id} already")
-        if (
-            station.claim_code_hash is None
-            and station.partner_company_id is None
-            and not tx.registry_exists(station.id)
-        ):
-            tx.register(station.id, None, None, now)
-        acting_installer = Role.FACILITY_OWNER not in roles
         installer_company = next(
             (m.company.id for m in caller.active() if m.company.type == "installer"), None
         )
+        acting_installer = Role.FACILITY_OWNER not in roles and installer_company is not None
+        if station.installation_id is not None:
+            if station.installation_id == installation_id and acting_installer and _no_installer(tx, station):
+                return _join_as_installer(tx, caller, station, installer_company, now)
+            raise Conflict(f"station {identity} is in installation {station.installation_id} already")
+        if not tx.registry_exists(station.id):
+            tx.register(station.id, None, None, now)
         tx.place(station.id, installation_id, installer_company if acting_installer else None)
         reason = f"station added to installation {name} ({installation_id})"
         tx.add_grant(
@@ -142,6 +141,22 @@ def add_to_installation(
         tx.audit(station.id, caller.id, "role", Role.FACILITY_OWNER, None, f"company {owner_id}", reason, now)
         tx.audit(station.id, caller.id, "station", "installation", None, str(installation_id), reason, now)
         return station_in(tx, identity)
+
+
+def _join_as_installer(
+    tx: StationTx, caller: Caller, station: StationRow, company: int | None, now: datetime
+) -> StationRow:
+    """The owner added the station; the installer on site, with the label's claim code, joins it:
+    their company acts as installer until their first settings edit allocates the role."""
+    tx.place(station.id, station.installation_id, company)
+    reason = "an installer with the claim code joined the station"
+    tx.audit(station.id, caller.id, "station", "installer_company", None, str(company), reason, now)
+    return station_in(tx, station.identity)
+
+
+def _no_installer(tx: StationTx, station: StationRow) -> bool:
+    installer = any(g.role == Role.INSTALLER for g in tx.grants(station.id))
+    return station.added_by_company_id is None and not installer
 
 
 def remove_from_installation(stations: Stations, caller: Caller, installation_id: int, identity: str) -> None:

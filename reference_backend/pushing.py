@@ -16,7 +16,8 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.station_settings import SETTINGS
 from reference_backend.operations import Outcome, call
-from reference_backend.persistence.station_access import SettingRecord, StationStore
+from reference_backend.persistence.station_access import StationStore
+from reference_backend.persistence.station_records import SettingRecord
 from reference_backend.server import OcppServer
 
 

@@ -36,7 +36,7 @@ from reference_backend.api.station_models import (
     SettingsBody,
     Station,
 )
-from reference_backend.console import remote, station_roles, station_settings, stations
+from reference_backend.console import handover, remote, station_roles, station_settings, stations
 from reference_backend.console.station_access import require
 from reference_backend.domain.permissions import Action
 from reference_backend.domain.remote_operations import ACTIONS, Request
@@ -131,22 +131,22 @@ def meter_values(access: CanView, st: StationsDep) -> list[MeterSample]:
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(requires(Action.SEND_HANDOVER))],
 )
-def handover(identity: IdentityPath, body: HandoverBody, caller: CallerDep, st: StationsDep) -> Grant:
+def send_handover(identity: IdentityPath, body: HandoverBody, caller: CallerDep, st: StationsDep) -> Grant:
     """The facility owner invites the EVSE owner by email (`send_handover`)."""
-    return Grant.model_validate(station_roles.send_handover(st, caller, identity, body.email))
+    return Grant.model_validate(handover.send_handover(st, caller, identity, body.email))
 
 
 @router.get("/links/handover")
 def open_handover(st: StationsDep, token: Annotated[str, Query(min_length=1, max_length=200)]) -> Invitation:
     """The invitation link: names the station and how to sign up with the invited address."""
-    return Invitation.model_validate(station_roles.open_handover(st, token))
+    return Invitation.model_validate(handover.open_handover(st, token))
 
 
 @router.post("/handover/sign-up", status_code=status.HTTP_201_CREATED)
 def sign_up_through_handover(body: HandoverSignUpBody, st: StationsDep) -> Invitation:
     """The invitee without an account signs up with the link's token; the account is confirmed by it."""
     return Invitation.model_validate(
-        station_roles.sign_up_through_handover(st, body.token, body.name, body.password)
+        handover.sign_up_through_handover(st, body.token, body.name, body.password)
     )
 
 

@@ -18,7 +18,8 @@ from reference_backend.domain.permissions import Action, Role, refusal
 from reference_backend.domain.problems import Forbidden, NotFound
 from reference_backend.domain.station_roles import Grant, Person, roles_of
 from reference_backend.operations import Operations
-from reference_backend.persistence.station_access import StationRow, StationStore, StationTx
+from reference_backend.persistence.station_access import StationStore, StationTx
+from reference_backend.persistence.station_records import StationRow
 
 
 @dataclass

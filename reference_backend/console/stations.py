@@ -28,7 +28,8 @@ from reference_backend.domain.stations import identity_problem
 from reference_backend.domain.tokens import token_hash
 from reference_backend.domain.validation import check_name
 from reference_backend.persistence.console_records import InstallationRecord
-from reference_backend.persistence.station_access import ConnectorRecord, StationRow, StationTx
+from reference_backend.persistence.station_access import StationTx
+from reference_backend.persistence.station_records import ConnectorRecord, StationRow
 
 CLAIM_CODE = re.compile(r"[A-Za-z0-9-]{6,32}")
 

@@ -116,6 +116,7 @@ class Grant(Record):
 class AuditEntry(Record):
     id: int
     actor_id: int | None
+    actor_email: str | None
     kind: str
     subject: str
     old: str | None

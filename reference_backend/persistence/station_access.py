@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.account_tables import installations
+from reference_backend.persistence.account_tables import installations, users
 from reference_backend.persistence.console import ConsoleTx
 from reference_backend.persistence.console.base import inserted_id
 from reference_backend.persistence.station_records import (
@@ -241,11 +241,15 @@ class StationTx(ConsoleTx):
 
     def audit_trail(self, station_id: int) -> list[AuditRecord]:
         rows = self.conn.execute(
-            sa.select(station_audit)
+            sa.select(station_audit, users.c.email.label("actor_email"))
+            .select_from(station_audit.outerjoin(users, users.c.id == station_audit.c.actor_id))
             .where(station_audit.c.station_id == station_id)
             .order_by(station_audit.c.id)
         )
-        return [AuditRecord(r.id, r.actor_id, r.kind, r.subject, r.old, r.new, r.reason, r.at) for r in rows]
+        return [
+            AuditRecord(r.id, r.actor_id, r.actor_email, r.kind, r.subject, r.old, r.new, r.reason, r.at)
+            for r in rows
+        ]
 
     # -- handover invitations ------------------------------------------------------------------------
 

@@ -45,7 +45,8 @@ class SettingRecord:
 @dataclass(frozen=True)
 class AuditRecord:
     id: int
-    actor_id: int | None
+    actor_id: int | None  # None: the backend itself (a push when the station connected)
+    actor_email: str | None
     kind: str
     subject: str
     old: str | None

@@ -2,8 +2,9 @@
 
 Every setting whose reported value differs from the desired one (or whose last push did not succeed)
 is sent: one ChangeConfiguration per key on 1.6, one SetVariables for all of them on 2.0.1 and 2.1.
-Each outcome is recorded on the setting (`push_status`, `push_detail`) and in the audit trail; an
-accepted value becomes the reported one.
+Each outcome is recorded on the setting (`push_status`, `push_detail`) and in the audit trail; then the
+values are read back (GetConfiguration / GetVariables) and what the station reports is the `reported`
+value (an accepted value stands in for it if the station cannot be asked).
 """
 
 from __future__ import annotations
@@ -50,7 +51,35 @@ async def push_settings(
         for r in results:
             tx.record_push(station.id, r.name, r.value, r.status, r.detail, now())
             tx.audit(station.id, None, "push", r.name, None, r.value, f"{r.status}: {r.detail or ''}", now())
+    names = [s.name for s in pending]
+    read = await (_get_configuration if session.version is OcppVersion.V16 else _get_variables)(
+        server, identity, names
+    )
+    with store.begin() as tx:
+        for name, value in read.items():
+            tx.set_reported(station.id, name, value)
     return results
+
+
+async def _get_configuration(server: OcppServer, identity: str, names: list[str]) -> dict[str, str]:
+    by_key = {SETTINGS[n].key_16: n for n in names}
+    outcome = await call(server, identity, "GetConfiguration", {"key": sorted(by_key)})
+    entries: list[Payload] = (outcome.payload or {}).get("configurationKey", [])
+    return {by_key[e["key"]]: e["value"] for e in entries if e["key"] in by_key and "value" in e}
+
+
+async def _get_variables(server: OcppServer, identity: str, names: list[str]) -> dict[str, str]:
+    by_place = {(SETTINGS[n].component, SETTINGS[n].variable): n for n in names}
+    data = [{"component": {"name": c}, "variable": {"name": v}} for c, v in by_place]
+    outcome = await call(server, identity, "GetVariables", {"getVariableData": data})
+    results: list[Payload] = (outcome.payload or {}).get("getVariableResult", [])
+    return {
+        by_place[place]: r["attributeValue"]
+        for r in results
+        if (place := (r["component"]["name"], r["variable"]["name"])) in by_place
+        and r.get("attributeStatus") == "Accepted"
+        and "attributeValue" in r
+    }
 
 
 async def _change_configuration(server: OcppServer, identity: str, setting: SettingRecord) -> Pushed:

@@ -220,6 +220,11 @@ class StationTx(ConsoleTx):
             sa.update(station_settings).where(key & (station_settings.c.desired == sent)).values(**values)
         )
 
+    def set_reported(self, station_id: int, name: str, value: str) -> None:
+        """What the station said its value is, when asked (GetConfiguration / GetVariables)."""
+        key = (station_settings.c.station_id == station_id) & (station_settings.c.name == name)
+        self.conn.execute(sa.update(station_settings).where(key).values(reported=value))
+
     # -- audit -------------------------------------------------------------------------------------
 
     def audit(

@@ -91,3 +91,29 @@ def test_a_registering_station_gets_its_pending_settings(sqlite_url: str) -> Non
             await ws.close()
 
     asyncio.run(main())
+
+
+def test_the_reported_value_is_what_the_station_says_when_asked(sqlite_url: str) -> None:
+    async def main() -> None:
+        settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url)
+        async with BackendServer(settings) as backend:
+            with backend.stations.store.begin() as tx:
+                station = tx.add_station("CP-ASK", T0)
+                tx.set_desired(station, "max_current", "13", T0)
+            ws = await booted(backend, "CP-ASK")
+            message_id = (await next_call(ws))[1]
+            await ws.send(orjson.dumps([3, message_id, {"status": "Accepted"}]).decode())
+            message_id, action, payload = (await next_call(ws))[1:4]
+            assert (action, payload) == ("GetConfiguration", {"key": ["MaxChargingCurrent"]})
+            entry = {"key": "MaxChargingCurrent", "readonly": False, "value": "12"}
+            await ws.send(orjson.dumps([3, message_id, {"configurationKey": [entry]}]).decode())
+            for _ in range(100):
+                with backend.stations.store.begin() as tx:
+                    (setting,) = tx.settings(station)
+                if setting.reported == "12":
+                    break
+                await asyncio.sleep(0.02)
+            assert (setting.desired, setting.reported, setting.push_status) == ("13", "12", "Accepted")
+            await ws.close()
+
+    asyncio.run(main())

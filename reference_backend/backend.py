@@ -23,10 +23,14 @@ from reference_backend.api import create_app
 from reference_backend.api_operations import operations_router
 from reference_backend.console.context import Console, OidcSettings
 from reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
+from reference_backend.console.station_access import Stations
 from reference_backend.operations import Operations
 from reference_backend.persistence import Store
 from reference_backend.persistence.console import ConsoleStore
+from reference_backend.persistence.station_access import StationStore
+from reference_backend.pushing import push_settings
 from reference_backend.security import SecurityPolicy, StationPasswords
+from reference_backend.station_calls import StationCalls
 from reference_backend.server import PATH_PREFIX, OcppServer
 from reference_backend.settings import BackendSettings
 
@@ -64,6 +68,8 @@ class BackendServer:
             ),
         )
         self.console = build_console(settings, self.store)
+        self.stations = Stations(self.console, StationStore(self.store.engine), StationCalls(self.ocpp))
+        self.ocpp.on_registered = self._push_pending
         self.api_port = 0
         self._api: _ApiServer | None = None
         self._api_task: asyncio.Task[None] | None = None
@@ -89,6 +95,8 @@ class BackendServer:
     async def start(self) -> None:
         """Create the tables, then listen on both ports (port 0: a free one, see `ocpp_port`, `api_port`)."""
         self.store.create_schema()
+        assert self.stations.operations is not None
+        self.stations.operations.bind(asyncio.get_running_loop())
         await self.ocpp.start()
         try:
             await self._start_api()
@@ -122,6 +130,7 @@ class BackendServer:
         self.console.public_url = self.settings.public_url or f"http://{self.settings.host}:{self.api_port}"
         app = create_app(lambda: len(self.ocpp.connections), self.console)
         app.include_router(operations_router(self.operations, self.settings.operator_token))
+        app.state.stations = self.stations
         config = uvicorn.Config(
             app,
             lifespan="off",
@@ -136,6 +145,10 @@ class BackendServer:
                 await self._api_task  # raises what stopped it
                 raise RuntimeError("the console API stopped during start-up")
             await asyncio.sleep(0.005)
+
+    async def _push_pending(self, identity: str) -> None:
+        """A station registered on a new connection: push the settings it has not taken yet."""
+        await push_settings(self.ocpp, self.stations.store, identity, self.console.now)
 
 
 def build_console(settings: BackendSettings, store: Store, *, background_mail: bool = True) -> Console:

@@ -12,7 +12,7 @@ import asyncio
 import http
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import unquote, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -99,6 +99,9 @@ class OcppServer:
         self.heartbeat_interval = heartbeat_interval
         self.validate_outgoing = validate_outgoing
         self.connections: dict[str, ServerConnection] = {}  # by station identity
+        self.registered: set[str] = set()  # identities registered (booted or known) on their live connection
+        # Run once a station is registered on a connection (the backend pushes pending settings).
+        self.on_registered: Callable[[str], Awaitable[None]] | None = None
         self._server: Server | None = None
         self._closing: set[asyncio.Task[None]] = set()
         self._flushing: asyncio.Task[None] | None = None
@@ -201,10 +204,16 @@ class OcppServer:
                 await connection.send(frame)
 
         self.operations.attach(identity, session, flush)
+        announced = False
         try:
             async for message in connection:
                 session.receive(message, time.time())
                 await flush()
+                if not announced and session.registered:
+                    announced = True
+                    self.registered.add(identity)
+                    if self.on_registered is not None:
+                        self._spawn(self.on_registered(identity))
         except ConnectionClosed:
             pass
         finally:
@@ -212,6 +221,7 @@ class OcppServer:
             session.connection_lost()
             if self.connections.get(identity) is connection:
                 del self.connections[identity]
+                self.registered.discard(identity)
             log.info("%s disconnected (%s)", identity, connection.close_code)
 
     def _replace_connection(self, identity: str, connection: ServerConnection) -> None:
@@ -219,6 +229,15 @@ class OcppServer:
         previous = self.connections.get(identity)
         self.connections[identity] = connection
         if previous is not None:
-            task = asyncio.create_task(previous.close(1000, "superseded by a new connection"))
-            self._closing.add(task)
-            task.add_done_callback(self._closing.discard)
+            self._spawn(previous.close(1000, "superseded by a new connection"))
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("background work failed")
+
+        task = asyncio.create_task(run())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)

@@ -119,6 +119,11 @@ class CsmsSession:
         if call.action == REGISTERS:
             self._registered = True
 
+    @property
+    def registered(self) -> bool:
+        """Whether this connection's station has booted (or was known) and may send anything."""
+        return self._registered
+
     def _is_registered(self) -> bool:
         """A station is known once it booted, or if it booted (or was seeded) on an earlier connection."""
         if not self._registered:

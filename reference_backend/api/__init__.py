@@ -12,7 +12,7 @@ from collections.abc import Callable
 from fastapi import APIRouter, FastAPI
 
 from evharness import __version__
-from reference_backend.api import accounts, agreements, companies, errors, health, registration, sso
+from reference_backend.api import accounts, agreements, companies, errors, health, registration, sso, stations
 from reference_backend.console.context import Console
 
 API_PREFIX = "/api"
@@ -24,6 +24,7 @@ ROUTERS: list[APIRouter] = [
     registration.router,
     agreements.router,
     sso.router,
+    stations.router,
 ]
 
 

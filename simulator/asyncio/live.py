@@ -152,7 +152,8 @@ class LiveStation:
     ) -> float:
         """Let the EV draw power for an energy or a duration; the energy delivered, in Wh."""
         unit = self.station.evses[evse]
-        power_w = min(power_kw * 1000.0 if power_kw else unit.max_power_w, unit.max_power_w)
+        cap_w = self.station.power_cap_w(evse)
+        power_w = min(power_kw * 1000.0 if power_kw else cap_w, cap_w)
         unit.meter.advance(self.clock.now())
         before = unit.meter.energy_wh
         if energy_kwh is not None:

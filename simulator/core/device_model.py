@@ -101,6 +101,16 @@ VARIABLES: dict[str, Variable] = {
     "DeviceDataCtrlr.ItemsPerMessage[SetVariables]": Variable("100", N, RO),
     "ChargingStation.Model": Variable("", S, RO),
     "ChargingStation.VendorName": Variable("", S, RO),
+    # The reference backend's station settings (its own vendor variables, pushed by the console):
+    # a maximum current the delivered power obeys (0: none), and values the station only keeps.
+    "ChargingStation.MaxChargingCurrent": Variable("0", N, minimum=0, maximum=1000),
+    "ChargingStation.ConnectionPhases": Variable("3", N, minimum=1, maximum=3),
+    "ChargingStation.ChargingTimes": Variable("", S),
+    "ChargingStation.ChargingPriority": Variable("0", N, minimum=0, maximum=9),
+    "LoadBalancer.MaxCurrent": Variable("0", N, minimum=0),
+    "TariffCtrlr.PricePerKWh": Variable("", S),
+    "TariffCtrlr.TariffName": Variable("", S),
+    "AuthCtrlr.AuthorizationTypes": Variable("pin,rfid", C),
 }
 
 # OCPP 1.6 configuration key → the variable it reads and writes (1.6 §9), or a 1.6-only value
@@ -131,6 +141,15 @@ KEYS_16: dict[str, str] = {
     "MaxChargingProfilesInstalled": "SmartChargingCtrlr.Entries",
     "AuthorizationKey": "SecurityCtrlr.BasicAuthPassword",
     "SecurityProfile": "SecurityCtrlr.SecurityProfile",
+    # the reference backend's vendor keys (see VARIABLES)
+    "MaxChargingCurrent": "ChargingStation.MaxChargingCurrent",
+    "ConnectionPhases": "ChargingStation.ConnectionPhases",
+    "ChargingTimes": "ChargingStation.ChargingTimes",
+    "ChargingPriority": "ChargingStation.ChargingPriority",
+    "LoadBalancerMaxCurrent": "LoadBalancer.MaxCurrent",
+    "PricePerKWh": "TariffCtrlr.PricePerKWh",
+    "TariffName": "TariffCtrlr.TariffName",
+    "AuthorizationTypes": "AuthCtrlr.AuthorizationTypes",
 }
 # 1.6-only keys with fixed values
 FIXED_16: dict[str, str] = {

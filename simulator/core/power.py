@@ -13,9 +13,9 @@ from simulator.core.model import Evse, StationConfig
 
 
 def deliverable_power(
-    evse: Evse, config: StationConfig, profiles: ProfileStore, now: float
+    evse: Evse, config: StationConfig, profiles: ProfileStore, now: float, max_current_a: float | None = None
 ) -> tuple[float, float | None]:
-    """(power in W now, when to re-evaluate or None)."""
+    """(power in W now, when to re-evaluate or None); `max_current_a` is one the CSMS configured."""
     evse.meter.advance(now)
     transaction = evse.transaction
     energized = (
@@ -27,8 +27,9 @@ def deliverable_power(
         )
     )
     limits = [evse.ev_request_w, evse.max_power_w]
-    if config.max_current_a is not None:
-        limits.append(config.max_current_a * evse.meter.voltage_v * evse.meter.phases)
+    for current in (config.max_current_a, max_current_a):
+        if current is not None:
+            limits.append(current * evse.meter.voltage_v * evse.meter.phases)
     review: list[float] = []
     if transaction is not None:
         profile_limit = profiles.limit_w(evse.id, now, transaction.key, transaction.started_at)

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from simulator.protocol.base import ProtocolAdapter
 
 PayloadSource = Payload | Callable[[float], Payload]
+MAX_CURRENT_VARIABLE = "ChargingStation.MaxChargingCurrent"  # the reference backend's setting
 FRAME_LOG_SIZE = 64  # frames kept per station as evidence for failed expectations
 
 
@@ -269,13 +270,28 @@ class Station:
 
     def apply_power(self, evse: Evse, now: float) -> None:
         """Deliver what `simulator.core.power` allows now; look again at the next change."""
-        power, review_at = deliverable_power(evse, self.config, self.profiles, now)
+        power, review_at = deliverable_power(evse, self.config, self.profiles, now, self.configured_max_current_a())
         limit = evse.ev_limit_wh
         transaction = evse.transaction
         if transaction is not None and not transaction.authorized and transaction.energy_cap_wh is not None:
             limit = transaction.energy_cap_wh if limit is None else min(limit, transaction.energy_cap_wh)
         evse.meter.draw(power, now, limit)
         evse.next_power_review_at = review_at
+
+    def configured_max_current_a(self) -> float | None:
+        """The maximum current the CSMS set (ChangeConfiguration MaxChargingCurrent / SetVariables
+        ChargingStation.MaxChargingCurrent); None while it is 0, i.e. not set."""
+        current = self.device.number(MAX_CURRENT_VARIABLE)
+        return float(current) if current > 0 else None
+
+    def power_cap_w(self, evse_id: int) -> float:
+        """The most the EVSE can deliver now: its power, lowered by any maximum current."""
+        evse = self._evse(evse_id)
+        caps = [evse.max_power_w]
+        for current in (self.config.max_current_a, self.configured_max_current_a()):
+            if current is not None:
+                caps.append(current * evse.meter.voltage_v * evse.meter.phases)
+        return min(caps)
 
     def local_decision(self, token: PresentedToken, now: float) -> tuple[str, str] | None:
         """(status, source) when the station decides itself, None when it asks the CSMS."""
@@ -429,6 +445,9 @@ class Station:
             for evse in self.evses.values():
                 if evse.next_meter_value_at is not None:
                     evse.next_meter_value_at = self._next_sample(self._now)
+        elif name == MAX_CURRENT_VARIABLE:
+            for evse in self.evses.values():  # a lower limit applies at once, mid-session too
+                self.apply_power(evse, self._now)
 
     def _next_sample(self, now: float) -> float | None:
         interval = self.device.number("SampledDataCtrlr.TxUpdatedInterval")

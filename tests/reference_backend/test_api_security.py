@@ -32,6 +32,8 @@ PUBLIC = {
     "GET /api/onboarding/settings",
     "POST /api/registrations",
     "GET /api/links/register",
+    "GET /api/links/handover",
+    "POST /api/handover/sign-up",
     "POST /api/registrations/complete",
     "GET /api/agreements",
     "GET /api/sso/login",

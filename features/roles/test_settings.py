@@ -1,0 +1,44 @@
+"""Binds settings.feature."""
+
+from __future__ import annotations
+
+import json
+
+from pytest_bdd import parsers, scenarios, then, when
+
+from features.onboarding.conftest import World
+from features.roles.conftest import ok
+
+scenarios("settings.feature")
+
+
+@then(parsers.parse('the audit trail of station "{identity}" has {article} {kind} {subject}'))
+def audit_has(world: World, identity: str, article: str, kind: str, subject: str) -> None:
+    entries = ok(world, "GET", f"/api/stations/{identity}/audit", "Pia")
+    subject = subject.removeprefix("of ")
+    assert any(e["kind"] == kind and e["subject"] == subject for e in entries), entries
+
+
+@then(parsers.parse("the push of {setting} answered {status}"))
+def push_answered(world: World, setting: str, status: str) -> None:
+    pushes = {p["name"]: p for p in world.body()}
+    assert pushes[setting]["status"] == status, pushes
+
+
+@then(parsers.parse('the current station "{identity}" reported never exceeded {amps:g} A'))
+def current_capped(world: World, identity: str, amps: float) -> None:
+    samples = ok(world, "GET", f"/api/stations/{identity}/meter-values", "Eve")
+    currents = [s["value"] for s in samples if s["measurand"] == "Current.Import"]
+    assert currents, samples
+    assert max(currents) <= amps + 1e-6, currents
+    assert max(currents) > 0, currents
+
+
+@when(parsers.parse("{who} calls {method} {path} with {body}"))
+def calls_with(world: World, who: str, method: str, path: str, body: str) -> None:
+    world.call(method, path, who, json.loads(body))
+
+
+@then(parsers.parse("the operation answered {status}"))
+def operation_answered(world: World, status: str) -> None:
+    assert world.body()["status"] == status, world.body()

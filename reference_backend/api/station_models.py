@@ -1,0 +1,150 @@
+"""Bodies of the station routes (pydantic); answers are built from the records' attributes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Identity = Annotated[str, Field(min_length=1, max_length=48, examples=["CP-0001"])]
+ClaimCode = Annotated[str, Field(min_length=1, max_length=64, examples=["K7X2-9QPA"])]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class RegisterBody(BaseModel):
+    identity: Identity
+    claim_code: ClaimCode
+    partner_company_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class ClaimBody(BaseModel):
+    identity: Identity
+    claim_code: ClaimCode
+
+
+class InstallationBody(BaseModel):
+    company_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    name: Annotated[str, Field(min_length=1, max_length=200, examples=["Garage"])]
+
+
+class HandoverBody(BaseModel):
+    email: Annotated[str, Field(min_length=1, max_length=254, examples=["eve@example.com"])]
+
+
+class HandoverSignUpBody(BaseModel):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class CpoBody(BaseModel):
+    company_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class CardBody(BaseModel):
+    uid: Annotated[str, Field(min_length=1, max_length=64, examples=["04A1B2C3"])]
+    first_name: Annotated[str, Field(min_length=1, max_length=200)]
+    last_name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class PinBody(BaseModel):
+    code: Annotated[str, Field(min_length=1, max_length=16, examples=["#1234"])]
+    first_name: Annotated[str, Field(min_length=1, max_length=200)]
+    last_name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class OperationBody(BaseModel):
+    evse: Annotated[int, Field(ge=1, le=100)] = 1
+    connector: Annotated[int, Field(ge=1, le=100)] = 1
+    id_tag: Annotated[str | None, Field(max_length=64)] = None
+    transaction_id: Annotated[str | None, Field(max_length=64)] = None
+    type: Annotated[str, Field(max_length=8)] = "soft"
+    operative: bool = True
+    message: Annotated[str, Field(max_length=32)] = "StatusNotification"
+
+
+SettingsBody = dict[str, Any]
+
+
+class Connector(Record):
+    evse_id: int
+    connector_id: int
+    status: str
+
+
+class Station(Record):
+    identity: str
+    protocol: str | None
+    online: bool
+    installation_id: int | None
+    partner_company_id: int | None
+    connectors: list[Connector]
+    your_roles: list[str]
+
+
+class Setting(Record):
+    name: str
+    what: str
+    desired: str | None
+    reported: str | None
+    push_status: str | None
+    push_detail: str | None
+
+
+class Push(Record):
+    name: str
+    value: str
+    status: str
+    detail: str | None
+
+
+class Grant(Record):
+    id: int
+    role: str
+    company_id: int | None
+    user_id: int | None
+    email: str | None
+    granted_by: int | None
+    granted_at: datetime
+    reason: str
+
+
+class AuditEntry(Record):
+    id: int
+    actor_id: int | None
+    actor_email: str | None
+    kind: str
+    subject: str
+    old: str | None
+    new: str | None
+    reason: str | None
+    at: datetime
+
+
+class MeterSample(Record):
+    timestamp: datetime
+    evse_id: int | None
+    measurand: str
+    phase: str | None
+    unit: str | None
+    value: float
+
+
+class Invitation(Record):
+    identity: str
+    email: str
+    sign_up: str
+
+
+class Outcome(Record):
+    status: str
+    detail: str | None
+    payload: dict[str, Any] | None
+
+
+class Card(BaseModel):
+    id: int

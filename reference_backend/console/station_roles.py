@@ -1,0 +1,87 @@
+"""The CPO assignment (seed 000), and what every role may see or add: grants, the audit trail, meter
+values, RFID cards (every role) and PIN codes (the matrix's `manage_local_users`).
+
+The facility owner assigns the station to a charge point operator: that CPO company gets access,
+replacing the previous one; like every allocation it is a grant with who, when and why, and an audit
+entry. (The handover invitation is in `handover.py`.)
+"""
+
+from __future__ import annotations
+
+from evharness.idtokens import IdType, InvalidCode, normalize
+from reference_backend.console.caller import Caller
+from reference_backend.console.station_access import StationAccess, Stations, check
+from reference_backend.domain.permissions import Action, Role
+from reference_backend.domain.problems import Conflict, InvalidInput
+from reference_backend.domain.validation import check_name
+from reference_backend.persistence.station_records import AuditRecord, GrantRecord, MeterSample
+
+
+def assign_cpo(stations: Stations, caller: Caller, identity: str, company_id: int) -> GrantRecord:
+    now = stations.now()
+    with stations.store.begin() as tx:
+        station_id = check(tx, caller, identity, [Action.ASSIGN_CPO]).station.id
+        company = tx.company(company_id)
+        if company is None or company.type != "cpo" or company.status != "active":
+            raise InvalidInput("company_id", "must be an active charge point operator company")
+        previous = [g for g in tx.grants(station_id) if g.role == Role.CPO]
+        if any(g.company_id == company_id for g in previous):
+            raise Conflict(f"{company.name} is the CPO of {identity} already")
+        tx.remove_grants(station_id, Role.CPO)
+        reason = f"the facility owner assigned the station to {company.name}"
+        tx.add_grant(station_id, {"role": Role.CPO, "company_id": company_id}, caller.id, now, reason)
+        old = ", ".join(f"company {g.company_id}" for g in previous) or None
+        tx.audit(station_id, caller.id, "role", Role.CPO, old, f"company {company_id}", reason, now)
+        return tx.grants(station_id)[-1]
+
+
+def grants(stations: Stations, access: StationAccess) -> list[GrantRecord]:
+    with stations.store.begin() as tx:
+        return tx.grants(access.station.id)
+
+
+def audit_trail(stations: Stations, access: StationAccess) -> list[AuditRecord]:
+    with stations.store.begin() as tx:
+        return tx.audit_trail(access.station.id)
+
+
+def meter_values(stations: Stations, access: StationAccess) -> list[MeterSample]:
+    with stations.store.begin() as tx:
+        return tx.meter_samples(access.station.id)
+
+
+CODE_RULES: dict[IdType, tuple[Action, str]] = {  # what adding one needs, and its field's name
+    IdType.RFID: (Action.ADD_RFID_CARD, "uid"),
+    IdType.PIN: (Action.MANAGE_LOCAL_USERS, "code"),
+}
+
+
+def add_identification(
+    stations: Stations,
+    caller: Caller,
+    identity: str,
+    id_type: IdType,
+    code: str,
+    first_name: str,
+    last_name: str,
+) -> int:
+    """A local user with one RFID card or PIN code (seed 001), by the matrix row of its type."""
+    action, field = CODE_RULES[id_type]
+    try:
+        code = normalize(id_type, code)
+    except InvalidCode as exc:
+        raise InvalidInput(field, str(exc)) from exc
+    first, last = check_name(first_name, "first_name"), check_name(last_name, "last_name")
+    now = stations.now()
+    with stations.store.begin() as tx:
+        station_id = check(tx, caller, identity, [action]).station.id
+        if tx.has_code(station_id, code):
+            raise Conflict(
+                f"{id_type.value} {code if id_type is IdType.RFID else '#…'} is known at {identity} already"
+            )
+        added = tx.add_identification(station_id, id_type.value, code, first, last)
+        shown = code if id_type is IdType.RFID else "#…"
+        tx.audit(
+            station_id, caller.id, "identification", id_type.value, None, shown, f"for {first} {last}", now
+        )
+        return added

@@ -1,0 +1,120 @@
+"""Who may do what on a charging station: ONE permission matrix, action × role (DESIGN §2, seed 000).
+
+Theory of operation: `MATRIX` maps every action to the roles allowed to perform it. Every check in
+the console API goes through `refusal(action, roles)` (the routes declare `requires(Action.…)`), and
+`render_markdown()` writes the same table into `docs/roles.md`; a test fails when the two differ.
+The seed's rule — each role's actions are its own — is the absence of a role from a row (the facility
+owner is not in `set_max_current`); its exceptions are the rows every role holds (`add_rfid_card`,
+`view_settings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    INSTALLER = "installer"
+    PARTNER_TECH_SUPPORT = "partner_tech_support"
+    FACILITY_OWNER = "facility_owner"
+    EVSE_OWNER = "evse_owner"
+    CPO = "cpo"
+    COMPANY_ADMIN = "company_admin"  # memberships only: not a role on a station
+
+
+STATION_ROLES: tuple[Role, ...] = tuple(r for r in Role if r is not Role.COMPANY_ADMIN)
+
+
+class Action(StrEnum):
+    PLAN_INSTALLATION = "plan_installation"
+    CONFIGURE = "configure"
+    CONFIGURE_ACCESSORIES = "configure_accessories"
+    SET_MAX_CURRENT = "set_max_current"
+    SEND_HANDOVER = "send_handover"
+    ASSIGN_CPO = "assign_cpo"
+    SET_PRICES = "set_prices"
+    SET_CHARGING_TIMES = "set_charging_times"
+    SET_PRIORITIES = "set_priorities"
+    SET_IDENTIFICATION_TYPES = "set_identification_types"
+    MANAGE_LOCAL_USERS = "manage_local_users"
+    ADD_RFID_CARD = "add_rfid_card"
+    VIEW_SETTINGS = "view_settings"
+    REMOTE_START_STOP = "remote_start_stop"
+    RESET = "reset"
+    UNLOCK_CONNECTOR = "unlock_connector"
+    CHANGE_AVAILABILITY = "change_availability"
+    TRIGGER_MESSAGE = "trigger_message"
+    CLEAR_CACHE = "clear_cache"
+    MANAGE_MEMBERS = "manage_members"
+
+
+INS, TEC, FAC, EVO, CPO, ADM = (
+    Role.INSTALLER,
+    Role.PARTNER_TECH_SUPPORT,
+    Role.FACILITY_OWNER,
+    Role.EVSE_OWNER,
+    Role.CPO,
+    Role.COMPANY_ADMIN,
+)
+
+# action → (what it covers, the roles allowed). The one table; everything else reads it.
+MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
+    Action.PLAN_INSTALLATION: ("plan the installation, add or remove stations", frozenset({INS, FAC})),
+    Action.CONFIGURE: ("configure, commission, test & verify (phases)", frozenset({INS, TEC})),
+    Action.CONFIGURE_ACCESSORIES: ("configure accessories (load balancer)", frozenset({INS, TEC})),
+    Action.SET_MAX_CURRENT: ("set the maximum charging current", frozenset({INS, TEC})),
+    Action.SEND_HANDOVER: ("send the handover invitation to the EVSE owner", frozenset({FAC})),
+    Action.ASSIGN_CPO: ("assign the station to a charge point operator", frozenset({FAC})),
+    Action.SET_PRICES: ("set prices and tariff", frozenset({FAC, CPO})),
+    Action.SET_CHARGING_TIMES: ("set charging times", frozenset({FAC})),
+    Action.SET_PRIORITIES: ("set priorities", frozenset({FAC})),
+    Action.SET_IDENTIFICATION_TYPES: (
+        "set the supported identification types (PIN, RFID)",
+        frozenset({FAC, EVO}),
+    ),
+    Action.MANAGE_LOCAL_USERS: ("manage local users and PIN codes", frozenset({FAC, EVO})),
+    Action.ADD_RFID_CARD: ("add RFID cards (exception: every role)", frozenset({INS, TEC, FAC, EVO, CPO})),
+    Action.VIEW_SETTINGS: (
+        "see settings, meter values, roles and the audit trail (exception: every role)",
+        frozenset({INS, TEC, FAC, EVO, CPO}),
+    ),
+    Action.REMOTE_START_STOP: ("remote start / stop a transaction", frozenset({TEC, CPO})),
+    Action.RESET: ("reset the station", frozenset({TEC, CPO})),
+    Action.UNLOCK_CONNECTOR: ("unlock a connector", frozenset({INS, TEC, CPO})),
+    Action.CHANGE_AVAILABILITY: ("change availability", frozenset({INS, TEC, CPO})),
+    Action.TRIGGER_MESSAGE: ("trigger a message (check communication)", frozenset({INS, TEC, CPO})),
+    Action.CLEAR_CACHE: ("clear the authorization cache", frozenset({INS, TEC, CPO})),
+    Action.MANAGE_MEMBERS: ("manage company memberships", frozenset({ADM})),
+}
+
+
+def allowed_roles(action: Action) -> frozenset[Role]:
+    return MATRIX[action][1]
+
+
+def is_allowed(action: Action, roles: Iterable[Role]) -> bool:
+    return not allowed_roles(action).isdisjoint(roles)
+
+
+def refusal(action: Action, roles: Iterable[Role], subject: str) -> str | None:
+    """Why the holder of `roles` may not perform `action` on `subject`, or None if they may."""
+    held = sorted(roles)
+    if is_allowed(action, held):
+        return None
+    needed = ", ".join(sorted(allowed_roles(action)))
+    have = ", ".join(held) if held else "none"
+    return f"{action.value} on {subject} needs one of the roles {needed}; your roles there: {have}"
+
+
+def render_markdown() -> str:
+    """The matrix as a markdown table: `docs/roles.md` holds exactly this between its markers."""
+    columns = list(Role)
+    lines = [
+        "| action | what | " + " | ".join(r.value for r in columns) + " |",
+        "|---|---|" + "---|" * len(columns),
+    ]
+    for action, (what, roles) in MATRIX.items():
+        marks = " | ".join("✓" if r in roles else "" for r in columns)
+        lines.append(f"| `{action.value}` | {what} | {marks} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,123 @@
+"""Station settings and remote operations as data: bad input names its field; every CALL built is valid
+against the official OCPP schema of its version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from evharness.ocppj import schemas
+from evharness.ocppj.versions import OcppVersion
+from reference_backend.domain.permissions import Role
+from reference_backend.domain.problems import InvalidInput
+from reference_backend.domain.remote_operations import ACTIONS, Request, build
+from reference_backend.domain.station_roles import Grant, Person, roles_of
+from reference_backend.domain.station_settings import SETTINGS, actions_for, parse_changes
+
+GOOD: dict[str, tuple[Any, str]] = {
+    "max_current": (16, "16"),
+    "phases": (1, "1"),
+    "load_balancer_max_current": (0, "0"),
+    "price_per_kwh": ("0.3500", "0.35"),
+    "tariff": (" Night ", "Night"),
+    "charging_times": ("22:00-06:00", "22:00-06:00"),
+    "priority": (9, "9"),
+    "identification_types": (["rfid", "pin"], "pin,rfid"),
+}
+BAD: dict[str, list[Any]] = {
+    "max_current": [5, 81, "16", True, 16.5, None],
+    "phases": [2, "3", True],
+    "load_balancer_max_current": [-1, 1001],
+    "price_per_kwh": ["-1", "abc", "NaN", "Infinity", 101, True, None],
+    "tariff": ["", "x" * 51, 3, "a\nb"],
+    "charging_times": ["24:00-06:00", "22-06", 2200],
+    "priority": [10, -1],
+    "identification_types": [["nfc"], ["pin", "pin"], "pin"],
+}
+
+
+def test_every_setting_has_examples() -> None:
+    assert set(GOOD) == set(SETTINGS) == set(BAD)
+
+
+@pytest.mark.parametrize(("name", "value", "stored"), [(n, v, s) for n, (v, s) in GOOD.items()])
+def test_good_values_are_stored_as_text(name: str, value: Any, stored: str) -> None:
+    assert parse_changes({name: value}) == {name: stored}
+
+
+@pytest.mark.parametrize(("name", "value"), [(n, v) for n, values in BAD.items() for v in values])
+def test_bad_values_name_their_field(name: str, value: Any) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_changes({name: value})
+    assert refused.value.field == name
+
+
+def test_unknown_settings_and_empty_changes_are_refused() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_changes({"colour": "red"})
+    assert refused.value.field == "colour"
+    with pytest.raises(InvalidInput):
+        parse_changes({})
+
+
+@given(st.dictionaries(st.sampled_from(sorted(SETTINGS)), st.none() | st.integers() | st.text()))
+def test_any_value_is_parsed_or_refused_naming_a_field(body: dict[str, Any]) -> None:
+    field = None
+    try:
+        parse_changes(body)
+    except InvalidInput as refused:
+        field = refused.field
+    assert field is None or field in body or field == "settings"
+
+
+def test_actions_for_a_change_come_from_the_settings_table() -> None:
+    assert [a.value for a in actions_for(["max_current", "tariff", "price_per_kwh"])] == [
+        "set_max_current",
+        "set_prices",
+    ]
+
+
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201])
+@pytest.mark.parametrize("operation", sorted(ACTIONS))
+def test_every_remote_operation_is_a_valid_call(version: OcppVersion, operation: str) -> None:
+    transaction = "17" if version is OcppVersion.V16 else "tx-17"
+    request = Request(
+        id_tag="#1234", transaction_id=transaction, type="hard", operative=False, message="MeterValues"
+    )
+    action, payload = build(operation, version is OcppVersion.V16, request)
+    validate = schemas.validator(version, action, response=False)
+    assert validate is not None
+    assert schemas.check(validate, payload) is None, (action, payload)
+
+
+@pytest.mark.parametrize(
+    ("operation", "request_", "field"),
+    [
+        ("remote-start", Request(), "id_tag"),
+        ("remote-start", Request(id_tag="#12"), "id_tag"),
+        ("remote-stop", Request(transaction_id="abc"), "transaction_id"),
+        ("reset", Request(type="warm"), "type"),
+        ("trigger", Request(message="Authorize"), "message"),
+    ],
+)
+def test_bad_operation_requests_name_their_field(operation: str, request_: Request, field: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        build(operation, True, request_)
+    assert refused.value.field == field
+
+
+def test_roles_come_from_grants_and_the_installer_company_acts_until_one_is_allocated() -> None:
+    ada = Person(1, "ada@example.com", frozenset({10, 20}))
+    grants = [Grant(Role.FACILITY_OWNER, company_id=10), Grant(Role.EVSE_OWNER, email="ada@example.com")]
+    assert roles_of(ada, grants, candidate_installer=20) == {
+        Role.FACILITY_OWNER,
+        Role.EVSE_OWNER,
+        Role.INSTALLER,
+    }
+    allocated = [*grants, Grant(Role.INSTALLER, company_id=30, user_id=9)]
+    assert roles_of(ada, allocated, candidate_installer=20) == {Role.FACILITY_OWNER, Role.EVSE_OWNER}
+    stranger = Person(2, "bob@example.com", frozenset())
+    assert roles_of(stranger, allocated, candidate_installer=20) == frozenset()

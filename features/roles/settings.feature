@@ -59,11 +59,11 @@ Feature: Settings are stored as desired and pushed over OCPP, now or when the st
     Then the answer is 403 naming "reset on station CP-1"
     And the audit trail of station "CP-1" has an operation trigger
 
-  Scenario: The outcome of an operation the station does not support is shown, not hidden
+  Scenario: The outcome of an operation the station refuses is shown, not hidden
     Given station "CP-1" is online on OCPP 2.0.1
-    When Carl calls POST /api/stations/CP-1/operations/unlock with {"evse": 1, "connector": 1}
+    When Carl calls POST /api/stations/CP-1/operations/unlock with {"evse": 9, "connector": 1}
     Then the answer is 200
-    And the operation answered CallError
+    And the operation answered UnknownConnector
     And the audit trail of station "CP-1" has an operation unlock
     When Carl calls POST /api/stations/CP-1/operations/reset with {"type": "soft"}
     Then the operation answered Accepted

@@ -30,9 +30,9 @@ from reference_backend.persistence.console import ConsoleStore
 from reference_backend.persistence.station_access import StationStore
 from reference_backend.pushing import push_settings
 from reference_backend.security import SecurityPolicy, StationPasswords
-from reference_backend.station_calls import StationCalls
 from reference_backend.server import PATH_PREFIX, OcppServer
 from reference_backend.settings import BackendSettings
+from reference_backend.station_calls import StationCalls
 
 log = logging.getLogger("reference_backend")
 

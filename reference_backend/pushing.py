@@ -16,10 +16,10 @@ from datetime import datetime
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.station_settings import SETTINGS
-from reference_backend.station_calls import Outcome, call
 from reference_backend.persistence.station_access import StationStore
 from reference_backend.persistence.station_records import SettingRecord
 from reference_backend.server import OcppServer
+from reference_backend.station_calls import Outcome, call
 
 
 @dataclass(frozen=True)

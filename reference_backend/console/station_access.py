@@ -17,9 +17,9 @@ from reference_backend.console.context import Console
 from reference_backend.domain.permissions import Action, Role, refusal
 from reference_backend.domain.problems import Forbidden, NotFound
 from reference_backend.domain.station_roles import Grant, Person, roles_of
-from reference_backend.station_calls import StationCalls
 from reference_backend.persistence.station_access import StationStore, StationTx
 from reference_backend.persistence.station_records import StationRow
+from reference_backend.station_calls import StationCalls
 
 
 @dataclass

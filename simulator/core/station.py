@@ -270,7 +270,9 @@ class Station:
 
     def apply_power(self, evse: Evse, now: float) -> None:
         """Deliver what `simulator.core.power` allows now; look again at the next change."""
-        power, review_at = deliverable_power(evse, self.config, self.profiles, now, self.configured_max_current_a())
+        power, review_at = deliverable_power(
+            evse, self.config, self.profiles, now, self.configured_max_current_a()
+        )
         limit = evse.ev_limit_wh
         transaction = evse.transaction
         if transaction is not None and not transaction.authorized and transaction.energy_cap_wh is not None:

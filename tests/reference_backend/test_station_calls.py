@@ -12,8 +12,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
 from reference_backend.backend import BackendServer
-from reference_backend.station_calls import call
 from reference_backend.settings import BackendSettings
+from reference_backend.station_calls import call
 
 from .helpers import boot_16
 

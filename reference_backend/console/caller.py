@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reference_backend.domain.onboarding import CompanyType, Status
+from reference_backend.domain.permissions import Action, Role, is_allowed
 from reference_backend.domain.problems import Forbidden, NotFound
 from reference_backend.persistence.console_records import AgreementRecord, MembershipRecord, UserRecord
 
@@ -44,7 +45,8 @@ class Caller:
 
     def require_admin_of(self, company_id: int, action: str) -> None:
         self.require_member_of(company_id)
-        if self.role_in(company_id) != "admin" and not self.is_operator:
+        roles = [Role.COMPANY_ADMIN] if self.role_in(company_id) == "admin" else []
+        if not self.is_operator and not is_allowed(Action.MANAGE_MEMBERS, roles):  # the one matrix
             raise Forbidden(f"{action}: only admins of company {company_id} may do this (your role: member)")
 
     def require_agreements_accepted(self) -> None:

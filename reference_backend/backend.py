@@ -24,6 +24,7 @@ from reference_backend.api_operations import operations_router
 from reference_backend.console.context import Console, OidcSettings
 from reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
 from reference_backend.console.station_access import Stations
+from reference_backend.local_lists import sync_local_list
 from reference_backend.operations import Operations
 from reference_backend.persistence import Store
 from reference_backend.persistence.console import ConsoleStore
@@ -70,6 +71,8 @@ class BackendServer:
         self.console = build_console(settings, self.store)
         self.stations = Stations(self.console, StationStore(self.store.engine), StationCalls(self.ocpp))
         self.ocpp.on_registered = self._push_pending
+        self.stations.on_identifications_changed = self._schedule_list_sync
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.api_port = 0
         self._api: _ApiServer | None = None
         self._api_task: asyncio.Task[None] | None = None
@@ -97,6 +100,7 @@ class BackendServer:
         self.store.create_schema()
         assert self.stations.operations is not None
         self.stations.operations.bind(asyncio.get_running_loop())
+        self._loop = asyncio.get_running_loop()
         await self.ocpp.start()
         try:
             await self._start_api()
@@ -149,6 +153,18 @@ class BackendServer:
     async def _push_pending(self, identity: str) -> None:
         """A station registered on a new connection: push the settings it has not taken yet."""
         await push_settings(self.ocpp, self.stations.store, identity, self.console.now)
+        await self.sync_local_list(identity, ask=True)
+
+    async def sync_local_list(self, identity: str, *, ask: bool = False) -> str | None:
+        """Send the station the local list entries that changed (Full if it must); see `local_lists`."""
+        if identity not in self.ocpp.registered:
+            return None  # it gets the list when it next registers
+        return await sync_local_list(self.ocpp, self.store, identity, self.console.now, ask=ask)
+
+    def _schedule_list_sync(self, identity: str) -> None:
+        """From a console thread (or the loop): sync the station's list in the background."""
+        if self._loop is not None and identity in self.ocpp.registered:
+            asyncio.run_coroutine_threadsafe(self.sync_local_list(identity), self._loop)
 
 
 def build_console(settings: BackendSettings, store: Store, *, background_mail: bool = True) -> Console:

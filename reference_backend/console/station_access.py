@@ -8,7 +8,7 @@ It runs before anything is written, so a refusal changes nothing and pushes noth
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,6 +27,9 @@ class Stations:
     console: Console
     store: StationStore
     operations: StationCalls | None = field(default=None)
+    # Called with the station identity after its identifications changed (the backend syncs the
+    # station's local authorization list).
+    on_identifications_changed: Callable[[str], None] | None = field(default=None)
 
     def now(self) -> datetime:
         return self.console.now()

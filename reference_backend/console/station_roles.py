@@ -84,4 +84,6 @@ def add_identification(
         tx.audit(
             station_id, caller.id, "identification", id_type.value, None, shown, f"for {first} {last}", now
         )
-        return added
+    if stations.on_identifications_changed is not None:
+        stations.on_identifications_changed(identity)
+    return added

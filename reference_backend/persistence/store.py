@@ -24,6 +24,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from evharness.idtokens import IdType
+from evharness.ocppj.versions import OcppVersion
+from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
 from reference_backend.domain.metering import Sample, first_register_wh, last_register_wh
 from reference_backend.persistence import statements as q
@@ -42,6 +44,7 @@ from reference_backend.persistence.statements import ENDED, RUNNING
 from reference_backend.persistence.tables import (
     connectors,
     identifications,
+    local_list_sync,
     local_users,
     metadata,
     meter_values,
@@ -548,6 +551,67 @@ class Store:
             still_used = sa.exists().where(identifications.c.local_user_id == local_users.c.id)
             conn.execute(sa.delete(local_users).where(local_users.c.id.in_(user_ids) & ~still_used))
         return removed
+
+    # -- the local authorization list ------------------------------------------------------------
+
+    def local_list_entries(
+        self, station_id: int, version: OcppVersion, now: datetime
+    ) -> dict[str, local_list.Entry]:
+        """Every identification of the station as a local list entry, by code."""
+        query = (
+            sa.select(
+                identifications.c.code,
+                identifications.c.type,
+                identifications.c.status,
+                identifications.c.expires_at,
+                local_users.c.blocked,
+                stations.c.pin_enabled,
+                stations.c.rfid_enabled,
+            )
+            .join(local_users, local_users.c.id == identifications.c.local_user_id)
+            .join(stations, stations.c.id == identifications.c.station_id)
+            .where(identifications.c.station_id == station_id)
+        )
+        with self.engine.connect() as conn:
+            return {
+                row.code: local_list.entry_for(
+                    version,
+                    IdType(row.type),
+                    _enabled_types(row),
+                    bool(row.blocked),
+                    row.status == "active",
+                    row.expires_at,
+                    now,
+                )
+                for row in conn.execute(query)
+            }
+
+    def local_list_sent(self, station_id: int) -> tuple[int, dict[str, local_list.Entry]] | None:
+        """The version and entries last accepted by the station; None if none was."""
+        query = sa.select(local_list_sync.c.version, local_list_sync.c.entries).where(
+            local_list_sync.c.station_id == station_id
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).one_or_none()
+        if row is None:
+            return None
+        return row.version, {
+            code: local_list.Entry(
+                IdType(kind), status, None if expiry is None else datetime.fromisoformat(expiry)
+            )
+            for code, (kind, status, expiry) in row.entries.items()
+        }
+
+    def record_local_list(self, station_id: int, version: int, entries: dict[str, local_list.Entry]) -> None:
+        data = {
+            code: [e.id_type.value, e.status, None if e.expires_at is None else e.expires_at.isoformat()]
+            for code, e in entries.items()
+        }
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(local_list_sync).where(local_list_sync.c.station_id == station_id))
+            conn.execute(
+                sa.insert(local_list_sync).values(station_id=station_id, version=version, entries=data)
+            )
 
     def row_counts(self) -> dict[str, int]:
         """Rows per table, for reports and tests."""

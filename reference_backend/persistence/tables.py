@@ -161,3 +161,13 @@ meter_values = sa.Table(
     sa.Column("location", sa.String(16)),
     sa.Index(None, "transaction_id"),
 )
+
+# The Local Authorization List the backend last sent each station (D01/D02): its version and its
+# entries as JSON, {code: [type, status, expiry ISO or null]}; no row = no list sent yet.
+local_list_sync = sa.Table(
+    "local_list_sync",
+    metadata,
+    sa.Column("station_id", sa.ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("entries", sa.JSON, nullable=False),
+)

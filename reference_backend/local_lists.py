@@ -1,0 +1,72 @@
+"""Keeping each station's Local Authorization List in sync with its identifications (D01/D02).
+
+On registration (`ask=True`) a station with identifications (or an earlier list) is asked its list
+version (GetLocalListVersion); when it differs from what the backend last sent, or nothing was sent
+yet, a Full list goes out. After a change while the station stays connected (`ask=False`) only the
+changed entries go out, as a Differential with the next version. A Failed or VersionMismatch answer
+to a Differential is followed by a Full list. What the station accepted is recorded
+(`Store.record_local_list`); the rules are in `domain.local_list`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from evharness.ocppj.versions import OcppVersion
+from reference_backend.domain import local_list
+from reference_backend.persistence import Store
+from reference_backend.server import OcppServer
+from reference_backend.station_calls import call
+
+log = logging.getLogger("reference_backend.local_lists")
+
+
+async def sync_local_list(
+    server: OcppServer, store: Store, identity: str, now: Callable[[], datetime], *, ask: bool = True
+) -> str | None:
+    """Bring the station's list up to date; the last SendLocalList status, or None if none was sent."""
+    version = server.operations.version_of(identity)
+    station_id = store.find_station_id(identity)
+    if version is None or station_id is None:
+        return None
+    entries = store.local_list_entries(station_id, version, now())
+    sent = store.local_list_sent(station_id)
+    if not entries and sent is None:
+        return None  # nothing to hold and nothing ever sent: the station is not bothered
+    station_version: int | None = None
+    if ask:
+        outcome = await call(server, identity, "GetLocalListVersion", {})
+        if outcome.payload is None:
+            log.info("%s: GetLocalListVersion %s; list not synced", identity, outcome.status)
+            return None
+        key = "listVersion" if version is OcppVersion.V16 else "versionNumber"
+        station_version = int(outcome.payload.get(key, 0))
+        if station_version < 0:  # 1.6: -1 = local list not supported / not enabled
+            return None
+    last_version, last_entries = sent if sent is not None else (None, None)
+    update = local_list.plan(entries, last_entries, last_version, station_version)
+    if update is None:
+        return None
+    status = await _send(server, store, identity, station_id, version, update, last_entries or {})
+    if update.update_type == "Differential" and status in ("Failed", "VersionMismatch"):
+        retry = local_list.full(entries, update.version)
+        status = await _send(server, store, identity, station_id, version, retry, {})
+    return status
+
+
+async def _send(
+    server: OcppServer,
+    store: Store,
+    identity: str,
+    station_id: int,
+    version: OcppVersion,
+    update: local_list.Update,
+    sent: local_list.Entries,
+) -> str:
+    outcome = await call(server, identity, "SendLocalList", local_list.request(version, update))
+    log.info("%s: SendLocalList %s v%d: %s", identity, update.update_type, update.version, outcome.status)
+    if outcome.status == "Accepted":
+        store.record_local_list(station_id, update.version, local_list.apply(sent, update))
+    return outcome.status

@@ -158,19 +158,9 @@ def handlers(adapter: V16Adapter) -> dict[str, CallHandler]:
     def get_composite_schedule(station: Station, payload: Payload, now: float) -> Payload:
         """§5.7: the limits the station will apply for `duration` seconds from now."""
         connector = payload["connectorId"]
-        if connector != 0 and connector not in station.evses:
+        periods = profiles.composite_periods(station, connector, payload["duration"], now)
+        if periods is None:
             return {"status": "Rejected"}
-        evse = station.evses.get(connector)
-        transaction = evse.transaction if evse else None
-        ceiling = evse.max_power_w if evse else station.config.max_power_w * len(station.evses)
-        periods = station.profiles.composite(
-            connector,
-            now,
-            payload["duration"],
-            transaction.key if transaction else None,
-            transaction.started_at if transaction else None,
-            ceiling,
-        )
         unit = payload.get("chargingRateUnit", "W")
         start = profiles.schedule_start(now)
         return {

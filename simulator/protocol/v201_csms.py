@@ -187,19 +187,9 @@ def handlers(adapter: V201Adapter) -> dict[str, CallHandler]:
     def get_composite_schedule(station: Station, payload: Payload, now: float) -> Payload:
         """K08: the limits the station will apply for `duration` seconds from now."""
         evse_id = payload["evseId"]
-        if evse_id != 0 and evse_id not in station.evses:
+        periods = profiles.composite_periods(station, evse_id, payload["duration"], now)
+        if periods is None:
             return {"status": "Rejected"}
-        evse = station.evses.get(evse_id)
-        transaction = evse.transaction if evse else None
-        ceiling = evse.max_power_w if evse else station.config.max_power_w * len(station.evses)
-        periods = station.profiles.composite(
-            evse_id,
-            now,
-            payload["duration"],
-            transaction.key if transaction else None,
-            transaction.started_at if transaction else None,
-            ceiling,
-        )
         unit = payload.get("chargingRateUnit", "W")
         return {
             "status": "Accepted",

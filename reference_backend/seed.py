@@ -1,9 +1,10 @@
 """`evharness seed`: put into the database what a scenario expects of the CSMS.
 
-For each station `{prefix}-0001` … and each scenario token, one local user with one
-identification, held as the token's `provisioning` says; plus a few faker users with their own
-active RFID cards, as realistic noise. Faker is seeded per station, so a second run writes the
-same names and codes again and the row counts stay as they are (upsert by station and code).
+For each station `{prefix}-0001` …: the identification types the scenario's station enables (if
+it names them), and for each scenario token one local user with one identification, held as the
+token's `provisioning` says; plus a few faker users with their own active RFID cards, as noise.
+Faker is seeded per station, so a second run writes the same names and codes again and the row
+counts stay as they are (upsert by station and code).
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ def _seed_stations(
         identity = station_identity(id_prefix, number)
         station_id, created = store.ensure_station(identity, now, protocol)
         totals["stations_created" if created else "stations_existing"] += 1
+        if plan.station.identification_types is not None:  # else the station keeps what it has
+            store.set_identification_types(station_id, plan.station.identification_types)
         # Two seeds: the noise users stay the same whichever scenario is seeded.
         fake.seed_instance(zlib.crc32(f"{identity}/tokens".encode()))
         wanted = [item for token in plan.tokens if (item := provisioned(token, fake)) is not None]

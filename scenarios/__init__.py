@@ -61,7 +61,7 @@ def parse(raw: object, source: str = "<scenario>") -> Scenario:
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"])
         message = error["msg"].removeprefix("Value error, ")
-        if message.startswith("step "):
+        if message.startswith(("step ", "token ")):
             raise ScenarioError(f"{source}: {message}") from None
         if where.startswith("tokens."):
             parts = where.split(".")

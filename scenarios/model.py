@@ -121,12 +121,25 @@ class PlugInStep(Strict):
     plug_in: PlugIn | None = Field(description="an EV cable is plugged into the connector")
 
 
+DecidedBy = Literal["csms", "local_list", "cache", "offline_policy"]
+
+
 class PresentToken(Strict):
     token: str
     evse: int = Field(default=1, ge=1)
     expect: list[AuthStatus] | None = Field(default=None, description="overrides the token's own expectation")
+    expect_start: list[AuthStatus] | None = Field(
+        default=None,
+        description="what the CSMS answers when the transaction starts with the token (1.6 StartTransaction, "
+        "2.0.1 TransactionEvent), e.g. ConcurrentTx after an Accepted Authorize; defaults to `expect`",
+    )
+    decided_by: DecidedBy | None = Field(
+        default=None,
+        description="who must decide: the CSMS, or the station itself from its local list, its "
+        "authorization cache or its offline policy for unknown ids; not checked when omitted",
+    )
 
-    @field_validator("expect", mode="before")
+    @field_validator("expect", "expect_start", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
@@ -223,6 +236,30 @@ class FaultStep(Strict):
     fault: Fault = Field(description="the station misbehaves, to see how the CSMS copes")
 
 
+class AwaitLocalList(Strict):
+    entries: int = Field(default=1, ge=1, description="at least this many entries")
+    timeout: Duration = Field(default=600.0, description="how long to wait for the CSMS to send it")
+
+    @field_validator("timeout", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value)
+
+    @field_validator("timeout")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("a timeout must be greater than 0")
+        return value
+
+
+class AwaitLocalListStep(Strict):
+    await_local_list: AwaitLocalList | None = Field(
+        description="wait until the CSMS has sent the station its local authorization list (SendLocalList), "
+        "so a later offline step can be decided from it"
+    )
+
+
 Step = (
     BootStep
     | PlugInStep
@@ -233,6 +270,7 @@ Step = (
     | WaitStep
     | GoOfflineStep
     | FaultStep
+    | AwaitLocalListStep
 )
 STEP_TYPES: dict[str, type[Strict]] = {
     "boot": BootStep,
@@ -244,7 +282,29 @@ STEP_TYPES: dict[str, type[Strict]] = {
     "wait": WaitStep,
     "go_offline": GoOfflineStep,
     "fault": FaultStep,
+    "await_local_list": AwaitLocalListStep,
 }
+
+
+class LocalAuth(Strict):
+    """The station's own authorization settings (None: the station's default). The simulator maps
+    each to its OCPP 1.6 key and its 2.0.1 variable (`simulator.scenario.station_config`)."""
+
+    local_authorize_offline: bool | None = Field(
+        default=None, description="LocalAuthorizeOffline / AuthCtrlr.LocalAuthorizeOffline"
+    )
+    local_pre_authorize: bool | None = Field(
+        default=None, description="LocalPreAuthorize / AuthCtrlr.LocalPreAuthorize"
+    )
+    authorization_cache_enabled: bool | None = Field(
+        default=None, description="AuthorizationCacheEnabled / AuthCacheCtrlr.Enabled"
+    )
+    local_auth_list_enabled: bool | None = Field(
+        default=None, description="LocalAuthListEnabled / LocalAuthListCtrlr.Enabled"
+    )
+    allow_offline_tx_for_unknown_id: bool | None = Field(
+        default=None, description="AllowOfflineTxForUnknownId / AuthCtrlr.OfflineTxForUnknownIdEnabled"
+    )
 
 
 class StationSpec(Strict):
@@ -254,11 +314,28 @@ class StationSpec(Strict):
     meter_interval: Duration = Field(default=60.0)
     vendor: str = "evharness"
     model: str = "SimStation"
+    identification_types: list[IdType] | None = Field(
+        default=None,
+        min_length=1,
+        description="the types the CSMS must enable at the station (`evharness seed` applies them); "
+        "None leaves the CSMS's setting as it is",
+    )
+    local_auth: LocalAuth = Field(default_factory=LocalAuth)
 
     @field_validator("meter_interval", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> Any:
         return parse_duration(value)
+
+    @field_validator("identification_types")
+    @classmethod
+    def _distinct(cls, value: list[IdType] | None) -> list[IdType] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError(f"each type once, not {[t.value for t in value]}")
+        return value
+
+    def enables(self, id_type: IdType) -> bool:
+        return self.identification_types is None or id_type in self.identification_types
 
 
 class Scenario(Strict):
@@ -282,16 +359,40 @@ class Scenario(Strict):
         duplicates = {i for i in ids if ids.count(i) > 1}
         if duplicates:
             raise ValueError(f"tokens: duplicate id(s) {sorted(duplicates)}")
+        for index, token in enumerate(self.tokens, start=1):
+            if "Accepted" in token.expect and not self.station.enables(token.type):
+                raise ValueError(
+                    f"token {index} ({token.id}), field expect: a {token.type.value} token cannot be "
+                    f"Accepted: station.identification_types does not enable {token.type.value}"
+                )
         for number, step in enumerate(self.steps, start=1):
             if isinstance(step, PresentTokenStep) and step.present_token.token not in ids:
                 raise ValueError(
                     f"step {number} (present_token), field token: unknown token "
                     f"{step.present_token.token!r} (declared: {', '.join(ids) or 'none'})"
                 )
+            problem = _station_cannot(self.station.local_auth, step)
+            if problem is not None:
+                kind, where, why = problem
+                raise ValueError(f"step {number} ({kind}), field {where}: {why}")
         return self
 
     def token(self, token_id: str) -> Token:
         return next(t for t in self.tokens if t.id == token_id)
+
+
+def _station_cannot(local_auth: LocalAuth, step: Step) -> tuple[str, str, str] | None:
+    """(step kind, field, why) when a step needs a part the station's `local_auth` switches off."""
+    list_off = local_auth.local_auth_list_enabled is False
+    if isinstance(step, AwaitLocalListStep) and list_off:
+        return "await_local_list", "(value)", "station.local_auth.local_auth_list_enabled is false"
+    if isinstance(step, PresentTokenStep):
+        decided_by = step.present_token.decided_by
+        if decided_by == "local_list" and list_off:
+            return "present_token", "decided_by", "station.local_auth.local_auth_list_enabled is false"
+        if decided_by == "cache" and local_auth.authorization_cache_enabled is False:
+            return "present_token", "decided_by", "station.local_auth.authorization_cache_enabled is false"
+    return None
 
 
 def _parse_step(number: int, item: Any) -> Strict:

@@ -10,7 +10,11 @@ from rich.console import Console
 from rich.table import Table
 
 from simulator.asyncio.fleet import FleetResult
-from simulator.core.events import PeerViolated, TransactionEnded, TransactionStarted
+from simulator.core.events import Authorized, PeerViolated, TransactionEnded, TransactionStarted
+from simulator.scenario.runner import DECIDED_BY
+
+# A token's first answer comes from these; StartTransaction / TransactionEvent only re-check it.
+FIRST_DECISIONS = ("Authorize", "Remote", "LocalList", "Cache", "Offline", "OfflineUnknown")
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -40,7 +44,8 @@ class ActionStats:
 
 def summarize(result: FleetResult) -> dict[str, Any]:
     actions: dict[str, ActionStats] = defaultdict(ActionStats)
-    expectations: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    expectations: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    authorizations = dict.fromkeys(("csms", "local_list", "cache", "offline_policy"), 0)
     failures: list[dict[str, Any]] = []
     sessions = completed = violations = 0
     energy_wh = 0.0
@@ -57,8 +62,10 @@ def summarize(result: FleetResult) -> dict[str, Any]:
                 energy_wh += event.energy_wh
             elif isinstance(event, PeerViolated):
                 violations += 1
+            elif isinstance(event, Authorized) and event.source in FIRST_DECISIONS:
+                authorizations[DECIDED_BY[event.source]] += 1
         for expectation in run.expectations:
-            counts = expectations[(run.scenario.name, expectation.what)]
+            counts = expectations[(run.scenario.name, expectation.what, expectation.decided_by)]
             counts[0 if expectation.ok else 1] += 1
             if not expectation.ok:
                 failures.append(
@@ -70,6 +77,7 @@ def summarize(result: FleetResult) -> dict[str, Any]:
                         "expected": " or ".join(expectation.expected),
                         "actual": expectation.actual,
                         "what": expectation.what,
+                        "decided_by": expectation.decided_by,
                         "frames": list(expectation.frames),
                     }
                 )
@@ -97,9 +105,10 @@ def summarize(result: FleetResult) -> dict[str, Any]:
         "protocol_violations_by_csms": violations,
         "real_seconds": round(result.real_seconds, 2),
         "time_scale": result.time_scale,
+        "authorizations": authorizations,
         "expectations": [
-            {"scenario": scenario, "what": what, "held": held, "failed": failed}
-            for (scenario, what), (held, failed) in sorted(expectations.items())
+            {"scenario": scenario, "what": what, "decided_by": by, "held": held, "failed": failed}
+            for (scenario, what, by), (held, failed) in sorted(expectations.items())
         ],
         "actions": {action: stats.row() for action, stats in sorted(actions.items())},
         "failures": failures,
@@ -114,12 +123,19 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
         f"{summary['energy_kwh']:.1f} kWh · {summary['real_seconds']:.1f} s real "
         f"(time ×{summary['time_scale']:g})"
     )
+    by = summary["authorizations"]
+    local = by["local_list"] + by["cache"] + by["offline_policy"]
+    console.print(
+        f"authorizations: {by['csms']} by the CSMS, {local} by the station itself "
+        f"({by['local_list']} from its local list, {by['cache']} from its cache, "
+        f"{by['offline_policy']} by its offline policy)"
+    )
     table = Table(title="Expectations", title_justify="left")
-    for column in ("scenario", "expectation", "held", "failed"):
+    for column in ("scenario", "expectation", "decided by", "held", "failed"):
         table.add_column(column, justify="right" if column in ("held", "failed") else "left")
     for row in summary["expectations"]:
         failed = f"[red]{row['failed']}[/]" if row["failed"] else "0"
-        table.add_row(row["scenario"], row["what"], str(row["held"]), failed)
+        table.add_row(row["scenario"], row["what"], row["decided_by"], str(row["held"]), failed)
     console.print(table)
     latency = Table(title="OCPP round trips (real time)", title_justify="left")
     for column in ("action", "count", "failed", "p50 ms", "p95 ms", "p99 ms", "max ms"):

@@ -19,6 +19,7 @@ from simulator.core.station import Station
 from simulator.journal_file import JournalFile
 from simulator.protocol import adapter_for
 from simulator.scenario.runner import Expectation, ScenarioRunner
+from simulator.scenario.station_config import local_auth_variables
 from simulator.security import SecurityProfile
 from simulator.template import StationTemplate
 
@@ -39,6 +40,7 @@ def config_for(scenario: Scenario, identity: str, call_timeout_s: float) -> Stat
         max_power_w=spec.max_power_kw * 1000.0,
         meter_interval_s=spec.meter_interval,
         call_timeout_s=call_timeout_s,
+        variables=local_auth_variables(spec.local_auth),
     )
 
 

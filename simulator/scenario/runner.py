@@ -3,21 +3,27 @@
 The runner is a generator of waits: `Sleep(until)` for simulated time, `Until(condition)` for
 something the station must hear from the CSMS. The driver calls `advance(now)` whenever the
 station received a frame or time passed, and wakes it at `next_deadline()`. Every CSMS answer a
-step waits for ends in a result, a CALLERROR or the RPC timeout, so no wait hangs while connected.
+step waits for ends in a result, a CALLERROR or the RPC timeout, so no wait hangs while connected;
+what the CSMS sends of its own accord (the local list) is awaited with a deadline.
+
+Each token expectation says who decided (`decided_by`): the CSMS, or the station itself from its
+local list, its cache or its offline policy — the summary counts them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 from evharness.idtokens import IdType
 from scenarios.model import (
+    AwaitLocalListStep,
     BootStep,
     ChargeStep,
     FaultStep,
     GoOfflineStep,
     PlugInStep,
+    PresentToken,
     PresentTokenStep,
     Scenario,
     Step,
@@ -41,6 +47,7 @@ class Sleep:
 @dataclass(frozen=True, slots=True)
 class Until:
     condition: Callable[[], bool]
+    deadline: float | None = None  # give up waiting then (the condition is checked by the step)
 
 
 Wait = Sleep | Until
@@ -58,6 +65,20 @@ class Expectation:
     ok: bool
     at: float
     frames: tuple[str, ...] = ()  # the station's last frames when a failed expectation was checked
+    decided_by: str = "csms"  # for a token: csms, local_list, cache or offline_policy
+
+
+# The station's `Authorized.source` → who decided (the scenario format's `decided_by`).
+DECIDED_BY: dict[str, str] = {
+    "Authorize": "csms",
+    "StartTransaction": "csms",
+    "TransactionEvent": "csms",
+    "Remote": "csms",
+    "LocalList": "local_list",
+    "Cache": "cache",
+    "Offline": "offline_policy",
+    "OfflineUnknown": "offline_policy",
+}
 
 
 @dataclass
@@ -89,7 +110,9 @@ class ScenarioRunner:
             self.done = True
 
     def next_deadline(self) -> float | None:
-        return self._wait.until if isinstance(self._wait, Sleep) else None
+        if isinstance(self._wait, Sleep):
+            return self._wait.until
+        return self._wait.deadline if self._wait is not None else None
 
     @property
     def failed(self) -> list[Expectation]:
@@ -114,7 +137,7 @@ class ScenarioRunner:
                 station.plug_in(evse, connector, self._now)
                 yield Until(self._settled)
             case PresentTokenStep(present_token=present):
-                yield from self._present_token(number, present.token, present.evse, present.expect)
+                yield from self._present_token(number, present)
             case ChargeStep(charge=charge):
                 yield from self._charge(
                     number, charge.evse, charge.energy_kwh, charge.duration, charge.power_kw
@@ -135,6 +158,9 @@ class ScenarioRunner:
             case FaultStep(fault=fault):
                 station.inject_fault(FaultKind(fault.kind), self._now, fault.duration)
                 yield Until(self._settled)
+            case AwaitLocalListStep(await_local_list=awaited):
+                entries, timeout = (awaited.entries, awaited.timeout) if awaited else (1, 600.0)
+                yield from self._await_local_list(number, entries, timeout)
 
     def _boot(self, number: int) -> Generator[Wait, None, None]:
         cursor = len(self.station.events)
@@ -158,11 +184,26 @@ class ScenarioRunner:
         else:
             yield Until(self._settled)
 
-    def _present_token(
-        self, number: int, token_id: str, evse_id: int, override: Sequence[str] | None
-    ) -> Generator[Wait, None, None]:
+    def _await_local_list(self, number: int, entries: int, timeout: float) -> Generator[Wait, None, None]:
+        local_list = self.station.local_list
+
+        def received() -> bool:
+            return len(local_list.entries) >= entries
+
+        yield Until(received, deadline=self._now + timeout)
+        held = len(local_list.entries)
+        actual = (
+            "received" if received() else f"{held} entries (version {local_list.version}) after {timeout:g} s"
+        )
+        self._expect(
+            number, f"local authorization list with at least {entries} entries", ("received",), actual
+        )
+
+    def _present_token(self, number: int, present: PresentToken) -> Generator[Wait, None, None]:
+        token_id, evse_id = present.token, present.evse
         token = self.scenario.token(token_id)
-        expected = tuple(override or token.expect)
+        expected = tuple(present.expect or token.expect)
+        expected_start = tuple(present.expect_start or expected)
         presented = PresentedToken(IdType(token.type), token.code)
         cursor = len(self.station.events)
         self.station.present_token(evse_id, presented, self._now)
@@ -179,7 +220,13 @@ class ScenarioRunner:
 
         yield Until(answered)
         actual = _describe(found[0])
-        self._expect(number, f"token {token_id} ({token.type.value}) authorized", expected, actual)
+        decided_by = _decided_by(found[0])
+        what = f"token {token_id} ({token.type.value}) authorized"
+        self._expect(number, what, expected, actual, decided_by)
+        if present.decided_by is not None:
+            self._expect(
+                number, f"token {token_id} decided by", (present.decided_by,), decided_by, decided_by
+            )
         evse = self.station.evses[evse_id]
         if actual != "Accepted" or not evse.plugged:
             yield Until(self._settled)
@@ -215,7 +262,7 @@ class ScenarioRunner:
             case _:
                 running = evse.transaction is not None and evse.transaction.authorized
                 actual = "Accepted" if running else "no transaction"
-        self._expect(number, f"transaction started with {token_id}", expected, actual)
+        self._expect(number, f"transaction started with {token_id}", expected_start, actual, decided_by)
         yield Until(self._settled)
 
     def _charge(
@@ -254,16 +301,27 @@ class ScenarioRunner:
         """Everything sent and answered — or offline on purpose, where nothing will be answered."""
         return self.station.idle or not self.station.wants_connection(self._now)
 
-    def _expect(self, number: int, what: str, expected: tuple[str, ...], actual: str) -> None:
+    def _expect(
+        self, number: int, what: str, expected: tuple[str, ...], actual: str, decided_by: str = "csms"
+    ) -> None:
         ok = actual in expected
         frames = () if ok else tuple(f"{d} {text}" for d, text, _ in list(self.station.frame_log)[-EVIDENCE:])
         self.expectations.append(
-            Expectation(self.station.identity, number, what, expected, actual, ok, self._now, frames)
+            Expectation(
+                self.station.identity, number, what, expected, actual, ok, self._now, frames, decided_by
+            )
         )
 
     @staticmethod
     def _satisfied(wait: Wait, now: float) -> bool:
-        return now >= wait.until if isinstance(wait, Sleep) else wait.condition()
+        if isinstance(wait, Sleep):
+            return now >= wait.until
+        return wait.condition() or (wait.deadline is not None and now >= wait.deadline)
+
+
+def _decided_by(event: StationEvent) -> str:
+    """Who decided a token: the station itself (from where), or the CSMS."""
+    return DECIDED_BY.get(event.source, "csms") if isinstance(event, Authorized) else "csms"
 
 
 def _describe(event: StationEvent) -> str:

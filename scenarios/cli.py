@@ -60,7 +60,15 @@ def _tokens(args: argparse.Namespace) -> int:
         table.add_row(
             token.id, token.type.value, token.code, token.provisioning.value, " or ".join(token.expect)
         )
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    types = scenario.station.identification_types
+    if types is not None:
+        console.print(f"identification types to enable at the station: {', '.join(t.value for t in types)}")
+    local_auth = scenario.station.local_auth.model_dump(exclude_none=True)
+    if local_auth:
+        settings = ", ".join(f"{name}={str(value).lower()}" for name, value in local_auth.items())
+        console.print(f"the simulated station's own settings: {settings}")
     return 0
 
 

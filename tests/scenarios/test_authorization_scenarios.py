@@ -6,7 +6,6 @@ expectation is wrong must fail and say where."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,7 +53,7 @@ class Outcome:
 
 
 @pytest.fixture(scope="module")
-def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
+def outcome(tmp_path_factory: pytest.TempPathFactory) -> Outcome:
     """Each scenario on its own two stations (1.6 and 2.0.1), all at once, against one backend."""
     folder: Path = tmp_path_factory.mktemp("authorization")
     database_url = f"sqlite:///{folder / 'backend.sqlite3'}"
@@ -84,7 +83,7 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
             ]
             return dict(zip(plans, await asyncio.gather(*fleets), strict=True))
 
-    yield Outcome(asyncio.run(everything()))
+    return Outcome(asyncio.run(everything()))
 
 
 def prefix(name: str) -> str:
@@ -133,8 +132,8 @@ def test_pin_outcomes_get_every_online_answer(outcome: Outcome, version: OcppVer
         "card-not-enabled": ["Invalid/csms"],
         "pin-driver": ["Accepted/csms", "Accepted/csms"],
     }
-    (concurrent,) = [e for e in run.expectations if e.what == "transaction started with pin-driver" and e.step == 11]
-    assert concurrent.actual == "ConcurrentTx"
+    starts = [e.actual for e in run.expectations if e.what == "transaction started with pin-driver"]
+    assert starts == ["Accepted", "ConcurrentTx"]
     ended = [e for e in run.events if isinstance(e, TransactionEnded)]
     assert [e.evse for e in ended] == [1]  # only the first session charged
     assert ended[0].energy_wh > 0
@@ -210,4 +209,5 @@ def test_a_wrong_expectation_fails_and_names_the_step(outcome: Outcome, version:
     assert all(e.frames is not None for e in run.runner.failed)
     summary = summarize(outcome.results[WRONG])
     assert not summary["ok"]
-    assert {(row["step"], row["actual"]) for row in summary["failures"]} == {(6, "Blocked"), (8, "local_list")}
+    shown = {(row["step"], row["actual"]) for row in summary["failures"]}
+    assert shown == {(6, "Blocked"), (8, "local_list")}

@@ -35,7 +35,10 @@ from scenarios.model import (
     parse_duration,
 )
 
-STEP_KINDS = ("boot", "plug_in", "present_token", "charge", "stop", "unplug", "wait", "go_offline", "fault")
+STEP_KINDS = (
+    "boot", "plug_in", "present_token", "charge", "stop", "unplug", "wait", "go_offline", "fault",
+    "await_local_list",
+)  # fmt: skip
 UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 # A small valid scenario; each broken case below changes one thing in a copy of it.

@@ -196,7 +196,7 @@ class ScenarioRunner:
             "received" if received() else f"{held} entries (version {local_list.version}) after {timeout:g} s"
         )
         self._expect(
-            number, f"local authorization list with at least {entries} entries", ("received",), actual
+            number, f"local authorization list of {entries}+ entries received", ("received",), actual
         )
 
     def _present_token(self, number: int, present: PresentToken) -> Generator[Wait, None, None]:

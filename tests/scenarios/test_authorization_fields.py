@@ -24,6 +24,7 @@ from simulator.asyncio.fleet import config_for
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
 from simulator.scenario.station_config import LOCAL_AUTH_KEYS, local_auth_variables
+from tests.simulator.pair import Pair, scenario_station
 
 BASE: dict[str, Any] = {
     "name": "authorization fields",
@@ -276,3 +277,26 @@ def test_the_json_schema_describes_the_new_fields() -> None:
     text = str(Scenario.model_json_schema())
     for name in ("identification_types", "local_auth", "expect_start", "decided_by", "await_local_list"):
         assert name in text, name
+
+
+# --- a list that never comes fails the step at its timeout, it does not hang ----------------------
+
+
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
+def test_a_local_list_that_never_comes_fails_at_the_timeout(tmp_path: Path, version: OcppVersion) -> None:
+    """The in-memory CSMS session never sends a list (the backend's sync runs beside it)."""
+    url = f"sqlite:///{tmp_path / 'pair.sqlite3'}"
+    scenario = scenarios.parse(
+        {"name": "no list", "steps": ["boot", {"await_local_list": {"timeout": "5m"}}, {"wait": "1m"}]}
+    )
+    seed(url, scenario, 1, "NOL")
+    store = Store.from_url(url)
+    try:
+        pair = Pair.open("NOL-0001", version, store, scenario_station(scenario, "NOL-0001"))
+        runner = pair.run(scenario)
+    finally:
+        store.dispose()
+    assert runner.done
+    (failed,) = runner.failed
+    assert (failed.step, failed.what) == (2, "local authorization list of 1+ entries received")
+    assert failed.actual == "0 entries (version 0) after 300 s"

@@ -12,6 +12,7 @@ from evharness.idtokens import IdType
 from reference_backend.domain.local_users import (
     IDENTIFICATION_RULES,
     USER_RULES,
+    Rules,
     check_code,
     check_expiry,
     checked,
@@ -50,7 +51,7 @@ def test_every_aware_expiry_is_taken_in_utc_or_refused_naming_the_field(moment: 
 
 
 def test_a_change_names_its_bad_field() -> None:
-    cases = [
+    cases: list[tuple[Rules, dict[str, object], str, str]] = [
         (USER_RULES, {"first_name": None}, "first_name", "must not be null"),
         (USER_RULES, {"last_name": " "}, "last_name", "must not be empty"),
         (USER_RULES, {"blocked": "yes"}, "blocked", "true or false"),

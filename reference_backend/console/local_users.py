@@ -87,13 +87,9 @@ def change(
         diff = differences({field: getattr(user, field) for field in new}, new)
         if diff:
             tx.update_local_user(user.id, {field: value for field, (_, value) in diff.items()})
-            now = stations.now()
-            for field, (old, value) in diff.items():
-                subject = f"local user {user.id}: {field}"
-                tx.audit(
-                    station.id, caller.id, "local_user", subject, written(field, old), written(field, value),
-                    None, now,
-                )  # fmt: skip
+            _audit_diff(
+                tx, station, caller, "local_user", f"local user {user.id}", diff, None, stations.now()
+            )
             user = _user(tx, station, user_id)
     if diff:
         _changed(stations, identity)
@@ -176,13 +172,8 @@ def change_identification(
         diff = differences({field: getattr(found, field) for field in new}, new)
         if diff:
             tx.update_identification(found.id, {field: value for field, (_, value) in diff.items()})
-            now = stations.now()
-            for field, (old, value) in diff.items():
-                subject = f"{label(IdType(found.type), found.code)}: {field}"
-                tx.audit(
-                    station.id, caller.id, "identification", subject, written(field, old),
-                    written(field, value), f"of local user {user_id}", now,
-                )  # fmt: skip
+            named, reason = label(IdType(found.type), found.code), f"of local user {user_id}"
+            _audit_diff(tx, station, caller, "identification", named, diff, reason, stations.now())
             found = _identification(tx, station, user_id, identification_id)
     if diff:
         _changed(stations, identity)
@@ -269,6 +260,30 @@ def _raced(identity: str, new: NewIdentification) -> Iterator[None]:
     except sa.exc.IntegrityError as exc:
         named = label(new.id_type, new.code.upper())
         raise Conflict(f"{named} was added at station {identity}, or its user removed, meanwhile") from exc
+
+
+def _audit_diff(
+    tx: StationTx,
+    station: StationRow,
+    caller: Caller,
+    kind: str,
+    subject: str,
+    diff: Mapping[str, tuple[object, object]],
+    reason: str | None,
+    now: datetime,
+) -> None:
+    """One audit entry per changed field: `subject: field`, old → new."""
+    for field, (old, new) in diff.items():
+        tx.audit(
+            station.id,
+            caller.id,
+            kind,
+            f"{subject}: {field}",
+            written(field, old),
+            written(field, new),
+            reason,
+            now,
+        )
 
 
 def _name(user: LocalUserRecord) -> str:

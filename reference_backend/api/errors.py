@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from reference_backend.domain import problems as p
@@ -35,8 +37,20 @@ async def _problem(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=status_of(exc), headers=headers)
 
 
+# What a schema error may say back: never `input` (the submitted value: a PIN, a password) nor `ctx`.
+_SHOWN = ("type", "loc", "msg")
+
+
+async def _invalid_body(_request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422 list, minus the echoed input: PIN codes and passwords are not sent back."""
+    assert isinstance(exc, RequestValidationError)
+    errors = [{key: error[key] for key in _SHOWN if key in error} for error in exc.errors()]
+    return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(p.Problem, _problem)
+    app.add_exception_handler(RequestValidationError, _invalid_body)
 
 
 REFUSALS: dict[int | str, dict[str, str]] = {

@@ -436,3 +436,13 @@ def test_the_older_routes_name_their_own_fields(api: Api) -> None:
     answer = api.call("owner", "POST", "LU-1/pin-codes", naive)
     assert (answer.status_code, fields_named(answer)) == (422, ["expires_at"]), answer.text
     assert api.snapshot() == before
+
+
+def test_a_refused_body_is_not_echoed_so_a_pin_never_comes_back(api: Api) -> None:
+    """FastAPI's own 422 would repeat the submitted body (`input`) for a missing field; ours names the
+    field and nothing else."""
+    pin = a_pin()
+    answer = api.call("owner", "POST", "LU-1/pin-codes", {"code": pin, "first_name": "A"})
+    assert (answer.status_code, fields_named(answer)) == (422, ["last_name"]), answer.text
+    assert pin not in answer.text
+    assert set(answer.json()["detail"][0]) == {"type", "loc", "msg"}

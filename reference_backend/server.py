@@ -23,6 +23,7 @@ from websockets.typing import Subprotocol
 
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
+from evharness.redaction import guard_loggers
 from reference_backend.domain.credentials import authentication_problem
 from reference_backend.domain.stations import identity_problem
 from reference_backend.operations import Operations
@@ -115,6 +116,7 @@ class OcppServer:
 
     async def start(self) -> int:
         """Listen; return the bound port (useful when asked for port 0)."""
+        guard_loggers()  # websockets logs frames at DEBUG: PINs masked there too
         self._server = await serve(
             self._serve_station,
             self.host,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 
 from evharness.idtokens import IdType
+from evharness.redaction import redact
 from scenarios.model import (
     BootStep,
     ChargeStep,
@@ -211,7 +212,7 @@ class ScenarioRunner:
             case Authorized(status=status):
                 actual = status
             case CallFailed(code=code, description=description):
-                actual = f"{code}: {description}"
+                actual = f"{code}: {redact(description)}"
             case _:
                 running = evse.transaction is not None and evse.transaction.authorized
                 actual = "Accepted" if running else "no transaction"
@@ -272,5 +273,5 @@ def _describe(event: StationEvent) -> str:
         case Booted(status=status) | Authorized(status=status):
             return status
         case CallFailed(code=code, description=description):
-            return f"{code}: {description}"
+            return f"{code}: {redact(description)}"
     return type(event).__name__

@@ -6,6 +6,7 @@ registration."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 
 import orjson
@@ -105,6 +106,47 @@ def test_a_list_over_the_stations_limit_goes_in_several_messages(
                 assert seen.shape(version) == [("Differential", 6, 1), ("Differential", 7, 1)]
                 assert held(station) == {item.code: "Accepted" for item in SIX[1:5]} | {"#1111": "Blocked"}
                 assert station.failures() == []
+            finally:
+                await station.close()
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("version", VERSIONS, ids=lambda v: v.value)
+def test_a_list_over_the_stations_capacity(
+    sqlite_url: str, version: OcppVersion, caplog: pytest.LogCaptureFixture
+) -> None:
+    """1.6 reports its capacity (LocalAuthListMaxLength): the backend sends nothing and says why.
+    2.0.1 keeps it in Entries' maxLimit, which the backend does not read: the station refuses the
+    part that overflows it, the backend sends the Full list again, and the station keeps what fits."""
+    caplog.set_level(logging.INFO, logger="reference_backend.local_lists")
+
+    async def scenario() -> None:
+        settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url)
+        async with BackendServer(settings) as backend:
+            station_id, _ = backend.store.ensure_station("SIM-CAP", datetime.now(UTC))
+            backend.store.provision(station_id, SIX)
+            seen = SendLocalLists()
+            small = (("LocalAuthListCtrlr.ItemsPerMessage", "2"), ("LocalAuthListCtrlr.Storage", "3"))
+            config = StationConfig(serial_number="SIM-CAP", variables=small)
+            station = LiveStation("SIM-CAP", version, backend.ocpp_url, config=config, on_frame=seen)
+            await station.connect()
+            try:
+                assert await station.boot() == "Accepted"
+                if version is OcppVersion.V16:
+                    await until(lambda: "exceed the list's capacity of 3" in caplog.text)
+                    assert seen.requests == []
+                    assert station.station.local_list.version == 0
+                else:
+                    await until(lambda: len(seen.requests) == 4)
+                    assert seen.shape(version) == [
+                        ("Full", 1, 2),
+                        ("Differential", 2, 2),  # would make 4 > 3: Failed
+                        ("Full", 4, 2),  # above every version planned before (1-3)
+                        ("Differential", 5, 2),  # Failed again: the round ends
+                    ]
+                    await until(lambda: synced(backend, station, station_id, 4))
+                    assert held(station) == {"#1111": "Accepted", "#2222": "Accepted"}
             finally:
                 await station.close()
 

@@ -55,14 +55,19 @@ def _mask_keycode(match: re.Match[str]) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Rewrites a record's message with `redact` before any handler sees it."""
+    """Rewrites a record's message (and traceback) with `redact` before any handler sees it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:  # a traceback may quote a payload: format it now
+            record.exc_text = redact(_FORMATTER.formatException(record.exc_info))
         return True
+
+
+_FORMATTER = logging.Formatter()
 
 
 _FILTER = RedactingFilter()

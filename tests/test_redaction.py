@@ -4,6 +4,7 @@ without the `#`, in either key order, inside JSON, a repr or escaped JSON; card 
 from __future__ import annotations
 
 import logging
+import sys
 
 import orjson
 import pytest
@@ -77,3 +78,14 @@ def test_guarding_a_logger_twice_adds_one_filter() -> None:
     guard_loggers(("evharness.test.guarded",))
     guard_loggers(("evharness.test.guarded",))
     assert len(logging.getLogger("evharness.test.guarded").filters) == 1
+
+
+def test_a_traceback_quoting_a_pin_is_masked() -> None:
+    try:
+        raise KeyError('{"idTag":"#1234"}')
+    except KeyError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    RedactingFilter().filter(record)
+    assert record.exc_text is not None
+    assert "#1234" not in logging.Formatter().format(record)
+    assert MASK in record.exc_text

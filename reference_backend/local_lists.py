@@ -73,40 +73,36 @@ async def sync_local_list(
     if update is None:
         return None
     station_limits = limits[identity]
-    status, held = await _send_all(
-        server, store, identity, station_id, version, update, last_entries or {}, station_limits
+    parts = local_list.split(version, update, station_limits)
+    status, refused = await _send_parts(
+        server, store, identity, station_id, version, parts, last_entries or {}
     )
-    if status in ("Failed", "VersionMismatch") and (update.update_type == "Differential" or held):
-        # 1.6 §5.15: after a refused Differential (here also a later part of a split Full) send Full.
-        last_tried = local_list.split(version, update, station_limits)[-1].version
-        retry = local_list.full(entries, last_tried)
-        status, _ = await _send_all(server, store, identity, station_id, version, retry, {}, station_limits)
+    retry = None if refused is None else local_list.recovery(entries, parts, refused, status)
+    if retry is not None:
+        again = local_list.split(version, retry, station_limits)
+        status, _ = await _send_parts(server, store, identity, station_id, version, again, {})
     return status
 
 
-async def _send_all(
+async def _send_parts(
     server: OcppServer,
     store: Store,
     identity: str,
     station_id: int,
     version: OcppVersion,
-    update: local_list.Update,
+    parts: tuple[local_list.Update, ...],
     sent: local_list.Entries,
-    limits: local_list.MessageLimits,
-) -> tuple[str, bool]:
-    """Send `update` in as many messages as `limits` need, stopping at the first refusal.
+) -> tuple[str, local_list.Update | None]:
+    """Send the planned messages in order, stopping at the first refusal.
 
-    The status of the last message sent, and whether any of them was accepted.
+    The status of the last message sent, and the message refused (None if all were accepted).
     """
-    accepted = False
-    status = "Accepted"
-    for part in local_list.split(version, update, limits):
+    for part in parts:
         status = await _send(server, store, identity, station_id, version, part, sent)
         if status != "Accepted":
-            break
-        accepted = True
+            return status, part
         sent = local_list.apply(sent, part)
-    return status, accepted
+    return "Accepted", None
 
 
 async def _read_limits(server: OcppServer, identity: str, version: OcppVersion) -> local_list.MessageLimits:

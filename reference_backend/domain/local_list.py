@@ -183,6 +183,19 @@ class MessageLimits:
 
 NO_LIMITS = MessageLimits()
 
+
+def recovery(entries: Entries, parts: tuple[Update, ...], refused: Update, status: str) -> Update | None:
+    """What to send after the station refused `refused`, one of the `parts` just planned.
+
+    1.6 §5.15: a Differential answered Failed or VersionMismatch is followed by the Full list — here
+    also a Differential that carried a later part of a split Full. Its version is above every one
+    planned, so no station can hold it already. None: nothing more to try now (a refused Full).
+    """
+    if refused.update_type != "Differential" or status not in ("Failed", "VersionMismatch"):
+        return None
+    return full(entries, parts[-1].version)
+
+
 # Where each version keeps the limits: 1.6 configuration keys (§9.4), 2.0.1 LocalAuthListCtrlr
 # variables (the spec's ItemsPerMessageSendLocalList and BytesPerMessageSendLocalList).
 _KEYS_16 = {"SendLocalListMaxLength": "items", "LocalAuthListMaxLength": "capacity"}

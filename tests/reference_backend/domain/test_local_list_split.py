@@ -23,6 +23,7 @@ from reference_backend.domain.local_list import (
     full,
     limits_from,
     limits_request,
+    recovery,
     request,
     split,
 )
@@ -180,3 +181,14 @@ def test_a_station_that_does_not_say_has_no_limit() -> None:
     assert not MessageLimits(capacity=1).holds(
         {"#1234": Entry(IdType.PIN, "Accepted"), "#5678": Entry(IdType.PIN, "Accepted")}
     )
+
+
+def test_after_a_refused_differential_or_later_part_the_full_list_follows() -> None:
+    entries = {f"#{n:04d}": Entry(IdType.PIN, "Accepted") for n in range(5)}
+    parts = split(OcppVersion.V201, full(entries, None), MessageLimits(items=2))  # versions 1, 2, 3
+    again = recovery(entries, parts, parts[1], "Failed")
+    assert again == Update("Full", 4, tuple(sorted(entries.items())))  # above every version planned
+    assert recovery(entries, parts, parts[2], "VersionMismatch") == full(entries, 3)
+    assert recovery(entries, parts, parts[0], "Failed") is None  # a refused Full: nothing more now
+    assert recovery(entries, parts, parts[1], "timeout") is None  # not an answer: try next time
+    assert recovery(entries, parts, parts[1], "CallError") is None

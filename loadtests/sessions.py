@@ -10,6 +10,7 @@ import random
 from collections.abc import Mapping, Sequence
 
 import scenarios
+from evharness.redaction import mask, redact
 from scenarios.model import BootStep, PresentTokenStep, Scenario
 from simulator.core.events import Authorized, CallFailed, RoundTrip, StationEvent
 
@@ -36,11 +37,12 @@ def failure_reason(
     """None if the round trip went as the scenario wanted; otherwise what went wrong."""
     for event in events:
         if isinstance(event, CallFailed) and event.action == trip.action:
-            return f"{event.code}: {event.description}"
+            return f"{event.code}: {redact(event.description)}"
         if isinstance(event, Authorized):
             wanted = expected.get(event.code.upper())
             if wanted is not None and event.status not in wanted:
-                return f"token {event.code}: {event.status}, expected {' or '.join(sorted(wanted))}"
+                token = mask(None, event.code)
+                return f"token {token}: {event.status}, expected {' or '.join(sorted(wanted))}"
     if not trip.ok:
         return "failed"
     return None

@@ -24,6 +24,7 @@ from reference_backend.api_operations import operations_router
 from reference_backend.console.context import Console, OidcSettings
 from reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
 from reference_backend.console.station_access import Stations
+from reference_backend.domain.local_list import MessageLimits
 from reference_backend.local_lists import sync_local_list
 from reference_backend.operations import Operations
 from reference_backend.persistence import Store
@@ -72,6 +73,7 @@ class BackendServer:
         self.stations = Stations(self.console, StationStore(self.store.engine), StationCalls(self.ocpp))
         self.ocpp.on_registered = self._push_pending
         self.stations.on_identifications_changed = self._schedule_list_sync
+        self.list_limits: dict[str, MessageLimits] = {}  # by identity, read on each registration
         self._loop: asyncio.AbstractEventLoop | None = None
         self.api_port = 0
         self._api: _ApiServer | None = None
@@ -159,7 +161,9 @@ class BackendServer:
         """Send the station the local list entries that changed (Full if it must); see `local_lists`."""
         if identity not in self.ocpp.registered:
             return None  # it gets the list when it next registers
-        return await sync_local_list(self.ocpp, self.store, identity, self.console.now, ask=ask)
+        return await sync_local_list(
+            self.ocpp, self.store, identity, self.console.now, ask=ask, limits=self.list_limits
+        )
 
     def _schedule_list_sync(self, identity: str) -> None:
         """From a console thread (or the loop): sync the station's list in the background."""

@@ -6,12 +6,18 @@ yet, a Full list goes out. After a change while the station stays connected (`as
 changed entries go out, as a Differential with the next version. A Failed or VersionMismatch answer
 to a Differential is followed by a Full list. What the station accepted is recorded
 (`Store.record_local_list`); the rules are in `domain.local_list`.
+
+On registration the station is also asked how much one SendLocalList may carry (1.6 GetConfiguration
+SendLocalListMaxLength / LocalAuthListMaxLength, 2.0.1 GetVariables LocalAuthListCtrlr.ItemsPerMessage
+/ BytesPerMessage); the answer is kept in `limits` (by identity) until it registers again. A station
+that does not say gets everything in one message. An update over the limits goes out as several
+messages (`local_list.split`, D01.FR.11); the first refused one ends the round.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from datetime import datetime
 
 from evharness.ocppj.versions import OcppVersion
@@ -24,9 +30,16 @@ log = logging.getLogger("reference_backend.local_lists")
 
 
 async def sync_local_list(
-    server: OcppServer, store: Store, identity: str, now: Callable[[], datetime], *, ask: bool = True
+    server: OcppServer,
+    store: Store,
+    identity: str,
+    now: Callable[[], datetime],
+    *,
+    ask: bool = True,
+    limits: MutableMapping[str, local_list.MessageLimits] | None = None,
 ) -> str | None:
     """Bring the station's list up to date; the last SendLocalList status, or None if none was sent."""
+    limits = {} if limits is None else limits
     version = server.operations.version_of(identity)
     station_id = store.find_station_id(identity)
     if version is None or station_id is None:
@@ -45,15 +58,59 @@ async def sync_local_list(
         station_version = int(outcome.payload.get(key, 0))
         if station_version < 0:  # 1.6: -1 = local list not supported / not enabled
             return None
+    if ask or identity not in limits:
+        limits[identity] = await _read_limits(server, identity, version)
+    if not limits[identity].holds(entries):
+        log.warning(
+            "%s: %d entries exceed the list's capacity of %s; list not synced",
+            identity,
+            len(entries),
+            limits[identity].capacity,
+        )
+        return None
     last_version, last_entries = sent if sent is not None else (None, None)
     update = local_list.plan(entries, last_entries, last_version, station_version)
     if update is None:
         return None
-    status = await _send(server, store, identity, station_id, version, update, last_entries or {})
-    if update.update_type == "Differential" and status in ("Failed", "VersionMismatch"):
-        retry = local_list.full(entries, update.version)
-        status = await _send(server, store, identity, station_id, version, retry, {})
+    station_limits = limits[identity]
+    parts = local_list.split(version, update, station_limits)
+    status, refused = await _send_parts(
+        server, store, identity, station_id, version, parts, last_entries or {}
+    )
+    retry = None if refused is None else local_list.recovery(entries, parts, refused, status)
+    if retry is not None:
+        again = local_list.split(version, retry, station_limits)
+        status, _ = await _send_parts(server, store, identity, station_id, version, again, {})
     return status
+
+
+async def _send_parts(
+    server: OcppServer,
+    store: Store,
+    identity: str,
+    station_id: int,
+    version: OcppVersion,
+    parts: tuple[local_list.Update, ...],
+    sent: local_list.Entries,
+) -> tuple[str, local_list.Update | None]:
+    """Send the planned messages in order, stopping at the first refusal.
+
+    The status of the last message sent, and the message refused (None if all were accepted).
+    """
+    for part in parts:
+        status = await _send(server, store, identity, station_id, version, part, sent)
+        if status != "Accepted":
+            return status, part
+        sent = local_list.apply(sent, part)
+    return "Accepted", None
+
+
+async def _read_limits(server: OcppServer, identity: str, version: OcppVersion) -> local_list.MessageLimits:
+    action, payload = local_list.limits_request(version)
+    outcome = await call(server, identity, action, payload)
+    found = local_list.limits_from(version, outcome.payload)
+    log.info("%s: SendLocalList limits %s", identity, found)
+    return found
 
 
 async def _send(

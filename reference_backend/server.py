@@ -23,6 +23,7 @@ from websockets.typing import Subprotocol
 
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
+from evharness.redaction import FRAME_LOGGERS, guard_loggers
 from reference_backend.domain.credentials import authentication_problem
 from reference_backend.domain.stations import identity_problem
 from reference_backend.operations import Operations
@@ -115,6 +116,8 @@ class OcppServer:
 
     async def start(self) -> int:
         """Listen; return the bound port (useful when asked for port 0)."""
+        # websockets logs frames at DEBUG; the session and server log tracebacks: PINs masked there too
+        guard_loggers((*FRAME_LOGGERS, "reference_backend.session", "reference_backend.server"))
         self._server = await serve(
             self._serve_station,
             self.host,

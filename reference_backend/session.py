@@ -32,7 +32,7 @@ from evharness.ocppj.rpc import (
     RpcEvent,
 )
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.domain.redaction import redact
+from evharness.redaction import redact
 from reference_backend.handlers import HANDLERS, Handler, HandlerContext
 from reference_backend.persistence import Store
 

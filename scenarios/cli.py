@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 import scenarios
+from evharness.redaction import redact
 from scenarios.model import Scenario
 
 
@@ -41,7 +42,7 @@ def _validate(args: argparse.Namespace) -> int:
         try:
             scenario = scenarios.load(file)
         except scenarios.ScenarioError as exc:
-            print(f"error: {exc}")
+            print(f"error: {redact(str(exc))}")  # it may quote a (mistyped) PIN
             return 1
         print(f"ok: {file}: {scenario.name} ({len(scenario.tokens)} tokens, {len(scenario.steps)} steps)")
     return 0

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 import scenarios
 from evharness.ocppj.versions import OcppVersion
+from evharness.redaction import redact
 from evharness.settings import Option, add_options
 from simulator import template as templates
 from simulator.asyncio.control import ControlServer
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             args.security_profile, args.password, args.tls_ca, args.tls_cert, args.tls_key
         )
     except ValueError as exc:  # ScenarioError is a ValueError
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {redact(str(exc))}")  # a scenario error may quote a PIN
         return 2
     if args.stations < 1:
         console.print("[red]error:[/] --stations must be at least 1")

@@ -27,6 +27,7 @@ from evharness.ocppj.frames import (
     decode,
 )
 from evharness.ocppj.versions import OcppVersion
+from evharness.redaction import redact
 
 
 class Side(StrEnum):
@@ -42,7 +43,7 @@ class Frame:
 
     def line(self, start: float) -> str:
         arrow = "station → CSMS" if self.sender is Side.STATION else "CSMS → station"
-        return f"{self.at - start:9.3f}s  {arrow}  {self.text}"
+        return f"{self.at - start:9.3f}s  {arrow}  {redact(self.text)}"  # a frame log: PINs masked
 
 
 @dataclass(frozen=True, slots=True)

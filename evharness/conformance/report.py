@@ -9,6 +9,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Protocol
 
+from evharness.redaction import redact
+
 VERDICT_COLOURS = {
     "PASS": "#1a7f37",
     "FAIL": "#cf222e",
@@ -39,14 +41,14 @@ def write(directory: Path, rows: list[ReportRow], started: float) -> Path:
     body = []
     for row in sorted(rows, key=lambda r: (r.nodeid.split("::")[0], r.case_id)):
         name = _file_name(row.nodeid)
-        text = (
+        text = redact(
             f"{row.case_id}  {row.title}\n{row.nodeid}\nverdict: {row.verdict} ({row.duration:.2f} s)\n"
             + (f"\n{row.reason}\n" if row.reason else "")
             + f"\nOCPP frames (time since the first frame):\n{row.log or '(no frames)'}\n"
         )
         (logs / name).write_text(text, encoding="utf-8")
         colour = VERDICT_COLOURS.get(row.verdict, "#000")
-        reason = html.escape(row.reason.splitlines()[0][:200]) if row.reason else ""
+        reason = html.escape(redact(row.reason.splitlines()[0])[:200]) if row.reason else ""
         body.append(
             f"<tr><td><code>{html.escape(row.case_id)}</code></td><td>{html.escape(row.title)}</td>"
             f'<td style="color:{colour};font-weight:bold">{html.escape(row.verdict)}</td>'

@@ -27,6 +27,7 @@ from evharness.ocppj import schemas
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import CallReceived, ErrorReceived, ResultReceived, RpcEndpoint
 from evharness.ocppj.versions import OcppVersion
+from evharness.redaction import guard_loggers
 
 Answerer = Payload | Callable[[Payload], Payload] | None  # None: never answer (a mute station)
 
@@ -92,6 +93,7 @@ class OcttStation:
             headers["Authorization"] = basic_auth(self.username or self.identity, self.password)
         self.closed_by_csms = asyncio.Event()
         self.rpc = RpcEndpoint(self.version, validate_incoming=False)
+        guard_loggers()  # websockets logs frames at DEBUG: PINs masked there too
         self._websocket = await connect(
             station_url(self.csms_url, self.identity),
             subprotocols=[Subprotocol(self.version.subprotocol)],

@@ -8,13 +8,20 @@ a station whose version is not the one last sent (or that never got a list) gets
 next version, otherwise only the changed entries go out as a Differential with the next version (an
 entry without info removes the code). Versions start at 1 (a list version must be > 0, D01.FR.18)
 and only ever grow.
+
+A station limits what one SendLocalList may carry (2.0.1 LocalAuthListCtrlr.ItemsPerMessage and
+BytesPerMessage, 1.6 SendLocalListMaxLength); `split` cuts an update that exceeds them into a
+first message of the update's type followed by Differentials, each one version higher
+(D01.FR.11, D01.FR.19), so the messages applied in order give the station the whole update.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+
+import orjson
 
 from evharness.idtokens import IdType
 from evharness.ocppj.timefmt import format_timestamp
@@ -122,32 +129,142 @@ def apply(sent: Entries, update: Update) -> dict[str, Entry]:
 
 def request(version: OcppVersion, update: Update) -> dict[str, object]:
     """The SendLocalList request for `version` (the 2.0.1 schema forbids an empty list: omitted)."""
-    items: list[dict[str, object]] = []
-    for code, entry in update.entries:
-        if version is OcppVersion.V16:
-            item: dict[str, object] = {"idTag": code}
-            if entry is not None:
-                info: dict[str, object] = {"status": entry.status}
-                if entry.expires_at is not None:
-                    info["expiryDate"] = format_timestamp(entry.expires_at.timestamp())
-                item["idTagInfo"] = info
-        else:
-            id_type = entry.id_type if entry is not None else _guess_type(code)
-            item = {"idToken": {"idToken": code, "type": token_type(id_type, code)}}
-            if entry is not None:
-                info = {"status": entry.status}
-                if entry.expires_at is not None:
-                    info["cacheExpiryDateTime"] = format_timestamp(entry.expires_at.timestamp())
-                item["idTokenInfo"] = info
-        items.append(item)
+    items = [_item(version, code, entry) for code, entry in update.entries]
     if version is OcppVersion.V16:
-        payload: dict[str, object] = {"listVersion": update.version, "updateType": update.update_type}
-        payload["localAuthorizationList"] = items
-        return payload
-    payload = {"versionNumber": update.version, "updateType": update.update_type}
+        return {
+            "listVersion": update.version,
+            "updateType": update.update_type,
+            "localAuthorizationList": items,
+        }
+    payload: dict[str, object] = {"versionNumber": update.version, "updateType": update.update_type}
     if items:
         payload["localAuthorizationList"] = items
     return payload
+
+
+def _item(version: OcppVersion, code: str, entry: Entry | None) -> dict[str, object]:
+    """One AuthorizationData: 1.6 idTag + idTagInfo, 2.0.1 idToken + idTokenInfo (absent: remove)."""
+    info: dict[str, object] = {}
+    if entry is not None:
+        info["status"] = entry.status
+        if entry.expires_at is not None:
+            expiry = "expiryDate" if version is OcppVersion.V16 else "cacheExpiryDateTime"
+            info[expiry] = format_timestamp(entry.expires_at.timestamp())
+    if version is OcppVersion.V16:
+        return {"idTag": code, "idTagInfo": info} if info else {"idTag": code}
+    id_type = entry.id_type if entry is not None else _guess_type(code)
+    item: dict[str, object] = {"idToken": {"idToken": code, "type": token_type(id_type, code)}}
+    if info:
+        item["idTokenInfo"] = info
+    return item
+
+
+# The CALL around a payload: `[2,"<message id, at most 36 characters>","SendLocalList",…]`.
+FRAME_OVERHEAD = len('[2,"","SendLocalList",]') + 36
+
+
+@dataclass(frozen=True, slots=True)
+class MessageLimits:
+    """What the station said one SendLocalList may carry; None where it did not say (no limit).
+
+    `items`: 2.0.1 LocalAuthListCtrlr.ItemsPerMessage / 1.6 SendLocalListMaxLength; `bytes`: 2.0.1
+    LocalAuthListCtrlr.BytesPerMessage, for the whole CALL frame; `capacity`: 1.6
+    LocalAuthListMaxLength, the most entries the list can hold (D01.FR.12 for 2.0.1 reads it from
+    Entries' maxLimit, which only a device model report carries).
+    """
+
+    items: int | None = None
+    bytes: int | None = None
+    capacity: int | None = None
+
+    def holds(self, entries: Entries) -> bool:
+        return self.capacity is None or len(entries) <= self.capacity
+
+
+NO_LIMITS = MessageLimits()
+
+
+def recovery(entries: Entries, parts: tuple[Update, ...], refused: Update, status: str) -> Update | None:
+    """What to send after the station refused `refused`, one of the `parts` just planned.
+
+    1.6 §5.15: a Differential answered Failed or VersionMismatch is followed by the Full list — here
+    also a Differential that carried a later part of a split Full. Its version is above every one
+    planned, so no station can hold it already. None: nothing more to try now (a refused Full).
+    """
+    if refused.update_type != "Differential" or status not in ("Failed", "VersionMismatch"):
+        return None
+    return full(entries, parts[-1].version)
+
+
+# Where each version keeps the limits: 1.6 configuration keys (§9.4), 2.0.1 LocalAuthListCtrlr
+# variables (the spec's ItemsPerMessageSendLocalList and BytesPerMessageSendLocalList).
+_KEYS_16 = {"SendLocalListMaxLength": "items", "LocalAuthListMaxLength": "capacity"}
+_VARIABLES_201 = {"ItemsPerMessage": "items", "BytesPerMessage": "bytes"}
+
+
+def limits_request(version: OcppVersion) -> tuple[str, dict[str, object]]:
+    """The CALL (action, payload) that reads the limits: GetConfiguration or GetVariables."""
+    if version is OcppVersion.V16:
+        return "GetConfiguration", {"key": sorted(_KEYS_16)}
+    data = [{"component": {"name": "LocalAuthListCtrlr"}, "variable": {"name": n}} for n in _VARIABLES_201]
+    return "GetVariables", {"getVariableData": data}
+
+
+def limits_from(version: OcppVersion, answer: Mapping[str, object] | None) -> MessageLimits:
+    """The limits in the station's answer; a missing, unknown or non-positive value is no limit."""
+    found: dict[str, str] = {}
+    if version is OcppVersion.V16:
+        for key in _as_dicts((answer or {}).get("configurationKey")):
+            if key.get("key") in _KEYS_16 and "value" in key:
+                found[_KEYS_16[str(key["key"])]] = str(key["value"])
+    else:
+        for result in _as_dicts((answer or {}).get("getVariableResult")):
+            variable = result.get("variable")
+            name = variable.get("name") if isinstance(variable, dict) else None
+            if name in _VARIABLES_201 and result.get("attributeStatus") == "Accepted":
+                found[_VARIABLES_201[str(name)]] = str(result.get("attributeValue", ""))
+    numbers = {field: int(v) for field, v in found.items() if _positive(v)}
+    return MessageLimits(**numbers)
+
+
+def _positive(value: str) -> bool:
+    return value.isascii() and value.isdigit() and int(value) > 0
+
+
+def _as_dicts(value: object) -> list[dict[str, object]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _size(value: object) -> int:
+    return len(orjson.dumps(value))
+
+
+def split(version: OcppVersion, update: Update, limits: MessageLimits) -> tuple[Update, ...]:
+    """`update` as the messages to send in order, none over `limits` (D01.FR.11).
+
+    The first keeps the update's type and version; each next one is a Differential one version
+    higher, since a Differential needs a version above the station's (D01.FR.19). The byte size is
+    bounded from above (frame, envelope with an empty list, each item plus its comma), so a message
+    never exceeds the limit; one item larger than the limit on its own still goes, alone.
+    """
+    base = FRAME_OVERHEAD + _size(request(version, replace(update, entries=())))
+    base += len(',"localAuthorizationList":[]')
+    chunks: list[list[tuple[str, Entry | None]]] = [[]]
+    size = base
+    for code, entry in update.entries:
+        item = _size(_item(version, code, entry)) + 1
+        chunk = chunks[-1]
+        full_items = limits.items is not None and len(chunk) >= max(limits.items, 1)
+        full_bytes = limits.bytes is not None and bool(chunk) and size + item > limits.bytes
+        if full_items or full_bytes:
+            chunks.append([])
+            size = base
+        chunks[-1].append((code, entry))
+        size += item
+    return tuple(
+        Update(update.update_type if n == 0 else "Differential", update.version + n, tuple(chunk))
+        for n, chunk in enumerate(chunks)
+    )
 
 
 def _guess_type(code: str) -> IdType:

@@ -16,8 +16,8 @@ from evharness.idtokens import IdType
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.versions import OcppVersion
+from evharness.redaction import mask
 from reference_backend.domain.authorization import Decision, Facts, decide
-from reference_backend.domain.redaction import mask
 from reference_backend.persistence import Store
 
 log = logging.getLogger("reference_backend.auth")

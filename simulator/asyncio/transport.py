@@ -17,6 +17,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.typing import Subprotocol
 
+from evharness.redaction import guard_loggers
 from simulator.core.clock import Clock
 from simulator.core.station import Station
 from simulator.journal_file import JournalFile
@@ -157,6 +158,7 @@ class StationLink:
         scheme = "wss://" if self.security.tls else "ws://"
         if not self.csms_url.startswith(scheme):
             raise ConnectionError(f"{self.csms_url}: security profile {self.security.profile} needs {scheme}")
+        guard_loggers()  # websockets logs frames at DEBUG: PINs masked there too
         while not self._finished():
             if not self.station.wants_connection(self.clock.now()):
                 await self._stay_offline()

@@ -8,6 +8,10 @@ answer for each presented token (C10), never a token of the local list (1.6 §3.
 whose cacheExpiryDateTime is already past (C10.FR.13), and forgets entries older than
 AuthCacheCtrlr.LifeTime (C10.FR.10); when full it evicts non-accepted entries first, then the
 least recently used.
+
+A station also limits one SendLocalList (2.0.1 LocalAuthListCtrlr.ItemsPerMessage and
+BytesPerMessage, 1.6 SendLocalListMaxLength), which the CSMS must respect by splitting (D01.FR.11);
+a request over them is answered Failed and changes nothing (`message_refusal`).
 """
 
 from __future__ import annotations
@@ -83,6 +87,19 @@ class LocalList:
         self.entries = {
             code: TokenInfo(status, expiry) for code, (status, expiry) in data.get("entries", {}).items()
         }
+
+
+def message_refusal(device: DeviceModel, items: int, size: int | None) -> str | None:
+    """Why a SendLocalList with `items` entries and a `size`-byte payload is over the station's
+    per-message limits (the OCPP 2.1 Appendix reasonCode), or None when it is within them.
+
+    `size` None: the byte limit does not apply (1.6 has no such key, so a 1.6 CSMS cannot know it).
+    """
+    if items > device.number("LocalAuthListCtrlr.ItemsPerMessage"):
+        return "TooManyElements"
+    if size is not None and size > device.number("LocalAuthListCtrlr.BytesPerMessage"):
+        return "TooLargeElement"
+    return None
 
 
 @dataclass(slots=True)

@@ -31,6 +31,7 @@ from evharness.ocppj.rpc import (
     RpcEndpoint,
     RpcEvent,
 )
+from evharness.redaction import redact
 from simulator.core.charging_profiles import ProfileStore
 from simulator.core.device_model import DeviceModel
 from simulator.core.ev import EvState
@@ -190,13 +191,14 @@ class Station:
 
     def receive(self, text: str | bytes, now: float) -> None:
         self._now = now
-        self.frame_log.append(("in", text if isinstance(text, str) else text.decode("utf-8", "replace"), now))
+        shown = text if isinstance(text, str) else text.decode("utf-8", "replace")
+        self.frame_log.append(("in", redact(shown), now))  # evidence for people: PINs masked
         self._handle(self.rpc.receive(text, now), now)
 
     def data_to_send(self) -> list[str]:
         out = self.rpc.data_to_send()
         for text in out:
-            self.frame_log.append(("out", text, self._now))
+            self.frame_log.append(("out", redact(text), self._now))
         return out
 
     def next_deadline(self) -> float | None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from evharness.ocppj.frames import Payload
 from simulator.core.charging_profiles import STATION_MAX, TX, TX_DEFAULT
-from simulator.core.local_auth import ListUpdate
+from simulator.core.local_auth import ListUpdate, message_refusal
 from simulator.core.model import Evse
 from simulator.protocol import profiles
 
@@ -100,9 +100,12 @@ def handlers(adapter: V16Adapter) -> dict[str, CallHandler]:
         return {"status": station.device.change_key(payload["key"], payload["value"])}
 
     def send_local_list(station: Station, payload: Payload, now: float) -> Payload:
-        """§5.15: NotSupported when LocalAuthListEnabled is false; version rules in LocalList."""
+        """§5.15: NotSupported when LocalAuthListEnabled is false; Failed over SendLocalListMaxLength
+        (nothing changes); version rules in LocalList."""
         if not station.device.flag("LocalAuthListCtrlr.Enabled"):
             return {"status": "NotSupported"}
+        if message_refusal(station.device, len(payload.get("localAuthorizationList", [])), None):
+            return {"status": "Failed"}
         from simulator.protocol.v16 import token_info
 
         updates = [

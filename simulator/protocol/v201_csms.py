@@ -10,11 +10,13 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+import orjson
+
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp
 from simulator.core.charging_profiles import STATION_MAX, TX, TX_DEFAULT
 from simulator.core.device_model import Kind
-from simulator.core.local_auth import ListUpdate
+from simulator.core.local_auth import ListUpdate, message_refusal
 from simulator.core.model import Evse
 from simulator.protocol import profiles
 from simulator.protocol.v16_csms import _change_availability, _free_evse, _reapply
@@ -132,9 +134,14 @@ def handlers(adapter: V201Adapter) -> dict[str, CallHandler]:
         return {"status": _change_availability(station, evses, operative, now)}
 
     def send_local_list(station: Station, payload: Payload, now: float) -> Payload:
-        """D01: Failed when the local list is disabled; version rules in LocalList."""
+        """D01: Failed when the local list is disabled or the request is over ItemsPerMessage /
+        BytesPerMessage (D01.FR.11 binds the CSMS; the list stays as it was); version rules in LocalList."""
         if not station.device.flag("LocalAuthListCtrlr.Enabled"):
             return {"status": "Failed"}
+        items = len(payload.get("localAuthorizationList", []))
+        refusal = message_refusal(station.device, items, len(orjson.dumps(payload)))
+        if refusal is not None:
+            return {"status": "Failed", "statusInfo": {"reasonCode": refusal}}
         from simulator.protocol.v201 import token_info
 
         updates = [

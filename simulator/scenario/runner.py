@@ -16,6 +16,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 from evharness.idtokens import IdType
+from evharness.redaction import redact
 from scenarios.model import (
     AwaitLocalListStep,
     BootStep,
@@ -258,7 +259,7 @@ class ScenarioRunner:
             case Authorized(status=status):
                 actual = status
             case CallFailed(code=code, description=description):
-                actual = f"{code}: {description}"
+                actual = f"{code}: {redact(description)}"
             case _:
                 running = evse.transaction is not None and evse.transaction.authorized
                 actual = "Accepted" if running else "no transaction"
@@ -330,5 +331,5 @@ def _describe(event: StationEvent) -> str:
         case Booted(status=status) | Authorized(status=status):
             return status
         case CallFailed(code=code, description=description):
-            return f"{code}: {description}"
+            return f"{code}: {redact(description)}"
     return type(event).__name__

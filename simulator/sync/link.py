@@ -24,6 +24,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from evharness.redaction import guard_loggers
 from simulator.core.clock import Clock
 from simulator.core.events import RoundTrip, StationEvent
 from simulator.core.station import Station
@@ -58,6 +59,7 @@ class SyncStationLink:
 
     def connect(self) -> None:
         """Open the WebSocket with the station's OCPP subprotocol; raise LinkError if refused."""
+        guard_loggers()  # websockets logs frames at DEBUG: PINs masked there too
         subprotocol = self.station.rpc.version.subprotocol
         started = time.perf_counter()
         try:

@@ -114,7 +114,7 @@ class TestSessions:
         assert failure_reason(trip, [Authorized(1, "#4821", "Accepted", 1.0)], expected) is None
         assert failure_reason(trip, [Authorized(1, "#0000", "Unknown", 1.0)], expected) is None
         reason = failure_reason(trip, [Authorized(1, "#4821", "Blocked", 1.0)], expected)
-        assert reason == "token #4821: Blocked, expected Accepted"
+        assert reason == "token #****: Blocked, expected Accepted"  # Locust prints it: PIN masked
         failed = RoundTrip("Authorize", 0.0, 1.0, ok=False)
         error = CallFailed("Authorize", "InternalError", "Authorize failed", 1.0)
         assert failure_reason(failed, [error], expected) == "InternalError: Authorize failed"

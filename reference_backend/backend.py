@@ -74,6 +74,9 @@ class BackendServer:
         self.ocpp.on_registered = self._push_pending
         self.stations.on_identifications_changed = self._schedule_list_sync
         self.list_limits: dict[str, MessageLimits] = {}  # by identity, read on each registration
+        # One list sync at a time per station: two quick console changes must not both plan from the
+        # same "last sent" state and send the same version twice.
+        self._list_locks: dict[str, asyncio.Lock] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self.api_port = 0
         self._api: _ApiServer | None = None
@@ -159,11 +162,12 @@ class BackendServer:
 
     async def sync_local_list(self, identity: str, *, ask: bool = False) -> str | None:
         """Send the station the local list entries that changed (Full if it must); see `local_lists`."""
-        if identity not in self.ocpp.registered:
-            return None  # it gets the list when it next registers
-        return await sync_local_list(
-            self.ocpp, self.store, identity, self.console.now, ask=ask, limits=self.list_limits
-        )
+        async with self._list_locks.setdefault(identity, asyncio.Lock()):
+            if identity not in self.ocpp.registered:
+                return None  # it gets the list when it next registers
+            return await sync_local_list(
+                self.ocpp, self.store, identity, self.console.now, ask=ask, limits=self.list_limits
+            )
 
     def _schedule_list_sync(self, identity: str) -> None:
         """From a console thread (or the loop): sync the station's list in the background."""

@@ -118,3 +118,61 @@ def test_console_changes_reach_an_online_station(tmp_path: Path, version: OcppVe
                     await station.close()
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("version", VERSIONS, ids=lambda v: v.value)
+def test_quick_changes_never_send_one_version_twice(tmp_path: Path, version: OcppVersion) -> None:
+    """Changes made faster than a sync round trip: the syncs of one station take turns, so every
+    SendLocalList carries a new version and the station ends up holding the last state."""
+    versions: list[int] = []
+
+    def on_frame(direction: str, text: str, _at: float) -> None:
+        frame = json.loads(text)
+        if direction == "in" and frame[0] == 2 and frame[2] == "SendLocalList":
+            versions.append(frame[3].get("listVersion", frame[3].get("versionNumber")))
+
+    async def scenario() -> None:
+        settings = BackendSettings(
+            ocpp_port=0,
+            api_port=0,
+            database_url=f"sqlite:///{tmp_path / 'quick.sqlite3'}",
+            outbox_dir=str(tmp_path / "outbox"),
+            log_level="warning",
+        )
+        async with BackendServer(settings) as backend:
+            token = owner_of_station(backend)
+            station_id = backend.store.find_station_id(IDENTITY)
+            assert station_id is not None
+            station = LiveStation(IDENTITY, version, backend.ocpp_url, on_frame=on_frame)
+            await station.connect()
+            base = f"{backend.api_url}stations/{IDENTITY}/local-users"
+            headers = {"Authorization": f"Bearer {token}"}
+            try:
+                assert await station.boot() == "Accepted"
+                async with httpx.AsyncClient(headers=headers, timeout=30) as client:
+
+                    async def ok(method: str, path: str, body: Any = None) -> Any:
+                        answer = await client.request(method, f"{base}{path}", json=body)
+                        assert answer.status_code < 300, answer.text
+                        return answer.json() if answer.content else None
+
+                    user = await ok("POST", "", {"first_name": "Ada", "last_name": "Lovelace"})
+                    ids = f"/{user['id']}/identifications"
+                    for uid in ("0A0B0C01", "0A0B0C02", "0A0B0C03"):
+                        await ok("POST", ids, {"type": "rfid", "code": uid})
+                    for change in ("block", "unblock", "block"):
+                        await ok("POST", f"/{user['id']}/{change}")
+
+                wanted = {uid: "Blocked" for uid in ("0A0B0C01", "0A0B0C02", "0A0B0C03")}
+
+                def settled() -> bool:
+                    last = backend.store.local_list_sent(station_id)
+                    return held(station) == wanted and last is not None and last[0] == versions[-1]
+
+                await until(settled)
+                assert versions == sorted(set(versions)), versions  # each version once, increasing
+                assert station.failures() == []
+            finally:
+                await station.close()
+
+    asyncio.run(scenario())

@@ -39,8 +39,8 @@ WAIT_S = 10.0  # the longest a background effect (a list sync, a replay) may tak
 _identities = itertools.count(1)
 
 
-@pytest.fixture(scope="session", name="backend")
-def shared_backend(
+@pytest.fixture(scope="session")  # type: ignore[no-redef]  # replaces the per-scenario backend
+def backend(
     onboarding_loop: BackgroundLoop, mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[BackendServer]:
     """One backend for every authorization scenario: each has its own station, so nothing is shared."""
@@ -69,8 +69,8 @@ def cast(backend: BackendServer, mailbox: Mailbox) -> Cast:
     return Cast(setup.people, setup.values)
 
 
-@pytest.fixture(name="world")
-def scenario_world(backend: BackendServer, mailbox: Mailbox, cast: Cast) -> Iterator[World]:
+@pytest.fixture  # type: ignore[no-redef]  # replaces the onboarding suites' world: the cast is shared
+def world(backend: BackendServer, mailbox: Mailbox, cast: Cast) -> Iterator[World]:
     with _client(backend) as http:
         yield World(backend, mailbox, http, people=cast.people, values=dict(cast.values))
 

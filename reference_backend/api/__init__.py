@@ -12,7 +12,17 @@ from collections.abc import Callable
 from fastapi import APIRouter, FastAPI
 
 from evharness import __version__
-from reference_backend.api import accounts, agreements, companies, errors, health, registration, sso, stations
+from reference_backend.api import (
+    accounts,
+    agreements,
+    companies,
+    errors,
+    health,
+    local_users,
+    registration,
+    sso,
+    stations,
+)
 from reference_backend.console.context import Console
 
 API_PREFIX = "/api"
@@ -25,6 +35,7 @@ ROUTERS: list[APIRouter] = [
     agreements.router,
     sso.router,
     stations.router,
+    local_users.router,
 ]
 
 

@@ -7,6 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reference_backend.api.local_user_models import Body, Expiry, PersonName
+from reference_backend.domain.local_users import Status
+
 Identity = Annotated[str, Field(min_length=1, max_length=48, examples=["CP-0001"])]
 ClaimCode = Annotated[str, Field(min_length=1, max_length=64, examples=["K7X2-9QPA"])]
 
@@ -45,16 +48,20 @@ class CpoBody(BaseModel):
     company_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
-class CardBody(BaseModel):
+class CardBody(Body):
     uid: Annotated[str, Field(min_length=1, max_length=64, examples=["04A1B2C3"])]
-    first_name: Annotated[str, Field(min_length=1, max_length=200)]
-    last_name: Annotated[str, Field(min_length=1, max_length=200)]
+    first_name: PersonName
+    last_name: PersonName
+    status: Status = "active"
+    expires_at: Expiry = None
 
 
-class PinBody(BaseModel):
+class PinBody(Body):
     code: Annotated[str, Field(min_length=1, max_length=16, examples=["#1234"])]
-    first_name: Annotated[str, Field(min_length=1, max_length=200)]
-    last_name: Annotated[str, Field(min_length=1, max_length=200)]
+    first_name: PersonName
+    last_name: PersonName
+    status: Status = "active"
+    expires_at: Expiry = None
 
 
 class OperationBody(BaseModel):
@@ -147,4 +154,7 @@ class Outcome(Record):
 
 
 class Card(BaseModel):
+    """The identification added (`id`) and the local user created for it."""
+
     id: int
+    local_user_id: int

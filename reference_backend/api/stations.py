@@ -36,7 +36,8 @@ from reference_backend.api.station_models import (
     SettingsBody,
     Station,
 )
-from reference_backend.console import handover, remote, station_roles, station_settings, stations
+from reference_backend.console import handover, local_users, remote, station_roles, station_settings, stations
+from reference_backend.console.local_users import NewIdentification
 from reference_backend.console.station_access import require
 from reference_backend.domain.permissions import Action
 from reference_backend.domain.remote_operations import ACTIONS, Request
@@ -161,11 +162,10 @@ def assign_cpo(identity: IdentityPath, body: CpoBody, caller: CallerDep, st: Sta
     dependencies=[Depends(requires(Action.ADD_RFID_CARD))],
 )
 def add_rfid_card(identity: IdentityPath, body: CardBody, caller: CallerDep, st: StationsDep) -> Card:
-    """A local user with an RFID card (hex UID): every role may (the seed's exception)."""
-    added = station_roles.add_identification(
-        st, caller, identity, IdType.RFID, body.uid, body.first_name, body.last_name
-    )
-    return Card(id=added)
+    """A new local user with an RFID card (hex UID): every role may (the seed's exception)."""
+    new = NewIdentification(IdType.RFID, body.uid, body.status, body.expires_at)
+    added = local_users.add_with_new_user(st, caller, identity, new, body.first_name, body.last_name, "uid")
+    return Card(id=added.id, local_user_id=added.local_user_id)
 
 
 @router.post(
@@ -174,11 +174,10 @@ def add_rfid_card(identity: IdentityPath, body: CardBody, caller: CallerDep, st:
     dependencies=[Depends(requires(Action.MANAGE_LOCAL_USERS))],
 )
 def add_pin_code(identity: IdentityPath, body: PinBody, caller: CallerDep, st: StationsDep) -> Card:
-    """A local user with a PIN code (`#` and 4-8 digits)."""
-    added = station_roles.add_identification(
-        st, caller, identity, IdType.PIN, body.code, body.first_name, body.last_name
-    )
-    return Card(id=added)
+    """A new local user with a PIN code (`#` and 4-8 digits)."""
+    new = NewIdentification(IdType.PIN, body.code, body.status, body.expires_at)
+    added = local_users.add_with_new_user(st, caller, identity, new, body.first_name, body.last_name, "code")
+    return Card(id=added.id, local_user_id=added.local_user_id)
 
 
 def _operation_route(operation: str) -> None:

@@ -1,5 +1,5 @@
-"""The CPO assignment (seed 000), and what every role may see or add: grants, the audit trail, meter
-values, RFID cards (every role) and PIN codes (the matrix's `manage_local_users`).
+"""The CPO assignment (seed 000), and what every role may see: grants, the audit trail, meter values.
+(Local users, PIN codes and RFID cards: `local_users.py`.)
 
 The facility owner assigns the station to a charge point operator: that CPO company gets access,
 replacing the previous one; like every allocation it is a grant with who, when and why, and an audit
@@ -8,12 +8,10 @@ entry. (The handover invitation is in `handover.py`.)
 
 from __future__ import annotations
 
-from evharness.idtokens import IdType, InvalidCode, normalize
 from reference_backend.console.caller import Caller
 from reference_backend.console.station_access import StationAccess, Stations, check
 from reference_backend.domain.permissions import Action, Role
 from reference_backend.domain.problems import Conflict, InvalidInput
-from reference_backend.domain.validation import check_name
 from reference_backend.persistence.station_records import AuditRecord, GrantRecord, MeterSample
 
 
@@ -48,42 +46,3 @@ def audit_trail(stations: Stations, access: StationAccess) -> list[AuditRecord]:
 def meter_values(stations: Stations, access: StationAccess) -> list[MeterSample]:
     with stations.store.begin() as tx:
         return tx.meter_samples(access.station.id)
-
-
-CODE_RULES: dict[IdType, tuple[Action, str]] = {  # what adding one needs, and its field's name
-    IdType.RFID: (Action.ADD_RFID_CARD, "uid"),
-    IdType.PIN: (Action.MANAGE_LOCAL_USERS, "code"),
-}
-
-
-def add_identification(
-    stations: Stations,
-    caller: Caller,
-    identity: str,
-    id_type: IdType,
-    code: str,
-    first_name: str,
-    last_name: str,
-) -> int:
-    """A local user with one RFID card or PIN code (seed 001), by the matrix row of its type."""
-    action, field = CODE_RULES[id_type]
-    try:
-        code = normalize(id_type, code)
-    except InvalidCode as exc:
-        raise InvalidInput(field, str(exc)) from exc
-    first, last = check_name(first_name, "first_name"), check_name(last_name, "last_name")
-    now = stations.now()
-    with stations.store.begin() as tx:
-        station_id = check(tx, caller, identity, [action]).station.id
-        if tx.has_code(station_id, code):
-            raise Conflict(
-                f"{id_type.value} {code if id_type is IdType.RFID else '#…'} is known at {identity} already"
-            )
-        added = tx.add_identification(station_id, id_type.value, code, first, last)
-        shown = code if id_type is IdType.RFID else "#…"
-        tx.audit(
-            station_id, caller.id, "identification", id_type.value, None, shown, f"for {first} {last}", now
-        )
-    if stations.on_identifications_changed is not None:
-        stations.on_identifications_changed(identity)
-    return added

@@ -1,7 +1,8 @@
 """Reads and writes of station access (issue 4), one transaction per use case like the console's.
 
 `with StationStore(engine).begin() as tx:` gives a `StationTx`: the console's reads (companies,
-installations, users) plus stations, their registry, grants, settings, invitations and audit.
+installations, users) plus stations, their registry, grants, settings, invitations and audit, and
+(`LocalUsersTx`) the stations' local users and their identifications.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from reference_backend.persistence.account_tables import installations, users
 from reference_backend.persistence.console import ConsoleTx
 from reference_backend.persistence.console.base import inserted_id
+from reference_backend.persistence.local_users_tx import LocalUsersTx
 from reference_backend.persistence.station_records import (
     AuditRecord,
     ConnectorRecord,
@@ -31,13 +33,7 @@ from reference_backend.persistence.station_tables import (
     station_registry,
     station_settings,
 )
-from reference_backend.persistence.tables import (
-    connectors,
-    identifications,
-    local_users,
-    meter_values,
-    stations,
-)
+from reference_backend.persistence.tables import connectors, meter_values, stations
 
 
 class StationStore:
@@ -63,7 +59,7 @@ _STATION = sa.select(
 ).select_from(stations.outerjoin(station_registry, station_registry.c.station_id == stations.c.id))
 
 
-class StationTx(ConsoleTx):
+class StationTx(ConsoleTx, LocalUsersTx):
     # -- stations and their place ------------------------------------------------------------------
 
     def station(self, identity: str) -> StationRow | None:
@@ -282,29 +278,7 @@ class StationTx(ConsoleTx):
             )
         return int(row.station_id), str(row.email), row.created_at
 
-    # -- identifications and meter values -----------------------------------------------------------------
-
-    def add_identification(
-        self, station_id: int, kind: str, code: str, first_name: str, last_name: str
-    ) -> int:
-        user_id = inserted_id(
-            self.conn.execute(
-                sa.insert(local_users).values(
-                    station_id=station_id, first_name=first_name, last_name=last_name
-                )
-            )
-        )
-        return inserted_id(
-            self.conn.execute(
-                sa.insert(identifications).values(
-                    local_user_id=user_id, station_id=station_id, type=kind, code=code, code_key=code.upper()
-                )
-            )
-        )
-
-    def has_code(self, station_id: int, code: str) -> bool:
-        key = (identifications.c.station_id == station_id) & (identifications.c.code_key == code.upper())
-        return self.conn.scalar(sa.select(sa.func.count()).select_from(identifications).where(key)) != 0
+    # -- meter values (local users and identifications: `LocalUsersTx`) --------------------------------
 
     def meter_samples(self, station_id: int, limit: int = 100) -> list[MeterSample]:
         rows = self.conn.execute(

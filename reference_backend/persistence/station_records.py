@@ -70,3 +70,24 @@ class MeterSample:
     phase: str | None
     unit: str | None
     value: float
+
+
+@dataclass(frozen=True)
+class IdentificationRecord:
+    """A PIN code or RFID card of a local user, as stored (the code in clear: mask it to show it)."""
+
+    id: int
+    local_user_id: int
+    type: str
+    code: str
+    status: str
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LocalUserRecord:
+    id: int
+    first_name: str
+    last_name: str
+    blocked: bool
+    identifications: tuple[IdentificationRecord, ...]

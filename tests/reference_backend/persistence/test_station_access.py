@@ -63,7 +63,8 @@ def test_audit_invitations_and_identifications(stations: StationStore) -> None:
         station = tx.add_station("CP-3", T0)
         tx.audit(station, None, "setting", "max_current", None, "16", None, T0)
         tx.add_invitation("token-hash", station, "eve@example.com", None, T0)
-        tx.add_identification(station, "rfid", "04A1B2C3", "Ada", "L")
+        user = tx.add_local_user(station, "Ada", "L", blocked=False)
+        tx.add_identification(station, user, "rfid", "04A1B2C3")
     with stations.begin() as tx:
         assert [(a.subject, a.old, a.new) for a in tx.audit_trail(station)] == [("max_current", None, "16")]
         assert tx.open_invitation("token-hash", T0) == (station, "eve@example.com", T0)

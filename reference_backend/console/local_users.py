@@ -1,0 +1,271 @@
+"""A station's local users and their identifications, PIN codes and RFID cards (seed 001): the use cases.
+
+Each change is one transaction: the matrix check, the lookups (another station's user or identification
+is not found), the rules (`domain.local_users`: 422 naming the field, 409 for a code the station knows
+already), and only then the writes and their audit entries (who, what, old → new; a PIN only as `#****`).
+So a refusal changes nothing. After the commit the station's local authorization list is synced
+(`Stations.on_identifications_changed`), once per change; a request that changes nothing syncs nothing.
+Adding a PIN needs `manage_local_users`, adding an RFID card `add_rfid_card` (the seed's exception:
+every role), by `CODE_RULES`; everything else about local users needs `manage_local_users`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from evharness.idtokens import IdType
+from reference_backend.console.caller import Caller
+from reference_backend.console.station_access import StationAccess, Stations, check
+from reference_backend.domain.local_users import (
+    IDENTIFICATION_RULES,
+    USER_RULES,
+    check_code,
+    check_expiry,
+    check_status,
+    checked,
+    differences,
+    label,
+    written,
+)
+from reference_backend.domain.permissions import Action
+from reference_backend.domain.problems import Conflict, NotFound
+from reference_backend.domain.validation import check_name
+from reference_backend.persistence.station_access import StationTx
+from reference_backend.persistence.station_records import IdentificationRecord, LocalUserRecord, StationRow
+
+CODE_RULES: dict[IdType, Action] = {IdType.RFID: Action.ADD_RFID_CARD, IdType.PIN: Action.MANAGE_LOCAL_USERS}
+MANAGE = [Action.MANAGE_LOCAL_USERS]
+
+
+@dataclass(frozen=True)
+class NewIdentification:
+    id_type: IdType
+    code: str
+    status: str = "active"
+    expires_at: datetime | None = None
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def local_users(stations: Stations, access: StationAccess) -> list[LocalUserRecord]:
+    with stations.store.begin() as tx:
+        return tx.local_users(access.station.id)
+
+
+def local_user(stations: Stations, access: StationAccess, user_id: int) -> LocalUserRecord:
+    with stations.store.begin() as tx:
+        return _user(tx, access.station, user_id)
+
+
+# -- local users -----------------------------------------------------------------------------------
+
+
+def create(
+    stations: Stations, caller: Caller, identity: str, first_name: str, last_name: str, blocked: bool = False
+) -> LocalUserRecord:
+    with stations.store.begin() as tx:
+        station = check(tx, caller, identity, MANAGE).station
+        user = _new_user(tx, station, caller, first_name, last_name, blocked, stations.now())
+    _changed(stations, identity)
+    return user
+
+
+def change(
+    stations: Stations, caller: Caller, identity: str, user_id: int, wanted: Mapping[str, object]
+) -> LocalUserRecord:
+    """Rename, block or unblock: only the given fields (`USER_RULES`), each audited old → new."""
+    with stations.store.begin() as tx:
+        station = check(tx, caller, identity, MANAGE).station
+        user = _user(tx, station, user_id)
+        new = checked(USER_RULES, wanted)
+        diff = differences({field: getattr(user, field) for field in new}, new)
+        if diff:
+            tx.update_local_user(user.id, {field: value for field, (_, value) in diff.items()})
+            now = stations.now()
+            for field, (old, value) in diff.items():
+                subject = f"local user {user.id}: {field}"
+                tx.audit(
+                    station.id, caller.id, "local_user", subject, written(field, old), written(field, value),
+                    None, now,
+                )  # fmt: skip
+            user = _user(tx, station, user_id)
+    if diff:
+        _changed(stations, identity)
+    return user
+
+
+def set_blocked(
+    stations: Stations, caller: Caller, identity: str, user_id: int, blocked: bool
+) -> LocalUserRecord:
+    """Blocked: the station's list entries of the user's codes become Blocked; unblocked: Accepted again."""
+    return change(stations, caller, identity, user_id, {"blocked": blocked})
+
+
+def delete(stations: Stations, caller: Caller, identity: str, user_id: int) -> None:
+    """The user and every identification of theirs: the station's list loses their entries."""
+    with stations.store.begin() as tx:
+        station = check(tx, caller, identity, MANAGE).station
+        user = _user(tx, station, user_id)
+        tx.remove_local_user(user.id)
+        codes = ", ".join(label(IdType(i.type), i.code) for i in user.identifications) or "no identifications"
+        old = f"{_name(user)}; {codes}"
+        tx.audit(
+            station.id, caller.id, "local_user", f"local user {user.id}", old, None, None, stations.now()
+        )
+    _changed(stations, identity)
+
+
+# -- identifications -------------------------------------------------------------------------------
+
+
+def add_identification(
+    stations: Stations,
+    caller: Caller,
+    identity: str,
+    user_id: int,
+    new: NewIdentification,
+    field: str = "code",
+) -> IdentificationRecord:
+    """A PIN code or RFID card for an existing local user; the action depends on its type (`CODE_RULES`)."""
+    with stations.store.begin() as tx:
+        station = check(tx, caller, identity, [CODE_RULES[new.id_type]]).station
+        user = _user(tx, station, user_id)
+        added = _add(tx, station, caller, user, new, field, stations.now())
+    _changed(stations, identity)
+    return added
+
+
+def add_with_new_user(
+    stations: Stations,
+    caller: Caller,
+    identity: str,
+    new: NewIdentification,
+    first_name: str,
+    last_name: str,
+    field: str,
+) -> IdentificationRecord:
+    """A new local user holding one code (POST /rfid-cards and /pin-codes), in one transaction."""
+    with stations.store.begin() as tx:
+        station = check(tx, caller, identity, [CODE_RULES[new.id_type]]).station
+        now = stations.now()
+        user = _new_user(tx, station, caller, first_name, last_name, False, now)
+        added = _add(tx, station, caller, user, new, field, now)
+    _changed(stations, identity)
+    return added
+
+
+def change_identification(
+    stations: Stations,
+    caller: Caller,
+    identity: str,
+    user_id: int,
+    identification_id: int,
+    wanted: Mapping[str, object],
+) -> IdentificationRecord:
+    """Status and expiry only (`IDENTIFICATION_RULES`): a code is replaced by removing and adding."""
+    with stations.store.begin() as tx:
+        station = check(tx, caller, identity, MANAGE).station
+        found = _identification(tx, station, user_id, identification_id)
+        new = checked(IDENTIFICATION_RULES, wanted)
+        diff = differences({field: getattr(found, field) for field in new}, new)
+        if diff:
+            tx.update_identification(found.id, {field: value for field, (_, value) in diff.items()})
+            now = stations.now()
+            for field, (old, value) in diff.items():
+                subject = f"{label(IdType(found.type), found.code)}: {field}"
+                tx.audit(
+                    station.id, caller.id, "identification", subject, written(field, old),
+                    written(field, value), f"of local user {user_id}", now,
+                )  # fmt: skip
+            found = _identification(tx, station, user_id, identification_id)
+    if diff:
+        _changed(stations, identity)
+    return found
+
+
+def remove_identification(
+    stations: Stations, caller: Caller, identity: str, user_id: int, identification_id: int
+) -> None:
+    with stations.store.begin() as tx:
+        station = check(tx, caller, identity, MANAGE).station
+        found = _identification(tx, station, user_id, identification_id)
+        tx.remove_identification(found.id)
+        tx.audit(
+            station.id, caller.id, "identification", label(IdType(found.type), found.code),
+            _state(found.status, found.expires_at), None, f"of local user {user_id}", stations.now(),
+        )  # fmt: skip
+    _changed(stations, identity)
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _user(tx: StationTx, station: StationRow, user_id: int) -> LocalUserRecord:
+    found = tx.local_user(station.id, user_id)
+    if found is None:
+        raise NotFound(f"no local user {user_id} at station {station.identity}")
+    return found
+
+
+def _identification(
+    tx: StationTx, station: StationRow, user_id: int, identification_id: int
+) -> IdentificationRecord:
+    user = _user(tx, station, user_id)
+    found = next((i for i in user.identifications if i.id == identification_id), None)
+    if found is None:
+        raise NotFound(
+            f"no identification {identification_id} of local user {user_id} at station {station.identity}"
+        )
+    return found
+
+
+def _new_user(
+    tx: StationTx,
+    station: StationRow,
+    caller: Caller,
+    first_name: str,
+    last_name: str,
+    blocked: bool,
+    now: datetime,
+) -> LocalUserRecord:
+    first, last = check_name(first_name, "first_name"), check_name(last_name, "last_name")
+    user_id = tx.add_local_user(station.id, first, last, blocked)
+    user = _user(tx, station, user_id)
+    tx.audit(station.id, caller.id, "local_user", f"local user {user_id}", None, _name(user), None, now)
+    return user
+
+
+def _add(
+    tx: StationTx,
+    station: StationRow,
+    caller: Caller,
+    user: LocalUserRecord,
+    new: NewIdentification,
+    field: str,
+    now: datetime,
+) -> IdentificationRecord:
+    code = check_code(new.id_type, new.code, field)
+    status, expires_at = check_status(new.status), check_expiry(new.expires_at)
+    named = label(new.id_type, code)
+    if tx.has_code(station.id, code):
+        raise Conflict(f"{named} is known at station {station.identity} already")
+    added = tx.add_identification(station.id, user.id, new.id_type.value, code, status, expires_at)
+    reason = f"for local user {user.id} ({user.first_name} {user.last_name})"
+    tx.audit(station.id, caller.id, "identification", named, None, _state(status, expires_at), reason, now)
+    return _identification(tx, station, user.id, added)
+
+
+def _name(user: LocalUserRecord) -> str:
+    return f"{user.first_name} {user.last_name}{' (blocked)' if user.blocked else ''}"
+
+
+def _state(status: str, expires_at: datetime | None) -> str:
+    return f"{status}, expires {expires_at.isoformat()}" if expires_at else f"{status}, no expiry"
+
+
+def _changed(stations: Stations, identity: str) -> None:
+    if stations.on_identifications_changed is not None:
+        stations.on_identifications_changed(identity)

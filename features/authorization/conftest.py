@@ -14,6 +14,7 @@ import itertools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -247,6 +248,7 @@ def ev_charges(scene: Scene, kwh: float) -> None:
     assert abs(scene.charger.delivered_wh - kwh * 1000) < 0.5, f"metered {scene.charger.delivered_wh} Wh"
 
 
+@given("the driver stops charging and unplugs")
 @when("the driver stops charging and unplugs")
 def stops_and_unplugs(scene: Scene) -> None:
     scene.run(scene.charger.live.stop())
@@ -269,6 +271,21 @@ def list_holds(scene: Scene, code: str, status: str) -> None:
         lambda: code in local_list.entries and local_list.entries[code].status == status,
         f"{code} held as {status} in the local list",
     )
+
+
+@given("the station's local list is up to date")
+def list_up_to_date(world: World, scene: Scene) -> None:
+    """The station holds what the backend wants it to hold now (syncs run in the background)."""
+    live, store = scene.charger.live, world.backend.store
+    station_id = store.find_station_id(live.identity)
+    assert station_id is not None
+
+    def in_sync() -> bool:
+        wanted = store.local_list_entries(station_id, live.station.adapter.version, datetime.now(UTC))
+        held = {code: info.status for code, info in live.station.local_list.entries.items()}
+        return {code: entry.status for code, entry in wanted.items()} == held
+
+    eventually(in_sync, "the station's local list equal to the backend's")
 
 
 @then(parsers.parse('the station\'s local list no longer holds "{code}"'))

@@ -85,6 +85,7 @@ class Charger:
     users: LocalUsers
     told: str | None = None
     delivered_wh: float = 0.0
+    notes: dict[str, Any] = field(default_factory=dict)  # what a step keeps for a later one
 
     @property
     def identity(self) -> str:

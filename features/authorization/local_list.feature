@@ -34,3 +34,28 @@ Feature: The station's local authorization list follows the changes Eve makes in
     Examples: OCPP 2.0.1
       | protocol | card           |
       | 2.0.1    | 04B1C2D3E4F5A6 |
+
+  Scenario Outline: A code the console refuses never reaches the station, on OCPP <protocol>
+    A bad code is refused with 422 naming the field and the rule it broke; a code the station already
+    has (compared case-insensitively) is a 409. Nothing is stored and no SendLocalList goes out.
+
+    Given Eve's station is online on OCPP <protocol>
+    And Eve added the local user Lea with the RFID card "04B1C2D3"
+    And the station's local list is up to date
+    When Eve tries to give Lea the <kind> "<code>"
+    Then the answer is <answer> naming "<rule>"
+    And nothing changed in the database
+    And the station's local list is still the one it had
+
+    @ocpp16
+    Examples: OCPP 1.6
+      | protocol | kind      | code     | answer | rule              |
+      | 1.6      | PIN code  | 1234     | 422    | must start with   |
+      | 1.6      | PIN code  | #12      | 422    | 4 to 8 digits     |
+      | 1.6      | RFID card | 04B1C2D3 | 409    | 04B1C2D3          |
+
+    @ocpp201
+    Examples: OCPP 2.0.1
+      | protocol | kind      | code     | answer | rule              |
+      | 2.0.1    | RFID card | XYZ12345 | 422    | hexadecimal       |
+      | 2.0.1    | RFID card | 04b1c2d3 | 409    | 04B1C2D3          |

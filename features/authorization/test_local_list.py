@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
-from pytest_bdd import parsers, scenarios, then
+from pytest_bdd import parsers, scenarios, then, when
 
 from features.authorization.conftest import Scene, eventually
+from features.authorization.local_users import KINDS
 from features.authorization.wire import Exchange
+from features.onboarding.conftest import World
 
 scenarios("local_list.feature")
 
@@ -49,3 +51,18 @@ def every_update_accepted(scene: Scene) -> None:
     versions = [_version(u) for u in updates]
     assert versions == sorted(set(versions)), versions
     assert scene.charger.live.station.local_list.version == versions[-1]
+
+
+@when(parsers.parse('Eve tries to give {name} the {kind} "{code}"'))
+def tries_to_give(world: World, scene: Scene, name: str, kind: str, code: str) -> None:
+    users = scene.charger.users
+    scene.charger.notes["held"] = dict(scene.charger.live.station.local_list.entries)
+    scene.charger.notes["sent"] = len(_updates(scene))
+    path = f"{users.base}/{users.users[name]}/identifications"
+    world.call("POST", path, users.owner, {"type": KINDS[kind], "code": code})
+
+
+@then("the station's local list is still the one it had")
+def list_unchanged(scene: Scene) -> None:
+    assert dict(scene.charger.live.station.local_list.entries) == scene.charger.notes["held"]
+    assert len(_updates(scene)) == scene.charger.notes["sent"], _updates(scene)[scene.charger.notes["sent"] :]

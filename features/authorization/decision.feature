@@ -47,6 +47,34 @@ Feature: The backend answers every PIN code and RFID card by one decision table
       | 2.0.1    | PIN code  | #1357          | unknown at the station                 | Unknown  | charging does not start  |
       | 2.0.1    | RFID card | 04A1B2C3D4E5F6 | of a type the station does not accept  | Invalid  | charging does not start  |
 
+  Scenario Outline: Fred disables PIN codes at the station, then enables them again, on OCPP <protocol>
+    Given Eve's station with 3 EVSEs is online on OCPP <protocol>
+    And the PIN code "#5555" is active at the station
+    And the RFID card "<card>" is active at the station
+    When Fred sets the station's identification types to rfid
+    And a driver plugs in at EVSE 1 and presents the PIN code "#5555"
+    Then the station is told "Invalid"
+    And charging does not start at EVSE 1
+    And the station's local list holds "#5555" as Invalid
+    When a driver plugs in at EVSE 2 and presents the RFID card "<card>"
+    Then the station is told "Accepted"
+    And charging starts at EVSE 2
+    When Fred sets the station's identification types to pin, rfid
+    And a driver plugs in at EVSE 3 and presents the PIN code "#5555"
+    Then the station is told "Accepted"
+    And charging starts at EVSE 3
+    And the station's local list holds "#5555" as Accepted
+
+    @ocpp16
+    Examples: OCPP 1.6
+      | protocol | card     |
+      | 1.6      | 04CAFE01 |
+
+    @ocpp201
+    Examples: OCPP 2.0.1
+      | protocol | card           |
+      | 2.0.1    | 04CAFE01020304 |
+
   Scenario Outline: A token already charging is refused ConcurrentTx at the start of another transaction, OCPP <protocol>
     ConcurrentTx is only a transaction start's answer: Authorize still says Accepted, and the station,
     bound by the answer to <start>, does not let the second EV charge.

@@ -47,6 +47,27 @@ Feature: The backend answers every PIN code and RFID card by one decision table
       | 2.0.1    | PIN code  | #1357          | unknown at the station                 | Unknown  | charging does not start  |
       | 2.0.1    | RFID card | 04A1B2C3D4E5F6 | of a type the station does not accept  | Invalid  | charging does not start  |
 
+  Scenario Outline: A <kind> valid until a date is Accepted with that date, on OCPP <protocol>
+    The date travels as idTagInfo.expiryDate (1.6) / idTokenInfo.cacheExpiryDateTime (2.0.1): the station
+    may keep the token in its cache and its local list until then.
+
+    Given Eve's station is online on OCPP <protocol>
+    And the <kind> "<code>" is valid for another month at the station
+    When a driver plugs in and presents the <kind> "<code>"
+    Then the station is told "Accepted"
+    And the answer to the station's Authorize carried the expiry date Eve set for "<code>"
+    And the station's local list holds "<code>" until the expiry date Eve set
+
+    @ocpp16
+    Examples: OCPP 1.6
+      | protocol | kind      | code     |
+      | 1.6      | PIN code  | #7531    |
+
+    @ocpp201
+    Examples: OCPP 2.0.1
+      | protocol | kind      | code           |
+      | 2.0.1    | RFID card | 04BEEF01020304 |
+
   Scenario Outline: Fred disables PIN codes at the station, then enables them again, on OCPP <protocol>
     Given Eve's station with 3 EVSEs is online on OCPP <protocol>
     And the PIN code "#5555" is active at the station

@@ -25,7 +25,7 @@ class State:
 
     known: bool = True
     status: str = "active"
-    expired: bool = False  # its expiry date is yesterday
+    expires_in_days: int | None = None  # its expiry date, from today (negative: in the past)
     blocked: bool = False  # its user is blocked
     type_disabled: bool = False  # the station's owner disabled its identification type
 
@@ -33,15 +33,16 @@ class State:
 STATES: dict[str, State] = {
     "active": State(),
     "inactive": State(status="inactive"),
-    "past its expiry date": State(expired=True),
+    "past its expiry date": State(expires_in_days=-1),
+    "valid for another month": State(expires_in_days=30),
     "held by a blocked user": State(blocked=True),
     "unknown at the station": State(known=False),
     "of a type the station does not accept": State(type_disabled=True),
 }
 
 
-def yesterday() -> str:
-    return (datetime.now(UTC) - timedelta(days=1)).isoformat()
+def days_from_now(days: int) -> datetime:
+    return (datetime.now(UTC) + timedelta(days=days)).replace(microsecond=0)
 
 
 @dataclass
@@ -51,6 +52,7 @@ class LocalUsers:
     owner: str = "Eve"
     users: dict[str, int] = field(default_factory=dict)  # first name → local user id
     codes: dict[str, tuple[str, int]] = field(default_factory=dict)  # code → (first name, id)
+    expiries: dict[str, datetime] = field(default_factory=dict)  # code → the expiry date Eve set
 
     @property
     def base(self) -> str:
@@ -105,8 +107,9 @@ class LocalUsers:
         if not state.known:
             return
         extra: dict[str, Any] = {"status": state.status}
-        if state.expired:
-            extra["expires_at"] = yesterday()
+        if state.expires_in_days is not None:
+            self.expiries[code] = days_from_now(state.expires_in_days)
+            extra["expires_at"] = self.expiries[code].isoformat()
         self.add(name, kind, code, **extra)
         if state.blocked:
             self.block(name)

@@ -12,6 +12,7 @@ Feature: A driver charges with a PIN code or an RFID card, from plug-in to unplu
     And Eve added the <kind> "<code>" for a new local user Lea
     When a driver plugs in and presents the <kind> "<code>"
     Then the station is told "Accepted"
+    And the station's Authorize carried the token as <wire>
     And the answer to the station's Authorize said "Accepted"
     And charging starts
     When the EV charges <kwh> kWh
@@ -22,12 +23,12 @@ Feature: A driver charges with a PIN code or an RFID card, from plug-in to unplu
 
     @ocpp16
     Examples: OCPP 1.6
-      | protocol | kind      | code     | kwh | start            |
-      | 1.6      | PIN code  | #4711    | 6.5 | StartTransaction |
-      | 1.6      | RFID card | 04A1B2C3 | 3   | StartTransaction |
+      | protocol | kind      | code     | kwh | start            | wire             |
+      | 1.6      | PIN code  | #4711    | 6.5 | StartTransaction | idTag "#4711"    |
+      | 1.6      | RFID card | 04A1B2C3 | 3   | StartTransaction | idTag "04A1B2C3" |
 
     @ocpp201
     Examples: OCPP 2.0.1
-      | protocol | kind      | code           | kwh | start            |
-      | 2.0.1    | PIN code  | #4711          | 6.5 | TransactionEvent |
-      | 2.0.1    | RFID card | 04A1B2C3D4E5F6 | 3   | TransactionEvent |
+      | protocol | kind      | code           | kwh | start            | wire                      |
+      | 2.0.1    | PIN code  | #4711          | 6.5 | TransactionEvent | KeyCode "#4711"           |
+      | 2.0.1    | RFID card | 04A1B2C3D4E5F6 | 3   | TransactionEvent | ISO14443 "04A1B2C3D4E5F6" |

@@ -185,7 +185,6 @@ def eve_adds_at_once(scene: Scene, kind: str, code: str, name: str) -> None:
 
 
 @given(parsers.parse('Eve added the local user {name} with the {kind} "{code}"'))
-@when(parsers.parse('Eve adds the local user {name} with the {kind} "{code}"'))
 @when(parsers.parse('Eve gives {name} the {kind} "{code}"'))
 def eve_adds(scene: Scene, name: str, kind: str, code: str) -> None:
     scene.charger.users.add(name, kind, code)

@@ -64,31 +64,19 @@ class LocalUsers:
             self.users[name] = ok(self.world, "POST", self.base, self.owner, body)["id"]
         return self.users[name]
 
-    def add(self, name: str, kind: str, code: str, **extra: Any) -> int:
-        """A new identification of `name`'s (the user is created on first use); its id."""
-        user = self.user(name)
-        path = f"{self.base}/{user}/identifications"
-        before = {i["id"] for i in self.read(name)["identifications"]}
-        answer = ok(self.world, "POST", path, self.owner, {"type": KINDS[kind], "code": code, **extra})
-        if "identifications" in answer:  # the API answered with the whole local user
-            (added,) = {i["id"] for i in answer["identifications"]} - before
-        else:
-            added = answer["id"]
-        self.codes[code] = (name, added)
-        return int(added)
+    def add(self, name: str, kind: str, code: str, **extra: Any) -> None:
+        """A new identification of `name`'s; the local user is created on first use."""
+        path = f"{self.base}/{self.user(name)}/identifications"
+        body = {"type": KINDS[kind], "code": code, **extra}
+        self.codes[code] = (name, ok(self.world, "POST", path, self.owner, body)["id"])
 
     def add_at_once(self, name: str, kind: str, code: str) -> None:
         """A new local user with one code, in one call (`/pin-codes`, `/rfid-cards`)."""
         endpoint, field_name = SHORTCUTS[KINDS[kind]]
         body = {field_name: code, "first_name": name, "last_name": "Driver"}
         answer = ok(self.world, "POST", f"/api/stations/{self.identity}/{endpoint}", self.owner, body)
-        if "local_user_id" in answer:
-            self.users[name] = answer["local_user_id"]
-            self.codes[code] = (name, answer["id"])
-
-    def read(self, name: str) -> dict[str, Any]:
-        found: dict[str, Any] = ok(self.world, "GET", f"{self.base}/{self.users[name]}", self.owner)
-        return found
+        self.users[name] = answer["local_user_id"]
+        self.codes[code] = (name, answer["id"])
 
     def block(self, name: str, blocked: bool = True) -> None:
         verb = "block" if blocked else "unblock"

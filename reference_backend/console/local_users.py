@@ -11,9 +11,12 @@ every role), by `CODE_RULES`; everything else about local users needs `manage_lo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+
+import sqlalchemy as sa
 
 from evharness.idtokens import IdType
 from reference_backend.console.caller import Caller
@@ -84,13 +87,9 @@ def change(
         diff = differences({field: getattr(user, field) for field in new}, new)
         if diff:
             tx.update_local_user(user.id, {field: value for field, (_, value) in diff.items()})
-            now = stations.now()
-            for field, (old, value) in diff.items():
-                subject = f"local user {user.id}: {field}"
-                tx.audit(
-                    station.id, caller.id, "local_user", subject, written(field, old), written(field, value),
-                    None, now,
-                )  # fmt: skip
+            _audit_diff(
+                tx, station, caller, "local_user", f"local user {user.id}", diff, None, stations.now()
+            )
             user = _user(tx, station, user_id)
     if diff:
         _changed(stations, identity)
@@ -130,7 +129,7 @@ def add_identification(
     field: str = "code",
 ) -> IdentificationRecord:
     """A PIN code or RFID card for an existing local user; the action depends on its type (`CODE_RULES`)."""
-    with stations.store.begin() as tx:
+    with _raced(identity, new), stations.store.begin() as tx:
         station = check(tx, caller, identity, [CODE_RULES[new.id_type]]).station
         user = _user(tx, station, user_id)
         added = _add(tx, station, caller, user, new, field, stations.now())
@@ -148,7 +147,7 @@ def add_with_new_user(
     field: str,
 ) -> IdentificationRecord:
     """A new local user holding one code (POST /rfid-cards and /pin-codes), in one transaction."""
-    with stations.store.begin() as tx:
+    with _raced(identity, new), stations.store.begin() as tx:
         station = check(tx, caller, identity, [CODE_RULES[new.id_type]]).station
         now = stations.now()
         user = _new_user(tx, station, caller, first_name, last_name, False, now)
@@ -173,13 +172,8 @@ def change_identification(
         diff = differences({field: getattr(found, field) for field in new}, new)
         if diff:
             tx.update_identification(found.id, {field: value for field, (_, value) in diff.items()})
-            now = stations.now()
-            for field, (old, value) in diff.items():
-                subject = f"{label(IdType(found.type), found.code)}: {field}"
-                tx.audit(
-                    station.id, caller.id, "identification", subject, written(field, old),
-                    written(field, value), f"of local user {user_id}", now,
-                )  # fmt: skip
+            named, reason = label(IdType(found.type), found.code), f"of local user {user_id}"
+            _audit_diff(tx, station, caller, "identification", named, diff, reason, stations.now())
             found = _identification(tx, station, user_id, identification_id)
     if diff:
         _changed(stations, identity)
@@ -256,6 +250,40 @@ def _add(
     reason = f"for local user {user.id} ({user.first_name} {user.last_name})"
     tx.audit(station.id, caller.id, "identification", named, None, _state(status, expires_at), reason, now)
     return _identification(tx, station, user.id, added)
+
+
+@contextmanager
+def _raced(identity: str, new: NewIdentification) -> Iterator[None]:
+    """The same code added concurrently (the unique key caught it), or the user removed meanwhile."""
+    try:
+        yield
+    except sa.exc.IntegrityError as exc:
+        named = label(new.id_type, new.code.upper())
+        raise Conflict(f"{named} was added at station {identity}, or its user removed, meanwhile") from exc
+
+
+def _audit_diff(
+    tx: StationTx,
+    station: StationRow,
+    caller: Caller,
+    kind: str,
+    subject: str,
+    diff: Mapping[str, tuple[object, object]],
+    reason: str | None,
+    now: datetime,
+) -> None:
+    """One audit entry per changed field: `subject: field`, old → new."""
+    for field, (old, new) in diff.items():
+        tx.audit(
+            station.id,
+            caller.id,
+            kind,
+            f"{subject}: {field}",
+            written(field, old),
+            written(field, new),
+            reason,
+            now,
+        )
 
 
 def _name(user: LocalUserRecord) -> str:

@@ -2,7 +2,8 @@
 and a refused call leaves every table as it was (sessions aside: the caller is logged in).
 
 A whole reference backend runs on a background loop over a real SQLite file, called over HTTP; the station
-is not connected, so an allowed remote operation answers 409 (offline) — allowed all the same.
+is not connected, so an allowed remote operation answers 409 (offline) — allowed all the same. An action
+with several routes (local users, PIN codes, RFID cards, reading) takes one of them per example.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Api:
     stations: Stations
     installation: int
     cpo: int
+    local_user: int
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +67,9 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
             installation = tx.add_installation(owner, "Garage", now)
             station = tx.add_station(IDENTITY, now)
             tx.register(station, token_hash(CLAIM), None, now)
+            local_user = tx.add_local_user(station, "Lou", "Cal", blocked=False)
         with httpx.Client(base_url=backend.api_url.removesuffix("/api/"), timeout=30) as client:
-            yield Api(client, console, stations, installation, cpo)
+            yield Api(client, console, stations, installation, cpo, local_user)
         loop.run(backend.stop())
 
 
@@ -110,6 +113,7 @@ def request_for(api: Api, action: Action) -> tuple[str, str, Any]:
     }
     if action in operations:
         return "POST", f"{base}/operations/{operations[action]}", {"id_tag": "04A1B2C3"}
+    user = f"{base}/local-users/{api.local_user}"
     others: dict[Action, tuple[str, str, Any]] = {
         Action.PLAN_INSTALLATION: (
             "POST",
@@ -118,17 +122,22 @@ def request_for(api: Api, action: Action) -> tuple[str, str, Any]:
         ),
         Action.SEND_HANDOVER: ("POST", f"{base}/handover", {"email": f"owner-{n}@example.com"}),
         Action.ASSIGN_CPO: ("PUT", f"{base}/cpo", {"company_id": api.cpo}),
-        Action.MANAGE_LOCAL_USERS: (
-            "POST",
-            f"{base}/pin-codes",
-            {"code": f"#{n:06d}", "first_name": "L", "last_name": "U"},
-        ),
-        Action.ADD_RFID_CARD: (
-            "POST",
-            f"{base}/rfid-cards",
-            {"uid": f"{n:08X}", "first_name": "R", "last_name": "C"},
-        ),
-        Action.VIEW_SETTINGS: ("GET", f"{base}/settings", None),
+        Action.MANAGE_LOCAL_USERS: [
+            ("POST", f"{base}/pin-codes", {"code": f"#{n:06d}", "first_name": "L", "last_name": "U"}),
+            ("POST", f"{base}/local-users", {"first_name": "L", "last_name": f"U{n}"}),
+            ("POST", f"{user}/identifications", {"type": "pin", "code": f"#{n:06d}"}),
+            ("PATCH", user, {"last_name": f"Cal{n}"}),
+            ("POST", f"{user}/{'block' if n % 2 else 'unblock'}", None),
+        ][n % 5],
+        Action.ADD_RFID_CARD: [
+            ("POST", f"{base}/rfid-cards", {"uid": f"{n:08X}", "first_name": "R", "last_name": "C"}),
+            ("POST", f"{user}/identifications", {"type": "rfid", "code": f"{n:08X}"}),
+        ][n % 2],
+        Action.VIEW_SETTINGS: [
+            ("GET", f"{base}/settings", None),
+            ("GET", f"{base}/local-users", None),
+            ("GET", user, None),
+        ][n % 3],
     }
     return others[action]
 

@@ -72,3 +72,34 @@ def test_audit_invitations_and_identifications(stations: StationStore) -> None:
         assert tx.has_code(station, "04a1b2c3")
         assert not tx.has_code(station, "04A1B2C4")
         assert tx.meter_samples(station) == []
+
+
+def test_local_users_are_read_per_station_with_their_identifications(stations: StationStore) -> None:
+    with stations.begin() as tx:
+        one, two = tx.add_station("CP-4", T0), tx.add_station("CP-5", T0)
+        ada = tx.add_local_user(one, "Ada", "L", blocked=False)
+        bo = tx.add_local_user(one, "Bo", "M", blocked=True)
+        elsewhere = tx.add_local_user(two, "Cy", "N", blocked=False)
+        pin = tx.add_identification(one, ada, "pin", "#1234")
+        card = tx.add_identification(one, ada, "rfid", "04A1B2C3", "inactive", T0)
+        tx.add_identification(two, elsewhere, "pin", "#1234")
+    with stations.begin() as tx:
+        users = tx.local_users(one)
+        assert [(u.id, u.blocked, [i.id for i in u.identifications]) for u in users] == [
+            (ada, False, [pin, card]),
+            (bo, True, []),
+        ]
+        assert users[0].identifications[1].expires_at == T0
+        assert tx.local_user(one, elsewhere) is None  # another station's user is not found
+        tx.update_local_user(bo, {"blocked": False, "first_name": "Bob"})
+        tx.update_identification(card, {"status": "active", "expires_at": None})
+        tx.remove_local_user(ada)
+    with stations.begin() as tx:
+        assert tx.local_user(one, ada) is None
+        assert not tx.has_code(one, "04a1b2c3")
+        found = tx.local_user(one, bo)
+        assert found is not None
+        assert (found.first_name, found.blocked) == ("Bob", False)
+        assert tx.has_code(two, "#1234")
+        tx.remove_identification(tx.local_users(two)[0].identifications[0].id)
+        assert not tx.has_code(two, "#1234")

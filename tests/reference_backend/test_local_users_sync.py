@@ -1,0 +1,120 @@
+"""Changes made through the local-users API reach an online station's Local Authorization List, on 1.6
+and 2.0.1: the first code as a Full list, every later change as a Differential — blocking makes the
+user's entries Blocked, unblocking Accepted again, deleting removes them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from evharness.ocppj.versions import OcppVersion
+from reference_backend.backend import BackendServer
+from reference_backend.domain.permissions import Role
+from reference_backend.domain.tokens import new_token, token_hash
+from reference_backend.settings import BackendSettings
+from simulator.asyncio.live import LiveStation
+
+VERSIONS = [OcppVersion.V16, OcppVersion.V201]
+IDENTITY = "SIM-LU"
+
+
+def owner_of_station(backend: BackendServer) -> str:
+    """The station, and a facility owner's session token."""
+    now = backend.console.now()
+    token = new_token()
+    with backend.stations.store.begin() as tx:
+        station = tx.add_station(IDENTITY, now)
+        user = tx.add_user("fred@example.com", "Fred", None, now, confirmed=True)
+        tx.add_session(token_hash(token), user, now, now + timedelta(hours=1))
+        tx.add_grant(station, {"role": Role.FACILITY_OWNER, "email": "fred@example.com"}, None, now, "test")
+    return token
+
+
+def held(station: LiveStation) -> dict[str, str]:
+    return {code: info.status for code, info in station.station.local_list.entries.items()}
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    for _ in range(250):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the station's local list never got there")
+
+
+@pytest.mark.parametrize("version", VERSIONS, ids=lambda v: v.value)
+def test_console_changes_reach_an_online_station(tmp_path: Path, version: OcppVersion) -> None:
+    sent: list[tuple[str, int]] = []
+
+    def on_frame(direction: str, text: str, _at: float) -> None:
+        frame = json.loads(text)
+        if direction == "in" and frame[0] == 2 and frame[2] == "SendLocalList":
+            payload = frame[3]
+            sent.append((payload["updateType"], payload.get("listVersion", payload.get("versionNumber"))))
+
+    async def scenario() -> None:
+        settings = BackendSettings(
+            ocpp_port=0,
+            api_port=0,
+            database_url=f"sqlite:///{tmp_path / 'sync.sqlite3'}",
+            outbox_dir=str(tmp_path / "outbox"),
+            log_level="warning",
+        )
+        async with BackendServer(settings) as backend:
+            token = owner_of_station(backend)
+            station_id = backend.store.find_station_id(IDENTITY)
+            assert station_id is not None
+            station = LiveStation(IDENTITY, version, backend.ocpp_url, on_frame=on_frame)
+            await station.connect()
+            base = f"{backend.api_url}stations/{IDENTITY}/local-users"
+            headers = {"Authorization": f"Bearer {token}"}
+            async with httpx.AsyncClient(headers=headers, timeout=30) as client:
+
+                async def ok(method: str, path: str, body: Any = None) -> Any:
+                    answer = await client.request(method, f"{base}{path}", json=body)
+                    assert answer.status_code < 300, answer.text
+                    return answer.json() if answer.content else None
+
+                def recorded() -> (
+                    bool
+                ):  # the backend knows what the station holds: the next change is a delta
+                    last = backend.store.local_list_sent(station_id)
+                    return last is not None and last[0] == station.station.local_list.version
+
+                async def then_station_holds(entries: dict[str, str]) -> None:
+                    await until(lambda: held(station) == entries and recorded())
+
+                try:
+                    assert await station.boot() == "Accepted"
+                    user = await ok("POST", "", {"first_name": "Ada", "last_name": "Lovelace"})
+                    ids = f"/{user['id']}/identifications"
+                    await ok("POST", ids, {"type": "pin", "code": "#1234"})
+                    await then_station_holds({"#1234": "Accepted"})
+                    card = await ok("POST", ids, {"type": "rfid", "code": "04a2b3c4"})
+                    await then_station_holds({"#1234": "Accepted", "04A2B3C4": "Accepted"})
+
+                    await ok("POST", f"/{user['id']}/block")
+                    await then_station_holds({"#1234": "Blocked", "04A2B3C4": "Blocked"})
+                    await ok("POST", f"/{user['id']}/unblock")
+                    await then_station_holds({"#1234": "Accepted", "04A2B3C4": "Accepted"})
+
+                    await ok("PATCH", f"{ids}/{card['id']}", {"status": "inactive"})
+                    await then_station_holds({"#1234": "Accepted", "04A2B3C4": "Invalid"})
+                    await ok("DELETE", f"{ids}/{card['id']}")
+                    await then_station_holds({"#1234": "Accepted"})
+
+                    await ok("DELETE", f"/{user['id']}")
+                    await then_station_holds({})
+                    assert sent == [("Full", 1), *[("Differential", n) for n in range(2, 8)]]
+                    assert station.failures() == []
+                finally:
+                    await station.close()
+
+    asyncio.run(scenario())

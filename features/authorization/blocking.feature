@@ -45,3 +45,33 @@ Feature: Eve blocks a local user while they are charging
     When a driver plugs in and presents the RFID card "04ABCDEF"
     Then the station is told "Blocked"
     And charging does not start
+
+  Scenario Outline: Blocked while the station is offline: the replayed start is answered Blocked, OCPP <protocol>
+    The station authorized the PIN from its local list while offline and charges. Eve blocks Lea meanwhile.
+    Back online, the station sends what it queued; the backend answers the transaction's token check
+    (<start>) Blocked, and the station, bound by that answer (StopTxOnInvalidId, true by default), ends
+    the transaction as DeAuthorized. The backend then brings the station's local list up to date.
+
+    Given Eve's station is online on OCPP <protocol>
+    And the PIN code "#1212" is active at the station
+    And the station's local list is up to date
+    When the station loses its connection to the backend
+    And a driver plugs in and presents the PIN code "#1212"
+    Then the station is told "Accepted"
+    When the EV charges 2 kWh
+    And Eve blocks Lea
+    And the station is back online
+    Then the answer to the station's <start> said "Blocked"
+    And the backend recorded a finished transaction of 2 kWh with the PIN code "#1212"
+    And the transaction with the PIN code "#1212" ended as DeAuthorized
+    And the station's local list holds "#1212" as Blocked
+
+    @ocpp16
+    Examples: OCPP 1.6
+      | protocol | start            |
+      | 1.6      | StartTransaction |
+
+    @ocpp201
+    Examples: OCPP 2.0.1
+      | protocol | start            |
+      | 2.0.1    | TransactionEvent |

@@ -6,6 +6,7 @@ from pytest_bdd import parsers, scenarios, then, when
 
 from evharness.ocppj.timefmt import format_timestamp
 from features.authorization.conftest import Scene
+from features.onboarding.conftest import World
 from simulator.asyncio.live import LiveStation
 from simulator.protocol.v201 import id_token
 
@@ -46,3 +47,10 @@ async def _report_token(live: LiveStation) -> None:
 @when("the station sends a TransactionEvent carrying the driver's token")
 def sends_token_event(scene: Scene) -> None:
     scene.run(_report_token(scene.charger.live))
+
+
+@then(parsers.parse('the transaction with the {kind} "{code}" ended as {reason}'))
+def ended_as(world: World, scene: Scene, kind: str, code: str, reason: str) -> None:
+    records = world.backend.store.transactions(scene.charger.identity)
+    (record,) = [r for r in records if (r.id_token or "").upper() == code.upper()]
+    assert record.stop_reason == reason, record

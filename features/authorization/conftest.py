@@ -11,9 +11,8 @@ backend's loop, its frames logged (`wire.FrameLog`). Steps shared by the feature
 from __future__ import annotations
 
 import itertools
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from pytest_bdd import given, parsers, then, when
 
 from evharness.idtokens import IdType
 from features.authorization.local_users import KINDS, STATES, LocalUsers
+from features.authorization.scene import Charger, Scene, eventually, parse_settings
 from features.authorization.wire import FrameLog
 from features.onboarding.conftest import World, logged_in, start_backend
 from features.onboarding.mailbox import Mailbox
@@ -36,7 +36,6 @@ from simulator.core.model import StationConfig
 
 PROTOCOL = r"(?P<protocol>1\.6|2\.0\.1)"
 ID_TYPES = {"pin": IdType.PIN, "rfid": IdType.RFID}
-WAIT_S = 10.0  # the longest a background effect (a list sync, a replay) may take on a loaded machine
 _identities = itertools.count(1)
 
 
@@ -76,56 +75,12 @@ def world(backend: BackendServer, mailbox: Mailbox, cast: Cast) -> Iterator[Worl
         yield World(backend, mailbox, http, people=cast.people, values=dict(cast.values))
 
 
-@dataclass
-class Charger:
-    """One scenario's station: its simulated twin, what crossed the wire, what the driver was told."""
-
-    live: LiveStation
-    wire: FrameLog
-    users: LocalUsers
-    told: str | None = None
-    delivered_wh: float = 0.0
-    notes: dict[str, Any] = field(default_factory=dict)  # what a step keeps for a later one
-
-    @property
-    def identity(self) -> str:
-        return self.live.identity
-
-
-@dataclass
-class Scene:
-    loop: BackgroundLoop
-    chargers: list[Charger] = field(default_factory=list)
-
-    @property
-    def charger(self) -> Charger:
-        assert self.chargers, "no station in this scenario yet"
-        return self.chargers[-1]
-
-    def run(self, step: Any) -> Any:
-        return self.loop.run(step)
-
-
 @pytest.fixture
 def scene(onboarding_loop: BackgroundLoop) -> Iterator[Scene]:
     found = Scene(onboarding_loop)
     yield found
     for charger in found.chargers:
         onboarding_loop.run(charger.live.close())
-
-
-def eventually(condition: Callable[[], bool], what: str) -> None:
-    """A bounded poll: background effects (list syncs) finish soon, but not at a known moment."""
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        assert time.monotonic() < deadline, f"still not true after {WAIT_S} s: {what}"
-        time.sleep(0.02)
-
-
-def parse_settings(text: str) -> tuple[tuple[str, str], ...]:
-    """`LocalAuthorizeOffline=true, AuthCacheCtrlr.Enabled=false` → the station's overrides."""
-    pairs = [item.split("=", 1) for item in text.split(",") if item.strip()]
-    return tuple((key.strip(), value.strip()) for key, value in pairs)
 
 
 # -- the station -----------------------------------------------------------------------------

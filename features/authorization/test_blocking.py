@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytest_bdd import parsers, scenarios, then, when
 
 from evharness.ocppj.timefmt import format_timestamp
-from features.authorization.conftest import Scene
+from features.authorization.scene import Scene
 from features.onboarding.conftest import World
 from simulator.asyncio.live import LiveStation
 from simulator.protocol.v201 import id_token

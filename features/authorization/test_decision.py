@@ -1,11 +1,11 @@
-"""Binds decision.feature; the steps are shared (conftest.py)."""
+"""Binds decision.feature; besides the shared steps, the identification types and expiry dates."""
 
 from __future__ import annotations
 
 from pytest_bdd import parsers, scenarios, then, when
 
 from evharness.ocppj.timefmt import parse_timestamp
-from features.authorization.conftest import Scene, eventually
+from features.authorization.scene import Scene, eventually
 from features.onboarding.conftest import World
 from features.roles.conftest import ok
 

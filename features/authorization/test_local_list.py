@@ -6,8 +6,8 @@ import re
 
 from pytest_bdd import parsers, scenarios, then, when
 
-from features.authorization.conftest import Scene, eventually
 from features.authorization.local_users import KINDS
+from features.authorization.scene import Scene, eventually
 from features.authorization.wire import Exchange
 from features.onboarding.conftest import World
 

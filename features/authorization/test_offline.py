@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, scenarios, then
 
-from features.authorization.conftest import Scene
+from features.authorization.scene import Scene
 from simulator.core.events import Authorized
 
 scenarios("offline.feature")

@@ -14,6 +14,10 @@ Feature: Eve blocks a local user while they are charging
     session's energy, and the next session with the token is refused Blocked.
 
   Scenario: On OCPP 2.0.1, the next TransactionEvent carrying the driver's token is answered Blocked
+    The simulated station sends the token only in the event that authorizes the transaction, so here it
+    sends one more Updated event (triggerReason Authorized) with the token, as a station does when the
+    token is presented again during the transaction. The last scenario shows a station acting on Blocked.
+
     Given Eve's station is online on OCPP 2.0.1
     And Eve added the local user Lea with the PIN code "#2468"
     And a driver plugs in and presents the PIN code "#2468"

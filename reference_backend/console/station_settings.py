@@ -4,7 +4,7 @@ A change names settings (`domain.station_settings.SETTINGS`); each one's matrix 
 of them before anything is written. The first installer who edits settings becomes the station's
 installer (seed 000), whether or not the station is online. Every change is in the audit trail with
 its old and new value; `identification_types` also switches the station's enabled types, which the
-OCPP authorization reads.
+OCPP authorization reads and the station's local authorization list reflects (synced after the change).
 """
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ def change(stations: Stations, caller: Caller, identity: str, body: dict[str, ob
         if "identification_types" in wanted:
             types = wanted["identification_types"].split(",")
             tx.set_id_types(station_id, "pin" in types, "rfid" in types)
+    if "identification_types" in wanted and stations.on_identifications_changed is not None:
+        stations.on_identifications_changed(identity)  # a disabled type's entries become Invalid offline too
     return push(stations, identity)
 
 

@@ -123,3 +123,15 @@ STATUS: dict[OcppVersion, dict[Verdict, str]] = {
 
 def status_for(version: OcppVersion, decision: Decision) -> str:
     return STATUS[version][decision.verdict]
+
+
+def render_markdown() -> str:
+    """The rule table as docs/authorization.md shows it (a test keeps the two equal)."""
+    lines = [
+        "| # | when | OCPP 1.6 idTagInfo | OCPP 2.0.1 / 2.1 idTokenInfo |",
+        "|---|---|---|---|",
+    ]
+    for number, rule in enumerate(RULES, start=1):
+        v16, v201 = STATUS[OcppVersion.V16][rule.verdict], STATUS[OcppVersion.V201][rule.verdict]
+        lines.append(f"| {number} | {rule.name} | `{v16}` | `{v201}` |")
+    return "\n".join(lines) + "\n"

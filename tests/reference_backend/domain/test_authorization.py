@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -20,6 +22,7 @@ from reference_backend.domain.authorization import (
     Identification,
     Verdict,
     decide,
+    render_markdown,
     status_for,
 )
 
@@ -127,3 +130,11 @@ def test_a_disabled_type_is_refused_before_anything_is_looked_at() -> None:
     decision = decide(Facts(IdType.RFID, frozenset({IdType.PIN}), None, False, NOW))
     assert decision.verdict is Verdict.INVALID
     assert "not enabled" in decision.rule
+
+
+def test_the_docs_show_the_rule_table_as_the_code_has_it() -> None:
+    text = (Path(__file__).resolve().parents[3] / "docs/authorization.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- decision:start -->\n(.*?)<!-- decision:end -->", text, re.S)
+    assert found, "docs/authorization.md has no <!-- decision:start --> … <!-- decision:end --> block"
+    assert found.group(1) == render_markdown(), "regenerate the table from authorization.RULES"
+    assert render_markdown().count("\n| ") == len(RULES)

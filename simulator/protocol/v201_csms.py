@@ -299,6 +299,6 @@ def _evse_for_start(station: Station, evse_id: int | None) -> Evse | None:
 
 
 def _transaction_of(context: object) -> str | None:
-    if isinstance(context, tuple) and len(context) == 3 and hasattr(context[2], "local_id"):
+    if isinstance(context, tuple) and len(context) >= 3 and hasattr(context[2], "local_id"):
         return str(context[2].local_id)
     return None

@@ -48,7 +48,8 @@ OPTIONS = [
     Option("--report", "also write the summary as JSON to this file"),
     Option(
         "--template",
-        "station template (bundled name or YAML file) instead of the scenario's station (its local_auth still applies)",
+        "station template (bundled name or YAML file) instead of the scenario's station"
+        " (the scenario's local_auth still applies)",
     ),
     Option("--state-dir", "keep each station's queued transaction messages here (survive a restart)"),
     Option(

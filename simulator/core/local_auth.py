@@ -20,6 +20,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 if TYPE_CHECKING:
     from simulator.core.device_model import DeviceModel
 
@@ -82,6 +84,10 @@ class LocalList:
             "version": self.version,
             "entries": {c: [i.status, i.expires_at, i.group] for c, i in self.entries.items()},
         }
+
+    def size_bytes(self) -> int:
+        """What the entries take as stored (LocalAuthListCtrlr.Storage counts bytes, not entries)."""
+        return len(orjson.dumps(self.to_data()["entries"])) if self.entries else 0
 
     def load_data(self, data: dict[str, Any]) -> None:
         self.version = int(data.get("version", 0))

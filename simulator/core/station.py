@@ -135,7 +135,7 @@ class Station:
             self.device.put(name, value)
         self.device.fixed_16["NumberOfConnectors"] = str(config.evses)
         self.device.on_change = self._variable_changed
-        self.local_list = LocalList(self.device.number("LocalAuthListCtrlr.Storage"))
+        self.local_list = LocalList(self.device.max_limit("LocalAuthListCtrlr.Entries"))
         self.auth_cache = AuthCache(self.device.number("AuthCacheCtrlr.Storage"))
         self.token_groups: dict[str, str | None] = {}  # code → group, from the CSMS's answers
         self.profiles = ProfileStore(
@@ -328,6 +328,11 @@ class Station:
         listed = self.device.flag("LocalAuthListCtrlr.Enabled") and token.code in self.local_list.entries
         if self.device.flag("AuthCacheCtrlr.Enabled") and not listed:
             self.auth_cache.store(token.code, info, now)
+
+    def local_list_changed(self) -> None:
+        """The list's size as 2.0.1 reports it: Entries counts the entries, Storage their bytes."""
+        self.device.put("LocalAuthListCtrlr.Entries", str(len(self.local_list.entries)))
+        self.device.put("LocalAuthListCtrlr.Storage", str(self.local_list.size_bytes()))
 
     def group_of(self, code: str) -> str | None:
         """The token's group (groupIdToken / parentIdTag): the local list's, else the CSMS's last word."""

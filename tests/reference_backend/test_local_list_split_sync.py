@@ -127,7 +127,7 @@ def test_a_list_over_the_stations_capacity(
             station_id, _ = backend.store.ensure_station("SIM-CAP", datetime.now(UTC))
             backend.store.provision(station_id, SIX)
             seen = SendLocalLists()
-            small = (("LocalAuthListCtrlr.ItemsPerMessage", "2"), ("LocalAuthListCtrlr.Storage", "3"))
+            small = (("LocalAuthListCtrlr.ItemsPerMessage", "2"), ("LocalAuthListMaxLength", "3"))
             config = StationConfig(serial_number="SIM-CAP", variables=small)
             station = LiveStation("SIM-CAP", version, backend.ocpp_url, config=config, on_frame=seen)
             await station.connect()

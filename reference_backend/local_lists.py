@@ -9,8 +9,9 @@ to a Differential is followed by a Full list. What the station accepted is recor
 
 On registration the station is also asked how much one SendLocalList may carry (1.6 GetConfiguration
 SendLocalListMaxLength / LocalAuthListMaxLength, 2.0.1 GetVariables LocalAuthListCtrlr.ItemsPerMessage
-/ BytesPerMessage); the answer is kept in `limits` (by identity) until it registers again. A station
-that does not say gets everything in one message. An update over the limits goes out as several
+/ BytesPerMessage, with LocalAuthListCtrlr.Enabled: a station whose list is off gets no list); the
+answer is kept in `limits` (by identity) until it registers again. A station that does not say gets
+everything in one message. An update over the limits goes out as several
 messages (`local_list.split`, D01.FR.11); the first refused one ends the round.
 """
 
@@ -60,6 +61,9 @@ async def sync_local_list(
             return None
     if ask or identity not in limits:
         limits[identity] = await _read_limits(server, identity, version)
+    if not limits[identity].enabled:
+        log.info("%s: LocalAuthListCtrlr.Enabled is false; no list sent", identity)
+        return None
     if not limits[identity].holds(entries):
         log.warning(
             "%s: %d entries exceed the list's capacity of %s; list not synced",

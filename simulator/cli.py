@@ -46,7 +46,11 @@ OPTIONS = [
     Option("--run-timeout", "give up after this many real seconds", 600.0, float),
     Option("--connect-attempts", "a station gives up after this many failed connects in a row", 8, int),
     Option("--report", "also write the summary as JSON to this file"),
-    Option("--template", "station template (bundled name or YAML file) instead of the scenario's station"),
+    Option(
+        "--template",
+        "station template (bundled name or YAML file) instead of the scenario's station"
+        " (the scenario's local_auth still applies)",
+    ),
     Option("--state-dir", "keep each station's queued transaction messages here (survive a restart)"),
     Option(
         "--security-profile", "OCPP security profile 0-3 (1: Basic auth, 2: TLS + Basic, 3: mTLS)", 0, int

@@ -34,7 +34,7 @@ class JournalFile:
         data = self._read()
         if "local_list" in data:
             station.local_list.load_data(data["local_list"])
-            station.device.put("LocalAuthListCtrlr.Entries", str(len(station.local_list.entries)))
+            station.local_list_changed()
         count = journal.restore(station, data.get("queue", []))
         self._written = None
         return count

@@ -14,9 +14,9 @@ Feature: Eve blocks a local user while they are charging
     session's energy, and the next session with the token is refused Blocked.
 
   Scenario: On OCPP 2.0.1, the next TransactionEvent carrying the driver's token is answered Blocked
-    The simulated station sends the token only in the event that authorizes the transaction, so here it
-    sends one more Updated event (triggerReason Authorized) with the token, as a station does when the
-    token is presented again during the transaction. The last scenario shows a station acting on Blocked.
+    The driver ends the session with the PIN (E07): the Ended event carries the token (triggerReason
+    StopAuthorized, E07.FR.02), the backend answers it Blocked, and the station caches that answer.
+    The last scenario shows a station acting on Blocked while the transaction still runs.
 
     Given Eve's station is online on OCPP 2.0.1
     And Eve added the local user Lea with the PIN code "#2468"
@@ -26,10 +26,9 @@ Feature: Eve blocks a local user while they are charging
     Then the station's local list holds "#2468" as Blocked
     When the EV charges 1 kWh
     Then no answer to the station's periodic TransactionEvent carried a token status
-    When the station sends a TransactionEvent carrying the driver's token
-    Then the answer to the station's TransactionEvent said "Blocked"
     When the driver stops charging and unplugs
-    Then the backend recorded a finished transaction of 3 kWh with the PIN code "#2468"
+    Then the answer to the station's TransactionEvent said "Blocked"
+    And the backend recorded a finished transaction of 3 kWh with the PIN code "#2468"
     When a driver plugs in and presents the PIN code "#2468"
     Then the station is told "Blocked"
     And charging does not start

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pytest_bdd import parsers, scenarios, then, when
+from pytest_bdd import parsers, scenarios, then
 
-from evharness.ocppj.timefmt import format_timestamp
 from features.authorization.scene import Scene
 from features.onboarding.conftest import World
-from simulator.asyncio.live import LiveStation
-from simulator.protocol.v201 import id_token
 
 scenarios("blocking.feature")
 
@@ -23,30 +20,6 @@ def no_token_status(scene: Scene, what: str) -> None:
         exchanges = [e for e in exchanges if e.request.get("triggerReason") == PERIODIC[action]]
     assert exchanges, f"the station sent no {what}"
     assert [e.token_status() for e in exchanges] == [None] * len(exchanges), exchanges
-
-
-async def _report_token(live: LiveStation) -> None:
-    """What a 2.0.1 station sends when the transaction's token is presented again: an Updated event
-    (triggerReason Authorized) with the token; the simulator sends the token only when it starts."""
-    transaction = live.transaction()
-    assert transaction is not None, "no transaction running"
-    assert transaction.token is not None, "the transaction has no token"
-    now = live.clock.now()
-    payload = {
-        "eventType": "Updated",
-        "timestamp": format_timestamp(now),
-        "triggerReason": "Authorized",
-        "seqNo": transaction.next_seq_no(),
-        "transactionInfo": {"transactionId": transaction.local_id, "chargingState": "Charging"},
-        "idToken": id_token(transaction.token),
-    }
-    live.station.send("TransactionEvent", payload, now, transactional=True)
-    await live.settle()
-
-
-@when("the station sends a TransactionEvent carrying the driver's token")
-def sends_token_event(scene: Scene) -> None:
-    scene.run(_report_token(scene.charger.live))
 
 
 @then(parsers.parse('the transaction with the {kind} "{code}" ended as {reason}'))

@@ -170,12 +170,15 @@ class MessageLimits:
     `items`: 2.0.1 LocalAuthListCtrlr.ItemsPerMessage / 1.6 SendLocalListMaxLength; `bytes`: 2.0.1
     LocalAuthListCtrlr.BytesPerMessage, for the whole CALL frame; `capacity`: 1.6
     LocalAuthListMaxLength, the most entries the list can hold (D01.FR.12 for 2.0.1 reads it from
-    Entries' maxLimit, which only a device model report carries).
+    Entries' maxLimit, which only a device model report carries). `enabled`: 2.0.1
+    LocalAuthListCtrlr.Enabled, read with them — a station whose list is off answers every
+    SendLocalList Failed, so it gets none (1.6 says so with GetLocalListVersion -1).
     """
 
     items: int | None = None
     bytes: int | None = None
     capacity: int | None = None
+    enabled: bool = True
 
     def holds(self, entries: Entries) -> bool:
         return self.capacity is None or len(entries) <= self.capacity
@@ -202,17 +205,24 @@ _KEYS_16 = {"SendLocalListMaxLength": "items", "LocalAuthListMaxLength": "capaci
 _VARIABLES_201 = {"ItemsPerMessage": "items", "BytesPerMessage": "bytes"}
 
 
+_ENABLED_201 = "Enabled"
+
+
 def limits_request(version: OcppVersion) -> tuple[str, dict[str, object]]:
-    """The CALL (action, payload) that reads the limits: GetConfiguration or GetVariables."""
+    """The CALL (action, payload) that reads the limits: GetConfiguration or GetVariables (2.0.1:
+    with LocalAuthListCtrlr.Enabled in the same request)."""
     if version is OcppVersion.V16:
         return "GetConfiguration", {"key": sorted(_KEYS_16)}
-    data = [{"component": {"name": "LocalAuthListCtrlr"}, "variable": {"name": n}} for n in _VARIABLES_201]
+    names = [*_VARIABLES_201, _ENABLED_201]
+    data = [{"component": {"name": "LocalAuthListCtrlr"}, "variable": {"name": n}} for n in names]
     return "GetVariables", {"getVariableData": data}
 
 
 def limits_from(version: OcppVersion, answer: Mapping[str, object] | None) -> MessageLimits:
-    """The limits in the station's answer; a missing, unknown or non-positive value is no limit."""
+    """The limits in the station's answer; a missing, unknown or non-positive value is no limit.
+    The list counts as enabled unless the station says Enabled is false."""
     found: dict[str, str] = {}
+    enabled = True
     if version is OcppVersion.V16:
         for key in _as_dicts((answer or {}).get("configurationKey")):
             if key.get("key") in _KEYS_16 and "value" in key:
@@ -221,10 +231,15 @@ def limits_from(version: OcppVersion, answer: Mapping[str, object] | None) -> Me
         for result in _as_dicts((answer or {}).get("getVariableResult")):
             variable = result.get("variable")
             name = variable.get("name") if isinstance(variable, dict) else None
-            if name in _VARIABLES_201 and result.get("attributeStatus") == "Accepted":
-                found[_VARIABLES_201[str(name)]] = str(result.get("attributeValue", ""))
+            if result.get("attributeStatus") != "Accepted":
+                continue
+            value = str(result.get("attributeValue", ""))
+            if name in _VARIABLES_201:
+                found[_VARIABLES_201[str(name)]] = value
+            elif name == _ENABLED_201:
+                enabled = value.strip().lower() != "false"
     numbers = {field: int(v) for field, v in found.items() if _positive(v)}
-    return MessageLimits(**numbers)
+    return MessageLimits(**numbers, enabled=enabled)
 
 
 def _positive(value: str) -> bool:

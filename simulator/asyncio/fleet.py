@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from evharness.ocppj.versions import OcppVersion
@@ -27,6 +27,17 @@ from simulator.template import StationTemplate
 def station_identity(prefix: str, number: int) -> str:
     """`SIM-0001`: the same rule `evharness seed` uses, so both sides agree on identities."""
     return f"{prefix}-{number:04d}"
+
+
+def station_config(
+    scenario: Scenario, template: StationTemplate | None, identity: str, call_timeout_s: float
+) -> StationConfig:
+    """The scenario's station, or the template's with the scenario's `local_auth` on top: the
+    template shapes the hardware, the scenario says how its tokens are decided (its settings win)."""
+    if template is None:
+        return config_for(scenario, identity, call_timeout_s)
+    config = template.config(identity, call_timeout_s)
+    return replace(config, variables=config.variables + local_auth_variables(scenario.station.local_auth))
 
 
 def config_for(scenario: Scenario, identity: str, call_timeout_s: float) -> StationConfig:
@@ -83,7 +94,7 @@ class FleetPlan:
     stagger_s: float = 0.01  # real seconds between connects
     connect_attempts: int = 8  # failed connects in a row before a station gives up
     validate_outgoing: bool = False
-    template: StationTemplate | None = None  # overrides each scenario's `station:` block
+    template: StationTemplate | None = None  # replaces each scenario's `station:` block but its local_auth
     security: SecurityProfile = field(default_factory=SecurityProfile)
     state_dir: str | None = None  # per-station journals: queued transaction messages survive a restart
     ocpp_backoff: bool = True  # reconnect per OCPPCommCtrlr.RetryBackOff* (else a fixed fast back-off)
@@ -112,11 +123,7 @@ def build_runs(
         version, scenario = combos[index % len(combos)]
         identity = station_identity(plan.id_prefix, plan.first_number + index)
         timeout = plan.call_timeout_s * scale
-        config = (
-            plan.template.config(identity, timeout)
-            if plan.template is not None
-            else config_for(scenario, identity, timeout)
-        )
+        config = station_config(scenario, plan.template, identity, timeout)
         station = Station(
             identity, adapter_for(version), config, clock.now(), validate_outgoing=plan.validate_outgoing
         )

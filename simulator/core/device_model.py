@@ -35,6 +35,7 @@ class Variable:
     minimum: int | None = None
     maximum: int | None = None
     reboot: bool = False  # a change takes effect after a reset (RebootRequired)
+    max_limit: int | None = None  # the variableCharacteristics maxLimit, e.g. a capacity (overridable)
 
 
 RW, RO, WO = Access.READ_WRITE, Access.READ_ONLY, Access.WRITE_ONLY
@@ -56,10 +57,11 @@ VARIABLES: dict[str, Variable] = {
     "AuthCacheCtrlr.DisablePostAuthorize": Variable("false", B),
     "LocalAuthListCtrlr.Enabled": Variable("true", B),
     "LocalAuthListCtrlr.Available": Variable("true", B, RO),
-    "LocalAuthListCtrlr.Entries": Variable("0", N, RO),
+    # Entries: the number of entries held; its maxLimit is the capacity. Storage: the bytes they take.
+    "LocalAuthListCtrlr.Entries": Variable("0", N, RO, max_limit=10_000),
     "LocalAuthListCtrlr.ItemsPerMessage": Variable("250", N, RO),
     "LocalAuthListCtrlr.BytesPerMessage": Variable("65536", N, RO),
-    "LocalAuthListCtrlr.Storage": Variable("10000", N, RO),
+    "LocalAuthListCtrlr.Storage": Variable("0", N, RO),
     "LocalAuthListCtrlr.DisablePostAuthorize": Variable("false", B),
     "TxCtrlr.EVConnectionTimeOut": Variable("60", N, minimum=0),
     "TxCtrlr.StopTxOnEVSideDisconnect": Variable("true", B),
@@ -122,7 +124,6 @@ KEYS_16: dict[str, str] = {
     "ConnectionTimeOut": "TxCtrlr.EVConnectionTimeOut",
     "HeartbeatInterval": "OCPPCommCtrlr.HeartbeatInterval",
     "LocalAuthListEnabled": "LocalAuthListCtrlr.Enabled",
-    "LocalAuthListMaxLength": "LocalAuthListCtrlr.Storage",
     "LocalAuthorizeOffline": "AuthCtrlr.LocalAuthorizeOffline",
     "LocalPreAuthorize": "AuthCtrlr.LocalPreAuthorize",
     "MaxEnergyOnInvalidId": "TxCtrlr.MaxEnergyOnInvalidId",
@@ -151,6 +152,11 @@ KEYS_16: dict[str, str] = {
     "TariffName": "TariffCtrlr.TariffName",
     "AuthorizationTypes": "AuthCtrlr.AuthorizationTypes",
 }
+# OCPP 1.6 configuration key → the variable whose maxLimit it is (read-only on 1.6)
+LIMIT_KEYS_16: dict[str, str] = {
+    "LocalAuthListMaxLength": "LocalAuthListCtrlr.Entries",  # 1.6 §9.4: the list's capacity
+}
+MAX_LIMIT_SUFFIX = ".maxLimit"  # an override of a maxLimit: "LocalAuthListCtrlr.Entries.maxLimit"
 # 1.6-only keys with fixed values
 FIXED_16: dict[str, str] = {
     "SupportedFeatureProfiles": "Core,LocalAuthListManagement,SmartCharging,RemoteTrigger",
@@ -184,16 +190,44 @@ def _normalized(variable: Variable, value: str) -> str:
 ChangeHook = Callable[[str, str], None]
 
 
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One variable as a device model report shows it; `value` None: write-only (B07.FR.03)."""
+
+    component: str
+    variable: str
+    instance: str | None
+    definition: Variable
+    value: str | None
+    max_limit: int | None
+
+
+def _limit(key: str, value: str) -> int:
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = -1
+    if limit < 0:
+        raise ValueError(f"configuration {key!r} must be a whole number >= 0, not {value!r}")
+    return limit
+
+
 class DeviceModel:
     """The values of `VARIABLES`, overridable by a template; `on_change` hears accepted writes."""
 
     def __init__(self, overrides: dict[str, str] | None = None) -> None:
         self.values: dict[str, str] = {key: variable.default for key, variable in VARIABLES.items()}
+        self.max_limits: dict[str, int] = {
+            key: variable.max_limit for key, variable in VARIABLES.items() if variable.max_limit is not None
+        }
         self.fixed_16 = dict(FIXED_16)
         self.on_change: ChangeHook | None = None
         for key, value in (overrides or {}).items():
             name = KEYS_16.get(key, key)
-            if name in self.values:
+            limited = LIMIT_KEYS_16.get(key, key.removesuffix(MAX_LIMIT_SUFFIX))
+            if limited in self.max_limits and (key in LIMIT_KEYS_16 or key.endswith(MAX_LIMIT_SUFFIX)):
+                self.max_limits[limited] = _limit(key, value)
+            elif name in self.values:
                 self.values[name] = str(value)
             elif key in self.fixed_16:
                 self.fixed_16[key] = str(value)
@@ -207,6 +241,10 @@ class DeviceModel:
 
     def number(self, name: str) -> int:
         return int(self.values[name])
+
+    def max_limit(self, name: str) -> int:
+        """A variable's maxLimit characteristic, e.g. LocalAuthListCtrlr.Entries: the list's capacity."""
+        return self.max_limits[name]
 
     def put(self, name: str, value: str) -> None:
         """The station's own write (no access check), e.g. the local list's entry count."""
@@ -243,6 +281,8 @@ class DeviceModel:
         """(value, readonly) of a 1.6 key, or None if unknown; write-only keys are not reported."""
         if key in self.fixed_16:
             return self.fixed_16[key], True
+        if key in LIMIT_KEYS_16:
+            return str(self.max_limits[LIMIT_KEYS_16[key]]), True
         name = KEYS_16.get(key)
         if name is None:
             return None
@@ -253,11 +293,11 @@ class DeviceModel:
 
     def keys_16(self) -> list[str]:
         keys = [k for k in KEYS_16 if VARIABLES[KEYS_16[k]].access is not Access.WRITE_ONLY]
-        return sorted([*keys, *self.fixed_16])
+        return sorted([*keys, *LIMIT_KEYS_16, *self.fixed_16])
 
     def change_key(self, key: str, value: str) -> str:
         """ChangeConfiguration status: Accepted, Rejected, RebootRequired or NotSupported (1.6 §5.3)."""
-        if key in self.fixed_16:
+        if key in self.fixed_16 or key in LIMIT_KEYS_16:
             return "Rejected"
         name = KEYS_16.get(key)
         if name is None:
@@ -270,14 +310,23 @@ class DeviceModel:
         self._write(name, _normalized(definition, value))
         return "RebootRequired" if definition.reboot else "Accepted"
 
-    def report(self) -> list[tuple[str, str, str | None, Variable, str | None]]:
-        """(component, variable, instance, definition, value or None if write-only), for B07/B08."""
+    def report(self) -> list[ReportRow]:
+        """One row per variable, for B07/B08 (NotifyReport)."""
         rows = []
         for name, definition in VARIABLES.items():
             component, rest = name.split(".", 1)
             variable, _, instance = rest.partition("[")
             value = None if definition.access is Access.WRITE_ONLY else self.values[name]
-            rows.append((component, variable, instance.rstrip("]") or None, definition, value))
+            rows.append(
+                ReportRow(
+                    component,
+                    variable,
+                    instance.rstrip("]") or None,
+                    definition,
+                    value,
+                    self.max_limits.get(name),
+                )
+            )
         return rows
 
     def _write(self, name: str, value: str) -> None:

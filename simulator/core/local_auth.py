@@ -20,6 +20,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 if TYPE_CHECKING:
     from simulator.core.device_model import DeviceModel
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 class TokenInfo:
     status: str
     expires_at: float | None = None  # simulated epoch seconds
+    group: str | None = None  # 2.0.1 groupIdToken / 1.6 parentIdTag: who may stop whose transaction (C09)
 
     def status_at(self, now: float) -> str:
         if self.expires_at is not None and now >= self.expires_at and self.status == "Accepted":
@@ -79,14 +82,16 @@ class LocalList:
         """The list as JSON-able data: a station keeps its list across restarts."""
         return {
             "version": self.version,
-            "entries": {c: [i.status, i.expires_at] for c, i in self.entries.items()},
+            "entries": {c: [i.status, i.expires_at, i.group] for c, i in self.entries.items()},
         }
+
+    def size_bytes(self) -> int:
+        """What the entries take as stored (LocalAuthListCtrlr.Storage counts bytes, not entries)."""
+        return len(orjson.dumps(self.to_data()["entries"])) if self.entries else 0
 
     def load_data(self, data: dict[str, Any]) -> None:
         self.version = int(data.get("version", 0))
-        self.entries = {
-            code: TokenInfo(status, expiry) for code, (status, expiry) in data.get("entries", {}).items()
-        }
+        self.entries = {code: TokenInfo(*fields) for code, fields in data.get("entries", {}).items()}
 
 
 def message_refusal(device: DeviceModel, items: int, size: int | None) -> str | None:

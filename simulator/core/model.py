@@ -34,6 +34,7 @@ class Transaction:
     meter_start_wh: float
     meter_stop_wh: float | None = None
     token: PresentedToken | None = None
+    stop_token: PresentedToken | None = None  # the token that ended the authorization (E07.FR.02)
     csms_id: int | None = None  # 1.6 transactionId, chosen by the CSMS
     seq_no: int = 0  # 2.0.1 TransactionEvent sequence number
     authorized: bool = False

@@ -36,6 +36,7 @@ from simulator.core.charging_profiles import ProfileStore
 from simulator.core.device_model import DeviceModel
 from simulator.core.ev import EvState
 from simulator.core.events import (
+    Authorized,
     Booted,
     CallFailed,
     PeerViolated,
@@ -51,6 +52,7 @@ from simulator.core.model import (
     Evse,
     PresentedToken,
     StationConfig,
+    Transaction,
 )
 from simulator.core.power import deliverable_power
 
@@ -133,8 +135,9 @@ class Station:
             self.device.put(name, value)
         self.device.fixed_16["NumberOfConnectors"] = str(config.evses)
         self.device.on_change = self._variable_changed
-        self.local_list = LocalList(self.device.number("LocalAuthListCtrlr.Storage"))
+        self.local_list = LocalList(self.device.max_limit("LocalAuthListCtrlr.Entries"))
         self.auth_cache = AuthCache(self.device.number("AuthCacheCtrlr.Storage"))
+        self.token_groups: dict[str, str | None] = {}  # code → group, from the CSMS's answers
         self.profiles = ProfileStore(
             max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel")
         )
@@ -253,8 +256,24 @@ class Station:
         self.adapter.plug_in(self, evse, connector, now)
 
     def present_token(self, evse_id: int, token: PresentedToken, now: float) -> None:
-        """Decide locally where the station may (C12 pre-authorize, C13/C15 offline), else ask the CSMS."""
+        """Decide locally where the station may (C12 pre-authorize, C13/C15 offline), else ask the CSMS.
+
+        During an authorized transaction a token is a request to stop it (E07): the transaction's own
+        token stops it at once, without an Authorize (1.6 §4.1, C01.FR.25 says when two are equal);
+        another token is authorized first and stops it only if it shares the group (C09.FR.03).
+        """
         evse = self._evse(evse_id)
+        running = evse.transaction
+        if (
+            running is not None
+            and running.authorized
+            and not running.ended
+            and running.token is not None
+            and same_token(token, running.token)
+        ):
+            self.events.append(Authorized(evse.id, token.code, "Accepted", now, "Transaction"))
+            self.stop_by_token(evse, token, now)
+            return
         decision = self.local_decision(token, now)
         if decision is None:
             self.adapter.present_token(self, evse, token, now)
@@ -302,10 +321,38 @@ class Station:
         return decide_locally(self.device, self.local_list, self.auth_cache, token.code, now, self.connected)
 
     def remember_token(self, token: PresentedToken, info: TokenInfo, now: float) -> None:
-        """Cache the CSMS's answer (C10.FR.01/04), never for a token of the local list."""
-        if not self.device.flag("AuthCacheCtrlr.Enabled") or token.code in self.local_list.entries:
+        """Cache the CSMS's answer (C10.FR.01/04, 1.6 §3.5.1), never for a token the local list
+        decides (1.6 §3.5.3); a disabled list decides nothing, so its codes are cached like any
+        other (the cache and the list are separate, C13/C14). The token's group is kept either way."""
+        self.token_groups[token.code] = info.group
+        listed = self.device.flag("LocalAuthListCtrlr.Enabled") and token.code in self.local_list.entries
+        if self.device.flag("AuthCacheCtrlr.Enabled") and not listed:
+            self.auth_cache.store(token.code, info, now)
+
+    def local_list_changed(self) -> None:
+        """The list's size as 2.0.1 reports it: Entries counts the entries, Storage their bytes."""
+        self.device.put("LocalAuthListCtrlr.Entries", str(len(self.local_list.entries)))
+        self.device.put("LocalAuthListCtrlr.Storage", str(self.local_list.size_bytes()))
+
+    def group_of(self, code: str) -> str | None:
+        """The token's group (groupIdToken / parentIdTag): the local list's, else the CSMS's last word."""
+        listed = self.local_list.entries.get(code) if self.device.flag("LocalAuthListCtrlr.Enabled") else None
+        return listed.group if listed is not None else self.token_groups.get(code)
+
+    def may_stop(self, transaction: Transaction, token: PresentedToken) -> bool:
+        """C09.FR.03 / 1.6 §3.10: the transaction's own token, or an accepted one of the same group."""
+        if transaction.token is None or same_token(token, transaction.token):
+            return transaction.token is not None
+        group = self.group_of(token.code)
+        return group is not None and group == self.group_of(transaction.token.code)
+
+    def stop_by_token(self, evse: Evse, token: PresentedToken, now: float) -> None:
+        """The driver ended the authorization: stop with reason Local, reporting `token` (E07.FR.02)."""
+        transaction = evse.transaction
+        if transaction is None or transaction.ended:
             return
-        self.auth_cache.store(token.code, info, now)
+        transaction.stop_token = token
+        self.adapter.stop_transaction(self, evse, "Local", now)
 
     def token_from_wire(self, code: str, wire_type: str | None = None) -> PresentedToken:
         if wire_type is None:
@@ -589,6 +636,11 @@ class Station:
             return evse, evse.connectors[connector_id]
         except KeyError:
             raise ValueError(f"{self.identity} EVSE {evse_id} has no connector {connector_id}") from None
+
+
+def same_token(a: PresentedToken, b: PresentedToken) -> bool:
+    """C01.FR.25: equal value and type; the value is case-insensitive (CiString, IdTokenType)."""
+    return a.id_type is b.id_type and a.code.casefold() == b.code.casefold()
 
 
 def _note(call: OutgoingCall) -> Any:

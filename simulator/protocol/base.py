@@ -103,6 +103,11 @@ class ProtocolAdapter:
         station.events.append(Authorized(evse.id, token.code, status, now, source))
         if status != "Accepted":
             return
+        running = evse.transaction
+        if running is not None and running.authorized and not running.ended:
+            if station.may_stop(running, token):  # E07 / C09.FR.03: a token of the same group
+                station.stop_by_token(evse, token, now)
+            return
         if not evse.plugged:  # the transaction starts if the cable comes within EVConnectionTimeOut
             evse.authorized_token = token
             evse.authorized_until = now + station.device.number("TxCtrlr.EVConnectionTimeOut")

@@ -33,8 +33,13 @@ STATUS: dict[ConnectorState, str] = {
 
 
 def token_info(id_tag_info: Payload) -> TokenInfo:
+    """IdTagInfo (§7.27): the status, the expiry, and the group as parentIdTag (§3.10)."""
     expiry = id_tag_info.get("expiryDate")
-    return TokenInfo(id_tag_info["status"], None if expiry is None else parse_timestamp(expiry).timestamp())
+    return TokenInfo(
+        id_tag_info["status"],
+        None if expiry is None else parse_timestamp(expiry).timestamp(),
+        id_tag_info.get("parentIdTag"),
+    )
 
 
 class V16Adapter(ProtocolAdapter):
@@ -175,6 +180,8 @@ class V16Adapter(ProtocolAdapter):
         transaction.meter_stop_wh = evse.meter.energy_wh
         meter_stop = int(evse.meter.energy_wh)
         final = sample_16(evse, now, "Transaction.End")
+        # the idTag that stopped it: the one presented, else the transaction's (§4.10)
+        tag = None if reason == "DeAuthorized" else transaction.stop_token or transaction.token
 
         def build(at: float) -> Payload:
             payload: Payload = {
@@ -184,11 +191,12 @@ class V16Adapter(ProtocolAdapter):
                 "reason": reason,
                 "transactionData": [final],
             }
-            if transaction.token is not None and reason != "DeAuthorized":
-                payload["idTag"] = transaction.token.code
+            if tag is not None:
+                payload["idTag"] = tag.code
             return payload
 
-        station.send("StopTransaction", build, now, context=(evse.id, transaction), transactional=True)
+        context = (evse.id, transaction, tag)
+        station.send("StopTransaction", build, now, context=context, transactional=True)
         if evse.transaction is transaction:
             station.transaction_ended(evse, now)
             evse.transaction = None
@@ -198,7 +206,10 @@ class V16Adapter(ProtocolAdapter):
             station.set_connector_state(evse, connector, state, now)
 
     def _stop_result(self, station: Station, context: Any, payload: Payload, now: float) -> None:
-        evse_id, transaction = context
+        """§4.10: the idTagInfo of the idTag that stopped the transaction updates the cache (§3.5.1)."""
+        evse_id, transaction, tag = context
+        if tag is not None and "idTagInfo" in payload:
+            station.remember_token(tag, token_info(payload["idTagInfo"]), now)
         energy = (transaction.meter_stop_wh or 0.0) - transaction.meter_start_wh
         if transaction.authorized:
             station.events.append(TransactionEnded(evse_id, transaction.key, energy, "", now))

@@ -113,7 +113,7 @@ def handlers(adapter: V16Adapter) -> dict[str, CallHandler]:
             for item in payload.get("localAuthorizationList", [])
         ]
         status = station.local_list.apply(payload["updateType"], payload["listVersion"], updates)
-        station.device.put("LocalAuthListCtrlr.Entries", str(len(station.local_list.entries)))
+        station.local_list_changed()
         return {"status": status}
 
     def get_local_list_version(station: Station, payload: Payload, now: float) -> Payload:

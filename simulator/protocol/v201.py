@@ -54,8 +54,14 @@ def id_token(token: PresentedToken) -> Payload:
 
 
 def token_info(id_token_info: Payload) -> TokenInfo:
+    """IdTokenInfo: the status, the cache expiry (C10.FR.13) and the groupIdToken (C09.FR.02)."""
     expiry = id_token_info.get("cacheExpiryDateTime")
-    return TokenInfo(id_token_info["status"], None if expiry is None else parse_timestamp(expiry).timestamp())
+    group = id_token_info.get("groupIdToken")
+    return TokenInfo(
+        id_token_info["status"],
+        None if expiry is None else parse_timestamp(expiry).timestamp(),
+        None if group is None else group["idToken"],
+    )
 
 
 class V201Adapter(ProtocolAdapter):
@@ -156,7 +162,7 @@ class V201Adapter(ProtocolAdapter):
             now,
             charging_state="Charging",
             token=token,
-            context=("authorize", evse.id, transaction),
+            context=("authorize", evse.id, transaction, token),
         )
         if local:  # C13/C15: authorized offline or from the local list — charge now
             self._energize(station, evse, transaction, now)
@@ -169,14 +175,18 @@ class V201Adapter(ProtocolAdapter):
         station.set_connector_state(evse, connector, ConnectorState.CHARGING, now)
 
     def _transaction_event_result(self, station: Station, context: Any, payload: Payload, now: float) -> None:
-        if not context or context[0] != "authorize":
+        """Every event that carried a token has its idTokenInfo cached (C10.FR.04: also the Ended
+        event of a driver's stop); only the event that authorized the transaction decides it."""
+        if not context:
             return
-        evse_id: int = context[1]
+        kind, evse_id, token = context[0], context[1], context[3]
         transaction: Transaction = context[2]
+        if token is not None and "idTokenInfo" in payload:
+            station.remember_token(token, token_info(payload["idTokenInfo"]), now)
+        if kind != "authorize":
+            return
         evse = station.evses[evse_id]
         info = payload.get("idTokenInfo", {"status": "Accepted"})
-        if transaction.token is not None and "idTokenInfo" in payload:
-            station.remember_token(transaction.token, token_info(info), now)
         if info["status"] != "Accepted":
             code = transaction.token.code if transaction.token else ""
             station.events.append(Authorized(evse_id, code, info["status"], now, "TransactionEvent"))
@@ -203,6 +213,7 @@ class V201Adapter(ProtocolAdapter):
         station.stop_metering(evse, now)
         trigger, stopped = STOP_TRIGGERS.get(reason, ("AbnormalCondition", "Other"))
         plugged = evse.plugged
+        token = _stop_token(transaction, trigger)
         self._event(
             station,
             evse,
@@ -211,8 +222,9 @@ class V201Adapter(ProtocolAdapter):
             now,
             charging_state="EVConnected" if plugged else "Idle",
             stopped_reason=stopped,
+            token=token,
             sample_context="Transaction.End",
-            context=("ended", evse.id, transaction),
+            context=("ended", evse.id, transaction, token),
         )
         transaction.ended = True
         if transaction.authorized:
@@ -278,6 +290,16 @@ class V21Adapter(V201Adapter):
     """OCPP 2.1: the 2.0.1 station; every message it sends validates against the 2.1 schemas."""
 
     version = OcppVersion.V21
+
+
+def _stop_token(transaction: Transaction, trigger: str) -> PresentedToken | None:
+    """The token an Ended event carries: with TxStopPoint Authorized, a driver's local stop is the
+    end of the authorization, reported in the Ended event with triggerReason StopAuthorized and the
+    token presented (E07 main scenario, E07.FR.02, E06.FR.03). A stop without a presented token
+    (the scenario's `stop`, reason Local) is the driver presenting the transaction's own token."""
+    if trigger != "StopAuthorized":
+        return None
+    return transaction.stop_token or transaction.token
 
 
 def _status(evse: Evse, connector: Connector, now: float) -> Payload:

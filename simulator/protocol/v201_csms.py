@@ -151,7 +151,7 @@ def handlers(adapter: V201Adapter) -> dict[str, CallHandler]:
             for item in payload.get("localAuthorizationList", [])
         ]
         status = station.local_list.apply(payload["updateType"], payload["versionNumber"], updates)
-        station.device.put("LocalAuthListCtrlr.Entries", str(len(station.local_list.entries)))
+        station.local_list_changed()
         return {"status": status}
 
     def get_local_list_version(station: Station, payload: Payload, now: float) -> Payload:
@@ -258,22 +258,22 @@ DATA_TYPES = {Kind.BOOLEAN: "boolean", Kind.INTEGER: "integer", Kind.STRING: "st
 
 def _report(station: Station, request_id: int, now: float) -> Payload:
     data = []
-    for component, variable, instance, definition, value in station.device.report():
-        attribute: Payload = {"type": "Actual", "mutability": definition.access.value}
-        if value is not None:
-            attribute["value"] = value[:2500]
-        var: Payload = {"name": variable}
-        if instance:
-            var["instance"] = instance
+    for row in station.device.report():
+        attribute: Payload = {"type": "Actual", "mutability": row.definition.access.value}
+        if row.value is not None:
+            attribute["value"] = row.value[:2500]
+        var: Payload = {"name": row.variable}
+        if row.instance:
+            var["instance"] = row.instance
+        characteristics: Payload = {"dataType": DATA_TYPES[row.definition.kind], "supportsMonitoring": False}
+        if row.max_limit is not None:  # e.g. LocalAuthListCtrlr.Entries: the list's capacity (D01.FR.12)
+            characteristics["maxLimit"] = row.max_limit
         data.append(
             {
-                "component": {"name": component},
+                "component": {"name": row.component},
                 "variable": var,
                 "variableAttribute": [attribute],
-                "variableCharacteristics": {
-                    "dataType": DATA_TYPES[definition.kind],
-                    "supportsMonitoring": False,
-                },
+                "variableCharacteristics": characteristics,
             }
         )
     return {
@@ -299,6 +299,6 @@ def _evse_for_start(station: Station, evse_id: int | None) -> Evse | None:
 
 
 def _transaction_of(context: object) -> str | None:
-    if isinstance(context, tuple) and len(context) == 3 and hasattr(context[2], "local_id"):
+    if isinstance(context, tuple) and len(context) >= 3 and hasattr(context[2], "local_id"):
         return str(context[2].local_id)
     return None

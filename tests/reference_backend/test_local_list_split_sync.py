@@ -127,7 +127,7 @@ def test_a_list_over_the_stations_capacity(
             station_id, _ = backend.store.ensure_station("SIM-CAP", datetime.now(UTC))
             backend.store.provision(station_id, SIX)
             seen = SendLocalLists()
-            small = (("LocalAuthListCtrlr.ItemsPerMessage", "2"), ("LocalAuthListCtrlr.Storage", "3"))
+            small = (("LocalAuthListCtrlr.ItemsPerMessage", "2"), ("LocalAuthListMaxLength", "3"))
             config = StationConfig(serial_number="SIM-CAP", variables=small)
             station = LiveStation("SIM-CAP", version, backend.ocpp_url, config=config, on_frame=seen)
             await station.connect()
@@ -147,6 +147,38 @@ def test_a_list_over_the_stations_capacity(
                     ]
                     await until(lambda: synced(backend, station, station_id, 4))
                     assert held(station) == {"#1111": "Accepted", "#2222": "Accepted"}
+            finally:
+                await station.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_2_0_1_station_whose_list_is_off_gets_no_list(
+    sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """LocalAuthListCtrlr.Enabled false, read with the limits at registration: no SendLocalList
+    (the station would answer Failed to each, after every boot)."""
+    caplog.set_level(logging.INFO, logger="reference_backend.local_lists")
+
+    async def scenario() -> None:
+        settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url)
+        async with BackendServer(settings) as backend:
+            station_id, _ = backend.store.ensure_station("SIM-OFF", datetime.now(UTC))
+            backend.store.provision(station_id, SIX)
+            seen = SendLocalLists()
+            config = StationConfig(
+                serial_number="SIM-OFF", variables=(("LocalAuthListCtrlr.Enabled", "false"),)
+            )
+            station = LiveStation("SIM-OFF", OcppVersion.V201, backend.ocpp_url, config=config, on_frame=seen)
+            await station.connect()
+            try:
+                assert await station.boot() == "Accepted"
+                await until(
+                    lambda: "SIM-OFF: LocalAuthListCtrlr.Enabled is false; no list sent" in caplog.text
+                )
+                assert await backend.sync_local_list("SIM-OFF") is None  # a change sends nothing either
+                assert seen.requests == []
+                assert backend.store.local_list_sent(station_id) is None
             finally:
                 await station.close()
 

@@ -218,6 +218,7 @@ def test_a_cached_token_charges_offline_and_clear_cache_forgets_it(
     assert ask(pair, "ClearCache", {}) == {"status": "Accepted"}
     pair.station.present_token(1, DRIVER, pair.clock.now())
     pair.pump()
+    pair.advance(61)  # that authorization lapses (EVConnectionTimeOut): the plug-in starts nothing
     pair.disconnect()
     pair.station.plug_in(1, 1, pair.clock.now())
     pair.station.present_token(1, DRIVER, pair.clock.now())

@@ -51,6 +51,7 @@ def test_a_transaction_made_offline_reaches_the_csms_after_a_restart(
     pair.pump()
     pair.station.present_token(1, CARD, pair.clock.now())  # accepted online: now in the cache
     pair.pump()
+    pair.advance(61)  # that authorization lapses (EVConnectionTimeOut): the plug-in starts nothing
     pair.disconnect()
     pair.station.plug_in(1, 1, pair.clock.now())
     pair.station.present_token(1, CARD, pair.clock.now())  # authorized offline from the cache

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 
+import scenarios
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.persistence import Store
 from simulator import template
+from simulator.asyncio.fleet import FleetPlan, build_runs
+from simulator.core.clock import ManualClock
 from simulator.core.model import PresentedToken
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
@@ -76,3 +79,21 @@ def test_a_broken_template_is_named_by_file_and_field(tmp_path: Path) -> None:
         template.load(unknown)
     with pytest.raises(ValueError, match="nor a bundled template"):
         template.load("no_such_template")
+
+
+def test_a_fleet_with_a_template_keeps_the_scenarios_local_auth() -> None:
+    """The template replaces the scenario's station, but not how its tokens are decided: the
+    scenario's `local_auth` applies on top and wins over the template's configuration."""
+    plan = FleetPlan(
+        csms_url="ws://127.0.0.1:9/ocpp",
+        versions=[OcppVersion.V16, OcppVersion.V201],
+        scenarios=[scenarios.load("offline_cache")],  # no list, cache on, unknown ids allowed
+        stations=2,
+        template=template.load("dual_ac_22kw"),  # AllowOfflineTxForUnknownId: "false"
+    )
+    for run in build_runs(plan, ManualClock(), 1.0):
+        device = run.station.device
+        assert len(run.station.evses) == 2  # the template's hardware
+        assert device.flag("AuthCtrlr.OfflineTxForUnknownIdEnabled")  # the scenario's setting won
+        assert not device.flag("LocalAuthListCtrlr.Enabled")
+        assert device.flag("TxCtrlr.StopTxOnInvalidId")  # the template's own, untouched

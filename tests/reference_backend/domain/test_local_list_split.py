@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -139,6 +140,7 @@ def test_the_limits_are_read_from_each_versions_answer() -> None:
         "getVariableData": [
             {"component": {"name": "LocalAuthListCtrlr"}, "variable": {"name": "ItemsPerMessage"}},
             {"component": {"name": "LocalAuthListCtrlr"}, "variable": {"name": "BytesPerMessage"}},
+            {"component": {"name": "LocalAuthListCtrlr"}, "variable": {"name": "Enabled"}},
         ]
     }
     answer_201 = {
@@ -158,6 +160,35 @@ def test_the_limits_are_read_from_each_versions_answer() -> None:
         ]
     }
     assert limits_from(OcppVersion.V201, answer_201) == MessageLimits(items=3, bytes=4096)
+
+
+@pytest.mark.parametrize(("value", "enabled"), [("false", False), ("FALSE", False), ("true", True)])
+def test_a_2_0_1_station_says_whether_its_list_is_enabled(value: str, enabled: bool) -> None:
+    answer = {
+        "getVariableResult": [
+            {
+                "attributeStatus": "Accepted",
+                "component": {"name": "LocalAuthListCtrlr"},
+                "variable": {"name": "Enabled"},
+                "attributeValue": value,
+            }
+        ]
+    }
+    assert limits_from(OcppVersion.V201, answer) == MessageLimits(enabled=enabled)
+
+
+def test_a_list_that_does_not_say_it_is_off_counts_as_enabled() -> None:
+    unknown = {
+        "getVariableResult": [
+            {
+                "attributeStatus": "UnknownVariable",
+                "component": {"name": "LocalAuthListCtrlr"},
+                "variable": {"name": "Enabled"},
+            }
+        ]
+    }
+    assert limits_from(OcppVersion.V201, unknown).enabled
+    assert limits_from(OcppVersion.V201, None).enabled
 
 
 def test_a_station_that_does_not_say_has_no_limit() -> None:

@@ -7,7 +7,7 @@ reconnects without booting after a Pending or Rejected answer is still held back
 
 from __future__ import annotations
 
-from reference_backend.domain.boot import BootPolicy, Registration
+from reference_backend.domain.boot import BootPolicy, PolicyName, Registration
 
 HELD_BACK = frozenset({Registration.PENDING, Registration.REJECTED})
 
@@ -27,9 +27,16 @@ class BootPolicies:
 
     def set(self, identity: str, policy: BootPolicy) -> None:
         self._by_station[identity] = policy
+        self._forget_hold_if_accepted(identity)
 
     def clear(self, identity: str) -> None:
         self._by_station.pop(identity, None)
+        self._forget_hold_if_accepted(identity)
+
+    def _forget_hold_if_accepted(self, identity: str) -> None:
+        """The operator accepted the station: like any known station, it may reconnect without booting."""
+        if self.policy_for(identity).name is PolicyName.ACCEPTED and self.held_back(identity):
+            del self._last_answer[identity]
 
     def record(self, identity: str, answer: Registration) -> None:
         self._last_answer[identity] = answer

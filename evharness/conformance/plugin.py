@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from evharness.conformance import catalog, checks, report
+from evharness.conformance import catalog, checks, coverage, report
 from evharness.conformance.config import TargetConfig, load
 from evharness.conformance.drivers import Driver, DriverSettings, load_driver
 from evharness.conformance.session import Conformance
@@ -32,7 +32,7 @@ CHARGING_SCENARIOS = ("pin_charging", "rfid_charging")  # what features/charging
 SEEDED_STATIONS = 40
 # What the reference backend started here can do beyond the target file's `features:` (its boot
 # policy is set per case through the `reference` driver); an external CSMS has only what its file says.
-REFERENCE_FEATURES: dict[str, object] = {"boot_pending": True}
+REFERENCE_FEATURES: dict[str, object] = dict.fromkeys(coverage.REFERENCE_HAS, True)
 NOT_APPLICABLE = "NOT APPLICABLE"
 VERSION_MARKERS: dict[str, OcppVersion] = {"ocpp16": OcppVersion.V16, "ocpp201": OcppVersion.V201}
 SCENARIO_KEY = pytest.StashKey[Conformance]()

@@ -145,3 +145,14 @@ def test_the_policy_is_per_station(store: Store) -> None:
     )
     other = session(store, OcppVersion.V201, policies, "CP-2")
     assert call(other, "BootNotification", boot_201())["status"] == "Accepted"
+
+
+def test_a_station_the_operator_accepts_may_reconnect_without_booting(store: Store) -> None:
+    policies = BootPolicies()
+    policies.set("CP-1", BootPolicy(PolicyName.REJECTED))
+    call(session(store, OcppVersion.V201, policies), "BootNotification", boot_201())
+    policies.set("CP-1", BootPolicy(PolicyName.PENDING))
+    assert policies.held_back("CP-1")  # still not accepted
+    policies.clear("CP-1")  # back to the default: accepted
+    assert not policies.held_back("CP-1")
+    assert call(session(store, OcppVersion.V201, policies), "Heartbeat", {}, "m2")["currentTime"]

@@ -20,6 +20,7 @@ from types import TracebackType
 import uvicorn
 
 from reference_backend.api import create_app
+from reference_backend.api_boot_policy import boot_policy_router
 from reference_backend.api_operations import operations_router
 from reference_backend.console.context import Console, OidcSettings
 from reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
@@ -31,6 +32,7 @@ from reference_backend.persistence import Store
 from reference_backend.persistence.console import ConsoleStore
 from reference_backend.persistence.station_access import StationStore
 from reference_backend.pushing import push_settings
+from reference_backend.registration import BootPolicies
 from reference_backend.security import SecurityPolicy, StationPasswords
 from reference_backend.server import PATH_PREFIX, OcppServer
 from reference_backend.settings import BackendSettings
@@ -52,6 +54,7 @@ class BackendServer:
         self.settings = settings
         self.store = Store.from_url(settings.database_url)
         self.operations = Operations()
+        self.boot_policies = BootPolicies(settings.default_boot_policy)
         self.ocpp = OcppServer(
             self.store,
             settings.host,
@@ -59,6 +62,7 @@ class BackendServer:
             heartbeat_interval=settings.heartbeat_interval,
             validate_outgoing=settings.validate_outgoing,
             operations=self.operations,
+            boot_policies=self.boot_policies,
             security=SecurityPolicy(
                 settings.security_profile,
                 StationPasswords.load(settings.station_passwords)
@@ -138,6 +142,9 @@ class BackendServer:
         self.api_port = listener.getsockname()[1]
         self.console.public_url = self.settings.public_url or f"http://{self.settings.host}:{self.api_port}"
         app = create_app(lambda: len(self.ocpp.connections), self.console)
+        app.include_router(
+            boot_policy_router(self.boot_policies, self.operations, self.settings.operator_token)
+        )
         app.include_router(operations_router(self.operations, self.settings.operator_token))
         app.state.stations = self.stations
         config = uvicorn.Config(

@@ -22,7 +22,7 @@ from evharness.ocppj.versions import OcppVersion
 from reference_backend.session import CsmsSession
 
 Flush = Callable[[], Awaitable[None]]
-OutcomeStatus = Literal["result", "error", "timeout", "not_connected", "invalid"]
+OutcomeStatus = Literal["result", "error", "timeout", "not_connected", "invalid", "refused"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,10 @@ class Operations:
             if not future.done():
                 future.set_result(Outcome("not_connected", description="the station disconnected"))
 
+    def session_of(self, identity: str) -> CsmsSession | None:
+        link = self._links.get(identity)
+        return link.session if link is not None else None
+
     def version_of(self, identity: str) -> OcppVersion | None:
         link = self._links.get(identity)
         return link.session.version if link is not None else None
@@ -87,6 +91,9 @@ class Operations:
         problem = schemas.check(validate, payload)
         if problem is not None:
             return Outcome("invalid", description=f"{problem.description} (field {problem.field})")
+        refusal = link.session.refusal(action)
+        if refusal is not None:
+            return Outcome("refused", description=f"{identity}: {refusal}")
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         call = link.session.send_call(action, payload, time.time(), within or self.timeout)
         link.waiting[id(call)] = future

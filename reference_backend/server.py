@@ -29,6 +29,7 @@ from reference_backend.domain.stations import identity_problem
 from reference_backend.operations import Operations
 from reference_backend.persistence import Store
 from reference_backend.persistence.store import FLUSH_AFTER_S
+from reference_backend.registration import BootPolicies
 from reference_backend.security import SecurityPolicy
 from reference_backend.session import CsmsSession
 
@@ -91,8 +92,10 @@ class OcppServer:
         validate_outgoing: bool = False,
         operations: Operations | None = None,
         security: SecurityPolicy | None = None,
+        boot_policies: BootPolicies | None = None,
     ) -> None:
         self.store = store
+        self.boot_policies = boot_policies or BootPolicies()
         self.operations = operations or Operations()
         self.security = security or SecurityPolicy()
         self.host = host
@@ -170,6 +173,8 @@ class OcppServer:
             raise LookupError(outcome.description)
         if outcome.status == "timeout":
             raise TimeoutError(f"{identity} did not answer {action}")
+        if outcome.status in ("invalid", "refused"):
+            raise RuntimeError(outcome.description)
         raise RuntimeError(f"{identity} answered {action} with {outcome.error_code}: {outcome.description}")
 
     async def stop(self) -> None:
@@ -198,6 +203,7 @@ class OcppServer:
             self.store,
             heartbeat_interval=self.heartbeat_interval,
             validate_outgoing=self.validate_outgoing,
+            boot_policies=self.boot_policies,
         )
         self._replace_connection(identity, connection)
         log.info("%s connected (%s) from %s", identity, connection.subprotocol, connection.remote_address)
@@ -212,6 +218,8 @@ class OcppServer:
             async for message in connection:
                 session.receive(message, time.time())
                 await flush()
+                for action, payload in session.take_follow_ups():  # e.g. TriggerMessage after Pending
+                    self._spawn(self._follow_up(identity, action, payload))
                 if not announced and session.registered:
                     announced = True
                     self.registered.add(identity)
@@ -226,6 +234,10 @@ class OcppServer:
                 del self.connections[identity]
                 self.registered.discard(identity)
             log.info("%s disconnected (%s)", identity, connection.close_code)
+
+    async def _follow_up(self, identity: str, action: str, payload: Payload) -> None:
+        outcome = await self.operations.call(identity, action, payload)
+        log.info("%s: %s → %s %s", identity, action, outcome.status, outcome.payload or outcome.error_code)
 
     def _replace_connection(self, identity: str, connection: ServerConnection) -> None:
         """A station that connects again supersedes its old connection, which is closed."""

@@ -6,11 +6,17 @@ actions (NotImplemented) and schema violations itself; a valid CALL goes to the 
 table. Answers that are CALLERRORs, and why:
 
 - an action the version knows but this CSMS does not handle → NotSupported;
-- anything but BootNotification from a station that never registered → SecurityError
-  (OCPP-J 1.6 errata §3.8; 2.0.1 B02.FR.09 in spirit);
+- anything but BootNotification from a station that is not Accepted → SecurityError (OCPP-J 1.6
+  errata §3.8; 2.0.1 B02.FR.09, B03.FR.07), except, while Pending, what the CSMS asked it to send
+  (TriggerMessage, GetBaseReport, GetReport); see `domain.boot`;
 - a handler that raised, or a response that breaks its own schema → InternalError.
 
 In every case the connection stays open.
+
+A BootNotification is answered as the station's boot policy says (`BootPolicies`): Accepted, Pending
+(with the retry interval; the next one is Accepted) or Rejected. After a Pending answer the policy
+may ask for a TriggerMessage(BootNotification); the session hands such CALLs to its owner through
+`take_follow_ups()`, which sends them like any CSMS-initiated CALL.
 """
 
 from __future__ import annotations
@@ -33,12 +39,29 @@ from evharness.ocppj.rpc import (
 )
 from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import redact
+from reference_backend.domain.boot import (
+    BOOT,
+    Registration,
+    answer_boot,
+    boot_trigger,
+    csms_refusal,
+    permitted_by,
+    station_may_send,
+)
 from reference_backend.handlers import HANDLERS, Handler, HandlerContext
 from reference_backend.persistence import Store
+from reference_backend.registration import BootPolicies
 
 log = logging.getLogger("reference_backend.session")
 
-REGISTERS = "BootNotification"
+REGISTERS = BOOT
+
+# Why a station CALL is refused with SecurityError, by where the station stands
+NOT_YET: dict[Registration, str] = {
+    Registration.UNKNOWN: "unknown station: send BootNotification first",
+    Registration.PENDING: "the station is Pending: only BootNotification, or what the CSMS asked for",
+    Registration.REJECTED: "the station is Rejected: only BootNotification, after the retry interval",
+}
 
 Answered = ResultReceived | ErrorReceived | CallTimedOut
 
@@ -53,13 +76,17 @@ class CsmsSession:
         heartbeat_interval: int = 300,
         validate_outgoing: bool = False,
         handlers: Mapping[str, Handler] | None = None,
+        boot_policies: BootPolicies | None = None,
     ) -> None:
         self.identity = identity
         self.version = version
         self.rpc = RpcEndpoint(version, validate_incoming=True, validate_outgoing=validate_outgoing)
         self.context = HandlerContext(identity, version, store, heartbeat_interval)
         self._handlers = HANDLERS[version] if handlers is None else handlers
-        self._registered = False
+        self.boot_policies = boot_policies or BootPolicies()
+        self.registration = Registration.UNKNOWN
+        self._permitted: set[str] = set()  # what a Pending station was asked to send (B02.FR.09)
+        self._follow_ups: list[tuple[str, Payload]] = []
         self.on_answer: Callable[[Answered], None] | None = None  # answers to our own CALLs
 
     def receive(self, text: str | bytes, now: float) -> None:
@@ -68,9 +95,21 @@ class CsmsSession:
 
     def send_call(self, action: str, payload: Payload, now: float, timeout: float = 30.0) -> OutgoingCall:
         """Queue a CSMS-initiated CALL (one outstanding at a time); its answer goes to `on_answer`."""
+        permits = permitted_by(action, payload)
+        if permits is not None:
+            self._permitted.add(permits)
         call = self.rpc.send_call(action, payload, now)
         call.timeout = timeout
         return call
+
+    def refusal(self, action: str) -> str | None:
+        """Why the CSMS must not send `action` to this station now (Pending, Rejected); None if it may."""
+        return csms_refusal(self.version, self.registration, action)
+
+    def take_follow_ups(self) -> list[tuple[str, Payload]]:
+        """CALLs the session wants sent (the TriggerMessage after a Pending answer); each once."""
+        calls, self._follow_ups = self._follow_ups, []
+        return calls
 
     def tick(self, now: float) -> None:
         """Time out our outstanding CALL if its deadline passed."""
@@ -101,11 +140,16 @@ class CsmsSession:
         if handler is None:
             self.rpc.send_error(call.message_id, ErrorKind.NOT_SUPPORTED, f"{call.action} is not supported")
             return
-        if call.action != REGISTERS and not self._is_registered():
-            self.rpc.send_error(
-                call.message_id, ErrorKind.SECURITY, "unknown station: send BootNotification first"
-            )
+        booting = call.action == REGISTERS
+        # a BootNotification is answered from this connection's state alone: a new connection boots afresh
+        state = self.registration if booting else self._current_state()
+        if not station_may_send(state, call.action, frozenset(self._permitted)):
+            self.rpc.send_error(call.message_id, ErrorKind.SECURITY, NOT_YET[state])
             return
+        if booting:
+            policy = self.boot_policies.policy_for(self.identity)
+            self.context.registration = answer_boot(policy, state).value
+            self.context.retry_interval = policy.retry_interval
         self.context.now = datetime.fromtimestamp(now, UTC)
         try:
             response = handler(self.context, call.payload)
@@ -116,17 +160,27 @@ class CsmsSession:
                 call.message_id, ErrorKind.INTERNAL, redact(f"{call.action} failed: {type(exc).__name__}")
             )
             return
-        if call.action == REGISTERS:
-            self._registered = True
+        if booting:
+            self._registered_as(Registration(self.context.registration))
+
+    def _registered_as(self, answer: Registration) -> None:
+        self.registration = answer
+        self._permitted.clear()
+        self.boot_policies.record(self.identity, answer)
+        trigger = boot_trigger(self.boot_policies.policy_for(self.identity), answer)
+        if trigger is not None:
+            self._follow_ups.append(("TriggerMessage", trigger))
 
     @property
     def registered(self) -> bool:
-        """Whether this connection's station has booted (or was known) and may send anything."""
-        return self._registered
+        """Whether this connection's station is Accepted (booted, or known) and may send anything."""
+        return self.registration is Registration.ACCEPTED
 
-    def _is_registered(self) -> bool:
-        """A station is known once it booted, or if it booted (or was seeded) on an earlier connection."""
-        if not self._registered:
+    def _current_state(self) -> Registration:
+        """A station that has not booted on this connection is Accepted if it booted (or was seeded)
+        on an earlier one and was not last answered Pending or Rejected."""
+        if self.registration is Registration.UNKNOWN and not self.boot_policies.held_back(self.identity):
             self.context.station_id = self.context.store.find_station_id(self.identity)
-            self._registered = self.context.station_id is not None
-        return self._registered
+            if self.context.station_id is not None:
+                self.registration = Registration.ACCEPTED
+        return self.registration

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from evharness.settings import Option
 from reference_backend.console.mail import check_smtp_url
+from reference_backend.domain.boot import DEFAULT_RETRY_INTERVAL, BootPolicy, PolicyName
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -17,6 +18,13 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise ValueError("must be at least 1")
     return value
+
+
+def boot_policy_name(text: str) -> PolicyName:
+    try:
+        return PolicyName(text.strip().lower())
+    except ValueError:
+        raise ValueError(f"use one of {', '.join(PolicyName)}") from None
 
 
 def http_url(text: str) -> str:
@@ -66,6 +74,13 @@ class BackendSettings:
     tls_cert: str | None = None
     tls_key: str | None = None
     tls_ca: str | None = None
+    boot_policy: PolicyName = PolicyName.ACCEPTED  # how BootNotification is answered (B01–B03)
+    boot_retry_interval: int = DEFAULT_RETRY_INTERVAL  # seconds, the interval of a Pending/Rejected answer
+    boot_trigger: bool = False  # pending: TriggerMessage(BootNotification) right after the Pending answer
+
+    @property
+    def default_boot_policy(self) -> BootPolicy:
+        return BootPolicy(self.boot_policy, self.boot_retry_interval, self.boot_trigger)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> BackendSettings:
@@ -93,6 +108,9 @@ class BackendSettings:
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
             tls_ca=args.tls_ca,
+            boot_policy=args.boot_policy,
+            boot_retry_interval=args.boot_retry_interval,
+            boot_trigger=args.boot_trigger,
         )
 
 
@@ -107,6 +125,28 @@ SECURITY_OPTIONS = [
     Option("--tls-cert", "PEM certificate (chain) of the OCPP server (profiles 2, 3)"),
     Option("--tls-key", "PEM private key of the OCPP server (profiles 2, 3)"),
     Option("--tls-ca", "PEM CA certificate(s) that sign station certificates (profile 3)"),
+]
+
+BOOT_OPTIONS = [
+    Option(
+        "--boot-policy",
+        "how BootNotification is answered: accepted; pending (first one on a connection Pending, the next "
+        "Accepted); rejected (until the operator accepts the station: PUT /api/operations/{id}/boot-policy)",
+        default=BackendSettings.boot_policy.value,
+        type=boot_policy_name,
+    ),
+    Option(
+        "--boot-retry-interval",
+        "seconds a Pending or Rejected station waits before booting again (the answer's interval)",
+        default=BackendSettings.boot_retry_interval,
+        type=positive_int,
+    ),
+    Option(
+        "--boot-trigger",
+        "with --boot-policy pending: ask for the next BootNotification at once (TriggerMessage; true/false)",
+        default=BackendSettings.boot_trigger,
+        type=parse_bool,
+    ),
 ]
 
 DATABASE_URL = Option(
@@ -183,4 +223,5 @@ BACKEND_OPTIONS = [
     Option("--oidc-client-id", "this backend's client id at the OpenID Connect provider"),
     Option("--oidc-client-secret", "this backend's client secret at the OpenID Connect provider"),
     *SECURITY_OPTIONS,
+    *BOOT_OPTIONS,
 ]

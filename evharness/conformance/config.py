@@ -52,6 +52,11 @@ class TargetConfig:
         stations = {**self.stations, version: entry}
         return TargetConfig(stations, self.tokens, self.connector, self.features, self.source)
 
+    def with_features(self, extra: dict[str, Any]) -> TargetConfig:
+        """The features of the file, with `extra` on top (what the reference backend has itself)."""
+        features = {**self.features, **extra}
+        return TargetConfig(self.stations, self.tokens, self.connector, features, self.source)
+
 
 def default_path() -> Path:
     return Path(str(importlib.resources.files("evharness.conformance") / "target.yaml"))

@@ -8,6 +8,11 @@ CALL on the station's connection and checks it; the driver never answers for the
 Built in: `reference` (the reference backend's operations API), `manual` (prints what to do and
 waits for the operator) and `none` (every CSMS-initiated case is NOT APPLICABLE). Your own:
 `--driver package.module:factory`, where `factory(DriverSettings) -> Driver`.
+
+Some cases need the CSMS set up first: "the CSMS is configured to first respond to a
+BootNotificationRequest with status Pending" (TC_B_02/30/31). A driver that can do that also has
+`configure_boot(BootSetup | None)` (`ConfiguresBoot`; None puts the CSMS back as it was); with any
+other driver the harness relies on the target file's `features.boot_pending` alone.
 """
 
 from __future__ import annotations
@@ -41,6 +46,17 @@ class Operation:
 
 
 @dataclass(frozen=True, slots=True)
+class BootSetup:
+    """How the CSMS should answer the station's next BootNotification (B02, B03)."""
+
+    station: str
+    version: OcppVersion
+    status: str  # "Pending" or "Rejected"; the BootNotification after a Pending one is Accepted
+    trigger: bool = False  # after Pending, the CSMS asks for the next BootNotification (TriggerMessage)
+    retry_interval: int = 1  # seconds the station waits before booting again (the answer's interval)
+
+
+@dataclass(frozen=True, slots=True)
 class DriverSettings:
     csms_url: str
     api_url: str | None = None  # the reference backend's console API, when it runs for this session
@@ -59,6 +75,12 @@ class Driver(Protocol):
 
     async def perform(self, operation: Operation) -> Payload | None:
         """Make the CSMS send the CALL; the outcome the CSMS reports, if it reports one."""
+
+
+@runtime_checkable
+class ConfiguresBoot(Protocol):
+    async def configure_boot(self, setup: BootSetup | None) -> None:
+        """Make the CSMS answer the station's BootNotification as `setup` says; None: as before."""
 
 
 class NoDriver:
@@ -108,6 +130,7 @@ class ReferenceDriver:
         self.token = settings.operator_token
         self.http_timeout = http_timeout
         self.wait_seconds = http_timeout
+        self._configured: set[str] = set()  # stations whose boot policy `configure_boot` changed
 
     def unsupported(self, operation: Operation) -> str | None:
         return None
@@ -116,12 +139,29 @@ class ReferenceDriver:
         url = f"{self.api_url}operations/{quote(operation.station, safe='')}/{operation.action}"
         return await asyncio.to_thread(self._post, url, operation.payload)
 
-    def _post(self, url: str, payload: Payload) -> Payload:
+    async def configure_boot(self, setup: BootSetup | None) -> None:
+        """PUT (or, for None, DELETE) `/api/operations/{station}/boot-policy`."""
+        if setup is None:
+            for station in self._configured:
+                url = f"{self.api_url}operations/{quote(station, safe='')}/boot-policy"
+                await asyncio.to_thread(self._post, url, None, "DELETE")
+            self._configured.clear()
+            return
+        body = {
+            "policy": setup.status.lower(),
+            "retry_interval": setup.retry_interval,
+            "trigger": setup.trigger,
+        }
+        url = f"{self.api_url}operations/{quote(setup.station, safe='')}/boot-policy"
+        await asyncio.to_thread(self._post, url, body, "PUT")
+        self._configured.add(setup.station)
+
+    def _post(self, url: str, payload: Payload | None, method: str = "POST") -> Payload:
         request = urllib.request.Request(
             url,
-            data=json.dumps(payload).encode(),
+            data=None if payload is None else json.dumps(payload).encode(),
             headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
-            method="POST",
+            method=method,
         )
         try:
             with urllib.request.urlopen(request, timeout=self.http_timeout) as response:

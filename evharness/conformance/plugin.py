@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from evharness.conformance import catalog, checks, report
+from evharness.conformance import catalog, checks, coverage, report
 from evharness.conformance.config import TargetConfig, load
 from evharness.conformance.drivers import Driver, DriverSettings, load_driver
 from evharness.conformance.session import Conformance
@@ -30,6 +30,9 @@ from simulator.asyncio.portal import BackgroundLoop
 
 CHARGING_SCENARIOS = ("pin_charging", "rfid_charging")  # what features/charging expects
 SEEDED_STATIONS = 40
+# What the reference backend started here can do beyond the target file's `features:` (its boot
+# policy is set per case through the `reference` driver); an external CSMS has only what its file says.
+REFERENCE_FEATURES: dict[str, object] = dict.fromkeys(coverage.REFERENCE_HAS, True)
 NOT_APPLICABLE = "NOT APPLICABLE"
 VERSION_MARKERS: dict[str, OcppVersion] = {"ocpp16": OcppVersion.V16, "ocpp201": OcppVersion.V201}
 SCENARIO_KEY = pytest.StashKey[Conformance]()
@@ -199,10 +202,11 @@ def octt(
     """The scenario's OCTT station and what it has seen (the conformance steps' world)."""
     versions = [v for m, v in VERSION_MARKERS.items() if request.node.get_closest_marker(m)]
     assert len(versions) == 1, "tag a conformance feature with exactly one of @ocpp16, @ocpp201"
+    config = conformance_config.with_features(REFERENCE_FEATURES) if csms.is_reference else conformance_config
     scenario = Conformance(
         portal,
         csms.ocpp_url,
-        conformance_config,
+        config,
         driver,
         versions[0],
         call_timeout=float(request.config.getoption("--call-timeout")),

@@ -20,7 +20,7 @@ import pytest
 from evharness.conformance import checks
 from evharness.conformance import messages as m
 from evharness.conformance.config import TargetConfig
-from evharness.conformance.drivers import Driver, NotApplicable, Operation
+from evharness.conformance.drivers import BootSetup, ConfiguresBoot, Driver, NotApplicable, Operation
 from evharness.conformance.station import Answer, OcttStation, ReceivedCall
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
@@ -97,6 +97,7 @@ class Conformance:
         self.operation_outcome: Payload | None = None
         self.pending_operation: asyncio.Future[Payload | None] | None = None
         self.local_list_version = 0  # what the station says it holds (GetLocalListVersion)
+        self.boot_configured = False  # the driver changed how the CSMS answers BootNotification
 
     # -- plumbing ----------------------------------------------------------------------------------
 
@@ -141,6 +142,9 @@ class Conformance:
                 self.stop_transaction("Other")
         with contextlib.suppress(Exception):
             self.run(self.station.disconnect(), timeout=10)
+        if self.boot_configured and isinstance(self.driver, ConfiguresBoot):
+            self.boot_configured = False
+            self.run(self.driver.configure_boot(None))
 
     # -- connection ---------------------------------------------------------------------------------
 
@@ -170,6 +174,21 @@ class Conformance:
         identity = self.station.identity
         payload = m.boot_v16(identity) if self.v16 else m.boot_v201(identity, reason)
         return self.send("BootNotification", payload)
+
+    def boot_after_interval(self, reason: str = "PowerUp") -> Answer:
+        """Boot again once the interval of the last (Pending or Rejected) answer has passed (B02.FR.0x)."""
+        last = self.answer("BootNotification").require()
+        time.sleep(max(0, int(last.get("interval", 0))))
+        return self.boot(reason)
+
+    def configure_boot(self, status: str, trigger: bool = False) -> None:
+        """The case's prerequisite "the CSMS is configured to first respond … Pending (or Rejected)":
+        through the driver if it can; otherwise the target declared it (`features.boot_pending`)."""
+        if not isinstance(self.driver, ConfiguresBoot):
+            return
+        setup = BootSetup(self.station.identity, self.version, status, trigger)
+        self.run(self.driver.configure_boot(setup))
+        self.boot_configured = True
 
     def booted(self) -> None:
         """Booted: BootNotification Accepted, then the connector Available."""

@@ -127,6 +127,17 @@ def target_supports(octt: Conformance, feature: str) -> None:
     octt.require_feature(feature, f"the case needs the optional CSMS feature {feature!r}")
 
 
+@given(
+    parsers.re(
+        r'the CSMS is configured to first answer BootNotification "(?P<status>Pending|Rejected)"'
+        r"(?P<trigger> and then to trigger it)?"
+    )
+)
+def configured_boot(octt: Conformance, status: str, trigger: str | None) -> None:
+    """The prerequisite of TC_B_02/30/31: the driver sets it up if it can (`Conformance.configure_boot`)."""
+    octt.configure_boot(status, trigger=bool(trigger))
+
+
 @given("the station uses HTTP Basic authentication")
 def uses_basic_auth(octt: Conformance) -> None:
     if octt.station.password is None:
@@ -142,6 +153,16 @@ def uses_basic_auth(octt: Conformance) -> None:
 @when("the station sends BootNotification")
 def sends_boot(octt: Conformance) -> None:
     octt.boot()
+
+
+@when(parsers.parse('the station sends BootNotification with reason "{reason:w}"'))
+def sends_boot_reason(octt: Conformance, reason: str) -> None:
+    octt.boot(reason)
+
+
+@when("the station sends BootNotification again after the interval")
+def sends_boot_again(octt: Conformance) -> None:
+    octt.boot_after_interval()
 
 
 @given(parsers.parse('the station reports the connector "{status:w}"'))

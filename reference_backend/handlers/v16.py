@@ -13,7 +13,14 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from reference_backend.domain.authorization import status_for
 from reference_backend.domain.metering import samples_v16
-from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, check_token, timestamp_or_now
+from reference_backend.handlers.base import (
+    Handler,
+    HandlerContext,
+    TokenCheck,
+    boot_answer,
+    check_token,
+    timestamp_or_now,
+)
 from reference_backend.persistence import BootInfo, TokenUse
 
 log = logging.getLogger("reference_backend.v16")
@@ -53,7 +60,7 @@ def boot_notification(ctx: HandlerContext, payload: Payload) -> Payload:
         firmware_version=payload.get("firmwareVersion"),
     )
     ctx.station_id = ctx.store.register_boot(ctx.identity, ctx.version.value, boot, ctx.now)
-    return {"status": "Accepted", "currentTime": ctx.current_time(), "interval": ctx.heartbeat_interval}
+    return boot_answer(ctx)
 
 
 def heartbeat(ctx: HandlerContext, payload: Payload) -> Payload:

@@ -11,7 +11,7 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from reference_backend.domain.authorization import status_for
 from reference_backend.domain.metering import samples_v201
-from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, check_token
+from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, boot_answer, check_token
 from reference_backend.persistence import BootInfo, TokenUse
 
 MAIN_METER_EVSE = 0  # 2.0.1 J01: evseId 0 is the grid connection meter
@@ -51,7 +51,7 @@ def boot_notification(ctx: HandlerContext, payload: Payload) -> Payload:
         reason=payload["reason"],
     )
     ctx.station_id = ctx.store.register_boot(ctx.identity, ctx.version.value, boot, ctx.now)
-    return {"status": "Accepted", "currentTime": ctx.current_time(), "interval": ctx.heartbeat_interval}
+    return boot_answer(ctx)
 
 
 def heartbeat(ctx: HandlerContext, payload: Payload) -> Payload:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
 from evharness.conformance.drivers import (
+    BootSetup,
+    ConfiguresBoot,
     DriverSettings,
     ManualDriver,
     NoDriver,
@@ -88,3 +91,33 @@ def test_the_manual_driver_tells_the_operator_what_to_do() -> None:
     assert "Reset" in text
     assert "CP-1" in text
     assert '{"type": "Hard"}' in text
+
+
+def test_only_the_reference_driver_configures_the_boot_policy() -> None:
+    settings = DriverSettings("ws://127.0.0.1:9/ocpp", "http://127.0.0.1:9/api/", "token")
+    assert isinstance(ReferenceDriver(settings), ConfiguresBoot)
+    assert not isinstance(NoDriver(), ConfiguresBoot)
+    assert not isinstance(ManualDriver(settings), ConfiguresBoot)
+
+
+def test_the_reference_driver_sets_and_restores_the_boot_policy(tmp_path: Path) -> None:
+    from reference_backend.backend import BackendServer
+    from reference_backend.domain.boot import BootPolicy, PolicyName
+    from reference_backend.settings import BackendSettings
+
+    config = BackendSettings(
+        ocpp_port=0, api_port=0, database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}", operator_token="t0ken"
+    )
+
+    async def main() -> None:
+        async with BackendServer(config) as backend:
+            driver = ReferenceDriver(DriverSettings(backend.ocpp_url, backend.api_url, "t0ken"))
+            await driver.configure_boot(BootSetup("CP 1", OcppVersion.V201, "Pending", trigger=True))
+            assert backend.boot_policies.policy_for("CP 1") == BootPolicy(PolicyName.PENDING, 1, trigger=True)
+            await driver.configure_boot(BootSetup("CP-2", OcppVersion.V16, "Rejected"))
+            assert backend.boot_policies.policy_for("CP-2").name is PolicyName.REJECTED
+            await driver.configure_boot(None)
+            assert not backend.boot_policies.is_own("CP 1")
+            assert not backend.boot_policies.is_own("CP-2")
+
+    asyncio.run(main())

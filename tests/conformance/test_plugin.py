@@ -162,3 +162,18 @@ def test_options_are_also_environment_variables() -> None:
     both = collected(env, "--ocpp-version", "1.6,2.0.1")  # the flag wins over the variable
     assert "test_ocpp16.py" in both
     assert "test_ocpp201.py" in both
+
+
+def test_boot_pending_cases_are_not_applicable_for_a_csms_that_does_not_declare_it(
+    sloppy_csms: str, tmp_path: Path
+) -> None:
+    """The bundled target file says `boot_pending: false`; only the reference backend started here has it."""
+    command = [
+        sys.executable, "-m", "pytest", "features/conformance/ocpp201", "-p", "no:cacheprovider",
+        "-k", "TC_B_02 or TC_B_30 or TC_B_31", "--csms-url", sloppy_csms, "--ocpp-version", "2.0.1",
+        "--conformance-report", str(tmp_path), "-rs",
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "3 skipped" in result.stdout
+    assert "NOT APPLICABLE: the case needs the optional CSMS feature 'boot_pending'" in result.stdout

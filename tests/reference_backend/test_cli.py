@@ -116,3 +116,33 @@ def test_sso_needs_a_client_id(tmp_path: Path, capsys: pytest.CaptureFixture[str
     )
     assert cli.run_backend(args) == 2
     assert "--oidc-client-id" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "env"),
+    [
+        ("--boot-policy", "maybe", "EVHARNESS_BOOT_POLICY"),
+        ("--boot-retry-interval", "0", "EVHARNESS_BOOT_RETRY_INTERVAL"),
+        ("--boot-retry-interval", "soon", "EVHARNESS_BOOT_RETRY_INTERVAL"),
+        ("--boot-trigger", "often", "EVHARNESS_BOOT_TRIGGER"),
+    ],
+)
+def test_bad_boot_options_name_flag_and_variable(
+    flag: str, value: str, env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        parse("backend", flag, value)
+    err = capsys.readouterr().err
+    assert flag in err
+    assert env in err
+    assert repr(value) in err
+
+
+def test_boot_options_from_environment_and_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reference_backend.domain.boot import BootPolicy, PolicyName
+
+    monkeypatch.setenv("EVHARNESS_BOOT_POLICY", "Pending")
+    monkeypatch.setenv("EVHARNESS_BOOT_TRIGGER", "true")
+    settings = BackendSettings.from_args(parse("backend", "--boot-retry-interval", "15"))
+    assert settings.default_boot_policy == BootPolicy(PolicyName.PENDING, 15, trigger=True)
+    assert BackendSettings().default_boot_policy == BootPolicy()

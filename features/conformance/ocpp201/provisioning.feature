@@ -16,9 +16,14 @@ Feature: OCPP 2.0.1 block B - provisioning
   @TC_B_02_CSMS @block_B @conditional
   Scenario: TC_B_02_CSMS Cold Boot Charging Station - Pending
     Given the target supports "boot_pending"
+    And the CSMS is configured to first answer BootNotification "Pending"
     And the station is connected
     When the station sends BootNotification
     Then the CSMS answers BootNotification with status "Pending"
+    When the station sends BootNotification again after the interval
+    Then the CSMS answers BootNotification with status "Accepted"
+    When the station reports the connector "Available"
+    Then the CSMS answers StatusNotification
 
   @TC_B_06_CSMS @block_B @mandatory
   Scenario: TC_B_06_CSMS Get Variables - single value
@@ -159,21 +164,28 @@ Feature: OCPP 2.0.1 block B - provisioning
   @TC_B_30_CSMS @block_B @conditional
   Scenario: TC_B_30_CSMS Cold Boot Charging Station - Pending/Rejected - SecurityError
     Given the target supports "boot_pending"
+    And the CSMS is configured to first answer BootNotification "Rejected"
     And the station is connected
     When the station sends BootNotification
     Then the CSMS answers BootNotification with status "Pending or Rejected"
     When the station reports the connector "Available"
     Then the CSMS answers StatusNotification with a CALLERROR "SecurityError"
+    When the station notifies the connector's AvailabilityState "Available"
+    Then the CSMS answers NotifyEvent with a CALLERROR "SecurityError"
 
   @TC_B_31_CSMS @block_B @conditional
   Scenario: TC_B_31_CSMS Cold Boot Charging Station - Pending/Rejected - TriggerMessage
     Given the target supports "boot_pending"
+    And the CSMS is configured to first answer BootNotification "Pending" and then to trigger it
     And the station is connected
     When the station sends BootNotification
     Then the CSMS answers BootNotification with status "Pending or Rejected"
     And the CSMS sends TriggerMessage by itself
-    When the station sends BootNotification
+    And the CSMS sent TriggerMessage with requestedMessage = "BootNotification"
+    When the station sends BootNotification with reason "Triggered"
     Then the CSMS answers BootNotification with status "Accepted"
+    When the station reports the connector "Available"
+    Then the CSMS answers StatusNotification
 
   @TC_B_42_CSMS @block_B @mandatory
   Scenario: TC_B_42_CSMS Set new NetworkConnectionProfile - Accepted

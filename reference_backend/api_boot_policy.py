@@ -1,0 +1,89 @@
+"""Console API: how the CSMS answers one station's BootNotification (`/api/operations/{station}/boot-policy`).
+
+The operator (and the conformance harness's `reference` driver, for TC_B_02/30/31) holds a station
+Pending or Rejected, or accepts it, without restarting the backend; DELETE returns it to the
+backend's `--boot-policy`. The choice applies from the station's next BootNotification; a Pending or
+Rejected station is accepted at its next BootNotification once the policy says `accepted`.
+Behind the operator token, like the operations themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, ConfigDict, Field
+
+from reference_backend.api_operations import operator_guard
+from reference_backend.domain.boot import BootPolicy, PolicyName, Registration
+from reference_backend.domain.stations import identity_problem
+from reference_backend.operations import Operations
+from reference_backend.registration import BootPolicies
+
+MAX_RETRY_INTERVAL = 86_400
+
+
+class BootPolicyBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    policy: PolicyName
+    retry_interval: Annotated[int | None, Field(ge=1, le=MAX_RETRY_INTERVAL)] = None  # None: the default's
+    trigger: bool = False  # pending: send TriggerMessage(BootNotification) right after the Pending answer
+
+
+class BootPolicyState(BaseModel):
+    station: str
+    policy: PolicyName
+    retry_interval: int
+    trigger: bool
+    own: bool  # False: the backend's --boot-policy applies
+    connected: bool
+    registration: Registration | None  # on its live connection, else its last boot answer (None: none yet)
+
+
+def boot_policy_router(
+    policies: BootPolicies, operations: Operations, operator_token: str | None
+) -> APIRouter:
+    router = APIRouter(
+        prefix="/api/operations", tags=["operations"], dependencies=[Depends(operator_guard(operator_token))]
+    )
+
+    def checked(station_id: str) -> str:
+        problem = identity_problem(station_id)
+        if problem is not None:
+            raise HTTPException(422, f"station_id: {problem}")
+        return station_id
+
+    def state(station_id: str) -> BootPolicyState:
+        policy = policies.policy_for(station_id)
+        session = operations.session_of(station_id)
+        registration = session.registration if session is not None else policies.last_answer(station_id)
+        return BootPolicyState(
+            station=station_id,
+            policy=policy.name,
+            retry_interval=policy.retry_interval,
+            trigger=policy.trigger,
+            own=policies.is_own(station_id),
+            connected=session is not None,
+            registration=registration,
+        )
+
+    @router.get("/{station_id}/boot-policy")
+    def read(station_id: str) -> BootPolicyState:
+        """The policy the station's next BootNotification meets, and where the station stands."""
+        return state(checked(station_id))
+
+    @router.put("/{station_id}/boot-policy")
+    def choose(station_id: str, body: BootPolicyBody) -> BootPolicyState:
+        """Answer this station's BootNotifications Accepted, Pending or Rejected from now on."""
+        interval = body.retry_interval or policies.default.retry_interval
+        policies.set(checked(station_id), BootPolicy(body.policy, interval, body.trigger))
+        return state(station_id)
+
+    @router.delete("/{station_id}/boot-policy")
+    def forget(station_id: str) -> BootPolicyState:
+        """Back to the backend's default policy (`--boot-policy`)."""
+        policies.clear(checked(station_id))
+        return state(station_id)
+
+    return router

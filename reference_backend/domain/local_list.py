@@ -262,10 +262,16 @@ def split(version: OcppVersion, update: Update, limits: MessageLimits) -> tuple[
     bounded from above (frame, envelope with an empty list, each item plus its comma), so a message
     never exceeds the limit; one item larger than the limit on its own still goes, alone.
     """
-    base = FRAME_OVERHEAD + _size(request(version, replace(update, entries=())))
-    base += len(',"localAuthorizationList":[]')
+
+    def header(n: int) -> Update:  # the n-th message without its entries
+        return Update(update.update_type if n == 0 else "Differential", update.version + n, ())
+
+    def base(n: int) -> int:  # its envelope: the type and the version's digits differ from part to part
+        empty_list = len(',"localAuthorizationList":[]')
+        return FRAME_OVERHEAD + _size(request(version, header(n))) + empty_list
+
     chunks: list[list[tuple[str, Entry | None]]] = [[]]
-    size = base
+    size = base(0)
     for code, entry in update.entries:
         item = _size(_item(version, code, entry)) + 1
         chunk = chunks[-1]
@@ -273,13 +279,10 @@ def split(version: OcppVersion, update: Update, limits: MessageLimits) -> tuple[
         full_bytes = limits.bytes is not None and bool(chunk) and size + item > limits.bytes
         if full_items or full_bytes:
             chunks.append([])
-            size = base
+            size = base(len(chunks) - 1)
         chunks[-1].append((code, entry))
         size += item
-    return tuple(
-        Update(update.update_type if n == 0 else "Differential", update.version + n, tuple(chunk))
-        for n, chunk in enumerate(chunks)
-    )
+    return tuple(replace(header(n), entries=tuple(chunk)) for n, chunk in enumerate(chunks))
 
 
 def _guess_type(code: str) -> IdType:

@@ -223,3 +223,14 @@ def test_after_a_refused_differential_or_later_part_the_full_list_follows() -> N
     assert recovery(entries, parts, parts[0], "Failed") is None  # a refused Full: nothing more now
     assert recovery(entries, parts, parts[1], "timeout") is None  # not an answer: try next time
     assert recovery(entries, parts, parts[1], "CallError") is None
+
+
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
+def test_follow_up_parts_count_their_own_longer_envelope(version: OcppVersion) -> None:
+    """A Full list's later parts say "Differential" (8 characters more than "Full") and may need one
+    more digit for their version: each part is measured with its own envelope, at every byte limit."""
+    entries = {f"0A0B0C{n:02X}": Entry(IdType.RFID, "Accepted") for n in range(30)}
+    update = full(entries, 8)  # version 9; the second part is version 10: one digit more
+    for limit in range(150, 700):
+        limits = MessageLimits(items=None, bytes=limit)
+        check_parts(version, update, split(version, update, limits), limits)

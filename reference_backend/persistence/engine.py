@@ -1,4 +1,16 @@
-"""Engines for the two supported databases, with SQLite set up for a busy single writer."""
+"""Engines for the two supported databases, with SQLite set up for many threads writing at once.
+
+SQLite transactions are ours, not pysqlite's. Left alone, pysqlite sends `BEGIN` only before the first
+INSERT/UPDATE/DELETE, so a use case's reads (the permission check, "is this code known already?") ran
+outside its transaction and two racing requests could both act on what they read. A plain `BEGIN`
+would make the reads part of the transaction, but then the first write must upgrade a read snapshot,
+and if another connection committed meanwhile SQLite fails at once with SQLITE_BUSY (busy_snapshot):
+`busy_timeout` cannot help, and the console answered 500 "database is locked". So every transaction
+begins `BEGIN IMMEDIATE`: it takes the write lock first, waiting up to `busy_timeout` for it, and then
+reads and writes a database nobody else is changing. Read-only work (the OCPP hot path's lookups) runs
+on `read_only(engine)`, which begins `BEGIN DEFERRED` and never waits for a writer (WAL).
+PostgreSQL is left as SQLAlchemy sets it up.
+"""
 
 from __future__ import annotations
 
@@ -11,22 +23,38 @@ SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",  # readers (features, the console API) never block the writer
     "PRAGMA synchronous=NORMAL",  # safe with WAL; a crash loses at most the last commits
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
+    "PRAGMA busy_timeout=5000",  # how long BEGIN IMMEDIATE waits for another writer to commit
 )
+READ_ONLY = "evharness_read_only"  # execution option: this connection never writes
 
 
 def create_engine(url: str) -> sa.Engine:
     """An engine for `url`: `sqlite:///file.sqlite3` or `postgresql+psycopg://user:pw@host/db`."""
     engine = sa.create_engine(url)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "connect", _set_up_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
     return engine
 
 
-def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def read_only(engine: sa.Engine) -> sa.Engine:
+    """The same engine (and pool) for connections that only read: on SQLite they never take the write lock.
+
+    Writing through it risks SQLITE_BUSY (see the module docstring); use `engine` for that.
+    """
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+def _set_up_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # pysqlite's own BEGIN off: `_begin_sqlite` sends ours
     cursor = dbapi_connection.cursor()
     try:
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(pragma)
     finally:
         cursor.close()
+
+
+def _begin_sqlite(conn: sa.Connection) -> None:
+    mode = "DEFERRED" if conn.get_execution_options().get(READ_ONLY) else "IMMEDIATE"
+    conn.exec_driver_sql(f"BEGIN {mode}")

@@ -29,7 +29,7 @@ from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
 from reference_backend.domain.metering import Sample, first_register_wh, last_register_wh
 from reference_backend.persistence import statements as q
-from reference_backend.persistence.engine import create_engine
+from reference_backend.persistence.engine import create_engine, read_only
 from reference_backend.persistence.records import (
     BootInfo,
     MeterValueRecord,
@@ -70,6 +70,7 @@ FLUSH_AFTER_S = 0.1  # the oldest buffered sample is written at most this late (
 class Store:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self.reader = read_only(engine)  # for the methods that only read: they never wait for a writer
         self._lock = threading.Lock()  # the console API may call from its thread pool
         self._pending_rows: list[dict[str, Any]] = []
         self._pending_moves: dict[int, tuple[float, float]] = {}  # transaction → (first, last) register
@@ -111,7 +112,7 @@ class Store:
     # -- stations -------------------------------------------------------------------------------
 
     def find_station_id(self, identity: str) -> int | None:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             found: int | None = conn.scalar(q.STATION_ID, {"p_identity": identity})
         return found
 
@@ -148,7 +149,7 @@ class Store:
             return _inserted_id(result)
 
     def station(self, identity: str) -> StationRecord | None:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(sa.select(stations).where(stations.c.identity == identity)).first()
         if row is None:
             return None
@@ -175,7 +176,7 @@ class Store:
             )
 
     def basic_auth_hash(self, identity: str) -> str | None:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             found: str | None = conn.scalar(
                 sa.select(stations.c.basic_auth_hash).where(stations.c.identity == identity)
             )
@@ -228,7 +229,7 @@ class Store:
         query = sa.select(connectors.c.evse_id, connectors.c.connector_id, connectors.c.status).where(
             connectors.c.station_id == station_id
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return {(row.evse_id, row.connector_id): row.status for row in conn.execute(query)}
 
     # -- authorization facts --------------------------------------------------------------------
@@ -243,7 +244,7 @@ class Store:
             "p_type": id_type.value if id_type is not None else "",
             "p_exclude": exclude_transaction if exclude_transaction is not None else -1,
         }
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(q.TOKEN_FACTS, params).one()
         if row.identification_id is None:
             return TokenLookup(_enabled_types(row), None, None)
@@ -302,7 +303,7 @@ class Store:
         id_token: str | None,
     ) -> int | None:
         """The running 1.6 transaction a repeated StartTransaction (same place, time, meter, token) is."""
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             found: int | None = conn.scalar(
                 _same_start(station_id, evse_id, started_at, meter_start_wh, id_token)
             )
@@ -434,13 +435,13 @@ class Store:
         )
 
     def transaction(self, station_id: int, transaction_id: int) -> TransactionRecord | None:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(q.TRANSACTION_BY_ID, {"p_station": station_id, "p_id": transaction_id}).first()
         return None if row is None else self._with_pending(_transaction(row))
 
     def running_transaction_id(self, station_id: int, evse_id: int) -> int | None:
         """The transaction running on an EVSE (a 1.6 connector), if any; the latest if several."""
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             found: int | None = conn.scalar(q.RUNNING_ON_EVSE, {"p_station": station_id, "p_evse": evse_id})
         return found
 
@@ -453,7 +454,7 @@ class Store:
             .where(stations.c.identity == identity)
             .order_by(transactions.c.id)
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return [_transaction(row) for row in conn.execute(query)]
 
     def meter_values(self, transaction_id: int) -> list[MeterValueRecord]:
@@ -463,7 +464,7 @@ class Store:
             .where(meter_values.c.transaction_id == transaction_id)
             .order_by(meter_values.c.timestamp, meter_values.c.id)
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return [
                 MeterValueRecord(
                     timestamp=row.timestamp,
@@ -572,7 +573,7 @@ class Store:
             .join(stations, stations.c.id == identifications.c.station_id)
             .where(identifications.c.station_id == station_id)
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return {
                 row.code: local_list.entry_for(
                     version,
@@ -591,7 +592,7 @@ class Store:
         query = sa.select(local_list_sync.c.version, local_list_sync.c.entries).where(
             local_list_sync.c.station_id == station_id
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(query).one_or_none()
         if row is None:
             return None
@@ -616,7 +617,7 @@ class Store:
     def row_counts(self) -> dict[str, int]:
         """Rows per table, for reports and tests."""
         self.flush()
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return {
                 name: int(conn.scalar(sa.select(sa.func.count()).select_from(table)) or 0)
                 for name, table in metadata.tables.items()

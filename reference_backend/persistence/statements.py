@@ -14,7 +14,9 @@ from reference_backend.persistence.tables import (
     connectors,
     identifications,
     local_users,
+    meter_values,
     stations,
+    transaction_events,
     transactions,
 )
 
@@ -130,4 +132,23 @@ MOVE_METER = (
         meter_start_wh=sa.case((_start.is_(None) | (_start > _first), _first), else_=_start),
         meter_last_wh=sa.case((_latest.is_(None) | (_latest < _last), _last), else_=_latest),
     )
+)
+
+# The readings a transaction holds at some instants: what a resent 1.6 message would repeat.
+READINGS = sa.select(
+    meter_values.c.timestamp,
+    meter_values.c.measurand,
+    meter_values.c.phase,
+    meter_values.c.unit,
+    meter_values.c.value,
+    meter_values.c.context,
+    meter_values.c.location,
+).where(
+    (meter_values.c.transaction_id == sa.bindparam("p_transaction"))
+    & meter_values.c.timestamp.in_(sa.bindparam("p_stamps", expanding=True, type_=UtcDateTime()))
+)
+
+EVENT_ANSWER = sa.select(transaction_events.c.answer).where(
+    (transaction_events.c.transaction_id == sa.bindparam("p_transaction"))
+    & (transaction_events.c.seq_no == sa.bindparam("p_seq"))
 )

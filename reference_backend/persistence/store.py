@@ -6,17 +6,21 @@ UTC-aware datetimes and the records of `records.py`.
 
 Meter samples, the bulk of the traffic, are written behind (measured by `evharness bench`: one
 transaction per MeterValues was the largest single cost of the backend): `add_meter_samples` buffers
-them, and `flush()` writes them in one transaction — when the buffer is full or old
-(`FLUSH_ROWS`, `FLUSH_AFTER_S`), before any read of meter values or transactions lists, before a
-transaction stops, on `dispose()`, and every `FLUSH_AFTER_S` from the OCPP server. Records returned
+them (`write_behind.Batch`), and `flush()` writes them in one transaction — when the buffer is full
+or old (`FLUSH_ROWS`, `FLUSH_AFTER_S`), before any read of meter values or transactions lists, before
+a transaction stops, on `dispose()`, and every `FLUSH_AFTER_S` from the OCPP server. Records returned
 meanwhile (`transaction`, `open_transaction`) already include the buffered readings.
+
+A message resent after a lost answer stores nothing twice: a 2.0.1 TransactionEvent is known by its
+seqNo (`event_answer`, recorded with its samples by `add_transaction_event`), a 1.6 reading by what
+it says (`add_new_meter_samples`).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -27,7 +31,13 @@ from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
-from reference_backend.domain.metering import Sample, first_register_wh, last_register_wh
+from reference_backend.domain.metering import (
+    Sample,
+    first_register_wh,
+    last_register_wh,
+    new_readings,
+    reading_key,
+)
 from reference_backend.persistence import statements as q
 from reference_backend.persistence.engine import create_engine, read_only
 from reference_backend.persistence.records import (
@@ -49,8 +59,10 @@ from reference_backend.persistence.tables import (
     metadata,
     meter_values,
     stations,
+    transaction_events,
     transactions,
 )
+from reference_backend.persistence.write_behind import Batch
 
 
 def code_key(code: str) -> str:
@@ -63,18 +75,12 @@ def _enabled_types(row: Any) -> frozenset[IdType]:
     return frozenset(id_type for id_type, enabled in flags if enabled)
 
 
-FLUSH_ROWS = 2000  # buffered meter samples that trigger a write
-FLUSH_AFTER_S = 0.1  # the oldest buffered sample is written at most this late (while traffic lasts)
-
-
 class Store:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.reader = read_only(engine)  # for the methods that only read: they never wait for a writer
         self._lock = threading.Lock()  # the console API may call from its thread pool
-        self._pending_rows: list[dict[str, Any]] = []
-        self._pending_moves: dict[int, tuple[float, float]] = {}  # transaction → (first, last) register
-        self._pending_since = 0.0
+        self._pending = Batch()  # accepted, not yet written (`write_behind`)
 
     @classmethod
     def from_url(cls, url: str) -> Store:
@@ -92,20 +98,29 @@ class Store:
         self.engine.dispose()
 
     def flush(self) -> None:
-        """Write the buffered meter samples, and move their transactions' meter readings, at once."""
+        """Write the buffered meter samples, move their transactions' meter readings, and record the
+        TransactionEvents they came with, in one transaction."""
         with self._lock:
-            rows, self._pending_rows = self._pending_rows, []
-            moves, self._pending_moves = self._pending_moves, {}
-            if not rows:
+            batch, self._pending = self._pending, Batch()
+            if not batch:
                 return
             with self.engine.begin() as conn:
-                conn.execute(sa.insert(meter_values), rows)
-                if moves:
+                if batch.rows:
+                    conn.execute(sa.insert(meter_values), batch.rows)
+                if batch.moves:
                     conn.execute(
                         q.MOVE_METER,
                         [
                             {"p_id": tid, "p_first": first, "p_last": last}
-                            for tid, (first, last) in moves.items()
+                            for tid, (first, last) in batch.moves.items()
+                        ],
+                    )
+                if batch.events:
+                    conn.execute(
+                        sa.insert(transaction_events),
+                        [
+                            {"transaction_id": tid, "seq_no": seq_no, "answer": dict(answer)}
+                            for (tid, seq_no), answer in batch.events.items()
                         ],
                     )
 
@@ -381,7 +396,65 @@ class Store:
         evse_id: int | None = None,
     ) -> None:
         """Persist samples; register readings also move the transaction's start and last meter."""
-        if not samples:
+        self._buffer(station_id, samples, transaction_id, evse_id)
+
+    def add_new_meter_samples(
+        self, station_id: int, samples: Sequence[Sample], transaction_id: int, evse_id: int | None = None
+    ) -> int:
+        """Persist only the readings the transaction does not hold yet; how many were new.
+
+        OCPP 1.6 has no sequence number: a MeterValues or StopTransaction resent after a lost answer
+        (§4.10) is recognised by its readings (`metering.reading_key`), so it stores nothing twice.
+        """
+        stamps = {sample.timestamp for sample in samples}
+        if not stamps:
+            return 0
+        with self._lock:
+            known = set(self._pending.readings.get(transaction_id, ()))
+        with self.reader.connect() as conn:
+            known.update(
+                (row.timestamp, row.measurand, row.phase, row.unit, row.value, row.context, row.location)
+                for row in conn.execute(
+                    q.READINGS, {"p_transaction": transaction_id, "p_stamps": sorted(stamps)}
+                )
+            )
+        fresh = new_readings(samples, known)
+        self._buffer(station_id, fresh, transaction_id, evse_id)
+        return len(fresh)
+
+    def event_answer(self, transaction_id: int, seq_no: int) -> dict[str, Any] | None:
+        """The answer given to the 2.0.1 TransactionEvent `seq_no` of the transaction, if it was handled."""
+        with self._lock:
+            pending = self._pending.events.get((transaction_id, seq_no))
+        if pending is not None:
+            return dict(pending)
+        with self.reader.connect() as conn:
+            found: dict[str, Any] | None = conn.scalar(
+                q.EVENT_ANSWER, {"p_transaction": transaction_id, "p_seq": seq_no}
+            )
+        return found
+
+    def add_transaction_event(
+        self,
+        station_id: int,
+        transaction_id: int,
+        seq_no: int,
+        answer: Mapping[str, Any],
+        samples: Sequence[Sample] = (),
+        evse_id: int | None = None,
+    ) -> None:
+        """Record a handled 2.0.1 TransactionEvent with its samples; both are written together."""
+        self._buffer(station_id, samples, transaction_id, evse_id, (seq_no, dict(answer)))
+
+    def _buffer(
+        self,
+        station_id: int,
+        samples: Sequence[Sample],
+        transaction_id: int | None,
+        evse_id: int | None,
+        event: tuple[int, Mapping[str, Any]] | None = None,
+    ) -> None:
+        if not samples and event is None:
             return
         for sample in samples:  # refused now, not when a later flush writes the whole batch
             if sample.timestamp.tzinfo is None:
@@ -404,26 +477,19 @@ class Store:
             for s in samples
         ]
         first, last = first_register_wh(samples), last_register_wh(samples)
+        register = None if first is None or last is None else (first, last)
+        readings = [reading_key(s) for s in samples] if transaction_id is not None else []
+        now = time.monotonic()
         with self._lock:
-            if not self._pending_rows:
-                self._pending_since = time.monotonic()
-            self._pending_rows.extend(rows)
-            if transaction_id is not None and first is not None and last is not None:
-                seen = self._pending_moves.get(transaction_id)
-                self._pending_moves[transaction_id] = (
-                    (first, last) if seen is None else (min(seen[0], first), max(seen[1], last))
-                )
-            due = (
-                len(self._pending_rows) >= FLUSH_ROWS
-                or time.monotonic() - self._pending_since >= FLUSH_AFTER_S
-            )
+            self._pending.add(now, rows, transaction_id, register, readings, event)
+            due = self._pending.due(now)
         if due:
             self.flush()
 
     def _with_pending(self, record: TransactionRecord) -> TransactionRecord:
         """The record as it will be once the buffered samples are written (MOVE_METER's rule)."""
         with self._lock:
-            pending = self._pending_moves.get(record.id)
+            pending = self._pending.moves.get(record.id)
         if pending is None:
             return record
         first, last = pending

@@ -134,9 +134,10 @@ MOVE_METER = (
     )
 )
 
-# The readings a transaction holds at some instants: what a resent 1.6 message would repeat.
+# The readings a transaction holds in a span of time: what a resent 1.6 message would repeat.
+_stamp = meter_values.c.timestamp
 READINGS = sa.select(
-    meter_values.c.timestamp,
+    _stamp,
     meter_values.c.measurand,
     meter_values.c.phase,
     meter_values.c.unit,
@@ -145,10 +146,17 @@ READINGS = sa.select(
     meter_values.c.location,
 ).where(
     (meter_values.c.transaction_id == sa.bindparam("p_transaction"))
-    & meter_values.c.timestamp.in_(sa.bindparam("p_stamps", expanding=True, type_=UtcDateTime()))
+    & (_stamp >= _at("p_from"))
+    & (_stamp <= _at("p_to"))
+)
+LATEST_READING = sa.select(sa.func.max(_stamp, type_=UtcDateTime())).where(
+    meter_values.c.transaction_id == sa.bindparam("p_transaction")
 )
 
 EVENT_ANSWER = sa.select(transaction_events.c.answer).where(
     (transaction_events.c.transaction_id == sa.bindparam("p_transaction"))
     & (transaction_events.c.seq_no == sa.bindparam("p_seq"))
+)
+SEQ_NOS = sa.select(transaction_events.c.seq_no).where(
+    transaction_events.c.transaction_id == sa.bindparam("p_transaction")
 )

@@ -32,6 +32,7 @@ from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
 from reference_backend.domain.metering import (
+    ReadingKey,
     Sample,
     first_register_wh,
     last_register_wh,
@@ -39,6 +40,7 @@ from reference_backend.domain.metering import (
     reading_key,
 )
 from reference_backend.persistence import statements as q
+from reference_backend.persistence.delivered import NEVER, Delivered
 from reference_backend.persistence.engine import create_engine, read_only
 from reference_backend.persistence.records import (
     BootInfo,
@@ -81,6 +83,7 @@ class Store:
         self.reader = read_only(engine)  # for the methods that only read: they never wait for a writer
         self._lock = threading.Lock()  # the console API may call from its thread pool
         self._pending = Batch()  # accepted, not yet written (`write_behind`)
+        self._delivered = Delivered()  # what each transaction was sent already (`delivered`)
 
     @classmethod
     def from_url(cls, url: str) -> Store:
@@ -335,8 +338,13 @@ class Store:
         """The 2.0.1 transaction `transaction_ref`, created on the first event seen of it.
 
         Events may arrive out of order (OCTT general rule), so the start time is the earliest seen.
+        Most events change nothing here: they are answered from a read, without the write lock.
         """
         key = {"p_station": station_id, "p_ref": transaction_ref}
+        with self.reader.connect() as conn:
+            row = conn.execute(q.TRANSACTION_BY_REF, key).first()
+        if row is not None and not _opening_changes(row, at, evse_id, connector_id):
+            return self._with_pending(_transaction(row))
         with self.engine.begin() as conn:
             row = conn.execute(q.TRANSACTION_BY_REF, key).first()
             if row is None:
@@ -350,14 +358,7 @@ class Store:
                         state=RUNNING,
                     )
                 )
-            else:
-                changes: dict[str, Any] = {}
-                if evse_id is not None and row.evse_id is None:
-                    changes.update(evse_id=evse_id, connector_id=connector_id)
-                if row.started_at is None or at < row.started_at:
-                    changes["started_at"] = at
-                if not changes:
-                    return self._with_pending(_transaction(row))
+            elif changes := _opening_changes(row, at, evse_id, connector_id):
                 conn.execute(sa.update(transactions).where(transactions.c.id == row.id).values(**changes))
             return self._with_pending(_transaction(conn.execute(q.TRANSACTION_BY_REF, key).one()))
 
@@ -380,6 +381,8 @@ class Store:
     ) -> None:
         """End a running transaction; without a meter stop, the last register reading is taken."""
         self.flush()
+        with self._lock:
+            self._delivered.forget(transaction_id)
         meter_stop: Any = meter_stop_wh if meter_stop_wh is not None else transactions.c.meter_last_wh
         with self.engine.begin() as conn:
             conn.execute(
@@ -405,26 +408,49 @@ class Store:
 
         OCPP 1.6 has no sequence number: a MeterValues or StopTransaction resent after a lost answer
         (§4.10) is recognised by its readings (`metering.reading_key`), so it stores nothing twice.
+        Readings later than any the transaction has are new without a query (`delivered`).
         """
-        stamps = {sample.timestamp for sample in samples}
-        if not stamps:
+        if not samples:
             return 0
+        earliest = min(sample.timestamp for sample in samples)
         with self._lock:
-            known = set(self._pending.readings.get(transaction_id, ()))
-        with self.reader.connect() as conn:
-            known.update(
-                (row.timestamp, row.measurand, row.phase, row.unit, row.value, row.context, row.location)
-                for row in conn.execute(
-                    q.READINGS, {"p_transaction": transaction_id, "p_stamps": sorted(stamps)}
-                )
-            )
+            latest = self._delivered.latest(transaction_id)
+            if latest is None:
+                latest = self._delivered.load_latest(transaction_id, self._latest_reading(transaction_id))
+            known = set(self._pending.readings.get(transaction_id, ())) if earliest <= latest else set()
+        if earliest <= latest:
+            known.update(self._stored_readings(transaction_id, earliest, latest))
         fresh = new_readings(samples, known)
         self._buffer(station_id, fresh, transaction_id, evse_id)
         return len(fresh)
 
+    def _latest_reading(self, transaction_id: int) -> datetime:
+        times = [key[0] for key in self._pending.readings.get(transaction_id, ())]
+        with self.reader.connect() as conn:
+            stored: datetime | None = conn.scalar(q.LATEST_READING, {"p_transaction": transaction_id})
+        if stored is not None:
+            times.append(stored)
+        return max(times, default=NEVER)
+
+    def _stored_readings(self, transaction_id: int, earliest: datetime, latest: datetime) -> set[ReadingKey]:
+        params = {"p_transaction": transaction_id, "p_from": earliest, "p_to": latest}
+        with self.reader.connect() as conn:
+            return {
+                (row.timestamp, row.measurand, row.phase, row.unit, row.value, row.context, row.location)
+                for row in conn.execute(q.READINGS, params)
+            }
+
     def event_answer(self, transaction_id: int, seq_no: int) -> dict[str, Any] | None:
-        """The answer given to the 2.0.1 TransactionEvent `seq_no` of the transaction, if it was handled."""
+        """The answer given to the 2.0.1 TransactionEvent `seq_no` of the transaction, if it was handled.
+
+        The transaction's seqNos are loaded once (`delivered`): a new seqNo costs no query.
+        """
         with self._lock:
+            seq_nos = self._delivered.seq_nos(transaction_id)
+            if seq_nos is None:
+                seq_nos = self._delivered.load_seq_nos(transaction_id, self._stored_seq_nos(transaction_id))
+            if seq_no not in seq_nos:
+                return None
             pending = self._pending.events.get((transaction_id, seq_no))
         if pending is not None:
             return dict(pending)
@@ -433,6 +459,11 @@ class Store:
                 q.EVENT_ANSWER, {"p_transaction": transaction_id, "p_seq": seq_no}
             )
         return found
+
+    def _stored_seq_nos(self, transaction_id: int) -> set[int]:
+        pending = {seq for tid, seq in self._pending.events if tid == transaction_id}
+        with self.reader.connect() as conn:
+            return pending | set(conn.scalars(q.SEQ_NOS, {"p_transaction": transaction_id}))
 
     def add_transaction_event(
         self,
@@ -482,6 +513,11 @@ class Store:
         now = time.monotonic()
         with self._lock:
             self._pending.add(now, rows, transaction_id, register, readings, event)
+            if transaction_id is not None:
+                if event is not None:
+                    self._delivered.add_seq_no(transaction_id, event[0])
+                if samples:
+                    self._delivered.add_reading_time(transaction_id, max(s.timestamp for s in samples))
             due = self._pending.due(now)
         if due:
             self.flush()
@@ -711,6 +747,16 @@ def _same_start(
         & (transactions.c.meter_start_wh == meter_start_wh)
         & (transactions.c.id_token == id_token)
     )
+
+
+def _opening_changes(row: Any, at: datetime, evse_id: int | None, connector_id: int | None) -> dict[str, Any]:
+    """What an event of a known 2.0.1 transaction adds: its EVSE if unknown so far, an earlier start."""
+    changes: dict[str, Any] = {}
+    if evse_id is not None and row.evse_id is None:
+        changes.update(evse_id=evse_id, connector_id=connector_id)
+    if row.started_at is None or at < row.started_at:
+        changes["started_at"] = at
+    return changes
 
 
 def _token_values(token: TokenUse | None) -> dict[str, Any]:

@@ -128,6 +128,29 @@ def test_a_resent_16_stop_is_answered_and_changes_nothing(store: Store) -> None:
     assert (state, last - first, stopped_at, len(samples)) == ("ended", 2000.0, T0 + timedelta(minutes=20), 2)
 
 
+def test_a_message_resent_to_a_restarted_backend_is_still_known(store: Store, database_url: str) -> None:
+    """What was delivered is read back from the database, not only remembered by the process."""
+    v16, v201 = booted(store, OcppVersion.V16), booted(store, OcppVersion.V201)
+    start = {"connectorId": 1, "idTag": "CAFEBABE", "meterStart": 0, "timestamp": at(0)}
+    tx = call(v16, "StartTransaction", start)["transactionId"]
+    meter = {"connectorId": 1, "transactionId": tx, "meterValue": [register_16(5, 500)]}
+    event = transaction_event("Started", 0, 1, meterValue=[register_201(1, 100)])
+    call(v16, "MeterValues", meter)
+    call(v201, "TransactionEvent", event)
+    store.dispose()  # writes what is buffered, as a shutdown does
+    before = [stored(store, session.context.identity) for session in (v16, v201)]
+
+    restarted = Store.from_url(database_url)
+    try:
+        for session in (v16, v201):
+            session.context.store = restarted
+        assert call(v16, "MeterValues", meter, message_id="again") == {}
+        assert call(v201, "TransactionEvent", event, message_id="again") == {}
+        assert [stored(restarted, session.context.identity) for session in (v16, v201)] == before
+    finally:
+        restarted.dispose()
+
+
 # -- every delivery order --------------------------------------------------------------------------
 
 SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

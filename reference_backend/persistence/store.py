@@ -37,7 +37,6 @@ from reference_backend.domain.metering import (
     first_register_wh,
     last_register_wh,
     new_readings,
-    reading_key,
 )
 from reference_backend.persistence import statements as q
 from reference_backend.persistence.delivered import NEVER, Delivered
@@ -99,6 +98,8 @@ class Store:
     def dispose(self) -> None:
         self.flush()
         self.engine.dispose()
+        if self.reader is not self.engine:
+            self.reader.dispose()
 
     def flush(self) -> None:
         """Write the buffered meter samples, move their transactions' meter readings, and record the
@@ -417,7 +418,7 @@ class Store:
             latest = self._delivered.latest(transaction_id)
             if latest is None:
                 latest = self._delivered.load_latest(transaction_id, self._latest_reading(transaction_id))
-            known = set(self._pending.readings.get(transaction_id, ())) if earliest <= latest else set()
+            known = set(self._pending.readings(transaction_id)) if earliest <= latest else set()
         if earliest <= latest:
             known.update(self._stored_readings(transaction_id, earliest, latest))
         fresh = new_readings(samples, known)
@@ -425,7 +426,7 @@ class Store:
         return len(fresh)
 
     def _latest_reading(self, transaction_id: int) -> datetime:
-        times = [key[0] for key in self._pending.readings.get(transaction_id, ())]
+        times = [key[0] for key in self._pending.readings(transaction_id)]
         with self.reader.connect() as conn:
             stored: datetime | None = conn.scalar(q.LATEST_READING, {"p_transaction": transaction_id})
         if stored is not None:
@@ -509,10 +510,9 @@ class Store:
         ]
         first, last = first_register_wh(samples), last_register_wh(samples)
         register = None if first is None or last is None else (first, last)
-        readings = [reading_key(s) for s in samples] if transaction_id is not None else []
         now = time.monotonic()
         with self._lock:
-            self._pending.add(now, rows, transaction_id, register, readings, event)
+            self._pending.add(now, rows, transaction_id, register, event)
             if transaction_id is not None:
                 if event is not None:
                     self._delivered.add_seq_no(transaction_id, event[0])

@@ -26,7 +26,6 @@ class Batch:
     rows: list[dict[str, Any]] = field(default_factory=list)  # meter_values rows
     moves: dict[int, tuple[float, float]] = field(default_factory=dict)  # transaction → (first, last) Wh
     events: dict[tuple[int, int], Answer] = field(default_factory=dict)  # (transaction, seqNo) → answer
-    readings: dict[int, set[ReadingKey]] = field(default_factory=dict)  # transaction → its readings here
     since: float = 0.0  # when the oldest of it was accepted (monotonic seconds)
 
     def __bool__(self) -> bool:
@@ -38,11 +37,10 @@ class Batch:
         rows: Sequence[dict[str, Any]],
         transaction_id: int | None = None,
         register: tuple[float, float] | None = None,
-        readings: Sequence[ReadingKey] = (),
         event: tuple[int, Answer] | None = None,
     ) -> None:
-        """Samples (and, with a transaction, the register span they cover and their readings), and the
-        TransactionEvent (seqNo, answer) they came with."""
+        """Samples (and, with a transaction, the register span they cover), and the TransactionEvent
+        (seqNo, answer) they came with."""
         if not self:
             self.since = now
         self.rows.extend(rows)
@@ -52,11 +50,17 @@ class Batch:
             first, last = register
             seen_first, seen_last = self.moves.get(transaction_id, register)
             self.moves[transaction_id] = (min(seen_first, first), max(seen_last, last))
-        if readings:
-            self.readings.setdefault(transaction_id, set()).update(readings)
         if event is not None:
             seq_no, answer = event
             self.events[transaction_id, seq_no] = answer
+
+    def readings(self, transaction_id: int) -> list[ReadingKey]:
+        """The transaction's readings waiting here (a scan: only for the rare look-up of a resend)."""
+        return [
+            (r["timestamp"], r["measurand"], r["phase"], r["unit"], r["value"], r["context"], r["location"])
+            for r in self.rows
+            if r["transaction_id"] == transaction_id
+        ]
 
     def due(self, now: float) -> bool:
         return len(self.rows) >= FLUSH_ROWS or (bool(self) and now - self.since >= FLUSH_AFTER_S)

@@ -28,7 +28,7 @@ from reference_backend.domain.credentials import authentication_problem
 from reference_backend.domain.stations import identity_problem
 from reference_backend.operations import Operations
 from reference_backend.persistence import Store
-from reference_backend.persistence.store import FLUSH_AFTER_S
+from reference_backend.persistence.write_behind import FLUSH_AFTER_S
 from reference_backend.registration import BootPolicies
 from reference_backend.security import SecurityPolicy
 from reference_backend.session import CsmsSession

@@ -4,6 +4,10 @@
 number with `unitOfMeasure.unit` and a power-of-ten `multiplier` (default Wh and 0, 2.0.1 §2.51),
 which is applied here so a stored value reads in its unit. Samples whose value is no number
 (1.6 `format: SignedData`) are skipped: they prove a reading, they are not one.
+
+A reading is what a sample says, all of it (`reading_key`): a 1.6 station that missed the answer to a
+MeterValues or StopTransaction sends it again (OCPP 1.6 §4.10) with no sequence number to tell, and
+the same readings of the same transaction are that message again (`new_readings`).
 """
 
 from __future__ import annotations
@@ -37,6 +41,27 @@ class Sample:
             return None
         factor = _TO_WH.get(self.unit or "Wh")
         return None if factor is None else self.value * factor
+
+
+ReadingKey = tuple[datetime, str, str | None, str | None, float, str, str | None]
+
+
+def reading_key(sample: Sample) -> ReadingKey:
+    """When, what, which phase, in which unit, how much, why and where: two samples alike are one reading."""
+    s = sample
+    return (s.timestamp, s.measurand, s.phase, s.unit, s.value, s.context, s.location)
+
+
+def new_readings(samples: Iterable[Sample], known: Iterable[ReadingKey]) -> list[Sample]:
+    """The samples whose reading is not among `known`, each reading once, in their order."""
+    seen = set(known)
+    fresh = []
+    for sample in samples:
+        key = reading_key(sample)
+        if key not in seen:
+            seen.add(key)
+            fresh.append(sample)
+    return fresh
 
 
 def samples_v16(meter_values: Iterable[dict[str, Any]]) -> Iterator[Sample]:

@@ -107,14 +107,16 @@ def start_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 def stop_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
+    """A StopTransaction resent after a lost answer (§4.10) finds its transaction ended: it is answered
+    as the first one was and changes nothing. Readings of `transactionData` are stored once."""
     transaction_id = payload["transactionId"]
     transaction = ctx.store.transaction(ctx.station, transaction_id)
     if transaction is None:
         # Answer anyway: a CALLERROR would make the charge point retry a message we can never place.
         log.warning("%s: StopTransaction for unknown transactionId %s", ctx.identity, transaction_id)
-    else:
+    elif transaction.running:
         samples = list(samples_v16(payload.get("transactionData", [])))
-        ctx.store.add_meter_samples(ctx.station, samples, transaction.id, transaction.evse_id)
+        ctx.store.add_new_meter_samples(ctx.station, samples, transaction.id, transaction.evse_id)
         ctx.store.stop_transaction(
             transaction.id,
             parse_timestamp(payload["timestamp"]),
@@ -128,6 +130,7 @@ def stop_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
+    """A transaction's readings are stored once: a MeterValues resent after a lost answer adds nothing."""
     connector = payload["connectorId"]
     transaction_id: int | None = None
     if "transactionId" in payload:
@@ -136,7 +139,10 @@ def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
     elif connector != STATION_CONNECTOR:
         transaction_id = ctx.store.running_transaction_id(ctx.station, connector)
     samples = list(samples_v16(payload["meterValue"]))
-    ctx.store.add_meter_samples(ctx.station, samples, transaction_id, connector)
+    if transaction_id is None:
+        ctx.store.add_meter_samples(ctx.station, samples, None, connector)
+    else:
+        ctx.store.add_new_meter_samples(ctx.station, samples, transaction_id, connector)
     return {}
 
 

@@ -82,12 +82,18 @@ def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
 
     The first idToken seen on a transaction is its start authorization: only then can it be
     ConcurrentTx. Meter values move the transaction's start and last register readings.
+    An event whose seqNo this transaction has seen (E13: resent after a lost answer) gets the answer
+    it got then and stores nothing; an event replayed from an offline queue has a new seqNo.
     """
     at = parse_timestamp(payload["timestamp"])
     evse = payload.get("evse", {})
     transaction = ctx.store.open_transaction(
         ctx.station, payload["transactionInfo"]["transactionId"], at, evse.get("id"), evse.get("connectorId")
     )
+    seq_no = payload["seqNo"]
+    answered = ctx.store.event_answer(transaction.id, seq_no)
+    if answered is not None:
+        return answered
     response: Payload = {}
     if "idToken" in payload:
         id_token = payload["idToken"]
@@ -99,7 +105,8 @@ def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
             ctx.store.assign_token(transaction.id, token)
         response["idTokenInfo"] = id_token_info(ctx, check)
     samples = list(samples_v201(payload.get("meterValue", [])))
-    ctx.store.add_meter_samples(ctx.station, samples, transaction.id, transaction.evse_id)
+    store, evse_id = ctx.store, transaction.evse_id
+    store.add_transaction_event(ctx.station, transaction.id, seq_no, response, samples, evse_id)
     if payload["eventType"] == "Ended":
         # E06: an absent stoppedReason means Local.
         reason = payload["transactionInfo"].get("stoppedReason", "Local")

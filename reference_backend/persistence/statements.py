@@ -14,7 +14,9 @@ from reference_backend.persistence.tables import (
     connectors,
     identifications,
     local_users,
+    meter_values,
     stations,
+    transaction_events,
     transactions,
 )
 
@@ -130,4 +132,31 @@ MOVE_METER = (
         meter_start_wh=sa.case((_start.is_(None) | (_start > _first), _first), else_=_start),
         meter_last_wh=sa.case((_latest.is_(None) | (_latest < _last), _last), else_=_latest),
     )
+)
+
+# The readings a transaction holds in a span of time: what a resent 1.6 message would repeat.
+_stamp = meter_values.c.timestamp
+READINGS = sa.select(
+    _stamp,
+    meter_values.c.measurand,
+    meter_values.c.phase,
+    meter_values.c.unit,
+    meter_values.c.value,
+    meter_values.c.context,
+    meter_values.c.location,
+).where(
+    (meter_values.c.transaction_id == sa.bindparam("p_transaction"))
+    & (_stamp >= _at("p_from"))
+    & (_stamp <= _at("p_to"))
+)
+LATEST_READING = sa.select(sa.func.max(_stamp, type_=UtcDateTime())).where(
+    meter_values.c.transaction_id == sa.bindparam("p_transaction")
+)
+
+EVENT_ANSWER = sa.select(transaction_events.c.answer).where(
+    (transaction_events.c.transaction_id == sa.bindparam("p_transaction"))
+    & (transaction_events.c.seq_no == sa.bindparam("p_seq"))
+)
+SEQ_NOS = sa.select(transaction_events.c.seq_no).where(
+    transaction_events.c.transaction_id == sa.bindparam("p_transaction")
 )

@@ -6,17 +6,21 @@ UTC-aware datetimes and the records of `records.py`.
 
 Meter samples, the bulk of the traffic, are written behind (measured by `evharness bench`: one
 transaction per MeterValues was the largest single cost of the backend): `add_meter_samples` buffers
-them, and `flush()` writes them in one transaction — when the buffer is full or old
-(`FLUSH_ROWS`, `FLUSH_AFTER_S`), before any read of meter values or transactions lists, before a
-transaction stops, on `dispose()`, and every `FLUSH_AFTER_S` from the OCPP server. Records returned
+them (`write_behind.Batch`), and `flush()` writes them in one transaction — when the buffer is full
+or old (`FLUSH_ROWS`, `FLUSH_AFTER_S`), before any read of meter values or transactions lists, before
+a transaction stops, on `dispose()`, and every `FLUSH_AFTER_S` from the OCPP server. Records returned
 meanwhile (`transaction`, `open_transaction`) already include the buffered readings.
+
+A message resent after a lost answer stores nothing twice: a 2.0.1 TransactionEvent is known by its
+seqNo (`event_answer`, recorded with its samples by `add_transaction_event`), a 1.6 reading by what
+it says (`add_new_meter_samples`).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -27,9 +31,16 @@ from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
-from reference_backend.domain.metering import Sample, first_register_wh, last_register_wh
+from reference_backend.domain.metering import (
+    ReadingKey,
+    Sample,
+    first_register_wh,
+    last_register_wh,
+    new_readings,
+)
 from reference_backend.persistence import statements as q
-from reference_backend.persistence.engine import create_engine
+from reference_backend.persistence.delivered import NEVER, Delivered
+from reference_backend.persistence.engine import create_engine, read_only
 from reference_backend.persistence.records import (
     BootInfo,
     MeterValueRecord,
@@ -49,8 +60,10 @@ from reference_backend.persistence.tables import (
     metadata,
     meter_values,
     stations,
+    transaction_events,
     transactions,
 )
+from reference_backend.persistence.write_behind import Batch
 
 
 def code_key(code: str) -> str:
@@ -63,17 +76,13 @@ def _enabled_types(row: Any) -> frozenset[IdType]:
     return frozenset(id_type for id_type, enabled in flags if enabled)
 
 
-FLUSH_ROWS = 2000  # buffered meter samples that trigger a write
-FLUSH_AFTER_S = 0.1  # the oldest buffered sample is written at most this late (while traffic lasts)
-
-
 class Store:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self.reader = read_only(engine)  # for the methods that only read: they never wait for a writer
         self._lock = threading.Lock()  # the console API may call from its thread pool
-        self._pending_rows: list[dict[str, Any]] = []
-        self._pending_moves: dict[int, tuple[float, float]] = {}  # transaction → (first, last) register
-        self._pending_since = 0.0
+        self._pending = Batch()  # accepted, not yet written (`write_behind`)
+        self._delivered = Delivered()  # what each transaction was sent already (`delivered`)
 
     @classmethod
     def from_url(cls, url: str) -> Store:
@@ -89,29 +98,40 @@ class Store:
     def dispose(self) -> None:
         self.flush()
         self.engine.dispose()
+        if self.reader is not self.engine:
+            self.reader.dispose()
 
     def flush(self) -> None:
-        """Write the buffered meter samples, and move their transactions' meter readings, at once."""
+        """Write the buffered meter samples, move their transactions' meter readings, and record the
+        TransactionEvents they came with, in one transaction."""
         with self._lock:
-            rows, self._pending_rows = self._pending_rows, []
-            moves, self._pending_moves = self._pending_moves, {}
-            if not rows:
+            batch, self._pending = self._pending, Batch()
+            if not batch:
                 return
             with self.engine.begin() as conn:
-                conn.execute(sa.insert(meter_values), rows)
-                if moves:
+                if batch.rows:
+                    conn.execute(sa.insert(meter_values), batch.rows)
+                if batch.moves:
                     conn.execute(
                         q.MOVE_METER,
                         [
                             {"p_id": tid, "p_first": first, "p_last": last}
-                            for tid, (first, last) in moves.items()
+                            for tid, (first, last) in batch.moves.items()
+                        ],
+                    )
+                if batch.events:
+                    conn.execute(
+                        sa.insert(transaction_events),
+                        [
+                            {"transaction_id": tid, "seq_no": seq_no, "answer": dict(answer)}
+                            for (tid, seq_no), answer in batch.events.items()
                         ],
                     )
 
     # -- stations -------------------------------------------------------------------------------
 
     def find_station_id(self, identity: str) -> int | None:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             found: int | None = conn.scalar(q.STATION_ID, {"p_identity": identity})
         return found
 
@@ -148,7 +168,7 @@ class Store:
             return _inserted_id(result)
 
     def station(self, identity: str) -> StationRecord | None:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(sa.select(stations).where(stations.c.identity == identity)).first()
         if row is None:
             return None
@@ -175,7 +195,7 @@ class Store:
             )
 
     def basic_auth_hash(self, identity: str) -> str | None:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             found: str | None = conn.scalar(
                 sa.select(stations.c.basic_auth_hash).where(stations.c.identity == identity)
             )
@@ -228,7 +248,7 @@ class Store:
         query = sa.select(connectors.c.evse_id, connectors.c.connector_id, connectors.c.status).where(
             connectors.c.station_id == station_id
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return {(row.evse_id, row.connector_id): row.status for row in conn.execute(query)}
 
     # -- authorization facts --------------------------------------------------------------------
@@ -243,7 +263,7 @@ class Store:
             "p_type": id_type.value if id_type is not None else "",
             "p_exclude": exclude_transaction if exclude_transaction is not None else -1,
         }
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(q.TOKEN_FACTS, params).one()
         if row.identification_id is None:
             return TokenLookup(_enabled_types(row), None, None)
@@ -302,7 +322,7 @@ class Store:
         id_token: str | None,
     ) -> int | None:
         """The running 1.6 transaction a repeated StartTransaction (same place, time, meter, token) is."""
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             found: int | None = conn.scalar(
                 _same_start(station_id, evse_id, started_at, meter_start_wh, id_token)
             )
@@ -319,8 +339,13 @@ class Store:
         """The 2.0.1 transaction `transaction_ref`, created on the first event seen of it.
 
         Events may arrive out of order (OCTT general rule), so the start time is the earliest seen.
+        Most events change nothing here: they are answered from a read, without the write lock.
         """
         key = {"p_station": station_id, "p_ref": transaction_ref}
+        with self.reader.connect() as conn:
+            row = conn.execute(q.TRANSACTION_BY_REF, key).first()
+        if row is not None and not _opening_changes(row, at, evse_id, connector_id):
+            return self._with_pending(_transaction(row))
         with self.engine.begin() as conn:
             row = conn.execute(q.TRANSACTION_BY_REF, key).first()
             if row is None:
@@ -334,14 +359,7 @@ class Store:
                         state=RUNNING,
                     )
                 )
-            else:
-                changes: dict[str, Any] = {}
-                if evse_id is not None and row.evse_id is None:
-                    changes.update(evse_id=evse_id, connector_id=connector_id)
-                if row.started_at is None or at < row.started_at:
-                    changes["started_at"] = at
-                if not changes:
-                    return self._with_pending(_transaction(row))
+            elif changes := _opening_changes(row, at, evse_id, connector_id):
                 conn.execute(sa.update(transactions).where(transactions.c.id == row.id).values(**changes))
             return self._with_pending(_transaction(conn.execute(q.TRANSACTION_BY_REF, key).one()))
 
@@ -364,6 +382,8 @@ class Store:
     ) -> None:
         """End a running transaction; without a meter stop, the last register reading is taken."""
         self.flush()
+        with self._lock:
+            self._delivered.forget(transaction_id)
         meter_stop: Any = meter_stop_wh if meter_stop_wh is not None else transactions.c.meter_last_wh
         with self.engine.begin() as conn:
             conn.execute(
@@ -380,7 +400,93 @@ class Store:
         evse_id: int | None = None,
     ) -> None:
         """Persist samples; register readings also move the transaction's start and last meter."""
+        self._buffer(station_id, samples, transaction_id, evse_id)
+
+    def add_new_meter_samples(
+        self, station_id: int, samples: Sequence[Sample], transaction_id: int, evse_id: int | None = None
+    ) -> int:
+        """Persist only the readings the transaction does not hold yet; how many were new.
+
+        OCPP 1.6 has no sequence number: a MeterValues or StopTransaction resent after a lost answer
+        (§4.10) is recognised by its readings (`metering.reading_key`), so it stores nothing twice.
+        Readings later than any the transaction has are new without a query (`delivered`).
+        """
         if not samples:
+            return 0
+        earliest = min(sample.timestamp for sample in samples)
+        with self._lock:
+            latest = self._delivered.latest(transaction_id)
+            if latest is None:
+                latest = self._delivered.load_latest(transaction_id, self._latest_reading(transaction_id))
+            known = set(self._pending.readings(transaction_id)) if earliest <= latest else set()
+        if earliest <= latest:
+            known.update(self._stored_readings(transaction_id, earliest, latest))
+        fresh = new_readings(samples, known)
+        self._buffer(station_id, fresh, transaction_id, evse_id)
+        return len(fresh)
+
+    def _latest_reading(self, transaction_id: int) -> datetime:
+        times = [key[0] for key in self._pending.readings(transaction_id)]
+        with self.reader.connect() as conn:
+            stored: datetime | None = conn.scalar(q.LATEST_READING, {"p_transaction": transaction_id})
+        if stored is not None:
+            times.append(stored)
+        return max(times, default=NEVER)
+
+    def _stored_readings(self, transaction_id: int, earliest: datetime, latest: datetime) -> set[ReadingKey]:
+        params = {"p_transaction": transaction_id, "p_from": earliest, "p_to": latest}
+        with self.reader.connect() as conn:
+            return {
+                (row.timestamp, row.measurand, row.phase, row.unit, row.value, row.context, row.location)
+                for row in conn.execute(q.READINGS, params)
+            }
+
+    def event_answer(self, transaction_id: int, seq_no: int) -> dict[str, Any] | None:
+        """The answer given to the 2.0.1 TransactionEvent `seq_no` of the transaction, if it was handled.
+
+        The transaction's seqNos are loaded once (`delivered`): a new seqNo costs no query.
+        """
+        with self._lock:
+            seq_nos = self._delivered.seq_nos(transaction_id)
+            if seq_nos is None:
+                seq_nos = self._delivered.load_seq_nos(transaction_id, self._stored_seq_nos(transaction_id))
+            if seq_no not in seq_nos:
+                return None
+            pending = self._pending.events.get((transaction_id, seq_no))
+        if pending is not None:
+            return dict(pending)
+        with self.reader.connect() as conn:
+            found: dict[str, Any] | None = conn.scalar(
+                q.EVENT_ANSWER, {"p_transaction": transaction_id, "p_seq": seq_no}
+            )
+        return found
+
+    def _stored_seq_nos(self, transaction_id: int) -> set[int]:
+        pending = {seq for tid, seq in self._pending.events if tid == transaction_id}
+        with self.reader.connect() as conn:
+            return pending | set(conn.scalars(q.SEQ_NOS, {"p_transaction": transaction_id}))
+
+    def add_transaction_event(
+        self,
+        station_id: int,
+        transaction_id: int,
+        seq_no: int,
+        answer: Mapping[str, Any],
+        samples: Sequence[Sample] = (),
+        evse_id: int | None = None,
+    ) -> None:
+        """Record a handled 2.0.1 TransactionEvent with its samples; both are written together."""
+        self._buffer(station_id, samples, transaction_id, evse_id, (seq_no, dict(answer)))
+
+    def _buffer(
+        self,
+        station_id: int,
+        samples: Sequence[Sample],
+        transaction_id: int | None,
+        evse_id: int | None,
+        event: tuple[int, Mapping[str, Any]] | None = None,
+    ) -> None:
+        if not samples and event is None:
             return
         for sample in samples:  # refused now, not when a later flush writes the whole batch
             if sample.timestamp.tzinfo is None:
@@ -403,26 +509,23 @@ class Store:
             for s in samples
         ]
         first, last = first_register_wh(samples), last_register_wh(samples)
+        register = None if first is None or last is None else (first, last)
+        now = time.monotonic()
         with self._lock:
-            if not self._pending_rows:
-                self._pending_since = time.monotonic()
-            self._pending_rows.extend(rows)
-            if transaction_id is not None and first is not None and last is not None:
-                seen = self._pending_moves.get(transaction_id)
-                self._pending_moves[transaction_id] = (
-                    (first, last) if seen is None else (min(seen[0], first), max(seen[1], last))
-                )
-            due = (
-                len(self._pending_rows) >= FLUSH_ROWS
-                or time.monotonic() - self._pending_since >= FLUSH_AFTER_S
-            )
+            self._pending.add(now, rows, transaction_id, register, event)
+            if transaction_id is not None:
+                if event is not None:
+                    self._delivered.add_seq_no(transaction_id, event[0])
+                if samples:
+                    self._delivered.add_reading_time(transaction_id, max(s.timestamp for s in samples))
+            due = self._pending.due(now)
         if due:
             self.flush()
 
     def _with_pending(self, record: TransactionRecord) -> TransactionRecord:
         """The record as it will be once the buffered samples are written (MOVE_METER's rule)."""
         with self._lock:
-            pending = self._pending_moves.get(record.id)
+            pending = self._pending.moves.get(record.id)
         if pending is None:
             return record
         first, last = pending
@@ -434,13 +537,13 @@ class Store:
         )
 
     def transaction(self, station_id: int, transaction_id: int) -> TransactionRecord | None:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(q.TRANSACTION_BY_ID, {"p_station": station_id, "p_id": transaction_id}).first()
         return None if row is None else self._with_pending(_transaction(row))
 
     def running_transaction_id(self, station_id: int, evse_id: int) -> int | None:
         """The transaction running on an EVSE (a 1.6 connector), if any; the latest if several."""
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             found: int | None = conn.scalar(q.RUNNING_ON_EVSE, {"p_station": station_id, "p_evse": evse_id})
         return found
 
@@ -453,7 +556,7 @@ class Store:
             .where(stations.c.identity == identity)
             .order_by(transactions.c.id)
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return [_transaction(row) for row in conn.execute(query)]
 
     def meter_values(self, transaction_id: int) -> list[MeterValueRecord]:
@@ -463,7 +566,7 @@ class Store:
             .where(meter_values.c.transaction_id == transaction_id)
             .order_by(meter_values.c.timestamp, meter_values.c.id)
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return [
                 MeterValueRecord(
                     timestamp=row.timestamp,
@@ -572,7 +675,7 @@ class Store:
             .join(stations, stations.c.id == identifications.c.station_id)
             .where(identifications.c.station_id == station_id)
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return {
                 row.code: local_list.entry_for(
                     version,
@@ -591,7 +694,7 @@ class Store:
         query = sa.select(local_list_sync.c.version, local_list_sync.c.entries).where(
             local_list_sync.c.station_id == station_id
         )
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(query).one_or_none()
         if row is None:
             return None
@@ -616,7 +719,7 @@ class Store:
     def row_counts(self) -> dict[str, int]:
         """Rows per table, for reports and tests."""
         self.flush()
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             return {
                 name: int(conn.scalar(sa.select(sa.func.count()).select_from(table)) or 0)
                 for name, table in metadata.tables.items()
@@ -644,6 +747,16 @@ def _same_start(
         & (transactions.c.meter_start_wh == meter_start_wh)
         & (transactions.c.id_token == id_token)
     )
+
+
+def _opening_changes(row: Any, at: datetime, evse_id: int | None, connector_id: int | None) -> dict[str, Any]:
+    """What an event of a known 2.0.1 transaction adds: its EVSE if unknown so far, an earlier start."""
+    changes: dict[str, Any] = {}
+    if evse_id is not None and row.evse_id is None:
+        changes.update(evse_id=evse_id, connector_id=connector_id)
+    if row.started_at is None or at < row.started_at:
+        changes["started_at"] = at
+    return changes
 
 
 def _token_values(token: TokenUse | None) -> dict[str, Any]:

@@ -159,7 +159,18 @@ meter_values = sa.Table(
     sa.Column("value", sa.Float, nullable=False),
     sa.Column("context", sa.String(32), nullable=False),
     sa.Column("location", sa.String(16)),
-    sa.Index(None, "transaction_id"),
+    sa.Index(None, "transaction_id", "timestamp"),  # a transaction's readings by time (resent 1.6 ones)
+)
+
+# The 2.0.1 TransactionEvents handled, by seqNo, with the answer given: a station that got no answer
+# sends the same event again (E13), and the same seqNo is answered as before and stores nothing new.
+# Written with the event's meter samples (`Store.flush`), so the two are stored together or not at all.
+transaction_events = sa.Table(
+    "transaction_events",
+    metadata,
+    sa.Column("transaction_id", sa.ForeignKey("transactions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("seq_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("answer", sa.JSON, nullable=False),
 )
 
 # The Local Authorization List the backend last sent each station (D01/D02): its version and its

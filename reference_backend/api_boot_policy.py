@@ -2,20 +2,23 @@
 
 The operator (and the conformance harness's `reference` driver, for TC_B_02/30/31) holds a station
 Pending or Rejected, or accepts it, without restarting the backend; DELETE returns it to the
-backend's `--boot-policy`. The choice applies from the station's next BootNotification; a Pending or
-Rejected station is accepted at its next BootNotification once the policy says `accepted`.
+backend's `--boot-policy`. The choice is stored (it outlives a restart) and applies from the station's
+next BootNotification; a Pending or Rejected station is accepted at its next BootNotification once the
+policy says `accepted`. A connected Pending station is asked for that BootNotification at once
+(TriggerMessage, F06), through the operations path; a Rejected one boots again after its interval.
 Behind the operator token, like the operations themselves.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
 from reference_backend.api_operations import operator_guard
-from reference_backend.domain.boot import BootPolicy, PolicyName, Registration
+from reference_backend.domain.boot import BootPolicy, PolicyName, Registration, trigger_on_accept
 from reference_backend.domain.stations import identity_problem
 from reference_backend.operations import Operations
 from reference_backend.registration import BootPolicies
@@ -68,22 +71,36 @@ def boot_policy_router(
             registration=registration,
         )
 
+    def trigger_if_accepted(station_id: str) -> None:
+        """Ask a connected station held Pending for its BootNotification now that it would be accepted."""
+        session = operations.session_of(station_id)
+        if session is None:
+            return
+        trigger = trigger_on_accept(policies.policy_for(station_id), session.registration)
+        if trigger is not None:
+            operations.call_soon(station_id, "TriggerMessage", trigger)
+
     @router.get("/{station_id}/boot-policy")
     def read(station_id: str) -> BootPolicyState:
         """The policy the station's next BootNotification meets, and where the station stands."""
         return state(checked(station_id))
 
     @router.put("/{station_id}/boot-policy")
-    def choose(station_id: str, body: BootPolicyBody) -> BootPolicyState:
+    async def choose(station_id: str, body: BootPolicyBody) -> BootPolicyState:
         """Answer this station's BootNotifications Accepted, Pending or Rejected from now on."""
         interval = body.retry_interval or policies.default.retry_interval
-        policies.set(checked(station_id), BootPolicy(body.policy, interval, body.trigger))
+        policy = BootPolicy(body.policy, interval, body.trigger)
+        identity = checked(station_id)
+        await asyncio.to_thread(policies.set, identity, policy)  # a database write
+        trigger_if_accepted(identity)
         return state(station_id)
 
     @router.delete("/{station_id}/boot-policy")
-    def forget(station_id: str) -> BootPolicyState:
+    async def forget(station_id: str) -> BootPolicyState:
         """Back to the backend's default policy (`--boot-policy`)."""
-        policies.clear(checked(station_id))
+        identity = checked(station_id)
+        await asyncio.to_thread(policies.clear, identity)
+        trigger_if_accepted(identity)
         return state(station_id)
 
     return router

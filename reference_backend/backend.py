@@ -29,6 +29,7 @@ from reference_backend.domain.local_list import MessageLimits
 from reference_backend.local_lists import sync_local_list
 from reference_backend.operations import Operations
 from reference_backend.persistence import Store
+from reference_backend.persistence.boot_records import BootRecords
 from reference_backend.persistence.console import ConsoleStore
 from reference_backend.persistence.station_access import StationStore
 from reference_backend.pushing import push_settings
@@ -54,7 +55,7 @@ class BackendServer:
         self.settings = settings
         self.store = Store.from_url(settings.database_url)
         self.operations = Operations()
-        self.boot_policies = BootPolicies(settings.default_boot_policy)
+        self.boot_policies = BootPolicies(settings.default_boot_policy, BootRecords(self.store.engine))
         self.ocpp = OcppServer(
             self.store,
             settings.host,
@@ -105,8 +106,10 @@ class BackendServer:
         return frozenset(self.ocpp.connections)
 
     async def start(self) -> None:
-        """Create the tables, then listen on both ports (port 0: a free one, see `ocpp_port`, `api_port`)."""
+        """Create the tables, read the stored boot policies, then listen on both ports (port 0: a free one,
+        see `ocpp_port`, `api_port`)."""
         self.store.create_schema()
+        self.boot_policies.restore()
         assert self.stations.operations is not None
         self.stations.operations.bind(asyncio.get_running_loop())
         self._loop = asyncio.get_running_loop()

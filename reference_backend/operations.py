@@ -10,6 +10,7 @@ The session hands answers back through its `on_answer` hook. Nothing here knows 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import CallTimedOut, ErrorReceived, ResultReceived
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.session import CsmsSession
+
+log = logging.getLogger("reference_backend.operations")
 
 Flush = Callable[[], Awaitable[None]]
 OutcomeStatus = Literal["result", "error", "timeout", "not_connected", "invalid", "refused"]
@@ -56,6 +59,7 @@ class Operations:
     def __init__(self, timeout: float = 30.0) -> None:
         self.timeout = timeout
         self._links: dict[str, _Link] = {}
+        self._background: set[asyncio.Task[Outcome]] = set()
 
     def attach(self, identity: str, session: CsmsSession, flush: Flush) -> None:
         link = _Link(session, flush)
@@ -78,6 +82,23 @@ class Operations:
     def version_of(self, identity: str) -> OcppVersion | None:
         link = self._links.get(identity)
         return link.session.version if link is not None else None
+
+    def call_soon(self, identity: str, action: str, payload: Payload) -> None:
+        """Send a CALL the backend wants sent of itself (not on an operator's request) without waiting
+        for the answer, which is logged. Call from the event loop."""
+        task = asyncio.get_running_loop().create_task(self.call(identity, action, payload))
+        self._background.add(task)
+        task.add_done_callback(lambda done: self._settled(identity, action, done))
+
+    def _settled(self, identity: str, action: str, task: asyncio.Task[Outcome]) -> None:
+        self._background.discard(task)
+        if task.cancelled():
+            return
+        if (error := task.exception()) is not None:
+            log.error("%s: %s failed", identity, action, exc_info=error)
+            return
+        outcome = task.result()
+        log.info("%s: %s → %s %s", identity, action, outcome.status, outcome.payload or outcome.error_code)
 
     async def call(
         self, identity: str, action: str, payload: Payload, within: float | None = None

@@ -72,6 +72,15 @@ def boot_trigger(policy: BootPolicy, answered: Registration) -> Payload | None:
     return None
 
 
+def trigger_on_accept(policy: BootPolicy, state: Registration) -> Payload | None:
+    """The TriggerMessage the CSMS sends at once when the operator accepts a station held Pending, so it
+    need not wait out its interval (F06; B02.FR.01 allows TriggerMessage while Pending). A Rejected
+    station is sent nothing (B03): it is accepted when it boots again after its interval."""
+    if policy.name is PolicyName.ACCEPTED and state is Registration.PENDING:
+        return {"requestedMessage": BOOT}
+    return None
+
+
 # TriggerMessage's requestedMessage → the action the station then sends, where the names differ
 TRIGGERED_ACTION: dict[str, str] = {
     "SignChargingStationCertificate": "SignCertificate",

@@ -182,3 +182,25 @@ local_list_sync = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("entries", sa.JSON, nullable=False),
 )
+
+# The operator's boot policy for one station (`PUT /api/operations/{station}/boot-policy`), by identity:
+# it may be chosen before the station first connects. No row: the backend's `--boot-policy` applies.
+boot_policies = sa.Table(
+    "boot_policies",
+    metadata,
+    sa.Column("identity", sa.String(48), primary_key=True),
+    sa.Column("policy", sa.String(8), nullable=False),
+    sa.Column("retry_interval", sa.Integer, nullable=False),
+    sa.Column("trigger_boot", sa.Boolean, nullable=False),
+    sa.CheckConstraint("policy IN ('accepted', 'pending', 'rejected')", name="policy"),
+)
+
+# Stations whose last BootNotification was answered Pending or Rejected: held back (B02.FR.09,
+# B03.FR.07) until they boot again, also when they reconnect to a restarted backend. No row: not held.
+boot_holds = sa.Table(
+    "boot_holds",
+    metadata,
+    sa.Column("identity", sa.String(48), primary_key=True),
+    sa.Column("answer", sa.String(8), nullable=False),
+    sa.CheckConstraint("answer IN ('Pending', 'Rejected')", name="answer"),
+)

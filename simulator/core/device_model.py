@@ -53,7 +53,9 @@ VARIABLES: dict[str, Variable] = {
     "AuthCacheCtrlr.Available": Variable("true", B, RO),
     "AuthCacheCtrlr.LifeTime": Variable("86400", N, minimum=0),
     "AuthCacheCtrlr.Policy": Variable("LRU", S, RO),
-    "AuthCacheCtrlr.Storage": Variable("1000", N, RO),
+    # Storage: the bytes the cache takes; its maxLimit is the capacity in bytes (2.0.1 Part 2 Appendix;
+    # AuthCacheCtrlr has no entry count, and 1.6 no key for the cache's size)
+    "AuthCacheCtrlr.Storage": Variable("0", N, RO, max_limit=65_536),
     "AuthCacheCtrlr.DisablePostAuthorize": Variable("false", B),
     "LocalAuthListCtrlr.Enabled": Variable("true", B),
     "LocalAuthListCtrlr.Available": Variable("true", B, RO),

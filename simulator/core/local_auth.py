@@ -6,8 +6,9 @@ current one is a VersionMismatch (D01.FR.19); a Full update replaces the list an
 on every entry; a Differential entry without it is removed (D01.FR.17). The cache holds the latest
 answer for each presented token (C10), never a token of the local list (1.6 §3.5.3), never one
 whose cacheExpiryDateTime is already past (C10.FR.13), and forgets entries older than
-AuthCacheCtrlr.LifeTime (C10.FR.10); when full it evicts non-accepted entries first, then the
-least recently used.
+AuthCacheCtrlr.LifeTime (C10.FR.10). Its capacity is a number of bytes (2.0.1 AuthCacheCtrlr.Storage's
+maxLimit; Storage itself reports the bytes used): when full it evicts non-accepted entries first, then
+the least recently used; an entry larger than the whole capacity is not cached.
 
 A station also limits one SendLocalList (2.0.1 LocalAuthListCtrlr.ItemsPerMessage and
 BytesPerMessage, 1.6 SendLocalListMaxLength), which the CSMS must respect by splitting (D01.FR.11);
@@ -17,6 +18,7 @@ a request over them is answered Failed and changes nothing (`message_refusal`).
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -111,40 +113,64 @@ def message_refusal(device: DeviceModel, items: int, size: int | None) -> str | 
 class _Cached:
     info: TokenInfo
     updated_at: float
+    size: int  # bytes, as stored
+
+
+def entry_bytes(code: str, info: TokenInfo) -> int:
+    """What one cache entry takes as stored: the code, status, expiry and group, as JSON."""
+    return len(orjson.dumps([code, info.status, info.expires_at, info.group]))
 
 
 class AuthCache:
-    def __init__(self, capacity: int = 1000) -> None:
-        self.capacity = capacity
+    def __init__(self, capacity_bytes: int = 65_536) -> None:
+        self.capacity_bytes = capacity_bytes
+        self.on_resize: Callable[[int], None] | None = None  # hears the new size in bytes
         self._entries: OrderedDict[str, _Cached] = OrderedDict()
+        self._size = 0
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    def size_bytes(self) -> int:
+        """What the entries take (AuthCacheCtrlr.Storage counts bytes, not entries)."""
+        return self._size
+
     def store(self, code: str, info: TokenInfo, now: float) -> None:
-        if (
-            info.expires_at is not None and info.expires_at <= now
-        ):  # C10.FR.13: a past expiry prevents caching
-            self._entries.pop(code, None)
-            return
-        self._entries[code] = _Cached(info, now)
-        self._entries.move_to_end(code)
-        while len(self._entries) > self.capacity:
-            refused = next((c for c, e in self._entries.items() if e.info.status != "Accepted"), None)
-            self._entries.pop(refused if refused is not None else next(iter(self._entries)))
+        self._drop(code)
+        size = entry_bytes(code, info)
+        # C10.FR.13: a past expiry prevents caching; an entry over the capacity cannot be held
+        if (info.expires_at is None or info.expires_at > now) and size <= self.capacity_bytes:
+            self._entries[code] = _Cached(info, now, size)
+            self._size += size
+            while self._size > self.capacity_bytes:
+                refused = next((c for c, e in self._entries.items() if e.info.status != "Accepted"), None)
+                self._drop(refused if refused is not None else next(iter(self._entries)))
+        self._resized()
 
     def lookup(self, code: str, now: float, lifetime_s: float) -> str | None:
         cached = self._entries.get(code)
         if cached is None:
             return None
         if lifetime_s > 0 and now - cached.updated_at > lifetime_s:  # C10.FR.10
-            del self._entries[code]
+            self._drop(code)
+            self._resized()
             return None
         self._entries.move_to_end(code)
         return cached.info.status_at(now)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._size = 0
+        self._resized()
+
+    def _drop(self, code: str) -> None:
+        dropped = self._entries.pop(code, None)
+        if dropped is not None:
+            self._size -= dropped.size
+
+    def _resized(self) -> None:
+        if self.on_resize is not None:
+            self.on_resize(self._size)
 
 
 def decide_locally(

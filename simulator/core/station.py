@@ -136,7 +136,8 @@ class Station:
         self.device.fixed_16["NumberOfConnectors"] = str(config.evses)
         self.device.on_change = self._variable_changed
         self.local_list = LocalList(self.device.max_limit("LocalAuthListCtrlr.Entries"))
-        self.auth_cache = AuthCache(self.device.number("AuthCacheCtrlr.Storage"))
+        self.auth_cache = AuthCache(self.device.max_limit("AuthCacheCtrlr.Storage"))  # bytes
+        self.auth_cache.on_resize = lambda size: self.device.put("AuthCacheCtrlr.Storage", str(size))
         self.token_groups: dict[str, str | None] = {}  # code → group, from the CSMS's answers
         self.profiles = ProfileStore(
             max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulator.core.device_model import DeviceModel
-from simulator.core.local_auth import AuthCache, ListUpdate, LocalList, TokenInfo
+from simulator.core.local_auth import AuthCache, ListUpdate, LocalList, TokenInfo, entry_bytes
 
 ACCEPTED = TokenInfo("Accepted")
 
@@ -25,7 +25,7 @@ def test_the_local_list_keeps_its_version_and_refuses_bad_updates() -> None:
 
 
 def test_the_cache_expires_forgets_and_evicts_refused_entries_first() -> None:
-    cache = AuthCache(capacity=2)
+    cache = AuthCache(capacity_bytes=2 * entry_bytes("C", ACCEPTED))  # room for two one-letter entries
     cache.store("PAST", TokenInfo("Accepted", expires_at=5.0), now=10.0)  # C10.FR.13: not cached
     assert cache.lookup("PAST", 10.0, 0) is None
     cache.store("A", TokenInfo("Accepted", expires_at=100.0), now=0.0)

@@ -56,18 +56,22 @@ def test_only_an_accepted_policy_triggers_a_pending_station(
 Check = Callable[[BackendServer, LiveStation, "Calls"], Awaitable[None]]
 
 
-def run(sqlite_url: str, version: OcppVersion, policy: str, check: Check) -> None:
+def run(sqlite_url: str, version: OcppVersion, policy: str, check: Check, *, own: bool = False) -> None:
+    """`policy` from the backend's default, or (`own`) the station's own over an accepting default."""
     settings = BackendSettings(
         ocpp_port=0,
         api_port=0,
         database_url=sqlite_url,
         operator_token=TOKEN,
-        boot_policy=PolicyName(policy),
+        boot_policy=PolicyName.ACCEPTED if own else PolicyName(policy),
         boot_retry_interval=HOUR,
     )
 
     async def main() -> None:
         async with BackendServer(settings) as backend:
+            if own:
+                choice = {"policy": policy, "retry_interval": HOUR}
+                assert (await api(backend, "PUT", "SIM-BOOT/boot-policy", choice))[0] == 200
             calls = Calls()
             station = LiveStation("SIM-BOOT", version, backend.ocpp_url, on_frame=calls)
             await station.connect()
@@ -110,3 +114,17 @@ def test_accepting_a_rejected_station_waits_for_its_retry(sqlite_url: str, versi
         assert calls.seen[:2] == [("out", "BootNotification"), ("out", "BootNotification")]
 
     run(sqlite_url, version, "rejected", check)
+
+
+def test_returning_to_an_accepting_default_triggers_too(sqlite_url: str) -> None:
+    async def check(backend: BackendServer, station: LiveStation, calls: Calls) -> None:
+        status, body = await api(backend, "DELETE", "SIM-BOOT/boot-policy")
+        assert (status, body["policy"], body["own"]) == (200, "accepted", False), body
+        await until(lambda: station.station.boot_status == "Accepted")
+        assert calls.seen[:3] == [
+            ("out", "BootNotification"),
+            ("in", "TriggerMessage"),
+            ("out", "BootNotification"),
+        ]
+
+    run(sqlite_url, OcppVersion.V201, "pending", check, own=True)

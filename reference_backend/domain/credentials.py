@@ -1,8 +1,13 @@
-"""Security profile 1: HTTP Basic authentication of a station (A00.FR.204, CATALOG §4.6).
+"""HTTP Basic authentication of a station (security profiles 1 and 2; A00.FR.203/204, CATALOG §4.6).
 
-The username must be the station's identity; the password is kept only as a salted PBKDF2 hash
-(A01.FR.08: SHOULD store salted hashes) and never logged. A station without a stored password
-connects without credentials (no security profile configured for it).
+The database is the one store of station passwords (`stations.basic_auth_hash`). The username must
+be the station's identity; the password is kept only as a salted hash (A01.FR.08: SHOULD store
+salted hashes) and never logged. New hashes are PBKDF2-SHA256, the scheme the database always used;
+scrypt hashes are still verified because the retired `--station-passwords` JSON files held them
+and their plaintexts are gone (they are imported as they are, see `reference_backend.passwords`).
+
+Under profile 0 a station without a stored password connects without credentials; under profiles
+1 and 2 (`required`) it is refused like a wrong password.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ import binascii
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
+
+from reference_backend.domain.stations import identity_problem
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 30_000
@@ -24,15 +32,71 @@ def hash_password(password: str, *, salt: bytes | None = None, iterations: int =
     return f"{ALGORITHM}${iterations}${salt.hex()}${digest.hex()}"
 
 
+def _pbkdf2_digest(password: str, fields: list[str]) -> tuple[bytes, bytes]:
+    iterations, salt, digest = fields
+    expected = bytes.fromhex(digest)
+    return hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), int(iterations)), expected
+
+
+def _scrypt_digest(password: str, fields: list[str]) -> tuple[bytes, bytes]:
+    n, r, p, salt, digest = fields
+    expected = base64.b64decode(digest, validate=True)
+    salt_bytes = base64.b64decode(salt, validate=True)
+    actual = hashlib.scrypt(
+        password.encode(), salt=salt_bytes, n=int(n), r=int(r), p=int(p), dklen=len(expected)
+    )
+    return actual, expected
+
+
+# scheme → (fields after the scheme, the digest computed from a password and the digest stored)
+SCHEMES: dict[str, tuple[int, Callable[[str, list[str]], tuple[bytes, bytes]]]] = {
+    ALGORITHM: (3, _pbkdf2_digest),
+    "scrypt": (5, _scrypt_digest),  # legacy: the JSON files of `evharness station-password` ≤ 0.x
+}
+
+
 def verify_password(password: str, stored: str) -> bool:
-    try:
-        algorithm, iterations, salt, digest = stored.split("$")
-        if algorithm != ALGORITHM:
-            return False
-        computed = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), int(iterations))
-    except ValueError:
+    scheme, *fields = stored.split("$")
+    known = SCHEMES.get(scheme)
+    if known is None or len(fields) != known[0]:
         return False
-    return hmac.compare_digest(computed.hex(), digest)
+    try:
+        actual, expected = known[1](password, fields)
+    except (ValueError, binascii.Error, MemoryError):
+        return False
+    return bool(expected) and hmac.compare_digest(actual, expected)
+
+
+def hash_problem(stored: object) -> str | None:
+    """Why `stored` is not a hash this backend can verify (an imported file's entry); None if it is."""
+    if not isinstance(stored, str):
+        return "must be a password hash (a string)"
+    scheme, *fields = stored.split("$")
+    known = SCHEMES.get(scheme)
+    if known is None:
+        return f"unknown hash scheme {scheme!r} (expected {' or '.join(SCHEMES)})"
+    if len(fields) != known[0]:
+        return f"a {scheme} hash has {known[0] + 1} fields separated by '$'"
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    """Why a station password is refused (never echoing it); None if it may be stored."""
+    if len(password) not in PASSWORD_LENGTHS:  # A00.FR.202 / SecurityCtrlr.BasicAuthPassword
+        return f"a password has {PASSWORD_LENGTHS.start} to {PASSWORD_LENGTHS.stop - 1} characters"
+    return None
+
+
+def import_problems(hashes: object) -> list[str]:
+    """What is wrong with a `{identity: hash}` mapping to import, entry by entry (empty: all good)."""
+    if not isinstance(hashes, dict):
+        return ["must be a JSON object {station identity: password hash}"]
+    problems = []
+    for identity, stored in hashes.items():
+        problem = identity_problem(identity) or hash_problem(stored)
+        if problem is not None:
+            problems.append(f"{identity!r}: {problem}")
+    return problems
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:
@@ -47,9 +111,13 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
     return (username, password) if colon else None
 
 
-def authentication_problem(identity: str, stored_hash: str | None, header: str | None) -> str | None:
-    """Why a connection must be refused (never naming the password); None if it may connect."""
-    if stored_hash is None:
+def authentication_problem(
+    identity: str, stored_hash: str | None, header: str | None, *, required: bool = False
+) -> str | None:
+    """Why a connection must be refused (never naming the password); None if it may connect.
+
+    `required`: the security profile asks every station for Basic auth (profiles 1 and 2)."""
+    if stored_hash is None and not required:
         return None
     credentials = basic_credentials(header)
     if credentials is None:
@@ -57,6 +125,6 @@ def authentication_problem(identity: str, stored_hash: str | None, header: str |
     username, password = credentials
     if username != identity:
         return "the Basic authentication username is not the station identity"
-    if not verify_password(password, stored_hash):
-        return "wrong password"
+    if stored_hash is None or not verify_password(password, stored_hash):
+        return "wrong station identity or password"
     return None

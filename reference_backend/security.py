@@ -3,10 +3,11 @@
 Profile 1: HTTP Basic auth on ws://; 2: Basic auth on wss://; 3: wss:// with a client certificate
 signed by our CA whose CN is the station identity (A00.FR.405: the serial number; the simulator
 uses the identity as its serial number). Exactly one profile is active (A00.FR.001/002). This
-policy sets up TLS, checks the certificate and says whether Basic auth is required; the password
-itself is checked against the database's hash (`domain.credentials`, the one store): a station
-without credentials, with a username other than its identity (TC_A_02), a wrong password (TC_A_03)
-or no password on record is refused with HTTP 401 before the upgrade.
+policy sets up TLS, checks the certificate and says when Basic auth is asked for; the password
+itself is checked against the database's hash (`domain.credentials`, the one store). On profiles 1
+and 2 a station without credentials, with a username other than its identity (TC_A_02), a wrong
+password (TC_A_03) or no password on record is refused with HTTP 401 before the upgrade; on
+profile 3 the certificate alone proves the station (a stored password is not asked for).
 """
 
 from __future__ import annotations
@@ -20,6 +21,15 @@ from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
+from reference_backend.domain.credentials import BasicAuth
+
+BASIC_AUTH_BY_PROFILE = {
+    0: BasicAuth.IF_STORED,
+    1: BasicAuth.REQUIRED,
+    2: BasicAuth.REQUIRED,
+    3: BasicAuth.NOT_USED,
+}
+
 
 @dataclass
 class SecurityPolicy:
@@ -29,7 +39,7 @@ class SecurityPolicy:
     ca_file: Path | str | None = None  # the CA that signs station certificates (profile 3)
 
     def __post_init__(self) -> None:
-        if self.profile not in (0, 1, 2, 3):
+        if self.profile not in BASIC_AUTH_BY_PROFILE:
             raise ValueError(f"--security-profile {self.profile}: must be 0, 1, 2 or 3")
         if self.profile >= 2 and not (self.cert_file and self.key_file):
             raise ValueError(f"security profile {self.profile} needs --tls-cert and --tls-key")
@@ -37,9 +47,9 @@ class SecurityPolicy:
             raise ValueError("security profile 3 needs --tls-ca (the CA of the station certificates)")
 
     @property
-    def basic_auth_required(self) -> bool:
-        """Profiles 1 and 2: every station proves itself with HTTP Basic auth (A00.FR.203)."""
-        return self.profile in (1, 2)
+    def basic_auth(self) -> BasicAuth:
+        """When stations must present the database's password (`domain.credentials`)."""
+        return BASIC_AUTH_BY_PROFILE[self.profile]
 
     def ssl_context(self) -> ssl.SSLContext | None:
         """TLS ≥ 1.2, no compression (A00.FR.318/321); client certificates required on profile 3."""

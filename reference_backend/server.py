@@ -137,7 +137,7 @@ class OcppServer:
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
         """The path names a station (else 404), which proves itself per the security profile (TLS,
         client certificate) and with HTTP Basic credentials matching the database's hash
-        (A00.FR.203: username = identity) — on profiles 1 and 2 always, else if a hash is stored."""
+        (A00.FR.203: username = identity) when the profile asks for them (`SecurityPolicy.basic_auth`)."""
         refused = refuse_unknown_paths(connection, request)
         if refused is not None:
             return refused
@@ -150,7 +150,7 @@ class OcppServer:
             identity,
             self.store.basic_auth_hash(identity),
             request.headers.get("Authorization"),
-            required=self.security.basic_auth_required,
+            self.security.basic_auth,
         )
         if problem is not None:
             log.warning("%s refused: %s", identity, problem)

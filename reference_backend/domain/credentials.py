@@ -7,7 +7,7 @@ scrypt hashes are still verified because the retired `--station-passwords` JSON 
 and their plaintexts are gone (they are imported as they are, see `reference_backend.passwords`).
 
 Under profile 0 a station without a stored password connects without credentials; under profiles
-1 and 2 (`required`) it is refused like a wrong password.
+1 and 2 it is refused like a wrong password; under profile 3 the client certificate alone proves it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
+from enum import Enum
 
 from reference_backend.domain.stations import identity_problem
 
@@ -111,13 +112,19 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
     return (username, password) if colon else None
 
 
-def authentication_problem(
-    identity: str, stored_hash: str | None, header: str | None, *, required: bool = False
-) -> str | None:
-    """Why a connection must be refused (never naming the password); None if it may connect.
+class BasicAuth(Enum):
+    """When a station must present HTTP Basic credentials, by security profile (`security.py`)."""
 
-    `required`: the security profile asks every station for Basic auth (profiles 1 and 2)."""
-    if stored_hash is None and not required:
+    IF_STORED = "if a password is stored"  # profile 0: per station, as the database says
+    REQUIRED = "always"  # profiles 1 and 2 (A00.FR.203): no stored password, no entry
+    NOT_USED = "never"  # profile 3: the client certificate is the credential
+
+
+def authentication_problem(
+    identity: str, stored_hash: str | None, header: str | None, rule: BasicAuth = BasicAuth.IF_STORED
+) -> str | None:
+    """Why a connection must be refused (never naming the password); None if it may connect."""
+    if rule is BasicAuth.NOT_USED or (stored_hash is None and rule is BasicAuth.IF_STORED):
         return None
     credentials = basic_credentials(header)
     if credentials is None:

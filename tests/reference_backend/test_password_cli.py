@@ -59,7 +59,8 @@ def test_the_cli_creates_the_station_and_stores_only_a_salted_hash(
     assert "CP-1 (new station)" in capsys.readouterr().out
     [(identity, stored)] = station_rows(sqlite_url)
     assert identity == "CP-1"
-    assert stored is not None and stored.startswith("pbkdf2_sha256$")
+    assert stored is not None
+    assert stored.startswith("pbkdf2_sha256$")
     assert PASSWORD not in stored
     assert set_password(sqlite_url, "CP-1", PASSWORD) == 0  # again: a new salt, still one row
     [(_, again)] = station_rows(sqlite_url)
@@ -73,13 +74,15 @@ def test_the_cli_keeps_a_seeded_station_and_replaces_its_password(sqlite_url: st
     store.dispose()
     assert set_password(sqlite_url, "SIM-0001", PASSWORD) == 0
     assert set_password(sqlite_url, "SIM-0001", "another-password-1") == 0
-    [(identity, _)] = station_rows(sqlite_url)  # the seeded row, not a new one
+    assert [identity for identity, _ in station_rows(sqlite_url)] == ["SIM-0001"]  # the seeded row
     store = Store.from_url(sqlite_url)
     record = store.station("SIM-0001")
     stored = store.basic_auth_hash("SIM-0001")
     store.dispose()
-    assert record is not None and record.protocol == "2.0.1"
-    assert stored is not None and verify_password("another-password-1", stored)
+    assert record is not None
+    assert record.protocol == "2.0.1"
+    assert stored is not None
+    assert verify_password("another-password-1", stored)
     assert not verify_password(PASSWORD, stored)
 
 
@@ -125,4 +128,3 @@ def test_the_backend_accepts_exactly_the_password_the_cli_stored(sqlite_url: str
     assert accepted == 101
     assert refused == [401, 401, 401, 401]
     assert [identity for identity, _ in station_rows(sqlite_url)] == ["CP-1"]  # no CP-2 row
-

@@ -33,51 +33,63 @@ def hash_password(password: str, *, salt: bytes | None = None, iterations: int =
     return f"{ALGORITHM}${iterations}${salt.hex()}${digest.hex()}"
 
 
-def _pbkdf2_digest(password: str, fields: list[str]) -> tuple[bytes, bytes]:
-    iterations, salt, digest = fields
-    expected = bytes.fromhex(digest)
-    return hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), int(iterations)), expected
+Parsed = tuple[Callable[[bytes], bytes], bytes]  # (the digest of a password, the digest stored)
+SCRYPT_MAXMEM = 32 * 1024 * 1024  # hashlib.scrypt's own limit: 128·r·n bytes must fit
 
 
-def _scrypt_digest(password: str, fields: list[str]) -> tuple[bytes, bytes]:
-    n, r, p, salt, digest = fields
-    expected = base64.b64decode(digest, validate=True)
-    salt_bytes = base64.b64decode(salt, validate=True)
-    actual = hashlib.scrypt(
-        password.encode(), salt=salt_bytes, n=int(n), r=int(r), p=int(p), dklen=len(expected)
-    )
-    return actual, expected
+def _parse_pbkdf2(fields: list[str]) -> Parsed:
+    iterations, salt, digest = int(fields[0]), bytes.fromhex(fields[1]), bytes.fromhex(fields[2])
+    if iterations < 1 or not digest:
+        raise ValueError("needs at least one iteration and a digest")
+    return (lambda password: hashlib.pbkdf2_hmac("sha256", password, salt, iterations)), digest
 
 
-# scheme → (fields after the scheme, the digest computed from a password and the digest stored)
-SCHEMES: dict[str, tuple[int, Callable[[str, list[str]], tuple[bytes, bytes]]]] = {
-    ALGORITHM: (3, _pbkdf2_digest),
-    "scrypt": (5, _scrypt_digest),  # legacy: the JSON files of `evharness station-password` ≤ 0.x
+def _parse_scrypt(fields: list[str]) -> Parsed:
+    n, r, p = (int(field) for field in fields[:3])
+    salt, digest = (base64.b64decode(field, validate=True) for field in fields[3:])
+    if n < 2 or n & (n - 1) or r < 1 or p < 1 or 128 * r * n > SCRYPT_MAXMEM or not digest:
+        raise ValueError("unusable scrypt parameters")
+    return (lambda password: hashlib.scrypt(password, salt=salt, n=n, r=r, p=p, dklen=len(digest))), digest
+
+
+# scheme → (how many fields follow the scheme, their parser)
+SCHEMES: dict[str, tuple[int, Callable[[list[str]], Parsed]]] = {
+    ALGORITHM: (3, _parse_pbkdf2),
+    "scrypt": (5, _parse_scrypt),  # legacy: the JSON files the old `evharness station-password` wrote
 }
 
 
-def verify_password(password: str, stored: str) -> bool:
+def _parse(stored: str) -> Parsed:
+    """ValueError saying what is wrong, else the hash ready to check a password against."""
     scheme, *fields = stored.split("$")
     known = SCHEMES.get(scheme)
-    if known is None or len(fields) != known[0]:
-        return False
+    if known is None:
+        raise ValueError(f"unknown hash scheme {scheme!r} (expected {' or '.join(SCHEMES)})")
+    count, parse = known
+    if len(fields) != count:
+        raise ValueError(f"a {scheme} hash has {count + 1} fields separated by '$'")
     try:
-        actual, expected = known[1](password, fields)
-    except (ValueError, binascii.Error, MemoryError):
+        return parse(fields)
+    except (ValueError, binascii.Error):
+        raise ValueError(f"a malformed {scheme} hash") from None
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        digest, expected = _parse(stored)
+    except ValueError:
         return False
-    return bool(expected) and hmac.compare_digest(actual, expected)
+    return hmac.compare_digest(digest(password.encode()), expected)
 
 
 def hash_problem(stored: object) -> str | None:
     """Why `stored` is not a hash this backend can verify (an imported file's entry); None if it is."""
     if not isinstance(stored, str):
         return "must be a password hash (a string)"
-    scheme, *fields = stored.split("$")
-    known = SCHEMES.get(scheme)
-    if known is None:
-        return f"unknown hash scheme {scheme!r} (expected {' or '.join(SCHEMES)})"
-    if len(fields) != known[0]:
-        return f"a {scheme} hash has {known[0] + 1} fields separated by '$'"
+    try:
+        _parse(stored)
+    except ValueError as error:
+        return str(error)
     return None
 
 

@@ -89,6 +89,9 @@ def test_profile_3_asks_for_no_password_the_certificate_proves_the_station() -> 
         ("scrypt$16384$8$1$c2FsdA==$ZGlnZXN0", None),
         ("bcrypt$whatever", "unknown hash scheme 'bcrypt' (expected pbkdf2_sha256 or scrypt)"),
         ("scrypt$1$2", "a scrypt hash has 6 fields separated by '$'"),
+        ("scrypt$1000$8$1$c2FsdA==$ZGlnZXN0", "a malformed scrypt hash"),  # n not a power of 2
+        ("scrypt$1048576$8$1$c2FsdA==$ZGlnZXN0", "a malformed scrypt hash"),  # over scrypt's memory limit
+        ("pbkdf2_sha256$1000$zz$00", "a malformed pbkdf2_sha256 hash"),
         (None, "must be a password hash (a string)"),
     ],
 )

@@ -28,13 +28,14 @@ from reference_backend.console.station_access import Stations
 from reference_backend.domain.local_list import MessageLimits
 from reference_backend.local_lists import sync_local_list
 from reference_backend.operations import Operations
+from reference_backend.passwords import DEPRECATED, import_password_file, read_password_file
 from reference_backend.persistence import Store
 from reference_backend.persistence.boot_records import BootRecords
 from reference_backend.persistence.console import ConsoleStore
 from reference_backend.persistence.station_access import StationStore
 from reference_backend.pushing import push_settings
 from reference_backend.registration import BootPolicies
-from reference_backend.security import SecurityPolicy, StationPasswords
+from reference_backend.security import SecurityPolicy
 from reference_backend.server import PATH_PREFIX, OcppServer
 from reference_backend.settings import BackendSettings
 from reference_backend.station_calls import StationCalls
@@ -53,6 +54,10 @@ class _ApiServer(uvicorn.Server):
 class BackendServer:
     def __init__(self, settings: BackendSettings) -> None:
         self.settings = settings
+        # Deprecated: a legacy password file, checked before anything opens, imported at start.
+        self.password_file = (
+            read_password_file(settings.station_passwords) if settings.station_passwords else None
+        )
         self.store = Store.from_url(settings.database_url)
         self.operations = Operations()
         self.boot_policies = BootPolicies(settings.default_boot_policy, BootRecords(self.store.engine))
@@ -65,13 +70,7 @@ class BackendServer:
             operations=self.operations,
             boot_policies=self.boot_policies,
             security=SecurityPolicy(
-                settings.security_profile,
-                StationPasswords.load(settings.station_passwords)
-                if settings.station_passwords
-                else StationPasswords(),
-                settings.tls_cert,
-                settings.tls_key,
-                settings.tls_ca,
+                settings.security_profile, settings.tls_cert, settings.tls_key, settings.tls_ca
             ),
         )
         self.console = build_console(settings, self.store)
@@ -110,6 +109,15 @@ class BackendServer:
         see `ocpp_port`, `api_port`)."""
         self.store.create_schema()
         self.boot_policies.restore()
+        if self.password_file is not None:
+            imported, kept = import_password_file(self.store, self.password_file)
+            log.warning(
+                "%s (%d password hashes imported from %s, %d kept as the database had them)",
+                DEPRECATED,
+                imported,
+                self.settings.station_passwords,
+                kept,
+            )
         assert self.stations.operations is not None
         self.stations.operations.bind(asyncio.get_running_loop())
         self._loop = asyncio.get_running_loop()

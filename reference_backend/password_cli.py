@@ -1,16 +1,17 @@
-"""`evharness station-password`: store a station's Basic-auth password, hashed, for profiles 1 and 2."""
+"""`evharness station-password`: store a station's Basic-auth password (profiles 1 and 2) in the
+backend's database, hashed; the station's row is created if the database has none (as `seed` does)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from evharness.settings import Option, add_options
+from reference_backend.settings import DATABASE_URL
 
 OPTIONS = [
-    Option(
-        "--station-passwords", "the JSON file of hashed passwords the backend reads", "station-passwords.json"
-    ),
+    DATABASE_URL,
     Option("--identity", "the station identity (the Basic-auth username)"),
     Option("--password", "the password: 16 to 40 characters (SecurityCtrlr.BasicAuthPassword)"),
 ]
@@ -19,7 +20,7 @@ OPTIONS = [
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "station-password",
-        help="store a station's Basic-auth password (scrypt-hashed) for security profiles 1 and 2",
+        help="store a station's Basic-auth password (hashed) in the backend's database (profiles 1, 2)",
         description=__doc__,
     )
     add_options(parser, OPTIONS)
@@ -27,15 +28,22 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from reference_backend.security import StationPasswords
+    from reference_backend.passwords import check_station_password, set_station_password
+    from reference_backend.persistence import Store
 
-    if not args.identity or not args.password:
-        print("evharness station-password: give --identity and --password")
+    try:
+        if not args.identity or not args.password:
+            raise ValueError("give --identity and --password")
+        check_station_password(args.identity, args.password)  # before the database is even opened
+    except ValueError as error:
+        print(f"evharness station-password: {error}", file=sys.stderr)
         return 2
-    if not 16 <= len(args.password) <= 40:  # A00.FR.202 / SecurityCtrlr.BasicAuthPassword
-        print("evharness station-password: a password has 16 to 40 characters")
-        return 2
-    passwords = StationPasswords.load(args.station_passwords)
-    passwords.set(args.identity, args.password)
-    print(f"stored the password of {args.identity} in {args.station_passwords} (hashed)")
+    store = Store.from_url(args.database_url)
+    try:
+        store.create_schema()
+        created = set_station_password(store, args.identity, args.password)
+    finally:
+        store.dispose()
+    station = f"{args.identity} (new station)" if created else args.identity
+    print(f"stored the password of {station} in {store.display_url} (hashed)")
     return 0

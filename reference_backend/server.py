@@ -135,9 +135,9 @@ class OcppServer:
         return self.port
 
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
-        """The path names a station (else 404), which proves itself per the security profile
-        (TLS, client certificate, a password file) and, if the database holds a password for it,
-        with HTTP Basic credentials that match (A00.FR.203: username = identity)."""
+        """The path names a station (else 404), which proves itself per the security profile (TLS,
+        client certificate) and with HTTP Basic credentials matching the database's hash
+        (A00.FR.203: username = identity) when the profile asks for them (`SecurityPolicy.basic_auth`)."""
         refused = refuse_unknown_paths(connection, request)
         if refused is not None:
             return refused
@@ -147,7 +147,10 @@ class OcppServer:
         if refused is not None:
             return refused
         problem = authentication_problem(
-            identity, self.store.basic_auth_hash(identity), request.headers.get("Authorization")
+            identity,
+            self.store.basic_auth_hash(identity),
+            request.headers.get("Authorization"),
+            self.security.basic_auth,
         )
         if problem is not None:
             log.warning("%s refused: %s", identity, problem)

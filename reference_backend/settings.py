@@ -70,7 +70,7 @@ class BackendSettings:
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
     security_profile: int = 0  # OCPP security profile 0 (none), 1, 2 or 3: see reference_backend.security
-    station_passwords: str | None = None  # JSON file {identity: scrypt hash} for profiles 1 and 2
+    station_passwords: str | None = None  # deprecated: a legacy JSON file of hashes, imported at start
     tls_cert: str | None = None
     tls_key: str | None = None
     tls_ca: str | None = None
@@ -117,11 +117,16 @@ class BackendSettings:
 SECURITY_OPTIONS = [
     Option(
         "--security-profile",
-        "OCPP security profile: 0 none, 1 Basic auth, 2 TLS + Basic auth, 3 mutual TLS",
+        "OCPP security profile: 0 none, 1 Basic auth, 2 TLS + Basic auth, 3 mutual TLS; Basic-auth "
+        "passwords are the database's (`evharness station-password`)",
         default=0,
         type=int,
     ),
-    Option("--station-passwords", "JSON file of hashed station passwords {identity: hash} (profiles 1, 2)"),
+    Option(
+        "--station-passwords",
+        "deprecated: a JSON file {identity: hash} of the old file store, imported into the database at "
+        "start (stations that have a password keep it); set passwords with `evharness station-password`",
+    ),
     Option("--tls-cert", "PEM certificate (chain) of the OCPP server (profiles 2, 3)"),
     Option("--tls-key", "PEM private key of the OCPP server (profiles 2, 3)"),
     Option("--tls-ca", "PEM CA certificate(s) that sign station certificates (profile 3)"),

@@ -18,7 +18,8 @@ import scenarios
 from evharness.ocppj.versions import OcppVersion
 from features.conftest import World
 from reference_backend.backend import BackendServer
-from reference_backend.security import StationPasswords
+from reference_backend.passwords import set_station_password
+from reference_backend.persistence import Store
 from reference_backend.settings import BackendSettings
 from simulator.asyncio.live import LiveStation, StationError
 from simulator.security import SecurityProfile
@@ -82,15 +83,17 @@ def a_reference_backend(world: World, lab: Lab, profile: int) -> None:
     database_url = f"sqlite:///{lab.directory / f'lab{next(_labs)}.sqlite3'}"
     for name in ("pin_charging", "rfid_charging"):
         seed(database_url, scenarios.load(name), 4, PREFIX)
-    passwords = StationPasswords.load(lab.directory / "passwords.json")
-    passwords.set(f"{PREFIX}-0001", PASSWORD)  # the right credentials; LAB-0002 tries wrong ones
+    store = Store.from_url(database_url)
+    try:  # the right credentials, as `evharness station-password` stores them; LAB-0002 tries wrong ones
+        set_station_password(store, f"{PREFIX}-0001", PASSWORD)
+    finally:
+        store.dispose()
     server = lab.pki.issue("127.0.0.1", server=True)
     settings = BackendSettings(
         ocpp_port=0,
         api_port=0,
         database_url=database_url,
         security_profile=profile,
-        station_passwords=str(lab.directory / "passwords.json"),
         tls_cert=str(server.cert),
         tls_key=str(server.key),
         tls_ca=str(lab.pki.ca),

@@ -194,6 +194,37 @@ class Store:
                 sa.update(stations).where(stations.c.id == station_id).values(basic_auth_hash=password_hash)
             )
 
+    def store_basic_auth_hashes(
+        self, hashes: Mapping[str, str], at: datetime, *, replace: bool = True
+    ) -> tuple[int, int]:
+        """Store password hashes by identity in one transaction, registering unknown stations (as
+        `ensure_station` does); `replace=False` keeps a hash already stored. Returns (written, kept)."""
+        written = kept = 0
+        with self.engine.begin() as conn:
+            for identity, password_hash in hashes.items():
+                found = conn.execute(
+                    sa.select(stations.c.id, stations.c.basic_auth_hash).where(
+                        stations.c.identity == identity
+                    )
+                ).first()
+                if found is None:
+                    conn.execute(
+                        sa.insert(stations).values(
+                            identity=identity, registered_at=at, basic_auth_hash=password_hash
+                        )
+                    )
+                elif replace or found.basic_auth_hash is None:
+                    conn.execute(
+                        sa.update(stations)
+                        .where(stations.c.id == found.id)
+                        .values(basic_auth_hash=password_hash)
+                    )
+                else:
+                    kept += 1
+                    continue
+                written += 1
+        return written, kept
+
     def basic_auth_hash(self, identity: str) -> str | None:
         with self.reader.connect() as conn:
             found: str | None = conn.scalar(

@@ -12,8 +12,9 @@ import pytest
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.backend import BackendServer
+from reference_backend.domain.credentials import hash_password, verify_password
+from reference_backend.passwords import set_station_password
 from reference_backend.persistence import Store
-from reference_backend.security import StationPasswords, hash_password, verify_password
 from reference_backend.settings import BackendSettings
 from simulator.asyncio.live import LiveStation, StationError
 from simulator.security import SecurityProfile, basic_auth_header
@@ -29,15 +30,17 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> ThrowawayPki:
 
 
 def backend_settings(database_url: str, tmp_path: Path, pki: ThrowawayPki, profile: int) -> BackendSettings:
-    passwords = StationPasswords.load(tmp_path / "passwords.json")
-    passwords.set("SIM-0001", PASSWORD)
+    store = Store.from_url(database_url)
+    try:
+        set_station_password(store, "SIM-0001", PASSWORD)  # as `evharness station-password` does
+    finally:
+        store.dispose()
     server = pki.issue("127.0.0.1", server=True)
     return BackendSettings(
         ocpp_port=0,
         api_port=0,
         database_url=database_url,
         security_profile=profile,
-        station_passwords=str(tmp_path / "passwords.json"),
         tls_cert=str(server.cert),
         tls_key=str(server.key),
         tls_ca=str(pki.ca),
@@ -68,17 +71,18 @@ async def _refused(station: LiveStation) -> str:
     raise AssertionError("the CSMS let the station in")
 
 
-def test_passwords_are_stored_as_salted_hashes(tmp_path: Path) -> None:
+def test_passwords_are_stored_as_salted_hashes(store: Store) -> None:
     stored = hash_password(PASSWORD)
     assert PASSWORD not in stored
     assert stored != hash_password(PASSWORD)  # salted
     assert verify_password(PASSWORD, stored)
     assert not verify_password("something-else-entirely", stored)
     assert not verify_password(PASSWORD, "garbage")
-    passwords = StationPasswords.load(tmp_path / "p.json")
-    passwords.set("CP-1", PASSWORD)
-    assert PASSWORD not in (tmp_path / "p.json").read_text()
-    assert StationPasswords.load(tmp_path / "p.json").check("CP-1", PASSWORD)
+    set_station_password(store, "CP-1", PASSWORD)
+    in_database = store.basic_auth_hash("CP-1")
+    assert in_database is not None
+    assert PASSWORD not in in_database
+    assert verify_password(PASSWORD, in_database)
 
 
 @pytest.mark.parametrize("profile", [1, 2])

@@ -597,7 +597,7 @@ class Station:
 
     def _answer(self, message_id: str, action: str, payload: Payload, now: float) -> None:
         """Answer a CSMS CALL, unless a fault says to stay silent or to answer late."""
-        if self.faults.silent(now) or not message_id:  # a 2.1 SEND is never answered
+        if self.faults.silent(now):
             return
         self._follow_ups = []
         result: Payload | None = None

@@ -49,6 +49,7 @@ def test_a_broken_answer_fails_our_call_and_gets_no_callerror(
     assert f"malformed {name} m-1" in violation.description
     assert violation.text == text
     expected_code = CODES_16[code] if version is V16 else code
+    assert isinstance(failed, ErrorReceived)
     assert failed == ErrorReceived(call, expected_code, failed.description, {}, 1.0, from_peer=False)
     assert failed.description.startswith(f"malformed {name}: ")
 
@@ -56,6 +57,8 @@ def test_a_broken_answer_fails_our_call_and_gets_no_callerror(
     assert [f for f in sent if isinstance(f, Call)] == [Call("m-2", "Heartbeat", {})]  # the queue moves on
     answers = [f for f in sent if not isinstance(f, Call)]
     if version is V21 and name == "CALLRESULT":
+        assert len(answers) == 1
+        assert isinstance(answers[0], CallResultError)
         assert answers == [CallResultError("m-1", code, answers[0].description, {})]
     else:
         assert answers == []  # no CALLERROR, and never a CALLRESULTERROR before 2.1

@@ -195,20 +195,23 @@ class RpcEndpoint:
         """A broken CALLRESULT, CALLERROR, CALLRESULTERROR or SEND: never a CALLERROR. If it answers our
         CALL in flight, that CALL fails here (and on 2.1 a broken CALLRESULT gets a CALLRESULTERROR)."""
         name = _NAMES.get(exc.type_id or 0)
-        if name is None or exc.message_id == UNREADABLE_MESSAGE_ID:
-            return [_violation(f"{exc.description} (not answered)", text)]
-        violation = _violation(f"malformed {name} {exc.message_id}: {exc.description} (not answered)", text)
-        call = self._take_in_flight(exc.message_id)
+        readable = name is not None and exc.message_id != UNREADABLE_MESSAGE_ID
+        call = self._take_in_flight(exc.message_id) if readable else None
+        what = f"malformed {name} {exc.message_id}: " if name is not None else ""
         if call is None:
-            return [violation]
+            return [_violation(f"{what}{exc.description} (not answered)", text)]
         code = error_code(self.version, exc.kind)
+        answered = "not answered"
         if exc.type_id == CALLRESULT and self.version is OcppVersion.V21:
             self._outbox.append(encode(CallResultError(exc.message_id, code, exc.description, {})))
+            answered = "answered with CALLRESULTERROR"
         self._pump(now)
-        failed = ErrorReceived(
-            call, code, f"malformed {name}: {redact(exc.description)}", {}, now, from_peer=False
-        )
-        return [violation, failed]
+        return [
+            _violation(f"{what}{exc.description} ({answered})", text),
+            ErrorReceived(
+                call, code, f"malformed {name}: {redact(exc.description)}", {}, now, from_peer=False
+            ),
+        ]
 
     def _receive_frame(self, frame: Frame, text: str | bytes, now: float) -> list[RpcEvent]:
         match frame:

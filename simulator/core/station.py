@@ -30,6 +30,7 @@ from evharness.ocppj.rpc import (
     ResultReceived,
     RpcEndpoint,
     RpcEvent,
+    SendReceived,
 )
 from evharness.redaction import redact
 from simulator.core.charging_profiles import ProfileStore
@@ -564,6 +565,8 @@ class Station:
                         self.adapter.handle_failure(self, call.action, _note(call), now)
                 case PeerViolation(description, text):
                     self.events.append(PeerViolated(description, text, now))
+                case SendReceived():
+                    pass  # a 2.1 SEND is never answered, and a CSMS has none to send a station
         self._pump(now)
 
     def _learn_restored(self, note: Any, payload: Payload) -> bool:

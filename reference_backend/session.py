@@ -11,7 +11,8 @@ table. Answers that are CALLERRORs, and why:
   (TriggerMessage, GetBaseReport, GetReport); see `domain.boot`;
 - a handler that raised, or a response that breaks its own schema → InternalError.
 
-In every case the connection stays open.
+In every case the connection stays open. A 2.1 SEND (NotifyPeriodicEventStream) is taken and logged,
+PINs masked, and never answered; nothing here keeps its data yet.
 
 A BootNotification is answered as the station's boot policy says (`BootPolicies`): Accepted, Pending
 (with the retry interval; the next one is Accepted) or Rejected. After a Pending answer the policy
@@ -36,6 +37,7 @@ from evharness.ocppj.rpc import (
     ResultReceived,
     RpcEndpoint,
     RpcEvent,
+    SendReceived,
 )
 from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import redact
@@ -119,6 +121,8 @@ class CsmsSession:
         for event in events:
             if isinstance(event, CallReceived):
                 self._answer(event, now)
+            elif isinstance(event, SendReceived):
+                log.debug("%s: SEND %s %s", self.identity, event.action, redact(repr(event.payload)))
             elif isinstance(event, PeerViolation):
                 log.warning("%s: %s", self.identity, redact(event.description))
             elif self.on_answer is not None:
@@ -133,9 +137,6 @@ class CsmsSession:
         self.rpc.connection_lost()
 
     def _answer(self, call: CallReceived, now: float) -> None:
-        if not call.message_id:  # a 2.1 SEND: never answered, and nothing here wants one yet
-            log.debug("%s: ignored SEND %s", self.identity, call.action)
-            return
         handler = self._handlers.get(call.action)
         if handler is None:
             self.rpc.send_error(call.message_id, ErrorKind.NOT_SUPPORTED, f"{call.action} is not supported")

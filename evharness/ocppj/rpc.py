@@ -4,7 +4,13 @@ Theory of operation: the owner feeds received text with `receive(text, now)` and
 back; it queues CALLs with `send_call` and answers with `send_result` / `send_error`; it drains
 `data_to_send()` onto its transport and calls `tick(now)` at `next_deadline()` for timeouts.
 At most one CALL of ours is outstanding at a time (OCPP-J §4.1.1); later ones wait in order.
-Malformed input is answered here with the CALLERROR of the negotiated version and never raises.
+Malformed input never raises. A broken CALL (or unreadable frame) is answered here with the CALLERROR of
+the negotiated version; a broken CALLRESULT, CALLERROR or SEND never is (a CALLERROR answers only a
+CALL: OCPP-J 2.0.1 §4.2.3): it is reported as a `PeerViolation` and fails the CALL of ours it answers.
+On 2.1 a CALLRESULT that breaks the RPC framework or its schema gets a CALLRESULTERROR instead (OCPP-J
+2.1 MessageTypeId 5; 2.1 Part 2 generic requirement FR.06). A 2.1 SEND arrives as `SendReceived` and is
+never answered, not even when wrong (OCPP-J 2.1 MessageTypeId 6).
+Evidence (`PeerViolation`) has its PINs masked here, so no owner can log one by mistake.
 """
 
 from __future__ import annotations
@@ -18,6 +24,10 @@ from dataclasses import dataclass, field
 from evharness.ocppj import schemas
 from evharness.ocppj.errors import ANSWERS_UNKNOWN_MESSAGE_TYPE, ErrorKind, error_code
 from evharness.ocppj.frames import (
+    CALL,
+    CALLERROR,
+    CALLRESULT,
+    UNREADABLE_MESSAGE_ID,
     Call,
     CallError,
     CallResult,
@@ -31,6 +41,7 @@ from evharness.ocppj.frames import (
     encode,
 )
 from evharness.ocppj.versions import OcppVersion
+from evharness.redaction import redact
 
 
 @dataclass(slots=True)
@@ -53,6 +64,15 @@ class CallReceived:
 
 
 @dataclass(frozen=True, slots=True)
+class SendReceived:
+    """A valid 2.1 SEND (unconfirmed message) from the peer; the receiver SHALL NOT reply to it."""
+
+    message_id: str
+    action: str
+    payload: Payload
+
+
+@dataclass(frozen=True, slots=True)
 class ResultReceived:
     call: OutgoingCall
     payload: Payload
@@ -61,7 +81,8 @@ class ResultReceived:
 
 @dataclass(frozen=True, slots=True)
 class ErrorReceived:
-    """The peer answered our CALL with a CALLERROR, or with a CALLRESULT that broke the schema."""
+    """The peer answered our CALL with a CALLERROR (`from_peer`), or with a CALLRESULT or CALLERROR that
+    broke the RPC framework or the schema (not `from_peer`: the failure is ours to report)."""
 
     call: OutgoingCall
     code: str
@@ -78,13 +99,17 @@ class CallTimedOut:
 
 @dataclass(frozen=True, slots=True)
 class PeerViolation:
-    """Something the peer sent that breaks OCPP-J but has no CALL to answer (kept as evidence)."""
+    """Something the peer sent that breaks OCPP-J (kept as evidence; PINs masked)."""
 
     description: str
     text: str
 
 
-RpcEvent = CallReceived | ResultReceived | ErrorReceived | CallTimedOut | PeerViolation
+RpcEvent = CallReceived | SendReceived | ResultReceived | ErrorReceived | CallTimedOut | PeerViolation
+
+# The MessageTypeIds a receiver may answer with a CALLERROR when broken; anything else goes unanswered.
+_ANSWERED_WITH_CALLERROR = frozenset({CALL, None})
+_NAMES = {CALLRESULT: "CALLRESULT", CALLERROR: "CALLERROR"}
 
 
 def _id_factory() -> Callable[[], str]:
@@ -110,6 +135,8 @@ class RpcEndpoint:
     # -- what we send -------------------------------------------------------------------------
 
     def send_call(self, action: str, payload: Payload, now: float, context: object = None) -> OutgoingCall:
+        if action in schemas.unconfirmed_actions(self.version):
+            raise ValueError(f"{action} is an unconfirmed message: send it with send_unconfirmed")
         if self.validate_outgoing:
             self._check_own(action, payload, response=False)
         call = OutgoingCall(action, payload, timeout=self.call_timeout, context=context)
@@ -130,6 +157,16 @@ class RpcEndpoint:
         code = error_code(self.version, kind)
         self._outbox.append(encode(CallError(message_id, code, description, details or {})))
 
+    def send_unconfirmed(self, action: str, payload: Payload) -> str:
+        """Send a 2.1 SEND (never answered, allowed while a CALL is outstanding); its messageId."""
+        if action not in schemas.unconfirmed_actions(self.version):
+            raise ValueError(f"OCPP {self.version.value} has no unconfirmed (SEND) message {action!r}")
+        if self.validate_outgoing:
+            self._check_own(action, payload, response=False)
+        message_id = self.new_message_id()
+        self._outbox.append(encode(Send(message_id, action, payload)))
+        return message_id
+
     def send_raw(self, text: str) -> None:
         """Put arbitrary text on the wire (fault injection and conformance probes)."""
         self._outbox.append(text)
@@ -146,35 +183,78 @@ class RpcEndpoint:
         except UnknownMessageType as exc:
             if ANSWERS_UNKNOWN_MESSAGE_TYPE[self.version]:
                 self.send_error(exc.message_id, exc.kind, exc.description)
-            return [PeerViolation(exc.description, _preview(text))]
+            return [_violation(exc.description, text)]
         except FrameError as exc:
-            self.send_error(exc.message_id, exc.kind, exc.description)
-            return [PeerViolation(exc.description, _preview(text))]
+            if exc.type_id in _ANSWERED_WITH_CALLERROR:
+                self.send_error(exc.message_id, exc.kind, exc.description)
+                return [_violation(exc.description, text)]
+            return self._receive_broken_answer(exc, text, now)
         return self._receive_frame(frame, text, now)
+
+    def _receive_broken_answer(self, exc: FrameError, text: str | bytes, now: float) -> list[RpcEvent]:
+        """A broken CALLRESULT, CALLERROR, CALLRESULTERROR or SEND: never a CALLERROR. If it answers our
+        CALL in flight, that CALL fails here (and on 2.1 a broken CALLRESULT gets a CALLRESULTERROR)."""
+        name = _NAMES.get(exc.type_id or 0)
+        readable = name is not None and exc.message_id != UNREADABLE_MESSAGE_ID
+        call = self._take_in_flight(exc.message_id) if readable else None
+        what = f"malformed {name} {exc.message_id}: " if name is not None else ""
+        if call is None:
+            return [_violation(f"{what}{exc.description} (not answered)", text)]
+        code = error_code(self.version, exc.kind)
+        answered = "not answered"
+        if exc.type_id == CALLRESULT and self.version is OcppVersion.V21:
+            self._outbox.append(encode(CallResultError(exc.message_id, code, exc.description, {})))
+            answered = "answered with CALLRESULTERROR"
+        self._pump(now)
+        return [
+            _violation(f"{what}{exc.description} ({answered})", text),
+            ErrorReceived(
+                call, code, f"malformed {name}: {redact(exc.description)}", {}, now, from_peer=False
+            ),
+        ]
 
     def _receive_frame(self, frame: Frame, text: str | bytes, now: float) -> list[RpcEvent]:
         match frame:
             case Call(message_id, action, payload):
                 return self._receive_call(message_id, action, payload)
-            case Send(_, action, payload):
-                return [CallReceived("", action, payload)]
+            case Send(message_id, action, payload):
+                return self._receive_send(message_id, action, payload, text)
             case CallResult(message_id, payload):
                 call = self._take_in_flight(message_id)
                 if call is None:
-                    return [PeerViolation(f"CALLRESULT for unknown messageId {message_id}", _preview(text))]
-                events = self._check_result(call, payload, now)
+                    return [_violation(f"CALLRESULT for unknown messageId {message_id}", text)]
+                events = self._check_result(call, payload, text, now)
                 self._pump(now)
                 return events
             case CallError(message_id, code, description, details):
                 call = self._take_in_flight(message_id)
                 if call is None:
-                    return [PeerViolation(f"CALLERROR for unknown messageId {message_id}", _preview(text))]
+                    return [_violation(f"CALLERROR for unknown messageId {message_id}", text)]
                 self._pump(now)
                 return [ErrorReceived(call, code, description, details, now)]
             case CallResultError(message_id, code, description, _):
+                return [_violation(f"CALLRESULTERROR {code} for {message_id}: {description}", text)]
+
+    def _receive_send(
+        self, message_id: str, action: str, payload: Payload, text: str | bytes
+    ) -> list[RpcEvent]:
+        """A SEND is never answered, not even when wrong: a wrong one is evidence, and is dropped."""
+        if action not in schemas.unconfirmed_actions(self.version):
+            return [
+                _violation(f"SEND {message_id}: {action!r} is no unconfirmed message (not answered)", text)
+            ]
+        if self.validate_incoming:
+            validate = schemas.validator(self.version, action, response=False)
+            problem = schemas.check(validate, payload) if validate is not None else None
+            if problem is not None:
                 return [
-                    PeerViolation(f"CALLRESULTERROR {code} for {message_id}: {description}", _preview(text))
+                    _violation(
+                        f"SEND {action} {message_id}: {problem.description}"
+                        f" (field {problem.field}; not answered)",
+                        text,
+                    )
                 ]
+        return [SendReceived(message_id, action, payload)]
 
     def _receive_call(self, message_id: str, action: str, payload: Payload) -> list[RpcEvent]:
         if message_id in self._unanswered:
@@ -185,6 +265,9 @@ class RpcEndpoint:
         if validate is None:
             self.send_error(message_id, ErrorKind.NOT_IMPLEMENTED, f"unknown action {action!r}")
             return []
+        if action in schemas.unconfirmed_actions(self.version):
+            self.send_error(message_id, ErrorKind.PROTOCOL, f"{action} travels as SEND, never as a CALL")
+            return []
         if self.validate_incoming:
             problem = schemas.check(validate, payload)
             if problem is not None:
@@ -193,25 +276,25 @@ class RpcEndpoint:
         self._unanswered.add(message_id)
         return [CallReceived(message_id, action, payload)]
 
-    def _check_result(self, call: OutgoingCall, payload: Payload, now: float) -> list[RpcEvent]:
+    def _check_result(
+        self, call: OutgoingCall, payload: Payload, text: str | bytes, now: float
+    ) -> list[RpcEvent]:
+        """A CALLRESULT that breaks its schema fails our CALL and is reported; only 2.1 answers it."""
         if self.validate_incoming:
             validate = schemas.validator(self.version, call.action, response=True)
             problem = schemas.check(validate, payload) if validate is not None else None
             if problem is not None:
+                code = error_code(self.version, problem.kind)
                 if self.version is OcppVersion.V21:
-                    code = error_code(self.version, problem.kind)
                     self._outbox.append(
                         encode(CallResultError(call.message_id, code, problem.description, {}))
                     )
+                description = f"invalid {call.action} response: {problem.description}"
                 return [
+                    _violation(f"{description} (field {problem.field})", text),
                     ErrorReceived(
-                        call,
-                        error_code(self.version, problem.kind),
-                        f"invalid {call.action} response: {problem.description}",
-                        {"field": problem.field},
-                        now,
-                        from_peer=False,
-                    )
+                        call, code, redact(description), {"field": problem.field}, now, from_peer=False
+                    ),
                 ]
         return [ResultReceived(call, payload, now)]
 
@@ -273,6 +356,12 @@ class RpcEndpoint:
             )
 
 
+def _violation(description: str, text: str | bytes) -> PeerViolation:
+    """Evidence with PINs masked (OCPP 2.1 C04 forbids logging them); built only on the unhappy path."""
+    return PeerViolation(redact(description), _preview(text))
+
+
 def _preview(text: str | bytes, limit: int = 300) -> str:
-    shown = text if isinstance(text, str) else text.decode("utf-8", "replace")
+    """The frame for people to read: masked first (a cut could split a KeyCode), then shortened."""
+    shown = redact(text if isinstance(text, str) else text.decode("utf-8", "replace"))
     return shown if len(shown) <= limit else shown[:limit] + "…"

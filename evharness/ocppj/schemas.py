@@ -59,17 +59,29 @@ def _schema_dir(version: OcppVersion) -> importlib.resources.abc.Traversable:
 
 @functools.cache
 def known_actions(version: OcppVersion) -> frozenset[str]:
-    """Every action that has a request schema in this version."""
+    """Every action that has a request schema in this version, CALL or SEND (`unconfirmed_actions`)."""
     names = [entry.name.removesuffix(".json") for entry in _schema_dir(version).iterdir()]
     if version is OcppVersion.V16:
         return frozenset(n for n in names if not n.endswith("Response"))
-    return frozenset(n.removesuffix("Request") for n in names if n.endswith("Request"))
+    return frozenset(n.removesuffix("Request") for n in names if not n.endswith("Response"))
+
+
+@functools.cache
+def unconfirmed_actions(version: OcppVersion) -> frozenset[str]:
+    """2.1's messages that travel only as SEND (MessageTypeId 6) and have no response: their schema file
+    carries neither `Request` nor `Response` (NotifyPeriodicEventStream). None before 2.1."""
+    if version is OcppVersion.V16:
+        return frozenset()
+    names = [entry.name.removesuffix(".json") for entry in _schema_dir(version).iterdir()]
+    return frozenset(n for n in names if not n.endswith(("Request", "Response")))
 
 
 def _file_name(version: OcppVersion, action: str, response: bool) -> str:
     if response:
         return f"{action}Response.json"
-    return f"{action}.json" if version is OcppVersion.V16 else f"{action}Request.json"
+    if version is OcppVersion.V16 or action in unconfirmed_actions(version):
+        return f"{action}.json"
+    return f"{action}Request.json"
 
 
 def _drop_float_multiple_of(node: Any) -> Any:
@@ -86,8 +98,9 @@ def _drop_float_multiple_of(node: Any) -> Any:
 
 @functools.cache
 def validator(version: OcppVersion, action: str, response: bool) -> Validator | None:
-    """The compiled validator of a request (or response) payload; None if the action is unknown."""
-    if action not in known_actions(version):
+    """The compiled validator of a request (or response) payload; None if the action is unknown, or for
+    the response of an unconfirmed (SEND) message, which has none."""
+    if action not in known_actions(version) or (response and action in unconfirmed_actions(version)):
         return None
     path = _schema_dir(version) / _file_name(version, action, response)
     schema = _drop_float_multiple_of(orjson.loads(path.read_bytes()))

@@ -30,6 +30,7 @@ from evharness.ocppj.rpc import (
     ResultReceived,
     RpcEndpoint,
     RpcEvent,
+    SendReceived,
 )
 from evharness.redaction import redact
 from simulator.core.charging_profiles import ProfileStore
@@ -565,6 +566,8 @@ class Station:
                         self.adapter.handle_failure(self, call.action, _note(call), now)
                 case PeerViolation(description, text):
                     self.events.append(PeerViolated(description, text, now))
+                case SendReceived():
+                    pass  # a 2.1 SEND is never answered, and a CSMS has none to send a station
         self._pump(now)
 
     def _learn_restored(self, note: Any, payload: Payload) -> bool:
@@ -598,7 +601,7 @@ class Station:
 
     def _answer(self, message_id: str, action: str, payload: Payload, now: float) -> None:
         """Answer a CSMS CALL, unless a fault says to stay silent or to answer late."""
-        if self.faults.silent(now) or not message_id:  # a 2.1 SEND is never answered
+        if self.faults.silent(now):
             return
         self._follow_ups = []
         result: Payload | None = None

@@ -255,3 +255,29 @@ def test_decode_raises_nothing_but_frame_error(data: str | bytes) -> None:
             )
         else:
             assert decode(encode(outcome), version) == outcome
+
+
+@pytest.mark.parametrize(
+    ("version", "text", "type_id"),
+    [
+        (OcppVersion.V201, '[3, "r-1", []]', frames.CALLRESULT),
+        (OcppVersion.V16, '[4, "r-1", "GenericError"]', frames.CALLERROR),
+        (OcppVersion.V201, "[3]", frames.CALLRESULT),
+        (OcppVersion.V201, "[3, 17, {}]", frames.CALLRESULT),  # the type is read even if the id is not
+        (OcppVersion.V21, '[5, "r-1", 1, "", {}]', frames.CALLRESULTERROR),
+        (OcppVersion.V21, '[6, "s-1", 2, {}]', frames.SEND),
+        (OcppVersion.V201, '[2, "c-1", "Heartbeat"]', frames.CALL),
+        (OcppVersion.V201, '["3", "r-1", {}]', None),  # not an integer: unreadable
+        (OcppVersion.V201, '[3.0, "r-1", {}]', None),
+        (OcppVersion.V201, '[true, "r-1", {}]', None),
+        (OcppVersion.V201, "[]", None),
+        (OcppVersion.V201, "{}", None),
+    ],
+)
+def test_a_broken_frame_names_its_message_type_when_readable(
+    version: OcppVersion, text: str, type_id: int | None
+) -> None:
+    """Only a broken CALL (or a frame whose type cannot be read) may be answered with a CALLERROR."""
+    with pytest.raises(FrameError) as caught:
+        decode(text, version)
+    assert caught.value.type_id == type_id

@@ -13,6 +13,7 @@ import base64
 import contextlib
 import json
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,8 +23,10 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Subprotocol
 
-from evharness.conformance.checks import Frame, Handshake, Side
+from evharness.conformance.checks import Frame, Handshake, Side, broken_answers
+from evharness.conformance.defaults import default_answer
 from evharness.ocppj import schemas
+from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import CallReceived, ErrorReceived, ResultReceived, RpcEndpoint
 from evharness.ocppj.versions import OcppVersion
@@ -162,6 +165,15 @@ class OcttStation:
             await asyncio.sleep(0.01)
         return None
 
+    async def send_broken_answers(self) -> tuple[int, Answer]:
+        """Send `checks.broken_answers`, then a Heartbeat; where they start in `frames`, and the answer.
+        The CSMS reads its socket in order, so any answer to them arrives before the Heartbeat's."""
+        start = len(self.frames)
+        for text in broken_answers(f"broken-{uuid.uuid4().hex[:8]}"):
+            self.rpc.send_raw(text)
+        await self._flush()
+        return start, await self.call("Heartbeat", {})
+
     # -- the CSMS's CALLs -----------------------------------------------------------------------------
 
     def answer_with(self, action: str, answer: Answerer) -> None:
@@ -176,9 +188,7 @@ class OcttStation:
         held, self.held = self.held, []
         self._holding.clear()
         for message_id, action, payload in held:
-            answer = self._answer(action, payload)
-            if answer is not None:
-                self.rpc.send_result(message_id, answer)
+            self._reply(message_id, action, payload)
         await self._flush()
 
     async def expect_call(self, action: str, within: float, after: int = 0) -> ReceivedCall:
@@ -232,9 +242,7 @@ class OcttStation:
                     if action in self._holding:
                         self.held.append((message_id, action, payload))
                         continue
-                    answer = self._answer(action, payload)
-                    if answer is not None:
-                        self.rpc.send_result(message_id, answer)
+                    self._reply(message_id, action, payload)
                     self._arrived.set()
                 case ResultReceived(call, payload, _):
                     self._settle(call, Answer(call.action, payload))
@@ -243,9 +251,18 @@ class OcttStation:
                 case _:
                     pass
 
-    def _answer(self, action: str, payload: Payload) -> Payload | None:
-        answer = self.answers.get(action, {"status": "Accepted"})
-        return answer(payload) if callable(answer) else answer
+    def _reply(self, message_id: str, action: str, payload: Payload) -> None:
+        """Answer from the scenario's table, else from the version's defaults (`defaults.py`)."""
+        answer: Payload | ErrorKind | None
+        if action in self.answers:
+            scripted = self.answers[action]
+            answer = scripted(payload) if callable(scripted) else scripted
+        else:
+            answer = default_answer(self.version, action)
+        if isinstance(answer, ErrorKind):
+            self.rpc.send_error(message_id, answer, f"the OCTT station has no answer to {action}")
+        elif answer is not None:
+            self.rpc.send_result(message_id, answer)
 
     def _settle(self, call: Any, answer: Answer) -> None:
         future = self._waiting.get(id(call))

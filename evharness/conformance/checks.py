@@ -9,6 +9,7 @@ adds (accepted statuses, message order, local list shape) are small functions of
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,6 +22,7 @@ from evharness.ocppj.frames import (
     Call,
     CallError,
     CallResult,
+    CallResultError,
     FrameError,
     Payload,
     UnknownMessageType,
@@ -92,6 +94,7 @@ RULES: dict[str, str] = {
     "order": "the messages come in the order the test case describes",
     "content": "the messages carry what the test case describes",
     "subprotocol": "the WebSocket subprotocol negotiation follows OCPP-J §3.2",
+    "broken-answer": "a malformed CALLRESULT / CALLERROR is left unanswered, the connection lives on (§4.2)",
 }
 
 
@@ -455,3 +458,45 @@ def check_provoked_error(
         detail = f"{provocation}: CALLERROR {answer.code!r}; OCPP {version.value} wants one of {allowed}"
         return _code_violation(version, answer.code, detail, tolerate_spellings, None)
     return None
+
+
+# -- answers to no CALL (OCPP-J §4.2: a CALLERROR answers only a CALL) ------------------------------
+
+
+def broken_answers(prefix: str) -> list[str]:
+    """Frames the station sends as if answering, though the CSMS has no CALL outstanding: each is
+    malformed or answers nothing, so the CSMS must drop it; none may get a CALLERROR back."""
+    return [
+        json.dumps([3, f"{prefix}-1", {}]),  # a CALLRESULT for an unknown messageId
+        json.dumps([4, f"{prefix}-2", "GenericError", "", {}]),  # a CALLERROR for an unknown messageId
+        json.dumps([3, f"{prefix}-3"]),  # a CALLRESULT without its payload
+        f'[4, "{prefix}-4", "GenericError", ',  # a CALLERROR whose JSON array breaks off
+    ]
+
+
+def check_broken_answers_ignored(
+    version: OcppVersion, frames: Sequence[Frame], start: int, heartbeat: Payload | None
+) -> list[Violation]:
+    """From `frames[start]` on (the station's `broken_answers`, then a Heartbeat): the CSMS answered
+    only the station's CALLs, and answered the Heartbeat (`heartbeat`: its payload, None if none)."""
+    violations: list[Violation] = []
+    calls: set[str] = set()
+    for index in range(start, len(frames)):
+        frame = frames[index]
+        try:
+            decoded = decode(frame.text, version)
+        except FrameError:
+            continue
+        if frame.sender is Side.STATION:
+            if isinstance(decoded, Call):
+                calls.add(decoded.message_id)
+        elif (
+            isinstance(decoded, CallResult | CallError | CallResultError) and decoded.message_id not in calls
+        ):
+            detail = f"the CSMS answered a malformed answer of the station: {redact(frame.text)[:200]}"
+            violations.append(Violation("broken-answer", detail, index))
+    if heartbeat is None:
+        violations.append(
+            Violation("broken-answer", "after the malformed answers the CSMS left the Heartbeat unanswered")
+        )
+    return violations

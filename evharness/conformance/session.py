@@ -400,6 +400,11 @@ class Conformance:
         patience = 2.0 if provocation == "unknown message type" else self.call_timeout
         return self.run(self.station.send_raw(frames[provocation], message_id, patience))
 
+    def send_broken_answers(self) -> list[checks.Violation]:
+        """Answers to no CALL of the CSMS: the wire rules they must not break (`checks.broken_answers`)."""
+        start, heartbeat = self.run(self.station.send_broken_answers())
+        return checks.check_broken_answers_ignored(self.version, self.frames, start, heartbeat.payload)
+
     # -- CSMS-initiated actions -----------------------------------------------------------------------
 
     def operate(self, action: str, payload: Payload, purpose: str, *, settle: bool = True) -> ReceivedCall:

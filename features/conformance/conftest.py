@@ -646,3 +646,13 @@ def stays_open(octt: Conformance) -> None:
     assert octt.station.connected, "the CSMS closed the connection"
     answer = octt.send("Heartbeat", {})
     assert answer.payload is not None, f"after the error the Heartbeat got {answer.error}"
+
+
+@when("the station sends malformed answers to no CALL of the CSMS", target_fixture="broken_answers")
+def sends_broken_answers(octt: Conformance) -> list[checks.Violation]:
+    return octt.send_broken_answers()
+
+
+@then("the CSMS answers none of them and answers the next Heartbeat")
+def broken_answers_ignored(broken_answers: list[checks.Violation]) -> None:
+    assert not broken_answers, "\n".join(str(violation) for violation in broken_answers)

@@ -34,3 +34,10 @@ Feature: OCPP-J 2.0.1 RPC framework - what the CSMS answers to frames it must re
     When the station releases its answer
     And the station sends a Heartbeat
     Then the CSMS answers the Heartbeat with its current time
+
+  @extra @wire
+  Scenario: A malformed CALLRESULT or CALLERROR of the station is left unanswered
+    Given the station is booted
+    When the station sends malformed answers to no CALL of the CSMS
+    Then the CSMS answers none of them and answers the next Heartbeat
+    And the connection stays open

@@ -465,12 +465,15 @@ def check_provoked_error(
 
 def broken_answers(prefix: str) -> list[str]:
     """Frames the station sends as if answering, though the CSMS has no CALL outstanding: each is
-    malformed or answers nothing, so the CSMS must drop it; none may get a CALLERROR back."""
+    malformed or answers nothing, so the CSMS must drop it; none may get a CALLERROR back. All are
+    valid JSON with a readable MessageTypeId: text that is no JSON at all may get a CALLERROR "-1"
+    (OCPP-J 2.0.1 §4.2.3), since nobody can tell what it was meant to be."""
     return [
         json.dumps([3, f"{prefix}-1", {}]),  # a CALLRESULT for an unknown messageId
         json.dumps([4, f"{prefix}-2", "GenericError", "", {}]),  # a CALLERROR for an unknown messageId
-        json.dumps([3, f"{prefix}-3"]),  # a CALLRESULT without its payload
-        f'[4, "{prefix}-4", "GenericError", ',  # a CALLERROR whose JSON array breaks off
+        json.dumps([3, f"{prefix}-3"]),  # a CALLRESULT array without its payload
+        json.dumps([3, f"{prefix}-4", "Accepted"]),  # a CALLRESULT whose payload is no object
+        json.dumps([4, f"{prefix}-5", "GenericError"]),  # a CALLERROR array broken off after the code
     ]
 
 

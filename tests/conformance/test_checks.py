@@ -323,3 +323,53 @@ def test_other_wrong_codes_are_never_tolerated() -> None:
     frames = log((S, [2, "1", "Heartbeat", {}], 0), (C, [4, "1", "Oops", "", {}], 0.1))
     (violation,) = checks.check_exchange(V16, frames, tolerate_spellings=True)
     assert not violation.warning
+
+
+# -- malformed answers of the station: the CSMS must leave them unanswered -----------------------------
+
+BROKEN = [Frame(S, text, 1.0) for text in checks.broken_answers("b")]
+HEARTBEAT = log(
+    (S, [2, "h1", "Heartbeat", {}], 1.1), (C, [3, "h1", {"currentTime": "2026-01-01T00:00:00Z"}], 1.2)
+)
+NOW = {"currentTime": "2026-01-01T00:00:00Z"}
+
+
+@pytest.mark.parametrize("version", [V16, V201, OcppVersion.V21])
+def test_ignoring_the_malformed_answers_and_answering_the_heartbeat_passes(version: OcppVersion) -> None:
+    frames = GOOD_BOOT + BROKEN + HEARTBEAT
+    assert checks.check_broken_answers_ignored(version, frames, len(GOOD_BOOT), NOW) == []
+    assert checks.check_exchange(version, frames) == []
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        [4, "b-1", "ProtocolError", "unknown messageId", {}],
+        [4, "b-3", "FormatViolation", "", {}],
+        [4, "-1", "GenericError", "", {}],
+        [3, "b-2", {}],
+    ],
+)
+def test_answering_a_malformed_answer_fails(answer: list[Any]) -> None:
+    frames = GOOD_BOOT + BROKEN + log((C, answer, 1.05)) + HEARTBEAT
+    violations = checks.check_broken_answers_ignored(V201, frames, len(GOOD_BOOT), NOW)
+    assert rules(violations) == ["broken-answer"]
+    assert violations[0].frame == len(GOOD_BOOT) + len(BROKEN)
+    assert "answered a malformed answer" in violations[0].detail
+
+
+def test_a_callresulterror_for_a_stray_callresult_fails_on_2_1() -> None:
+    frames = BROKEN + log((C, [5, "b-1", "FormatViolation", "", {}], 1.05)) + HEARTBEAT
+    assert rules(checks.check_broken_answers_ignored(OcppVersion.V21, frames, 0, NOW)) == ["broken-answer"]
+
+
+def test_an_unanswered_heartbeat_after_the_malformed_answers_fails() -> None:
+    frames = BROKEN + HEARTBEAT[:1]
+    violations = checks.check_broken_answers_ignored(V16, frames, 0, None)
+    assert rules(violations) == ["broken-answer"]
+    assert "left the Heartbeat unanswered" in violations[0].detail
+
+
+def test_the_broken_answers_are_answers_to_nothing_not_calls() -> None:
+    kinds = [json.loads(frame.text)[0] for frame in BROKEN]
+    assert set(kinds) == {3, 4}

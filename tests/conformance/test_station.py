@@ -59,3 +59,36 @@ def test_the_station_refuses_to_talk_a_protocol_it_did_not_offer() -> None:
                 await station.connect()
 
     asyncio.run(scenario())
+
+
+def test_unscripted_calls_get_the_version_default_or_a_callerror() -> None:
+    """A real CSMS socket sends three CALLs the scenario never scripted; what the station answers."""
+    import json
+
+    answers: list[list[object]] = []
+
+    async def csms(connection: ServerConnection) -> None:
+        for message_id, action in (
+            ("1", "GetLocalListVersion"),
+            ("2", "BootNotification"),
+            ("3", "Teleport"),
+        ):
+            await connection.send(json.dumps([2, message_id, action, {}]))
+            answers.append(json.loads(await connection.recv()))
+        await connection.close()
+
+    def ocpp16(connection: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol | None:
+        return Subprotocol("ocpp1.6")
+
+    async def scenario() -> None:
+        async with serve(csms, "127.0.0.1", 0, select_subprotocol=ocpp16) as server:
+            port = server.sockets[0].getsockname()[1]
+            station = OcttStation("CP-1", OcppVersion.V16, f"ws://127.0.0.1:{port}/ocpp", call_timeout=2)
+            await station.connect()
+            await station.closed_by_csms.wait()
+            await station.disconnect()
+
+    asyncio.run(scenario())
+    assert answers[0] == [3, "1", {"listVersion": 0}]
+    assert answers[1][:3] == [4, "2", "NotSupported"]
+    assert answers[2][:3] == [4, "3", "NotImplemented"]

@@ -22,6 +22,7 @@ from evharness.conformance import messages as m
 from evharness.conformance.config import TargetConfig
 from evharness.conformance.drivers import BootSetup, ConfiguresBoot, Driver, NotApplicable, Operation
 from evharness.conformance.station import Answer, OcttStation, ReceivedCall
+from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
 from simulator.asyncio.portal import BackgroundLoop
@@ -81,6 +82,9 @@ class Conformance:
         self.station = OcttStation(
             entry.identity, version, csms_url, password=entry.password, call_timeout=call_timeout
         )
+        # No local list until a case gives the station one (`hold_local_list`): a CSMS that syncs lists
+        # on connection must not slip its own GetLocalListVersion / SendLocalList into other cases.
+        self.station.answer_with("GetLocalListVersion", ErrorKind.NOT_SUPPORTED)
         self.connector = config.connector
         self.answers: dict[str, Answer] = {}
         self.last: Answer | None = None

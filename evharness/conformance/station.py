@@ -32,7 +32,8 @@ from evharness.ocppj.rpc import CallReceived, ErrorReceived, ResultReceived, Rpc
 from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import guard_loggers
 
-Answerer = Payload | Callable[[Payload], Payload] | None  # None: never answer (a mute station)
+# A payload, a function of the request, a CALLERROR of that kind, or None: never answer (a mute station).
+Answerer = Payload | Callable[[Payload], Payload] | ErrorKind | None
 
 
 @dataclass(frozen=True, slots=True)

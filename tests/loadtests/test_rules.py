@@ -27,6 +27,7 @@ def options(**changes: str) -> SimpleNamespace:
         "call_timeout": "10",
         "session_timeout": "60",
         "console_url": "http://127.0.0.1:8000",
+        "outbox_dir": "",
     }
     values.update(changes)
     return SimpleNamespace(**values)

@@ -4,14 +4,18 @@ With `--outbox-dir` (the reference backend's own `--outbox-dir`, same name and v
 up (`POST /api/accounts`), reads its confirmation link from the outbox, confirms (`POST
 /api/accounts/confirm`), logs in once (`POST /api/session`), browses with its bearer token (`GET /api/me`,
 `/api/stations`, `/api/companies`, each page ROUNDS times), logs out (`DELETE /api/session`) and starts
-over with a fresh account. One login per journey, and a journey waits at least 6 × 0.5 s, so a user logs in
-at most 20 times a minute: start the backend with `--login-limit-client` ≥ 20 × users (every user comes
-from 127.0.0.1; the default 30 a minute fits one user). Failed logins never happen by design, so the
-per-account limit stays out of reach. A 429 is a failure that says which limit to raise.
+over with a fresh account. One login per journey, and a journey waits at least 7 × 0.5 s, so a user logs in
+at most 20 times a minute.
 
-Without it the mails are out of reach (SMTP, or another machine): each user signs up and then checks
-that logins of its unconfirmed account are refused with 403 — still the full login path — and the
-first user says once that it cannot confirm. Add it to a run explicitly, with its own URL:
+Without it the mails are out of reach (SMTP, or another machine): each user signs up, checks that a
+login of the unconfirmed account is refused with 403 (still the full login path) and starts over, at
+most 60 logins a minute; the first user says once that it cannot confirm.
+
+Login limits: every user comes from 127.0.0.1, so start the backend with `--login-limit-client` ≥ 60 ×
+users (the default, 30 a minute, is for people). Wrong passwords never happen by design, so the
+per-account limit stays out of reach. A 429 is a failure that says a limit was hit.
+
+Add it to a run explicitly, with its own URL:
 
     locust -f loadtests/locustfile.py,loadtests/console.py --host ws://127.0.0.1:9000/ocpp \\
            --console-url http://127.0.0.1:8000 --outbox-dir var/outbox …
@@ -28,7 +32,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import gevent
 from locust import HttpUser, between, task
 from locust.clients import ResponseContextManager
 from locust.env import Environment
@@ -42,7 +45,7 @@ __all__ = ["ConsoleUser"]
 log = logging.getLogger("loadtests.console")
 
 PAGES = ("/api/me", "/api/stations", "/api/companies")  # what a logged-in user reads
-ROUNDS = 2  # reads of each page per login: a journey takes ≥ 6 waits (≥ 3 s), so ≤ 20 logins a minute per user
+ROUNDS = 2  # reads of each page per login: a journey waits ≥ 7 × 0.5 s, so ≤ 20 logins a minute a user
 MAIL_POLL_S = 0.1
 _told_unconfirmed = False
 
@@ -87,6 +90,7 @@ class ConsoleUser(HttpUser):
                 self.pending.pop(0)
         elif self.outbox is None:
             self.refused_login()
+            self.begin()
         elif self.page < len(PAGES) * ROUNDS:
             self.browse()
         else:
@@ -110,7 +114,7 @@ class ConsoleUser(HttpUser):
             self.confirm_token = find_confirmation_token(seen.values(), self.email)
             if self.confirm_token is not None or time.perf_counter() > deadline:
                 break
-            gevent.sleep(MAIL_POLL_S)
+            time.sleep(MAIL_POLL_S)  # cooperative: Locust has monkey-patched time
         failure = None
         if self.confirm_token is None:
             failure = RuntimeError(

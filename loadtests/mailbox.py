@@ -42,6 +42,8 @@ def refusal_reason(step: str, status: int, body: object, retry_after: str | None
     if isinstance(detail, list):  # schema errors: where, not what was sent
         fields = [".".join(str(part) for part in e.get("loc", [])) for e in detail if isinstance(e, dict)]
         detail = "invalid " + ", ".join(fields)
+    if status == 0:  # Locust's status when no HTTP answer came at all
+        return f"{step}: no answer from the console API (unreachable, or the connection broke)"
     reason = f"{step} answered HTTP {status}"
     if isinstance(detail, str) and detail:
         reason += f": {detail}"

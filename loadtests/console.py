@@ -37,7 +37,7 @@ from locust.clients import ResponseContextManager
 from locust.env import Environment
 
 from loadtests import options  # noqa: F401  (registers --console-url, --outbox-dir)
-from loadtests.mailbox import find_confirmation_token, refusal_reason
+from loadtests.mailbox import find_confirmation_token, is_complete, refusal_reason
 from loadtests.settings import LoadSettings
 
 __all__ = ["ConsoleUser"]
@@ -62,6 +62,7 @@ class ConsoleUser(HttpUser):
         super().__init__(environment)
         self.outbox = Path(settings.outbox_dir) if settings.outbox_dir else None
         self.mail_timeout_s = settings.call_timeout_s
+        self.read_mails: set[str] = set()  # outbox file names already read
         if self.outbox is None:
             _say_once_unconfirmed()
         self.begin()
@@ -105,13 +106,17 @@ class ConsoleUser(HttpUser):
         """Wait for the confirmation mail in the outbox; one `Mail` request, failed on timeout."""
         assert self.outbox is not None
         started = time.perf_counter()
-        seen: dict[str, bytes] = {}
         deadline = started + self.mail_timeout_s
+        read = 0
         while True:
-            for path in sorted(self.outbox.glob("*.eml")) if self.outbox.is_dir() else []:
-                if path.name not in seen:
-                    seen[path.name] = path.read_bytes()
-            self.confirm_token = find_confirmation_token(seen.values(), self.email)
+            # Only files this user has not read yet: a mail for its fresh address is always a new file.
+            fresh = [p for p in sorted(self.outbox.glob("*.eml")) if p.name not in self.read_mails]
+            mails = [path.read_bytes() for path in fresh]
+            self.read_mails.update(
+                path.name for path, raw in zip(fresh, mails, strict=True) if is_complete(raw)
+            )
+            read += sum(len(raw) for raw in mails)
+            self.confirm_token = find_confirmation_token(mails, self.email)
             if self.confirm_token is not None or time.perf_counter() > deadline:
                 break
             time.sleep(MAIL_POLL_S)  # cooperative: Locust has monkey-patched time
@@ -125,7 +130,7 @@ class ConsoleUser(HttpUser):
             request_type="Mail",
             name="confirmation link",
             response_time=(time.perf_counter() - started) * 1000,
-            response_length=sum(len(raw) for raw in seen.values()),
+            response_length=read,
             exception=failure,
             context={},
         )

@@ -9,7 +9,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from urllib.parse import parse_qs, urlsplit
 
-_LINK = re.compile(r"https?://\S+/api/links/confirm\?\S+")
+_LINK = re.compile(r"https?://\S+/api/links/confirm\?\S+(?=\s)")  # whole: whitespace after it
 
 
 def confirmation_token(raw: bytes, address: str) -> str | None:
@@ -25,6 +25,12 @@ def confirmation_token(raw: bytes, address: str) -> str | None:
         return None
     tokens = parse_qs(urlsplit(match.group(0)).query).get("token", [])
     return tokens[0] if tokens else None
+
+
+def is_complete(raw: bytes) -> bool:
+    """Whether a mail file is whole: the backend writes it in one go, ending with the body's newline;
+    an empty or cut file is being written and must be read again later, not skipped for good."""
+    return raw.endswith(b"\n")
 
 
 def find_confirmation_token(mails: Iterable[bytes], address: str) -> str | None:

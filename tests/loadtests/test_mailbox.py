@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loadtests.mailbox import confirmation_token, find_confirmation_token, refusal_reason
+from loadtests.mailbox import confirmation_token, find_confirmation_token, is_complete, refusal_reason
 from reference_backend.console.mail import Message
 
 LINK = "http://127.0.0.1:8000/api/links/confirm?token=tok-{}"
@@ -36,6 +36,20 @@ class TestConfirmationToken:
 
     def test_garbage_gives_nothing(self) -> None:
         assert confirmation_token(b"\x00\xff not a mail", "ada@example.com") is None
+
+    def test_a_link_cut_off_while_the_file_is_written_gives_nothing(self) -> None:
+        raw = mail("ada@example.com", "a1")
+        cut = raw[: raw.index(b"tok-a1") + 5]
+        assert confirmation_token(cut, "ada@example.com") is None
+        assert not is_complete(cut)
+
+
+class TestIsComplete:
+    def test_a_whole_mail(self) -> None:
+        assert is_complete(mail("ada@example.com", "a1"))
+
+    def test_an_empty_file_is_being_written(self) -> None:
+        assert not is_complete(b"")
 
 
 class TestFindConfirmationToken:

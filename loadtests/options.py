@@ -49,6 +49,12 @@ def add_arguments(parser: LocustArgumentParser, **_: Any) -> None:
     option("--call-timeout", "10", "real seconds to wait for a CSMS answer before it counts as a timeout")
     option("--session-timeout", "60", "real seconds one charging session may take before it fails")
     option("--console-url", "http://127.0.0.1:8000", "the console API's base URL (for the console user)")
+    option(
+        "--outbox-dir",
+        "",
+        "the reference backend's --outbox-dir, same name: the console user reads its confirmation links "
+        "there (unset: it cannot confirm, so it only checks that unconfirmed logins are refused)",
+    )
 
 
 @events.init.add_listener

@@ -22,6 +22,7 @@ class LoadSettings:
     call_timeout_s: float
     session_timeout_s: float
     console_url: str
+    outbox_dir: str  # "": the console user cannot read mails, so it cannot confirm accounts
 
     @classmethod
     def from_options(cls, options: Any) -> LoadSettings:
@@ -54,6 +55,7 @@ class LoadSettings:
             call_timeout_s=read("--call-timeout", float),
             session_timeout_s=read("--session-timeout", float),
             console_url=read("--console-url", str),
+            outbox_dir=read("--outbox-dir", str),
         )
         if not settings.weights:  # not given: every scenario as likely as the others
             settings = replace(settings, weights=(1.0,) * len(settings.scenarios))

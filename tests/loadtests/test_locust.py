@@ -238,3 +238,84 @@ def test_a_distributed_run_master_and_two_workers_never_share_a_station(
         store.dispose()
     # 4 users per worker: worker 0 takes LOAD-0001…0004, worker 1 LOAD-0021…0024
     assert booted == {f"{PREFIX}-{n:04d}" for n in (1, 2, 3, 4, 21, 22, 23, 24)}, log
+
+
+CONSOLE_LOCUSTFILE = ROOT / "loadtests" / "console.py"
+
+
+def test_console_users_confirm_from_the_outbox_log_in_and_browse_without_failures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The backend mails into an outbox the test owns; Locust reads the links there (same option name)."""
+    outbox = tmp_path / "outbox"
+    monkeypatch.setenv("EVHARNESS_OUTBOX_DIR", str(outbox))  # the backend child's --outbox-dir
+    monkeypatch.setenv("EVHARNESS_LOGIN_LIMIT_CLIENT", "80")  # 20 logins a minute per user at most
+    process = BackendProcess(f"sqlite:///{tmp_path / 'console.sqlite3'}").start()
+    out = tmp_path / "console"
+    command = [
+        sys.executable, "-m", "locust", "-f", str(CONSOLE_LOCUSTFILE), "--headless",
+        "-u", "4", "-r", "4", "-t", "12s", "--console-url", process.api_url.removesuffix("/api/"),
+        "--outbox-dir", str(outbox), "--csv", str(out), "--only-summary",
+    ]  # fmt: skip
+    try:
+        result = run(command, timeout=60)
+    finally:
+        code = process.stop()
+    log = f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    assert code == 0, "\n".join(process.output)
+    log += "\n".join(process.output)
+    assert result.returncode == 0, log
+    rows = stats_rows(out)
+    assert rows[("", "Aggregated")]["Failure Count"] == "0", log
+    counts = {key: int(row["Request Count"]) for key, row in rows.items()}
+    for key in [("POST", "sign-up"), ("Mail", "confirmation link"), ("POST", "confirm"), ("POST", "login")]:
+        assert counts.get(key, 0) >= 4, (key, log)  # every user got at least this far
+    for page in ("/api/me", "/api/stations", "/api/companies"):
+        assert counts.get(("GET", f"GET {page}"), 0) >= 4, (page, log)
+    assert counts.get(("DELETE", "logout"), 0) > 0, log  # a journey takes 7 waits of 0.5–2 s
+    # each journey's steps in order (the run may stop between them), one mail per account
+    journey = [("POST", "login"), ("POST", "confirm"), ("Mail", "confirmation link"), ("POST", "sign-up")]
+    assert [counts[key] for key in journey] == sorted(counts[key] for key in journey), counts
+    assert counts[("POST", "sign-up")] <= len(list(outbox.glob("*.eml"))), counts  # a last one may be cut off
+
+
+def test_console_users_without_the_outbox_check_refusals_and_a_missing_mail_is_a_failure_with_a_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVHARNESS_OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("EVHARNESS_LOGIN_LIMIT_CLIENT", "1000")
+    process = BackendProcess(f"sqlite:///{tmp_path / 'console.sqlite3'}").start()
+    console_url = process.api_url.removesuffix("/api/")
+
+    def console_run(name: str, *args: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+        out = tmp_path / name
+        command = [
+            sys.executable, "-m", "locust", "-f", str(CONSOLE_LOCUSTFILE), "--headless", "-u", "2", "-r", "2",
+            "-t", "3s", "--console-url", console_url, "--csv", str(out), "--only-summary", *args,
+        ]  # fmt: skip
+        return run(command, timeout=60), out
+
+    try:
+        unconfirmed, unconfirmed_out = console_run("unconfirmed")
+        elsewhere, elsewhere_out = console_run(
+            "elsewhere", "--outbox-dir", str(tmp_path / "not-the-outbox"), "--call-timeout", "0.5"
+        )
+    finally:
+        code = process.stop()
+    assert code == 0, "\n".join(process.output)
+
+    log = f"exit {unconfirmed.returncode}\n{unconfirmed.stdout}\n{unconfirmed.stderr}"
+    assert unconfirmed.returncode == 0, log
+    rows = stats_rows(unconfirmed_out)
+    assert rows[("", "Aggregated")]["Failure Count"] == "0", log
+    assert int(rows[("POST", "login (unconfirmed)")]["Request Count"]) >= 2, log
+    assert unconfirmed.stderr.count("accounts cannot be confirmed") == 1, log  # said once, not per user
+
+    log = f"exit {elsewhere.returncode}\n{elsewhere.stdout}\n{elsewhere.stderr}"
+    assert elsewhere.returncode == 1, log  # Locust's exit code when any request failed
+    with (tmp_path / "elsewhere_failures.csv").open(encoding="utf-8") as handle:
+        failures = {(row["Method"], row["Name"]): row["Error"] for row in csv.DictReader(handle)}
+    assert set(failures) == {("Mail", "confirmation link")}, failures
+    assert "no confirmation mail for the account in" in failures[("Mail", "confirmation link")], failures
+    assert "Load-" not in "".join(failures.values()), failures  # no password in Locust's reports
+    assert ("POST", "login") not in stats_rows(elsewhere_out), log  # no login without a confirmed account

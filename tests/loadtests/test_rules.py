@@ -27,6 +27,7 @@ def options(**changes: str) -> SimpleNamespace:
         "call_timeout": "10",
         "session_timeout": "60",
         "console_url": "http://127.0.0.1:8000",
+        "outbox_dir": "",
     }
     values.update(changes)
     return SimpleNamespace(**values)
@@ -73,6 +74,10 @@ class TestSettings:
         assert settings.scenarios == ("pin_charging", "rfid_charging")
         assert settings.weights == (3.0, 1.0)
         assert settings.id_stride == 100
+        assert settings.outbox_dir == ""  # no outbox: the console user cannot confirm accounts
+
+    def test_the_outbox_dir_is_read(self) -> None:
+        assert LoadSettings.from_options(options(outbox_dir="var/outbox")).outbox_dir == "var/outbox"
 
     @pytest.mark.parametrize(
         ("change", "message"),

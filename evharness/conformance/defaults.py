@@ -111,87 +111,22 @@ _V201: dict[str, Payload] = {
     "UnpublishFirmware": {"status": "Unpublished"},
     "UpdateFirmware": {"status": "Accepted"},
 }
-_V21: dict[str, Payload] = {
+# 2.1 answers every 2.0.1 CSMS-initiated action the same way, and these besides.
+_V21: dict[str, Payload] = _V201 | {
     "AFRRSignal": {"status": "Accepted"},
     "AdjustPeriodicEventStream": {"status": "Accepted"},
-    "CancelReservation": {"status": "Accepted"},
-    "CertificateSigned": {"status": "Accepted"},
-    "ChangeAvailability": {"status": "Accepted"},
     "ChangeTransactionTariff": {"status": "Accepted"},
-    "ClearCache": {"status": "Accepted"},
-    "ClearChargingProfile": {"status": "Accepted"},
     "ClearDERControl": {"status": "Accepted"},
-    "ClearDisplayMessage": {"status": "Accepted"},
     "ClearTariffs": {"clearTariffsResult": [{"status": "Accepted"}]},
-    "ClearVariableMonitoring": {"clearMonitoringResult": [{"status": "Accepted", "id": 0}]},
-    "CostUpdated": {},
-    "CustomerInformation": {"status": "Accepted"},
-    "DataTransfer": {"status": "Accepted"},
-    "DeleteCertificate": {"status": "Accepted"},
-    "GetBaseReport": {"status": "Accepted"},
-    "GetChargingProfiles": {"status": "Accepted"},
-    "GetCompositeSchedule": {"status": "Accepted"},
     "GetDERControl": {"status": "Accepted"},
-    "GetDisplayMessages": {"status": "Accepted"},
-    "GetInstalledCertificateIds": {"status": "Accepted"},
-    "GetLocalListVersion": {"versionNumber": 0},
-    "GetLog": {"status": "Accepted"},
-    "GetMonitoringReport": {"status": "Accepted"},
     "GetPeriodicEventStream": {},
-    "GetReport": {"status": "Accepted"},
     "GetTariffs": {"status": "Accepted"},
-    "GetTransactionStatus": {"messagesInQueue": False},
-    "GetVariables": {
-        "getVariableResult": [
-            {
-                "attributeStatus": "UnknownComponent",
-                "component": {"name": "Unknown"},
-                "variable": {"name": "Unknown"},
-            }
-        ]
-    },
-    "InstallCertificate": {"status": "Accepted"},
     "NotifyAllowedEnergyTransfer": {"status": "Accepted"},
     "NotifyWebPaymentStarted": {},
-    "PublishFirmware": {"status": "Accepted"},
     "RequestBatterySwap": {"status": "Accepted"},
-    "RequestStartTransaction": {"status": "Accepted"},
-    "RequestStopTransaction": {"status": "Accepted"},
-    "ReserveNow": {"status": "Accepted"},
-    "Reset": {"status": "Accepted"},
-    "SendLocalList": {"status": "Accepted"},
-    "SetChargingProfile": {"status": "Accepted"},
     "SetDERControl": {"status": "Accepted"},
     "SetDefaultTariff": {"status": "Accepted"},
-    "SetDisplayMessage": {"status": "Accepted"},
-    "SetMonitoringBase": {"status": "Accepted"},
-    "SetMonitoringLevel": {"status": "Accepted"},
-    "SetNetworkProfile": {"status": "Accepted"},
-    "SetVariableMonitoring": {
-        "setMonitoringResult": [
-            {
-                "status": "Accepted",
-                "type": "UpperThreshold",
-                "severity": 0,
-                "component": {"name": "Unknown"},
-                "variable": {"name": "Unknown"},
-            }
-        ]
-    },
-    "SetVariables": {
-        "setVariableResult": [
-            {
-                "attributeStatus": "UnknownComponent",
-                "component": {"name": "Unknown"},
-                "variable": {"name": "Unknown"},
-            }
-        ]
-    },
-    "TriggerMessage": {"status": "Accepted"},
-    "UnlockConnector": {"status": "Unlocked"},
-    "UnpublishFirmware": {"status": "Unpublished"},
     "UpdateDynamicSchedule": {"status": "Accepted"},
-    "UpdateFirmware": {"status": "Accepted"},
     "UsePriorityCharging": {"status": "Accepted"},
 }
 

@@ -90,6 +90,10 @@ class Operations:
         self._background.add(task)
         task.add_done_callback(lambda done: self._settled(identity, action, done))
 
+    async def settle(self) -> None:
+        """Wait for the CALLs `call_soon` sent (their connections are closed: they end at once)."""
+        await asyncio.gather(*self._background, return_exceptions=True)
+
     def _settled(self, identity: str, action: str, task: asyncio.Task[Outcome]) -> None:
         self._background.discard(task)
         if task.cancelled():

@@ -186,6 +186,7 @@ class OcppServer:
         self._server.close()  # closes every connection with 1001 (going away)
         await self._server.wait_closed()
         await asyncio.gather(*self._closing, return_exceptions=True)
+        await self.operations.settle()
         self._server = None
         if self._flushing is not None:
             self._flushing.cancel()
@@ -222,7 +223,7 @@ class OcppServer:
                 session.receive(message, time.time())
                 await flush()
                 for action, payload in session.take_follow_ups():  # e.g. TriggerMessage after Pending
-                    self._spawn(self._follow_up(identity, action, payload))
+                    self.operations.call_soon(identity, action, payload)
                 if not announced and session.registered:
                     announced = True
                     self.registered.add(identity)
@@ -237,10 +238,6 @@ class OcppServer:
                 del self.connections[identity]
                 self.registered.discard(identity)
             log.info("%s disconnected (%s)", identity, connection.close_code)
-
-    async def _follow_up(self, identity: str, action: str, payload: Payload) -> None:
-        outcome = await self.operations.call(identity, action, payload)
-        log.info("%s: %s → %s %s", identity, action, outcome.status, outcome.payload or outcome.error_code)
 
     def _replace_connection(self, identity: str, connection: ServerConnection) -> None:
         """A station that connects again supersedes its old connection, which is closed."""

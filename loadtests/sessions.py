@@ -13,6 +13,8 @@ import scenarios
 from evharness.redaction import mask, redact
 from scenarios.model import BootStep, PresentTokenStep, Scenario
 from simulator.core.events import Authorized, CallFailed, RoundTrip, StationEvent
+from simulator.core.model import StationConfig
+from simulator.scenario.station_config import config_for_all
 
 
 class OcppFailure(Exception):
@@ -64,6 +66,10 @@ class Scenarios:
         self.wind_down = scenarios.parse(
             {"name": "wind down", "tokens": [], "steps": [{"stop": {"reason": "Local"}}, "unplug"]}
         )
+
+    def station_config(self, identity: str, call_timeout_s: float) -> StationConfig:
+        """One station that runs every scenario of the run (`simulator.scenario.station_config`)."""
+        return config_for_all(self.full, identity, call_timeout_s)
 
     def pick(self) -> int:
         return random.choices(range(len(self.sessions)), weights=self.weights)[0]

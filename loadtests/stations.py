@@ -29,11 +29,10 @@ from loadtests.settings import LoadSettings
 from scenarios.model import Scenario
 from simulator.core.clock import ScaledClock
 from simulator.core.events import RoundTrip, StationEvent
-from simulator.core.model import StationConfig
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
 from simulator.scenario.runner import ScenarioRunner
-from simulator.sync.link import LinkError, SyncStationLink
+from simulator.sync.transport import LinkError, SyncStationLink
 
 REQUEST_TYPE = "OCPP"
 
@@ -70,17 +69,7 @@ class StationClient:
         self.load = context
         self.clock = ScaledClock(settings.time_scale)
         # one station runs every scenario of the run: it is built to fit them all
-        specs = [s.station for s in context.scenarios.full]
-        config = StationConfig(
-            vendor=specs[0].vendor,
-            model=specs[0].model,
-            serial_number=identity,
-            evses=max(spec.evses for spec in specs),
-            connectors_per_evse=max(spec.connectors_per_evse for spec in specs),
-            max_power_w=max(spec.max_power_kw for spec in specs) * 1000.0,
-            meter_interval_s=min(spec.meter_interval for spec in specs),
-            call_timeout_s=settings.call_timeout_s * settings.time_scale,  # simulated seconds
-        )
+        config = context.scenarios.station_config(identity, settings.call_timeout_s * settings.time_scale)
         self.station = Station(identity, adapter_for(version), config, self.clock.now())
         self.link = SyncStationLink(self.station, user.host or "", self.clock, on_round_trip=self._round_trip)
         self._expected: Mapping[str, frozenset[str]] = {}

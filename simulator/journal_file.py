@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from simulator.core import journal
 from simulator.core.station import Station
 
 
@@ -35,7 +34,7 @@ class JournalFile:
         if "local_list" in data:
             station.local_list.load_data(data["local_list"])
             station.local_list_changed()
-        count = journal.restore(station, data.get("queue", []))
+        count = station.restore_journal(data.get("queue", []))
         self._written = None
         return count
 
@@ -44,7 +43,7 @@ class JournalFile:
         if state == self._written:
             return
         self._written = state
-        data = {"queue": journal.snapshot(station, now), "local_list": station.local_list.to_data()}
+        data = {"queue": station.journal_entries(), "local_list": station.local_list.to_data()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(data), encoding="utf-8")

@@ -34,7 +34,7 @@ def station_state(station: Station, now: float, frames: int = 10) -> dict[str, A
         )
     return {
         "identity": station.identity,
-        "protocol": station.adapter.version.value,
+        "protocol": station.version,
         "connected": station.connected,
         "boot_status": station.boot_status,
         "queued_transaction_messages": len(station.transactional_queue),

@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from evharness.ocppj.versions import OcppVersion
@@ -14,12 +14,11 @@ from scenarios.model import Scenario
 from simulator.asyncio.transport import Backoff, FrameHook, OcppBackoff, StationLink
 from simulator.core.clock import Clock
 from simulator.core.events import StationEvent
-from simulator.core.model import StationConfig
 from simulator.core.station import Station
 from simulator.journal_file import JournalFile
 from simulator.protocol import adapter_for
 from simulator.scenario.runner import Expectation, ScenarioRunner
-from simulator.scenario.station_config import local_auth_variables
+from simulator.scenario.station_config import station_config
 from simulator.security import SecurityProfile
 from simulator.template import StationTemplate
 
@@ -27,32 +26,6 @@ from simulator.template import StationTemplate
 def station_identity(prefix: str, number: int) -> str:
     """`SIM-0001`: the same rule `evharness seed` uses, so both sides agree on identities."""
     return f"{prefix}-{number:04d}"
-
-
-def station_config(
-    scenario: Scenario, template: StationTemplate | None, identity: str, call_timeout_s: float
-) -> StationConfig:
-    """The scenario's station, or the template's with the scenario's `local_auth` on top: the
-    template shapes the hardware, the scenario says how its tokens are decided (its settings win)."""
-    if template is None:
-        return config_for(scenario, identity, call_timeout_s)
-    config = template.config(identity, call_timeout_s)
-    return replace(config, variables=config.variables + local_auth_variables(scenario.station.local_auth))
-
-
-def config_for(scenario: Scenario, identity: str, call_timeout_s: float) -> StationConfig:
-    spec = scenario.station
-    return StationConfig(
-        vendor=spec.vendor,
-        model=spec.model,
-        serial_number=identity,
-        evses=spec.evses,
-        connectors_per_evse=spec.connectors_per_evse,
-        max_power_w=spec.max_power_kw * 1000.0,
-        meter_interval_s=spec.meter_interval,
-        call_timeout_s=call_timeout_s,
-        variables=local_auth_variables(spec.local_auth),
-    )
 
 
 @dataclass

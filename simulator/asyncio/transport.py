@@ -1,7 +1,7 @@
-"""One station over one websockets client connection: move frames, wake it at its deadlines,
-reconnect with exponential back-off and jitter when the connection drops, carry out the faults
-the station asks for (drop the connection, stay offline), authenticate per the security profile,
-and keep the station's journal on disk when a state directory is given."""
+"""One station over one websockets client connection (asyncio): move frames, reconnect with
+exponential back-off and jitter when the connection drops, carry out the faults the station asks for
+(drop the connection, stay offline), authenticate per the security profile. What happens between
+frames — ticks, the scenario, the journal — is the shared I/O-free loop, `simulator.driver`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from websockets.typing import Subprotocol
 from evharness.redaction import guard_loggers
 from simulator.core.clock import Clock
 from simulator.core.station import Station
+from simulator.driver import Driver
 from simulator.journal_file import JournalFile
 from simulator.scenario.runner import ScenarioRunner
 from simulator.security import SecurityProfile, basic_auth_header
@@ -90,6 +91,7 @@ class StationLink:
     disconnections: int = 0
     last_error: str | None = None
     _wake: asyncio.Event | None = None
+    _driver: Driver | None = None
 
     def make_interactive(self) -> None:
         """Let code outside the loop act on the station and `kick()` the link to send at once."""
@@ -114,20 +116,21 @@ class StationLink:
         password = rotated or self.security.password or ""
         return [basic_auth_header(self.station.identity, password)]
 
+    @property
+    def driver(self) -> Driver:
+        """The I/O-free loop around the station (made when the link starts running)."""
+        if self._driver is None:
+            self._driver = Driver(
+                self.station, self.clock, self.runner, self.journal, keep_running=self.keep_running
+            )
+        return self._driver
+
     async def _stay_offline(self) -> None:
         """While a go_offline fault lasts, keep the station ticking without a connection."""
-        station, clock = self.station, self.clock
-        while not station.wants_connection(clock.now()):
-            now = clock.now()
-            deadline = self._deadline()
-            if deadline is not None and now >= deadline:
-                station.tick(now)
-            if self.runner is not None:
-                self.runner.advance(now)
-            self._sync_journal()
-            until = station.faults.offline_until or now
-            targets = [t for t in (until, self._deadline()) if t is not None]
-            wait = clock.real_delay(max(0.0, min(targets) - clock.now()))
+        driver = self.driver
+        while not self.station.wants_connection(self.clock.now()):
+            driver.turn()
+            wait = driver.real_wait(self.station.faults.offline_until or self.clock.now())
             await self._sleep(0.05 if wait is None else min(wait, 1.0))
 
     async def _sleep(self, seconds: float) -> None:
@@ -139,27 +142,24 @@ class StationLink:
             async with asyncio.timeout(seconds):
                 await self._wake.wait()
 
-    def _sync_journal(self) -> None:
-        if self.journal is not None:
-            self.journal.sync(self.station, self.clock.now())
-
     async def run(self) -> None:
         """Connect and drive the station until its scenario is done (or forever without one);
         however it ends (even cancelled), the journal holds what is still owed to the CSMS."""
+        self._driver = None
         try:
             await self._run()
         finally:
-            self._sync_journal()
+            self.driver.sync_journal()
 
     async def _run(self) -> None:
         failures = 0
-        if self.journal is not None:
-            self.journal.restore(self.station)
+        driver = self.driver
+        driver.restore_journal()
         scheme = "wss://" if self.security.tls else "ws://"
         if not self.csms_url.startswith(scheme):
             raise ConnectionError(f"{self.csms_url}: security profile {self.security.profile} needs {scheme}")
         guard_loggers()  # websockets logs frames at DEBUG: PINs masked there too
-        while not self._finished():
+        while not driver.finished:
             if not self.station.wants_connection(self.clock.now()):
                 await self._stay_offline()
                 continue
@@ -183,20 +183,16 @@ class StationLink:
                     self.backoff.reset()
                     self.connections += 1
                     await self._session(websocket)
-                    if self.station.faults.drop_requested or not self.station.wants_connection(
-                        self.clock.now()
-                    ):
+                    if driver.should_disconnect():
                         self.station.faults.drop_requested = False
                         self.disconnections += 1
-                        self.station.connection_lost(self.clock.now())
-                        self._sync_journal()
+                        driver.connection_lost()
                         continue
             except (OSError, TimeoutError, InvalidHandshake, HandshakeRefused, ConnectionClosed) as exc:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 if self.station.connected:
                     self.disconnections += 1
-                    self.station.connection_lost(self.clock.now())
-                    self._sync_journal()
+                    driver.connection_lost()
                 failures += 1
                 if failures >= self.max_connect_attempts:
                     raise ConnectionError(
@@ -206,32 +202,19 @@ class StationLink:
             except InvalidURI as exc:
                 raise ConnectionError(f"{self.csms_url}: {exc}") from None
 
-    def _finished(self) -> bool:
-        runner = self.runner
-        if self.keep_running:
-            return False
-        return runner is not None and (runner.done or runner.aborted is not None) and self.station.idle
-
     async def _session(self, websocket: ClientConnection) -> None:
-        station, clock = self.station, self.clock
-        station.connection_made(clock.now())
+        driver, clock = self.driver, self.clock
+        driver.connection_made()
         receiving: asyncio.Future[str | bytes] | None = None
         try:
             while True:
                 if self._wake is not None:
                     self._wake.clear()
-                now = clock.now()
-                deadline = self._deadline()
-                if deadline is not None and now >= deadline:
-                    station.tick(now)
-                if self.runner is not None:
-                    self.runner.advance(now)
+                driver.turn()
                 await self._flush(websocket)
-                self._sync_journal()
-                if self._finished() or station.faults.drop_requested or not station.wants_connection(now):
+                if driver.finished or driver.should_disconnect():
                     return
-                deadline = self._deadline()
-                wait = None if deadline is None else clock.real_delay(deadline - clock.now())
+                wait = driver.real_wait()
                 if self._wake is None:
                     try:
                         async with asyncio.timeout(wait):
@@ -249,7 +232,7 @@ class StationLink:
                     text, receiving = receiving.result(), None
                 if self.on_frame is not None:
                     self.on_frame("in", text if isinstance(text, str) else text.decode(), clock.now())
-                station.receive(text, clock.now())
+                driver.receive(text)
         finally:
             if receiving is not None:
                 receiving.cancel()
@@ -257,14 +240,7 @@ class StationLink:
                 await self._flush(websocket)
 
     async def _flush(self, websocket: ClientConnection) -> None:
-        for text in self.station.data_to_send():
+        for text in self.driver.data_to_send():
             if self.on_frame is not None:
                 self.on_frame("out", text, self.clock.now())
             await websocket.send(text)
-
-    def _deadline(self) -> float | None:
-        deadlines = [self.station.next_deadline()]
-        if self.runner is not None:
-            deadlines.append(self.runner.next_deadline())
-        present = [d for d in deadlines if d is not None]
-        return min(present) if present else None

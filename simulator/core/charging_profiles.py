@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from simulator.core.meter import NOMINAL_VOLTAGE
+from simulator.core.model import Evse
 
 STATION_MAX = "StationMax"
 TX_DEFAULT = "TxDefault"
@@ -210,3 +211,21 @@ class ProfileStore:
             if limit is not None:
                 return limit
         return None
+
+
+def admissible(profile: ChargingProfile, evses: dict[int, Evse]) -> bool:
+    """SetChargingProfile's rules before installing (K01.FR.09/22, 1.6 §5.16 / §3.13): an EVSE the
+    station has; the station-wide maximum only on EVSE 0; a TxProfile only on an EVSE with a
+    transaction (the one it names, if it names one)."""
+    if profile.evse_id != 0 and profile.evse_id not in evses:
+        return False
+    if profile.purpose == STATION_MAX and profile.evse_id != 0:
+        return False
+    if profile.purpose == TX:
+        evse = evses.get(profile.evse_id)
+        transaction = evse.transaction if evse is not None else None
+        if transaction is None or (
+            profile.transaction_id is not None and profile.transaction_id != transaction.key
+        ):
+            return False
+    return True

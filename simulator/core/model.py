@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 
 from evharness.idtokens import IdType
 from simulator.core.ev import EvSpec, EvState
@@ -19,6 +19,21 @@ class ConnectorState(Enum):
     FINISHING = "finishing"
     UNAVAILABLE = "unavailable"
     FAULTED = "faulted"
+
+
+class StopReason(StrEnum):
+    """Why a transaction ended, in the station's words (1.6 Reason; a 2.0.1 codec maps each to its
+    triggerReason and stoppedReason). Drivers may pass other words; a codec maps those to Other."""
+
+    LOCAL = "Local"
+    EV_DISCONNECTED = "EVDisconnected"
+    REMOTE = "Remote"
+    DEAUTHORIZED = "DeAuthorized"
+    HARD_RESET = "HardReset"
+    SOFT_RESET = "SoftReset"
+    IMMEDIATE_RESET = "ImmediateReset"
+    UNLOCK_COMMAND = "UnlockCommand"
+    OTHER = "Other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +53,7 @@ class Transaction:
     csms_id: int | None = None  # 1.6 transactionId, chosen by the CSMS
     seq_no: int = 0  # 2.0.1 TransactionEvent sequence number
     authorized: bool = False
+    refused: bool = False  # the CSMS refused its token and it runs on without energy (SUSPENDED)
     ended: bool = False
     remote_start_id: int | None = None
     energy_cap_wh: float | None = (

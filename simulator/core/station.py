@@ -1,25 +1,26 @@
 """A charging station as a state machine without I/O.
 
-Theory of operation: the driver feeds what happened — a frame arrived (`receive`), the connection
-came or went, the clock passed `next_deadline()` (`tick`), a person acted (`plug_in`,
-`present_token`, `ev_draw`, `stop_transaction`, `unplug`) — always with `now` in simulated epoch
-seconds. The station answers with frames (`data_to_send()`) and events (`events`). What the frames
-say is the protocol adapter's job (`simulator.protocol`); this module keeps the state and the order.
+Theory of operation: the driver (`simulator.driver`) feeds what happened — a frame arrived
+(`receive`), the connection came or went, the clock passed `next_deadline()` (`tick`), a person acted
+(`plug_in`, `present_token`, `ev_draw`, `stop_transaction`, `unplug`) — always with `now` in simulated
+epoch seconds. The station answers with frames (`data_to_send()`) and events (`events_received()`,
+drained once by the driver; `events` keeps the history for people and tests).
 
-Outgoing CALLs wait in the station's own queue and are handed to the RPC endpoint one at a time,
-their payload built at that moment: a 1.6 StopTransaction queued while its StartTransaction is
-still unanswered gets the transactionId the CSMS chose.
+The station composes small parts, each the only writer of its state: the charging lifecycle
+(`lifecycle`, one transition table), the outgoing queue (`outbox`), availability, the local list,
+tokens, charging profiles, the device model. Its codec (`simulator.protocol.v16` …, seen through
+`simulator.core.codec.Codec`) only translates: notes into CALLs, CALLRESULTs into answers, the
+CSMS's CALLs into the commands below (`StationView`) and their outcomes back into payloads.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
 
-from evharness.idtokens import IdType
-from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import (
     CallReceived,
@@ -33,7 +34,10 @@ from evharness.ocppj.rpc import (
     SendReceived,
 )
 from evharness.redaction import redact
-from simulator.core.charging_profiles import ProfileStore
+from simulator.core import availability, journal, local_list
+from simulator.core.availability import AvailabilityStatus
+from simulator.core.charging_profiles import ChargingProfile, ProfileStore, admissible
+from simulator.core.codec import CallRefused, Codec, RemoteStartResult, VersionRules
 from simulator.core.device_model import DeviceModel
 from simulator.core.ev import EvState
 from simulator.core.events import (
@@ -43,9 +47,12 @@ from simulator.core.events import (
     PeerViolated,
     RoundTrip,
     StationEvent,
+    TransactionEnded,
 )
 from simulator.core.faults import FaultKind, Faults
-from simulator.core.local_auth import AuthCache, LocalList, TokenInfo, decide_locally
+from simulator.core.lifecycle import Happening, Lifecycle, Occurrence, phase_of
+from simulator.core.local_auth import AuthCache, LocalList, TokenInfo
+from simulator.core.local_list import ListUpdateRequest
 from simulator.core.meter import Meter
 from simulator.core.model import (
     Connector,
@@ -53,36 +60,34 @@ from simulator.core.model import (
     Evse,
     PresentedToken,
     StationConfig,
+    StopReason,
     Transaction,
 )
+from simulator.core.notes import (
+    AuthorizeNote,
+    BootAnswer,
+    BootNote,
+    BootReason,
+    HeartbeatNote,
+    Idle,
+    IdleStatusNote,
+    Note,
+    RestoredNote,
+    StatusNote,
+    TokenAnswer,
+    TransactionNote,
+    TxMoment,
+)
+from simulator.core.outbox import Outbox, QueuedCall
 from simulator.core.power import deliverable_power
+from simulator.core.tokens import TokenMemory, same_token
+from simulator.core.triggers import Trigger
 
-if TYPE_CHECKING:
-    from simulator.protocol.base import ProtocolAdapter
-
-PayloadSource = Payload | Callable[[float], Payload]
 MAX_CURRENT_VARIABLE = "ChargingStation.MaxChargingCurrent"  # the reference backend's setting
 FRAME_LOG_SIZE = 64  # frames kept per station as evidence for failed expectations
+ACCEPTED = "Accepted"
 
-
-class CallRefused(Exception):
-    """Raised by an adapter's CALL handler to answer with a CALLERROR instead of a result."""
-
-    def __init__(self, kind: ErrorKind, description: str) -> None:
-        super().__init__(description)
-        self.kind = kind
-        self.description = description
-
-
-@dataclass(slots=True)
-class QueuedCall:
-    action: str
-    payload: PayloadSource
-    context: Any
-    transactional: bool  # kept across disconnections (OCPP 1.6 §3.7, 2.0.1 E04)
-    attempts: int = 0  # failed deliveries so far (E13, 1.6 TransactionMessageAttempts)
-    restored: bool = False  # from a journal: left by an earlier run of the simulator
-    not_before: float | None = None  # a retry waits MessageAttemptInterval × attempts
+__all__ = ["MAX_CURRENT_VARIABLE", "CallRefused", "QueuedCall", "Station", "same_token"]
 
 
 @dataclass(slots=True)
@@ -101,14 +106,14 @@ class Station:
     def __init__(
         self,
         identity: str,
-        adapter: ProtocolAdapter,
+        adapter: Codec,
         config: StationConfig,
         now: float,
         *,
         validate_outgoing: bool = False,
     ) -> None:
         self.identity = identity
-        self.adapter = adapter
+        self.adapter = adapter  # this station's codec (the OCPP version it speaks)
         self.config = config
         self.rpc = RpcEndpoint(
             adapter.version, call_timeout=config.call_timeout_s, validate_outgoing=validate_outgoing
@@ -139,16 +144,18 @@ class Station:
         self.local_list = LocalList(self.device.max_limit("LocalAuthListCtrlr.Entries"))
         self.auth_cache = AuthCache(self.device.max_limit("AuthCacheCtrlr.Storage"))  # bytes
         self.auth_cache.on_resize = lambda size: self.device.put("AuthCacheCtrlr.Storage", str(size))
-        self.token_groups: dict[str, str | None] = {}  # code → group, from the CSMS's answers
+        self.tokens = TokenMemory(self.device, self.local_list, self.auth_cache)
         self.profiles = ProfileStore(
             max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel")
         )
         self.faults = Faults()
+        self.outbox = Outbox()
+        self.lifecycle = Lifecycle(self)
         self.frame_log: deque[tuple[str, str, float]] = deque(maxlen=FRAME_LOG_SIZE)
-        self.queue_revision = 0  # bumps whenever the transaction messages waiting change (for journals)
         self.restored_ids: dict[str, int] = {}  # 1.6 transactionIds learnt for journal-restored messages
         self.offline_since: float | None = None
         self.reboot_at: float | None = None
+        self.reset_reason: str = adapter.rules.default_reset_reason
         self.reset_when_idle = False  # 2.0.1 Reset OnIdle while transactions run (B12.FR.01: Scheduled)
         self._now = now
         self._held: list[HeldAnswer] = []
@@ -158,12 +165,22 @@ class Station:
         self.heartbeat_interval = 0.0
         self.next_heartbeat_at: float | None = None
         self.next_boot_at: float | None = None
-        self.events: list[StationEvent] = []
+        self.keep_history = True  # False: `events` and `round_trips` stay empty (long load runs)
+        self.events: list[StationEvent] = []  # the history, for people and tests
         self.round_trips: list[RoundTrip] = []
-        self._queue: deque[QueuedCall] = deque()
-        self._in_flight: QueuedCall | None = None
+        self._fresh_events: list[StationEvent] = []
+        self._active = False  # anything happened yet (a later boot with no status is after a reset)
+        self._fresh_trips: list[RoundTrip] = []
 
-    # -- the transport's side -------------------------------------------------------------------
+    @property
+    def version(self) -> str:
+        return self.adapter.version.value
+
+    @property
+    def rules(self) -> VersionRules:
+        return self.adapter.rules
+
+    # -- the driver's side ----------------------------------------------------------------------
 
     def connection_made(self, now: float) -> None:
         """After an offline period longer than OfflineThreshold, report every connector again."""
@@ -173,11 +190,11 @@ class Station:
         self.offline_since = None
         if (
             offline_for is not None
-            and self.boot_status == "Accepted"
+            and self.boot_status == ACCEPTED
             and offline_for > self.device.number("OCPPCommCtrlr.OfflineThreshold")
         ):
-            self.adapter.after_boot(self, now)
-        if self.boot_status == "Accepted" and self.heartbeat_interval > 0:
+            self._report_connectors(now)
+        if self.boot_status == ACCEPTED and self.heartbeat_interval > 0:
             self.next_heartbeat_at = now + self.heartbeat_interval
         self._pump(now)
 
@@ -187,12 +204,8 @@ class Station:
         self.offline_since = now if self.offline_since is None else self.offline_since
         self.rpc.connection_lost()
         self._held.clear()
-        if self._in_flight is not None:
-            self._queue.appendleft(self._in_flight)
-            self._in_flight = None
-        self._queue = deque(call for call in self._queue if call.transactional)
+        self.outbox.connection_lost()
         self.next_heartbeat_at = None
-        self.queue_revision += 1
 
     def receive(self, text: str | bytes, now: float) -> None:
         self._now = now
@@ -206,11 +219,26 @@ class Station:
             self.frame_log.append(("out", redact(text), self._now))
         return out
 
+    def events_received(self) -> list[StationEvent]:
+        """What happened since the last call (drained: each event is handed out once)."""
+        fresh, self._fresh_events = self._fresh_events, []
+        return fresh
+
+    def round_trips_received(self) -> list[RoundTrip]:
+        """The CALLs of ours answered or failed since the last call (drained)."""
+        fresh, self._fresh_trips = self._fresh_trips, []
+        return fresh
+
+    def forget_history(self) -> None:
+        """Drop `events` and `round_trips` (between scenarios, so long runs stay bounded)."""
+        self.events.clear()
+        self.round_trips.clear()
+
     def next_deadline(self) -> float | None:
         deadlines = [self.rpc.next_deadline(), self.next_heartbeat_at, self.next_boot_at, self.reboot_at]
         deadlines += [held.due for held in self._held]
-        if self._queue and self._in_flight is None and self.connected:
-            deadlines.append(self._queue[0].not_before)
+        if self.connected:
+            deadlines.append(self.outbox.deadline())
         for evse in self.evses.values():
             deadlines.append(evse.next_meter_value_at)
             deadlines.append(evse.meter.limit_reached_at())
@@ -227,35 +255,40 @@ class Station:
             self._reboot(now)
         if self.next_boot_at is not None and now >= self.next_boot_at:
             self.next_boot_at = None
-            self.adapter.boot(self, now)
+            self.boot(now)
         if self.next_heartbeat_at is not None and now >= self.next_heartbeat_at:
             self.next_heartbeat_at = now + self.heartbeat_interval
             # other traffic shows the station is alive (1.6 §4.6); never pile heartbeats up behind it
             if self.connected and self.idle:
-                self.adapter.heartbeat(self, now)
+                self.send(HeartbeatNote(), now)
         for evse in self.evses.values():
             evse.meter.advance(now)
             if evse.next_power_review_at is not None and now >= evse.next_power_review_at:
                 self.apply_power(evse, now)
             if evse.next_meter_value_at is not None and now >= evse.next_meter_value_at:
-                evse.next_meter_value_at = self._next_sample(now)
-                self.adapter.meter_values(self, evse, now)
+                evse.next_meter_value_at = self.lifecycle.next_sample(now)
+                self.lifecycle.handle(evse, Occurrence(Happening.METER_DUE), now)
         self._pump(now)
 
     # -- what a person (or a scenario) does -----------------------------------------------------
 
     def boot(self, now: float) -> None:
-        self.adapter.boot(self, now)
+        rebooted = self._active and self.boot_status is None
+        self.send(BootNote(BootReason.REMOTE_RESET if rebooted else BootReason.POWER_UP), now)
 
     def plug_in(self, evse_id: int, connector_id: int, now: float) -> None:
         evse, connector = self._connector(evse_id, connector_id)
         if connector.plugged:
             return
+        if evse.authorized_until is not None and now > evse.authorized_until:
+            evse.authorized_token = None  # E03.FR.05 / 1.6 ConnectionTimeOut: the authorization lapsed
+        phase = phase_of(evse)
         connector.plugged = True
         if self.config.ev is not None:
             evse.meter.advance(now)
             evse.ev = EvState.plugged(self.config.ev, evse.meter.energy_wh)
-        self.adapter.plug_in(self, evse, connector, now)
+        self.set_connector_state(evse, connector, ConnectorState.OCCUPIED, now)
+        self.lifecycle.handle(evse, Occurrence(Happening.PLUG, connector_id=connector.id), now, phase=phase)
 
     def present_token(self, evse_id: int, token: PresentedToken, now: float) -> None:
         """Decide locally where the station may (C12 pre-authorize, C13/C15 offline), else ask the CSMS.
@@ -273,15 +306,15 @@ class Station:
             and running.token is not None
             and same_token(token, running.token)
         ):
-            self.events.append(Authorized(evse.id, token.code, "Accepted", now, "Transaction"))
-            self.stop_by_token(evse, token, now)
+            self.emit(Authorized(evse.id, token.code, ACCEPTED, now, "Transaction"))
+            self.lifecycle.handle(evse, Occurrence(Happening.STOP_TOKEN, token), now)
             return
-        decision = self.local_decision(token, now)
+        decision = self.tokens.decide(token, now, self.connected)
         if decision is None:
-            self.adapter.present_token(self, evse, token, now)
+            self.send(AuthorizeNote(evse.id, token), now)
         else:
             status, source = decision
-            self.adapter.token_decided(self, evse, token, status, source, now)
+            self._token_decided(evse, token, status, source, now)
 
     def ev_draw(self, evse_id: int, power_w: float, now: float, energy_limit_wh: float | None = None) -> None:
         """The EV asks for `power_w` until the register reaches the limit; `apply_power` decides
@@ -290,6 +323,32 @@ class Station:
         evse.ev_request_w = power_w
         evse.ev_limit_wh = energy_limit_wh
         self.apply_power(evse, now)
+
+    def stop_transaction(self, evse_id: int, reason: str, now: float) -> None:
+        evse = self._evse(evse_id)
+        if evse.transaction is not None and not evse.transaction.ended:
+            self.lifecycle.handle(evse, Occurrence(Happening.STOP, reason=reason), now)
+
+    def unplug(self, evse_id: int, connector_id: int, now: float) -> None:
+        evse, connector = self._connector(evse_id, connector_id)
+        if not connector.plugged:
+            return
+        connector.plugged = False
+        self.lifecycle.handle(evse, Occurrence(Happening.UNPLUG, reason=StopReason.EV_DISCONNECTED), now)
+        evse.ev = None
+        if connector.state is not ConnectorState.UNAVAILABLE:
+            self.set_connector_state(evse, connector, ConnectorState.AVAILABLE, now)
+
+    def inject_fault(self, kind: FaultKind | str, now: float, duration_s: float | None = None) -> None:
+        raw = self.faults.inject(FaultKind(kind), now, duration_s)
+        if raw is not None:
+            self.rpc.send_raw(raw)
+
+    def wants_connection(self, now: float) -> bool:
+        """Whether the transport should be connected now (False while a go_offline fault lasts)."""
+        return not self.faults.offline(now)
+
+    # -- power ----------------------------------------------------------------------------------
 
     def apply_power(self, evse: Evse, now: float) -> None:
         """Deliver what `simulator.core.power` allows now; look again at the next change."""
@@ -318,87 +377,46 @@ class Station:
                 caps.append(current * evse.meter.voltage_v * evse.meter.phases)
         return min(caps)
 
+    # -- tokens ---------------------------------------------------------------------------------
+
     def local_decision(self, token: PresentedToken, now: float) -> tuple[str, str] | None:
         """(status, source) when the station decides itself, None when it asks the CSMS."""
-        return decide_locally(self.device, self.local_list, self.auth_cache, token.code, now, self.connected)
+        return self.tokens.decide(token, now, self.connected)
 
     def remember_token(self, token: PresentedToken, info: TokenInfo, now: float) -> None:
-        """Cache the CSMS's answer (C10.FR.01/04, 1.6 §3.5.1), never for a token the local list
-        decides (1.6 §3.5.3); a disabled list decides nothing, so its codes are cached like any
-        other (the cache and the list are separate, C13/C14). The token's group is kept either way."""
-        self.token_groups[token.code] = info.group
-        listed = self.device.flag("LocalAuthListCtrlr.Enabled") and token.code in self.local_list.entries
-        if self.device.flag("AuthCacheCtrlr.Enabled") and not listed:
-            self.auth_cache.store(token.code, info, now)
+        self.tokens.remember(token, info, now)
 
     def local_list_changed(self) -> None:
-        """The list's size as 2.0.1 reports it: Entries counts the entries, Storage their bytes."""
-        self.device.put("LocalAuthListCtrlr.Entries", str(len(self.local_list.entries)))
-        self.device.put("LocalAuthListCtrlr.Storage", str(self.local_list.size_bytes()))
+        local_list.sync_device(self.device, self.local_list)
 
-    def group_of(self, code: str) -> str | None:
-        """The token's group (groupIdToken / parentIdTag): the local list's, else the CSMS's last word."""
-        listed = self.local_list.entries.get(code) if self.device.flag("LocalAuthListCtrlr.Enabled") else None
-        return listed.group if listed is not None else self.token_groups.get(code)
-
-    def may_stop(self, transaction: Transaction, token: PresentedToken) -> bool:
-        """C09.FR.03 / 1.6 §3.10: the transaction's own token, or an accepted one of the same group."""
-        if transaction.token is None or same_token(token, transaction.token):
-            return transaction.token is not None
-        group = self.group_of(token.code)
-        return group is not None and group == self.group_of(transaction.token.code)
-
-    def stop_by_token(self, evse: Evse, token: PresentedToken, now: float) -> None:
-        """The driver ended the authorization: stop with reason Local, reporting `token` (E07.FR.02)."""
-        transaction = evse.transaction
-        if transaction is None or transaction.ended:
+    def _token_decided(self, evse: Evse, token: PresentedToken, status: str, source: str, now: float) -> None:
+        """A token's status is known (from the CSMS, or locally): record it, then charge if Accepted."""
+        self.emit(Authorized(evse.id, token.code, status, now, source))
+        if status != ACCEPTED:
             return
-        transaction.stop_token = token
-        self.adapter.stop_transaction(self, evse, "Local", now)
-
-    def token_from_wire(self, code: str, wire_type: str | None = None) -> PresentedToken:
-        if wire_type is None:
-            return PresentedToken(IdType.PIN if code.startswith("#") else IdType.RFID, code)
-        return PresentedToken(IdType.PIN if wire_type == "KeyCode" else IdType.RFID, code)
-
-    # -- faults (scenario steps and the control API) --------------------------------------------
-
-    def inject_fault(self, kind: FaultKind | str, now: float, duration_s: float | None = None) -> None:
-        raw = self.faults.inject(FaultKind(kind), now, duration_s)
-        if raw is not None:
-            self.rpc.send_raw(raw)
-
-    def wants_connection(self, now: float) -> bool:
-        """Whether the transport should be connected now (False while a go_offline fault lasts)."""
-        return not self.faults.offline(now)
-
-    def stop_transaction(self, evse_id: int, reason: str, now: float) -> None:
-        evse = self._evse(evse_id)
-        if evse.transaction is not None and not evse.transaction.ended:
-            self.adapter.stop_transaction(self, evse, reason, now)
-
-    def unplug(self, evse_id: int, connector_id: int, now: float) -> None:
-        evse, connector = self._connector(evse_id, connector_id)
-        if not connector.plugged:
+        running = evse.transaction
+        if running is not None and running.authorized and not running.ended:
+            if self.tokens.may_stop(running, token):  # E07 / C09.FR.03: a token of the same group
+                self.lifecycle.handle(evse, Occurrence(Happening.STOP_TOKEN, token), now)
             return
-        connector.plugged = False
-        self.adapter.unplug(self, evse, connector, now)
+        happening = Happening.ACCEPTED if source == "Authorize" else Happening.ACCEPTED_LOCALLY
+        self.lifecycle.handle(evse, Occurrence(happening, token), now)
 
-    # -- used by the adapters -------------------------------------------------------------------
+    # -- the lifecycle's host -------------------------------------------------------------------
 
-    def send(
-        self,
-        action: str,
-        payload: PayloadSource,
-        now: float,
-        *,
-        context: Any = None,
-        transactional: bool = False,
-    ) -> None:
-        self._queue.append(QueuedCall(action, payload, context, transactional))
-        if transactional:
-            self.queue_revision += 1
+    def send(self, note: Note, now: float) -> None:
+        """Queue the CALL `note` becomes in this version (if any); it goes out in its turn."""
+        outgoing = self.adapter.action_of(note)
+        if outgoing is None:
+            return
+        self.outbox.put(QueuedCall(outgoing.action, note, outgoing.transactional))
         self._pump(now)
+
+    def emit(self, event: StationEvent) -> None:
+        self._active = True
+        if self.keep_history:
+            self.events.append(event)
+        self._fresh_events.append(event)
 
     def set_connector_state(
         self, evse: Evse, connector: Connector, state: ConnectorState, now: float
@@ -406,88 +424,238 @@ class Station:
         previous = connector.state
         connector.state = state
         if previous is not state:
-            self.adapter.connector_state_changed(self, evse, connector, previous, now)
+            self.send(StatusNote(evse.id, connector.id, state, now, previous), now)
+
+    def transaction_ended(self, evse: Evse, transaction: Transaction, now: float) -> None:
+        """Housekeeping once a transaction ends: TxProfiles go (K01.FR.05), a waiting reset or
+        availability change applies (B12.FR.01, G03.FR.05)."""
+        self.profiles.end_transaction(transaction.key)
+        if self.reset_when_idle and all(e.transaction in (None, transaction) for e in self.evses.values()):
+            self.reset_when_idle = False
+            self.reset(now)
+        availability.transaction_ended(evse, now, self.set_connector_state)
+
+    # -- commands a codec gives on the CSMS's behalf (`simulator.core.codec.StationView`) -------
 
     def after_answer(self, follow_up: Callable[[], None]) -> None:
         """Run `follow_up` once the answer to the CSMS's CALL being handled is on its way
         (a TriggerMessage's message, a remote start's Authorize, a reset's reboot)."""
         self._follow_ups.append(follow_up)
 
-    def start_metering(self, evse: Evse, now: float) -> None:
-        evse.meter.advance(now)
-        evse.next_meter_value_at = self._next_sample(now)
-        self.apply_power(evse, now)
-
-    def stop_metering(self, evse: Evse, now: float) -> None:
-        evse.meter.draw(0.0, now)
-        evse.ev_request_w, evse.ev_limit_wh = 0.0, None
-        evse.next_meter_value_at = None
-        evse.next_power_review_at = None
-
-    def deauthorize(self, evse: Evse, now: float) -> None:
-        """The CSMS refused the token of a running transaction and StopTxOnInvalidId is false:
-        energy flows on only up to MaxEnergyOnInvalidId from the start (1.6 §3.5.4, TxCtrlr)."""
-        transaction = evse.transaction
-        if transaction is None:
-            return
-        transaction.authorized = False
-        allowance = self.device.number("TxCtrlr.MaxEnergyOnInvalidId")
-        transaction.energy_cap_wh = transaction.meter_start_wh + allowance if allowance > 0 else None
-        self.apply_power(evse, now)
-
-    def transaction_ended(self, evse: Evse, now: float) -> None:
-        """Housekeeping once a transaction ends: TxProfiles go (K01.FR.05), scheduled availability applies."""
-        transaction = evse.transaction
-        if transaction is not None:
-            self.profiles.end_transaction(transaction.key)
-        if self.reset_when_idle and all(e.transaction in (None, transaction) for e in self.evses.values()):
-            self.reset_when_idle = False
-            self.reset(now)
-        if evse.availability_scheduled is not None:  # G03.FR.05: applied once the transaction ended
-            operative, evse.availability_scheduled = evse.availability_scheduled, None
-            self.set_operative(evse, operative, now)
-
-    def set_operative(self, evse: Evse, operative: bool, now: float) -> None:
-        evse.operative = operative
-        for connector in evse.connectors.values():
-            if not operative:
-                self.set_connector_state(evse, connector, ConnectorState.UNAVAILABLE, now)
-            elif connector.state is ConnectorState.UNAVAILABLE:
-                state = ConnectorState.OCCUPIED if connector.plugged else ConnectorState.AVAILABLE
-                self.set_connector_state(evse, connector, state, now)
-
-    def reset(self, now: float) -> None:
-        """Reboot at the next tick: transactions end, then BootNotification (B11/B12, 1.6 §5.14)."""
+    def reset(self, now: float, reason: str | None = None, *, when_idle: bool = False) -> str:
+        """Reboot at the next tick: transactions end, then BootNotification (B11/B12, 1.6 §5.14);
+        `when_idle` (2.0.1 OnIdle) waits for running transactions (Scheduled)."""
+        self.reset_reason = reason or self.rules.default_reset_reason
+        if when_idle and any(evse.transaction is not None for evse in self.evses.values()):
+            self.reset_when_idle = True
+            return "Scheduled"
         self.reboot_at = now
+        return ACCEPTED
 
-    def boot_answered(self, status: str, interval: float, now: float) -> None:
-        self.boot_status = status
-        self.events.append(Booted(status, now))
-        if status == "Accepted":
-            self.heartbeat_interval = interval if interval > 0 else 300.0
-            self.device.put("OCPPCommCtrlr.HeartbeatInterval", str(int(self.heartbeat_interval)))
-            self.next_heartbeat_at = now + self.heartbeat_interval
-            self.adapter.after_boot(self, now)
-        else:  # Pending / Rejected: ask again after the interval (B02.FR.01, B03.FR.01)
-            self.next_boot_at = now + (interval if interval > 0 else self.config.retry_boot_after_s)
+    def remote_start(
+        self,
+        evse_id: int | None,
+        token: PresentedToken,
+        profile: ChargingProfile | None,
+        now: float,
+        *,
+        remote_start_id: int | None = None,
+        open_transactions: bool = False,
+    ) -> RemoteStartResult:
+        """1.6 §5.11, F01: Rejected without a free, operative EVSE (`open_transactions`: one whose
+        transaction, opened at plug-in, is not yet authorized also serves); the token then goes the
+        way of a presented one — authorized first when AuthorizeRemoteStart is true (F01.FR.01/02)."""
+        evse = self._evse_for_start(evse_id, open_transactions)
+        if evse is None:
+            return RemoteStartResult("Rejected")
+        if profile is not None:
+            self.profiles.install(replace(profile, evse_id=evse.id))
+        if remote_start_id is not None:
+            evse.remote_start_id = remote_start_id
+        if self.device.flag("AuthCtrlr.AuthorizeRemoteStart"):
+            self.after_answer(lambda: self.present_token(evse.id, token, now))
+        else:
+            self.after_answer(lambda: self._token_decided(evse, token, ACCEPTED, "Remote", now))
+        open_id = evse.transaction.local_id if evse.transaction is not None else None
+        return RemoteStartResult(ACCEPTED, open_id)
+
+    def remote_stop(self, transaction_key: str, now: float) -> str:
+        for evse in self.evses.values():
+            transaction = evse.transaction
+            if transaction is not None and transaction.key == transaction_key:
+                self.after_answer(partial(self.stop_transaction, evse.id, StopReason.REMOTE, now))
+                return ACCEPTED
+        return "Rejected"
+
+    def stop_and_unlock(self, evse_id: int, now: float) -> str:
+        """1.6 §5.18: a running transaction is stopped with reason UnlockCommand, then unlocked."""
+        evse = self.evses.get(evse_id)
+        if evse is None:
+            return "UnknownConnector"
+        self.stop_transaction(evse_id, StopReason.UNLOCK_COMMAND, now)
+        return "Unlocked"
+
+    def unlock_unless_charging(self, evse_id: int, connector_id: int) -> str:
+        """F05.FR.02: never unlock under an authorized transaction; F05.FR.04 unknown connector."""
+        evse = self.evses.get(evse_id)
+        if evse is None or connector_id not in evse.connectors:
+            return "UnknownConnector"
+        if evse.transaction is not None and evse.transaction.authorized:
+            return "OngoingAuthorizedTransaction"
+        return "Unlocked"
+
+    def change_availability(
+        self, evse_id: int | None, connector_id: int | None, operative: bool, now: float
+    ) -> AvailabilityStatus:
+        """All EVSEs (`evse_id` None), or one that has the connector; `simulator.core.availability`."""
+        if evse_id is None:
+            targets = list(self.evses.values())
+        elif evse_id in self.evses and (
+            connector_id is None or connector_id in self.evses[evse_id].connectors
+        ):
+            targets = [self.evses[evse_id]]
+        else:
+            return AvailabilityStatus.REJECTED
+        return availability.change(targets, operative, now, self.set_connector_state)
+
+    def update_local_list(self, request: ListUpdateRequest) -> str:
+        return local_list.update(self.device, self.local_list, request)
+
+    def set_charging_profile(self, profile: ChargingProfile, now: float) -> str:
+        if not admissible(profile, self.evses) or not self.profiles.install(profile):
+            return "Rejected"
+        self._reapply_profiles(now)
+        return ACCEPTED
+
+    def clear_charging_profiles(
+        self,
+        profile_id: int | None,
+        evse_id: int | None,
+        purpose: str | None,
+        stack_level: int | None,
+        now: float,
+    ) -> bool:
+        cleared = self.profiles.clear(profile_id, evse_id, purpose, stack_level)
+        self._reapply_profiles(now)
+        return cleared
+
+    def composite_schedule(
+        self, evse_id: int, duration: float, now: float
+    ) -> list[tuple[float, float]] | None:
+        """The limits the station will apply on `evse_id` (0: the whole station) for `duration`
+        seconds from now (1.6 §5.7, 2.0.1 K08); None for an EVSE it does not have."""
+        if evse_id != 0 and evse_id not in self.evses:
+            return None
+        evse = self.evses.get(evse_id)
+        transaction = evse.transaction if evse else None
+        ceiling = evse.max_power_w if evse else self.config.max_power_w * len(self.evses)
+        return self.profiles.composite(
+            evse_id,
+            now,
+            duration,
+            transaction.key if transaction else None,
+            transaction.started_at if transaction else None,
+            ceiling,
+        )
+
+    def clear_cache(self) -> bool:
+        """C11.FR.04/05, 1.6 §5.4: emptied, unless the cache is disabled."""
+        if not self.device.flag("AuthCacheCtrlr.Enabled"):
+            return False
+        self.auth_cache.clear()
+        return True
+
+    def trigger(self, trigger: Trigger, now: float) -> None:
+        """F06 / 1.6 §5.17: send the requested message once the answer is on its way."""
+        self.after_answer(lambda: self._triggered(trigger, now))
+
+    def messages_waiting(self, transaction_key: str | None) -> bool:
+        """E14: whether transaction messages (of that transaction) still wait to be delivered."""
+        for call in self.outbox.transactional:
+            note = call.note
+            if transaction_key is None:
+                return True
+            if isinstance(note, TransactionNote) and note.transaction.local_id == transaction_key:
+                return True
+            if isinstance(note, RestoredNote) and note.link == transaction_key:
+                return True
+        return False
+
+    def transaction_ongoing(self, transaction_key: str) -> bool:
+        return any(
+            evse.transaction is not None and evse.transaction.local_id == transaction_key
+            for evse in self.evses.values()
+        )
+
+    # -- the outbox -----------------------------------------------------------------------------
 
     @property
     def idle(self) -> bool:
         """Nothing queued and nothing waiting for an answer."""
-        return not self._queue and self._in_flight is None
+        return self.outbox.idle
 
-    # -- internals ------------------------------------------------------------------------------
+    @property
+    def queue_revision(self) -> int:
+        return self.outbox.revision
 
     @property
     def transactional_queue(self) -> list[QueuedCall]:
-        """The transaction messages not yet answered, in flight first (what a journal keeps)."""
-        head = [self._in_flight] if self._in_flight is not None and self._in_flight.transactional else []
-        return head + [call for call in self._queue if call.transactional]
+        return self.outbox.transactional
 
-    def restore_queue(self, calls: list[QueuedCall]) -> None:
-        """Put journal-restored transaction messages in front of anything queued since."""
-        self._queue.extendleft(reversed(calls))
-        self.queue_revision += 1
+    def journal_entries(self) -> list[dict[str, Any]]:
+        """The transaction messages still owed to the CSMS, as JSON-able entries (`core.journal`)."""
+        return journal.snapshot(self.outbox.transactional, self.payload_of, self.rules)
+
+    def restore_journal(self, entries: list[dict[str, Any]]) -> int:
+        """Queue what an earlier run left unsent ahead of anything else; how many messages."""
+        calls = journal.restored(entries)
+        self.outbox.restore(calls)
+        return len(calls)
+
+    def payload_of(self, call: QueuedCall) -> Payload:
+        """The payload of a queued CALL, built now (a restored one gets the id its start was given)."""
+        if isinstance(call.note, RestoredNote):
+            return journal.payload_now(call.note, self.restored_ids)
+        return self.adapter.payload_of(call.note, self)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _triggered(self, trigger: Trigger, now: float) -> None:
+        match trigger:
+            case Trigger.BOOT:
+                self.boot(now)
+            case Trigger.HEARTBEAT:
+                self.send(HeartbeatNote(), now)
+            case Trigger.STATUS:
+                self._report_connectors(now)
+            case Trigger.METER_VALUES | Trigger.TRANSACTION_EVENT:
+                happening = Happening.METER_DUE if trigger is Trigger.METER_VALUES else Happening.REPORT
+                for evse in self.evses.values():
+                    self.lifecycle.handle(evse, Occurrence(happening), now)
+            case Trigger.FIRMWARE_STATUS:
+                self.send(IdleStatusNote(Idle.FIRMWARE), now)
+            case Trigger.LOG_STATUS:
+                self.send(IdleStatusNote(Idle.LOGS), now)
+
+    def _report_connectors(self, now: float) -> None:
+        """StatusNotification of every connector (after boot, after a long offline period, F06)."""
+        if self.rules.reports_station_connector:
+            self.send(StatusNote(0, 0, ConnectorState.AVAILABLE, now), now)
+        for evse in self.evses.values():
+            connectors = [evse.connectors[1]] if self.rules.connector_is_evse else evse.connectors.values()
+            for connector in connectors:
+                self.send(StatusNote(evse.id, connector.id, connector.state, now), now)
+
+    def _boot_answered(self, status: str, interval: float, now: float) -> None:
+        self.boot_status = status
+        self.emit(Booted(status, now))
+        if status == ACCEPTED:
+            self.heartbeat_interval = interval if interval > 0 else 300.0
+            self.device.put("OCPPCommCtrlr.HeartbeatInterval", str(int(self.heartbeat_interval)))
+            self.next_heartbeat_at = now + self.heartbeat_interval
+            self._report_connectors(now)
+        else:  # Pending / Rejected: ask again after the interval (B02.FR.01, B03.FR.01)
+            self.next_boot_at = now + (interval if interval > 0 else self.config.retry_boot_after_s)
 
     def _variable_changed(self, name: str, value: str) -> None:
         if name == "OCPPCommCtrlr.HeartbeatInterval":
@@ -497,21 +665,31 @@ class Station:
         elif name == "SampledDataCtrlr.TxUpdatedInterval":
             for evse in self.evses.values():
                 if evse.next_meter_value_at is not None:
-                    evse.next_meter_value_at = self._next_sample(self._now)
+                    evse.next_meter_value_at = self.lifecycle.next_sample(self._now)
         elif name == MAX_CURRENT_VARIABLE:
             for evse in self.evses.values():  # a lower limit applies at once, mid-session too
                 self.apply_power(evse, self._now)
 
-    def _next_sample(self, now: float) -> float | None:
-        interval = self.device.number("SampledDataCtrlr.TxUpdatedInterval")
-        return now + interval if interval > 0 else None
+    def _reapply_profiles(self, now: float) -> None:
+        for evse in self.evses.values():
+            if evse.transaction is not None:
+                self.apply_power(evse, now)
+
+    def _evse_for_start(self, evse_id: int | None, open_transactions: bool) -> Evse | None:
+        candidates = [self.evses.get(evse_id)] if evse_id else list(self.evses.values())
+        for evse in candidates:
+            if evse is None or not evse.operative:
+                continue
+            if evse.transaction is None or (open_transactions and not evse.transaction.authorized):
+                return evse
+        return None
 
     def _reboot(self, now: float) -> None:
         for evse in self.evses.values():
-            self.adapter.stop_transaction(self, evse, self.adapter.reset_reason, now)
+            self.stop_transaction(evse.id, self.reset_reason, now)
         self.boot_status = None
         self.next_heartbeat_at = None
-        self.adapter.boot(self, now)
+        self.boot(now)
 
     def _release_held(self, now: float) -> None:
         due = [held for held in self._held if held.due <= now]
@@ -527,23 +705,11 @@ class Station:
             follow_up()
 
     def _pump(self, now: float) -> None:
-        if not self.connected or self._in_flight is not None or not self._queue:
+        if not self.connected:
             return
-        if self._queue[0].not_before is not None and now < self._queue[0].not_before:
-            return
-        if self._queue[0].restored and self.boot_status != "Accepted":
-            # a restarted station owes these to the CSMS, but only once it is accepted (B02.FR.02)
-            boot = next((c for c in self._queue if c.action == "BootNotification"), None)
-            if boot is None:
-                return
-            self._queue.remove(boot)
-            self._queue.appendleft(boot)
-        queued = self._queue.popleft()
-        payload = queued.payload(now) if callable(queued.payload) else queued.payload
-        self._in_flight = queued
-        self.rpc.send_call(queued.action, payload, now, context=queued)
-        if queued.transactional:
-            self.queue_revision += 1
+        queued = self.outbox.take(now, booted=self.boot_status == ACCEPTED)
+        if queued is not None:
+            self.rpc.send_call(queued.action, self.payload_of(queued), now, context=queued)
 
     def _handle(self, rpc_events: list[RpcEvent], now: float) -> None:
         for event in rpc_events:
@@ -551,53 +717,86 @@ class Station:
                 case CallReceived(message_id, action, payload):
                     self._answer(message_id, action, payload, now)
                 case ResultReceived(call, payload, received_at):
-                    self._finish(call, received_at, ok=True)
-                    if not self._learn_restored(_note(call), payload):
-                        self.adapter.handle_result(self, call.action, _note(call), payload, now)
+                    queued = self._finish(call, received_at, ok=True)
+                    self._answered(queued, payload, now)
                 case ErrorReceived(call, code, description, _, received_at):
-                    self._finish(call, received_at, ok=False)
-                    self.events.append(CallFailed(call.action, code, description, now))
-                    if not self._retry(call, now):
-                        self.adapter.handle_failure(self, call.action, _note(call), now)
+                    queued = self._finish(call, received_at, ok=False)
+                    self.emit(CallFailed(call.action, code, description, now))
+                    self._retry(queued, now)
                 case CallTimedOut(call):
-                    self._finish(call, now, ok=False)
-                    self.events.append(CallFailed(call.action, "Timeout", "no answer in time", now))
-                    if not self._retry(call, now):
-                        self.adapter.handle_failure(self, call.action, _note(call), now)
+                    queued = self._finish(call, now, ok=False)
+                    self.emit(CallFailed(call.action, "Timeout", "no answer in time", now))
+                    self._retry(queued, now)
                 case PeerViolation(description, text):
-                    self.events.append(PeerViolated(description, text, now))
+                    self.emit(PeerViolated(description, text, now))
                 case SendReceived():
                     pass  # a 2.1 SEND is never answered, and a CSMS has none to send a station
         self._pump(now)
 
-    def _learn_restored(self, note: Any, payload: Payload) -> bool:
-        from simulator.core.journal import learn
+    def _answered(self, queued: QueuedCall, payload: Payload, now: float) -> None:
+        """What the CSMS's CALLRESULT means for the station, in the codec's neutral words."""
+        note = queued.note
+        answer = self.adapter.answer_of(queued.action, payload)
+        if isinstance(note, RestoredNote):  # an earlier run's message: only its id matters now
+            journal.learn(note, answer, self.restored_ids)
+            return
+        match answer, note:
+            case BootAnswer(status, interval), _:
+                self._boot_answered(status, interval, now)
+            case TokenAnswer(info), AuthorizeNote(evse_id, token) if info is not None:
+                self.tokens.remember(token, info, now)
+                self._token_decided(self.evses[evse_id], token, info.status, "Authorize", now)
+            case TokenAnswer(), TransactionNote():
+                self._transaction_answered(note, answer, queued.action, now)
 
-        return learn(self, note, payload)
+    def _transaction_answered(
+        self, note: TransactionNote, answer: TokenAnswer, action: str, now: float
+    ) -> None:
+        """Every message that carried a token has the CSMS's answer cached (C10.FR.04); the one that
+        first carried the transaction's token decides it (1.6 §5.20, E01.FR.11)."""
+        transaction = note.transaction
+        if answer.transaction_id is not None and self.rules.csms_assigns_transaction_id:
+            transaction.csms_id = answer.transaction_id
+        if note.token is not None and answer.info is not None:
+            self.tokens.remember(note.token, answer.info, now)
+        if note.moment is TxMoment.ENDED and self.rules.ended_reported_on_answer and transaction.authorized:
+            energy = (transaction.meter_stop_wh or 0.0) - transaction.meter_start_wh
+            self.emit(TransactionEnded(note.evse_id, transaction.key, energy, note.reason, now))
+        if not note.decides:
+            return
+        status = answer.info.status if answer.info is not None else ACCEPTED
+        evse = self.evses[note.evse_id]
+        if status != ACCEPTED:
+            code = transaction.token.code if transaction.token else ""
+            self.emit(Authorized(note.evse_id, code, status, now, action))
+        if evse.transaction is not transaction or transaction.ended:
+            return
+        if status == ACCEPTED:
+            happening = Happening.CONFIRMED
+        elif self.device.flag("TxCtrlr.StopTxOnInvalidId"):
+            happening = Happening.REFUSED
+        else:
+            happening = Happening.REFUSED_KEEP
+        self.lifecycle.handle(evse, Occurrence(happening, reason=StopReason.DEAUTHORIZED), now)
 
-    def _retry(self, call: OutgoingCall, now: float) -> bool:
-        """E13.FR.01/02, 1.6 §4.10: a failed transaction message is sent again up to MessageAttempts
-        times, waiting MessageAttemptInterval × the number of earlier attempts."""
+    def _retry(self, queued: QueuedCall, now: float) -> None:
+        self.outbox.retry(
+            queued,
+            now,
+            self.device.number("OCPPCommCtrlr.MessageAttempts[TransactionEvent]"),
+            self.device.number("OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]"),
+        )
+
+    def _finish(self, call: OutgoingCall, answered_at: float, ok: bool) -> QueuedCall:
         queued = call.context
         assert isinstance(queued, QueuedCall)
-        if not queued.transactional:
-            return False
-        queued.attempts += 1
-        if queued.attempts >= self.device.number("OCPPCommCtrlr.MessageAttempts[TransactionEvent]"):
-            self.queue_revision += 1
-            return False
-        interval = self.device.number("OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]")
-        queued.not_before = now + interval * queued.attempts
-        self._queue.appendleft(queued)
-        return True
-
-    def _finish(self, call: OutgoingCall, answered_at: float, ok: bool) -> None:
-        queued = call.context
-        if isinstance(queued, QueuedCall) and queued.transactional:
-            self.queue_revision += 1
-        self._in_flight = None
+        self.outbox.finished(queued)
         sent_at = call.sent_at if call.sent_at is not None else answered_at
-        self.round_trips.append(RoundTrip(call.action, sent_at, answered_at, ok))
+        trip = RoundTrip(call.action, sent_at, answered_at, ok)
+        if self.keep_history:
+            self.round_trips.append(trip)
+        self._fresh_trips.append(trip)
+        return queued
 
     def _answer(self, message_id: str, action: str, payload: Payload, now: float) -> None:
         """Answer a CSMS CALL, unless a fault says to stay silent or to answer late."""
@@ -607,7 +806,7 @@ class Station:
         result: Payload | None = None
         refusal: CallRefused | None = None
         try:
-            result = self.adapter.handle_call(self, action, payload, now)
+            result = self.adapter.answer_call(self, action, payload, now)
         except CallRefused as refused:
             refusal = refused
             self._follow_ups = []
@@ -640,15 +839,3 @@ class Station:
             return evse, evse.connectors[connector_id]
         except KeyError:
             raise ValueError(f"{self.identity} EVSE {evse_id} has no connector {connector_id}") from None
-
-
-def same_token(a: PresentedToken, b: PresentedToken) -> bool:
-    """C01.FR.25: equal value and type; the value is case-insensitive (CiString, IdTokenType)."""
-    return a.id_type is b.id_type and a.code.casefold() == b.code.casefold()
-
-
-def _note(call: OutgoingCall) -> Any:
-    """The adapter's own context of a call, kept on the QueuedCall the RPC endpoint carries."""
-    queued = call.context
-    assert isinstance(queued, QueuedCall)
-    return queued.context

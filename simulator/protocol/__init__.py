@@ -1,18 +1,28 @@
-"""OCPP versions as adapters over the station core: what each action says, and how answers land."""
+"""The OCPP versions a station speaks: one codec package per version, the same modules in each.
+
+`v16/`, `v201/` and `v21/` (the 2.0.1 codec plus the 2.1 additions) each have `codec.py` (the
+`simulator.core.codec.Codec` the station holds), `messages.py` (notes → CALLs, CALLRESULTs →
+answers), `calls.py` (the CSMS's CALLs: a table of action → function) and `tokens.py` (tokens on
+the wire). They only translate; the behaviour is in `simulator.core`.
+"""
 
 from __future__ import annotations
 
 from evharness.ocppj.versions import OcppVersion
-from simulator.protocol.base import ProtocolAdapter
+from simulator.core.codec import Codec
+from simulator.protocol.v16.codec import V16Codec
+from simulator.protocol.v21.codec import V21Codec
+from simulator.protocol.v201.codec import V201Codec
+
+CODECS: dict[OcppVersion, type[V16Codec] | type[V201Codec]] = {
+    OcppVersion.V16: V16Codec,
+    OcppVersion.V201: V201Codec,
+    OcppVersion.V21: V21Codec,
+}
 
 
-def adapter_for(version: OcppVersion) -> ProtocolAdapter:
-    from simulator.protocol.v16 import V16Adapter
-    from simulator.protocol.v201 import V21Adapter, V201Adapter
+def codec_for(version: OcppVersion) -> Codec:
+    return CODECS[version]()
 
-    adapters: dict[OcppVersion, type[ProtocolAdapter]] = {
-        OcppVersion.V16: V16Adapter,
-        OcppVersion.V201: V201Adapter,
-        OcppVersion.V21: V21Adapter,
-    }
-    return adapters[version]()
+
+adapter_for = codec_for  # the name the station's callers have used

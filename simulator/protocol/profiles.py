@@ -7,15 +7,10 @@ allows up to three for ISO 15118; a simulated EV negotiates none).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from simulator.core.charging_profiles import PURPOSES, ChargingProfile, Period
 from simulator.core.meter import NOMINAL_VOLTAGE
-
-if TYPE_CHECKING:
-    from simulator.core.station import Station
 
 
 def _moment(text: str | None) -> float | None:
@@ -63,23 +58,3 @@ def periods_json(periods: list[tuple[float, float]], unit: str, phases: int) -> 
 
 def schedule_start(now: float) -> str:
     return format_timestamp(now)
-
-
-def composite_periods(
-    station: Station, evse_id: int, duration: float, now: float
-) -> list[tuple[float, float]] | None:
-    """The limits the station will apply on `evse_id` (0: the whole station) for `duration` seconds
-    from now (1.6 §5.7, 2.0.1 K08); None for an EVSE it does not have (answered Rejected)."""
-    if evse_id != 0 and evse_id not in station.evses:
-        return None
-    evse = station.evses.get(evse_id)
-    transaction = evse.transaction if evse else None
-    ceiling = evse.max_power_w if evse else station.config.max_power_w * len(station.evses)
-    return station.profiles.composite(
-        evse_id,
-        now,
-        duration,
-        transaction.key if transaction else None,
-        transaction.started_at if transaction else None,
-        ceiling,
-    )

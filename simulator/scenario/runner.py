@@ -1,7 +1,8 @@
 """A scenario as a resumable program over one station, with no I/O and no sleeps.
 
 The runner is a generator of waits: `Sleep(until)` for simulated time, `Until(condition)` for
-something the station must hear from the CSMS. The driver calls `advance(now)` whenever the
+something the station must hear from the CSMS. The driver (`simulator.driver`) hands it the
+station's events (`events_received`) and calls `step(now)` until it makes no progress, whenever the
 station received a frame or time passed, and wakes it at `next_deadline()`. Every CSMS answer a
 step waits for ends in a result, a CALLERROR or the RPC timeout, so no wait hangs while connected;
 what the CSMS sends of its own accord (the local list) is awaited with a deadline.
@@ -95,20 +96,27 @@ class ScenarioRunner:
         self._program = self._run()
         self._wait: Wait | None = None
         self._started = False
+        self._heard: list[StationEvent] = []  # the station's events since the current step began
 
     # -- the driver's side ----------------------------------------------------------------------
 
-    def advance(self, now: float) -> None:
+    def events_received(self, events: list[StationEvent]) -> None:
+        self._heard += events
+
+    def step(self, now: float) -> bool:
+        """Run the program to its next wait if the current one is over; whether it moved (the
+        driver then hands over the events that caused, and asks again)."""
         self._now = now
         if self.done:
-            return
+            return False
         if not self._started:
             self._started = True
-            self._wait = next(self._program, None)
-        while self._wait is not None and self._satisfied(self._wait, now):
-            self._wait = next(self._program, None)
+        elif self._wait is None or not self._satisfied(self._wait, now):
+            return False
+        self._wait = next(self._program, None)
         if self._wait is None:
             self.done = True
+        return True
 
     def next_deadline(self) -> float | None:
         if isinstance(self._wait, Sleep):
@@ -130,6 +138,7 @@ class ScenarioRunner:
 
     def _step(self, number: int, step: Step) -> Generator[Wait, None, None]:
         station = self.station
+        self._heard = []
         match step:
             case BootStep():
                 yield from self._boot(number)
@@ -164,12 +173,11 @@ class ScenarioRunner:
                 yield from self._await_local_list(number, entries, timeout)
 
     def _boot(self, number: int) -> Generator[Wait, None, None]:
-        cursor = len(self.station.events)
         self.station.boot(self._now)
         outcome: list[StationEvent] = []
 
         def answered() -> bool:
-            for event in self.station.events[cursor:]:
+            for event in self._heard:
                 if (isinstance(event, Booted) and event.status == "Accepted") or (
                     isinstance(event, CallFailed) and event.action == "BootNotification"
                 ):
@@ -206,12 +214,11 @@ class ScenarioRunner:
         expected = tuple(present.expect or token.expect)
         expected_start = tuple(present.expect_start or expected)
         presented = PresentedToken(IdType(token.type), token.code)
-        cursor = len(self.station.events)
         self.station.present_token(evse_id, presented, self._now)
         found: list[StationEvent] = []
 
         def answered() -> bool:
-            for event in self.station.events[cursor:]:
+            for event in self._heard:
                 if (isinstance(event, Authorized) and event.code == token.code) or (
                     isinstance(event, CallFailed) and event.action == "Authorize"
                 ):
@@ -233,11 +240,11 @@ class ScenarioRunner:
             yield Until(self._settled)
             return
         # an accepted token at a plugged EVSE starts (1.6) or authorizes (2.0.1) the transaction;
-        # in memory that may all have happened already, so look from the same cursor
+        # in memory that may all have happened already, so look at everything since the token
         started: list[StationEvent] = []
 
         def settled() -> bool:
-            for event in self.station.events[cursor:]:
+            for event in self._heard:
                 if (
                     isinstance(event, TransactionStarted)
                     or (isinstance(event, CallFailed) and event.action != "Authorize")

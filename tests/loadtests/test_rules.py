@@ -13,6 +13,9 @@ from loadtests.sessions import Scenarios, expected_statuses, failure_reason
 from loadtests.settings import LoadSettings, parse_stages
 from scenarios.model import BootStep
 from simulator.core.events import Authorized, CallFailed, RoundTrip
+from simulator.core.station import Station
+from simulator.protocol import adapter_for
+from simulator.scenario.station_config import config_for_all
 
 
 def options(**changes: str) -> SimpleNamespace:
@@ -112,6 +115,20 @@ class TestSessions:
         expected = expected_statuses(scenarios.load("pin_charging"))
         assert expected["#4821"] == {"Accepted"}
         assert expected["#0000"] == {"Invalid", "Unknown"}
+
+    def test_the_load_station_decides_tokens_as_its_scenario_says(self) -> None:
+        """A scenario's `station.local_auth` reaches the station a load user runs it on, as it does
+        for `evharness sim`: the same conversion (it was once a copy that dropped the block)."""
+        plan = Scenarios(["offline_cache", "pin_charging"], [1, 1])
+        config = plan.station_config("LOAD-0001", 30.0)
+        assert config == config_for_all(plan.full, "LOAD-0001", 30.0)
+        station = Station("LOAD-0001", adapter_for(OcppVersion.V201), config, 0.0)
+        assert station.device.flag("AuthCacheCtrlr.Enabled")
+        assert station.device.flag("AuthCtrlr.LocalAuthorizeOffline")
+        assert station.device.flag("AuthCtrlr.OfflineTxForUnknownIdEnabled")
+        assert not station.device.flag("LocalAuthListCtrlr.Enabled")
+        assert config.evses == 1
+        assert config.serial_number == "LOAD-0001"
 
     def test_what_fails_a_round_trip(self) -> None:
         expected = expected_statuses(scenarios.load("pin_charging"))

@@ -20,10 +20,9 @@ from reference_backend.persistence import Store
 from reference_backend.seed import seed
 from scenarios import ScenarioError
 from scenarios.model import AwaitLocalListStep, PresentTokenStep, Scenario
-from simulator.asyncio.fleet import config_for
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
-from simulator.scenario.station_config import LOCAL_AUTH_KEYS, local_auth_variables
+from simulator.scenario.station_config import LOCAL_AUTH_KEYS, config_for, local_auth_variables
 from tests.simulator.pair import Pair, scenario_station
 
 BASE: dict[str, Any] = {

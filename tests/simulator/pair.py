@@ -12,12 +12,13 @@ from evharness.ocppj.versions import OcppVersion
 from reference_backend.persistence import Store
 from reference_backend.session import CsmsSession
 from scenarios.model import Scenario
-from simulator.asyncio.fleet import config_for
 from simulator.core.clock import ManualClock
 from simulator.core.model import StationConfig
 from simulator.core.station import Station
+from simulator.driver import Driver
 from simulator.protocol import adapter_for
 from simulator.scenario.runner import ScenarioRunner
+from simulator.scenario.station_config import config_for
 
 
 @dataclass
@@ -99,18 +100,18 @@ class Pair:
     def run(self, scenario: Scenario, max_steps: int = 100_000) -> ScenarioRunner:
         self.auto_reconnect = True
         runner = ScenarioRunner(self.station, scenario)
+        driver = Driver(self.station, self.clock, runner)
         for _ in range(max_steps):
-            runner.advance(self.clock.now())
+            driver.turn()
             if self.pump():
                 continue
             if runner.done and self.station.idle:
                 return runner
             offline_until = self.station.faults.offline_until if not self.connected else None
-            candidates = (self.station.next_deadline(), runner.next_deadline(), offline_until)
+            candidates = (driver.deadline(), offline_until)
             deadlines = [d for d in candidates if d is not None and d != float("inf")]
             assert deadlines, "stuck: nothing to send, nothing to wait for"
             self.clock.set(min(deadlines))
-            self.station.tick(self.clock.now())
         raise AssertionError("scenario did not finish")
 
 

@@ -27,7 +27,6 @@ from evharness.ocppj.versions import OcppVersion
 from reference_backend.persistence import Store
 from reference_backend.seed import seed
 from reference_backend.session import CsmsSession
-from simulator.core import journal
 from simulator.core.ev import EvSpec
 from simulator.core.events import CallFailed, StationEvent, TransactionEnded
 from simulator.core.model import PresentedToken, StationConfig
@@ -160,13 +159,13 @@ def test_random_sessions_lose_no_transaction_and_no_energy(
         def restart_the_simulator(self) -> None:
             """A new process: only the journal survives; what it held must still reach the CSMS."""
             old = self.pair
-            entries = journal.snapshot(old.station, self.now)
+            entries = old.station.journal_entries()
             self.history += old.station.events
             self.frames += old.frames
             station = Station(
                 self.identity, adapter_for(version), config(self.identity), self.now, validate_outgoing=True
             )
-            journal.restore(station, entries)
+            station.restore_journal(entries)
             csms = CsmsSession(self.identity, version, store, validate_outgoing=True)
             self.pair = Pair(station, csms, old.clock, connected=False)
             station.boot(self.now)  # the restored messages wait for the new boot's acceptance

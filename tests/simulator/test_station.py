@@ -16,6 +16,7 @@ from reference_backend.persistence import Store
 from simulator.core.clock import ManualClock
 from simulator.core.events import Authorized, Booted, CallFailed, PeerViolated, TransactionEnded
 from simulator.core.model import PresentedToken, StationConfig
+from simulator.core.notes import HeartbeatNote
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
 from tests.simulator.pair import Pair
@@ -170,7 +171,7 @@ def test_a_malformed_frame_from_the_csms_is_answered_and_recorded(version: OcppV
 def test_an_unanswered_call_times_out_and_the_next_one_goes_out() -> None:
     station, _csms, clock = _bare_peer(OcppVersion.V16)
     station.boot(clock.now())
-    station.adapter.heartbeat(station, clock.now())
+    station.send(HeartbeatNote(), clock.now())
     (boot,) = station.data_to_send()
     assert orjson.loads(boot)[2] == "BootNotification"
     clock.advance(30)

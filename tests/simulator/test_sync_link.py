@@ -19,7 +19,7 @@ from simulator.core.model import StationConfig
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
 from simulator.scenario.runner import ScenarioRunner
-from simulator.sync.link import LinkError, SyncStationLink
+from simulator.sync.transport import LinkError, SyncStationLink
 
 SCALE = 3000.0
 

@@ -1,9 +1,9 @@
 """One station over one blocking websockets connection (`websockets.sync.client`).
 
-The same driver loop as `simulator.asyncio.transport`, written with blocking calls: tick the station
-at its deadlines, advance the scenario runner, send what the station queued, receive with a timeout
-until the next deadline. Blocking sockets make it fit both plain threads and gevent greenlets (Locust
-monkey-patches `socket`, `select` and `threading`, so `recv(timeout=…)` yields to other users).
+The same I/O-free loop as `simulator.asyncio.transport` (`simulator.driver`), with blocking calls
+around it: a turn, send what the station queued, receive with a timeout until the next deadline.
+Blocking sockets make it fit both plain threads and gevent greenlets (Locust monkey-patches `socket`,
+`select` and `threading`, so `recv(timeout=…)` yields to other users).
 
 Measured on this machine for the choice (10 greenlets echoing 2 000 frames each, client CPU per
 round trip): `websockets.sync` ~90 µs, `websocket-client` ~70-80 µs — the same order, within the
@@ -16,7 +16,6 @@ duration and the station events it caused, so a load tool can report it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -26,12 +25,11 @@ from websockets.typing import Subprotocol
 
 from evharness.redaction import guard_loggers
 from simulator.core.clock import Clock
-from simulator.core.events import RoundTrip, StationEvent
 from simulator.core.station import Station
+from simulator.driver import Driver, RoundTripHook
 from simulator.scenario.runner import ScenarioRunner
 
-RoundTripHook = Callable[[RoundTrip, float, list[StationEvent]], None]
-"""(the round trip, its real duration in seconds, the station events that arrived with its answer)"""
+__all__ = ["LinkError", "RoundTripHook", "SyncStationLink"]
 
 
 class LinkError(Exception):
@@ -47,7 +45,9 @@ class SyncStationLink:
     open_timeout: float = 10.0
     connect_seconds: float = 0.0  # real duration of the last WebSocket handshake
     _websocket: ClientConnection | None = field(default=None, repr=False)
-    _events_seen: int = 0
+
+    def __post_init__(self) -> None:
+        self.station.keep_history = False  # a load test runs for hours: drained events are enough
 
     @property
     def url(self) -> str:
@@ -83,7 +83,7 @@ class SyncStationLink:
             )
         self._websocket = websocket
         self.station.connection_made(self.clock.now())
-        self._flush()
+        self._flush(self.station.data_to_send())
 
     def close(self) -> None:
         websocket, self._websocket = self._websocket, None
@@ -102,32 +102,24 @@ class SyncStationLink:
         if websocket is None:
             raise LinkError(f"{self.url}: not connected")
         station, clock = self.station, self.clock
+        driver = Driver(station, clock, runner, on_round_trip=self.on_round_trip)
         give_up_at = time.monotonic() + timeout
         try:
             while True:
-                now = clock.now()
-                deadline = _earliest(station.next_deadline(), runner.next_deadline())
-                if deadline is not None and now >= deadline:
-                    station.tick(now)
-                    self._report()
-                runner.advance(now)
-                self._flush()
-                if (runner.done or runner.aborted is not None) and station.idle:
+                driver.turn()
+                self._flush(driver.data_to_send())
+                if driver.finished:
                     return
                 left = give_up_at - time.monotonic()
                 if left <= 0:
                     raise LinkError(f"{station.identity}: scenario not finished within {timeout:g} s")
-                deadline = _earliest(station.next_deadline(), runner.next_deadline())
-                wait = left
-                if deadline is not None:
-                    delay = clock.real_delay(deadline - clock.now())
-                    wait = min(left, delay if delay is not None else left)
+                delay = driver.real_wait()
+                wait = left if delay is None else min(left, delay)
                 try:
                     text = websocket.recv(timeout=wait)
                 except TimeoutError:
                     continue
-                station.receive(text, clock.now())
-                self._report()
+                driver.receive(text)
         except ConnectionClosed as exc:
             self.close()
             raise LinkError(f"{station.identity}: connection closed: {exc}") from None
@@ -136,32 +128,12 @@ class SyncStationLink:
             raise
 
     def forget_events(self) -> None:
-        """Drop the station's event history (between scenarios, so long runs stay bounded in memory)."""
-        self.station.events.clear()
-        self._events_seen = 0
+        """Drop what the station has not handed out yet (between scenarios: a new one starts fresh)."""
+        self.station.events_received()
+        self.station.round_trips_received()
 
-    def _flush(self) -> None:
+    def _flush(self, frames: list[str]) -> None:
         websocket = self._websocket
         assert websocket is not None
-        for text in self.station.data_to_send():
+        for text in frames:
             websocket.send(text)
-
-    def _report(self) -> None:
-        station = self.station
-        trips = station.round_trips
-        if not trips:
-            self._events_seen = len(station.events)
-            return
-        events = station.events[self._events_seen :]
-        self._events_seen = len(station.events)
-        hook = self.on_round_trip
-        for trip in trips:
-            if hook is not None:
-                real = self.clock.real_delay(trip.answered_at - trip.sent_at)
-                hook(trip, real if real is not None else 0.0, events)
-        trips.clear()  # reported once; the list would otherwise grow for the whole load test
-
-
-def _earliest(*moments: float | None) -> float | None:
-    present = [m for m in moments if m is not None]
-    return min(present) if present else None

@@ -1,0 +1,164 @@
+"""The seam between the station core and the OCPP versions: two small interfaces, both defined here.
+
+`Codec` is what a version package (`simulator.protocol.v16`, `v201`, `v21`) gives the core: how a
+note becomes a CALL (`action_of`, `payload_of`), how a CALLRESULT becomes an answer (`answer_of`),
+how the CSMS's CALLs are answered (`answer_call`, through its table of action → function), and the
+few rules in which the versions really behave differently (`VersionRules`). `StationView` is what a
+codec's CALL functions see of the station: its parts to read, and neutral commands to give. The
+core never imports a codec; a codec writes no connector or transaction state itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+from evharness.ocppj.errors import ErrorKind
+from evharness.ocppj.frames import Payload
+from evharness.ocppj.versions import OcppVersion
+from simulator.core.availability import AvailabilityStatus
+from simulator.core.charging_profiles import ChargingProfile, ProfileStore
+from simulator.core.device_model import DeviceModel
+from simulator.core.local_auth import LocalList
+from simulator.core.local_list import ListUpdateRequest
+from simulator.core.model import Evse, PresentedToken, StationConfig, StopReason
+from simulator.core.notes import Answer, Note
+from simulator.core.triggers import Trigger
+
+
+class CallRefused(Exception):
+    """Raised by a codec's CALL function to answer with a CALLERROR instead of a result."""
+
+    def __init__(self, kind: ErrorKind, description: str) -> None:
+        super().__init__(description)
+        self.kind = kind
+        self.description = description
+
+
+class StartPoint(Enum):
+    """When a transaction begins (2.0.1 TxCtrlr.TxStartPoint; 1.6 has one, fixed)."""
+
+    AUTHORIZED = "Authorized"  # 1.6: StartTransaction once a token is accepted at a plugged connector
+    EV_CONNECTED = "EVConnected"  # 2.0.1: TransactionEvent Started at plug-in, the token authorizes it (E02)
+
+
+class EndToken(Enum):
+    """The token a transaction's end reports: the one that stopped it, else the transaction's own."""
+
+    UNLESS_DEAUTHORIZED = "unless_deauthorized"  # 1.6 StopTransaction idTag (§4.10), not on DeAuthorized
+    DRIVER_STOP_ONLY = "driver_stop_only"  # 2.0.1: only when the driver ended the authorization (E07.FR.02)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRules:
+    """Where 1.6 and 2.0.1 stations behave differently (not only say it differently). Data, read by
+    the core; each codec gives its own."""
+
+    start_point: StartPoint
+    csms_assigns_transaction_id: bool  # 1.6: the CSMS's id, learnt from StartTransaction's answer
+    numbers_transaction_messages: bool  # 2.0.1 seqNo (E01.FR.16)
+    ended_reported_on_answer: bool  # 1.6: TransactionEnded once StopTransaction is answered (the CSMS's id)
+    reports_station_connector: bool  # 1.6: StatusNotification connectorId 0 after boot
+    connector_is_evse: bool  # 1.6: one connector per connectorId: states and reports on connector 1
+    finishes_any_connector: bool  # 1.6: a stop moves connector 1 to Finishing/Available from any state
+    end_token: EndToken  # which token the message ending a transaction carries
+    default_reset_reason: str  # the stop reason of transactions a Reset ends
+
+    def end_token_carried(self, reason: str) -> bool:
+        if self.end_token is EndToken.DRIVER_STOP_ONLY:
+            return reason == StopReason.LOCAL
+        return reason != StopReason.DEAUTHORIZED
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    action: str
+    transactional: bool  # kept across disconnections and journaled (1.6 §3.7, 2.0.1 E04)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteStartResult:
+    status: str  # RequestStartStopStatus
+    transaction_id: str | None = None  # 2.0.1: the transaction already open at the EVSE (F01.FR.07)
+
+
+class StationView(Protocol):
+    """What a codec's CALL functions see of the station. Read the parts; change them only through
+    the commands (each in its own core module: availability, local_list, remote, reset, …)."""
+
+    @property
+    def identity(self) -> str: ...
+    @property
+    def config(self) -> StationConfig: ...
+    @property
+    def device(self) -> DeviceModel: ...
+    @property
+    def evses(self) -> dict[int, Evse]: ...
+    @property
+    def local_list(self) -> LocalList: ...
+    @property
+    def profiles(self) -> ProfileStore: ...
+
+    def after_answer(self, follow_up: Callable[[], None]) -> None: ...
+    def send(self, note: Note, now: float) -> None: ...
+    def reset(self, now: float, reason: str | None = None, *, when_idle: bool = False) -> str: ...
+    def remote_start(
+        self,
+        evse_id: int | None,
+        token: PresentedToken,
+        profile: ChargingProfile | None,
+        now: float,
+        *,
+        remote_start_id: int | None = None,
+        open_transactions: bool = False,
+    ) -> RemoteStartResult: ...
+    def remote_stop(self, transaction_key: str, now: float) -> str: ...
+    def stop_and_unlock(self, evse_id: int, now: float) -> str: ...
+    def unlock_unless_charging(self, evse_id: int, connector_id: int) -> str: ...
+    def change_availability(
+        self, evse_id: int | None, connector_id: int | None, operative: bool, now: float
+    ) -> AvailabilityStatus: ...
+    def update_local_list(self, request: ListUpdateRequest) -> str: ...
+    def set_charging_profile(self, profile: ChargingProfile, now: float) -> str: ...
+    def clear_charging_profiles(
+        self,
+        profile_id: int | None,
+        evse_id: int | None,
+        purpose: str | None,
+        stack_level: int | None,
+        now: float,
+    ) -> bool: ...
+    def composite_schedule(
+        self, evse_id: int, duration: float, now: float
+    ) -> list[tuple[float, float]] | None: ...
+    def clear_cache(self) -> bool: ...
+    def trigger(self, trigger: Trigger, now: float) -> None: ...
+    def messages_waiting(self, transaction_key: str | None) -> bool: ...
+    def transaction_ongoing(self, transaction_key: str) -> bool: ...
+
+
+class Codec(Protocol):
+    """One OCPP version's translation (`simulator.protocol.v16` …)."""
+
+    @property
+    def version(self) -> OcppVersion: ...
+    @property
+    def rules(self) -> VersionRules: ...
+
+    def action_of(self, note: Note) -> Outgoing | None:
+        """The CALL this note becomes, or None when this version has nothing to say about it."""
+        ...
+
+    def payload_of(self, note: Note, view: StationView) -> Payload:
+        """The CALL's payload, built when it goes out."""
+        ...
+
+    def answer_of(self, action: str, payload: Payload) -> Answer:
+        """What the CSMS's CALLRESULT to our `action` says."""
+        ...
+
+    def answer_call(self, view: StationView, action: str, payload: Payload, now: float) -> Payload:
+        """The station's answer to the CSMS's CALL; raises CallRefused for a CALLERROR."""
+        ...

@@ -1,0 +1,174 @@
+"""What the station says and hears, in its own words: typed notes, not payloads.
+
+A note is the fact behind one outgoing message, captured when the station decides to send it (the
+time, the meter reading, the sequence number, whether it was offline); a codec
+(`simulator.protocol.v16`, `v201`) turns it into the action and payload of its OCPP version when
+the message goes out — so a 1.6 StopTransaction queued before its StartTransaction was answered
+still gets the transactionId the CSMS chose. An answer is what a codec read from the CSMS's
+CALLRESULT, in the same neutral words. The queued CALL keeps its note, so the station knows what an
+answer is about without any context tuple.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+
+from evharness.ocppj.frames import Payload
+from simulator.core.local_auth import TokenInfo
+from simulator.core.model import ConnectorState, PresentedToken, Transaction
+
+
+class ReadingContext(StrEnum):
+    """Why a meter sample was taken (the same words in 1.6 ReadingContext and 2.0.1)."""
+
+    PERIODIC = "Sample.Periodic"
+    BEGIN = "Transaction.Begin"
+    END = "Transaction.End"
+    TRIGGER = "Trigger"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    measurand: str  # Energy.Active.Import.Register, Power.Active.Import, Current.Import, Voltage, SoC
+    value: float
+    unit: str  # Wh, W, A, V, Percent
+    phase: str | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One meter sample of an EVSE: the register first (CSMSs read it from there)."""
+
+    at: float
+    context: ReadingContext
+    readings: tuple[Reading, ...]
+
+
+class BootReason(StrEnum):
+    POWER_UP = "PowerUp"
+    REMOTE_RESET = "RemoteReset"
+
+
+@dataclass(frozen=True, slots=True)
+class BootNote:
+    reason: BootReason
+
+
+@dataclass(frozen=True, slots=True)
+class HeartbeatNote:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class StatusNote:
+    """A connector's state (evse 0, connector 0: the whole station, 1.6 only)."""
+
+    evse_id: int
+    connector_id: int
+    state: ConnectorState
+    at: float
+    previous: ConnectorState | None = None  # None: a report (after boot, triggered), not a change
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizeNote:
+    evse_id: int
+    token: PresentedToken
+
+
+class TxMoment(Enum):
+    """Which moment of a transaction a message reports."""
+
+    STARTED = "started"  # 1.6 StartTransaction (with the token) / 2.0.1 TransactionEvent Started
+    AUTHORIZED = "authorized"  # 2.0.1 TransactionEvent Updated: the token of an open transaction
+    METER = "meter"  # 1.6 MeterValues / 2.0.1 TransactionEvent Updated MeterValuePeriodic
+    TRIGGERED = "triggered"  # 2.0.1 TransactionEvent Updated Trigger (F06)
+    ENDED = "ended"  # 1.6 StopTransaction / 2.0.1 TransactionEvent Ended
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionNote:
+    moment: TxMoment
+    evse_id: int
+    transaction: Transaction  # read again when the message goes out: the CSMS's id may be known by then
+    at: float
+    sample: Sample | None = None
+    token: PresentedToken | None = None  # the token this message carries (its answer is cached)
+    connector_id: int = 1
+    seq_no: int = 0  # 2.0.1 E01.FR.16
+    offline: bool = False  # happened while offline (E04.FR.03)
+    reason: str = ""  # ENDED: the stop reason (`StopReason`)
+    remote_start_id: int | None = None  # AUTHORIZED after RequestStartTransaction (F01.FR.25)
+    meter_stop_wh: float = 0.0  # ENDED: the register at the end
+    cable_plugged: bool = True  # a cable in any connector of the EVSE when it happened
+
+    @property
+    def decides(self) -> bool:
+        """Whether the CSMS's answer to this message decides the transaction's token (1.6 §5.20,
+        2.0.1 E01.FR.11): the message that first carries it."""
+        return self.token is not None and self.moment in (TxMoment.STARTED, TxMoment.AUTHORIZED)
+
+
+class Idle(StrEnum):
+    """Status notifications of functions the station does not run yet: always Idle (F06)."""
+
+    FIRMWARE = "firmware"  # FirmwareStatusNotification
+    LOGS = "logs"  # 1.6 DiagnosticsStatusNotification / 2.0.1 LogStatusNotification
+
+
+@dataclass(frozen=True, slots=True)
+class IdleStatusNote:
+    which: Idle
+
+
+@dataclass(frozen=True, slots=True)
+class ReportNote:
+    """2.0.1 NotifyReport (B07): the device model, in one part."""
+
+    request_id: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RestoredNote:
+    """A message an earlier run left in the journal, sent again as it was written (`core.journal`)."""
+
+    action: str
+    payload: Payload
+    link: str | None  # the transaction it belongs to (its local id), if any
+    needs_id: bool  # a 1.6 message waiting for the transactionId its restored StartTransaction gets
+
+
+Note = (
+    BootNote
+    | HeartbeatNote
+    | StatusNote
+    | AuthorizeNote
+    | TransactionNote
+    | IdleStatusNote
+    | ReportNote
+    | RestoredNote
+)
+
+
+# -- answers: what a codec read from a CALLRESULT ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BootAnswer:
+    status: str  # RegistrationStatus
+    interval: float
+
+
+@dataclass(frozen=True, slots=True)
+class TokenAnswer:
+    """An answer carrying a token's status: Authorize, and the messages of a transaction (whose
+    CSMS id comes with it on 1.6 StartTransaction). `info` None: the answer said nothing of it."""
+
+    info: TokenInfo | None
+    transaction_id: int | None = None
+
+
+Answer = BootAnswer | TokenAnswer | None

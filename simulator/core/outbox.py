@@ -1,0 +1,103 @@
+"""The station's outgoing CALLs, waiting their turn: one at a time, transaction messages kept.
+
+OCPP-J allows one CALL of ours in flight (§4.1.1); the rest wait here in order, as notes, and each
+payload is built when its CALL goes out. Transaction messages survive a lost connection (1.6 §3.7,
+2.0.1 E04) and are retried after a CALLERROR or a timeout (E13.FR.01/02, 1.6 §4.10); the rest are
+dropped with the connection (a heartbeat is not worth replaying). Messages restored from a journal
+wait until the CSMS accepted the station's BootNotification (B02.FR.02). `revision` moves whenever
+the transaction messages waiting change, so a journal knows when to write.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from simulator.core.notes import BootNote, Note
+
+
+@dataclass(slots=True)
+class QueuedCall:
+    action: str
+    note: Note
+    transactional: bool  # kept across disconnections (OCPP 1.6 §3.7, 2.0.1 E04)
+    attempts: int = 0  # failed deliveries so far (E13, 1.6 TransactionMessageAttempts)
+    restored: bool = False  # from a journal: left by an earlier run of the simulator
+    not_before: float | None = None  # a retry waits MessageAttemptInterval × attempts
+
+
+class Outbox:
+    def __init__(self) -> None:
+        self.revision = 0
+        self.in_flight: QueuedCall | None = None
+        self._queue: deque[QueuedCall] = deque()
+
+    @property
+    def idle(self) -> bool:
+        """Nothing queued and nothing waiting for an answer."""
+        return not self._queue and self.in_flight is None
+
+    @property
+    def transactional(self) -> list[QueuedCall]:
+        """The transaction messages not yet answered, in flight first (what a journal keeps)."""
+        head = [self.in_flight] if self.in_flight is not None and self.in_flight.transactional else []
+        return head + [call for call in self._queue if call.transactional]
+
+    def put(self, call: QueuedCall) -> None:
+        self._queue.append(call)
+        if call.transactional:
+            self.revision += 1
+
+    def restore(self, calls: list[QueuedCall]) -> None:
+        """Put journal-restored transaction messages in front of anything queued since."""
+        self._queue.extendleft(reversed(calls))
+        self.revision += 1
+
+    def deadline(self) -> float | None:
+        """When the first call may go out, if it waits for a retry interval."""
+        return self._queue[0].not_before if self._queue and self.in_flight is None else None
+
+    def take(self, now: float, booted: bool) -> QueuedCall | None:
+        """The next call to send now, marked in flight; None if nothing may go yet."""
+        if self.in_flight is not None or not self._queue:
+            return None
+        if self._queue[0].not_before is not None and now < self._queue[0].not_before:
+            return None
+        if self._queue[0].restored and not booted:
+            # a restarted station owes these to the CSMS, but only once it is accepted (B02.FR.02)
+            boot = next((c for c in self._queue if isinstance(c.note, BootNote)), None)
+            if boot is None:
+                return None
+            self._queue.remove(boot)
+            self._queue.appendleft(boot)
+        queued = self._queue.popleft()
+        self.in_flight = queued
+        if queued.transactional:
+            self.revision += 1
+        return queued
+
+    def finished(self, call: QueuedCall) -> None:
+        """The call in flight was answered (or failed for good)."""
+        if call.transactional:
+            self.revision += 1
+        self.in_flight = None
+
+    def retry(self, call: QueuedCall, now: float, attempts: int, interval: float) -> bool:
+        """E13.FR.01/02, 1.6 §4.10: a failed transaction message is sent again up to `attempts`
+        times, waiting `interval` × the number of earlier attempts; whether it will be."""
+        if not call.transactional:
+            return False
+        call.attempts += 1
+        if call.attempts >= attempts:
+            self.revision += 1
+            return False
+        call.not_before = now + interval * call.attempts
+        self._queue.appendleft(call)
+        return True
+
+    def connection_lost(self) -> None:
+        if self.in_flight is not None:
+            self._queue.appendleft(self.in_flight)
+            self.in_flight = None
+        self._queue = deque(call for call in self._queue if call.transactional)
+        self.revision += 1

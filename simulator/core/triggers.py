@@ -1,0 +1,19 @@
+"""TriggerMessage (F06, 1.6 §5.17): the messages a CSMS may ask the station to send now.
+
+Each codec maps its version's `requestedMessage` values onto these (a value it does not map is
+answered NotImplemented); the station sends the message once its answer is on its way.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Trigger(Enum):
+    BOOT = "boot"  # BootNotification
+    HEARTBEAT = "heartbeat"
+    STATUS = "status"  # StatusNotification of every connector
+    METER_VALUES = "meter_values"  # a sample of every running transaction
+    TRANSACTION_EVENT = "transaction_event"  # 2.0.1: TransactionEvent Updated (Trigger) of each
+    FIRMWARE_STATUS = "firmware_status"  # always Idle: firmware updates are not simulated yet
+    LOG_STATUS = "log_status"  # 1.6 DiagnosticsStatusNotification / 2.0.1 LogStatusNotification: Idle

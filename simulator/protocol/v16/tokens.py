@@ -1,0 +1,23 @@
+"""Tokens on 1.6: an idTag (CiString20; a PIN travels as `#1234`) and its IdTagInfo (§7.27)."""
+
+from __future__ import annotations
+
+from evharness.idtokens import IdType
+from evharness.ocppj.frames import Payload
+from evharness.ocppj.timefmt import parse_timestamp
+from simulator.core.local_auth import TokenInfo
+from simulator.core.model import PresentedToken
+
+
+def token_from_wire(id_tag: str) -> PresentedToken:
+    return PresentedToken(IdType.PIN if id_tag.startswith("#") else IdType.RFID, id_tag)
+
+
+def token_info(id_tag_info: Payload) -> TokenInfo:
+    """IdTagInfo: the status, the expiry, and the group as parentIdTag (§3.10)."""
+    expiry = id_tag_info.get("expiryDate")
+    return TokenInfo(
+        id_tag_info["status"],
+        None if expiry is None else parse_timestamp(expiry).timestamp(),
+        id_tag_info.get("parentIdTag"),
+    )

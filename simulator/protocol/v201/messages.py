@@ -1,0 +1,214 @@
+"""The station's notes as 2.0.1 CALLs, and the CSMS's CALLRESULTs as answers.
+
+Every moment of a transaction is a TransactionEvent (E01-E07): Started at plug-in (TxStartPoint
+EVConnected), Updated when a token authorizes it, for meter values and when triggered, Ended; each
+carries the `seqNo` the station gave it (E01.FR.16), `offline: true` when it happened offline
+(E04.FR.03), and the station's own transactionId.
+"""
+
+from __future__ import annotations
+
+from evharness.ocppj.frames import Payload
+from evharness.ocppj.timefmt import format_timestamp
+from simulator.core.codec import Outgoing, StationView
+from simulator.core.device_model import Kind
+from simulator.core.model import ConnectorState
+from simulator.core.notes import (
+    Answer,
+    AuthorizeNote,
+    BootAnswer,
+    BootNote,
+    HeartbeatNote,
+    Idle,
+    IdleStatusNote,
+    Note,
+    ReportNote,
+    RestoredNote,
+    Sample,
+    StatusNote,
+    TokenAnswer,
+    TransactionNote,
+    TxMoment,
+)
+from simulator.protocol.v201.tokens import id_token, token_info
+
+STATUS: dict[ConnectorState, str] = {
+    ConnectorState.AVAILABLE: "Available",
+    ConnectorState.OCCUPIED: "Occupied",
+    ConnectorState.CHARGING: "Occupied",
+    ConnectorState.FINISHING: "Occupied",
+    ConnectorState.UNAVAILABLE: "Unavailable",
+    ConnectorState.FAULTED: "Faulted",
+}
+# stop reason → (triggerReason, stoppedReason); any other reason is (AbnormalCondition, Other)
+STOP_TRIGGERS: dict[str, tuple[str, str]] = {
+    "Local": ("StopAuthorized", "Local"),
+    "EVDisconnected": ("EVCommunicationLost", "EVDisconnected"),
+    "Remote": ("RemoteStop", "Remote"),
+    "DeAuthorized": ("Deauthorized", "DeAuthorized"),
+    "Other": ("AbnormalCondition", "Other"),
+    "ImmediateReset": ("ResetCommand", "ImmediateReset"),
+    "UnlockCommand": ("UnlockCommand", "Other"),
+}
+# moment → (eventType, triggerReason, chargingState or None)
+EVENTS: dict[TxMoment, tuple[str, str, str | None]] = {
+    TxMoment.STARTED: ("Started", "CablePluggedIn", "EVConnected"),
+    TxMoment.AUTHORIZED: ("Updated", "Authorized", "Charging"),
+    TxMoment.METER: ("Updated", "MeterValuePeriodic", None),
+    TxMoment.TRIGGERED: ("Updated", "Trigger", None),
+}
+IDLE_ACTIONS: dict[Idle, str] = {
+    Idle.FIRMWARE: "FirmwareStatusNotification",
+    Idle.LOGS: "LogStatusNotification",
+}
+DATA_TYPES = {Kind.BOOLEAN: "boolean", Kind.INTEGER: "integer", Kind.STRING: "string", Kind.CSV: "MemberList"}
+
+
+def action_of(note: Note) -> Outgoing | None:
+    match note:
+        case BootNote():
+            return Outgoing("BootNotification", transactional=False)
+        case HeartbeatNote():
+            return Outgoing("Heartbeat", transactional=False)
+        case StatusNote(state=state, previous=previous):
+            if previous is not None and STATUS[previous] == STATUS[state]:
+                return None  # Occupied stays Occupied: nothing to tell
+            return Outgoing("StatusNotification", transactional=False)
+        case AuthorizeNote():
+            return Outgoing("Authorize", transactional=False)
+        case TransactionNote():
+            return Outgoing("TransactionEvent", transactional=True)
+        case IdleStatusNote(which=which):
+            return Outgoing(IDLE_ACTIONS[which], transactional=False)
+        case ReportNote():
+            return Outgoing("NotifyReport", transactional=False)
+    return None
+
+
+def payload_of(note: Note, view: StationView) -> Payload:
+    match note:
+        case BootNote():
+            return _boot(note, view)
+        case HeartbeatNote():
+            return {}
+        case StatusNote():
+            return {
+                "timestamp": format_timestamp(note.at),
+                "connectorStatus": STATUS[note.state],
+                "evseId": note.evse_id,
+                "connectorId": note.connector_id,
+            }
+        case AuthorizeNote(token=token):
+            return {"idToken": id_token(token)}
+        case TransactionNote():
+            return transaction_event(note)
+        case IdleStatusNote():
+            return {"status": "Idle"}
+        case ReportNote():
+            return _report(note, view)
+        case RestoredNote():
+            pass
+    raise ValueError(f"2.0.1 builds no {type(note).__name__}")
+
+
+def _boot(note: BootNote, view: StationView) -> Payload:
+    config = view.config
+    charging_station: Payload = {"model": config.model[:20], "vendorName": config.vendor[:50]}
+    if config.serial_number:
+        charging_station["serialNumber"] = config.serial_number[:25]
+    if config.firmware_version:
+        charging_station["firmwareVersion"] = config.firmware_version[:50]
+    return {"reason": note.reason.value, "chargingStation": charging_station}
+
+
+def transaction_event(note: TransactionNote) -> Payload:
+    stopped: str | None = None
+    charging_state: str | None
+    if note.moment is TxMoment.ENDED:
+        trigger, stopped = STOP_TRIGGERS.get(note.reason, ("AbnormalCondition", "Other"))
+        event_type, charging_state = "Ended", "EVConnected" if note.cable_plugged else "Idle"
+    else:
+        event_type, trigger, charging_state = EVENTS[note.moment]
+        if note.remote_start_id is not None:
+            trigger = "RemoteStart"
+    info: Payload = {"transactionId": note.transaction.local_id}
+    if charging_state:
+        info["chargingState"] = charging_state
+    if stopped:
+        info["stoppedReason"] = stopped
+    if note.remote_start_id is not None:
+        info["remoteStartId"] = note.remote_start_id
+    payload: Payload = {
+        "eventType": event_type,
+        "timestamp": format_timestamp(note.at),
+        "triggerReason": trigger,
+        "seqNo": note.seq_no,
+        "transactionInfo": info,
+    }
+    if note.offline:
+        payload["offline"] = True  # E04.FR.03
+    if note.moment is TxMoment.STARTED:
+        payload["evse"] = {"id": note.evse_id, "connectorId": note.connector_id or 1}
+    if note.token is not None:
+        payload["idToken"] = id_token(note.token)
+    if note.sample is not None:
+        payload["meterValue"] = [sample(note.sample)]
+    return payload
+
+
+def sample(taken: Sample) -> Payload:
+    """A MeterValueType: numbers, with the unit of measure."""
+    sampled = []
+    for reading in taken.readings:
+        entry: Payload = {
+            "value": reading.value,
+            "context": taken.context.value,
+            "measurand": reading.measurand,
+        }
+        entry["unitOfMeasure"] = {"unit": reading.unit}
+        if reading.phase:
+            entry["phase"] = reading.phase
+        if reading.location:
+            entry["location"] = reading.location
+        sampled.append(entry)
+    return {"timestamp": format_timestamp(taken.at), "sampledValue": sampled}
+
+
+def _report(note: ReportNote, view: StationView) -> Payload:
+    """NotifyReport (B07) of the whole device model, in one part."""
+    data = []
+    for row in view.device.report():
+        attribute: Payload = {"type": "Actual", "mutability": row.definition.access.value}
+        if row.value is not None:
+            attribute["value"] = row.value[:2500]
+        var: Payload = {"name": row.variable}
+        if row.instance:
+            var["instance"] = row.instance
+        characteristics: Payload = {"dataType": DATA_TYPES[row.definition.kind], "supportsMonitoring": False}
+        if row.max_limit is not None:  # e.g. LocalAuthListCtrlr.Entries: the list's capacity (D01.FR.12)
+            characteristics["maxLimit"] = row.max_limit
+        data.append(
+            {
+                "component": {"name": row.component},
+                "variable": var,
+                "variableAttribute": [attribute],
+                "variableCharacteristics": characteristics,
+            }
+        )
+    return {
+        "requestId": note.request_id,
+        "generatedAt": format_timestamp(note.at),
+        "seqNo": 0,
+        "tbc": False,
+        "reportData": data,
+    }
+
+
+def answer_of(action: str, payload: Payload) -> Answer:
+    match action:
+        case "BootNotification":
+            return BootAnswer(payload["status"], float(payload["interval"]))
+        case "Authorize" | "TransactionEvent":
+            info = payload.get("idTokenInfo")
+            return TokenAnswer(None if info is None else token_info(info))
+    return None

@@ -1,0 +1,29 @@
+"""Tokens on 2.0.1: an IdToken (a PIN is type KeyCode, its digits without the `#`) and IdTokenInfo."""
+
+from __future__ import annotations
+
+from evharness.idtokens import IdType, to_wire
+from evharness.ocppj.frames import Payload
+from evharness.ocppj.timefmt import parse_timestamp
+from simulator.core.local_auth import TokenInfo
+from simulator.core.model import PresentedToken
+
+
+def id_token(token: PresentedToken) -> Payload:
+    wire = to_wire(token.id_type, token.code)
+    return {"idToken": wire.value, "type": wire.type_201}
+
+
+def token_from_wire(wire: Payload) -> PresentedToken:
+    return PresentedToken(IdType.PIN if wire["type"] == "KeyCode" else IdType.RFID, wire["idToken"])
+
+
+def token_info(id_token_info: Payload) -> TokenInfo:
+    """IdTokenInfo: the status, the cache expiry (C10.FR.13) and the groupIdToken (C09.FR.02)."""
+    expiry = id_token_info.get("cacheExpiryDateTime")
+    group = id_token_info.get("groupIdToken")
+    return TokenInfo(
+        id_token_info["status"],
+        None if expiry is None else parse_timestamp(expiry).timestamp(),
+        None if group is None else group["idToken"],
+    )

@@ -1,0 +1,17 @@
+"""The 2.1 codec: the 2.0.1 one, with 2.1's version; its own CALL functions go into `CALLS`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from evharness.ocppj.versions import OcppVersion
+from simulator.protocol.common import CallFunction
+from simulator.protocol.v201 import calls as calls_201
+from simulator.protocol.v201.codec import V201Codec
+
+CALLS: Mapping[str, CallFunction] = calls_201.CALLS  # | {"AdjustPeriodicEventStream": …} as 2.1 grows
+
+
+class V21Codec(V201Codec):
+    version = OcppVersion.V21
+    calls = CALLS

@@ -51,20 +51,33 @@ class EndToken(Enum):
     DRIVER_STOP_ONLY = "driver_stop_only"  # 2.0.1: only when the driver ended the authorization (E07.FR.02)
 
 
+class Trait(Enum):
+    """A way one version's station behaves that another's does not; each codec lists its own."""
+
+    CSMS_ASSIGNS_TRANSACTION_ID = "csms_assigns_transaction_id"  # learnt from StartTransaction's answer
+    NUMBERS_TRANSACTION_MESSAGES = "numbers_transaction_messages"  # 2.0.1 seqNo (E01.FR.16)
+    ENDED_REPORTED_ON_ANSWER = "ended_reported_on_answer"  # TransactionEnded once the end is answered
+    REPORTS_STATION_CONNECTOR = "reports_station_connector"  # StatusNotification of connector 0 at boot
+    CONNECTOR_IS_EVSE = (
+        "connector_is_evse"  # one connector per connectorId: states and reports on connector 1
+    )
+    FINISHES_ANY_CONNECTOR = (
+        "finishes_any_connector"  # a stop: connector 1 Finishing/Available from any state
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class VersionRules:
     """Where 1.6 and 2.0.1 stations behave differently (not only say it differently). Data, read by
     the core; each codec gives its own."""
 
     start_point: StartPoint
-    csms_assigns_transaction_id: bool  # 1.6: the CSMS's id, learnt from StartTransaction's answer
-    numbers_transaction_messages: bool  # 2.0.1 seqNo (E01.FR.16)
-    ended_reported_on_answer: bool  # 1.6: TransactionEnded once StopTransaction is answered (the CSMS's id)
-    reports_station_connector: bool  # 1.6: StatusNotification connectorId 0 after boot
-    connector_is_evse: bool  # 1.6: one connector per connectorId: states and reports on connector 1
-    finishes_any_connector: bool  # 1.6: a stop moves connector 1 to Finishing/Available from any state
     end_token: EndToken  # which token the message ending a transaction carries
     default_reset_reason: str  # the stop reason of transactions a Reset ends
+    traits: frozenset[Trait] = frozenset()
+
+    def has(self, trait: Trait) -> bool:
+        return trait in self.traits
 
     def end_token_carried(self, reason: str) -> bool:
         if self.end_token is EndToken.DRIVER_STOP_ONLY:

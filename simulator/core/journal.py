@@ -5,7 +5,9 @@ entries, building their payloads now; `restore` puts them back in front of the q
 started station, as `RestoredNote`s. A 1.6 StopTransaction or MeterValues whose StartTransaction was
 not yet answered carries `link` and `needs_id`: the transactionId the CSMS gives the restored
 StartTransaction is patched in when the message goes out (1.6 §3.7: order and ids survive).
-The driver (not this module) writes the entries to disk whenever the outbox's revision moves.
+A 1.6 station reports a transaction's end when its StopTransaction is answered; the entry keeps
+what it metered (`ended`), so the report survives a restart too. The driver (not this module)
+writes the entries to disk whenever the outbox's revision moves.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from evharness.ocppj.frames import Payload
-from simulator.core.codec import VersionRules
-from simulator.core.notes import Answer, RestoredNote, TokenAnswer, TransactionNote, TxMoment
+from simulator.core.codec import Trait, VersionRules
+from simulator.core.notes import Answer, Ended, RestoredNote, TokenAnswer, TransactionNote, TxMoment
 from simulator.core.outbox import QueuedCall
 
 PayloadOf = Callable[[QueuedCall], Payload]
@@ -25,34 +27,53 @@ def snapshot(calls: list[QueuedCall], payload_of: PayloadOf, rules: VersionRules
     entries = []
     for call in calls:
         note = call.note
-        link, needs_id = None, False
+        entry: dict[str, Any] = {"action": call.action, "payload": payload_of(call), "link": None}
+        entry["needs_id"] = False
+        ended = None
         if isinstance(note, RestoredNote):
-            link, needs_id = note.link, note.needs_id
+            entry |= {"link": note.link, "needs_id": note.needs_id}
+            ended = note.ended
         elif isinstance(note, TransactionNote):
+            ended = ended_of(note, rules)
             transaction = note.transaction
-            link = transaction.local_id
-            needs_id = (
-                rules.csms_assigns_transaction_id
+            entry["link"] = transaction.local_id
+            entry["needs_id"] = (
+                rules.has(Trait.CSMS_ASSIGNS_TRANSACTION_ID)
                 and transaction.csms_id is None
                 and note.moment in (TxMoment.METER, TxMoment.ENDED)
             )
-        entries.append(
-            {"action": call.action, "payload": payload_of(call), "link": link, "needs_id": needs_id}
-        )
+        if ended is not None:
+            entry["ended"] = {"evse": ended.evse_id, "energy_wh": ended.energy_wh, "reason": ended.reason}
+        entries.append(entry)
     return entries
+
+
+def ended_of(note: TransactionNote, rules: VersionRules) -> Ended | None:
+    """The metered end this message reports once answered (1.6), so a restart does not lose it."""
+    transaction = note.transaction
+    if note.moment is not TxMoment.ENDED or not rules.has(Trait.ENDED_REPORTED_ON_ANSWER):
+        return None
+    if not transaction.authorized:
+        return None
+    return Ended(note.evse_id, note.meter_stop_wh - transaction.meter_start_wh, note.reason)
 
 
 def restored(entries: list[dict[str, Any]]) -> list[QueuedCall]:
     """The entries as calls to queue ahead of anything else."""
-    return [
-        QueuedCall(
+    calls = []
+    for entry in entries:
+        ended = entry.get("ended")
+        note = RestoredNote(
             entry["action"],
-            RestoredNote(entry["action"], entry["payload"], entry.get("link"), bool(entry.get("needs_id"))),
-            transactional=True,
-            restored=True,
+            entry["payload"],
+            entry.get("link"),
+            bool(entry.get("needs_id")),
+            None
+            if ended is None
+            else Ended(int(ended["evse"]), float(ended["energy_wh"]), str(ended["reason"])),
         )
-        for entry in entries
-    ]
+        calls.append(QueuedCall(entry["action"], note, transactional=True, restored=True))
+    return calls
 
 
 def payload_now(note: RestoredNote, known_ids: dict[str, int]) -> Payload:

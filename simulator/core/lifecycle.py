@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from simulator.core.codec import StartPoint, VersionRules
+from simulator.core.codec import StartPoint, Trait, VersionRules
 from simulator.core.device_model import DeviceModel
 from simulator.core.events import StationEvent, TransactionEnded, TransactionStarted
 from simulator.core.model import Connector, ConnectorState, Evse, PresentedToken, StopReason, Transaction
@@ -294,7 +294,7 @@ class Lifecycle:
         evse.next_meter_value_at = self.next_sample(now)
         self.host.apply_power(evse, now)
         connector = evse.connectors[1]
-        if not self.host.rules.connector_is_evse:
+        if not self.host.rules.has(Trait.CONNECTOR_IS_EVSE):
             connector = next((c for c in evse.connectors.values() if c.plugged), connector)
         self.host.set_connector_state(evse, connector, ConnectorState.CHARGING, now)
 
@@ -320,13 +320,13 @@ class Lifecycle:
         carried = token if rules.end_token_carried(reason) else None
         self._transaction_note(evse, TxMoment.ENDED, now, ReadingContext.END, token=carried, reason=reason)
         transaction.ended = True
-        if transaction.authorized and not rules.ended_reported_on_answer:
+        if transaction.authorized and not rules.has(Trait.ENDED_REPORTED_ON_ANSWER):
             energy = transaction.meter_stop_wh - transaction.meter_start_wh
             self.host.emit(TransactionEnded(evse.id, transaction.key, energy, reason, now))
         self.host.transaction_ended(evse, transaction, now)
         evse.transaction = None
         for connector in evse.connectors.values():
-            if rules.finishes_any_connector:
+            if rules.has(Trait.FINISHES_ANY_CONNECTOR):
                 if connector.id != 1 or connector.state is ConnectorState.UNAVAILABLE:
                     continue
                 state = ConnectorState.FINISHING if connector.plugged else ConnectorState.AVAILABLE
@@ -359,7 +359,7 @@ class Lifecycle:
             sample=None if context is None else sample(evse, now, context),
             token=token,
             connector_id=connector_id,
-            seq_no=transaction.next_seq_no() if rules.numbers_transaction_messages else 0,
+            seq_no=transaction.next_seq_no() if rules.has(Trait.NUMBERS_TRANSACTION_MESSAGES) else 0,
             offline=not self.host.connected,
             reason=reason,
             remote_start_id=remote_start_id,

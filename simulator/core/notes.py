@@ -132,6 +132,15 @@ class ReportNote:
 
 
 @dataclass(frozen=True, slots=True)
+class Ended:
+    """What the station metered in a transaction whose end it reports once the CSMS answered (1.6)."""
+
+    evse_id: int
+    energy_wh: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class RestoredNote:
     """A message an earlier run left in the journal, sent again as it was written (`core.journal`)."""
 
@@ -139,6 +148,7 @@ class RestoredNote:
     payload: Payload
     link: str | None  # the transaction it belongs to (its local id), if any
     needs_id: bool  # a 1.6 message waiting for the transactionId its restored StartTransaction gets
+    ended: Ended | None = None  # the end of a transaction, reported once this message is answered
 
 
 Note = (

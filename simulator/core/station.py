@@ -37,7 +37,7 @@ from evharness.redaction import redact
 from simulator.core import availability, journal, local_list
 from simulator.core.availability import AvailabilityStatus
 from simulator.core.charging_profiles import ChargingProfile, ProfileStore, admissible
-from simulator.core.codec import CallRefused, Codec, RemoteStartResult, VersionRules
+from simulator.core.codec import CallRefused, Codec, RemoteStartResult, Trait, VersionRules
 from simulator.core.device_model import DeviceModel
 from simulator.core.ev import EvState
 from simulator.core.events import (
@@ -76,7 +76,6 @@ from simulator.core.notes import (
     StatusNote,
     TokenAnswer,
     TransactionNote,
-    TxMoment,
 )
 from simulator.core.outbox import Outbox, QueuedCall
 from simulator.core.power import deliverable_power
@@ -639,10 +638,12 @@ class Station:
 
     def _report_connectors(self, now: float) -> None:
         """StatusNotification of every connector (after boot, after a long offline period, F06)."""
-        if self.rules.reports_station_connector:
+        if self.rules.has(Trait.REPORTS_STATION_CONNECTOR):
             self.send(StatusNote(0, 0, ConnectorState.AVAILABLE, now), now)
         for evse in self.evses.values():
-            connectors = [evse.connectors[1]] if self.rules.connector_is_evse else evse.connectors.values()
+            connectors = (
+                [evse.connectors[1]] if self.rules.has(Trait.CONNECTOR_IS_EVSE) else evse.connectors.values()
+            )
             for connector in connectors:
                 self.send(StatusNote(evse.id, connector.id, connector.state, now), now)
 
@@ -737,8 +738,13 @@ class Station:
         """What the CSMS's CALLRESULT means for the station, in the codec's neutral words."""
         note = queued.note
         answer = self.adapter.answer_of(queued.action, payload)
-        if isinstance(note, RestoredNote):  # an earlier run's message: only its id matters now
+        if isinstance(note, RestoredNote):  # an earlier run's message: its ids, and the end it reports
             journal.learn(note, answer, self.restored_ids)
+            if note.ended is not None:
+                key = str(self.payload_of(queued).get("transactionId", note.link))
+                self.emit(
+                    TransactionEnded(note.ended.evse_id, key, note.ended.energy_wh, note.ended.reason, now)
+                )
             return
         match answer, note:
             case BootAnswer(status, interval), _:
@@ -755,13 +761,13 @@ class Station:
         """Every message that carried a token has the CSMS's answer cached (C10.FR.04); the one that
         first carried the transaction's token decides it (1.6 §5.20, E01.FR.11)."""
         transaction = note.transaction
-        if answer.transaction_id is not None and self.rules.csms_assigns_transaction_id:
+        if answer.transaction_id is not None and self.rules.has(Trait.CSMS_ASSIGNS_TRANSACTION_ID):
             transaction.csms_id = answer.transaction_id
         if note.token is not None and answer.info is not None:
             self.tokens.remember(note.token, answer.info, now)
-        if note.moment is TxMoment.ENDED and self.rules.ended_reported_on_answer and transaction.authorized:
-            energy = (transaction.meter_stop_wh or 0.0) - transaction.meter_start_wh
-            self.emit(TransactionEnded(note.evse_id, transaction.key, energy, note.reason, now))
+        ended = journal.ended_of(note, self.rules)
+        if ended is not None:
+            self.emit(TransactionEnded(ended.evse_id, transaction.key, ended.energy_wh, ended.reason, now))
         if not note.decides:
             return
         status = answer.info.status if answer.info is not None else ACCEPTED

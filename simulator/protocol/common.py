@@ -1,26 +1,130 @@
-"""CALL functions every version shares (the same payload shapes on 1.6, 2.0.1 and 2.1)."""
+"""What every version's codec shares: the codec class over its tables, the notes every version
+names alike, and the CALL functions whose payloads are the same on 1.6, 2.0.1 and 2.1."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import ClassVar
 
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
-from simulator.core.codec import CallRefused, StationView
+from evharness.ocppj.versions import OcppVersion
+from simulator.core.codec import CallRefused, Outgoing, StationView, VersionRules
+from simulator.core.model import StationConfig
+from simulator.core.notes import (
+    Answer,
+    AuthorizeNote,
+    BootAnswer,
+    BootNote,
+    HeartbeatNote,
+    Idle,
+    IdleStatusNote,
+    Note,
+    Reading,
+    StatusNote,
+    TransactionNote,
+    TxMoment,
+)
 from simulator.core.triggers import Trigger
 
 CallFunction = Callable[[StationView, Payload, float], Payload]
+AnswerReader = Callable[[Payload], Answer]
 DATA_TRANSFER_VENDOR = "evharness"  # DataTransfer with this vendorId is echoed back (P01/P02)
 
+# TriggerMessage's requestedMessage values every version has (F06, 1.6 §5.17)
+TRIGGERS: dict[str, Trigger] = {
+    "BootNotification": Trigger.BOOT,
+    "Heartbeat": Trigger.HEARTBEAT,
+    "StatusNotification": Trigger.STATUS,
+    "MeterValues": Trigger.METER_VALUES,
+    "FirmwareStatusNotification": Trigger.FIRMWARE_STATUS,  # always Idle here
+}
+# notes every version sends under the same action name
+ACTIONS: dict[type[Note], str] = {
+    BootNote: "BootNotification",
+    HeartbeatNote: "Heartbeat",
+    StatusNote: "StatusNotification",
+    AuthorizeNote: "Authorize",
+}
 
-def answer_call(
-    calls: Mapping[str, CallFunction], view: StationView, action: str, payload: Payload, now: float
-) -> Payload:
-    """The function `calls` names for `action`; CALLERROR NotSupported for any other action."""
-    function = calls.get(action)
-    if function is None:
-        raise CallRefused(ErrorKind.NOT_SUPPORTED, f"{action} is not supported by this station")
-    return function(view, payload, now)
+
+@dataclass(frozen=True, slots=True)
+class Messages:
+    """A version's outgoing messages (its `messages` module): the CALL a note becomes, its payload,
+    and how the CSMS's CALLRESULT to each action is read."""
+
+    action_of: Callable[[Note], Outgoing | None]
+    payload_of: Callable[[Note, StationView], Payload]
+    answers: Mapping[str, AnswerReader]
+
+
+class VersionCodec:
+    """A `simulator.core.codec.Codec` made of one version's tables; each version sets them."""
+
+    version: ClassVar[OcppVersion]
+    rules: ClassVar[VersionRules]
+    messages: ClassVar[Messages]
+    calls: ClassVar[Mapping[str, CallFunction]]
+
+    def action_of(self, note: Note) -> Outgoing | None:
+        return self.messages.action_of(note)
+
+    def payload_of(self, note: Note, view: StationView) -> Payload:
+        return self.messages.payload_of(note, view)
+
+    def answer_of(self, action: str, payload: Payload) -> Answer:
+        reader = self.messages.answers.get(action)
+        return None if reader is None else reader(payload)
+
+    def answer_call(self, view: StationView, action: str, payload: Payload, now: float) -> Payload:
+        """The function `calls` names for `action`; CALLERROR NotSupported for any other action."""
+        function = self.calls.get(action)
+        if function is None:
+            raise CallRefused(ErrorKind.NOT_SUPPORTED, f"{action} is not supported by this station")
+        return function(view, payload, now)
+
+
+def action_of(
+    note: Note,
+    transactions: Mapping[TxMoment, str],
+    idle: Mapping[Idle, str],
+    more: Mapping[type[Note], str] | None = None,
+) -> Outgoing | None:
+    """The CALL a note becomes: transaction messages by moment (kept and retried), Idle status
+    notifications by function, the rest by kind; None for a note this version does not send."""
+    if isinstance(note, TransactionNote):
+        name = transactions.get(note.moment)
+        return None if name is None else Outgoing(name, transactional=True)
+    if isinstance(note, IdleStatusNote):
+        return Outgoing(idle[note.which], transactional=False)
+    name = ACTIONS.get(type(note)) or (more or {}).get(type(note))
+    return None if name is None else Outgoing(name, transactional=False)
+
+
+def described(config: StationConfig, vendor: tuple[str, int], model: str, serial: str) -> Payload:
+    """The station's description in a BootNotification: (vendor field, its length), model (20),
+    serial number (25) and firmware version (50), as each version names them."""
+    vendor_field, vendor_length = vendor
+    payload: Payload = {model: config.model[:20], vendor_field: config.vendor[:vendor_length]}
+    if config.serial_number:
+        payload[serial] = config.serial_number[:25]
+    if config.firmware_version:
+        payload["firmwareVersion"] = config.firmware_version[:50]
+    return payload
+
+
+def sampled_value(entry: Payload, reading: Reading) -> Payload:
+    """A sampled value's phase and location, where the reading has them (the same in every version)."""
+    if reading.phase:
+        entry["phase"] = reading.phase
+    if reading.location:
+        entry["location"] = reading.location
+    return entry
+
+
+def boot_answer(payload: Payload) -> Answer:
+    return BootAnswer(payload["status"], float(payload["interval"]))
 
 
 def clear_cache(view: StationView, payload: Payload, now: float) -> Payload:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from simulator.core.charging_profiles import PURPOSES, ChargingProfile, Period
+from simulator.core.codec import StationView
 from simulator.core.meter import NOMINAL_VOLTAGE
 
 
@@ -58,3 +59,32 @@ def periods_json(periods: list[tuple[float, float]], unit: str, phases: int) -> 
 
 def schedule_start(now: float) -> str:
     return format_timestamp(now)
+
+
+def clear(
+    view: StationView,
+    profile_id: int | None,
+    evse_id: int | None,
+    purpose: str | None,
+    stack_level: int | None,
+    now: float,
+) -> Payload:
+    """ClearChargingProfile (1.6 §5.5, K10): Accepted when any profile matched, else Unknown."""
+    mapped = PURPOSES.get(purpose) if purpose else None
+    cleared = view.clear_charging_profiles(profile_id, evse_id, mapped, stack_level, now)
+    return {"status": "Accepted" if cleared else "Unknown"}
+
+
+def schedule(view: StationView, evse_id: int, request: Payload, now: float) -> Payload | None:
+    """The composite schedule's common fields (1.6 §5.7, K08): `duration`, `chargingRateUnit` and
+    `chargingSchedulePeriod` for the request's `duration` seconds from now, in its unit (W if it
+    names none); None for an EVSE the station lacks (answered Rejected)."""
+    duration, unit = request["duration"], request.get("chargingRateUnit", "W")
+    periods = view.composite_schedule(evse_id, duration, now)
+    if periods is None:
+        return None
+    return {
+        "duration": duration,
+        "chargingRateUnit": unit,
+        "chargingSchedulePeriod": periods_json(periods, unit, view.config.phases),
+    }

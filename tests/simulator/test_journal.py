@@ -11,6 +11,7 @@ from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.persistence import Store
 from reference_backend.session import CsmsSession
+from simulator.core.events import TransactionEnded
 from simulator.core.model import PresentedToken, StationConfig
 from simulator.core.station import Station
 from simulator.journal_file import JournalFile
@@ -41,12 +42,8 @@ def restarted(pair: Pair, store: Store, journal: JournalFile) -> Pair:
     return fresh
 
 
-@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
-def test_a_transaction_made_offline_reaches_the_csms_after_a_restart(
-    store: Store, tmp_path: Path, version: OcppVersion
-) -> None:
-    pair = Pair.open("SIM-0001", version, store)
-    journal = JournalFile(tmp_path, "SIM-0001")
+def charge_offline(pair: Pair) -> None:
+    """Boot, then 30 minutes at 11 kW offline, authorized from the cache: 5.5 kWh metered."""
     pair.station.boot(pair.clock.now())
     pair.pump()
     pair.station.present_token(1, CARD, pair.clock.now())  # accepted online: now in the cache
@@ -59,6 +56,34 @@ def test_a_transaction_made_offline_reaches_the_csms_after_a_restart(
     pair.advance(1800)
     pair.station.stop_transaction(1, "Local", pair.clock.now())
     pair.station.unplug(1, 1, pair.clock.now())
+
+
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
+def test_the_metered_end_is_reported_once_across_a_restart(
+    store: Store, tmp_path: Path, version: OcppVersion
+) -> None:
+    """A 1.6 station reports a transaction ended once StopTransaction is answered (its id is the
+    CSMS's); when that answer comes to the restarted process, the journal still knows the energy."""
+    pair = Pair.open("SIM-0001", version, store)
+    journal = JournalFile(tmp_path, "SIM-0001")
+    charge_offline(pair)
+    journal.sync(pair.station, pair.clock.now())
+    after = restarted(pair, store, journal)
+    events = pair.station.events + after.station.events
+    ended = [e for e in events if isinstance(e, TransactionEnded)]
+    assert [e.energy_wh for e in ended] == [pytest.approx(5_500.0, abs=1.0)]
+    (recorded,) = store.transactions("SIM-0001")
+    if version is OcppVersion.V16:
+        assert ended[0].transaction_id == str(recorded.id)
+
+
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
+def test_a_transaction_made_offline_reaches_the_csms_after_a_restart(
+    store: Store, tmp_path: Path, version: OcppVersion
+) -> None:
+    pair = Pair.open("SIM-0001", version, store)
+    journal = JournalFile(tmp_path, "SIM-0001")
+    charge_offline(pair)
     journal.sync(pair.station, pair.clock.now())
     assert journal.pending() >= 3
     assert store.transactions("SIM-0001") == []  # nothing reached the CSMS yet

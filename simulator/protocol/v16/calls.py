@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from evharness.ocppj.frames import Payload
 from simulator.core import local_list
-from simulator.core.charging_profiles import PURPOSES, TX
+from simulator.core.charging_profiles import TX
 from simulator.core.codec import StationView
 from simulator.core.local_auth import ListUpdate
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
@@ -18,14 +18,7 @@ from simulator.protocol import common, profiles
 from simulator.protocol.common import CallFunction
 from simulator.protocol.v16.tokens import token_from_wire, token_info
 
-TRIGGERS: dict[str, Trigger] = {
-    "BootNotification": Trigger.BOOT,
-    "Heartbeat": Trigger.HEARTBEAT,
-    "StatusNotification": Trigger.STATUS,
-    "MeterValues": Trigger.METER_VALUES,
-    "DiagnosticsStatusNotification": Trigger.LOG_STATUS,  # always Idle here
-    "FirmwareStatusNotification": Trigger.FIRMWARE_STATUS,  # always Idle here
-}
+TRIGGERS = common.TRIGGERS | {"DiagnosticsStatusNotification": Trigger.LOG_STATUS}  # always Idle here
 LIST_STATUS: dict[ListOutcome, str] = {  # §5.15: a disabled list is NotSupported; over the limit Failed
     ListOutcome.DISABLED: "NotSupported",
     ListOutcome.TOO_MANY_ELEMENTS: "Failed",
@@ -116,35 +109,22 @@ def set_charging_profile(view: StationView, payload: Payload, now: float) -> Pay
 
 
 def clear_charging_profile(view: StationView, payload: Payload, now: float) -> Payload:
-    purpose = payload.get("chargingProfilePurpose")
-    cleared = view.clear_charging_profiles(
-        payload.get("id"),
-        payload.get("connectorId"),
-        PURPOSES.get(purpose) if purpose else None,
-        payload.get("stackLevel"),
-        now,
-    )
-    return {"status": "Accepted" if cleared else "Unknown"}
+    purpose, stack_level = payload.get("chargingProfilePurpose"), payload.get("stackLevel")
+    return profiles.clear(view, payload.get("id"), payload.get("connectorId"), purpose, stack_level, now)
 
 
 def get_composite_schedule(view: StationView, payload: Payload, now: float) -> Payload:
     """§5.7: the limits the station will apply for `duration` seconds from now."""
     connector = payload["connectorId"]
-    periods = view.composite_schedule(connector, payload["duration"], now)
-    if periods is None:
+    schedule = profiles.schedule(view, connector, payload, now)
+    if schedule is None:
         return {"status": "Rejected"}
-    unit = payload.get("chargingRateUnit", "W")
     start = profiles.schedule_start(now)
     return {
         "status": "Accepted",
         "connectorId": connector,
         "scheduleStart": start,
-        "chargingSchedule": {
-            "duration": payload["duration"],
-            "startSchedule": start,
-            "chargingRateUnit": unit,
-            "chargingSchedulePeriod": profiles.periods_json(periods, unit, view.config.phases),
-        },
+        "chargingSchedule": {"startSchedule": start, **schedule},
     }
 
 

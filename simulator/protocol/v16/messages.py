@@ -9,25 +9,12 @@ from __future__ import annotations
 
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp
+from simulator.core import notes
 from simulator.core.codec import Outgoing, StationView
 from simulator.core.model import ConnectorState
-from simulator.core.notes import (
-    Answer,
-    AuthorizeNote,
-    BootAnswer,
-    BootNote,
-    HeartbeatNote,
-    Idle,
-    IdleStatusNote,
-    Note,
-    ReportNote,
-    RestoredNote,
-    Sample,
-    StatusNote,
-    TokenAnswer,
-    TransactionNote,
-    TxMoment,
-)
+from simulator.core.notes import Answer, Note, TxMoment
+from simulator.protocol import common
+from simulator.protocol.common import AnswerReader
 from simulator.protocol.v16.tokens import token_info
 
 STATUS: dict[ConnectorState, str] = {
@@ -43,64 +30,47 @@ TRANSACTION_ACTIONS: dict[TxMoment, str] = {
     TxMoment.METER: "MeterValues",
     TxMoment.ENDED: "StopTransaction",
 }
-IDLE_ACTIONS: dict[Idle, str] = {
-    Idle.FIRMWARE: "FirmwareStatusNotification",
-    Idle.LOGS: "DiagnosticsStatusNotification",
+IDLE_ACTIONS: dict[notes.Idle, str] = {
+    notes.Idle.FIRMWARE: "FirmwareStatusNotification",
+    notes.Idle.LOGS: "DiagnosticsStatusNotification",
 }
 
 
 def action_of(note: Note) -> Outgoing | None:
-    match note:
-        case BootNote():
-            return Outgoing("BootNotification", transactional=False)
-        case HeartbeatNote():
-            return Outgoing("Heartbeat", transactional=False)
-        case StatusNote():
-            return Outgoing("StatusNotification", transactional=False)
-        case AuthorizeNote():
-            return Outgoing("Authorize", transactional=False)
-        case TransactionNote(moment=moment) if moment in TRANSACTION_ACTIONS:
-            return Outgoing(TRANSACTION_ACTIONS[moment], transactional=True)
-        case IdleStatusNote(which=which):
-            return Outgoing(IDLE_ACTIONS[which], transactional=False)
-    return None  # 1.6 has no TransactionEvent nor NotifyReport
+    return common.action_of(note, TRANSACTION_ACTIONS, IDLE_ACTIONS)  # no TransactionEvent, NotifyReport
 
 
 def payload_of(note: Note, view: StationView) -> Payload:
     match note:
-        case BootNote():
+        case notes.BootNote():
             return _boot(view)
-        case HeartbeatNote():
+        case notes.HeartbeatNote():
             return {}
-        case StatusNote():
+        case notes.StatusNote():
             return {
                 "connectorId": note.evse_id,
                 "errorCode": "NoError",
                 "status": STATUS[note.state],
                 "timestamp": format_timestamp(note.at),
             }
-        case AuthorizeNote(token=token):
+        case notes.AuthorizeNote(token=token):
             return {"idTag": token.code}
-        case TransactionNote():
+        case notes.TransactionNote():
             return _transaction(note)
-        case IdleStatusNote():
+        case notes.IdleStatusNote():
             return {"status": "Idle"}
-        case ReportNote() | RestoredNote():
+        case notes.ReportNote() | notes.RestoredNote():
             pass
     raise ValueError(f"1.6 sends no {type(note).__name__}")
 
 
 def _boot(view: StationView) -> Payload:
-    config = view.config
-    payload: Payload = {"chargePointVendor": config.vendor[:20], "chargePointModel": config.model[:20]}
-    if config.serial_number:
-        payload["chargePointSerialNumber"] = config.serial_number[:25]
-    if config.firmware_version:
-        payload["firmwareVersion"] = config.firmware_version[:50]
-    return payload
+    return common.described(
+        view.config, ("chargePointVendor", 20), "chargePointModel", "chargePointSerialNumber"
+    )
 
 
-def _transaction(note: TransactionNote) -> Payload:
+def _transaction(note: notes.TransactionNote) -> Payload:
     transaction = note.transaction
     match note.moment:
         case TxMoment.STARTED:
@@ -129,7 +99,7 @@ def _transaction(note: TransactionNote) -> Payload:
     return payload
 
 
-def sample(taken: Sample | None) -> Payload:
+def sample(taken: notes.Sample | None) -> Payload:
     """A MeterValue (§7.31): values as decimal strings."""
     assert taken is not None
     sampled = []
@@ -137,21 +107,24 @@ def sample(taken: Sample | None) -> Payload:
         value = f"{reading.value:.2f}" if reading.unit == "A" else f"{reading.value:.1f}"
         entry: Payload = {"value": value, "context": taken.context.value}
         entry |= {"measurand": reading.measurand, "unit": reading.unit}
-        if reading.phase:
-            entry["phase"] = reading.phase
-        if reading.location:
-            entry["location"] = reading.location
-        sampled.append(entry)
+        sampled.append(common.sampled_value(entry, reading))
     return {"timestamp": format_timestamp(taken.at), "sampledValue": sampled}
 
 
-def answer_of(action: str, payload: Payload) -> Answer:
-    match action:
-        case "BootNotification":
-            return BootAnswer(payload["status"], float(payload["interval"]))
-        case "Authorize" | "StopTransaction":
-            info = payload.get("idTagInfo")
-            return TokenAnswer(None if info is None else token_info(info))
-        case "StartTransaction":
-            return TokenAnswer(token_info(payload["idTagInfo"]), payload["transactionId"])
-    return None
+def _token_answer(payload: Payload) -> Answer:
+    info = payload.get("idTagInfo")
+    return notes.TokenAnswer(None if info is None else token_info(info))
+
+
+def _start_answer(payload: Payload) -> Answer:
+    return notes.TokenAnswer(token_info(payload["idTagInfo"]), payload["transactionId"])
+
+
+ANSWERS: dict[str, AnswerReader] = {
+    "BootNotification": common.boot_answer,
+    "Authorize": _token_answer,
+    "StartTransaction": _start_answer,
+    "StopTransaction": _token_answer,
+}
+
+MESSAGES = common.Messages(action_of, payload_of, ANSWERS)

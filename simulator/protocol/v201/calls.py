@@ -11,7 +11,7 @@ import orjson
 
 from evharness.ocppj.frames import Payload
 from simulator.core import local_list
-from simulator.core.charging_profiles import PURPOSES, TX
+from simulator.core.charging_profiles import TX
 from simulator.core.codec import StationView
 from simulator.core.local_auth import ListUpdate
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
@@ -21,13 +21,8 @@ from simulator.protocol import common, profiles
 from simulator.protocol.common import CallFunction
 from simulator.protocol.v201.tokens import token_from_wire, token_info
 
-TRIGGERS: dict[str, Trigger] = {
-    "BootNotification": Trigger.BOOT,
-    "Heartbeat": Trigger.HEARTBEAT,
-    "StatusNotification": Trigger.STATUS,
-    "MeterValues": Trigger.METER_VALUES,
+TRIGGERS = common.TRIGGERS | {
     "TransactionEvent": Trigger.TRANSACTION_EVENT,
-    "FirmwareStatusNotification": Trigger.FIRMWARE_STATUS,  # always Idle here
     "LogStatusNotification": Trigger.LOG_STATUS,  # always Idle here
 }
 
@@ -147,33 +142,21 @@ def set_charging_profile(view: StationView, payload: Payload, now: float) -> Pay
 
 def clear_charging_profile(view: StationView, payload: Payload, now: float) -> Payload:
     criteria = payload.get("chargingProfileCriteria", {})
-    purpose = criteria.get("chargingProfilePurpose")
-    cleared = view.clear_charging_profiles(
-        payload.get("chargingProfileId"),
-        criteria.get("evseId"),
-        PURPOSES.get(purpose) if purpose else None,
-        criteria.get("stackLevel"),
-        now,
+    purpose, stack_level = criteria.get("chargingProfilePurpose"), criteria.get("stackLevel")
+    return profiles.clear(
+        view, payload.get("chargingProfileId"), criteria.get("evseId"), purpose, stack_level, now
     )
-    return {"status": "Accepted" if cleared else "Unknown"}
 
 
 def get_composite_schedule(view: StationView, payload: Payload, now: float) -> Payload:
     """K08: the limits the station will apply for `duration` seconds from now."""
     evse_id = payload["evseId"]
-    periods = view.composite_schedule(evse_id, payload["duration"], now)
-    if periods is None:
+    schedule = profiles.schedule(view, evse_id, payload, now)
+    if schedule is None:
         return {"status": "Rejected"}
-    unit = payload.get("chargingRateUnit", "W")
     return {
         "status": "Accepted",
-        "schedule": {
-            "evseId": evse_id,
-            "duration": payload["duration"],
-            "scheduleStart": profiles.schedule_start(now),
-            "chargingRateUnit": unit,
-            "chargingSchedulePeriod": profiles.periods_json(periods, unit, view.config.phases),
-        },
+        "schedule": {"evseId": evse_id, "scheduleStart": profiles.schedule_start(now), **schedule},
     }
 
 

@@ -10,26 +10,13 @@ from __future__ import annotations
 
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp
+from simulator.core import notes
 from simulator.core.codec import Outgoing, StationView
 from simulator.core.device_model import Kind
 from simulator.core.model import ConnectorState
-from simulator.core.notes import (
-    Answer,
-    AuthorizeNote,
-    BootAnswer,
-    BootNote,
-    HeartbeatNote,
-    Idle,
-    IdleStatusNote,
-    Note,
-    ReportNote,
-    RestoredNote,
-    Sample,
-    StatusNote,
-    TokenAnswer,
-    TransactionNote,
-    TxMoment,
-)
+from simulator.core.notes import Answer, Note, TxMoment
+from simulator.protocol import common
+from simulator.protocol.common import AnswerReader
 from simulator.protocol.v201.tokens import id_token, token_info
 
 STATUS: dict[ConnectorState, str] = {
@@ -57,71 +44,56 @@ EVENTS: dict[TxMoment, tuple[str, str, str | None]] = {
     TxMoment.METER: ("Updated", "MeterValuePeriodic", None),
     TxMoment.TRIGGERED: ("Updated", "Trigger", None),
 }
-IDLE_ACTIONS: dict[Idle, str] = {
-    Idle.FIRMWARE: "FirmwareStatusNotification",
-    Idle.LOGS: "LogStatusNotification",
+IDLE_ACTIONS: dict[notes.Idle, str] = {
+    notes.Idle.FIRMWARE: "FirmwareStatusNotification",
+    notes.Idle.LOGS: "LogStatusNotification",
 }
+TRANSACTION_ACTIONS: dict[TxMoment, str] = {moment: "TransactionEvent" for moment in TxMoment}
 DATA_TYPES = {Kind.BOOLEAN: "boolean", Kind.INTEGER: "integer", Kind.STRING: "string", Kind.CSV: "MemberList"}
 
 
 def action_of(note: Note) -> Outgoing | None:
-    match note:
-        case BootNote():
-            return Outgoing("BootNotification", transactional=False)
-        case HeartbeatNote():
-            return Outgoing("Heartbeat", transactional=False)
-        case StatusNote(state=state, previous=previous):
-            if previous is not None and STATUS[previous] == STATUS[state]:
-                return None  # Occupied stays Occupied: nothing to tell
-            return Outgoing("StatusNotification", transactional=False)
-        case AuthorizeNote():
-            return Outgoing("Authorize", transactional=False)
-        case TransactionNote():
-            return Outgoing("TransactionEvent", transactional=True)
-        case IdleStatusNote(which=which):
-            return Outgoing(IDLE_ACTIONS[which], transactional=False)
-        case ReportNote():
-            return Outgoing("NotifyReport", transactional=False)
-    return None
+    if (
+        isinstance(note, notes.StatusNote)
+        and note.previous is not None
+        and STATUS[note.previous] == STATUS[note.state]
+    ):
+        return None  # Occupied stays Occupied: nothing to tell
+    return common.action_of(note, TRANSACTION_ACTIONS, IDLE_ACTIONS, {notes.ReportNote: "NotifyReport"})
 
 
 def payload_of(note: Note, view: StationView) -> Payload:
     match note:
-        case BootNote():
+        case notes.BootNote():
             return _boot(note, view)
-        case HeartbeatNote():
+        case notes.HeartbeatNote():
             return {}
-        case StatusNote():
+        case notes.StatusNote():
             return {
                 "timestamp": format_timestamp(note.at),
                 "connectorStatus": STATUS[note.state],
                 "evseId": note.evse_id,
                 "connectorId": note.connector_id,
             }
-        case AuthorizeNote(token=token):
+        case notes.AuthorizeNote(token=token):
             return {"idToken": id_token(token)}
-        case TransactionNote():
+        case notes.TransactionNote():
             return transaction_event(note)
-        case IdleStatusNote():
+        case notes.IdleStatusNote():
             return {"status": "Idle"}
-        case ReportNote():
+        case notes.ReportNote():
             return _report(note, view)
-        case RestoredNote():
+        case notes.RestoredNote():
             pass
     raise ValueError(f"2.0.1 builds no {type(note).__name__}")
 
 
-def _boot(note: BootNote, view: StationView) -> Payload:
-    config = view.config
-    charging_station: Payload = {"model": config.model[:20], "vendorName": config.vendor[:50]}
-    if config.serial_number:
-        charging_station["serialNumber"] = config.serial_number[:25]
-    if config.firmware_version:
-        charging_station["firmwareVersion"] = config.firmware_version[:50]
+def _boot(note: notes.BootNote, view: StationView) -> Payload:
+    charging_station = common.described(view.config, ("vendorName", 50), "model", "serialNumber")
     return {"reason": note.reason.value, "chargingStation": charging_station}
 
 
-def transaction_event(note: TransactionNote) -> Payload:
+def transaction_event(note: notes.TransactionNote) -> Payload:
     stopped: str | None = None
     charging_state: str | None
     if note.moment is TxMoment.ENDED:
@@ -156,7 +128,7 @@ def transaction_event(note: TransactionNote) -> Payload:
     return payload
 
 
-def sample(taken: Sample) -> Payload:
+def sample(taken: notes.Sample) -> Payload:
     """A MeterValueType: numbers, with the unit of measure."""
     sampled = []
     for reading in taken.readings:
@@ -166,15 +138,11 @@ def sample(taken: Sample) -> Payload:
             "measurand": reading.measurand,
         }
         entry["unitOfMeasure"] = {"unit": reading.unit}
-        if reading.phase:
-            entry["phase"] = reading.phase
-        if reading.location:
-            entry["location"] = reading.location
-        sampled.append(entry)
+        sampled.append(common.sampled_value(entry, reading))
     return {"timestamp": format_timestamp(taken.at), "sampledValue": sampled}
 
 
-def _report(note: ReportNote, view: StationView) -> Payload:
+def _report(note: notes.ReportNote, view: StationView) -> Payload:
     """NotifyReport (B07) of the whole device model, in one part."""
     data = []
     for row in view.device.report():
@@ -204,11 +172,15 @@ def _report(note: ReportNote, view: StationView) -> Payload:
     }
 
 
-def answer_of(action: str, payload: Payload) -> Answer:
-    match action:
-        case "BootNotification":
-            return BootAnswer(payload["status"], float(payload["interval"]))
-        case "Authorize" | "TransactionEvent":
-            info = payload.get("idTokenInfo")
-            return TokenAnswer(None if info is None else token_info(info))
-    return None
+def _token_answer(payload: Payload) -> Answer:
+    info = payload.get("idTokenInfo")
+    return notes.TokenAnswer(None if info is None else token_info(info))
+
+
+ANSWERS: dict[str, AnswerReader] = {
+    "BootNotification": common.boot_answer,
+    "Authorize": _token_answer,
+    "TransactionEvent": _token_answer,
+}
+
+MESSAGES = common.Messages(action_of, payload_of, ANSWERS)

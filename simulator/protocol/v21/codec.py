@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from evharness.ocppj.versions import OcppVersion
 from simulator.protocol.common import CallFunction
 from simulator.protocol.v201 import calls as calls_201
 from simulator.protocol.v201.codec import V201Codec
 
-CALLS: Mapping[str, CallFunction] = calls_201.CALLS  # | {"AdjustPeriodicEventStream": …} as 2.1 grows
+CALLS: dict[str, CallFunction] = {**calls_201.CALLS}  # | {"AdjustPeriodicEventStream": …} as 2.1 grows
 
 
 class V21Codec(V201Codec):

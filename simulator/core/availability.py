@@ -15,8 +15,10 @@ station calls `transaction_ended` from the charging lifecycle.
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum, StrEnum
+from enum import Enum
+from typing import Literal
 
+from evharness.ocppj.vocabulary import Status
 from simulator.core.model import Connector, ConnectorState, Evse
 
 
@@ -33,10 +35,7 @@ class Request(Enum):
     TRANSACTION_ENDED = "transaction_ended"
 
 
-class AvailabilityStatus(StrEnum):
-    ACCEPTED = "Accepted"
-    SCHEDULED = "Scheduled"
-    REJECTED = "Rejected"
+AvailabilityStatus = Literal["Accepted", "Scheduled", "Rejected"]
 
 
 class Effect(Enum):
@@ -47,28 +46,27 @@ class Effect(Enum):
 
 
 State = AvailabilityState
-_ACCEPTED, _SCHEDULED = AvailabilityStatus.ACCEPTED, AvailabilityStatus.SCHEDULED
 
 # state → request → (next state, answer to the CSMS or None for an internal request, effect)
 TABLE: dict[State, dict[Request, tuple[State, AvailabilityStatus | None, Effect]]] = {
     State.OPERATIVE: {
-        Request.OPERATIVE: (State.OPERATIVE, _ACCEPTED, Effect.MAKE_OPERATIVE),
-        Request.INOPERATIVE: (State.INOPERATIVE, _ACCEPTED, Effect.MAKE_INOPERATIVE),
-        Request.INOPERATIVE_BUSY: (State.GOING_INOPERATIVE, _SCHEDULED, Effect.SCHEDULE_INOPERATIVE),
+        Request.OPERATIVE: (State.OPERATIVE, Status.ACCEPTED, Effect.MAKE_OPERATIVE),
+        Request.INOPERATIVE: (State.INOPERATIVE, Status.ACCEPTED, Effect.MAKE_INOPERATIVE),
+        Request.INOPERATIVE_BUSY: (State.GOING_INOPERATIVE, Status.SCHEDULED, Effect.SCHEDULE_INOPERATIVE),
         Request.TRANSACTION_ENDED: (State.OPERATIVE, None, Effect.NONE),
     },
     State.INOPERATIVE: {
-        Request.OPERATIVE: (State.OPERATIVE, _ACCEPTED, Effect.MAKE_OPERATIVE),
-        Request.INOPERATIVE: (State.INOPERATIVE, _ACCEPTED, Effect.MAKE_INOPERATIVE),
+        Request.OPERATIVE: (State.OPERATIVE, Status.ACCEPTED, Effect.MAKE_OPERATIVE),
+        Request.INOPERATIVE: (State.INOPERATIVE, Status.ACCEPTED, Effect.MAKE_INOPERATIVE),
         # a transaction on an inoperative EVSE (2.0.1 opens one at plug-in): made inoperative again at its end
-        Request.INOPERATIVE_BUSY: (State.GOING_INOPERATIVE, _SCHEDULED, Effect.SCHEDULE_INOPERATIVE),
+        Request.INOPERATIVE_BUSY: (State.GOING_INOPERATIVE, Status.SCHEDULED, Effect.SCHEDULE_INOPERATIVE),
         Request.TRANSACTION_ENDED: (State.INOPERATIVE, None, Effect.NONE),
     },
     State.GOING_INOPERATIVE: {
         # kept as it always behaved: Operative is answered Accepted, the scheduled change still applies
-        Request.OPERATIVE: (State.GOING_INOPERATIVE, _ACCEPTED, Effect.MAKE_OPERATIVE),
-        Request.INOPERATIVE: (State.INOPERATIVE, _ACCEPTED, Effect.MAKE_INOPERATIVE),
-        Request.INOPERATIVE_BUSY: (State.GOING_INOPERATIVE, _SCHEDULED, Effect.SCHEDULE_INOPERATIVE),
+        Request.OPERATIVE: (State.GOING_INOPERATIVE, Status.ACCEPTED, Effect.MAKE_OPERATIVE),
+        Request.INOPERATIVE: (State.INOPERATIVE, Status.ACCEPTED, Effect.MAKE_INOPERATIVE),
+        Request.INOPERATIVE_BUSY: (State.GOING_INOPERATIVE, Status.SCHEDULED, Effect.SCHEDULE_INOPERATIVE),
         Request.TRANSACTION_ENDED: (State.INOPERATIVE, None, Effect.MAKE_INOPERATIVE),
     },
 }
@@ -93,7 +91,7 @@ def change(
 ) -> AvailabilityStatus:
     """ChangeAvailability on `targets`: Scheduled if any of them waits for its transaction."""
     answers = [handle(evse, request_for(evse, operative), now, set_state) for evse in targets]
-    return _SCHEDULED if _SCHEDULED in answers else _ACCEPTED
+    return Status.SCHEDULED if Status.SCHEDULED in answers else Status.ACCEPTED
 
 
 def transaction_ended(evse: Evse, now: float, set_state: SetConnectorState) -> None:

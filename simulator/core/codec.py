@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol
+from typing import Literal, Protocol
 
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
@@ -22,7 +22,7 @@ from simulator.core.availability import AvailabilityStatus
 from simulator.core.charging_profiles import ChargingProfile, ProfileStore
 from simulator.core.device_model import DeviceModel
 from simulator.core.local_auth import LocalList
-from simulator.core.local_list import ListUpdateRequest
+from simulator.core.local_list import ListOutcome, ListUpdateRequest
 from simulator.core.model import Evse, PresentedToken, StationConfig, StopReason
 from simulator.core.notes import Answer, Note
 from simulator.core.triggers import Trigger
@@ -91,9 +91,12 @@ class Outgoing:
     transactional: bool  # kept across disconnections and journaled (1.6 §3.7, 2.0.1 E04)
 
 
+UnlockOutcome = Literal["Unlocked", "UnknownConnector", "OngoingAuthorizedTransaction"]
+
+
 @dataclass(frozen=True, slots=True)
 class RemoteStartResult:
-    status: str  # RequestStartStopStatus
+    status: Literal["Accepted", "Rejected"]  # RequestStartStopStatus
     transaction_id: str | None = None  # 2.0.1: the transaction already open at the EVSE (F01.FR.07)
 
 
@@ -116,7 +119,8 @@ class StationView(Protocol):
 
     def after_answer(self, follow_up: Callable[[], None]) -> None: ...
     def send(self, note: Note, now: float) -> None: ...
-    def reset(self, now: float, reason: str | None = None, *, when_idle: bool = False) -> str: ...
+    def reset(self, now: float, reason: str | None = None) -> Literal["Accepted"]: ...
+    def reset_when_idle(self, now: float) -> Literal["Accepted", "Scheduled"]: ...
     def remote_start(
         self,
         evse_id: int | None,
@@ -127,14 +131,16 @@ class StationView(Protocol):
         remote_start_id: int | None = None,
         open_transactions: bool = False,
     ) -> RemoteStartResult: ...
-    def remote_stop(self, transaction_key: str, now: float) -> str: ...
-    def stop_and_unlock(self, evse_id: int, now: float) -> str: ...
-    def unlock_unless_charging(self, evse_id: int, connector_id: int) -> str: ...
+    def remote_stop(self, transaction_key: str, now: float) -> Literal["Accepted", "Rejected"]: ...
+    def stop_and_unlock(self, evse_id: int, now: float) -> Literal["Unlocked", "UnknownConnector"]: ...
+    def unlock_unless_charging(self, evse_id: int, connector_id: int) -> UnlockOutcome: ...
     def change_availability(
         self, evse_id: int | None, connector_id: int | None, operative: bool, now: float
     ) -> AvailabilityStatus: ...
-    def update_local_list(self, request: ListUpdateRequest) -> str: ...
-    def set_charging_profile(self, profile: ChargingProfile, now: float) -> str: ...
+    def update_local_list(self, request: ListUpdateRequest) -> ListOutcome: ...
+    def set_charging_profile(
+        self, profile: ChargingProfile, now: float
+    ) -> Literal["Accepted", "Rejected"]: ...
     def clear_charging_profiles(
         self,
         profile_id: int | None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Literal
 
 
 class Kind(Enum):
@@ -214,6 +215,11 @@ def _limit(key: str, value: str) -> int:
     return limit
 
 
+GetVariableStatus = Literal["Accepted", "Rejected", "UnknownComponent", "UnknownVariable"]
+SetVariableStatus = Literal["Accepted", "Rejected", "RebootRequired", "UnknownComponent", "UnknownVariable"]
+ConfigurationStatus = Literal["Accepted", "Rejected", "RebootRequired", "NotSupported"]
+
+
 class DeviceModel:
     """The values of `VARIABLES`, overridable by a template; `on_change` hears accepted writes."""
 
@@ -254,7 +260,9 @@ class DeviceModel:
 
     # -- 2.0.1 -------------------------------------------------------------------------------------
 
-    def get_variable(self, component: str, variable: str, instance: str | None = None) -> tuple[str, str]:
+    def get_variable(
+        self, component: str, variable: str, instance: str | None = None
+    ) -> tuple[GetVariableStatus, str]:
         """(attributeStatus, value) for GetVariables (B06.FR.01/02/05)."""
         name = _name(component, variable, instance)
         definition = VARIABLES.get(name)
@@ -265,7 +273,9 @@ class DeviceModel:
             return "Rejected", ""
         return "Accepted", self.values[name]
 
-    def set_variable(self, component: str, variable: str, value: str, instance: str | None = None) -> str:
+    def set_variable(
+        self, component: str, variable: str, value: str, instance: str | None = None
+    ) -> SetVariableStatus:
         """attributeStatus for SetVariables (B05.FR.02/04/05)."""
         name = _name(component, variable, instance)
         definition = VARIABLES.get(name)
@@ -297,7 +307,7 @@ class DeviceModel:
         keys = [k for k in KEYS_16 if VARIABLES[KEYS_16[k]].access is not Access.WRITE_ONLY]
         return sorted([*keys, *LIMIT_KEYS_16, *self.fixed_16])
 
-    def change_key(self, key: str, value: str) -> str:
+    def change_key(self, key: str, value: str) -> ConfigurationStatus:
         """ChangeConfiguration status: Accepted, Rejected, RebootRequired or NotSupported (1.6 §5.3)."""
         if key in self.fixed_16 or key in LIMIT_KEYS_16:
             return "Rejected"

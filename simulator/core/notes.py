@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum, StrEnum
+from typing import Literal
 
 from evharness.ocppj.frames import Payload
 from simulator.core.local_auth import TokenInfo
@@ -28,13 +29,22 @@ class ReadingContext(StrEnum):
     TRIGGER = "Trigger"
 
 
+Measurand = Literal[
+    "Energy.Active.Import.Register", "Power.Active.Import", "Current.Import", "Voltage", "SoC"
+]
+Unit = Literal["Wh", "W", "A", "V", "Percent"]
+Phase = Literal["L1", "L2", "L3", "L1-N", "L2-N", "L3-N"]
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
-    measurand: str  # Energy.Active.Import.Register, Power.Active.Import, Current.Import, Voltage, SoC
+    """One sampled value; the words are those 1.6 and 2.0.1 share (so each codec's types take them)."""
+
+    measurand: Measurand
     value: float
-    unit: str  # Wh, W, A, V, Percent
-    phase: str | None = None
-    location: str | None = None
+    unit: Unit
+    phase: Phase | None = None
+    location: Literal["EV"] | None = None
 
 
 @dataclass(frozen=True, slots=True)

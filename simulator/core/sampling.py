@@ -8,9 +8,9 @@ version's shape (`simulator.protocol.v16.messages`, `v201.messages`).
 from __future__ import annotations
 
 from simulator.core.model import Evse
-from simulator.core.notes import Reading, ReadingContext, Sample
+from simulator.core.notes import Phase, Reading, ReadingContext, Sample
 
-PHASES = ("L1", "L2", "L3")
+PHASES: tuple[tuple[Phase, Phase], ...] = (("L1", "L1-N"), ("L2", "L2-N"), ("L3", "L3-N"))
 
 
 def sample(evse: Evse, now: float, context: ReadingContext) -> Sample:
@@ -20,12 +20,9 @@ def sample(evse: Evse, now: float, context: ReadingContext) -> Sample:
         Reading("Energy.Active.Import.Register", round(meter.energy_wh, 1), "Wh"),
         Reading("Power.Active.Import", round(meter.power_w, 1), "W"),
     ]
-    readings += [
-        Reading("Current.Import", round(meter.current_a, 2), "A", phase) for phase in PHASES[: meter.phases]
-    ]
-    readings += [
-        Reading("Voltage", round(meter.voltage_v, 1), "V", f"{phase}-N") for phase in PHASES[: meter.phases]
-    ]
+    phases = PHASES[: meter.phases]
+    readings += [Reading("Current.Import", round(meter.current_a, 2), "A", line) for line, _ in phases]
+    readings += [Reading("Voltage", round(meter.voltage_v, 1), "V", neutral) for _, neutral in phases]
     if evse.ev is not None:
         evse.ev.update(meter.energy_wh)
         readings.append(Reading("SoC", round(evse.ev.soc_percent, 1), "Percent", location="EV"))

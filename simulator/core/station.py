@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import (
@@ -33,11 +33,12 @@ from evharness.ocppj.rpc import (
     RpcEvent,
     SendReceived,
 )
+from evharness.ocppj.vocabulary import Status
 from evharness.redaction import redact
 from simulator.core import availability, journal, local_list
 from simulator.core.availability import AvailabilityStatus
 from simulator.core.charging_profiles import ChargingProfile, ProfileStore, admissible
-from simulator.core.codec import CallRefused, Codec, RemoteStartResult, Trait, VersionRules
+from simulator.core.codec import CallRefused, Codec, RemoteStartResult, Trait, UnlockOutcome, VersionRules
 from simulator.core.device_model import DeviceModel
 from simulator.core.ev import EvState
 from simulator.core.events import (
@@ -52,7 +53,7 @@ from simulator.core.events import (
 from simulator.core.faults import FaultKind, Faults
 from simulator.core.lifecycle import Happening, Lifecycle, Occurrence, phase_of
 from simulator.core.local_auth import AuthCache, LocalList, TokenInfo
-from simulator.core.local_list import ListUpdateRequest
+from simulator.core.local_list import ListOutcome, ListUpdateRequest
 from simulator.core.meter import Meter
 from simulator.core.model import (
     Connector,
@@ -84,7 +85,6 @@ from simulator.core.triggers import Trigger
 
 MAX_CURRENT_VARIABLE = "ChargingStation.MaxChargingCurrent"  # the reference backend's setting
 FRAME_LOG_SIZE = 64  # frames kept per station as evidence for failed expectations
-ACCEPTED = "Accepted"
 
 __all__ = ["MAX_CURRENT_VARIABLE", "CallRefused", "QueuedCall", "Station", "same_token"]
 
@@ -155,7 +155,7 @@ class Station:
         self.offline_since: float | None = None
         self.reboot_at: float | None = None
         self.reset_reason: str = adapter.rules.default_reset_reason
-        self.reset_when_idle = False  # 2.0.1 Reset OnIdle while transactions run (B12.FR.01: Scheduled)
+        self.reset_pending = False  # 2.0.1 Reset OnIdle while transactions run (B12.FR.01: Scheduled)
         self._now = now
         self._held: list[HeldAnswer] = []
         self._follow_ups: list[Callable[[], None]] = []
@@ -189,11 +189,11 @@ class Station:
         self.offline_since = None
         if (
             offline_for is not None
-            and self.boot_status == ACCEPTED
+            and self.boot_status == Status.ACCEPTED
             and offline_for > self.device.number("OCPPCommCtrlr.OfflineThreshold")
         ):
             self._report_connectors(now)
-        if self.boot_status == ACCEPTED and self.heartbeat_interval > 0:
+        if self.boot_status == Status.ACCEPTED and self.heartbeat_interval > 0:
             self.next_heartbeat_at = now + self.heartbeat_interval
         self._pump(now)
 
@@ -305,7 +305,7 @@ class Station:
             and running.token is not None
             and same_token(token, running.token)
         ):
-            self.emit(Authorized(evse.id, token.code, ACCEPTED, now, "Transaction"))
+            self.emit(Authorized(evse.id, token.code, Status.ACCEPTED, now, "Transaction"))
             self.lifecycle.handle(evse, Occurrence(Happening.STOP_TOKEN, token), now)
             return
         decision = self.tokens.decide(token, now, self.connected)
@@ -391,7 +391,7 @@ class Station:
     def _token_decided(self, evse: Evse, token: PresentedToken, status: str, source: str, now: float) -> None:
         """A token's status is known (from the CSMS, or locally): record it, then charge if Accepted."""
         self.emit(Authorized(evse.id, token.code, status, now, source))
-        if status != ACCEPTED:
+        if status != Status.ACCEPTED:
             return
         running = evse.transaction
         if running is not None and running.authorized and not running.ended:
@@ -429,8 +429,8 @@ class Station:
         """Housekeeping once a transaction ends: TxProfiles go (K01.FR.05), a waiting reset or
         availability change applies (B12.FR.01, G03.FR.05)."""
         self.profiles.end_transaction(transaction.key)
-        if self.reset_when_idle and all(e.transaction in (None, transaction) for e in self.evses.values()):
-            self.reset_when_idle = False
+        if self.reset_pending and all(e.transaction in (None, transaction) for e in self.evses.values()):
+            self.reset_pending = False
             self.reset(now)
         availability.transaction_ended(evse, now, self.set_connector_state)
 
@@ -441,15 +441,18 @@ class Station:
         (a TriggerMessage's message, a remote start's Authorize, a reset's reboot)."""
         self._follow_ups.append(follow_up)
 
-    def reset(self, now: float, reason: str | None = None, *, when_idle: bool = False) -> str:
-        """Reboot at the next tick: transactions end, then BootNotification (B11/B12, 1.6 §5.14);
-        `when_idle` (2.0.1 OnIdle) waits for running transactions (Scheduled)."""
+    def reset(self, now: float, reason: str | None = None) -> Literal["Accepted"]:
+        """Reboot at the next tick: transactions end, then BootNotification (B11/B12, 1.6 §5.14)."""
         self.reset_reason = reason or self.rules.default_reset_reason
-        if when_idle and any(evse.transaction is not None for evse in self.evses.values()):
-            self.reset_when_idle = True
-            return "Scheduled"
         self.reboot_at = now
-        return ACCEPTED
+        return Status.ACCEPTED
+
+    def reset_when_idle(self, now: float) -> Literal["Accepted", "Scheduled"]:
+        """2.0.1 OnIdle: reboot once no transaction runs (Scheduled while one does, B12.FR.01)."""
+        if any(evse.transaction is not None for evse in self.evses.values()):
+            self.reset_pending = True
+            return Status.SCHEDULED
+        return self.reset(now)
 
     def remote_start(
         self,
@@ -474,19 +477,19 @@ class Station:
         if self.device.flag("AuthCtrlr.AuthorizeRemoteStart"):
             self.after_answer(lambda: self.present_token(evse.id, token, now))
         else:
-            self.after_answer(lambda: self._token_decided(evse, token, ACCEPTED, "Remote", now))
+            self.after_answer(lambda: self._token_decided(evse, token, Status.ACCEPTED, "Remote", now))
         open_id = evse.transaction.local_id if evse.transaction is not None else None
-        return RemoteStartResult(ACCEPTED, open_id)
+        return RemoteStartResult(Status.ACCEPTED, open_id)
 
-    def remote_stop(self, transaction_key: str, now: float) -> str:
+    def remote_stop(self, transaction_key: str, now: float) -> Literal["Accepted", "Rejected"]:
         for evse in self.evses.values():
             transaction = evse.transaction
             if transaction is not None and transaction.key == transaction_key:
                 self.after_answer(partial(self.stop_transaction, evse.id, StopReason.REMOTE, now))
-                return ACCEPTED
-        return "Rejected"
+                return Status.ACCEPTED
+        return Status.REJECTED
 
-    def stop_and_unlock(self, evse_id: int, now: float) -> str:
+    def stop_and_unlock(self, evse_id: int, now: float) -> Literal["Unlocked", "UnknownConnector"]:
         """1.6 §5.18: a running transaction is stopped with reason UnlockCommand, then unlocked."""
         evse = self.evses.get(evse_id)
         if evse is None:
@@ -494,7 +497,7 @@ class Station:
         self.stop_transaction(evse_id, StopReason.UNLOCK_COMMAND, now)
         return "Unlocked"
 
-    def unlock_unless_charging(self, evse_id: int, connector_id: int) -> str:
+    def unlock_unless_charging(self, evse_id: int, connector_id: int) -> UnlockOutcome:
         """F05.FR.02: never unlock under an authorized transaction; F05.FR.04 unknown connector."""
         evse = self.evses.get(evse_id)
         if evse is None or connector_id not in evse.connectors:
@@ -514,17 +517,17 @@ class Station:
         ):
             targets = [self.evses[evse_id]]
         else:
-            return AvailabilityStatus.REJECTED
+            return Status.REJECTED
         return availability.change(targets, operative, now, self.set_connector_state)
 
-    def update_local_list(self, request: ListUpdateRequest) -> str:
+    def update_local_list(self, request: ListUpdateRequest) -> ListOutcome:
         return local_list.update(self.device, self.local_list, request)
 
-    def set_charging_profile(self, profile: ChargingProfile, now: float) -> str:
+    def set_charging_profile(self, profile: ChargingProfile, now: float) -> Literal["Accepted", "Rejected"]:
         if not admissible(profile, self.evses) or not self.profiles.install(profile):
-            return "Rejected"
+            return Status.REJECTED
         self._reapply_profiles(now)
-        return ACCEPTED
+        return Status.ACCEPTED
 
     def clear_charging_profiles(
         self,
@@ -650,7 +653,7 @@ class Station:
     def _boot_answered(self, status: str, interval: float, now: float) -> None:
         self.boot_status = status
         self.emit(Booted(status, now))
-        if status == ACCEPTED:
+        if status == Status.ACCEPTED:
             self.heartbeat_interval = interval if interval > 0 else 300.0
             self.device.put("OCPPCommCtrlr.HeartbeatInterval", str(int(self.heartbeat_interval)))
             self.next_heartbeat_at = now + self.heartbeat_interval
@@ -708,7 +711,7 @@ class Station:
     def _pump(self, now: float) -> None:
         if not self.connected:
             return
-        queued = self.outbox.take(now, booted=self.boot_status == ACCEPTED)
+        queued = self.outbox.take(now, booted=self.boot_status == Status.ACCEPTED)
         if queued is not None:
             self.rpc.send_call(queued.action, self.payload_of(queued), now, context=queued)
 
@@ -770,14 +773,14 @@ class Station:
             self.emit(TransactionEnded(ended.evse_id, transaction.key, ended.energy_wh, ended.reason, now))
         if not note.decides:
             return
-        status = answer.info.status if answer.info is not None else ACCEPTED
+        status = answer.info.status if answer.info is not None else Status.ACCEPTED
         evse = self.evses[note.evse_id]
-        if status != ACCEPTED:
+        if status != Status.ACCEPTED:
             code = transaction.token.code if transaction.token else ""
             self.emit(Authorized(note.evse_id, code, status, now, action))
         if evse.transaction is not transaction or transaction.ended:
             return
-        if status == ACCEPTED:
+        if status == Status.ACCEPTED:
             happening = Happening.CONFIRMED
         elif self.device.flag("TxCtrlr.StopTxOnInvalidId"):
             happening = Happening.REFUSED

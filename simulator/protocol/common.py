@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar, Literal, TypeVar, cast
 
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
+from evharness.ocppj.vocabulary import Status
 from simulator.core.codec import CallRefused, Outgoing, StationView, VersionRules
 from simulator.core.model import StationConfig
 from simulator.core.notes import (
@@ -21,7 +22,7 @@ from simulator.core.notes import (
     Idle,
     IdleStatusNote,
     Note,
-    Reading,
+    ReadingContext,
     StatusNote,
     TransactionNote,
     TxMoment,
@@ -29,7 +30,9 @@ from simulator.core.notes import (
 from simulator.core.triggers import Trigger
 
 CallFunction = Callable[[StationView, Payload, float], Payload]
+Request = TypeVar("Request", bound=Mapping[str, Any])
 AnswerReader = Callable[[Payload], Answer]
+TriggerStatus = Literal["Accepted", "NotImplemented"]
 DATA_TRANSFER_VENDOR = "evharness"  # DataTransfer with this vendorId is echoed back (P01/P02)
 
 # TriggerMessage's requestedMessage values every version has (F06, 1.6 §5.17)
@@ -114,17 +117,35 @@ def described(config: StationConfig, vendor: tuple[str, int], model: str, serial
     return payload
 
 
-def sampled_value(entry: Payload, reading: Reading) -> Payload:
-    """A sampled value's phase and location, where the reading has them (the same in every version)."""
-    if reading.phase:
-        entry["phase"] = reading.phase
-    if reading.location:
-        entry["location"] = reading.location
-    return entry
+# why a sample was taken, in the words both versions' ReadingContext have
+CONTEXTS: dict[
+    ReadingContext, Literal["Sample.Periodic", "Transaction.Begin", "Transaction.End", "Trigger"]
+] = {
+    ReadingContext.PERIODIC: "Sample.Periodic",
+    ReadingContext.BEGIN: "Transaction.Begin",
+    ReadingContext.END: "Transaction.End",
+    ReadingContext.TRIGGER: "Trigger",
+}
 
 
 def boot_answer(payload: Payload) -> Answer:
     return BootAnswer(payload["status"], float(payload["interval"]))
+
+
+def typed(function: Callable[[StationView, Request, float], Mapping[str, Any]]) -> CallFunction:
+    """A CALL function written on its version's payload TypedDicts (`evharness.ocppj.payloads`), for a
+    table of `CallFunction`s: mypy checks its body against the schema; the RPC layer has validated
+    the request against the same schema before it gets here."""
+
+    def call(view: StationView, payload: Payload, now: float) -> Payload:
+        return as_payload(function(view, cast(Request, payload), now))
+
+    return call
+
+
+def as_payload(typed_payload: Mapping[str, Any]) -> Payload:
+    """A TypedDict payload as the plain dict the RPC layer sends (the same object)."""
+    return cast(Payload, typed_payload)
 
 
 def clear_cache(view: StationView, payload: Payload, now: float) -> Payload:
@@ -142,12 +163,10 @@ def data_transfer(view: StationView, payload: Payload, now: float) -> Payload:
     return answer
 
 
-def trigger_message(
-    triggers: Mapping[str, Trigger], view: StationView, payload: Payload, now: float
-) -> Payload:
+def trigger(triggers: Mapping[str, Trigger], view: StationView, requested: str, now: float) -> TriggerStatus:
     """F06 / 1.6 §5.17: Accepted, then the requested message; NotImplemented for one not in `triggers`."""
-    trigger = triggers.get(payload["requestedMessage"])
+    trigger = triggers.get(requested)
     if trigger is None:
-        return {"status": "NotImplemented"}
+        return Status.NOT_IMPLEMENTED
     view.trigger(trigger, now)
-    return {"status": "Accepted"}
+    return Status.ACCEPTED

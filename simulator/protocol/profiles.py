@@ -7,8 +7,11 @@ allows up to three for ISO 15118; a simulated EV negotiates none).
 
 from __future__ import annotations
 
-from evharness.ocppj.frames import Payload
+from collections.abc import Mapping
+from typing import Any, Literal
+
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
+from evharness.ocppj.vocabulary import Status
 from simulator.core.charging_profiles import PURPOSES, ChargingProfile, Period
 from simulator.core.codec import StationView
 from simulator.core.meter import NOMINAL_VOLTAGE
@@ -18,7 +21,7 @@ def _moment(text: str | None) -> float | None:
     return None if text is None else parse_timestamp(text).timestamp()
 
 
-def parse(raw: Payload, evse_id: int) -> ChargingProfile | None:
+def parse(raw: Mapping[str, Any], evse_id: int) -> ChargingProfile | None:
     """The profile, or None for a purpose the station does not implement."""
     purpose = PURPOSES.get(raw["chargingProfilePurpose"])
     if purpose is None:
@@ -48,13 +51,12 @@ def parse(raw: Payload, evse_id: int) -> ChargingProfile | None:
     )
 
 
-def periods_json(periods: list[tuple[float, float]], unit: str, phases: int) -> list[Payload]:
-    """Composite periods (offset s, W) as chargingSchedulePeriod in `unit` (A per phase or W)."""
-    out: list[Payload] = []
-    for offset, watts in periods:
-        limit = watts / (NOMINAL_VOLTAGE * phases) if unit == "A" else watts
-        out.append({"startPeriod": int(offset), "limit": round(limit, 1)})
-    return out
+def period_limits(periods: list[tuple[float, float]], unit: str, phases: int) -> list[tuple[int, float]]:
+    """Composite periods (offset s, W) as (startPeriod, limit in `unit`: A per phase or W)."""
+    return [
+        (int(offset), round(watts / (NOMINAL_VOLTAGE * phases) if unit == "A" else watts, 1))
+        for offset, watts in periods
+    ]
 
 
 def schedule_start(now: float) -> str:
@@ -68,23 +70,17 @@ def clear(
     purpose: str | None,
     stack_level: int | None,
     now: float,
-) -> Payload:
+) -> Literal["Accepted", "Unknown"]:
     """ClearChargingProfile (1.6 §5.5, K10): Accepted when any profile matched, else Unknown."""
     mapped = PURPOSES.get(purpose) if purpose else None
     cleared = view.clear_charging_profiles(profile_id, evse_id, mapped, stack_level, now)
-    return {"status": "Accepted" if cleared else "Unknown"}
+    return Status.ACCEPTED if cleared else Status.UNKNOWN
 
 
-def schedule(view: StationView, evse_id: int, request: Payload, now: float) -> Payload | None:
-    """The composite schedule's common fields (1.6 §5.7, K08): `duration`, `chargingRateUnit` and
-    `chargingSchedulePeriod` for the request's `duration` seconds from now, in its unit (W if it
-    names none); None for an EVSE the station lacks (answered Rejected)."""
-    duration, unit = request["duration"], request.get("chargingRateUnit", "W")
+def limits(
+    view: StationView, evse_id: int, duration: int, unit: str, now: float
+) -> list[tuple[int, float]] | None:
+    """GetCompositeSchedule (1.6 §5.7, K08): (startPeriod, limit) for `duration` seconds from now in
+    `unit`; None for an EVSE the station lacks (answered Rejected)."""
     periods = view.composite_schedule(evse_id, duration, now)
-    if periods is None:
-        return None
-    return {
-        "duration": duration,
-        "chargingRateUnit": unit,
-        "chargingSchedulePeriod": periods_json(periods, unit, view.config.phases),
-    }
+    return None if periods is None else period_limits(periods, unit, view.config.phases)

@@ -1,13 +1,15 @@
 """How a 1.6 station answers the Central System's CALLs (OCPP 1.6 §5): action → function.
 
-Each function reads the request into a neutral command of the station (`StationView`) and writes
-the outcome in 1.6's words. Actions not in `CALLS` (reservations, firmware, diagnostics) get
-CALLERROR NotSupported; every answer here is the status the spec gives, never silence.
+Each function reads the request (its payload TypedDict, generated from the 1.6 schema) into a neutral
+command of the station (`StationView`) and writes the outcome in 1.6's words; mypy checks both sides
+against the schema. Actions not in `CALLS` (reservations, firmware, diagnostics) get CALLERROR
+NotSupported; every answer here is the status the spec gives, never silence.
 """
 
 from __future__ import annotations
 
-from evharness.ocppj.frames import Payload
+from evharness.ocppj.payloads import v16 as wire
+from evharness.ocppj.vocabulary import Action, Status
 from simulator.core import local_list
 from simulator.core.charging_profiles import TX
 from simulator.core.codec import StationView
@@ -15,54 +17,65 @@ from simulator.core.local_auth import ListUpdate
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
 from simulator.core.triggers import Trigger
 from simulator.protocol import common, profiles
-from simulator.protocol.common import CallFunction
+from simulator.protocol.common import CallFunction, typed
 from simulator.protocol.v16.tokens import token_from_wire, token_info
 
-TRIGGERS = common.TRIGGERS | {"DiagnosticsStatusNotification": Trigger.LOG_STATUS}  # always Idle here
-LIST_STATUS: dict[ListOutcome, str] = {  # §5.15: a disabled list is NotSupported; over the limit Failed
-    ListOutcome.DISABLED: "NotSupported",
-    ListOutcome.TOO_MANY_ELEMENTS: "Failed",
-    ListOutcome.TOO_LARGE_ELEMENT: "Failed",
+TRIGGERS = common.TRIGGERS | {Action.DiagnosticsStatusNotification: Trigger.LOG_STATUS}  # always Idle here
+LIST_STATUS: dict[ListOutcome, wire.SendLocalListResponseStatus] = {  # §5.15
+    ListOutcome.ACCEPTED: Status.ACCEPTED,
+    ListOutcome.FAILED: Status.FAILED,
+    ListOutcome.VERSION_MISMATCH: "VersionMismatch",
+    ListOutcome.DISABLED: Status.NOT_SUPPORTED,
+    ListOutcome.TOO_MANY_ELEMENTS: Status.FAILED,
+    ListOutcome.TOO_LARGE_ELEMENT: Status.FAILED,
 }
 
 
-def reset(view: StationView, payload: Payload, now: float) -> Payload:
+def reset(view: StationView, payload: wire.ResetRequest, now: float) -> wire.ResetResponse:
     """§5.14: Accepted; transactions end with HardReset/SoftReset, then the station boots again."""
-    reason = "SoftReset" if payload["type"] == "Soft" else "HardReset"
-    return {"status": view.reset(now, reason)}
+    return {"status": view.reset(now, "SoftReset" if payload["type"] == "Soft" else "HardReset")}
 
 
-def remote_start(view: StationView, payload: Payload, now: float) -> Payload:
+def remote_start(
+    view: StationView, payload: wire.RemoteStartTransactionRequest, now: float
+) -> wire.RemoteStartTransactionResponse:
     """§5.11: Rejected without a free, operative connector or with a profile that is not a
     TxProfile; the transaction then starts as with a presented idTag."""
     raw_profile = payload.get("chargingProfile")
     profile = None if raw_profile is None else profiles.parse(raw_profile, 0)
     if raw_profile is not None and (profile is None or profile.purpose != TX):
-        return {"status": "Rejected"}
+        return {"status": Status.REJECTED}
     token = token_from_wire(payload["idTag"])
     return {"status": view.remote_start(payload.get("connectorId"), token, profile, now).status}
 
 
-def remote_stop(view: StationView, payload: Payload, now: float) -> Payload:
+def remote_stop(
+    view: StationView, payload: wire.RemoteStopTransactionRequest, now: float
+) -> wire.RemoteStopTransactionResponse:
     return {"status": view.remote_stop(str(payload["transactionId"]), now)}
 
 
-def unlock(view: StationView, payload: Payload, now: float) -> Payload:
+def unlock(
+    view: StationView, payload: wire.UnlockConnectorRequest, now: float
+) -> wire.UnlockConnectorResponse:
     """§5.18: a running transaction is stopped with reason UnlockCommand, then unlocked."""
     outcome = view.stop_and_unlock(payload["connectorId"], now)
-    return {"status": "NotSupported" if outcome == "UnknownConnector" else outcome}
+    return {"status": Status.NOT_SUPPORTED if outcome == "UnknownConnector" else outcome}
 
 
-def change_availability(view: StationView, payload: Payload, now: float) -> Payload:
+def change_availability(
+    view: StationView, payload: wire.ChangeAvailabilityRequest, now: float
+) -> wire.ChangeAvailabilityResponse:
     """§5.2: connector 0 means all; a connector in a transaction changes after it (Scheduled)."""
-    connector = payload["connectorId"]
     operative = payload["type"] == "Operative"
-    return {"status": view.change_availability(connector or None, None, operative, now)}
+    return {"status": view.change_availability(payload["connectorId"] or None, None, operative, now)}
 
 
-def get_configuration(view: StationView, payload: Payload, now: float) -> Payload:
+def get_configuration(
+    view: StationView, payload: wire.GetConfigurationRequest, now: float
+) -> wire.GetConfigurationResponse:
     wanted = payload.get("key") or view.device.keys_16()
-    known: list[Payload] = []
+    known: list[wire.GetConfigurationResponseConfigurationKey] = []
     unknown: list[str] = []
     for key in wanted:
         found = view.device.get_key(key)
@@ -71,7 +84,7 @@ def get_configuration(view: StationView, payload: Payload, now: float) -> Payloa
         else:
             value, readonly = found
             known.append({"key": key, "readonly": readonly, "value": value[:500]})
-    result: Payload = {}
+    result: wire.GetConfigurationResponse = {}
     if known:
         result["configurationKey"] = known
     if unknown:
@@ -79,11 +92,15 @@ def get_configuration(view: StationView, payload: Payload, now: float) -> Payloa
     return result
 
 
-def change_configuration(view: StationView, payload: Payload, now: float) -> Payload:
+def change_configuration(
+    view: StationView, payload: wire.ChangeConfigurationRequest, now: float
+) -> wire.ChangeConfigurationResponse:
     return {"status": view.device.change_key(payload["key"], payload["value"])}
 
 
-def send_local_list(view: StationView, payload: Payload, now: float) -> Payload:
+def send_local_list(
+    view: StationView, payload: wire.SendLocalListRequest, now: float
+) -> wire.SendLocalListResponse:
     """§5.15: NotSupported when LocalAuthListEnabled is false; Failed over SendLocalListMaxLength
     (nothing changes); version rules in `simulator.core.local_auth.LocalList`."""
     updates = [
@@ -93,63 +110,82 @@ def send_local_list(view: StationView, payload: Payload, now: float) -> Payload:
     outcome = view.update_local_list(
         ListUpdateRequest(payload["updateType"], payload["listVersion"], updates)
     )
-    return {"status": LIST_STATUS.get(ListOutcome(outcome), outcome)}
+    return {"status": LIST_STATUS[outcome]}
 
 
-def get_local_list_version(view: StationView, payload: Payload, now: float) -> Payload:
+def get_local_list_version(
+    view: StationView, payload: wire.GetLocalListVersionRequest, now: float
+) -> wire.GetLocalListVersionResponse:
     """§5.10: -1 when the local list is not enabled, 0 when empty."""
     return {"listVersion": view.local_list.version if local_list.enabled(view.device) else -1}
 
 
-def set_charging_profile(view: StationView, payload: Payload, now: float) -> Payload:
+def set_charging_profile(
+    view: StationView, payload: wire.SetChargingProfileRequest, now: float
+) -> wire.SetChargingProfileResponse:
     """§5.16 / §3.13: a TxProfile needs a transaction on its connector; ChargePointMaxProfile only
     on connector 0 (`simulator.core.charging_profiles.admissible`)."""
     profile = profiles.parse(payload["csChargingProfiles"], payload["connectorId"])
-    return {"status": "Rejected" if profile is None else view.set_charging_profile(profile, now)}
+    return {"status": Status.REJECTED if profile is None else view.set_charging_profile(profile, now)}
 
 
-def clear_charging_profile(view: StationView, payload: Payload, now: float) -> Payload:
+def clear_charging_profile(
+    view: StationView, payload: wire.ClearChargingProfileRequest, now: float
+) -> wire.ClearChargingProfileResponse:
     purpose, stack_level = payload.get("chargingProfilePurpose"), payload.get("stackLevel")
-    return profiles.clear(view, payload.get("id"), payload.get("connectorId"), purpose, stack_level, now)
-
-
-def get_composite_schedule(view: StationView, payload: Payload, now: float) -> Payload:
-    """§5.7: the limits the station will apply for `duration` seconds from now."""
-    connector = payload["connectorId"]
-    schedule = profiles.schedule(view, connector, payload, now)
-    if schedule is None:
-        return {"status": "Rejected"}
-    start = profiles.schedule_start(now)
     return {
-        "status": "Accepted",
-        "connectorId": connector,
-        "scheduleStart": start,
-        "chargingSchedule": {"startSchedule": start, **schedule},
+        "status": profiles.clear(
+            view, payload.get("id"), payload.get("connectorId"), purpose, stack_level, now
+        )
     }
 
 
-def trigger_message(view: StationView, payload: Payload, now: float) -> Payload:
+def get_composite_schedule(
+    view: StationView, payload: wire.GetCompositeScheduleRequest, now: float
+) -> wire.GetCompositeScheduleResponse:
+    """§5.7: the limits the station will apply for `duration` seconds from now."""
+    connector, unit = payload["connectorId"], payload.get("chargingRateUnit", "W")
+    limits = profiles.limits(view, connector, payload["duration"], unit, now)
+    if limits is None:
+        return {"status": Status.REJECTED}
+    start = profiles.schedule_start(now)
+    return {
+        "status": Status.ACCEPTED,
+        "connectorId": connector,
+        "scheduleStart": start,
+        "chargingSchedule": {
+            "duration": payload["duration"],
+            "startSchedule": start,
+            "chargingRateUnit": unit,
+            "chargingSchedulePeriod": [{"startPeriod": offset, "limit": limit} for offset, limit in limits],
+        },
+    }
+
+
+def trigger_message(
+    view: StationView, payload: wire.TriggerMessageRequest, now: float
+) -> wire.TriggerMessageResponse:
     """§5.17: a connectorId that does not exist is Rejected."""
     connector = payload.get("connectorId")
     if connector is not None and connector != 0 and connector not in view.evses:
-        return {"status": "Rejected"}
-    return common.trigger_message(TRIGGERS, view, payload, now)
+        return {"status": Status.REJECTED}
+    return {"status": common.trigger(TRIGGERS, view, payload["requestedMessage"], now)}
 
 
 CALLS: dict[str, CallFunction] = {
-    "ChangeAvailability": change_availability,
-    "ChangeConfiguration": change_configuration,
-    "ClearCache": common.clear_cache,
-    "ClearChargingProfile": clear_charging_profile,
-    "DataTransfer": common.data_transfer,
-    "GetCompositeSchedule": get_composite_schedule,
-    "GetConfiguration": get_configuration,
-    "GetLocalListVersion": get_local_list_version,
-    "RemoteStartTransaction": remote_start,
-    "RemoteStopTransaction": remote_stop,
-    "Reset": reset,
-    "SendLocalList": send_local_list,
-    "SetChargingProfile": set_charging_profile,
-    "TriggerMessage": trigger_message,
-    "UnlockConnector": unlock,
+    Action.ChangeAvailability: typed(change_availability),
+    Action.ChangeConfiguration: typed(change_configuration),
+    Action.ClearCache: common.clear_cache,
+    Action.ClearChargingProfile: typed(clear_charging_profile),
+    Action.DataTransfer: common.data_transfer,
+    Action.GetCompositeSchedule: typed(get_composite_schedule),
+    Action.GetConfiguration: typed(get_configuration),
+    Action.GetLocalListVersion: typed(get_local_list_version),
+    Action.RemoteStartTransaction: typed(remote_start),
+    Action.RemoteStopTransaction: typed(remote_stop),
+    Action.Reset: typed(reset),
+    Action.SendLocalList: typed(send_local_list),
+    Action.SetChargingProfile: typed(set_charging_profile),
+    Action.TriggerMessage: typed(trigger_message),
+    Action.UnlockConnector: typed(unlock),
 }

@@ -7,17 +7,20 @@ EVSE's number (one connector per EVSE on 1.6).
 
 from __future__ import annotations
 
+from typing import cast
+
 from evharness.ocppj.frames import Payload
+from evharness.ocppj.payloads import v16 as wire
 from evharness.ocppj.timefmt import format_timestamp
 from simulator.core import notes
 from simulator.core.codec import Outgoing, StationView
 from simulator.core.model import ConnectorState
 from simulator.core.notes import Answer, Note, TxMoment
 from simulator.protocol import common
-from simulator.protocol.common import AnswerReader
+from simulator.protocol.common import AnswerReader, as_payload
 from simulator.protocol.v16.tokens import token_info
 
-STATUS: dict[ConnectorState, str] = {
+STATUS: dict[ConnectorState, wire.StatusNotificationRequestStatus] = {
     ConnectorState.AVAILABLE: "Available",
     ConnectorState.OCCUPIED: "Preparing",
     ConnectorState.CHARGING: "Charging",
@@ -47,16 +50,11 @@ def payload_of(note: Note, view: StationView) -> Payload:
         case notes.HeartbeatNote():
             return {}
         case notes.StatusNote():
-            return {
-                "connectorId": note.evse_id,
-                "errorCode": "NoError",
-                "status": STATUS[note.state],
-                "timestamp": format_timestamp(note.at),
-            }
+            return as_payload(_status(note))
         case notes.AuthorizeNote(token=token):
-            return {"idTag": token.code}
+            return as_payload(wire.AuthorizeRequest(idTag=token.code))
         case notes.TransactionNote():
-            return _transaction(note)
+            return as_payload(_transaction(note))
         case notes.IdleStatusNote():
             return {"status": "Idle"}
         case notes.ReportNote() | notes.RestoredNote():
@@ -70,7 +68,18 @@ def _boot(view: StationView) -> Payload:
     )
 
 
-def _transaction(note: notes.TransactionNote) -> Payload:
+def _status(note: notes.StatusNote) -> wire.StatusNotificationRequest:
+    return {
+        "connectorId": note.evse_id,
+        "errorCode": "NoError",
+        "status": STATUS[note.state],
+        "timestamp": format_timestamp(note.at),
+    }
+
+
+def _transaction(
+    note: notes.TransactionNote,
+) -> wire.StartTransactionRequest | wire.MeterValuesRequest | wire.StopTransactionRequest:
     transaction = note.transaction
     match note.moment:
         case TxMoment.STARTED:
@@ -87,27 +96,36 @@ def _transaction(note: notes.TransactionNote) -> Payload:
                 "transactionId": transaction.csms_id or 0,
                 "meterValue": [sample(note.sample)],
             }
-    payload: Payload = {
+    payload: wire.StopTransactionRequest = {
         "transactionId": transaction.csms_id or 0,
         "meterStop": int(note.meter_stop_wh),
         "timestamp": format_timestamp(note.at),
-        "reason": note.reason,
-        "transactionData": [sample(note.sample)],
+        "reason": cast(wire.StopTransactionRequestReason, note.reason),  # StopReason's words are 1.6's
+        # the same MeterValue: the 1.6 schema only spells one unit (Celsius) otherwise in StopTransaction
+        "transactionData": cast(list[wire.StopTransactionRequestTransactionData], [sample(note.sample)]),
     }
     if note.token is not None:  # the idTag that stopped it: the one presented, else the transaction's (§4.10)
         payload["idTag"] = note.token.code
     return payload
 
 
-def sample(taken: notes.Sample | None) -> Payload:
+def sample(taken: notes.Sample | None) -> wire.MeterValuesRequestMeterValue:
     """A MeterValue (§7.31): values as decimal strings."""
     assert taken is not None
-    sampled = []
+    sampled: list[wire.MeterValuesRequestMeterValueSampledValue] = []
     for reading in taken.readings:
         value = f"{reading.value:.2f}" if reading.unit == "A" else f"{reading.value:.1f}"
-        entry: Payload = {"value": value, "context": taken.context.value}
-        entry |= {"measurand": reading.measurand, "unit": reading.unit}
-        sampled.append(common.sampled_value(entry, reading))
+        entry: wire.MeterValuesRequestMeterValueSampledValue = {"value": value}
+        entry |= {
+            "context": common.CONTEXTS[taken.context],
+            "measurand": reading.measurand,
+            "unit": reading.unit,
+        }
+        if reading.phase:
+            entry["phase"] = reading.phase
+        if reading.location:
+            entry["location"] = reading.location
+        sampled.append(entry)
     return {"timestamp": format_timestamp(taken.at), "sampledValue": sampled}
 
 

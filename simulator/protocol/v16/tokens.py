@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from evharness.idtokens import IdType
-from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import parse_timestamp
 from simulator.core.local_auth import TokenInfo
 from simulator.core.model import PresentedToken
@@ -13,7 +15,7 @@ def token_from_wire(id_tag: str) -> PresentedToken:
     return PresentedToken(IdType.PIN if id_tag.startswith("#") else IdType.RFID, id_tag)
 
 
-def token_info(id_tag_info: Payload) -> TokenInfo:
+def token_info(id_tag_info: Mapping[str, Any]) -> TokenInfo:
     """IdTagInfo: the status, the expiry, and the group as parentIdTag (§3.10)."""
     expiry = id_tag_info.get("expiryDate")
     return TokenInfo(

@@ -1,7 +1,8 @@
 """How a 2.0.1 / 2.1 station answers the CSMS's CALLs (Part 2, blocks B–K): action → function.
 
-Each function reads the request into a neutral command of the station (`StationView`) and writes
-the outcome in 2.0.1's words. Actions not in `CALLS` (reservations, firmware, certificates, display
+Each function reads the request (its payload TypedDict, generated from the 2.0.1 schema) into a
+neutral command of the station (`StationView`) and writes the outcome in 2.0.1's words; mypy checks
+both sides against the schema. Actions not in `CALLS` (reservations, firmware, certificates, display
 messages, monitoring) get CALLERROR NotSupported; every answer here is the status the spec gives.
 """
 
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 import orjson
 
-from evharness.ocppj.frames import Payload
+from evharness.ocppj.payloads import v201 as wire
+from evharness.ocppj.vocabulary import Action, Status
 from simulator.core import local_list
 from simulator.core.charging_profiles import TX
 from simulator.core.codec import StationView
@@ -18,42 +20,56 @@ from simulator.core.local_list import ListOutcome, ListUpdateRequest
 from simulator.core.notes import ReportNote
 from simulator.core.triggers import Trigger
 from simulator.protocol import common, profiles
-from simulator.protocol.common import CallFunction
+from simulator.protocol.common import CallFunction, typed
 from simulator.protocol.v201.tokens import token_from_wire, token_info
 
 TRIGGERS = common.TRIGGERS | {
-    "TransactionEvent": Trigger.TRANSACTION_EVENT,
-    "LogStatusNotification": Trigger.LOG_STATUS,  # always Idle here
+    Action.TransactionEvent: Trigger.TRANSACTION_EVENT,
+    Action.LogStatusNotification: Trigger.LOG_STATUS,  # always Idle here
 }
+LIST_STATUS: dict[ListOutcome, wire.SendLocalListStatusEnumType] = {  # D01: a disabled list is Failed
+    ListOutcome.ACCEPTED: Status.ACCEPTED,
+    ListOutcome.FAILED: Status.FAILED,
+    ListOutcome.VERSION_MISMATCH: "VersionMismatch",
+    ListOutcome.DISABLED: Status.FAILED,
+    ListOutcome.TOO_MANY_ELEMENTS: Status.FAILED,
+    ListOutcome.TOO_LARGE_ELEMENT: Status.FAILED,
+}
+LIMITS = (ListOutcome.TOO_MANY_ELEMENTS, ListOutcome.TOO_LARGE_ELEMENT)  # named in statusInfo (D01.FR.11)
 
 
-def get_variables(view: StationView, payload: Payload, now: float) -> Payload:
+def get_variables(
+    view: StationView, payload: wire.GetVariablesRequest, now: float
+) -> wire.GetVariablesResponse:
     """B06.FR.01–05: one result per requested variable; only the Actual attribute exists."""
-    results = []
+    results: list[wire.GetVariableResultType] = []
     for item in payload["getVariableData"]:
         component, variable = item["component"], item["variable"]
-        entry: Payload = {"component": component, "variable": variable}
-        if item.get("attributeType", "Actual") != "Actual":
-            entry["attributeStatus"] = "NotSupportedAttributeType"
-        else:
+        entry: wire.GetVariableResultType = {
+            "component": component,
+            "variable": variable,
+            "attributeStatus": "NotSupportedAttributeType",
+        }
+        if item.get("attributeType", "Actual") == "Actual":
             status, value = view.device.get_variable(
                 component["name"], variable["name"], variable.get("instance")
             )
             entry["attributeStatus"] = status
-            if status == "Accepted":
+            if status == Status.ACCEPTED:
                 entry["attributeValue"] = value[:2500]
         results.append(entry)
     return {"getVariableResult": results}
 
 
-def set_variables(view: StationView, payload: Payload, now: float) -> Payload:
+def set_variables(
+    view: StationView, payload: wire.SetVariablesRequest, now: float
+) -> wire.SetVariablesResponse:
     """B05.FR.01–05: read-only and invalid values are Rejected, unknown ones named as such."""
-    results = []
+    results: list[wire.SetVariableResultType] = []
     for item in payload["setVariableData"]:
         component, variable = item["component"], item["variable"]
-        if item.get("attributeType", "Actual") != "Actual":
-            status = "NotSupportedAttributeType"
-        else:
+        status: wire.SetVariableStatusEnumType = "NotSupportedAttributeType"
+        if item.get("attributeType", "Actual") == "Actual":
             status = view.device.set_variable(
                 component["name"], variable["name"], item["attributeValue"], variable.get("instance")
             )
@@ -61,22 +77,24 @@ def set_variables(view: StationView, payload: Payload, now: float) -> Payload:
     return {"setVariableResult": results}
 
 
-def reset(view: StationView, payload: Payload, now: float) -> Payload:
+def reset(view: StationView, payload: wire.ResetRequest, now: float) -> wire.ResetResponse:
     """B11/B12: Immediate ends transactions (ImmediateReset) and reboots; OnIdle waits for them
     (Scheduled); a reset of one EVSE is not supported (Rejected)."""
     if "evseId" in payload:
-        return {"status": "Rejected"}
-    return {"status": view.reset(now, when_idle=payload["type"] == "OnIdle")}
+        return {"status": Status.REJECTED}
+    return {"status": view.reset_when_idle(now) if payload["type"] == "OnIdle" else view.reset(now)}
 
 
-def request_start(view: StationView, payload: Payload, now: float) -> Payload:
+def request_start(
+    view: StationView, payload: wire.RequestStartTransactionRequest, now: float
+) -> wire.RequestStartTransactionResponse:
     """F01: Rejected without a free, operative EVSE (or one whose transaction awaits its token);
     AuthorizeRemoteStart decides whether the token is authorized first (F01.FR.01/02); the events
     carry remoteStartId (F01.FR.25)."""
     raw_profile = payload.get("chargingProfile")
     profile = None if raw_profile is None else profiles.parse(raw_profile, 0)
     if raw_profile is not None and (profile is None or profile.purpose != TX):
-        return {"status": "Rejected"}
+        return {"status": Status.REJECTED}
     token = token_from_wire(payload["idToken"])
     result = view.remote_start(
         payload.get("evseId"),
@@ -86,22 +104,28 @@ def request_start(view: StationView, payload: Payload, now: float) -> Payload:
         remote_start_id=payload["remoteStartId"],
         open_transactions=True,
     )
-    answer: Payload = {"status": result.status}
+    answer: wire.RequestStartTransactionResponse = {"status": result.status}
     if result.transaction_id is not None:
         answer["transactionId"] = result.transaction_id
     return answer
 
 
-def request_stop(view: StationView, payload: Payload, now: float) -> Payload:
+def request_stop(
+    view: StationView, payload: wire.RequestStopTransactionRequest, now: float
+) -> wire.RequestStopTransactionResponse:
     return {"status": view.remote_stop(payload["transactionId"], now)}
 
 
-def unlock(view: StationView, payload: Payload, now: float) -> Payload:
+def unlock(
+    view: StationView, payload: wire.UnlockConnectorRequest, now: float
+) -> wire.UnlockConnectorResponse:
     """F05.FR.02: never unlock under an authorized transaction; F05.FR.04 unknown connector."""
     return {"status": view.unlock_unless_charging(payload["evseId"], payload["connectorId"])}
 
 
-def change_availability(view: StationView, payload: Payload, now: float) -> Payload:
+def change_availability(
+    view: StationView, payload: wire.ChangeAvailabilityRequest, now: float
+) -> wire.ChangeAvailabilityResponse:
     """G03/G04: the whole station without `evse`; an EVSE in a transaction changes after it."""
     target = payload.get("evse")
     operative = payload["operationalStatus"] == "Operative"
@@ -110,7 +134,9 @@ def change_availability(view: StationView, payload: Payload, now: float) -> Payl
     return {"status": view.change_availability(target["id"], target.get("connectorId", 1), operative, now)}
 
 
-def send_local_list(view: StationView, payload: Payload, now: float) -> Payload:
+def send_local_list(
+    view: StationView, payload: wire.SendLocalListRequest, now: float
+) -> wire.SendLocalListResponse:
     """D01: Failed when the local list is disabled or the request is over ItemsPerMessage /
     BytesPerMessage (D01.FR.11 binds the CSMS; the list stays as it was); version rules in LocalList."""
     updates = [
@@ -119,86 +145,106 @@ def send_local_list(view: StationView, payload: Payload, now: float) -> Payload:
         )
         for item in payload.get("localAuthorizationList", [])
     ]
-    request = ListUpdateRequest(
-        payload["updateType"], payload["versionNumber"], updates, len(orjson.dumps(payload))
+    size = len(orjson.dumps(payload))
+    outcome = view.update_local_list(
+        ListUpdateRequest(payload["updateType"], payload["versionNumber"], updates, size)
     )
-    outcome = ListOutcome(view.update_local_list(request))
-    if outcome in (ListOutcome.TOO_MANY_ELEMENTS, ListOutcome.TOO_LARGE_ELEMENT):
-        return {"status": "Failed", "statusInfo": {"reasonCode": outcome.value}}
-    return {"status": "Failed" if outcome is ListOutcome.DISABLED else outcome.value}
+    answer: wire.SendLocalListResponse = {"status": LIST_STATUS[outcome]}
+    if outcome in LIMITS:
+        answer["statusInfo"] = {"reasonCode": outcome.value}
+    return answer
 
 
-def get_local_list_version(view: StationView, payload: Payload, now: float) -> Payload:
+def get_local_list_version(
+    view: StationView, payload: wire.GetLocalListVersionRequest, now: float
+) -> wire.GetLocalListVersionResponse:
     """D02.FR.03: 0 when there is no list or the function is disabled."""
     return {"versionNumber": view.local_list.version if local_list.enabled(view.device) else 0}
 
 
-def set_charging_profile(view: StationView, payload: Payload, now: float) -> Payload:
+def set_charging_profile(
+    view: StationView, payload: wire.SetChargingProfileRequest, now: float
+) -> wire.SetChargingProfileResponse:
     """K01.FR.09: a TxProfile needs a transaction on the EVSE; K01.FR.22: station max on EVSE 0
     (`simulator.core.charging_profiles.admissible`)."""
     profile = profiles.parse(payload["chargingProfile"], payload["evseId"])
-    return {"status": "Rejected" if profile is None else view.set_charging_profile(profile, now)}
+    return {"status": Status.REJECTED if profile is None else view.set_charging_profile(profile, now)}
 
 
-def clear_charging_profile(view: StationView, payload: Payload, now: float) -> Payload:
+def clear_charging_profile(
+    view: StationView, payload: wire.ClearChargingProfileRequest, now: float
+) -> wire.ClearChargingProfileResponse:
     criteria = payload.get("chargingProfileCriteria", {})
     purpose, stack_level = criteria.get("chargingProfilePurpose"), criteria.get("stackLevel")
-    return profiles.clear(
-        view, payload.get("chargingProfileId"), criteria.get("evseId"), purpose, stack_level, now
-    )
+    profile_id = payload.get("chargingProfileId")
+    return {"status": profiles.clear(view, profile_id, criteria.get("evseId"), purpose, stack_level, now)}
 
 
-def get_composite_schedule(view: StationView, payload: Payload, now: float) -> Payload:
+def get_composite_schedule(
+    view: StationView, payload: wire.GetCompositeScheduleRequest, now: float
+) -> wire.GetCompositeScheduleResponse:
     """K08: the limits the station will apply for `duration` seconds from now."""
-    evse_id = payload["evseId"]
-    schedule = profiles.schedule(view, evse_id, payload, now)
-    if schedule is None:
-        return {"status": "Rejected"}
+    evse_id, unit = payload["evseId"], payload.get("chargingRateUnit", "W")
+    limits = profiles.limits(view, evse_id, payload["duration"], unit, now)
+    if limits is None:
+        return {"status": Status.REJECTED}
     return {
-        "status": "Accepted",
-        "schedule": {"evseId": evse_id, "scheduleStart": profiles.schedule_start(now), **schedule},
+        "status": Status.ACCEPTED,
+        "schedule": {
+            "evseId": evse_id,
+            "duration": payload["duration"],
+            "scheduleStart": profiles.schedule_start(now),
+            "chargingRateUnit": unit,
+            "chargingSchedulePeriod": [{"startPeriod": offset, "limit": limit} for offset, limit in limits],
+        },
     }
 
 
-def get_transaction_status(view: StationView, payload: Payload, now: float) -> Payload:
+def get_transaction_status(
+    view: StationView, payload: wire.GetTransactionStatusRequest, now: float
+) -> wire.GetTransactionStatusResponse:
     """E14: whether the transaction is ongoing and whether its messages still wait."""
     wanted = payload.get("transactionId")
-    answer: Payload = {"messagesInQueue": view.messages_waiting(wanted)}
+    answer: wire.GetTransactionStatusResponse = {"messagesInQueue": view.messages_waiting(wanted)}
     if wanted is not None:
         answer["ongoingIndicator"] = view.transaction_ongoing(wanted)
     return answer
 
 
-def get_base_report(view: StationView, payload: Payload, now: float) -> Payload:
+def get_base_report(
+    view: StationView, payload: wire.GetBaseReportRequest, now: float
+) -> wire.GetBaseReportResponse:
     """B07: Accepted, then the device model in NotifyReport (one part); SummaryInventory is not
     implemented (NotSupported)."""
     if payload["reportBase"] == "SummaryInventory":
-        return {"status": "NotSupported"}
+        return {"status": Status.NOT_SUPPORTED}
     note = ReportNote(payload["requestId"], now)
     view.after_answer(lambda: view.send(note, now))
-    return {"status": "Accepted"}
+    return {"status": Status.ACCEPTED}
 
 
-def trigger_message(view: StationView, payload: Payload, now: float) -> Payload:
-    return common.trigger_message(TRIGGERS, view, payload, now)
+def trigger_message(
+    view: StationView, payload: wire.TriggerMessageRequest, now: float
+) -> wire.TriggerMessageResponse:
+    return {"status": common.trigger(TRIGGERS, view, payload["requestedMessage"], now)}
 
 
 CALLS: dict[str, CallFunction] = {
-    "ChangeAvailability": change_availability,
-    "ClearCache": common.clear_cache,
-    "ClearChargingProfile": clear_charging_profile,
-    "DataTransfer": common.data_transfer,
-    "GetBaseReport": get_base_report,
-    "GetCompositeSchedule": get_composite_schedule,
-    "GetLocalListVersion": get_local_list_version,
-    "GetTransactionStatus": get_transaction_status,
-    "GetVariables": get_variables,
-    "RequestStartTransaction": request_start,
-    "RequestStopTransaction": request_stop,
-    "Reset": reset,
-    "SendLocalList": send_local_list,
-    "SetChargingProfile": set_charging_profile,
-    "SetVariables": set_variables,
-    "TriggerMessage": trigger_message,
-    "UnlockConnector": unlock,
+    Action.ChangeAvailability: typed(change_availability),
+    Action.ClearCache: common.clear_cache,
+    Action.ClearChargingProfile: typed(clear_charging_profile),
+    Action.DataTransfer: common.data_transfer,
+    Action.GetBaseReport: typed(get_base_report),
+    Action.GetCompositeSchedule: typed(get_composite_schedule),
+    Action.GetLocalListVersion: typed(get_local_list_version),
+    Action.GetTransactionStatus: typed(get_transaction_status),
+    Action.GetVariables: typed(get_variables),
+    Action.RequestStartTransaction: typed(request_start),
+    Action.RequestStopTransaction: typed(request_stop),
+    Action.Reset: typed(reset),
+    Action.SendLocalList: typed(send_local_list),
+    Action.SetChargingProfile: typed(set_charging_profile),
+    Action.SetVariables: typed(set_variables),
+    Action.TriggerMessage: typed(trigger_message),
+    Action.UnlockConnector: typed(unlock),
 }

@@ -9,17 +9,18 @@ carries the `seqNo` the station gave it (E01.FR.16), `offline: true` when it hap
 from __future__ import annotations
 
 from evharness.ocppj.frames import Payload
+from evharness.ocppj.payloads import v201 as wire
 from evharness.ocppj.timefmt import format_timestamp
 from simulator.core import notes
 from simulator.core.codec import Outgoing, StationView
-from simulator.core.device_model import Kind
+from simulator.core.device_model import Access, Kind
 from simulator.core.model import ConnectorState
 from simulator.core.notes import Answer, Note, TxMoment
 from simulator.protocol import common
-from simulator.protocol.common import AnswerReader
+from simulator.protocol.common import AnswerReader, as_payload
 from simulator.protocol.v201.tokens import id_token, token_info
 
-STATUS: dict[ConnectorState, str] = {
+STATUS: dict[ConnectorState, wire.ConnectorStatusEnumType] = {
     ConnectorState.AVAILABLE: "Available",
     ConnectorState.OCCUPIED: "Occupied",
     ConnectorState.CHARGING: "Occupied",
@@ -28,7 +29,7 @@ STATUS: dict[ConnectorState, str] = {
     ConnectorState.FAULTED: "Faulted",
 }
 # stop reason → (triggerReason, stoppedReason); any other reason is (AbnormalCondition, Other)
-STOP_TRIGGERS: dict[str, tuple[str, str]] = {
+STOP_TRIGGERS: dict[str, tuple[wire.TriggerReasonEnumType, wire.ReasonEnumType]] = {
     "Local": ("StopAuthorized", "Local"),
     "EVDisconnected": ("EVCommunicationLost", "EVDisconnected"),
     "Remote": ("RemoteStop", "Remote"),
@@ -38,7 +39,10 @@ STOP_TRIGGERS: dict[str, tuple[str, str]] = {
     "UnlockCommand": ("UnlockCommand", "Other"),
 }
 # moment → (eventType, triggerReason, chargingState or None)
-EVENTS: dict[TxMoment, tuple[str, str, str | None]] = {
+EVENTS: dict[
+    TxMoment,
+    tuple[wire.TransactionEventEnumType, wire.TriggerReasonEnumType, wire.ChargingStateEnumType | None],
+] = {
     TxMoment.STARTED: ("Started", "CablePluggedIn", "EVConnected"),
     TxMoment.AUTHORIZED: ("Updated", "Authorized", "Charging"),
     TxMoment.METER: ("Updated", "MeterValuePeriodic", None),
@@ -49,7 +53,17 @@ IDLE_ACTIONS: dict[notes.Idle, str] = {
     notes.Idle.LOGS: "LogStatusNotification",
 }
 TRANSACTION_ACTIONS: dict[TxMoment, str] = {moment: "TransactionEvent" for moment in TxMoment}
-DATA_TYPES = {Kind.BOOLEAN: "boolean", Kind.INTEGER: "integer", Kind.STRING: "string", Kind.CSV: "MemberList"}
+DATA_TYPES: dict[Kind, wire.DataEnumType] = {
+    Kind.BOOLEAN: "boolean",
+    Kind.INTEGER: "integer",
+    Kind.STRING: "string",
+    Kind.CSV: "MemberList",
+}
+MUTABILITY: dict[Access, wire.MutabilityEnumType] = {
+    Access.READ_WRITE: "ReadWrite",
+    Access.READ_ONLY: "ReadOnly",
+    Access.WRITE_ONLY: "WriteOnly",
+}
 
 
 def action_of(note: Note) -> Outgoing | None:
@@ -69,23 +83,27 @@ def payload_of(note: Note, view: StationView) -> Payload:
         case notes.HeartbeatNote():
             return {}
         case notes.StatusNote():
-            return {
-                "timestamp": format_timestamp(note.at),
-                "connectorStatus": STATUS[note.state],
-                "evseId": note.evse_id,
-                "connectorId": note.connector_id,
-            }
+            return as_payload(_status(note))
         case notes.AuthorizeNote(token=token):
-            return {"idToken": id_token(token)}
+            return as_payload(wire.AuthorizeRequest(idToken=id_token(token)))
         case notes.TransactionNote():
-            return transaction_event(note)
+            return as_payload(transaction_event(note))
         case notes.IdleStatusNote():
             return {"status": "Idle"}
         case notes.ReportNote():
-            return _report(note, view)
+            return as_payload(_report(note, view))
         case notes.RestoredNote():
             pass
     raise ValueError(f"2.0.1 builds no {type(note).__name__}")
+
+
+def _status(note: notes.StatusNote) -> wire.StatusNotificationRequest:
+    return {
+        "timestamp": format_timestamp(note.at),
+        "connectorStatus": STATUS[note.state],
+        "evseId": note.evse_id,
+        "connectorId": note.connector_id,
+    }
 
 
 def _boot(note: notes.BootNote, view: StationView) -> Payload:
@@ -93,9 +111,10 @@ def _boot(note: notes.BootNote, view: StationView) -> Payload:
     return {"reason": note.reason.value, "chargingStation": charging_station}
 
 
-def transaction_event(note: notes.TransactionNote) -> Payload:
-    stopped: str | None = None
-    charging_state: str | None
+def transaction_event(note: notes.TransactionNote) -> wire.TransactionEventRequest:
+    stopped: wire.ReasonEnumType | None = None
+    charging_state: wire.ChargingStateEnumType | None
+    event_type: wire.TransactionEventEnumType
     if note.moment is TxMoment.ENDED:
         trigger, stopped = STOP_TRIGGERS.get(note.reason, ("AbnormalCondition", "Other"))
         event_type, charging_state = "Ended", "EVConnected" if note.cable_plugged else "Idle"
@@ -103,14 +122,14 @@ def transaction_event(note: notes.TransactionNote) -> Payload:
         event_type, trigger, charging_state = EVENTS[note.moment]
         if note.remote_start_id is not None:
             trigger = "RemoteStart"
-    info: Payload = {"transactionId": note.transaction.local_id}
+    info: wire.TransactionType = {"transactionId": note.transaction.local_id}
     if charging_state:
         info["chargingState"] = charging_state
     if stopped:
         info["stoppedReason"] = stopped
     if note.remote_start_id is not None:
         info["remoteStartId"] = note.remote_start_id
-    payload: Payload = {
+    payload: wire.TransactionEventRequest = {
         "eventType": event_type,
         "timestamp": format_timestamp(note.at),
         "triggerReason": trigger,
@@ -128,31 +147,37 @@ def transaction_event(note: notes.TransactionNote) -> Payload:
     return payload
 
 
-def sample(taken: notes.Sample) -> Payload:
+def sample(taken: notes.Sample) -> wire.MeterValueType:
     """A MeterValueType: numbers, with the unit of measure."""
-    sampled = []
+    sampled: list[wire.SampledValueType] = []
     for reading in taken.readings:
-        entry: Payload = {
-            "value": reading.value,
-            "context": taken.context.value,
-            "measurand": reading.measurand,
-        }
-        entry["unitOfMeasure"] = {"unit": reading.unit}
-        sampled.append(common.sampled_value(entry, reading))
+        entry: wire.SampledValueType = {"value": reading.value, "context": common.CONTEXTS[taken.context]}
+        entry |= {"measurand": reading.measurand, "unitOfMeasure": {"unit": reading.unit}}
+        if reading.phase:
+            entry["phase"] = reading.phase
+        if reading.location:
+            entry["location"] = reading.location
+        sampled.append(entry)
     return {"timestamp": format_timestamp(taken.at), "sampledValue": sampled}
 
 
-def _report(note: notes.ReportNote, view: StationView) -> Payload:
+def _report(note: notes.ReportNote, view: StationView) -> wire.NotifyReportRequest:
     """NotifyReport (B07) of the whole device model, in one part."""
-    data = []
+    data: list[wire.ReportDataType] = []
     for row in view.device.report():
-        attribute: Payload = {"type": "Actual", "mutability": row.definition.access.value}
+        attribute: wire.VariableAttributeType = {
+            "type": "Actual",
+            "mutability": MUTABILITY[row.definition.access],
+        }
         if row.value is not None:
             attribute["value"] = row.value[:2500]
-        var: Payload = {"name": row.variable}
+        var: wire.VariableType = {"name": row.variable}
         if row.instance:
             var["instance"] = row.instance
-        characteristics: Payload = {"dataType": DATA_TYPES[row.definition.kind], "supportsMonitoring": False}
+        characteristics: wire.VariableCharacteristicsType = {
+            "dataType": DATA_TYPES[row.definition.kind],
+            "supportsMonitoring": False,
+        }
         if row.max_limit is not None:  # e.g. LocalAuthListCtrlr.Entries: the list's capacity (D01.FR.12)
             characteristics["maxLimit"] = row.max_limit
         data.append(

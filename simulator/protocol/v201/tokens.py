@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, cast
+
 from evharness.idtokens import IdType, to_wire
-from evharness.ocppj.frames import Payload
+from evharness.ocppj.payloads.v201 import IdTokenEnumType, IdTokenType
 from evharness.ocppj.timefmt import parse_timestamp
 from simulator.core.local_auth import TokenInfo
 from simulator.core.model import PresentedToken
 
 
-def id_token(token: PresentedToken) -> Payload:
+def id_token(token: PresentedToken) -> IdTokenType:
     wire = to_wire(token.id_type, token.code)
-    return {"idToken": wire.value, "type": wire.type_201}
+    return {"idToken": wire.value, "type": cast(IdTokenEnumType, wire.type_201)}
 
 
-def token_from_wire(wire: Payload) -> PresentedToken:
+def token_from_wire(wire: Mapping[str, Any]) -> PresentedToken:
     return PresentedToken(IdType.PIN if wire["type"] == "KeyCode" else IdType.RFID, wire["idToken"])
 
 
-def token_info(id_token_info: Payload) -> TokenInfo:
+def token_info(id_token_info: Mapping[str, Any]) -> TokenInfo:
     """IdTokenInfo: the status, the cache expiry (C10.FR.13) and the groupIdToken (C09.FR.02)."""
     expiry = id_token_info.get("cacheExpiryDateTime")
     group = id_token_info.get("groupIdToken")

@@ -31,6 +31,7 @@ typecheck: $(STAMP)
 
 architecture: $(STAMP)
 	$(BIN)/lint-imports
+	$(BIN)/python tools/import_cycles.py
 
 unit: $(STAMP)
 	$(BIN)/pytest

@@ -17,6 +17,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
+from evharness.ocppj.vocabulary import Action
 from reference_backend.api_operations import operator_guard
 from reference_backend.domain.boot import BootPolicy, PolicyName, Registration, trigger_on_accept
 from reference_backend.domain.stations import identity_problem
@@ -78,7 +79,7 @@ def boot_policy_router(
             return
         trigger = trigger_on_accept(policies.policy_for(station_id), session.registration)
         if trigger is not None:
-            operations.call_soon(station_id, "TriggerMessage", trigger)
+            operations.call_soon(station_id, Action.TriggerMessage, trigger)
 
     @router.get("/{station_id}/boot-policy")
     def read(station_id: str) -> BootPolicyState:

@@ -22,6 +22,7 @@ from collections.abc import Callable, MutableMapping
 from datetime import datetime
 
 from evharness.ocppj.versions import OcppVersion
+from evharness.ocppj.vocabulary import Action, Status
 from reference_backend.domain import local_list
 from reference_backend.persistence import Store
 from reference_backend.server import OcppServer
@@ -51,7 +52,7 @@ async def sync_local_list(
         return None  # nothing to hold and nothing ever sent: the station is not bothered
     station_version: int | None = None
     if ask:
-        outcome = await call(server, identity, "GetLocalListVersion", {})
+        outcome = await call(server, identity, Action.GetLocalListVersion, {})
         if outcome.payload is None:
             log.info("%s: GetLocalListVersion %s; list not synced", identity, outcome.status)
             return None
@@ -103,10 +104,10 @@ async def _send_parts(
     """
     for part in parts:
         status = await _send(server, store, identity, station_id, version, part, sent)
-        if status != "Accepted":
+        if status != Status.ACCEPTED:
             return status, part
         sent = local_list.apply(sent, part)
-    return "Accepted", None
+    return Status.ACCEPTED, None
 
 
 async def _read_limits(server: OcppServer, identity: str, version: OcppVersion) -> local_list.MessageLimits:
@@ -126,8 +127,8 @@ async def _send(
     update: local_list.Update,
     sent: local_list.Entries,
 ) -> str:
-    outcome = await call(server, identity, "SendLocalList", local_list.request(version, update))
+    outcome = await call(server, identity, Action.SendLocalList, local_list.request(version, update))
     log.info("%s: SendLocalList %s v%d: %s", identity, update.update_type, update.version, outcome.status)
-    if outcome.status == "Accepted":
+    if outcome.status == Status.ACCEPTED:
         store.record_local_list(station_id, update.version, local_list.apply(sent, update))
     return outcome.status

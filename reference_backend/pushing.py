@@ -15,6 +15,7 @@ from datetime import datetime
 
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
+from evharness.ocppj.vocabulary import Action, Status
 from reference_backend.domain.station_settings import SETTINGS
 from reference_backend.persistence.station_access import StationStore
 from reference_backend.persistence.station_records import SettingRecord
@@ -31,7 +32,7 @@ class Pushed:
 
 
 def due(settings: list[SettingRecord]) -> list[SettingRecord]:
-    return [s for s in settings if s.reported != s.desired or s.push_status != "Accepted"]
+    return [s for s in settings if s.reported != s.desired or s.push_status != Status.ACCEPTED]
 
 
 async def push_settings(
@@ -63,7 +64,7 @@ async def push_settings(
 
 async def _get_configuration(server: OcppServer, identity: str, names: list[str]) -> dict[str, str]:
     by_key = {SETTINGS[n].key_16: n for n in names}
-    outcome = await call(server, identity, "GetConfiguration", {"key": sorted(by_key)})
+    outcome = await call(server, identity, Action.GetConfiguration, {"key": sorted(by_key)})
     entries: list[Payload] = (outcome.payload or {}).get("configurationKey", [])
     return {by_key[e["key"]]: e["value"] for e in entries if e["key"] in by_key and "value" in e}
 
@@ -71,20 +72,20 @@ async def _get_configuration(server: OcppServer, identity: str, names: list[str]
 async def _get_variables(server: OcppServer, identity: str, names: list[str]) -> dict[str, str]:
     by_place = {(SETTINGS[n].component, SETTINGS[n].variable): n for n in names}
     data = [{"component": {"name": c}, "variable": {"name": v}} for c, v in by_place]
-    outcome = await call(server, identity, "GetVariables", {"getVariableData": data})
+    outcome = await call(server, identity, Action.GetVariables, {"getVariableData": data})
     results: list[Payload] = (outcome.payload or {}).get("getVariableResult", [])
     return {
         by_place[place]: r["attributeValue"]
         for r in results
         if (place := (r["component"]["name"], r["variable"]["name"])) in by_place
-        and r.get("attributeStatus") == "Accepted"
+        and r.get("attributeStatus") == Status.ACCEPTED
         and "attributeValue" in r
     }
 
 
 async def _change_configuration(server: OcppServer, identity: str, setting: SettingRecord) -> Pushed:
     key = SETTINGS[setting.name].key_16
-    outcome = await call(server, identity, "ChangeConfiguration", {"key": key, "value": setting.desired})
+    outcome = await call(server, identity, Action.ChangeConfiguration, {"key": key, "value": setting.desired})
     return Pushed(setting.name, setting.desired, outcome.status, outcome.detail)
 
 
@@ -97,7 +98,7 @@ async def _set_variables(server: OcppServer, identity: str, pending: list[Settin
         }
         for s in pending
     ]
-    outcome = await call(server, identity, "SetVariables", {"setVariableData": data})
+    outcome = await call(server, identity, Action.SetVariables, {"setVariableData": data})
     return [
         Pushed(
             s.name,

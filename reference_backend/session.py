@@ -40,6 +40,7 @@ from evharness.ocppj.rpc import (
     SendReceived,
 )
 from evharness.ocppj.versions import OcppVersion
+from evharness.ocppj.vocabulary import Action
 from evharness.redaction import redact
 from reference_backend.domain.boot import (
     BOOT,
@@ -170,7 +171,7 @@ class CsmsSession:
         self.boot_policies.record(self.identity, answer)
         trigger = boot_trigger(self.boot_policies.policy_for(self.identity), answer)
         if trigger is not None:
-            self._follow_ups.append(("TriggerMessage", trigger))
+            self._follow_ups.append((Action.TriggerMessage, trigger))
 
     @property
     def registered(self) -> bool:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
+from evharness.ocppj.vocabulary import Status
 from reference_backend.server import OcppServer
 
 T = TypeVar("T")
@@ -44,7 +45,7 @@ async def call(
         case "result":
             result = answer.payload or {}
             info = result.get("statusInfo") or {}
-            return Outcome(str(result.get("status", "Accepted")), info.get("reasonCode"), result)
+            return Outcome(str(result.get("status", Status.ACCEPTED)), info.get("reasonCode"), result)
         case "error":
             return Outcome("CallError", f"{answer.error_code}: {answer.description}"[:300])
         case "not_connected":

@@ -9,12 +9,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from evharness.ocppj.vocabulary import Action
 from simulator.asyncio.fleet import FleetResult
 from simulator.core.events import Authorized, PeerViolated, TransactionEnded, TransactionStarted
 from simulator.scenario.runner import DECIDED_BY
 
 # A token's first answer comes from these; StartTransaction / TransactionEvent only re-check it.
-FIRST_DECISIONS = ("Authorize", "Remote", "LocalList", "Cache", "Offline", "OfflineUnknown")
+FIRST_DECISIONS = (Action.Authorize, "Remote", "LocalList", "Cache", "Offline", "OfflineUnknown")
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:

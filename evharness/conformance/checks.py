@@ -29,6 +29,7 @@ from evharness.ocppj.frames import (
     decode,
 )
 from evharness.ocppj.versions import OcppVersion
+from evharness.ocppj.vocabulary import Status
 from evharness.redaction import redact
 
 
@@ -472,7 +473,7 @@ def broken_answers(prefix: str) -> list[str]:
         json.dumps([3, f"{prefix}-1", {}]),  # a CALLRESULT for an unknown messageId
         json.dumps([4, f"{prefix}-2", "GenericError", "", {}]),  # a CALLERROR for an unknown messageId
         json.dumps([3, f"{prefix}-3"]),  # a CALLRESULT array without its payload
-        json.dumps([3, f"{prefix}-4", "Accepted"]),  # a CALLRESULT whose payload is no object
+        json.dumps([3, f"{prefix}-4", Status.ACCEPTED]),  # a CALLRESULT whose payload is no object
         json.dumps([4, f"{prefix}-5", "GenericError"]),  # a CALLERROR array broken off after the code
     ]
 

@@ -25,6 +25,7 @@ from evharness.conformance.station import Answer, OcttStation, ReceivedCall
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
+from evharness.ocppj.vocabulary import Action, Status
 from simulator.asyncio.portal import BackgroundLoop
 
 T = TypeVar("T")
@@ -84,7 +85,7 @@ class Conformance:
         )
         # No local list until a case gives the station one (`hold_local_list`): a CSMS that syncs lists
         # on connection must not slip its own GetLocalListVersion / SendLocalList into other cases.
-        self.station.answer_with("GetLocalListVersion", ErrorKind.NOT_SUPPORTED)
+        self.station.answer_with(Action.GetLocalListVersion, ErrorKind.NOT_SUPPORTED)
         self.connector = config.connector
         self.answers: dict[str, Answer] = {}
         self.last: Answer | None = None
@@ -177,11 +178,11 @@ class Conformance:
             self.connect()
         identity = self.station.identity
         payload = m.boot_v16(identity) if self.v16 else m.boot_v201(identity, reason)
-        return self.send("BootNotification", payload)
+        return self.send(Action.BootNotification, payload)
 
     def boot_after_interval(self, reason: str = "PowerUp") -> Answer:
         """Boot again once the interval of the last (Pending or Rejected) answer has passed (B02.FR.0x)."""
-        last = self.answer("BootNotification").require()
+        last = self.answer(Action.BootNotification).require()
         time.sleep(max(0, int(last.get("interval", 0))))
         return self.boot(reason)
 
@@ -197,18 +198,20 @@ class Conformance:
     def booted(self) -> None:
         """Booted: BootNotification Accepted, then the connector Available."""
         status = checks.status_of(self.boot().require())
-        assert status == "Accepted", f"Booted state: BootNotification answered {status}"
+        assert status == Status.ACCEPTED, f"Booted state: BootNotification answered {status}"
         self.report_status("Available")
 
     def report_status(self, status: str, error_code: str = "NoError", connector: int | None = None) -> Answer:
         connector = self.connector if connector is None else connector
         if self.v16:
-            return self.send("StatusNotification", m.status_v16(connector, status, self.now(), error_code))
+            return self.send(
+                Action.StatusNotification, m.status_v16(connector, status, self.now(), error_code)
+            )
         payload = m.status_v201(1, connector, CONNECTOR_STATUS_201[status], self.now())
-        return self.send("StatusNotification", payload)
+        return self.send(Action.StatusNotification, payload)
 
     def notify_availability(self, value: str) -> Answer:
-        return self.send("NotifyEvent", m.notify_event_v201(1, self.connector, value, self.now()))
+        return self.send(Action.NotifyEvent, m.notify_event_v201(1, self.connector, value, self.now()))
 
     def notify_lock_failure(self) -> Answer:
         """G05: the connector's plug retention lock failed (NotifyEvent, TC_G_20_CSMS)."""
@@ -220,12 +223,12 @@ class Conformance:
                 "variable": {"name": "Problem"},
             }
         )
-        return self.send("NotifyEvent", payload)
+        return self.send(Action.NotifyEvent, payload)
 
     def hold_local_list(self, version: int) -> None:
         self.local_list_version = version
         key = "listVersion" if self.v16 else "versionNumber"
-        self.station.answer_with("GetLocalListVersion", {key: version})
+        self.station.answer_with(Action.GetLocalListVersion, {key: version})
 
     def plug_in(self) -> None:
         """EVConnectedPreSession (2.0.1) / connector Preparing (1.6)."""
@@ -242,16 +245,16 @@ class Conformance:
     def authorize(self, role: str) -> Answer:
         token = self.token(role)
         payload: Payload = {"idTag": token.v16()} if self.v16 else {"idToken": token.v201()}
-        return self.send("Authorize", payload)
+        return self.send(Action.Authorize, payload)
 
     def authorized(self, role: str) -> None:
         """Authorized: Authorize Accepted (2.0.1: and the TransactionEvent with triggerReason Authorized)."""
         status = checks.status_of(self.authorize(role).require())
-        assert status == "Accepted", f"Authorized state: Authorize answered {status}"
+        assert status == Status.ACCEPTED, f"Authorized state: Authorize answered {status}"
         if not self.v16:
             answer = self.start_transaction(role)
             status = checks.status_of(answer.require())
-            assert status == "Accepted", f"Authorized state: TransactionEvent answered {status}"
+            assert status == Status.ACCEPTED, f"Authorized state: TransactionEvent answered {status}"
 
     def start_transaction(self, role: str, offline: bool = False) -> Answer:
         """1.6 StartTransaction; 2.0.1 TransactionEvent (Started, or Updated) triggerReason Authorized."""
@@ -259,7 +262,8 @@ class Conformance:
         self.transaction_token = token
         if self.v16:
             answer = self.send(
-                "StartTransaction", m.start_transaction_v16(self.connector, token, self.meter_wh, self.now())
+                Action.StartTransaction,
+                m.start_transaction_v16(self.connector, token, self.meter_wh, self.now()),
             )
             if answer.payload is not None:
                 self.transaction_id = answer.payload["transactionId"]
@@ -275,19 +279,19 @@ class Conformance:
             if self.transaction_id is None:
                 answer = self.start_transaction(role)
                 status = checks.status_of(answer.require())
-                assert status == "Accepted", f"Charging state: StartTransaction answered {status}"
+                assert status == Status.ACCEPTED, f"Charging state: StartTransaction answered {status}"
             self.report_status("Charging")
             return
         self.transaction_event("Updated", "ChargingStateChanged", charging_state="Charging")
 
     def transaction_event(self, event_type: str, trigger: str, **details: Any) -> Answer:
         """Send a 2.0.1 TransactionEvent (seqNo counted per transaction, from 0: E01.FR.07)."""
-        return self.send("TransactionEvent", self._transaction_event(event_type, trigger, **details))
+        return self.send(Action.TransactionEvent, self._transaction_event(event_type, trigger, **details))
 
     def queue_transaction_event(self, event_type: str, trigger: str, **details: Any) -> None:
         """Keep a TransactionEvent that happens now, offline, for `reconnect_and_replay` (E04.FR.03)."""
         payload = self._transaction_event(event_type, trigger, offline=True, **details)
-        self.queue(lambda: ("TransactionEvent", payload))
+        self.queue(lambda: (Action.TransactionEvent, payload))
 
     def _transaction_event(
         self,
@@ -342,14 +346,14 @@ class Conformance:
             payload = m.meter_values_v201(
                 1 if in_transaction else 0, self.meter_wh, self.now(), context, signed
             )
-        return self.send("MeterValues", payload)
+        return self.send(Action.MeterValues, payload)
 
     def stop_transaction(self, reason: str, role: str | None = None) -> Answer:
         token = self.token(role) if role else None
         if self.v16:
             assert isinstance(self.transaction_id, int), "no 1.6 transaction is running"
             payload = m.stop_transaction_v16(self.transaction_id, self.meter_wh, self.now(), reason, token)
-            answer = self.send("StopTransaction", payload)
+            answer = self.send(Action.StopTransaction, payload)
             self.transaction_id = None
             return answer
         return self.transaction_event(
@@ -382,9 +386,9 @@ class Conformance:
         for build in self.offline_queue:
             action, payload = build()
             answer = self.send(action, payload)
-            if action == "StartTransaction" and answer.payload is not None:
+            if action == Action.StartTransaction and answer.payload is not None:
                 self.transaction_id = answer.payload["transactionId"]
-            if action == "StopTransaction":
+            if action == Action.StopTransaction:
                 self.transaction_id = None
             answers.append(answer)
         self.offline_queue.clear()
@@ -397,9 +401,9 @@ class Conformance:
         """Send a frame the CSMS must refuse; its answer (a CALLERROR frame), or None after the timeout."""
         message_id = f"provoke-{uuid.uuid4().hex[:8]}"
         frames: dict[str, str] = {
-            "bad payload": json.dumps([2, message_id, "Authorize", {}]),
+            "bad payload": json.dumps([2, message_id, Action.Authorize, {}]),
             "unknown action": json.dumps([2, message_id, "FlyToTheMoon", {}]),
-            "unknown message type": json.dumps([7, message_id, "Heartbeat", {}]),
+            "unknown message type": json.dumps([7, message_id, Action.Heartbeat, {}]),
         }
         patience = 2.0 if provocation == "unknown message type" else self.call_timeout
         return self.run(self.station.send_raw(frames[provocation], message_id, patience))

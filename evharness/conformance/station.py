@@ -30,6 +30,7 @@ from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import CallReceived, ErrorReceived, ResultReceived, RpcEndpoint
 from evharness.ocppj.versions import OcppVersion
+from evharness.ocppj.vocabulary import Action
 from evharness.redaction import guard_loggers
 
 # A payload, a function of the request, a CALLERROR of that kind, or None: never answer (a mute station).
@@ -173,7 +174,7 @@ class OcttStation:
         for text in broken_answers(f"broken-{uuid.uuid4().hex[:8]}"):
             self.rpc.send_raw(text)
         await self._flush()
-        return start, await self.call("Heartbeat", {})
+        return start, await self.call(Action.Heartbeat, {})
 
     # -- the CSMS's CALLs -----------------------------------------------------------------------------
 

@@ -29,3 +29,4 @@ class Status:
     INVALID: Final = "Invalid"
     BLOCKED: Final = "Blocked"
     EXPIRED: Final = "Expired"
+    CONCURRENT_TX: Final = "ConcurrentTx"

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from evharness.ocppj import vocabulary
 from reference_backend.api.local_user_models import Body, Expiry, PersonName
 from reference_backend.domain.local_users import Status
 
@@ -71,7 +72,7 @@ class OperationBody(BaseModel):
     transaction_id: Annotated[str | None, Field(max_length=64)] = None
     type: Annotated[str, Field(max_length=8)] = "soft"
     operative: bool = True
-    message: Annotated[str, Field(max_length=32)] = "StatusNotification"
+    message: Annotated[str, Field(max_length=32)] = vocabulary.Action.StatusNotification
 
 
 SettingsBody = dict[str, Any]

@@ -17,6 +17,7 @@ from enum import Enum
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from evharness.ocppj.vocabulary import Status
 
 
 class Verdict(Enum):
@@ -106,16 +107,16 @@ def decide(facts: Facts) -> Decision:
 
 
 _SAME_NAMES: dict[Verdict, str] = {
-    Verdict.ACCEPTED: "Accepted",
-    Verdict.BLOCKED: "Blocked",
-    Verdict.CONCURRENT_TX: "ConcurrentTx",
-    Verdict.EXPIRED: "Expired",
-    Verdict.INVALID: "Invalid",
-    Verdict.UNKNOWN: "Unknown",
+    Verdict.ACCEPTED: Status.ACCEPTED,
+    Verdict.BLOCKED: Status.BLOCKED,
+    Verdict.CONCURRENT_TX: Status.CONCURRENT_TX,
+    Verdict.EXPIRED: Status.EXPIRED,
+    Verdict.INVALID: Status.INVALID,
+    Verdict.UNKNOWN: Status.UNKNOWN,
 }
 
 STATUS: dict[OcppVersion, dict[Verdict, str]] = {
-    OcppVersion.V16: _SAME_NAMES | {Verdict.UNKNOWN: "Invalid"},
+    OcppVersion.V16: _SAME_NAMES | {Verdict.UNKNOWN: Status.INVALID},
     OcppVersion.V201: _SAME_NAMES,
     OcppVersion.V21: _SAME_NAMES,
 }

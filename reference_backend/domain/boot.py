@@ -21,8 +21,9 @@ from enum import StrEnum
 
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
+from evharness.ocppj.vocabulary import Action
 
-BOOT = "BootNotification"
+BOOT = Action.BootNotification
 
 
 class Registration(StrEnum):
@@ -83,20 +84,20 @@ def trigger_on_accept(policy: BootPolicy, state: Registration) -> Payload | None
 
 # TriggerMessage's requestedMessage → the action the station then sends, where the names differ
 TRIGGERED_ACTION: dict[str, str] = {
-    "SignChargingStationCertificate": "SignCertificate",
-    "SignV2GCertificate": "SignCertificate",
-    "SignCombinedCertificate": "SignCertificate",
+    "SignChargingStationCertificate": Action.SignCertificate,
+    "SignV2GCertificate": Action.SignCertificate,
+    "SignCombinedCertificate": Action.SignCertificate,
 }
-REPORT_REQUESTS = frozenset({"GetBaseReport", "GetReport"})
+REPORT_REQUESTS = frozenset({Action.GetBaseReport, Action.GetReport})
 
 
 def permitted_by(action: str, payload: Payload) -> str | None:
     """The station CALL a CSMS CALL asks for, which a Pending station may then send (B02.FR.09)."""
-    if action == "TriggerMessage":
+    if action == Action.TriggerMessage:
         requested = str(payload.get("requestedMessage", ""))
         return TRIGGERED_ACTION.get(requested, requested)
     if action in REPORT_REQUESTS:
-        return "NotifyReport"
+        return Action.NotifyReport
     return None
 
 
@@ -109,9 +110,9 @@ def station_may_send(state: Registration, action: str, permitted: frozenset[str]
 
 # What the CSMS may send a Pending station: 2.0.1 an allow-list (B02.FR.01, F06), 1.6 a deny-list (§4.2)
 PENDING_ALLOWED_201 = frozenset(
-    {"GetVariables", "SetVariables", "GetBaseReport", "GetReport", "TriggerMessage"}
+    {Action.GetVariables, Action.SetVariables, Action.GetBaseReport, Action.GetReport, Action.TriggerMessage}
 )
-PENDING_DENIED_16 = frozenset({"RemoteStartTransaction", "RemoteStopTransaction"})
+PENDING_DENIED_16 = frozenset({Action.RemoteStartTransaction, Action.RemoteStopTransaction})
 
 
 def csms_refusal(version: OcppVersion, state: Registration, action: str) -> str | None:

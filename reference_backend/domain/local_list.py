@@ -26,6 +26,7 @@ import orjson
 from evharness.idtokens import IdType
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
+from evharness.ocppj.vocabulary import Action, Status
 from reference_backend.domain.authorization import Facts, Identification, decide, status_for
 
 
@@ -194,7 +195,7 @@ def recovery(entries: Entries, parts: tuple[Update, ...], refused: Update, statu
     also a Differential that carried a later part of a split Full. Its version is above every one
     planned, so no station can hold it already. None: nothing more to try now (a refused Full).
     """
-    if refused.update_type != "Differential" or status not in ("Failed", "VersionMismatch"):
+    if refused.update_type != "Differential" or status not in (Status.FAILED, "VersionMismatch"):
         return None
     return full(entries, parts[-1].version)
 
@@ -212,10 +213,10 @@ def limits_request(version: OcppVersion) -> tuple[str, dict[str, object]]:
     """The CALL (action, payload) that reads the limits: GetConfiguration or GetVariables (2.0.1:
     with LocalAuthListCtrlr.Enabled in the same request)."""
     if version is OcppVersion.V16:
-        return "GetConfiguration", {"key": sorted(_KEYS_16)}
+        return Action.GetConfiguration, {"key": sorted(_KEYS_16)}
     names = [*_VARIABLES_201, _ENABLED_201]
     data = [{"component": {"name": "LocalAuthListCtrlr"}, "variable": {"name": n}} for n in names]
-    return "GetVariables", {"getVariableData": data}
+    return Action.GetVariables, {"getVariableData": data}
 
 
 def limits_from(version: OcppVersion, answer: Mapping[str, object] | None) -> MessageLimits:
@@ -231,7 +232,7 @@ def limits_from(version: OcppVersion, answer: Mapping[str, object] | None) -> Me
         for result in _as_dicts((answer or {}).get("getVariableResult")):
             variable = result.get("variable")
             name = variable.get("name") if isinstance(variable, dict) else None
-            if result.get("attributeStatus") != "Accepted":
+            if result.get("attributeStatus") != Status.ACCEPTED:
                 continue
             value = str(result.get("attributeValue", ""))
             if name in _VARIABLES_201:

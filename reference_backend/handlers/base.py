@@ -16,6 +16,7 @@ from evharness.idtokens import IdType
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.versions import OcppVersion
+from evharness.ocppj.vocabulary import Status
 from evharness.redaction import mask
 from reference_backend.domain.authorization import Decision, Facts, decide
 from reference_backend.persistence import Store
@@ -35,7 +36,7 @@ class HandlerContext:
     heartbeat_interval: int
     station_id: int | None = None  # known once the station booted or was found in the store
     now: datetime = datetime(1970, 1, 1, tzinfo=UTC)  # set by the session for each message
-    registration: str = "Accepted"  # the answer to a BootNotification, decided by the session's policy
+    registration: str = Status.ACCEPTED  # the answer to a BootNotification, decided by the session's policy
     retry_interval: int = 60  # the interval of a Pending or Rejected answer
 
     @property
@@ -54,7 +55,7 @@ Handler = Callable[[HandlerContext, Payload], Payload]
 def boot_answer(ctx: HandlerContext) -> Payload:
     """B01.FR.02/B02/B03 (1.6 §4.2): the status the boot policy chose; `interval` is the heartbeat
     interval when Accepted, else how long the station waits before its next BootNotification."""
-    accepted = ctx.registration == "Accepted"
+    accepted = ctx.registration == Status.ACCEPTED
     interval = ctx.heartbeat_interval if accepted else ctx.retry_interval
     return {"status": ctx.registration, "currentTime": ctx.current_time(), "interval": interval}
 

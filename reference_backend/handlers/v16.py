@@ -11,6 +11,7 @@ import logging
 from evharness.idtokens import guess_type_from_idtag
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
+from evharness.ocppj.vocabulary import Action
 from reference_backend.domain.authorization import status_for
 from reference_backend.domain.metering import samples_v16
 from reference_backend.handlers.base import (
@@ -152,12 +153,12 @@ def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 HANDLERS: dict[str, Handler] = {
-    "BootNotification": boot_notification,
-    "Heartbeat": heartbeat,
-    "StatusNotification": status_notification,
-    "Authorize": authorize,
-    "StartTransaction": start_transaction,
-    "StopTransaction": stop_transaction,
-    "MeterValues": meter_values,
-    "DataTransfer": data_transfer,
+    Action.BootNotification: boot_notification,
+    Action.Heartbeat: heartbeat,
+    Action.StatusNotification: status_notification,
+    Action.Authorize: authorize,
+    Action.StartTransaction: start_transaction,
+    Action.StopTransaction: stop_transaction,
+    Action.MeterValues: meter_values,
+    Action.DataTransfer: data_transfer,
 }

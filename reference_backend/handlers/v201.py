@@ -9,6 +9,7 @@ from __future__ import annotations
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
+from evharness.ocppj.vocabulary import Action
 from reference_backend.domain.authorization import status_for
 from reference_backend.domain.metering import samples_v201
 from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, boot_answer, check_token
@@ -143,15 +144,15 @@ def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 HANDLERS: dict[str, Handler] = {
-    "BootNotification": boot_notification,
-    "Heartbeat": heartbeat,
-    "StatusNotification": status_notification,
-    "Authorize": authorize,
-    "TransactionEvent": transaction_event,
-    "MeterValues": meter_values,
-    "NotifyEvent": notify_event,
-    "NotifyReport": acknowledge,
-    "LogStatusNotification": acknowledge,
-    "FirmwareStatusNotification": acknowledge,
-    "DataTransfer": data_transfer,
+    Action.BootNotification: boot_notification,
+    Action.Heartbeat: heartbeat,
+    Action.StatusNotification: status_notification,
+    Action.Authorize: authorize,
+    Action.TransactionEvent: transaction_event,
+    Action.MeterValues: meter_values,
+    Action.NotifyEvent: notify_event,
+    Action.NotifyReport: acknowledge,
+    Action.LogStatusNotification: acknowledge,
+    Action.FirmwareStatusNotification: acknowledge,
+    Action.DataTransfer: data_transfer,
 }

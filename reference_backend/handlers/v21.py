@@ -7,21 +7,22 @@ Checked against the `ocpp` package's 2.1 schemas: 2.1 only adds optional fields 
 
 from __future__ import annotations
 
+from evharness.ocppj.vocabulary import Action
 from reference_backend.handlers import v201
 from reference_backend.handlers.base import Handler
 
 SAME_AS_201 = (
-    "BootNotification",
-    "Heartbeat",
-    "StatusNotification",
-    "Authorize",
-    "TransactionEvent",
-    "MeterValues",
-    "NotifyEvent",
-    "NotifyReport",
-    "LogStatusNotification",
-    "FirmwareStatusNotification",
-    "DataTransfer",
+    Action.BootNotification,
+    Action.Heartbeat,
+    Action.StatusNotification,
+    Action.Authorize,
+    Action.TransactionEvent,
+    Action.MeterValues,
+    Action.NotifyEvent,
+    Action.NotifyReport,
+    Action.LogStatusNotification,
+    Action.FirmwareStatusNotification,
+    Action.DataTransfer,
 )
 
 HANDLERS: dict[str, Handler] = {action: v201.HANDLERS[action] for action in SAME_AS_201}

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from evharness.ocppj.vocabulary import Status
 from reference_backend.persistence.account_tables import installations, users
 from reference_backend.persistence.console import ConsoleTx
 from reference_backend.persistence.console.base import inserted_id
@@ -209,7 +210,7 @@ class StationTx(ConsoleTx, LocalUsersTx):
     ) -> None:
         key = (station_settings.c.station_id == station_id) & (station_settings.c.name == name)
         values: dict[str, Any] = {"push_status": status, "push_detail": detail, "pushed_at": at}
-        if status == "Accepted":
+        if status == Status.ACCEPTED:
             values["reported"] = sent
         # Only if nobody changed the wish meanwhile: a newer desired value stays pending.
         self.conn.execute(

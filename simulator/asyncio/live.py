@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from evharness.ocppj.vocabulary import Action
 from simulator.asyncio.transport import Backoff, FrameHook, StationLink
 from simulator.core.clock import ManualClock
 from simulator.core.events import Authorized, Booted, CallFailed, StationEvent, TransactionStarted
@@ -113,7 +114,7 @@ class LiveStation:
     async def boot(self) -> str:
         cursor = len(self.station.events)
         self.station.boot(self.clock.now())
-        event = await self._next_event(cursor, lambda e: isinstance(e, Booted), "BootNotification")
+        event = await self._next_event(cursor, lambda e: isinstance(e, Booted), Action.BootNotification)
         assert isinstance(event, Booted)
         await self.settle()
         return event.status
@@ -127,12 +128,14 @@ class LiveStation:
         cursor = len(self.station.events)
         self.station.present_token(evse, PresentedToken(id_type, code), self.clock.now())
         event = await self._next_event(
-            cursor, lambda e: isinstance(e, Authorized) and e.code == code, "Authorize"
+            cursor, lambda e: isinstance(e, Authorized) and e.code == code, Action.Authorize
         )
         assert isinstance(event, Authorized)
         await self.settle()
         refusals = [
-            e for e in self.station.events[cursor:] if isinstance(e, Authorized) and e.source != "Authorize"
+            e
+            for e in self.station.events[cursor:]
+            if isinstance(e, Authorized) and e.source != Action.Authorize
         ]
         return refusals[-1].status if refusals else event.status
 

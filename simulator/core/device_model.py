@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
+from evharness.ocppj.vocabulary import Status
+
 
 class Kind(Enum):
     BOOLEAN = "boolean"
@@ -270,8 +272,8 @@ class DeviceModel:
             known = any(key.split(".", 1)[0] == component for key in VARIABLES)
             return ("UnknownVariable" if known else "UnknownComponent"), ""
         if definition.access is Access.WRITE_ONLY:
-            return "Rejected", ""
-        return "Accepted", self.values[name]
+            return Status.REJECTED, ""
+        return Status.ACCEPTED, self.values[name]
 
     def set_variable(
         self, component: str, variable: str, value: str, instance: str | None = None
@@ -283,9 +285,9 @@ class DeviceModel:
             known = any(key.split(".", 1)[0] == component for key in VARIABLES)
             return "UnknownVariable" if known else "UnknownComponent"
         if definition.access is Access.READ_ONLY or not _valid(definition, value):
-            return "Rejected"
+            return Status.REJECTED
         self._write(name, _normalized(definition, value))
-        return "RebootRequired" if definition.reboot else "Accepted"
+        return "RebootRequired" if definition.reboot else Status.ACCEPTED
 
     # -- 1.6 ---------------------------------------------------------------------------------------
 
@@ -310,17 +312,17 @@ class DeviceModel:
     def change_key(self, key: str, value: str) -> ConfigurationStatus:
         """ChangeConfiguration status: Accepted, Rejected, RebootRequired or NotSupported (1.6 §5.3)."""
         if key in self.fixed_16 or key in LIMIT_KEYS_16:
-            return "Rejected"
+            return Status.REJECTED
         name = KEYS_16.get(key)
         if name is None:
-            return "NotSupported"
+            return Status.NOT_SUPPORTED
         definition = VARIABLES[name]
         if definition.access is Access.READ_ONLY or not _valid(definition, value):
-            return "Rejected"
+            return Status.REJECTED
         if key == "AuthorizationKey" and not _authorization_key(value):
-            return "Rejected"
+            return Status.REJECTED
         self._write(name, _normalized(definition, value))
-        return "RebootRequired" if definition.reboot else "Accepted"
+        return "RebootRequired" if definition.reboot else Status.ACCEPTED
 
     def report(self) -> list[ReportRow]:
         """One row per variable, for B07/B08 (NotifyReport)."""

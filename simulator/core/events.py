@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from evharness.ocppj.vocabulary import Action
+
 
 @dataclass(frozen=True, slots=True)
 class Booted:
@@ -19,7 +21,7 @@ class Authorized:
     code: str
     status: str
     at: float
-    source: str = "Authorize"
+    source: str = Action.Authorize
 
 
 @dataclass(frozen=True, slots=True)

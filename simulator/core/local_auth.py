@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from evharness.ocppj.vocabulary import Status
+
 if TYPE_CHECKING:
     from simulator.core.device_model import DeviceModel
 
@@ -35,8 +37,8 @@ class TokenInfo:
     group: str | None = None  # 2.0.1 groupIdToken / 1.6 parentIdTag: who may stop whose transaction (C09)
 
     def status_at(self, now: float) -> str:
-        if self.expires_at is not None and now >= self.expires_at and self.status == "Accepted":
-            return "Expired"
+        if self.expires_at is not None and now >= self.expires_at and self.status == Status.ACCEPTED:
+            return Status.EXPIRED
         return self.status
 
 
@@ -56,10 +58,10 @@ class LocalList:
         """Accepted, Failed or VersionMismatch; a refused update changes nothing."""
         codes = [u.code for u in updates]
         if version <= 0 or len(set(codes)) != len(codes):  # D01.FR.18, D01.FR.06
-            return "Failed"
+            return Status.FAILED
         if update_type == "Full":
             if any(u.info is None for u in updates):
-                return "Failed"
+                return Status.FAILED
             entries = {u.code: u.info for u in updates if u.info is not None}
         else:
             if version <= self.version:  # D01.FR.19
@@ -71,10 +73,10 @@ class LocalList:
                 else:
                     entries[update.code] = update.info
         if len(entries) > self.capacity:
-            return "Failed"
+            return Status.FAILED
         self.entries = entries
         self.version = version
-        return "Accepted"
+        return Status.ACCEPTED
 
     def lookup(self, code: str, now: float) -> str | None:
         info = self.entries.get(code)
@@ -143,7 +145,9 @@ class AuthCache:
             self._entries[code] = _Cached(info, now, size)
             self._size += size
             while self._size > self.capacity_bytes:
-                refused = next((c for c, e in self._entries.items() if e.info.status != "Accepted"), None)
+                refused = next(
+                    (c for c, e in self._entries.items() if e.info.status != Status.ACCEPTED), None
+                )
                 self._drop(refused if refused is not None else next(iter(self._entries)))
         self._resized()
 
@@ -190,13 +194,13 @@ def decide_locally(
     source = "LocalList" if listed is not None else "Cache"
     if online:
         return (
-            ("Accepted", source)
-            if known == "Accepted" and device.flag("AuthCtrlr.LocalPreAuthorize")
+            (Status.ACCEPTED, source)
+            if known == Status.ACCEPTED and device.flag("AuthCtrlr.LocalPreAuthorize")
             else None
         )
     if known is None:
         unknown_ok = device.flag("AuthCtrlr.OfflineTxForUnknownIdEnabled")
-        return ("Accepted", "OfflineUnknown") if unknown_ok else ("Invalid", "Offline")
-    if known == "Accepted" and not device.flag("AuthCtrlr.LocalAuthorizeOffline"):
-        return "Invalid", "Offline"
+        return (Status.ACCEPTED, "OfflineUnknown") if unknown_ok else (Status.INVALID, "Offline")
+    if known == Status.ACCEPTED and not device.flag("AuthCtrlr.LocalAuthorizeOffline"):
+        return Status.INVALID, "Offline"
     return known, source

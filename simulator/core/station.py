@@ -33,7 +33,7 @@ from evharness.ocppj.rpc import (
     RpcEvent,
     SendReceived,
 )
-from evharness.ocppj.vocabulary import Status
+from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import redact
 from simulator.core import availability, journal, local_list
 from simulator.core.availability import AvailabilityStatus
@@ -398,7 +398,7 @@ class Station:
             if self.tokens.may_stop(running, token):  # E07 / C09.FR.03: a token of the same group
                 self.lifecycle.handle(evse, Occurrence(Happening.STOP_TOKEN, token), now)
             return
-        happening = Happening.ACCEPTED if source == "Authorize" else Happening.ACCEPTED_LOCALLY
+        happening = Happening.ACCEPTED if source == Action.Authorize else Happening.ACCEPTED_LOCALLY
         self.lifecycle.handle(evse, Occurrence(happening, token), now)
 
     # -- the lifecycle's host -------------------------------------------------------------------
@@ -469,7 +469,7 @@ class Station:
         way of a presented one — authorized first when AuthorizeRemoteStart is true (F01.FR.01/02)."""
         evse = self._evse_for_start(evse_id, open_transactions)
         if evse is None:
-            return RemoteStartResult("Rejected")
+            return RemoteStartResult(Status.REJECTED)
         if profile is not None:
             self.profiles.install(replace(profile, evse_id=evse.id))
         if remote_start_id is not None:
@@ -754,7 +754,7 @@ class Station:
                 self._boot_answered(status, interval, now)
             case TokenAnswer(info), AuthorizeNote(evse_id, token) if info is not None:
                 self.tokens.remember(token, info, now)
-                self._token_decided(self.evses[evse_id], token, info.status, "Authorize", now)
+                self._token_decided(self.evses[evse_id], token, info.status, Action.Authorize, now)
             case TokenAnswer(), TransactionNote():
                 self._transaction_answered(note, answer, queued.action, now)
 

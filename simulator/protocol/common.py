@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Literal, TypeVar, cast
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
-from evharness.ocppj.vocabulary import Status
+from evharness.ocppj.vocabulary import Action, Status
 from simulator.core.codec import CallRefused, Outgoing, StationView, VersionRules
 from simulator.core.model import StationConfig
 from simulator.core.notes import (
@@ -37,18 +37,18 @@ DATA_TRANSFER_VENDOR = "evharness"  # DataTransfer with this vendorId is echoed 
 
 # TriggerMessage's requestedMessage values every version has (F06, 1.6 §5.17)
 TRIGGERS: dict[str, Trigger] = {
-    "BootNotification": Trigger.BOOT,
-    "Heartbeat": Trigger.HEARTBEAT,
-    "StatusNotification": Trigger.STATUS,
-    "MeterValues": Trigger.METER_VALUES,
-    "FirmwareStatusNotification": Trigger.FIRMWARE_STATUS,  # always Idle here
+    Action.BootNotification: Trigger.BOOT,
+    Action.Heartbeat: Trigger.HEARTBEAT,
+    Action.StatusNotification: Trigger.STATUS,
+    Action.MeterValues: Trigger.METER_VALUES,
+    Action.FirmwareStatusNotification: Trigger.FIRMWARE_STATUS,  # always Idle here
 }
 # notes every version sends under the same action name
 ACTIONS: dict[type[Note], str] = {
-    BootNote: "BootNotification",
-    HeartbeatNote: "Heartbeat",
-    StatusNote: "StatusNotification",
-    AuthorizeNote: "Authorize",
+    BootNote: Action.BootNotification,
+    HeartbeatNote: Action.Heartbeat,
+    StatusNote: Action.StatusNotification,
+    AuthorizeNote: Action.Authorize,
 }
 
 
@@ -150,14 +150,14 @@ def as_payload(typed_payload: Mapping[str, Any]) -> Payload:
 
 def clear_cache(view: StationView, payload: Payload, now: float) -> Payload:
     """C11.FR.04/05, 1.6 §5.4: Accepted and emptied, Rejected when the cache is disabled."""
-    return {"status": "Accepted" if view.clear_cache() else "Rejected"}
+    return {"status": Status.ACCEPTED if view.clear_cache() else Status.REJECTED}
 
 
 def data_transfer(view: StationView, payload: Payload, now: float) -> Payload:
     """Our own vendorId echoes the data; any other is UnknownVendorId (P01.FR.06, 1.6 §5.6)."""
     if payload.get("vendorId") != DATA_TRANSFER_VENDOR:
         return {"status": "UnknownVendorId"}
-    answer: Payload = {"status": "Accepted"}
+    answer: Payload = {"status": Status.ACCEPTED}
     if "data" in payload:
         answer["data"] = payload["data"]
     return answer

@@ -17,6 +17,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 from evharness.idtokens import IdType
+from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import redact
 from scenarios.model import (
     AwaitLocalListStep,
@@ -72,9 +73,9 @@ class Expectation:
 
 # The station's `Authorized.source` → who decided (the scenario format's `decided_by`).
 DECIDED_BY: dict[str, str] = {
-    "Authorize": "csms",
-    "StartTransaction": "csms",
-    "TransactionEvent": "csms",
+    Action.Authorize: "csms",
+    Action.StartTransaction: "csms",
+    Action.TransactionEvent: "csms",
     "Remote": "csms",
     "LocalList": "local_list",
     "Cache": "cache",
@@ -178,8 +179,8 @@ class ScenarioRunner:
 
         def answered() -> bool:
             for event in self._heard:
-                if (isinstance(event, Booted) and event.status == "Accepted") or (
-                    isinstance(event, CallFailed) and event.action == "BootNotification"
+                if (isinstance(event, Booted) and event.status == Status.ACCEPTED) or (
+                    isinstance(event, CallFailed) and event.action == Action.BootNotification
                 ):
                     outcome.append(event)
                     return True
@@ -187,7 +188,7 @@ class ScenarioRunner:
 
         yield Until(answered)
         actual = _describe(outcome[0])
-        self._expect(number, "BootNotification accepted", ("Accepted",), actual)
+        self._expect(number, "BootNotification accepted", (Status.ACCEPTED,), actual)
         if not isinstance(outcome[0], Booted):
             self.aborted = f"boot failed: {actual}"
         else:
@@ -220,7 +221,7 @@ class ScenarioRunner:
         def answered() -> bool:
             for event in self._heard:
                 if (isinstance(event, Authorized) and event.code == token.code) or (
-                    isinstance(event, CallFailed) and event.action == "Authorize"
+                    isinstance(event, CallFailed) and event.action == Action.Authorize
                 ):
                     found.append(event)
                     return True
@@ -236,7 +237,7 @@ class ScenarioRunner:
                 number, f"token {token_id} decided by", (present.decided_by,), decided_by, decided_by
             )
         evse = self.station.evses[evse_id]
-        if actual != "Accepted" or not evse.plugged:
+        if actual != Status.ACCEPTED or not evse.plugged:
             yield Until(self._settled)
             return
         # an accepted token at a plugged EVSE starts (1.6) or authorizes (2.0.1) the transaction;
@@ -247,8 +248,8 @@ class ScenarioRunner:
             for event in self._heard:
                 if (
                     isinstance(event, TransactionStarted)
-                    or (isinstance(event, CallFailed) and event.action != "Authorize")
-                    or (isinstance(event, Authorized) and event.source != "Authorize")
+                    or (isinstance(event, CallFailed) and event.action != Action.Authorize)
+                    or (isinstance(event, Authorized) and event.source != Action.Authorize)
                 ):
                     started.append(event)
                     return True
@@ -262,14 +263,14 @@ class ScenarioRunner:
         outcome = started[0] if started else None
         match outcome:
             case TransactionStarted():
-                actual = "Accepted"
+                actual = Status.ACCEPTED
             case Authorized(status=status):
                 actual = status
             case CallFailed(code=code, description=description):
                 actual = f"{code}: {redact(description)}"
             case _:
                 running = evse.transaction is not None and evse.transaction.authorized
-                actual = "Accepted" if running else "no transaction"
+                actual = Status.ACCEPTED if running else "no transaction"
         self._expect(number, f"transaction started with {token_id}", expected_start, actual, decided_by)
         yield Until(self._settled)
 

@@ -15,7 +15,7 @@ from scenarios.model import Scenario
 from simulator.core.clock import ManualClock
 from simulator.core.model import StationConfig
 from simulator.core.station import Station
-from simulator.driver import Driver
+from simulator.driver import Driver, RoundTripHook
 from simulator.protocol import adapter_for
 from simulator.scenario.runner import ScenarioRunner
 from simulator.scenario.station_config import config_for
@@ -97,10 +97,13 @@ class Pair:
         self.station.connection_made(self.clock.now())
         self.pump()
 
-    def run(self, scenario: Scenario, max_steps: int = 100_000) -> ScenarioRunner:
+    def run(
+        self, scenario: Scenario, max_steps: int = 100_000, on_round_trip: RoundTripHook | None = None
+    ) -> ScenarioRunner:
+        """Drive `scenario` with the transports' own loop (`simulator.driver`), frames moved in memory."""
         self.auto_reconnect = True
         runner = ScenarioRunner(self.station, scenario)
-        driver = Driver(self.station, self.clock, runner)
+        driver = Driver(self.station, self.clock, runner, on_round_trip=on_round_trip)
         for _ in range(max_steps):
             driver.turn()
             if self.pump():

@@ -12,6 +12,7 @@ from typing import cast
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.payloads import v16 as wire
 from evharness.ocppj.timefmt import format_timestamp
+from evharness.ocppj.vocabulary import Action
 from simulator.core import notes
 from simulator.core.codec import Outgoing, StationView
 from simulator.core.model import ConnectorState
@@ -29,13 +30,13 @@ STATUS: dict[ConnectorState, wire.StatusNotificationRequestStatus] = {
     ConnectorState.FAULTED: "Faulted",
 }
 TRANSACTION_ACTIONS: dict[TxMoment, str] = {
-    TxMoment.STARTED: "StartTransaction",
-    TxMoment.METER: "MeterValues",
-    TxMoment.ENDED: "StopTransaction",
+    TxMoment.STARTED: Action.StartTransaction,
+    TxMoment.METER: Action.MeterValues,
+    TxMoment.ENDED: Action.StopTransaction,
 }
 IDLE_ACTIONS: dict[notes.Idle, str] = {
-    notes.Idle.FIRMWARE: "FirmwareStatusNotification",
-    notes.Idle.LOGS: "DiagnosticsStatusNotification",
+    notes.Idle.FIRMWARE: Action.FirmwareStatusNotification,
+    notes.Idle.LOGS: Action.DiagnosticsStatusNotification,
 }
 
 
@@ -139,10 +140,10 @@ def _start_answer(payload: Payload) -> Answer:
 
 
 ANSWERS: dict[str, AnswerReader] = {
-    "BootNotification": common.boot_answer,
-    "Authorize": _token_answer,
-    "StartTransaction": _start_answer,
-    "StopTransaction": _token_answer,
+    Action.BootNotification: common.boot_answer,
+    Action.Authorize: _token_answer,
+    Action.StartTransaction: _start_answer,
+    Action.StopTransaction: _token_answer,
 }
 
 MESSAGES = common.Messages(action_of, payload_of, ANSWERS)

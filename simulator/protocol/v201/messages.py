@@ -11,6 +11,7 @@ from __future__ import annotations
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.payloads import v201 as wire
 from evharness.ocppj.timefmt import format_timestamp
+from evharness.ocppj.vocabulary import Action
 from simulator.core import notes
 from simulator.core.codec import Outgoing, StationView
 from simulator.core.device_model import Access, Kind
@@ -49,10 +50,10 @@ EVENTS: dict[
     TxMoment.TRIGGERED: ("Updated", "Trigger", None),
 }
 IDLE_ACTIONS: dict[notes.Idle, str] = {
-    notes.Idle.FIRMWARE: "FirmwareStatusNotification",
-    notes.Idle.LOGS: "LogStatusNotification",
+    notes.Idle.FIRMWARE: Action.FirmwareStatusNotification,
+    notes.Idle.LOGS: Action.LogStatusNotification,
 }
-TRANSACTION_ACTIONS: dict[TxMoment, str] = {moment: "TransactionEvent" for moment in TxMoment}
+TRANSACTION_ACTIONS: dict[TxMoment, str] = {moment: Action.TransactionEvent for moment in TxMoment}
 DATA_TYPES: dict[Kind, wire.DataEnumType] = {
     Kind.BOOLEAN: "boolean",
     Kind.INTEGER: "integer",
@@ -73,7 +74,7 @@ def action_of(note: Note) -> Outgoing | None:
         and STATUS[note.previous] == STATUS[note.state]
     ):
         return None  # Occupied stays Occupied: nothing to tell
-    return common.action_of(note, TRANSACTION_ACTIONS, IDLE_ACTIONS, {notes.ReportNote: "NotifyReport"})
+    return common.action_of(note, TRANSACTION_ACTIONS, IDLE_ACTIONS, {notes.ReportNote: Action.NotifyReport})
 
 
 def payload_of(note: Note, view: StationView) -> Payload:
@@ -203,9 +204,9 @@ def _token_answer(payload: Payload) -> Answer:
 
 
 ANSWERS: dict[str, AnswerReader] = {
-    "BootNotification": common.boot_answer,
-    "Authorize": _token_answer,
-    "TransactionEvent": _token_answer,
+    Action.BootNotification: common.boot_answer,
+    Action.Authorize: _token_answer,
+    Action.TransactionEvent: _token_answer,
 }
 
 MESSAGES = common.Messages(action_of, payload_of, ANSWERS)

@@ -17,8 +17,8 @@ from simulator.core.local_auth import ListUpdate, TokenInfo
 from simulator.core.model import PresentedToken, StationConfig
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
+from tests.simulator.core.test_station import DRIVER, booted, sent
 from tests.simulator.pair import Pair
-from tests.simulator.test_station import DRIVER, booted, sent
 
 ACCEPTED: Payload = {"status": "Accepted"}
 LIFETIME = 86_400.0

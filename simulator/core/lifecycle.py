@@ -371,3 +371,23 @@ class Lifecycle:
     def next_sample(self, now: float) -> float | None:
         interval = self.host.device.number("SampledDataCtrlr.TxUpdatedInterval")
         return now + interval if interval > 0 else None
+
+
+def render_markdown() -> str:
+    """The table as markdown: `docs/architecture.md` holds exactly this between its markers."""
+    lines = [
+        "| phase | happening | 1.6 (start at authorization) | 2.0.1 / 2.1 (start at plug-in) |",
+        "|---|---|---|---|",
+    ]
+    for phase in Phase:
+        for happening in Happening:
+            cells = []
+            for start_point in (StartPoint.AUTHORIZED, StartPoint.EV_CONNECTED):
+                found = TABLE[start_point][phase].get(happening)
+                steps = ", ".join(step.value for step in found.steps) if found else ""
+                cells.append(
+                    "" if found is None else f"→ {found.next.value}" + (f" ({steps})" if steps else "")
+                )
+            if any(cells):
+                lines.append(f"| {phase.value} | {happening.value} | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines) + "\n"

@@ -3,12 +3,15 @@ the table names; a happening a phase does not list changes nothing and sends not
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from simulator.core.codec import StartPoint
-from simulator.core.lifecycle import TABLE, Happening, Occurrence, Phase, Step, phase_of
+from simulator.core.lifecycle import TABLE, Happening, Occurrence, Phase, Step, phase_of, render_markdown
 from simulator.core.model import PresentedToken, StationConfig
 from simulator.core.station import Station
 from simulator.protocol import codec_for
@@ -104,3 +107,10 @@ def test_a_happening_the_phase_does_not_list_changes_nothing(
     before = (phase_of(station.evses[1]), len(station.transactional_queue), station.queue_revision)
     happen(station, happening, phase)
     assert (phase_of(station.evses[1]), len(station.transactional_queue), station.queue_revision) == before
+
+
+def test_the_architecture_page_shows_the_table() -> None:
+    text = (Path(__file__).resolve().parents[3] / "docs/architecture.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- lifecycle:start -->\n(.*?)<!-- lifecycle:end -->", text, re.S)
+    assert found, "docs/architecture.md has no <!-- lifecycle:start --> … <!-- lifecycle:end --> block"
+    assert found.group(1) == render_markdown(), "regenerate the table from simulator.core.lifecycle.TABLE"

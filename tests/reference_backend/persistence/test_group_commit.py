@@ -4,6 +4,7 @@ database once its group is committed, and a failed commit is reported to exactly
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -115,6 +116,10 @@ class Box:
         return bool(self.numbers)
 
 
+def _append(box: Box, number: int) -> None:
+    box.numbers.append(number)
+
+
 def test_what_arrives_during_a_commit_is_committed_together_next() -> None:
     committing, release = threading.Event(), threading.Event()
     written: list[list[int]] = []
@@ -132,7 +137,7 @@ def test_what_arrives_during_a_commit_is_committed_together_next() -> None:
         spans = []
         for n in range(1, 6):  # … while five more arrive
             with committer.tracking() as tracked:
-                committer.add(lambda box, n=n: box.numbers.append(n))
+                committer.add(functools.partial(_append, number=n))
             spans.append(tracked.span)
         release.set()
         for span in [first.span, *spans]:

@@ -127,7 +127,9 @@ def first_register_wh(samples: Iterable[Sample]) -> float | None:
 # replaced meter) or is wrong; the values stay as sent and the transaction's energy is flagged with
 # the first such problem (`problem`). Nothing is invented to hide it.
 
-EPSILON_WH = 0.001  # rounding of a kWh value with a multiplier is no register going backwards
+# Less than 1 Wh is rounding, not a register going backwards: 1.6 meterStart/meterStop are whole Wh
+# (a station truncates 14097.8 to 14097), and kWh values with a multiplier round too.
+EPSILON_WH = 1.0
 TRANSACTION_BEGIN = "Transaction.Begin"
 
 

@@ -39,8 +39,8 @@ class BackendProcess:
 
     def start(self) -> BackendProcess:
         command = [
-            sys.executable, "-m", "evharness", "backend", "--host", self.host, "--ocpp-port", str(self.ocpp_port),
-            "--api-port", "0", "--database-url", self.database_url,
+            sys.executable, "-m", "evharness", "backend", "--host", self.host,
+            "--ocpp-port", str(self.ocpp_port), "--api-port", "0", "--database-url", self.database_url,
         ]  # fmt: skip
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         if self.operator_token:

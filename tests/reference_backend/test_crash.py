@@ -157,7 +157,8 @@ async def charge_through_a_crash(database_url: str, port: int, fleet: Fleet) -> 
         print(f"to kill {t1 - t0:.1f} s, restart {t2 - t1:.1f} s, finish {time.monotonic() - t2:.1f} s")
         stuck = [
             f"{run.identity} ({run.version.value}): waiting for {run.runner._wait},"
-            f" events {run.station.events[-8:]}, last error {run.link.last_error}, frames {list(run.station.frame_log)[-6:]}"
+            f" events {run.station.events[-8:]}, last error {run.link.last_error},"
+            f" frames {list(run.station.frame_log)[-6:]}"
             for run in runs
             if not run.finished
         ]

@@ -44,7 +44,8 @@ from simulator.core.clock import ScaledClock
 STATIONS = 60
 SCENARIOS = ("pin_charging", "rfid_charging")
 TIME_SCALE = 600.0
-KILL_AFTER = 150  # transaction messages answered before the kill: mid-session for the whole fleet
+KILL_AFTER = 150  # transaction messages answered before the kill, at least
+STARTS = frozenset({"StartTransaction", "TransactionEvent"})
 RUN_TIMEOUT = 90.0  # real seconds for the fleet to finish after the restart (a bound, not a measure)
 TRANSACTION_MESSAGES = frozenset({"StartTransaction", "StopTransaction", "MeterValues", "TransactionEvent"})
 
@@ -74,6 +75,7 @@ class Fleet:
     def __init__(self) -> None:
         self.logs: dict[str, Log] = {}
         self.answered = 0  # transaction messages answered so far
+        self.charging: set[str] = set()  # stations whose transaction start was answered
         self.on_answer: Any = None
 
     def record(self, identity: str, direction: str, text: str, _at: float) -> None:
@@ -86,6 +88,9 @@ class Fleet:
             called = log.calls.get(frame[1])
             if called is not None and called[0] in TRANSACTION_MESSAGES:
                 self.answered += 1
+                info = frame[2].get("idTagInfo") or frame[2].get("idTokenInfo") or {}
+                if called[0] in STARTS and info.get("status") == "Accepted":  # past its token steps
+                    self.charging.add(identity)
                 if self.on_answer is not None:
                     self.on_answer()
 
@@ -128,7 +133,9 @@ async def charge_through_a_crash(database_url: str, port: int, fleet: Fleet) -> 
 
     def kill_once() -> None:
         nonlocal answered_before_kill
-        if not killed.is_set() and fleet.answered >= KILL_AFTER:
+        # Killed once every station charges: a station presenting a token while the CSMS is gone waits
+        # for ever for its dropped Authorize (a simulator limit), which is not what this test is about.
+        if not killed.is_set() and fleet.answered >= KILL_AFTER and len(fleet.charging) == STATIONS:
             assert first.pid is not None
             os.kill(first.pid, signal.SIGKILL)  # at once, in the frame's callback: no time to flush
             answered_before_kill = fleet.answered

@@ -24,8 +24,10 @@ class BackendProcess:
         host: str = "127.0.0.1",
         start_timeout: float = 30.0,
         operator_token: str | None = None,
+        ocpp_port: int = 0,
     ) -> None:
         self.database_url = database_url
+        self.ocpp_port = ocpp_port  # 0: a free one; a fixed one lets stations find a restarted backend
         self.operator_token = operator_token  # passed by environment, never on the command line
         self.host = host
         self.start_timeout = start_timeout
@@ -37,8 +39,8 @@ class BackendProcess:
 
     def start(self) -> BackendProcess:
         command = [
-            sys.executable, "-m", "evharness", "backend", "--host", self.host, "--ocpp-port", "0",
-            "--api-port", "0", "--database-url", self.database_url,
+            sys.executable, "-m", "evharness", "backend", "--host", self.host,
+            "--ocpp-port", str(self.ocpp_port), "--api-port", "0", "--database-url", self.database_url,
         ]  # fmt: skip
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         if self.operator_token:

@@ -20,6 +20,7 @@ from types import TracebackType
 import uvicorn
 
 from reference_backend.api import create_app
+from reference_backend.api.transactions import operator_transactions_router
 from reference_backend.api_boot_policy import boot_policy_router
 from reference_backend.api_operations import operations_router
 from reference_backend.console.context import Console, OidcSettings
@@ -156,8 +157,11 @@ class BackendServer:
         app.include_router(
             boot_policy_router(self.boot_policies, self.operations, self.settings.operator_token)
         )
+        # before the catch-all /api/operations/{station}/{action}
+        app.include_router(operator_transactions_router(self.settings.operator_token))
         app.include_router(operations_router(self.operations, self.settings.operator_token))
         app.state.stations = self.stations
+        app.state.store = self.store
         config = uvicorn.Config(
             app,
             lifespan="off",

@@ -13,6 +13,7 @@ import http
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -24,11 +25,12 @@ from websockets.typing import Subprotocol
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import FRAME_LOGGERS, guard_loggers
+from reference_backend.answering import Answering
 from reference_backend.domain.credentials import authentication_problem
 from reference_backend.domain.stations import identity_problem
+from reference_backend.notices import Notices
 from reference_backend.operations import Operations
 from reference_backend.persistence import Store
-from reference_backend.persistence.write_behind import FLUSH_AFTER_S
 from reference_backend.registration import BootPolicies
 from reference_backend.security import SecurityPolicy
 from reference_backend.session import CsmsSession
@@ -37,6 +39,7 @@ log = logging.getLogger("reference_backend.server")
 
 PATH_PREFIX = "/ocpp/"
 SUBPROTOCOLS: frozenset[str] = frozenset(version.subprotocol for version in OcppVersion)
+HANDLER_THREADS = 16  # station CALLs decided at once (database work off the event loop; `answering`)
 
 
 def identity_from_path(path: str) -> str | None:
@@ -108,7 +111,8 @@ class OcppServer:
         self.on_registered: Callable[[str], Awaitable[None]] | None = None
         self._server: Server | None = None
         self._closing: set[asyncio.Task[None]] = set()
-        self._flushing: asyncio.Task[None] | None = None
+        self.notices = Notices()  # what a station was told once already (refusals, seqNo reuse)
+        self._handler_pool: ThreadPoolExecutor | None = None
 
     @property
     def port(self) -> int:
@@ -131,7 +135,7 @@ class OcppServer:
             # 2.0.1 Part 4 §3.3: a CSMS supports permessage-deflate; it costs only connections that offer it
             ssl=self.security.ssl_context(),
         )
-        self._flushing = asyncio.create_task(self._flush_periodically())
+        self._handler_pool = ThreadPoolExecutor(HANDLER_THREADS, thread_name_prefix="ocpp-handler")
         return self.port
 
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
@@ -156,12 +160,6 @@ class OcppServer:
             log.warning("%s refused: %s", identity, problem)
             return unauthorized(problem)
         return None
-
-    async def _flush_periodically(self) -> None:
-        """Meter samples are written behind (see `Store`): never leave them buffered for long."""
-        while True:
-            await asyncio.sleep(FLUSH_AFTER_S)
-            self.store.flush()
 
     async def call(
         self, identity: str, action: str, payload: Payload, answer_timeout: float = 30.0
@@ -188,10 +186,9 @@ class OcppServer:
         await asyncio.gather(*self._closing, return_exceptions=True)
         await self.operations.settle()
         self._server = None
-        if self._flushing is not None:
-            self._flushing.cancel()
-            await asyncio.gather(self._flushing, return_exceptions=True)
-            self._flushing = None
+        if self._handler_pool is not None:
+            await asyncio.to_thread(self._handler_pool.shutdown)
+            self._handler_pool = None
         self.store.flush()
 
     async def _serve_station(self, connection: ServerConnection) -> None:
@@ -208,6 +205,8 @@ class OcppServer:
             heartbeat_interval=self.heartbeat_interval,
             validate_outgoing=self.validate_outgoing,
             boot_policies=self.boot_policies,
+            notices=self.notices,
+            deferred=True,
         )
         self._replace_connection(identity, connection)
         log.info("%s connected (%s) from %s", identity, connection.subprotocol, connection.remote_address)
@@ -216,22 +215,30 @@ class OcppServer:
             for frame in session.data_to_send():
                 await connection.send(frame)
 
-        self.operations.attach(identity, session, flush)
         announced = False
+
+        def answered() -> None:
+            nonlocal announced
+            for action, payload in session.take_follow_ups():  # e.g. TriggerMessage after Pending
+                self.operations.call_soon(identity, action, payload)
+            if not announced and session.registered:
+                announced = True
+                self.registered.add(identity)
+                if self.on_registered is not None:
+                    self._spawn(self.on_registered(identity))
+
+        assert self._handler_pool is not None
+        answering = Answering(session, self._handler_pool, flush, answered)
+        self.operations.attach(identity, session, flush)
         try:
             async for message in connection:
                 session.receive(message, time.time())
-                await flush()
-                for action, payload in session.take_follow_ups():  # e.g. TriggerMessage after Pending
-                    self.operations.call_soon(identity, action, payload)
-                if not announced and session.registered:
-                    announced = True
-                    self.registered.add(identity)
-                    if self.on_registered is not None:
-                        self._spawn(self.on_registered(identity))
+                await flush()  # what the RPC layer answered itself (a malformed frame …)
+                answering.wake()
         except ConnectionClosed:
             pass
         finally:
+            await answering.close()
             self.operations.detach(identity, session)
             session.connection_lost()
             if self.connections.get(identity) is connection:

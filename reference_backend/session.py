@@ -3,7 +3,12 @@
 Theory of operation: the transport feeds each received frame to `receive(text, now)` and sends
 what `data_to_send()` hands back, in order. The `RpcEndpoint` answers malformed frames, unknown
 actions (NotImplemented) and schema violations itself; a valid CALL goes to the version's handler
-table. Answers that are CALLERRORs, and why:
+table in two steps: `decide` (the checks below and the handler: database work, so the OCPP server
+runs it in a worker thread) and `deliver` (the answer onto the wire). A session made with
+`deferred=True` queues the CALLs for its owner (`take_calls`; the server's `Answering` runs them and
+releases a transaction message's answer only once what it stored is committed); otherwise `receive`
+decides and delivers at once (tests, tools; nothing waits for a commit there). Answers that are
+CALLERRORs, and why:
 
 - an action the version knows but this CSMS does not handle → NotSupported;
 - anything but BootNotification from a station that is not Accepted → SecurityError (OCPP-J 1.6
@@ -11,7 +16,9 @@ table. Answers that are CALLERRORs, and why:
   (TriggerMessage, GetBaseReport, GetReport); see `domain.boot`;
 - a handler that raised, or a response that breaks its own schema → InternalError.
 
-In every case the connection stays open. A 2.1 SEND (NotifyPeriodicEventStream) is taken and logged,
+In every case the connection stays open. A refusal (NotSupported, SecurityError) is logged at INFO
+once per station and action (`Notices`), so an operator sees what their chargers send that goes
+unanswered. A 2.1 SEND (NotifyPeriodicEventStream) is taken and logged,
 PINs masked, and never answered; nothing here keeps its data yet.
 
 A BootNotification is answered as the station's boot policy says (`BootPolicies`): Accepted, Pending
@@ -24,9 +31,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from evharness.ocppj.errors import ErrorKind
+from evharness.ocppj.errors import ErrorKind, error_code
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import (
     CallReceived,
@@ -52,7 +60,9 @@ from reference_backend.domain.boot import (
     station_may_send,
 )
 from reference_backend.handlers import HANDLERS, Handler, HandlerContext
+from reference_backend.notices import Notices
 from reference_backend.persistence import Store
+from reference_backend.persistence.group_commit import Span
 from reference_backend.registration import BootPolicies
 
 log = logging.getLogger("reference_backend.session")
@@ -68,6 +78,30 @@ NOT_YET: dict[Registration, str] = {
 
 Answered = ResultReceived | ErrorReceived | CallTimedOut
 
+REFUSALS_LOGGED = frozenset({ErrorKind.NOT_SUPPORTED, ErrorKind.SECURITY})  # once per station and action
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A station CALL waiting to be decided, with when it arrived."""
+
+    call: CallReceived
+    now: float
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A station CALL decided: the answer to deliver, and what the handler stored on the way."""
+
+    call: CallReceived
+    response: Payload | None = None
+    error: tuple[ErrorKind, str] | None = None
+    stored: Span = field(default_factory=Span)  # the group commits holding what the handler stored
+    registration: Registration | None = None  # a BootNotification's answer
+
+    def failed(self, kind: ErrorKind, description: str) -> Decided:
+        return replace(self, response=None, error=(kind, description), registration=None)
+
 
 class CsmsSession:
     def __init__(
@@ -80,11 +114,16 @@ class CsmsSession:
         validate_outgoing: bool = False,
         handlers: Mapping[str, Handler] | None = None,
         boot_policies: BootPolicies | None = None,
+        notices: Notices | None = None,
+        deferred: bool = False,
     ) -> None:
         self.identity = identity
         self.version = version
         self.rpc = RpcEndpoint(version, validate_incoming=True, validate_outgoing=validate_outgoing)
-        self.context = HandlerContext(identity, version, store, heartbeat_interval)
+        self.notices = notices or Notices()
+        self.context = HandlerContext(identity, version, store, heartbeat_interval, notices=self.notices)
+        self.deferred = deferred
+        self._calls: list[Incoming] = []
         self._handlers = HANDLERS[version] if handlers is None else handlers
         self.boot_policies = boot_policies or BootPolicies()
         self.registration = Registration.UNKNOWN
@@ -121,7 +160,10 @@ class CsmsSession:
     def _dispatch(self, events: list[RpcEvent], now: float) -> None:
         for event in events:
             if isinstance(event, CallReceived):
-                self._answer(event, now)
+                if self.deferred:
+                    self._calls.append(Incoming(event, now))
+                else:
+                    self.deliver(self.decide(Incoming(event, now)))
             elif isinstance(event, SendReceived):
                 log.debug("%s: SEND %s %s", self.identity, event.action, redact(repr(event.payload)))
             elif isinstance(event, PeerViolation):
@@ -137,33 +179,65 @@ class CsmsSession:
     def connection_lost(self) -> None:
         self.rpc.connection_lost()
 
-    def _answer(self, call: CallReceived, now: float) -> None:
+    def take_calls(self) -> list[Incoming]:
+        """The CALLs received and not decided yet (deferred sessions), oldest first; each once."""
+        calls, self._calls = self._calls, []
+        return calls
+
+    def decide(self, incoming: Incoming) -> Decided:
+        """Check the station may send the CALL and run its handler (database work: may block)."""
+        call = incoming.call
         handler = self._handlers.get(call.action)
         if handler is None:
-            self.rpc.send_error(call.message_id, ErrorKind.NOT_SUPPORTED, f"{call.action} is not supported")
-            return
+            return Decided(call, error=(ErrorKind.NOT_SUPPORTED, f"{call.action} is not supported"))
         booting = call.action == REGISTERS
         # a BootNotification is answered from this connection's state alone: a new connection boots afresh
         state = self.registration if booting else self._current_state()
         if not station_may_send(state, call.action, frozenset(self._permitted)):
-            self.rpc.send_error(call.message_id, ErrorKind.SECURITY, NOT_YET[state])
-            return
+            return Decided(call, error=(ErrorKind.SECURITY, NOT_YET[state]))
+        registration = None
         if booting:
             policy = self.boot_policies.policy_for(self.identity)
-            self.context.registration = answer_boot(policy, state).value
+            registration = answer_boot(policy, state)
+            self.context.registration = registration.value
             self.context.retry_interval = policy.retry_interval
-        self.context.now = datetime.fromtimestamp(now, UTC)
-        try:
-            response = handler(self.context, call.payload)
-            self.rpc.send_result(call.message_id, response, call.action)
-        except Exception as exc:
-            log.exception("%s: %s failed", self.identity, call.action)
-            self.rpc.send_error(
-                call.message_id, ErrorKind.INTERNAL, redact(f"{call.action} failed: {type(exc).__name__}")
-            )
+            self.context.boot_triggered = REGISTERS in self._permitted
+        self.context.now = datetime.fromtimestamp(incoming.now, UTC)
+        with self.context.store.writer.tracking() as tracked:
+            try:
+                response = handler(self.context, call.payload)
+            except Exception as exc:
+                log.exception("%s: %s failed", self.identity, call.action)
+                description = redact(f"{call.action} failed: {type(exc).__name__}")
+                return Decided(call, error=(ErrorKind.INTERNAL, description), stored=tracked.span)
+        return Decided(call, response, stored=tracked.span, registration=registration)
+
+    def deliver(self, decided: Decided) -> None:
+        """Put the answer on the wire (call from the transport's thread: the event loop)."""
+        call = decided.call
+        if decided.error is None and decided.response is not None:
+            try:
+                self.rpc.send_result(call.message_id, decided.response, call.action)
+            except Exception as exc:  # the response breaks its own schema
+                log.exception("%s: %s failed", self.identity, call.action)
+                decided = decided.failed(
+                    ErrorKind.INTERNAL, redact(f"{call.action} failed: {type(exc).__name__}")
+                )
+        if decided.error is not None:
+            kind, description = decided.error
+            self.rpc.send_error(call.message_id, kind, description)
+            code = error_code(self.version, kind)
+            if kind in REFUSALS_LOGGED and self.notices.first(self.identity, call.action, code):
+                log.info(
+                    "%s: %s refused with %s: %s (logged once per station and action)",
+                    self.identity,
+                    call.action,
+                    code,
+                    description,
+                )
             return
-        if booting:
-            self._registered_as(Registration(self.context.registration))
+        if decided.registration is not None:
+            self._registered_as(decided.registration)
 
     def _registered_as(self, answer: Registration) -> None:
         self.registration = answer

@@ -30,6 +30,7 @@ Feature: The permission matrix, action by action
       | add_rfid_card            | installer, partner_tech_support, facility_owner, evse_owner, cpo |
       | view_settings            | installer, partner_tech_support, facility_owner, evse_owner, cpo |
       | remote_start_stop        | partner_tech_support, cpo                                  |
+      | end_transaction          | partner_tech_support, cpo                                  |
       | reset                    | partner_tech_support, cpo                                  |
       | unlock_connector         | installer, partner_tech_support, cpo                       |
       | change_availability      | installer, partner_tech_support, cpo                       |

@@ -62,6 +62,7 @@ def request_for(world: World, action: str, identity: str) -> tuple[str, str, Any
             {"uid": card, "first_name": "R", "last_name": "C"},
         ),
         "view_settings": ("GET", f"{station}/settings", None),
+        "end_transaction": ("POST", f"{station}/transactions/1/end", {"reason": "stuck"}),
     }
     return others[action]
 

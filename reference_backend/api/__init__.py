@@ -22,6 +22,7 @@ from reference_backend.api import (
     registration,
     sso,
     stations,
+    transactions,
 )
 from reference_backend.console.context import Console
 
@@ -36,6 +37,7 @@ ROUTERS: list[APIRouter] = [
     sso.router,
     stations.router,
     local_users.router,
+    transactions.router,
 ]
 
 

@@ -12,7 +12,8 @@ the same readings of the same transaction are that message again (`new_readings`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -104,21 +105,100 @@ def samples_v201(meter_values: Iterable[dict[str, Any]]) -> Iterator[Sample]:
             )
 
 
-def last_register_wh(samples: Iterable[Sample]) -> float | None:
-    """The latest energy register reading among `samples` (by timestamp), in Wh."""
-    best: tuple[datetime, float] | None = None
-    for sample in samples:
-        wh = sample.energy_wh
-        if wh is not None and (best is None or sample.timestamp >= best[0]):
-            best = (sample.timestamp, wh)
-    return None if best is None else best[1]
+def registers(samples: Iterable[Sample]) -> list[Register]:
+    """The energy register readings among `samples`, oldest first."""
+    found = [Register(s.timestamp, wh) for s in samples if (wh := s.energy_wh) is not None]
+    return sorted(found, key=lambda r: r.at)
 
 
 def first_register_wh(samples: Iterable[Sample]) -> float | None:
     """The earliest energy register reading among `samples`, in Wh."""
-    best: tuple[datetime, float] | None = None
-    for sample in samples:
-        wh = sample.energy_wh
-        if wh is not None and (best is None or sample.timestamp < best[0]):
-            best = (sample.timestamp, wh)
-    return None if best is None else best[1]
+    found = registers(samples)
+    return found[0].wh if found else None
+
+
+# -- a transaction's meter: what the station said, and whether it adds up ---------------------------
+#
+# The start is what the station said: 1.6 `meterStart`, 2.0.1 the register of the Started event (or a
+# reading whose context is Transaction.Begin). Readings only move the LAST value, to the latest by
+# time, whatever it says. The stop is the station's `meterStop` / the Ended event's register. A
+# register is cumulative (OCPP 1.6 §7.31, 2.0.1 J01): a reading below one taken earlier, below the
+# start, or a stop below the start or the last reading means the register was reset (a reboot, a
+# replaced meter) or is wrong; the values stay as sent and the transaction's energy is flagged with
+# the first such problem (`problem`). Nothing is invented to hide it.
+
+# Less than 1 Wh is rounding, not a register going backwards: 1.6 meterStart/meterStop are whole Wh
+# (a station truncates 14097.8 to 14097), and kWh values with a multiplier round too.
+EPSILON_WH = 1.0
+TRANSACTION_BEGIN = "Transaction.Begin"
+
+
+@dataclass(frozen=True, slots=True)
+class Register:
+    at: datetime
+    wh: float
+
+    def __str__(self) -> str:
+        return f"{self.wh:g} Wh at {self.at.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class MeterChange:
+    """What one message does to a transaction's meter."""
+
+    start_wh: float | None = None  # the start the station gave (taken only while none is known)
+    last: Register | None = None  # the latest register reading, if it moves the last value
+    problem: str | None = None  # why the energy does not add up, if this message shows it
+
+    def __bool__(self) -> bool:
+        return self.start_wh is not None or self.last is not None or self.problem is not None
+
+    def then(self, later: MeterChange) -> MeterChange:
+        """This change followed by `later` (as a batch holds both): the first start and problem, the
+        latest reading."""
+        last = self.last
+        if later.last is not None and (last is None or later.last.at >= last.at):
+            last = later.last
+        return MeterChange(
+            self.start_wh if self.start_wh is not None else later.start_wh,
+            last,
+            self.problem if self.problem is not None else later.problem,
+        )
+
+
+def _below(value: float, floor: float) -> bool:
+    return value < floor - EPSILON_WH
+
+
+def meter_change(
+    start_wh: float | None,
+    last: Register | None,
+    readings: Sequence[Register],
+    new_start_wh: float | None = None,
+) -> MeterChange:
+    """What `readings` (and, for a Started event, the start it gives) do to a transaction whose start
+    and latest reading are `start_wh` and `last`."""
+    taken_start = new_start_wh if start_wh is None else None
+    start = start_wh if start_wh is not None else new_start_wh
+    problem: str | None = None
+    sequence = sorted([*([last] if last is not None else []), *readings], key=lambda r: r.at)
+    for earlier, later in itertools.pairwise(sequence):
+        if _below(later.wh, earlier.wh):
+            problem = f"register went backwards: {earlier}, then {later}"
+            break
+    if problem is None and start is not None:
+        low = next((r for r in sequence if _below(r.wh, start)), None)
+        if low is not None:
+            problem = f"register reading {low} is below the start {start:g} Wh"
+    latest = sequence[-1] if sequence else None
+    moved = latest if latest is not None and latest is not last else None
+    return MeterChange(taken_start, moved, problem)
+
+
+def stop_problem(start_wh: float | None, last: Register | None, stop: Register) -> str | None:
+    """Why a meter stop does not add up with the start and the readings, or None."""
+    if start_wh is not None and _below(stop.wh, start_wh):
+        return f"meter stop {stop} is below the start {start_wh:g} Wh"
+    if last is not None and last.at <= stop.at and _below(stop.wh, last.wh):
+        return f"meter stop {stop} is below the last reading {last}"
+    return None

@@ -41,6 +41,7 @@ class Action(StrEnum):
     ADD_RFID_CARD = "add_rfid_card"
     VIEW_SETTINGS = "view_settings"
     REMOTE_START_STOP = "remote_start_stop"
+    END_TRANSACTION = "end_transaction"
     RESET = "reset"
     UNLOCK_CONNECTOR = "unlock_connector"
     CHANGE_AVAILABILITY = "change_availability"
@@ -80,6 +81,10 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
         frozenset({INS, TEC, FAC, EVO, CPO}),
     ),
     Action.REMOTE_START_STOP: ("remote start / stop a transaction", frozenset({TEC, CPO})),
+    Action.END_TRANSACTION: (
+        "end a stuck transaction in the CSMS's records, with a reason (the station is not asked)",
+        frozenset({TEC, CPO}),
+    ),
     Action.RESET: ("reset the station", frozenset({TEC, CPO})),
     Action.UNLOCK_CONNECTOR: ("unlock a connector", frozenset({INS, TEC, CPO})),
     Action.CHANGE_AVAILABILITY: ("change availability", frozenset({INS, TEC, CPO})),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from evharness.idtokens import IdType
@@ -19,6 +19,7 @@ from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Status
 from evharness.redaction import mask
 from reference_backend.domain.authorization import Decision, Facts, decide
+from reference_backend.notices import Notices
 from reference_backend.persistence import Store
 
 log = logging.getLogger("reference_backend.auth")
@@ -38,6 +39,8 @@ class HandlerContext:
     now: datetime = datetime(1970, 1, 1, tzinfo=UTC)  # set by the session for each message
     registration: str = Status.ACCEPTED  # the answer to a BootNotification, decided by the session's policy
     retry_interval: int = 60  # the interval of a Pending or Rejected answer
+    boot_triggered: bool = False  # the CSMS asked for this BootNotification (TriggerMessage)
+    notices: Notices = field(default_factory=Notices)  # what was logged once per station already
 
     @property
     def station(self) -> int:

@@ -13,7 +13,7 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.vocabulary import Action
 from reference_backend.domain.authorization import status_for
-from reference_backend.domain.metering import samples_v16
+from reference_backend.domain.metering import Register, samples_v16
 from reference_backend.handlers.base import (
     Handler,
     HandlerContext,
@@ -21,6 +21,13 @@ from reference_backend.handlers.base import (
     boot_answer,
     check_token,
     timestamp_or_now,
+)
+from reference_backend.handlers.transactions import (
+    end_as_superseded,
+    end_lost_at_boot,
+    make_room,
+    meter_of,
+    stop_check,
 )
 from reference_backend.persistence import BootInfo, TokenUse
 
@@ -61,6 +68,7 @@ def boot_notification(ctx: HandlerContext, payload: Payload) -> Payload:
         firmware_version=payload.get("firmwareVersion"),
     )
     ctx.station_id = ctx.store.register_boot(ctx.identity, ctx.version.value, boot, ctx.now)
+    end_lost_at_boot(ctx, None)
     return boot_answer(ctx)
 
 
@@ -86,44 +94,55 @@ def authorize(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 def start_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
-    """The transaction is recorded whatever the verdict: the charge point may start it anyway.
+    """The transaction is recorded whatever the verdict: the charge point may start it anyway. Its
+    start is `meterStart`. A new transaction on the connector ends the one the station left open there
+    (`domain.transactions`), before the token is decided.
 
     A StartTransaction repeated after a lost answer (OCPP 1.6 §3.7) is the same transaction and gets
     the same verdict: its own running transaction does not make the token ConcurrentTx.
     """
-    id_tag = payload["idTag"]
+    id_tag, connector = payload["idTag"], payload["connectorId"]
     started_at, meter_start = parse_timestamp(payload["timestamp"]), float(payload["meterStart"])
-    replayed = ctx.store.replayed_start(ctx.station, payload["connectorId"], started_at, meter_start, id_tag)
+    replayed = ctx.store.replayed_start(ctx.station, connector, started_at, meter_start, id_tag)
+    over = make_room(ctx, connector, started_at, replayed) if replayed is None else False
     check = _check_id_tag(ctx, id_tag, at_start=True, transaction_id=replayed)
     status = status_for(ctx.version, check.decision)
     transaction_id = ctx.store.start_transaction(
         ctx.station,
         started_at=started_at,
-        evse_id=payload["connectorId"],
+        evse_id=connector,
         connector_id=ONLY_CONNECTOR,
         meter_start_wh=meter_start,
         token=TokenUse(id_tag, guess_type_from_idtag(id_tag).value, status, check.identification_id),
     )
+    if over:
+        end_as_superseded(ctx, transaction_id)
     return {"idTagInfo": id_tag_info(ctx, check), "transactionId": transaction_id}
 
 
 def stop_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
-    """A StopTransaction resent after a lost answer (§4.10) finds its transaction ended: it is answered
-    as the first one was and changes nothing. Readings of `transactionData` are stored once."""
+    """The station's stop is recorded, also for a transaction the CSMS had ended as abandoned (a late
+    StopTransaction). One resent after a lost answer (§4.10) finds its transaction ended by the
+    station: it is answered as the first one was and changes nothing. Readings of `transactionData`
+    are stored once."""
     transaction_id = payload["transactionId"]
     transaction = ctx.store.transaction(ctx.station, transaction_id)
     if transaction is None:
         # Answer anyway: a CALLERROR would make the charge point retry a message we can never place.
         log.warning("%s: StopTransaction for unknown transactionId %s", ctx.identity, transaction_id)
-    elif transaction.running:
+    else:
         samples = list(samples_v16(payload.get("transactionData", [])))
-        ctx.store.add_new_meter_samples(ctx.station, samples, transaction.id, transaction.evse_id)
-        ctx.store.stop_transaction(
-            transaction.id,
-            parse_timestamp(payload["timestamp"]),
-            payload.get("reason", "Local"),  # OCPP 1.6 §6.49: absent means Local
-            float(payload["meterStop"]),
-        )
+        change = meter_of(transaction, samples)
+        ctx.store.add_new_meter_samples(ctx.station, samples, transaction.id, transaction.evse_id, change)
+        if transaction.accepts_stop:
+            stopped_at, meter_stop = parse_timestamp(payload["timestamp"]), float(payload["meterStop"])
+            ctx.store.stop_transaction(
+                transaction.id,
+                stopped_at,
+                payload.get("reason", "Local"),  # OCPP 1.6 §6.49: absent means Local
+                meter_stop,
+                stop_check(transaction, change, Register(stopped_at, meter_stop)),
+            )
     if "idTag" not in payload:
         return {}
     check = _check_id_tag(ctx, payload["idTag"], at_start=False, transaction_id=transaction_id)
@@ -131,19 +150,20 @@ def stop_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
-    """A transaction's readings are stored once: a MeterValues resent after a lost answer adds nothing."""
+    """A transaction's readings are stored once: a MeterValues resent after a lost answer adds nothing.
+    They move the transaction's last reading, never its start (`domain.metering`)."""
     connector = payload["connectorId"]
-    transaction_id: int | None = None
+    samples = list(samples_v16(payload["meterValue"]))
+    transaction = None
     if "transactionId" in payload:
         transaction = ctx.store.transaction(ctx.station, payload["transactionId"])
-        transaction_id = transaction.id if transaction is not None else None
     elif connector != STATION_CONNECTOR:
-        transaction_id = ctx.store.running_transaction_id(ctx.station, connector)
-    samples = list(samples_v16(payload["meterValue"]))
-    if transaction_id is None:
+        transaction = ctx.store.running_transaction(ctx.station, connector)
+    if transaction is None:
         ctx.store.add_meter_samples(ctx.station, samples, None, connector)
     else:
-        ctx.store.add_new_meter_samples(ctx.station, samples, transaction_id, connector)
+        change = meter_of(transaction, samples)
+        ctx.store.add_new_meter_samples(ctx.station, samples, transaction.id, connector, change)
     return {}
 
 

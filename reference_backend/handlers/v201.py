@@ -6,14 +6,32 @@ identification type this CSMS never enables, so it is refused as Invalid (DESIGN
 
 from __future__ import annotations
 
+import logging
+
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.vocabulary import Action
 from reference_backend.domain.authorization import status_for
-from reference_backend.domain.metering import samples_v201
+from reference_backend.domain.metering import (
+    TRANSACTION_BEGIN,
+    Register,
+    first_register_wh,
+    registers,
+    samples_v201,
+)
+from reference_backend.domain.transactions import RESUMED
 from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, boot_answer, check_token
+from reference_backend.handlers.transactions import (
+    end_as_superseded,
+    end_lost_at_boot,
+    make_room,
+    meter_of,
+    stop_check,
+)
 from reference_backend.persistence import BootInfo, TokenUse
+
+log = logging.getLogger("reference_backend.v201")
 
 MAIN_METER_EVSE = 0  # 2.0.1 J01: evseId 0 is the grid connection meter
 
@@ -52,6 +70,7 @@ def boot_notification(ctx: HandlerContext, payload: Payload) -> Payload:
         reason=payload["reason"],
     )
     ctx.station_id = ctx.store.register_boot(ctx.identity, ctx.version.value, boot, ctx.now)
+    end_lost_at_boot(ctx, payload["reason"])
     return boot_answer(ctx)
 
 
@@ -82,19 +101,37 @@ def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
     """E01.FR.11/12: check every idToken a TransactionEvent carries and answer its status.
 
     The first idToken seen on a transaction is its start authorization: only then can it be
-    ConcurrentTx. Meter values move the transaction's start and last register readings.
-    An event whose seqNo this transaction has seen (E13: resent after a lost answer) gets the answer
-    it got then and stores nothing; an event replayed from an offline queue has a new seqNo.
+    ConcurrentTx, and a transaction new on its EVSE first ends the one the station left open there
+    (`domain.transactions`). The start meter value is the Started event's register (or a
+    Transaction.Begin reading); readings move only the last value (`domain.metering`).
+    The same message again (E13: same seqNo, eventType and timestamp, resent after a lost answer) gets
+    the answer it got then and stores nothing; a different event is stored even when it reuses a seqNo
+    (logged once per station), and an event replayed from an offline queue has a new seqNo.
     """
     at = parse_timestamp(payload["timestamp"])
+    event_type, seq_no = payload["eventType"], payload["seqNo"]
     evse = payload.get("evse", {})
-    transaction = ctx.store.open_transaction(
+    opened = ctx.store.open_transaction(
         ctx.station, payload["transactionInfo"]["transactionId"], at, evse.get("id"), evse.get("connectorId")
     )
-    seq_no = payload["seqNo"]
-    answered = ctx.store.event_answer(transaction.id, seq_no)
-    if answered is not None:
-        return answered
+    transaction = opened.record
+    seen = ctx.store.event_seen(transaction.id, seq_no, event_type, at)
+    if seen.answer is not None:
+        return seen.answer
+    if seen.seq_no_reused and ctx.notices.first(ctx.identity, "seqNo"):
+        log.warning(
+            "%s: TransactionEvent %s seqNo %d of transaction %s was used by another event; stored as a new"
+            " event (TransactionEventRequest.seqNo grows by one per event); logged once per station",
+            ctx.identity,
+            event_type,
+            seq_no,
+            transaction.transaction_ref,
+        )
+    over = False
+    if opened.placed and transaction.evse_id is not None and transaction.running:
+        over = make_room(ctx, transaction.evse_id, transaction.started_at, transaction.id)
+    if payload["triggerReason"] == RESUMED and transaction.ended_by == "csms":
+        ctx.store.resume(transaction.id)
     response: Payload = {}
     if "idToken" in payload:
         id_token = payload["idToken"]
@@ -106,24 +143,35 @@ def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
             ctx.store.assign_token(transaction.id, token)
         response["idTokenInfo"] = id_token_info(ctx, check)
     samples = list(samples_v201(payload.get("meterValue", [])))
-    store, evse_id = ctx.store, transaction.evse_id
-    store.add_transaction_event(ctx.station, transaction.id, seq_no, response, samples, evse_id)
-    if payload["eventType"] == "Ended":
+    readings = registers(samples)
+    begin = [s for s in samples if s.context == TRANSACTION_BEGIN]
+    start = first_register_wh(samples) if event_type == "Started" else first_register_wh(begin)
+    change = meter_of(transaction, samples, start)
+    event = (seq_no, event_type, at)
+    ctx.store.add_transaction_event(
+        ctx.station, transaction.id, event, response, samples, transaction.evse_id, change
+    )
+    if event_type == "Ended" and transaction.accepts_stop:
+        stop: Register | None = readings[-1] if readings else None
         # E06: an absent stoppedReason means Local.
         reason = payload["transactionInfo"].get("stoppedReason", "Local")
-        ctx.store.stop_transaction(transaction.id, at, reason)
+        problem = stop_check(transaction, change, stop)
+        ctx.store.stop_transaction(transaction.id, at, reason, None if stop is None else stop.wh, problem)
+    elif over:
+        end_as_superseded(ctx, transaction.id)
     return response
 
 
 def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
     """J01: samples outside a TransactionEvent belong to the transaction running on that EVSE, if any."""
     evse_id = payload["evseId"]
-    transaction_id = None
-    if evse_id != MAIN_METER_EVSE:
-        transaction_id = ctx.store.running_transaction_id(ctx.station, evse_id)
-    ctx.store.add_meter_samples(
-        ctx.station, list(samples_v201(payload["meterValue"])), transaction_id, evse_id
-    )
+    samples = list(samples_v201(payload["meterValue"]))
+    transaction = None if evse_id == MAIN_METER_EVSE else ctx.store.running_transaction(ctx.station, evse_id)
+    if transaction is None:
+        ctx.store.add_meter_samples(ctx.station, samples, None, evse_id)
+    else:
+        change = meter_of(transaction, samples)
+        ctx.store.add_meter_samples(ctx.station, samples, transaction.id, evse_id, change)
     return {}
 
 

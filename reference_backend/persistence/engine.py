@@ -22,9 +22,9 @@ from sqlalchemy import event
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",  # readers (features, the console API) never block the writer
-    "PRAGMA synchronous=NORMAL",  # safe with WAL; a crash loses at most the last commits
+    "PRAGMA synchronous=FULL",  # a commit is on disk before it returns: an answer means stored (group commit)
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",  # how long BEGIN IMMEDIATE waits for another writer to commit
+    "PRAGMA busy_timeout=15000",  # how long BEGIN IMMEDIATE waits for another writer (an 8 s outside lock)
 )
 
 

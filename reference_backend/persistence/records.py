@@ -7,6 +7,7 @@ from datetime import datetime
 
 from evharness.idtokens import IdType
 from reference_backend.domain.authorization import Identification
+from reference_backend.domain.metering import Register
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,23 +56,39 @@ class TransactionRecord:
     id_token_type: str | None
     id_token_status: str | None
     identification_id: int | None
-    meter_start_wh: float | None
-    meter_last_wh: float | None
+    meter_start_wh: float | None  # what the station gave as the start (meterStart, the Started register)
+    meter_last_wh: float | None  # the latest register reading by time, as sent
     meter_stop_wh: float | None
     started_at: datetime | None
     stopped_at: datetime | None
     stop_reason: str | None
     state: str
+    meter_last_at: datetime | None = None
+    ended_by: str | None = None  # "station", or "csms" for one it ended (`domain.transactions`)
+    end_note: str | None = None  # why the CSMS ended it
+    energy_problem: str | None = None  # why the readings do not add up (`domain.metering`)
 
     @property
     def running(self) -> bool:
         return self.state == "running"
 
     @property
+    def accepts_stop(self) -> bool:
+        """Running, or ended by the CSMS: a station's Stop / Ended for it is recorded."""
+        return self.running or self.ended_by == "csms"
+
+    @property
+    def last_register(self) -> Register | None:
+        if self.meter_last_wh is None or self.meter_last_at is None:
+            return None
+        return Register(self.meter_last_at, self.meter_last_wh)
+
+    @property
     def energy_wh(self) -> float | None:
-        """Energy delivered so far (or in all, once stopped), from the meter register."""
+        """Energy delivered so far (or in all, once stopped), from the meter register; None when it is
+        unknown or the readings do not add up (`energy_problem` says why): never a made-up figure."""
         end = self.meter_stop_wh if self.meter_stop_wh is not None else self.meter_last_wh
-        if end is None or self.meter_start_wh is None:
+        if end is None or self.meter_start_wh is None or self.energy_problem is not None:
             return None
         return end - self.meter_start_wh
 

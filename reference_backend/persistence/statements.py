@@ -121,17 +121,26 @@ ASSIGN_TOKEN = (
     )
 )
 
-_start, _latest = transactions.c.meter_start_wh, transactions.c.meter_last_wh
-_first = sa.bindparam("p_first", type_=sa.Float())
-_last = sa.bindparam("p_last", type_=sa.Float())
-# The register only grows: the start is the lowest reading seen, the last the highest.
-MOVE_METER = (
+# A message's meter change (`domain.metering.MeterChange`), in three statements run for many
+# transactions at once: the start the station gave (only where none is known yet), the latest reading
+# by time (an older one arriving late moves nothing), the first problem seen.
+SET_METER_START = (
     sa.update(transactions)
-    .where(transactions.c.id == sa.bindparam("p_id"))
-    .values(
-        meter_start_wh=sa.case((_start.is_(None) | (_start > _first), _first), else_=_start),
-        meter_last_wh=sa.case((_latest.is_(None) | (_latest < _last), _last), else_=_latest),
+    .where((transactions.c.id == sa.bindparam("p_id")) & transactions.c.meter_start_wh.is_(None))
+    .values(meter_start_wh=sa.bindparam("p_start", type_=sa.Float()))
+)
+_last_at = transactions.c.meter_last_at
+SET_METER_LAST = (
+    sa.update(transactions)
+    .where(
+        (transactions.c.id == sa.bindparam("p_id")) & (_last_at.is_(None) | (_last_at <= _at("p_last_at")))
     )
+    .values(meter_last_wh=sa.bindparam("p_last", type_=sa.Float()), meter_last_at=_at("p_last_at"))
+)
+SET_ENERGY_PROBLEM = (
+    sa.update(transactions)
+    .where((transactions.c.id == sa.bindparam("p_id")) & transactions.c.energy_problem.is_(None))
+    .values(energy_problem=sa.bindparam("p_problem"))
 )
 
 # The readings a transaction holds in a span of time: what a resent 1.6 message would repeat.
@@ -156,7 +165,20 @@ LATEST_READING = sa.select(sa.func.max(_stamp, type_=UtcDateTime())).where(
 EVENT_ANSWER = sa.select(transaction_events.c.answer).where(
     (transaction_events.c.transaction_id == sa.bindparam("p_transaction"))
     & (transaction_events.c.seq_no == sa.bindparam("p_seq"))
+    & (transaction_events.c.event_type == sa.bindparam("p_type"))
+    & (transaction_events.c.timestamp == _at("p_at"))
 )
-SEQ_NOS = sa.select(transaction_events.c.seq_no).where(
-    transaction_events.c.transaction_id == sa.bindparam("p_transaction")
+EVENT_IDS = sa.select(
+    transaction_events.c.seq_no, transaction_events.c.event_type, transaction_events.c.timestamp
+).where(transaction_events.c.transaction_id == sa.bindparam("p_transaction"))
+
+# Transactions running on an EVSE (a 1.6 connector), with their start: `domain.transactions` decides
+# which of them a new transaction there ends.
+RUNNING_HERE = sa.select(transactions.c.id, transactions.c.started_at).where(
+    (transactions.c.station_id == sa.bindparam("p_station"))
+    & (transactions.c.state == RUNNING)
+    & (transactions.c.evse_id == sa.bindparam("p_evse"))
+)
+RUNNING_AT_STATION = sa.select(transactions.c.id).where(
+    (transactions.c.station_id == sa.bindparam("p_station")) & (transactions.c.state == RUNNING)
 )

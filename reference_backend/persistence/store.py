@@ -1,46 +1,40 @@
 """The one place that reads and writes the backend's database.
 
-Sync SQLAlchemy Core, one short transaction per method: OCPP handlers run on the event loop thread
-and each message costs a handful of indexed statements, no ORM session. Methods take and return
-UTC-aware datetimes and the records of `records.py`.
+Sync SQLAlchemy Core, one short transaction per method, no ORM session: the OCPP handlers call it
+from worker threads (never on the event loop), the console API from its thread pool. Methods take and
+return UTC-aware datetimes and the records of `records.py`.
 
-Meter samples, the bulk of the traffic, are written behind (measured by `evharness bench`: one
-transaction per MeterValues was the largest single cost of the backend): `add_meter_samples` buffers
-them (`write_behind.Batch`), and `flush()` writes them in one transaction — when the buffer is full
-or old (`FLUSH_ROWS`, `FLUSH_AFTER_S`), before any read of meter values or transactions lists, before
-a transaction stops, on `dispose()`, and every `FLUSH_AFTER_S` from the OCPP server. Records returned
-meanwhile (`transaction`, `open_transaction`) already include the buffered readings.
+The bulk of the OCPP traffic — meter samples, the TransactionEvents they come with, heartbeats and
+status reports — goes through one group committer (`self.writer`, see `group_commit`): added to its
+open batch (`write_behind.Batch`) and committed with everything else that arrived meanwhile, in one
+transaction. A CALL whose answer says "stored" waits for that commit (the session's `Answering`
+does); records returned meanwhile (`transaction`, `open_transaction`) already include what is
+accepted. Rarer changes (a boot, a transaction's start and stop) are committed by their own method.
+SQLite runs `synchronous=FULL` (`engine`): a commit survives a power loss, not only a crash.
 
 A message resent after a lost answer stores nothing twice: a 2.0.1 TransactionEvent is known by its
-seqNo (`event_answer`, recorded with its samples by `add_transaction_event`), a 1.6 reading by what
-it says (`add_new_meter_samples`).
+seqNo, eventType and timestamp (`event_seen`, recorded with its samples by `add_transaction_event`), a
+1.6 reading by what it says (`add_new_meter_samples`).
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
-from reference_backend.domain.metering import (
-    ReadingKey,
-    Sample,
-    first_register_wh,
-    last_register_wh,
-    new_readings,
-)
 from reference_backend.persistence import statements as q
-from reference_backend.persistence.delivered import NEVER, Delivered
+from reference_backend.persistence.delivered import Delivered
 from reference_backend.persistence.engine import create_engine, read_only
+from reference_backend.persistence.group_commit import GroupCommitter
 from reference_backend.persistence.records import (
     BootInfo,
     MeterValueRecord,
@@ -48,10 +42,7 @@ from reference_backend.persistence.records import (
     ProvisionedIdentification,
     StationRecord,
     TokenLookup,
-    TokenUse,
-    TransactionRecord,
 )
-from reference_backend.persistence.statements import ENDED, RUNNING
 from reference_backend.persistence.tables import (
     connectors,
     identifications,
@@ -61,9 +52,9 @@ from reference_backend.persistence.tables import (
     meter_values,
     stations,
     transaction_events,
-    transactions,
 )
-from reference_backend.persistence.write_behind import Batch
+from reference_backend.persistence.transaction_store import TransactionStore
+from reference_backend.persistence.write_behind import Batch, Status
 
 
 def code_key(code: str) -> str:
@@ -76,13 +67,13 @@ def _enabled_types(row: Any) -> frozenset[IdType]:
     return frozenset(id_type for id_type, enabled in flags if enabled)
 
 
-class Store:
+class Store(TransactionStore):
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.reader = read_only(engine)  # for the methods that only read: they never wait for a writer
-        self._lock = threading.Lock()  # the console API may call from its thread pool
-        self._pending = Batch()  # accepted, not yet written (`write_behind`)
+        self._lock = threading.Lock()  # the delivered cache: handlers and the console call from threads
         self._delivered = Delivered()  # what each transaction was sent already (`delivered`)
+        self.writer: GroupCommitter[Batch] = GroupCommitter(Batch, self._write, name="store-commit")
 
     @classmethod
     def from_url(cls, url: str) -> Store:
@@ -96,37 +87,71 @@ class Store:
         metadata.create_all(self.engine)
 
     def dispose(self) -> None:
-        self.flush()
+        self.writer.close()  # commits what is open first
         self.engine.dispose()
         if self.reader is not self.engine:
             self.reader.dispose()
 
     def flush(self) -> None:
-        """Write the buffered meter samples, move their transactions' meter readings, and record the
-        TransactionEvents they came with, in one transaction."""
-        with self._lock:
-            batch, self._pending = self._pending, Batch()
-            if not batch:
-                return
+        """Wait until everything accepted so far is committed (or its commit failed)."""
+        self.writer.flush()
+
+    def _write(self, batch: Batch) -> None:
+        """One group commit: samples, meter changes, TransactionEvents and state reports together."""
+        try:
             with self.engine.begin() as conn:
-                if batch.rows:
-                    conn.execute(sa.insert(meter_values), batch.rows)
-                if batch.moves:
-                    conn.execute(
-                        q.MOVE_METER,
-                        [
-                            {"p_id": tid, "p_first": first, "p_last": last}
-                            for tid, (first, last) in batch.moves.items()
-                        ],
-                    )
-                if batch.events:
-                    conn.execute(
-                        sa.insert(transaction_events),
-                        [
-                            {"transaction_id": tid, "seq_no": seq_no, "answer": dict(answer)}
-                            for (tid, seq_no), answer in batch.events.items()
-                        ],
-                    )
+                self._write_batch(conn, batch)
+        except Exception:
+            with self._lock:  # what was noted as delivered is not: look it up again next time
+                for transaction_id in {*batch.meters, *(key[0] for key in batch.events)}:
+                    self._delivered.forget(transaction_id)
+                for row in batch.rows:
+                    if row["transaction_id"] is not None:
+                        self._delivered.forget(row["transaction_id"])
+            raise
+
+    def _write_batch(self, conn: sa.Connection, batch: Batch) -> None:
+        if batch.rows:
+            conn.execute(sa.insert(meter_values), batch.rows)
+        starts = [
+            {"p_id": t, "p_start": m.start_wh} for t, m in batch.meters.items() if m.start_wh is not None
+        ]
+        if starts:
+            conn.execute(q.SET_METER_START, starts)
+        lasts = [
+            {"p_id": t, "p_last": m.last.wh, "p_last_at": m.last.at}
+            for t, m in batch.meters.items()
+            if m.last is not None
+        ]
+        if lasts:
+            conn.execute(q.SET_METER_LAST, lasts)
+        problems = [{"p_id": t, "p_problem": m.problem[:255]} for t, m in batch.meters.items() if m.problem]
+        if problems:
+            conn.execute(q.SET_ENERGY_PROBLEM, problems)
+        if batch.events:
+            rows = [
+                {"transaction_id": t, "seq_no": seq, "event_type": kind, "timestamp": at, "answer": dict(a)}
+                for (t, seq, kind, at), a in batch.events.items()
+            ]
+            conn.execute(_insert_new(conn, transaction_events), rows)  # a resend raced in: stored once
+        if batch.heartbeats:
+            conn.execute(
+                q.SET_HEARTBEAT, [{"p_station": s, "p_at": at} for s, at in batch.heartbeats.items()]
+            )
+        for station_id, (status, error, at) in batch.station_statuses.items():
+            params = {"p_station": station_id, "p_status": status, "p_error": error, "p_at": at}
+            conn.execute(q.SET_STATION_STATUS, params)
+        for (station_id, evse, connector), (status, error, at) in batch.connector_statuses.items():
+            params = {
+                "p_station": station_id,
+                "p_evse": evse,
+                "p_connector": connector,
+                "p_status": status,
+                "p_error": error,
+                "p_at": at,
+            }
+            if conn.execute(q.SET_CONNECTOR_STATUS, params).rowcount == 0:
+                conn.execute(q.ADD_CONNECTOR, params)
 
     # -- stations -------------------------------------------------------------------------------
 
@@ -168,6 +193,7 @@ class Store:
             return _inserted_id(result)
 
     def station(self, identity: str) -> StationRecord | None:
+        self.flush()  # the heartbeat and status reports accepted so far
         with self.reader.connect() as conn:
             row = conn.execute(sa.select(stations).where(stations.c.identity == identity)).first()
         if row is None:
@@ -242,16 +268,23 @@ class Store:
                 .values(pin_enabled=IdType.PIN in wanted, rfid_enabled=IdType.RFID in wanted)
             )
 
+    # State reports: written with the next group commit; their answers do not wait for it.
+
     def record_heartbeat(self, station_id: int, at: datetime) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(q.SET_HEARTBEAT, {"p_station": station_id, "p_at": at})
+        _aware(at)
+
+        def note(batch: Batch) -> None:
+            seen = batch.heartbeats.get(station_id)
+            batch.heartbeats[station_id] = at if seen is None or seen < at else seen
+
+        self.writer.add(note)
 
     def record_station_status(
         self, station_id: int, status: str, error_code: str | None, at: datetime
     ) -> None:
-        params = {"p_station": station_id, "p_status": status, "p_error": error_code, "p_at": at}
-        with self.engine.begin() as conn:
-            conn.execute(q.SET_STATION_STATUS, params)
+        self.writer.add(
+            lambda batch: batch.station_statuses.__setitem__(station_id, (status, error_code, at))
+        )
 
     def record_connector_status(
         self,
@@ -262,20 +295,13 @@ class Store:
         error_code: str | None,
         at: datetime,
     ) -> None:
-        params = {
-            "p_station": station_id,
-            "p_evse": evse_id,
-            "p_connector": connector_id,
-            "p_status": status,
-            "p_error": error_code,
-            "p_at": at,
-        }
-        with self.engine.begin() as conn:
-            if conn.execute(q.SET_CONNECTOR_STATUS, params).rowcount == 0:
-                conn.execute(q.ADD_CONNECTOR, params)
+        report: Status = (status, error_code, _aware(at))
+        key = (station_id, evse_id, connector_id)
+        self.writer.add(lambda batch: batch.connector_statuses.__setitem__(key, report))
 
     def connector_statuses(self, station_id: int) -> dict[tuple[int, int], str]:
         """(evse id, connector id) → the last status reported."""
+        self.flush()
         query = sa.select(connectors.c.evse_id, connectors.c.connector_id, connectors.c.status).where(
             connectors.c.station_id == station_id
         )
@@ -306,289 +332,7 @@ class Store:
         )
         return TokenLookup(_enabled_types(row), found, row.identification_id, row.group_id)
 
-    # -- transactions ---------------------------------------------------------------------------
-
-    def start_transaction(
-        self,
-        station_id: int,
-        *,
-        started_at: datetime,
-        evse_id: int | None = None,
-        connector_id: int | None = None,
-        meter_start_wh: float | None = None,
-        token: TokenUse | None = None,
-    ) -> int:
-        """Record a 1.6 StartTransaction; its id is the transactionId to answer with.
-
-        A station that got no answer sends the same StartTransaction again (OCPP 1.6 §3.7): the
-        running transaction with the same place, start time, meter and token is that one.
-        """
-        token_values = _token_values(token)
-        with self.engine.begin() as conn:
-            found = conn.scalar(
-                _same_start(station_id, evse_id, started_at, meter_start_wh, token_values["id_token"])
-            )
-            if found is not None:
-                return int(found)
-            result = conn.execute(
-                sa.insert(transactions).values(
-                    station_id=station_id,
-                    evse_id=evse_id,
-                    connector_id=connector_id,
-                    meter_start_wh=meter_start_wh,
-                    meter_last_wh=meter_start_wh,
-                    started_at=started_at,
-                    state=RUNNING,
-                    **token_values,
-                )
-            )
-            return _inserted_id(result)
-
-    def replayed_start(
-        self,
-        station_id: int,
-        evse_id: int | None,
-        started_at: datetime,
-        meter_start_wh: float | None,
-        id_token: str | None,
-    ) -> int | None:
-        """The running 1.6 transaction a repeated StartTransaction (same place, time, meter, token) is."""
-        with self.reader.connect() as conn:
-            found: int | None = conn.scalar(
-                _same_start(station_id, evse_id, started_at, meter_start_wh, id_token)
-            )
-        return found
-
-    def open_transaction(
-        self,
-        station_id: int,
-        transaction_ref: str,
-        at: datetime,
-        evse_id: int | None = None,
-        connector_id: int | None = None,
-    ) -> TransactionRecord:
-        """The 2.0.1 transaction `transaction_ref`, created on the first event seen of it.
-
-        Events may arrive out of order (OCTT general rule), so the start time is the earliest seen.
-        Most events change nothing here: they are answered from a read, without the write lock.
-        """
-        key = {"p_station": station_id, "p_ref": transaction_ref}
-        with self.reader.connect() as conn:
-            row = conn.execute(q.TRANSACTION_BY_REF, key).first()
-        if row is not None and not _opening_changes(row, at, evse_id, connector_id):
-            return self._with_pending(_transaction(row))
-        with self.engine.begin() as conn:
-            row = conn.execute(q.TRANSACTION_BY_REF, key).first()
-            if row is None:
-                conn.execute(
-                    sa.insert(transactions).values(
-                        station_id=station_id,
-                        transaction_ref=transaction_ref,
-                        evse_id=evse_id,
-                        connector_id=connector_id,
-                        started_at=at,
-                        state=RUNNING,
-                    )
-                )
-            elif changes := _opening_changes(row, at, evse_id, connector_id):
-                conn.execute(sa.update(transactions).where(transactions.c.id == row.id).values(**changes))
-            return self._with_pending(_transaction(conn.execute(q.TRANSACTION_BY_REF, key).one()))
-
-    def assign_token(self, transaction_id: int, token: TokenUse) -> None:
-        """Remember the token that authorized the transaction (2.0.1: the first idToken seen)."""
-        with self.engine.begin() as conn:
-            conn.execute(
-                q.ASSIGN_TOKEN,
-                {
-                    "p_id": transaction_id,
-                    "p_token": token.id_token,
-                    "p_token_type": token.id_token_type,
-                    "p_status": token.status,
-                    "p_identification": token.identification_id,
-                },
-            )
-
-    def stop_transaction(
-        self, transaction_id: int, stopped_at: datetime, reason: str, meter_stop_wh: float | None = None
-    ) -> None:
-        """End a running transaction; without a meter stop, the last register reading is taken."""
-        self.flush()
-        with self._lock:
-            self._delivered.forget(transaction_id)
-        meter_stop: Any = meter_stop_wh if meter_stop_wh is not None else transactions.c.meter_last_wh
-        with self.engine.begin() as conn:
-            conn.execute(
-                sa.update(transactions)
-                .where((transactions.c.id == transaction_id) & (transactions.c.state == RUNNING))
-                .values(state=ENDED, stopped_at=stopped_at, stop_reason=reason, meter_stop_wh=meter_stop)
-            )
-
-    def add_meter_samples(
-        self,
-        station_id: int,
-        samples: Sequence[Sample],
-        transaction_id: int | None = None,
-        evse_id: int | None = None,
-    ) -> None:
-        """Persist samples; register readings also move the transaction's start and last meter."""
-        self._buffer(station_id, samples, transaction_id, evse_id)
-
-    def add_new_meter_samples(
-        self, station_id: int, samples: Sequence[Sample], transaction_id: int, evse_id: int | None = None
-    ) -> int:
-        """Persist only the readings the transaction does not hold yet; how many were new.
-
-        OCPP 1.6 has no sequence number: a MeterValues or StopTransaction resent after a lost answer
-        (§4.10) is recognised by its readings (`metering.reading_key`), so it stores nothing twice.
-        Readings later than any the transaction has are new without a query (`delivered`).
-        """
-        if not samples:
-            return 0
-        earliest = min(sample.timestamp for sample in samples)
-        with self._lock:
-            latest = self._delivered.latest(transaction_id)
-            if latest is None:
-                latest = self._delivered.load_latest(transaction_id, self._latest_reading(transaction_id))
-            known = set(self._pending.readings(transaction_id)) if earliest <= latest else set()
-        if earliest <= latest:
-            known.update(self._stored_readings(transaction_id, earliest, latest))
-        fresh = new_readings(samples, known)
-        self._buffer(station_id, fresh, transaction_id, evse_id)
-        return len(fresh)
-
-    def _latest_reading(self, transaction_id: int) -> datetime:
-        times = [key[0] for key in self._pending.readings(transaction_id)]
-        with self.reader.connect() as conn:
-            stored: datetime | None = conn.scalar(q.LATEST_READING, {"p_transaction": transaction_id})
-        if stored is not None:
-            times.append(stored)
-        return max(times, default=NEVER)
-
-    def _stored_readings(self, transaction_id: int, earliest: datetime, latest: datetime) -> set[ReadingKey]:
-        params = {"p_transaction": transaction_id, "p_from": earliest, "p_to": latest}
-        with self.reader.connect() as conn:
-            return {
-                (row.timestamp, row.measurand, row.phase, row.unit, row.value, row.context, row.location)
-                for row in conn.execute(q.READINGS, params)
-            }
-
-    def event_answer(self, transaction_id: int, seq_no: int) -> dict[str, Any] | None:
-        """The answer given to the 2.0.1 TransactionEvent `seq_no` of the transaction, if it was handled.
-
-        The transaction's seqNos are loaded once (`delivered`): a new seqNo costs no query.
-        """
-        with self._lock:
-            seq_nos = self._delivered.seq_nos(transaction_id)
-            if seq_nos is None:
-                seq_nos = self._delivered.load_seq_nos(transaction_id, self._stored_seq_nos(transaction_id))
-            if seq_no not in seq_nos:
-                return None
-            pending = self._pending.events.get((transaction_id, seq_no))
-        if pending is not None:
-            return dict(pending)
-        with self.reader.connect() as conn:
-            found: dict[str, Any] | None = conn.scalar(
-                q.EVENT_ANSWER, {"p_transaction": transaction_id, "p_seq": seq_no}
-            )
-        return found
-
-    def _stored_seq_nos(self, transaction_id: int) -> set[int]:
-        pending = {seq for tid, seq in self._pending.events if tid == transaction_id}
-        with self.reader.connect() as conn:
-            return pending | set(conn.scalars(q.SEQ_NOS, {"p_transaction": transaction_id}))
-
-    def add_transaction_event(
-        self,
-        station_id: int,
-        transaction_id: int,
-        seq_no: int,
-        answer: Mapping[str, Any],
-        samples: Sequence[Sample] = (),
-        evse_id: int | None = None,
-    ) -> None:
-        """Record a handled 2.0.1 TransactionEvent with its samples; both are written together."""
-        self._buffer(station_id, samples, transaction_id, evse_id, (seq_no, dict(answer)))
-
-    def _buffer(
-        self,
-        station_id: int,
-        samples: Sequence[Sample],
-        transaction_id: int | None,
-        evse_id: int | None,
-        event: tuple[int, Mapping[str, Any]] | None = None,
-    ) -> None:
-        if not samples and event is None:
-            return
-        for sample in samples:  # refused now, not when a later flush writes the whole batch
-            if sample.timestamp.tzinfo is None:
-                raise ValueError(
-                    f"naive datetime {sample.timestamp!r}: the store takes UTC-aware datetimes only"
-                )
-        rows = [
-            {
-                "station_id": station_id,
-                "transaction_id": transaction_id,
-                "evse_id": evse_id,
-                "timestamp": s.timestamp,
-                "measurand": s.measurand,
-                "phase": s.phase,
-                "unit": s.unit,
-                "value": s.value,
-                "context": s.context,
-                "location": s.location,
-            }
-            for s in samples
-        ]
-        first, last = first_register_wh(samples), last_register_wh(samples)
-        register = None if first is None or last is None else (first, last)
-        now = time.monotonic()
-        with self._lock:
-            self._pending.add(now, rows, transaction_id, register, event)
-            if transaction_id is not None:
-                if event is not None:
-                    self._delivered.add_seq_no(transaction_id, event[0])
-                if samples:
-                    self._delivered.add_reading_time(transaction_id, max(s.timestamp for s in samples))
-            due = self._pending.due(now)
-        if due:
-            self.flush()
-
-    def _with_pending(self, record: TransactionRecord) -> TransactionRecord:
-        """The record as it will be once the buffered samples are written (MOVE_METER's rule)."""
-        with self._lock:
-            pending = self._pending.moves.get(record.id)
-        if pending is None:
-            return record
-        first, last = pending
-        start, latest = record.meter_start_wh, record.meter_last_wh
-        return replace(
-            record,
-            meter_start_wh=first if start is None or start > first else start,
-            meter_last_wh=last if latest is None or latest < last else latest,
-        )
-
-    def transaction(self, station_id: int, transaction_id: int) -> TransactionRecord | None:
-        with self.reader.connect() as conn:
-            row = conn.execute(q.TRANSACTION_BY_ID, {"p_station": station_id, "p_id": transaction_id}).first()
-        return None if row is None else self._with_pending(_transaction(row))
-
-    def running_transaction_id(self, station_id: int, evse_id: int) -> int | None:
-        """The transaction running on an EVSE (a 1.6 connector), if any; the latest if several."""
-        with self.reader.connect() as conn:
-            found: int | None = conn.scalar(q.RUNNING_ON_EVSE, {"p_station": station_id, "p_evse": evse_id})
-        return found
-
-    def transactions(self, identity: str) -> list[TransactionRecord]:
-        """Every transaction of a station, oldest first."""
-        self.flush()
-        query = (
-            sa.select(transactions)
-            .join(stations, stations.c.id == transactions.c.station_id)
-            .where(stations.c.identity == identity)
-            .order_by(transactions.c.id)
-        )
-        with self.reader.connect() as conn:
-            return [_transaction(row) for row in conn.execute(query)]
+    # -- transactions (the rest: `TransactionStore`) -----------------------------------------
 
     def meter_values(self, transaction_id: int) -> list[MeterValueRecord]:
         self.flush()
@@ -763,60 +507,15 @@ def _inserted_id(result: sa.CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def _same_start(
-    station_id: int,
-    evse_id: int | None,
-    started_at: datetime,
-    meter_start_wh: float | None,
-    id_token: str | None,
-) -> sa.Select[Any]:
-    return sa.select(transactions.c.id).where(
-        (transactions.c.station_id == station_id)
-        & (transactions.c.state == RUNNING)
-        & (transactions.c.evse_id == evse_id)
-        & (transactions.c.started_at == started_at)
-        & (transactions.c.meter_start_wh == meter_start_wh)
-        & (transactions.c.id_token == id_token)
-    )
+def _insert_new(conn: sa.Connection, table: sa.Table) -> Any:
+    """INSERT that skips rows whose unique key is stored already (SQLite and PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
 
 
-def _opening_changes(row: Any, at: datetime, evse_id: int | None, connector_id: int | None) -> dict[str, Any]:
-    """What an event of a known 2.0.1 transaction adds: its EVSE if unknown so far, an earlier start."""
-    changes: dict[str, Any] = {}
-    if evse_id is not None and row.evse_id is None:
-        changes.update(evse_id=evse_id, connector_id=connector_id)
-    if row.started_at is None or at < row.started_at:
-        changes["started_at"] = at
-    return changes
-
-
-def _token_values(token: TokenUse | None) -> dict[str, Any]:
-    if token is None:
-        return {"id_token": None, "id_token_type": None, "id_token_status": None, "identification_id": None}
-    return {
-        "id_token": token.id_token,
-        "id_token_type": token.id_token_type,
-        "id_token_status": token.status,
-        "identification_id": token.identification_id,
-    }
-
-
-def _transaction(row: Any) -> TransactionRecord:
-    return TransactionRecord(
-        id=row.id,
-        transaction_ref=row.transaction_ref,
-        station_id=row.station_id,
-        evse_id=row.evse_id,
-        connector_id=row.connector_id,
-        id_token=row.id_token,
-        id_token_type=row.id_token_type,
-        id_token_status=row.id_token_status,
-        identification_id=row.identification_id,
-        meter_start_wh=row.meter_start_wh,
-        meter_last_wh=row.meter_last_wh,
-        meter_stop_wh=row.meter_stop_wh,
-        started_at=row.started_at,
-        stopped_at=row.stopped_at,
-        stop_reason=row.stop_reason,
-        state=row.state,
-    )
+def _aware(at: datetime) -> datetime:
+    """Refused now, not when the group commit writes the whole batch."""
+    if at.tzinfo is None:
+        raise ValueError(f"naive datetime {at!r}: the store takes UTC-aware datetimes only")
+    return at

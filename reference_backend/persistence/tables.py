@@ -132,14 +132,22 @@ transactions = sa.Table(
     sa.Column("id_token_status", sa.String(20)),  # what the CSMS answered at the start
     sa.Column("identification_id", sa.ForeignKey("identifications.id", ondelete="SET NULL")),
     sa.Column("meter_start_wh", sa.Float),
-    sa.Column("meter_last_wh", sa.Float),  # the latest register reading seen
+    sa.Column("meter_last_wh", sa.Float),  # the latest register reading by time, as sent
+    sa.Column("meter_last_at", UtcDateTime),  # when it was taken
     sa.Column("meter_stop_wh", sa.Float),
     sa.Column("started_at", UtcDateTime),
     sa.Column("stopped_at", UtcDateTime),
     sa.Column("stop_reason", sa.String(32)),
     sa.Column("state", sa.String(8), nullable=False, default="running"),
+    # Who ended it: the station (Stop / Ended), or the CSMS for a transaction the station abandoned
+    # (`domain.transactions`), with why in `end_note`; a late Stop / Ended still records the station's.
+    sa.Column("ended_by", sa.String(8)),
+    sa.Column("end_note", sa.String(255)),
+    # Why the meter readings do not add up (a register that went backwards …), as first seen; null if they do.
+    sa.Column("energy_problem", sa.String(255)),
     sa.UniqueConstraint("station_id", "transaction_ref"),
     sa.CheckConstraint("state IN ('running', 'ended')", name="state"),
+    sa.CheckConstraint("ended_by IN ('station', 'csms')", name="ended_by"),
     sa.Index(None, "identification_id", "state"),
     sa.Index(None, "station_id", "state", "evse_id"),
     sqlite_autoincrement=True,  # never hand out a 1.6 transactionId twice
@@ -162,15 +170,21 @@ meter_values = sa.Table(
     sa.Index(None, "transaction_id", "timestamp"),  # a transaction's readings by time (resent 1.6 ones)
 )
 
-# The 2.0.1 TransactionEvents handled, by seqNo, with the answer given: a station that got no answer
-# sends the same event again (E13), and the same seqNo is answered as before and stores nothing new.
-# Written with the event's meter samples (`Store.flush`), so the two are stored together or not at all.
+# The 2.0.1 TransactionEvents handled, with the answer given: a station that got no answer sends the
+# same event again (E13), and the same message — same seqNo, eventType and timestamp — is answered as
+# before and stores nothing new. A different event that reuses a seqNo is stored (a station that
+# breaks the seqNo rule must not lose its Ended). Written with the event's meter samples
+# in one group commit (`Store._write`), so the two are stored together or not at all.
 transaction_events = sa.Table(
     "transaction_events",
     metadata,
-    sa.Column("transaction_id", sa.ForeignKey("transactions.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("seq_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("transaction_id", sa.ForeignKey("transactions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("seq_no", sa.BigInteger, nullable=False),
+    sa.Column("event_type", sa.String(8), nullable=False),
+    sa.Column("timestamp", UtcDateTime, nullable=False),
     sa.Column("answer", sa.JSON, nullable=False),
+    sa.UniqueConstraint("transaction_id", "seq_no", "event_type", "timestamp"),
 )
 
 # The Local Authorization List the backend last sent each station (D01/D02): its version and its

@@ -1,58 +1,69 @@
-"""What `Store` has accepted but not yet written: meter samples, the meter moves they imply, and the
-2.0.1 TransactionEvents they came with (seqNo and answer).
+"""What `Store` has accepted but not yet committed: one group commit's worth of changes.
 
-No I/O: `Store.flush` takes a `Batch` and writes it in one transaction, so an event's samples and its
-seqNo are stored together or not at all. Until then the store answers from here too: a transaction's
-meter readings, and whether an event or a reading is known already (a resent message). Not
-thread-safe by itself: `Store` holds its lock around every call.
+No I/O: the store's `GroupCommitter` (`group_commit`) hands a `Batch` to `Store._write`, which writes
+it in one transaction, so an event's samples, its meter move and its record are stored together or
+not at all. Until then the store answers from here too (`GroupCommitter.read`): a transaction's meter
+readings, and whether an event or a reading is known already (a resent message). Not thread-safe by
+itself: the committer holds its lock around every change and every read.
+
+What a batch holds:
+- meter samples (rows of `meter_values`) and, per transaction, the meter change they imply
+  (`MeterChange`: the start the station gave, the latest register reading, a consistency problem);
+- the 2.0.1 TransactionEvents handled, with the answer given (`EventKey` → answer);
+- the latest heartbeat time and status of stations and connectors: state reports whose answers do not
+  wait for the commit (an outside lock on the database must not delay a Heartbeat), last one wins.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from reference_backend.domain.metering import ReadingKey
-
-FLUSH_ROWS = 2000  # buffered meter samples that trigger a write
-FLUSH_AFTER_S = 0.1  # the oldest buffered sample is written at most this late (while traffic lasts)
+from reference_backend.domain.metering import MeterChange, ReadingKey
 
 Answer = Mapping[str, Any]
+# (transaction, seqNo, eventType, timestamp): what makes two TransactionEvents the same message
+EventKey = tuple[int, int, str, datetime]
+Status = tuple[str, str | None, datetime]  # (status, error code, when)
 
 
 @dataclass
 class Batch:
     rows: list[dict[str, Any]] = field(default_factory=list)  # meter_values rows
-    moves: dict[int, tuple[float, float]] = field(default_factory=dict)  # transaction → (first, last) Wh
-    events: dict[tuple[int, int], Answer] = field(default_factory=dict)  # (transaction, seqNo) → answer
-    since: float = 0.0  # when the oldest of it was accepted (monotonic seconds)
+    meters: dict[int, MeterChange] = field(default_factory=dict)  # transaction → its meter change
+    events: dict[EventKey, Answer] = field(default_factory=dict)
+    heartbeats: dict[int, datetime] = field(default_factory=dict)  # station → latest heartbeat
+    station_statuses: dict[int, Status] = field(default_factory=dict)  # station → 1.6 connector 0 status
+    connector_statuses: dict[tuple[int, int, int], Status] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.rows or self.events)
+        return bool(
+            self.rows
+            or self.meters
+            or self.events
+            or self.heartbeats
+            or self.station_statuses
+            or self.connector_statuses
+        )
 
     def add(
         self,
-        now: float,
         rows: Sequence[dict[str, Any]],
         transaction_id: int | None = None,
-        register: tuple[float, float] | None = None,
-        event: tuple[int, Answer] | None = None,
+        meter: MeterChange | None = None,
+        event: tuple[EventKey, Answer] | None = None,
     ) -> None:
-        """Samples (and, with a transaction, the register span they cover), and the TransactionEvent
-        (seqNo, answer) they came with."""
-        if not self:
-            self.since = now
+        """Samples (and, with a transaction, the meter change they make), and the TransactionEvent they
+        came with."""
         self.rows.extend(rows)
-        if transaction_id is None:
-            return
-        if register is not None:
-            first, last = register
-            seen_first, seen_last = self.moves.get(transaction_id, register)
-            self.moves[transaction_id] = (min(seen_first, first), max(seen_last, last))
+        if transaction_id is not None and meter is not None:
+            seen = self.meters.get(transaction_id)
+            self.meters[transaction_id] = meter if seen is None else seen.then(meter)
         if event is not None:
-            seq_no, answer = event
-            self.events[transaction_id, seq_no] = answer
+            key, answer = event
+            self.events[key] = answer
 
     def readings(self, transaction_id: int) -> list[ReadingKey]:
         """The transaction's readings waiting here (a scan: only for the rare look-up of a resend)."""
@@ -61,6 +72,3 @@ class Batch:
             for r in self.rows
             if r["transaction_id"] == transaction_id
         ]
-
-    def due(self, now: float) -> bool:
-        return len(self.rows) >= FLUSH_ROWS or (bool(self) and now - self.since >= FLUSH_AFTER_S)

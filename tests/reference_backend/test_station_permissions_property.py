@@ -121,6 +121,7 @@ def request_for(api: Api, action: Action) -> tuple[str, str, Any]:
             {"identity": IDENTITY, "claim_code": CLAIM},
         ),
         Action.SEND_HANDOVER: ("POST", f"{base}/handover", {"email": f"owner-{n}@example.com"}),
+        Action.END_TRANSACTION: ("POST", f"{base}/transactions/1/end", {"reason": "stuck"}),
         Action.ASSIGN_CPO: ("PUT", f"{base}/cpo", {"company_id": api.cpo}),
         Action.MANAGE_LOCAL_USERS: [
             ("POST", f"{base}/pin-codes", {"code": f"#{n:06d}", "first_name": "L", "last_name": "U"}),

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from reference_backend.domain.metering import (
     ENERGY_REGISTER,
     first_register_wh,
-    last_register_wh,
+    registers,
     samples_v16,
     samples_v201,
 )
@@ -64,5 +64,5 @@ def test_register_readings_by_time_not_by_order() -> None:
         )
     )
     assert first_register_wh(samples) == 100.0
-    assert last_register_wh(samples) == 900.0
+    assert [r.wh for r in registers(samples)] == [100.0, 900.0]  # by time
     assert first_register_wh([]) is None

@@ -1,0 +1,98 @@
+"""A station's transactions: what the CSMS recorded (energy flags included) and ending a stuck one.
+
+- `GET /api/stations/{identity}/transactions` (`view_settings`): newest first, with who ended each
+  (`station` / `csms`), why the CSMS did (`end_note`) and why the energy does not add up
+  (`energy_problem`; `energy_wh` is then null: no made-up figure).
+- `POST /api/stations/{identity}/transactions/{id}/end` `{"reason": "…"}` (`end_transaction`): ended
+  by the CSMS with that reason and the last meter reading known; 404 unknown, 409 not running.
+- `POST /api/operations/{identity}/transactions/{id}/end`: the same for the backend operator
+  (`--operator-token`), like the other operations.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from reference_backend.api.deps import MAX_ID, CallerDep
+from reference_backend.api.errors import REFUSALS
+from reference_backend.api.station_deps import CanView, IdentityPath, StationsDep
+from reference_backend.api_operations import operator_guard
+from reference_backend.console import transactions
+from reference_backend.persistence import Store
+
+router = APIRouter(tags=["transactions"], responses=REFUSALS)
+
+TransactionId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class Transaction(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    transaction_ref: str | None
+    evse_id: int | None
+    state: str
+    started_at: datetime | None
+    stopped_at: datetime | None
+    stop_reason: str | None
+    ended_by: str | None
+    end_note: str | None
+    meter_start_wh: float | None
+    meter_last_wh: float | None
+    meter_last_at: datetime | None
+    meter_stop_wh: float | None
+    energy_wh: float | None
+    energy_problem: str | None
+    id_token_status: str | None
+
+
+class EndBody(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+@router.get("/stations/{identity}/transactions")
+def list_transactions(access: CanView, store: StoreDep) -> list[Transaction]:
+    return [Transaction.model_validate(t) for t in transactions.listed(store, access)]
+
+
+@router.post("/stations/{identity}/transactions/{transaction_id}/end")
+def end_transaction(
+    identity: IdentityPath,
+    transaction_id: TransactionId,
+    body: EndBody,
+    caller: CallerDep,
+    st: StationsDep,
+    store: StoreDep,
+) -> Transaction:
+    """End a stuck transaction in the CSMS's records (the station is not asked: see remote stop)."""
+    ended = transactions.end_transaction(st, store, caller, identity, transaction_id, body.reason)
+    return Transaction.model_validate(ended)
+
+
+def operator_transactions_router(operator_token: str | None) -> APIRouter:
+    """The operator's way to end a stuck transaction (operator token, like `/api/operations`)."""
+    operator = APIRouter(prefix="/api/operations", tags=["operations"], responses=REFUSALS)
+
+    @operator.post(
+        "/{identity}/transactions/{transaction_id}/end",
+        dependencies=[Depends(operator_guard(operator_token))],
+    )
+    def end_as_operator(
+        identity: IdentityPath, transaction_id: TransactionId, body: EndBody, st: StationsDep, store: StoreDep
+    ) -> Transaction:
+        ended = transactions.end_transaction(st, store, None, identity, transaction_id, body.reason)
+        return Transaction.model_validate(ended)
+
+    return operator

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
@@ -68,7 +69,8 @@ def chromium(width: int = 1400, height: int = 1000) -> Iterator[WebDriver]:
 def wait_for(driver: WebDriver, condition: Callable[[WebDriver], T], what: str, timeout: float = WAIT_S) -> T:
     """Wait until `condition` is true(-ish); fail naming `what` and showing the page's text."""
     try:
-        found: T = WebDriverWait(driver, timeout, poll_frequency=0.05).until(condition)
+        waiting = WebDriverWait(driver, timeout, 0.05, ignored_exceptions=[StaleElementReferenceException])
+        found: T = waiting.until(condition)
     except Exception as exc:
         body = driver.find_element("tag name", "body").text[:3000]
         raise AssertionError(f"timed out waiting for {what}; the page says:\n{body}") from exc

@@ -81,9 +81,10 @@ function renderConfiguration() {
 
 function describe(frame) {
   // [2, id, action, payload] · [3, id, payload] · [4, id, code, description, details] · 2.1 [6, …]
+  const fromCsms = frame.direction === "in";
   let parsed = null;
-  try { parsed = JSON.parse(frame.frame); } catch { return { title: "not JSON", body: frame.frame, error: true }; }
-  if (!Array.isArray(parsed)) return { title: "not an OCPP-J frame", body: frame.frame, error: true };
+  try { parsed = JSON.parse(frame.frame); } catch { return { title: "not JSON", body: frame.frame, error: fromCsms }; }
+  if (!Array.isArray(parsed)) return { title: "not an OCPP-J frame", body: frame.frame, error: fromCsms };
   const [type, id] = parsed;
   if (type === 2 || type === 6) {
     calls.set(id, parsed[2]);
@@ -95,10 +96,10 @@ function describe(frame) {
     return {
       title: `${action} → CALLERROR ${parsed[2]}`,
       body: JSON.stringify({ errorCode: parsed[2], errorDescription: parsed[3], errorDetails: parsed[4] }, null, 2),
-      error: frame.direction === "in",
+      error: fromCsms,
     };
   }
-  return { title: `message type ${type}`, body: JSON.stringify(parsed, null, 2), error: true };
+  return { title: `message type ${type}`, body: JSON.stringify(parsed, null, 2), error: fromCsms };
 }
 
 function appendFrames(frames, skipped) {

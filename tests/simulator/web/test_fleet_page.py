@@ -33,7 +33,8 @@ def press(browser: WebDriver, command: str) -> None:
 def test_a_station_is_driven_from_the_fleet_page(running_fleet: RunningFleet, store: Store) -> None:
     with chromium() as browser:
         browser.get(running_fleet.base + "/ui")
-        wait_for(browser, lambda b: len(rows(b)) == 2 and "idle 2" in b.find_element(By.ID, "counts").text, "2 rows")
+        counts = browser.find_element(By.ID, "counts")
+        wait_for(browser, lambda b: len(rows(b)) == 2 and "idle 2" in counts.text, "two idle stations")
         browser.find_element(By.ID, "search").send_keys("0001")
         wait_for(browser, lambda b: len(rows(b)) == 1, "the search to leave one row")
         assert rows(browser)[0].startswith("SIM-0001 1.6 idle")
@@ -63,9 +64,8 @@ def test_a_station_is_driven_from_the_fleet_page(running_fleet: RunningFleet, st
 
         Select(browser.find_element(By.ID, "fault")).select_by_visible_text("malformed_frame")
         press(browser, "fault")
-        flagged = wait_for(
-            browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#frames li.csms-error"), "the CSMS's CALLERROR"
-        )
+        errors = "#frames li.csms-error"
+        flagged = wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, errors), "the CSMS's CALLERROR")
         assert "CALLERROR" in flagged[0].text
 
     (recorded,) = store.transactions("SIM-0001")

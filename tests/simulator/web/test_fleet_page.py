@@ -65,7 +65,7 @@ def test_a_station_is_driven_from_the_fleet_page(running_fleet: RunningFleet, st
         Select(browser.find_element(By.ID, "fault")).select_by_visible_text("malformed_frame")
         press(browser, "fault")
         errors = "#frames li.csms-error"
-        flagged = wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, errors), "the CSMS's CALLERROR")
+        flagged = wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, errors), "a CSMS CALLERROR")
         assert "CALLERROR" in flagged[0].text
 
     (recorded,) = store.transactions("SIM-0001")

@@ -19,6 +19,7 @@ from types import TracebackType
 
 import uvicorn
 
+from reference_backend import metrics
 from reference_backend.api import create_app
 from reference_backend.api_boot_policy import boot_policy_router
 from reference_backend.api_operations import operations_router
@@ -27,6 +28,7 @@ from reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
 from reference_backend.console.station_access import Stations
 from reference_backend.domain.local_list import MessageLimits
 from reference_backend.local_lists import sync_local_list
+from reference_backend.metrics import CsmsMetrics
 from reference_backend.operations import Operations
 from reference_backend.passwords import DEPRECATED, import_password_file, read_password_file
 from reference_backend.persistence import Store
@@ -74,6 +76,9 @@ class BackendServer:
             ),
         )
         self.console = build_console(settings, self.store)
+        self.metrics = CsmsMetrics(lambda: len(self.ocpp.connections))
+        self.metrics.time_commits(self.store.engine)
+        self.ocpp.frames = self.metrics.frames
         self.stations = Stations(self.console, StationStore(self.store.engine), StationCalls(self.ocpp))
         self.ocpp.on_registered = self._push_pending
         self.stations.on_identifications_changed = self._schedule_list_sync
@@ -158,6 +163,7 @@ class BackendServer:
         )
         app.include_router(operations_router(self.operations, self.settings.operator_token))
         app.state.stations = self.stations
+        metrics.mount(app, self.metrics)
         config = uvicorn.Config(
             app,
             lifespan="off",

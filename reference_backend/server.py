@@ -13,6 +13,7 @@ import http
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -37,6 +38,12 @@ log = logging.getLogger("reference_backend.server")
 
 PATH_PREFIX = "/ocpp/"
 SUBPROTOCOLS: frozenset[str] = frozenset(version.subprotocol for version in OcppVersion)
+
+
+class FrameObserver(Protocol):
+    def received(self, identity: str, text: str | bytes) -> None: ...
+    def sent(self, identity: str, text: str | bytes) -> None: ...
+    def closed(self, identity: str) -> None: ...
 
 
 def identity_from_path(path: str) -> str | None:
@@ -106,6 +113,7 @@ class OcppServer:
         self.registered: set[str] = set()  # identities registered (booted or known) on their live connection
         # Run once a station is registered on a connection (the backend pushes pending settings).
         self.on_registered: Callable[[str], Awaitable[None]] | None = None
+        self.frames: FrameObserver | None = None  # sees every frame, e.g. `metrics.FrameMetrics`
         self._server: Server | None = None
         self._closing: set[asyncio.Task[None]] = set()
         self._flushing: asyncio.Task[None] | None = None
@@ -212,14 +220,20 @@ class OcppServer:
         self._replace_connection(identity, connection)
         log.info("%s connected (%s) from %s", identity, connection.subprotocol, connection.remote_address)
 
+        frames = self.frames
+
         async def flush() -> None:
             for frame in session.data_to_send():
+                if frames is not None:
+                    frames.sent(identity, frame)
                 await connection.send(frame)
 
         self.operations.attach(identity, session, flush)
         announced = False
         try:
             async for message in connection:
+                if frames is not None:
+                    frames.received(identity, message)
                 session.receive(message, time.time())
                 await flush()
                 for action, payload in session.take_follow_ups():  # e.g. TriggerMessage after Pending
@@ -232,6 +246,8 @@ class OcppServer:
         except ConnectionClosed:
             pass
         finally:
+            if frames is not None:
+                frames.closed(identity)
             self.operations.detach(identity, session)
             session.connection_lost()
             if self.connections.get(identity) is connection:

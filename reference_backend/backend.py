@@ -19,7 +19,7 @@ from types import TracebackType
 
 import uvicorn
 
-from reference_backend import metrics
+from reference_backend import metrics, web
 from reference_backend.api import create_app
 from reference_backend.api_boot_policy import boot_policy_router
 from reference_backend.api_operations import operations_router
@@ -164,6 +164,7 @@ class BackendServer:
         app.include_router(operations_router(self.operations, self.settings.operator_token))
         app.state.stations = self.stations
         metrics.mount(app, self.metrics)
+        web.mount(app)
         config = uvicorn.Config(
             app,
             lifespan="off",

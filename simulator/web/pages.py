@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
+from evharness.pages import stylesheet
+
 STATIC = resources.files("simulator.web") / "static"
 PAGES = {"/ui": "fleet.html", "/ui/station": "station.html"}
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
@@ -46,13 +48,17 @@ def _file(name: str, host: str) -> Response | None:
     if "/" in name or name.startswith("."):
         return None
     found = STATIC / name
-    if not found.is_file():
+    if name == "style.css":
+        body = stylesheet()
+    elif found.is_file():
+        body = found.read_bytes()
+    else:
         return None
     kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
     if kind.startswith("text/") or kind == "application/javascript" or kind == "text/javascript":
         kind += "; charset=utf-8"
     headers = Headers([("Content-Type", kind), ("Cache-Control", "no-cache"), *security_headers(host)])
-    return Response(http.HTTPStatus.OK.value, "OK", headers, found.read_bytes())
+    return Response(http.HTTPStatus.OK.value, "OK", headers, body)
 
 
 def page(path: str, request: Request) -> Response | None:

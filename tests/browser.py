@@ -57,6 +57,7 @@ def chromium(width: int = 1400, height: int = 1000) -> Iterator[WebDriver]:
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--window-size={width},{height}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # script errors, for failures
     with tempfile.TemporaryDirectory(prefix="evharness-chromium-") as profile:
         options.add_argument(f"--user-data-dir={profile}")
         driver = webdriver.Chrome(options=options, service=Service(DRIVER))
@@ -73,5 +74,9 @@ def wait_for(driver: WebDriver, condition: Callable[[WebDriver], T], what: str, 
         found: T = waiting.until(condition)
     except Exception as exc:
         body = driver.find_element("tag name", "body").text[:3000]
-        raise AssertionError(f"timed out waiting for {what}; the page says:\n{body}") from exc
+        logged = "\n".join(entry["message"] for entry in driver.get_log("browser"))
+        raise AssertionError(
+            f"timed out waiting for {what} at {driver.current_url}; the page says:\n{body}\n"
+            f"the browser's console:\n{logged}"
+        ) from exc
     return found

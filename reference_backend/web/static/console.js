@@ -101,7 +101,9 @@ function owned(root, selector) {
 function render(root, data, scopes) {
   root.evhScopes = scopes;
   const self = root === document.body ? [] : [root];
-  const mine = (selector) => [...self.filter((e) => e.matches(selector)), ...owned(root, selector)];
+  // an element that loads its own data, or a list's item, is filled with its own data, not its parent's
+  const own = (selector) => owned(root, selector).filter((e) => !e.matches(BOUNDARY));
+  const mine = (selector) => [...self.filter((e) => e.matches(selector)), ...own(selector)];
   for (const list of mine("[data-list]")) {
     if (list === root && root.hasAttribute("data-item")) continue;
     const items = lookup(data, list.dataset.list) || [];

@@ -74,8 +74,8 @@ def wait_for(driver: WebDriver, condition: Callable[[WebDriver], T], what: str, 
         found: T = waiting.until(condition)
     except Exception as exc:
         body = driver.find_element("tag name", "body").text[:3000]
-        entries = driver.get_log("browser") if isinstance(driver, webdriver.Chrome) else []
-        logged = "\n".join(entry["message"] for entry in entries)
+        entries = driver.execute("getLog", {"type": "browser"})["value"]  # Chromium's console
+        logged = "\n".join(str(entry["message"]) for entry in entries)
         raise AssertionError(
             f"timed out waiting for {what} at {driver.current_url}; the page says:\n{body}\n"
             f"the browser's console:\n{logged}"

@@ -60,3 +60,8 @@ def log_out(browser: WebDriver, base: str) -> None:
 
 def text_of(browser: WebDriver, selector: str) -> str:
     return str(browser.find_element(By.CSS_SELECTOR, selector).text)
+
+
+def wait_text(browser: WebDriver, selector: str, text: str) -> None:
+    """Wait until the element's visible text contains `text`."""
+    wait_for(browser, lambda b: text in text_of(b, selector), f"{text!r} in {selector}")

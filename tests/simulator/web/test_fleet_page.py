@@ -47,8 +47,11 @@ def test_a_station_is_driven_from_the_fleet_page(running_fleet: RunningFleet, st
         press(browser, "present_token")
         wait_for(
             browser,
-            lambda b: "Authorize answered" in frame_titles(b) and "not authorized" not in evse_cells(b)[2]
-            and evse_cells(b)[2] != "",
+            lambda b: (
+                "Authorize answered" in frame_titles(b)
+                and "not authorized" not in evse_cells(b)[2]
+                and evse_cells(b)[2] != ""
+            ),
             "an authorized transaction",
         )
         energy = browser.find_element(By.ID, "energy")

@@ -17,7 +17,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from evharness.pages import stylesheet
-from reference_backend.domain.station_settings import SETTINGS
 
 PREFIX = "/console"
 FILES = resources.files("reference_backend.web")
@@ -58,7 +57,7 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 def _route(page: Page) -> None:
     def show(request: Request) -> HTMLResponse:
-        context: dict[str, Any] = {"page": page, "params": request.path_params, "settings": SETTINGS.values()}
+        context: dict[str, Any] = {"page": page, "params": request.path_params}
         return templates.TemplateResponse(request, page.template, context)
 
     router.add_api_route(page.path, show, methods=["GET"], response_class=HTMLResponse, name=page.template)

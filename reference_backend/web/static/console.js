@@ -150,6 +150,7 @@ async function load(element, scopes) {
   try {
     const data = await api(method, fill(path, scopes));
     render(element, data, [data, ...scopes]);
+    element.setAttribute("data-loaded", "");
     element.dispatchEvent(new CustomEvent("evh:loaded", { detail: data, bubbles: true }));
   } catch (error) {
     say(element, error, true);
@@ -220,7 +221,9 @@ async function call(element, scopes, payload) {
       location.assign(fill(then.slice(3), [answer || {}, ...scopes]));
       return;
     }
-    say(form, { message: element.dataset.done || (answer && answer.detail) || "Done." }, false);
+    // a list item is drawn anew by the reload: say it where it stays
+    const shown = then === "reload" && form.closest("[data-item]") ? form.closest("section") || form : form;
+    say(shown, { message: element.dataset.done || (answer && answer.detail) || "Done." }, false);
     if (then === "reload") refresh();
   } catch (error) {
     if (error.field) {

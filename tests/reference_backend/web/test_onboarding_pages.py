@@ -78,10 +78,8 @@ def test_self_registration_with_an_agreement(site: ConsoleSite) -> None:
     with chromium() as browser:
         log_in(browser, base, olga)
         browser.get(f"{base}/console/operator")
+        form(browser, '[data-load="GET /api/onboarding/settings"][data-loaded]')  # ticked as they are now
         settings = form(browser, 'form[data-call="PUT /api/onboarding/settings"]')
-        wait_for(
-            browser, lambda b: settings.find_element(By.NAME, "customer_personal").is_enabled(), "settings"
-        )
         assert submit(browser, settings, customer_personal=True, default_location=True) == "Saved."
         agreement = form(browser, 'form[data-call="POST /api/agreements"]')
         text = "You may charge at home."

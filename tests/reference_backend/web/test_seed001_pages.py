@@ -13,7 +13,7 @@ from evharness.ocppj.versions import OcppVersion
 from simulator.asyncio.live import LiveStation
 from tests.browser import chromium, wait_for
 from tests.reference_backend.web.conftest import ConsoleSite
-from tests.reference_backend.web.pages import form, log_in, submit, text_of
+from tests.reference_backend.web.pages import form, log_in, submit, text_of, wait_text
 
 IDENTITY = "CP-PIN-0001"
 CLAIM = "K7X2-9QPA"
@@ -134,13 +134,21 @@ def test_a_refused_settings_change_shows_its_reason_and_changes_nothing(site: Co
         log_in(browser, site.base, fred)
         browser.get(f"{site.base}/console/stations/{IDENTITY}/configuration")
         wait_for(browser, lambda b: "maximum charging current" in b.page_source, "the settings")
-        refused = submit(browser, form(browser, "#change-max_current"), max_current="20")
+        refused = submit(browser, form(browser, "#setting-max_current form"), max_current="20")
         assert "(403)" in refused
         assert "set_max_current" in refused
-        allowed = submit(browser, form(browser, "#change-price_per_kwh"), price_per_kwh="0.35")
-        assert allowed == "Done."
+        price = form(browser, "#setting-price_per_kwh form")
+        price.find_element(By.NAME, "price_per_kwh").send_keys("0.35")
+        price.find_element(By.CSS_SELECTOR, "button").click()
+        wait_text(browser, "#settings > .message", "Done.")
         wait_for(browser, lambda b: "0.35" in text_of(b, "#setting-price_per_kwh"), "the new price")
-        assert text_of(browser, "#setting-max_current").split() == ["maximum", "charging", "current,", "A"]
+        assert text_of(browser, "#setting-max_current").split()[:4] == [
+            "maximum",
+            "charging",
+            "current,",
+            "A",
+        ]
+        assert "20" not in text_of(browser, "#setting-max_current")
     settings = {s["name"]: s for s in site.call("GET", f"/api/stations/{IDENTITY}/settings", fred)}
     assert settings["max_current"]["desired"] is None
     assert settings["price_per_kwh"]["desired"] == "0.35"

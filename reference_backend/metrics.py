@@ -1,17 +1,9 @@
 """`GET /metrics` of the reference CSMS (on the API port): Prometheus text format, for Grafana.
 
-    evharness_csms_connected_stations                         stations connected now
-    evharness_csms_messages_total{action,direction,outcome}  CALLs and their outcome: `result`, the
-        CALLERROR code, or `unanswered` (connection closed first); direction `from_station` (the
-        station's CALLs, answered by us) or `to_station` (our CALLs); unreadable frames count as
-        action `(unreadable)`, outcome `malformed`
-    evharness_csms_message_seconds{action,direction}         CALL → answer, seconds (histogram): for a
-        station's CALL, how long we took to answer it, the database commit included
-    evharness_csms_db_commit_seconds                         each database COMMIT (histogram)
-
-The OCPP server shows every frame to `FrameMetrics` (`received`, `sent`, `closed`); it reads only the
-head of a frame (type, message id, action or error code), never the payload.
-"""
+The metrics are `METRICS` (rendered into docs/metrics.md). The OCPP server shows every frame to
+`FrameMetrics` (`received`, `sent`, `closed`), which pairs each CALL with its answer by message id and
+reads only the head of a frame (type, message id, action or error code), never the payload. Commits
+are timed at the engine's dialect, where every transaction of the backend ends."""
 
 from __future__ import annotations
 
@@ -22,14 +14,32 @@ from typing import Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI, Request, Response
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, generate_latest
+
+from evharness.prometheus import Metric
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-SECONDS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 # [type, "message id", "action" or "error code" …]: what is read of a frame
 _HEAD = re.compile(r'\s*\[\s*(\d)\s*,\s*"([^"\\]{0,128})"\s*(?:,\s*"([A-Za-z0-9]{1,64})")?')
 FROM_STATION, TO_STATION = "from_station", "to_station"
 CALL, RESULT, ERROR, RESULT_ERROR = 2, 3, 4, 5
+
+
+CONNECTED = Metric("evharness_csms_connected_stations", "gauge", "Stations connected now")
+MESSAGES = Metric(
+    "evharness_csms_messages",
+    "counter",
+    "OCPP CALLs by action, direction and outcome (`result`, the CALLERROR code, `unanswered`, `malformed`)",
+    ("action", "direction", "outcome"),
+)
+LATENCY = Metric(
+    "evharness_csms_message_seconds",
+    "histogram",
+    "Seconds from a CALL to its answer (`from_station`: our time to answer, the commit included)",
+    ("action", "direction"),
+)
+COMMITS = Metric("evharness_csms_db_commit_seconds", "histogram", "Seconds per database COMMIT")
+METRICS = [CONNECTED, MESSAGES, LATENCY, COMMITS]
 
 
 class CsmsMetrics:
@@ -37,29 +47,10 @@ class CsmsMetrics:
 
     def __init__(self, count_connected: Callable[[], int]) -> None:
         self.registry = CollectorRegistry()
-        connected = Gauge(
-            "evharness_csms_connected_stations", "Stations connected now", registry=self.registry
-        )
-        connected.set_function(lambda: float(count_connected()))
-        self.messages = Counter(
-            "evharness_csms_messages",
-            "OCPP CALLs by action, direction and outcome (result, the CALLERROR code, unanswered)",
-            ["action", "direction", "outcome"],
-            registry=self.registry,
-        )
-        self.latency = Histogram(
-            "evharness_csms_message_seconds",
-            "Seconds from a CALL to its answer (from_station: our time to answer, commit included)",
-            ["action", "direction"],
-            buckets=SECONDS,
-            registry=self.registry,
-        )
-        self.commits = Histogram(
-            "evharness_csms_db_commit_seconds",
-            "Seconds per database COMMIT",
-            buckets=SECONDS,
-            registry=self.registry,
-        )
+        CONNECTED.gauge(self.registry).set_function(lambda: float(count_connected()))
+        self.messages = MESSAGES.counter(self.registry)
+        self.latency = LATENCY.histogram(self.registry)
+        self.commits = COMMITS.histogram(self.registry)
         self.frames = FrameMetrics(self)
 
     def time_commits(self, engine: sa.Engine) -> None:

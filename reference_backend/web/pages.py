@@ -81,3 +81,12 @@ def static(name: str) -> Response:
         raise HTTPException(404, f"no such file: {name}")
     kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return Response(found.read_bytes(), media_type=kind)
+
+
+def render_markdown() -> str:
+    """The pages as docs/pages.md lists them."""
+    rows = ["| page | what | needs a login |", "|---|---|---|"]
+    for page in PAGES:
+        path = PREFIX + page.path.replace(":int}", "}")
+        rows.append(f"| `{path}` | {page.title} | {'yes' if page.session else 'no'} |")
+    return "\n".join(rows) + "\n"

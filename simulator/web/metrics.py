@@ -1,28 +1,47 @@
 """`GET /metrics` of the control port: the fleet in the Prometheus text format, for Grafana.
 
-    evharness_sim_stations{condition}              stations in each condition (`rows.CONDITIONS`)
-    evharness_sim_round_trips_total{action,outcome} the stations' CALLs answered (ok) or not (failed:
-                                                    CALLERROR, invalid answer, timeout)
-    evharness_sim_round_trip_seconds{action}       real seconds from a CALL to its answer (histogram)
-    evharness_sim_connections_total / _disconnections_total   WebSocket connections opened / lost
-    evharness_sim_expectations_total{outcome}      scenario expectations held / failed
-
-Counters are brought up to date when scraped: each station's round trips are read from where the
-last scrape stopped, so a scrape costs the new round trips, not the whole history.
-"""
+The metrics are `METRICS` (rendered into docs/metrics.md). Counters are brought up to date when
+scraped: each station's round trips are read from where the last scrape stopped, so a scrape costs
+the new round trips, not the whole history."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, generate_latest
 
+from evharness.prometheus import Metric
 from simulator.asyncio.transport import StationLink
 from simulator.web.rows import CONDITION_NAMES, condition
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+STATIONS = Metric(
+    "evharness_sim_stations", "gauge", "Stations in each condition (the fleet page's filter)", ("condition",)
+)
+ROUND_TRIPS = Metric(
+    "evharness_sim_round_trips",
+    "counter",
+    "The stations' CALLs by action and outcome (`ok`: answered; `failed`: CALLERROR, bad answer, timeout)",
+    ("action", "outcome"),
+)
+LATENCY = Metric(
+    "evharness_sim_round_trip_seconds",
+    "histogram",
+    "Real seconds from a station's CALL to its answer",
+    ("action",),
+)
+CONNECTIONS = Metric("evharness_sim_connections", "counter", "WebSocket connections the stations opened")
+DISCONNECTIONS = Metric("evharness_sim_disconnections", "counter", "Connections the stations lost")
+EXPECTATIONS = Metric(
+    "evharness_sim_expectations",
+    "counter",
+    "Scenario expectations checked, by outcome (`held`, `failed`)",
+    ("outcome",),
+)
+METRICS = [STATIONS, ROUND_TRIPS, LATENCY, CONNECTIONS, DISCONNECTIONS, EXPECTATIONS]
 
 
 @dataclass
@@ -37,34 +56,12 @@ class _Seen:
 class FleetMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.stations = Gauge(
-            "evharness_sim_stations", "Stations in each condition", ["condition"], registry=self.registry
-        )
-        self.round_trips = Counter(
-            "evharness_sim_round_trips",
-            "CALLs of the stations, by action and outcome (ok: answered; failed: error or timeout)",
-            ["action", "outcome"],
-            registry=self.registry,
-        )
-        self.latency = Histogram(
-            "evharness_sim_round_trip_seconds",
-            "Real seconds from a station's CALL to the CSMS's answer",
-            ["action"],
-            buckets=LATENCY_BUCKETS,
-            registry=self.registry,
-        )
-        self.connections = Counter(
-            "evharness_sim_connections", "WebSocket connections the stations opened", registry=self.registry
-        )
-        self.disconnections = Counter(
-            "evharness_sim_disconnections", "Connections the stations lost", registry=self.registry
-        )
-        self.expectations = Counter(
-            "evharness_sim_expectations",
-            "Scenario expectations checked, by outcome (held / failed)",
-            ["outcome"],
-            registry=self.registry,
-        )
+        self.stations = STATIONS.gauge(self.registry)
+        self.round_trips = ROUND_TRIPS.counter(self.registry)
+        self.latency = LATENCY.histogram(self.registry)
+        self.connections = CONNECTIONS.counter(self.registry)
+        self.disconnections = DISCONNECTIONS.counter(self.registry)
+        self.expectations = EXPECTATIONS.counter(self.registry)
         self._seen: dict[str, _Seen] = {}
 
     def update(self, links: Iterable[StationLink]) -> None:

@@ -6,7 +6,11 @@ import asyncio
 import base64
 import http.client
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
 import urllib.error
 from typing import Any
 
@@ -152,3 +156,20 @@ def test_metrics_count_the_stations_and_their_round_trips(running_fleet: Running
     assert metric(text, "evharness_sim_expectations_total", outcome="failed") == 0
     again = running_fleet.get("/metrics")[2].decode()  # a second scrape counts nothing twice
     assert metric(again, "evharness_sim_round_trips_total", action="BootNotification", outcome="ok") == 2
+
+
+def test_evharness_sim_prints_the_fleet_pages_address() -> None:
+    with socket.socket() as probe:  # a port nothing listens on: the station gives up at once
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    args = ["--csms-url", f"ws://127.0.0.1:{closed}/ocpp", "--scenario", "boot_only", "--control-port", "0"]
+    result = subprocess.run(
+        [sys.executable, "-m", "evharness", "sim", *args, "--connect-attempts", "1", "--run-timeout", "20"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert re.search(
+        r"fleet page +http://127\.0\.0\.1:\d+/ui +metrics +http://127\.0\.0\.1:\d+/metrics", result.stdout
+    ), result.stdout + result.stderr

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck architecture unit features install clean
+.PHONY: demo test lint typecheck architecture unit features install clean screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "evharness needs Python 3.11+")'
@@ -38,6 +38,10 @@ unit: $(STAMP)
 
 features: $(STAMP)
 	$(BIN)/pytest features
+
+# The pages' screenshots in docs/images/ (needs Debian's chromium and chromium-driver, as the page tests do).
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis var reports

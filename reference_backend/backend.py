@@ -19,6 +19,7 @@ from types import TracebackType
 
 import uvicorn
 
+from reference_backend import metrics, web
 from reference_backend.api import create_app
 from reference_backend.api.transactions import operator_transactions_router
 from reference_backend.api_boot_policy import boot_policy_router
@@ -28,6 +29,7 @@ from reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
 from reference_backend.console.station_access import Stations
 from reference_backend.domain.local_list import MessageLimits
 from reference_backend.local_lists import sync_local_list
+from reference_backend.metrics import CsmsMetrics
 from reference_backend.operations import Operations
 from reference_backend.passwords import DEPRECATED, import_password_file, read_password_file
 from reference_backend.persistence import Store
@@ -75,6 +77,9 @@ class BackendServer:
             ),
         )
         self.console = build_console(settings, self.store)
+        self.metrics = CsmsMetrics(lambda: len(self.ocpp.connections))
+        self.metrics.time_commits(self.store.engine)
+        self.ocpp.frames = self.metrics.frames
         self.stations = Stations(self.console, StationStore(self.store.engine), StationCalls(self.ocpp))
         self.ocpp.on_registered = self._push_pending
         self.stations.on_identifications_changed = self._schedule_list_sync
@@ -162,6 +167,8 @@ class BackendServer:
         app.include_router(operations_router(self.operations, self.settings.operator_token))
         app.state.stations = self.stations
         app.state.store = self.store
+        metrics.mount(app, self.metrics)
+        web.mount(app)
         config = uvicorn.Config(
             app,
             lifespan="off",

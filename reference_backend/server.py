@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -40,6 +41,12 @@ log = logging.getLogger("reference_backend.server")
 PATH_PREFIX = "/ocpp/"
 SUBPROTOCOLS: frozenset[str] = frozenset(version.subprotocol for version in OcppVersion)
 HANDLER_THREADS = 16  # station CALLs decided at once (database work off the event loop; `answering`)
+
+
+class FrameObserver(Protocol):
+    def received(self, identity: str, text: str | bytes) -> None: ...
+    def sent(self, identity: str, text: str | bytes) -> None: ...
+    def closed(self, identity: str) -> None: ...
 
 
 def identity_from_path(path: str) -> str | None:
@@ -109,6 +116,7 @@ class OcppServer:
         self.registered: set[str] = set()  # identities registered (booted or known) on their live connection
         # Run once a station is registered on a connection (the backend pushes pending settings).
         self.on_registered: Callable[[str], Awaitable[None]] | None = None
+        self.frames: FrameObserver | None = None  # sees every frame, e.g. `metrics.FrameMetrics`
         self._server: Server | None = None
         self._closing: set[asyncio.Task[None]] = set()
         self.notices = Notices()  # what a station was told once already (refusals, seqNo reuse)
@@ -211,8 +219,12 @@ class OcppServer:
         self._replace_connection(identity, connection)
         log.info("%s connected (%s) from %s", identity, connection.subprotocol, connection.remote_address)
 
+        frames = self.frames
+
         async def flush() -> None:
             for frame in session.data_to_send():
+                if frames is not None:
+                    frames.sent(identity, frame)
                 await connection.send(frame)
 
         announced = False
@@ -232,6 +244,8 @@ class OcppServer:
         self.operations.attach(identity, session, flush)
         try:
             async for message in connection:
+                if frames is not None:
+                    frames.received(identity, message)
                 session.receive(message, time.time())
                 await flush()  # what the RPC layer answered itself (a malformed frame …)
                 answering.wake()
@@ -239,6 +253,8 @@ class OcppServer:
             pass
         finally:
             await answering.close()
+            if frames is not None:
+                frames.closed(identity)
             self.operations.detach(identity, session)
             session.connection_lost()
             if self.connections.get(identity) is connection:

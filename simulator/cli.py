@@ -149,6 +149,7 @@ async def _run_with_progress(
             console.print(
                 f"control API  http://{control[0]}:{server.port}/stations  ws://{control[0]}:{server.port}/control"
             )
+            console.print(f"fleet page   {server.page_url}   metrics  {server.url}metrics")
             return server.stop
 
         result = await run_fleet(

@@ -2,12 +2,14 @@
 
     GET  http://HOST:PORT/stations             every station's state (JSON)
     GET  http://HOST:PORT/stations/{identity}  one station's state
+    GET  http://HOST:PORT/ui                   the fleet page (`simulator.web`); /metrics: Prometheus
     WS   ws://HOST:PORT/control                commands, one JSON object per message:
          {"id": 1, "station": "SIM-0001", "command": "plug_in", "evse": 1, "connector": 1}
          → {"id": 1, "ok": true, "result": {...state...}}  or  {"id": 1, "ok": false, "error": "..."}
 
 Commands: plug_in, unplug, present_token (type pin|rfid, code, evse), charge (evse, power_kw,
 energy_kwh), stop (evse, reason), go_offline (seconds), reconnect, fault (kind, seconds), state.
+`subscribe` / `unsubscribe` follow a live view (`simulator.web.follow`).
 `ControlClient` is the same from Python. Each command acts on the I/O-free station and wakes its
 link, so the frames it causes go out at once.
 """
@@ -31,6 +33,8 @@ from simulator.core.faults import FaultKind
 from simulator.core.model import PresentedToken
 from simulator.core.station import Station
 from simulator.state import station_state
+from simulator.web import follow, pages
+from simulator.web.metrics import CONTENT_TYPE, FleetMetrics
 
 Command = Callable[[StationLink, dict[str, Any], float], None]
 
@@ -96,6 +100,7 @@ class ControlServer:
         self.host = host
         self.requested_port = port
         self._server: Server | None = None
+        self.metrics = FleetMetrics()
 
     @property
     def port(self) -> int:
@@ -106,6 +111,10 @@ class ControlServer:
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/"
+
+    @property
+    def page_url(self) -> str:
+        return f"http://{self.host}:{self.port}/ui"
 
     async def start(self) -> int:
         for link in self.links.values():
@@ -139,7 +148,16 @@ class ControlServer:
     def _http(self, connection: ServerConnection, request: Request) -> Response | None:
         path = request.path.split("?")[0].rstrip("/")
         if path == "/control":
+            refused = pages.foreign_origin(request, self.host)
+            if refused is not None:
+                return _json(http.HTTPStatus.FORBIDDEN, {"error": refused})
             return None  # the WebSocket
+        shown = pages.page(path, request)
+        if shown is not None:
+            return shown
+        if path == "/metrics":
+            text = self.metrics.render(self.links.values())
+            return Response(200, "OK", Headers([("Content-Type", CONTENT_TYPE)]), text)
         if path == "/stations":
             body: Any = [station_state(link.station, link.clock.now()) for link in self.links.values()]
         elif path.startswith("/stations/") and path.removeprefix("/stations/") in self.links:
@@ -150,16 +168,24 @@ class ControlServer:
         return _json(http.HTTPStatus.OK, body)
 
     async def _serve(self, connection: ServerConnection) -> None:
+        follower = follow.Follower(self.links, connection.send)
         try:
             async for text in connection:
                 try:
                     message = json.loads(text)
-                    reply = self.execute(message) if isinstance(message, dict) else {"ok": False}
+                    if not isinstance(message, dict):
+                        reply: dict[str, Any] = {"ok": False, "error": "send a JSON object"}
+                    elif message.get("command") in follow.COMMANDS:
+                        reply = follower.handle(message)
+                    else:
+                        reply = self.execute(message)
                 except json.JSONDecodeError as exc:
                     reply = {"ok": False, "error": f"not JSON: {exc}"}
                 await connection.send(json.dumps(reply))
         except ConnectionClosed:
             pass
+        finally:
+            follower.close()
 
 
 def _json(status: http.HTTPStatus, body: Any) -> Response:

@@ -162,6 +162,10 @@ class AuthCache:
         self._entries.move_to_end(code)
         return cached.info.status_at(now)
 
+    def entries(self) -> list[tuple[str, TokenInfo]]:
+        """(code, what the CSMS answered), least recently used first: for people to look at."""
+        return [(code, cached.info) for code, cached in self._entries.items()]
+
     def clear(self) -> None:
         self._entries.clear()
         self._size = 0

@@ -1,0 +1,126 @@
+"""What the fleet table and the metrics say about a station: its condition and its one-line row.
+
+A station's condition is the first of `CONDITIONS` that holds, so each station is in exactly one
+(the filter of the fleet page and the `evharness_sim_stations` gauge count the same thing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.asyncio.transport import StationLink
+from simulator.core.events import CallFailed, PeerViolated
+from simulator.core.station import Station
+
+RECENT_EVENTS = 50  # how far back a row looks for the last error
+
+
+def _charging(station: Station) -> bool:
+    return any(evse.meter.power_w > 0 for evse in station.evses.values())
+
+
+def _in_transaction(station: Station) -> bool:
+    return any(e.transaction is not None and not e.transaction.ended for e in station.evses.values())
+
+
+def _plugged(station: Station) -> bool:
+    return any(evse.plugged for evse in station.evses.values())
+
+
+CONDITIONS: list[tuple[str, Callable[[Station], bool]]] = [
+    ("offline", lambda s: not s.connected),
+    ("booting", lambda s: s.boot_status != "Accepted"),  # connected: no answer yet, Pending or Rejected
+    ("charging", _charging),
+    ("in_transaction", _in_transaction),  # a transaction, no energy flowing (suspended, not authorized)
+    ("plugged", _plugged),
+    ("idle", lambda s: True),
+]
+CONDITION_NAMES = [name for name, _ in CONDITIONS]
+
+
+def condition(station: Station) -> str:
+    return next(name for name, holds in CONDITIONS if holds(station))
+
+
+def last_error(link: StationLink) -> str | None:
+    """The station's latest CALL failure or protocol violation by the CSMS, else its connection error."""
+    for event in reversed(link.station.events[-RECENT_EVENTS:]):
+        if isinstance(event, CallFailed):
+            return f"{event.action}: {event.code} {event.description}".strip()
+        if isinstance(event, PeerViolated):
+            return f"CSMS violated OCPP-J: {event.description}"
+    return link.last_error
+
+
+def fleet_row(link: StationLink, now: float) -> dict[str, Any]:
+    station = link.station
+    connectors, transactions = [], []
+    energy_wh = power_w = 0.0
+    for evse in station.evses.values():
+        evse.meter.advance(now)
+        energy_wh += evse.meter.energy_wh
+        power_w += evse.meter.power_w
+        connectors += [f"{evse.id}/{c.id} {c.state.value}" for c in evse.connectors.values()]
+        if evse.transaction is not None and not evse.transaction.ended:
+            transactions.append(evse.transaction.key)
+    return {
+        "identity": station.identity,
+        "protocol": station.adapter.version.value,
+        "condition": condition(station),
+        "connectors": connectors,
+        "transaction": ", ".join(transactions) or None,
+        "energy_wh": round(energy_wh, 1),
+        "power_w": round(power_w, 1),
+        "faults": sorted({kind for kind, _ in station.faults.injected}),
+        "error": last_error(link),
+    }
+
+
+@dataclass(frozen=True)
+class FleetQuery:
+    """One page of the fleet table: stations whose identity contains `search`, in `condition` (if any)."""
+
+    page: int = 0
+    size: int = 50
+    condition: str | None = None
+    search: str = ""
+
+    @classmethod
+    def of(cls, message: dict[str, Any]) -> FleetQuery:
+        size = int(message.get("size", 50))
+        if not 1 <= size <= 500:
+            raise ValueError("size must be from 1 to 500")
+        wanted = message.get("condition") or None
+        if wanted is not None and wanted not in CONDITION_NAMES:
+            raise ValueError(f"condition must be one of {', '.join(CONDITION_NAMES)}")
+        return cls(max(0, int(message.get("page", 0))), size, wanted, str(message.get("search", ""))[:100])
+
+
+def fleet_page(links: Iterable[StationLink], query: FleetQuery, now: float) -> dict[str, Any]:
+    """The counts per condition of the whole fleet, and the rows of the one page asked for."""
+    counts = dict.fromkeys(CONDITION_NAMES, 0)
+    matching: list[StationLink] = []
+    needle = query.search.casefold()
+    total = 0
+    for link in links:
+        total += 1
+        state = condition(link.station)
+        counts[state] += 1
+        if needle and needle not in link.station.identity.casefold():
+            continue
+        if query.condition is None or state == query.condition:
+            matching.append(link)
+    pages = max(1, -(-len(matching) // query.size))
+    page = min(query.page, pages - 1)
+    shown = matching[page * query.size : (page + 1) * query.size]
+    return {
+        "total": total,
+        "counts": counts,
+        "matching": len(matching),
+        "page": page,
+        "pages": pages,
+        "size": query.size,
+        "rows": [fleet_row(link, now) for link in shown],
+    }

@@ -9,7 +9,7 @@ from typing import Any
 
 from evharness.settings import Option, add_options
 
-PART_NAMES = ("cpu", "memory", "locust")
+PART_NAMES = ("cpu", "memory", "locust", "profile")
 
 
 def _counts(text: str) -> tuple[int, ...]:

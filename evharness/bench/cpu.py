@@ -13,7 +13,8 @@ own load window.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,8 +82,10 @@ def sim_args(url: str, stations: int, scale: float, prefix: str) -> list[str]:
     return ["sim", url, str(stations), str(scale), prefix]
 
 
-def session_mix_on_backend(plan: BenchPlan, loop: str) -> Trip:
-    url = sqlite_url(plan.workdir / f"sessions-{loop}.sqlite3")
+@contextmanager
+def warm_backend(plan: BenchPlan, database: str, loop: str = "asyncio") -> Iterator[tuple[int, list[str]]]:
+    """A reference backend seeded for the session mix and warmed up: its PID and the measured client."""
+    url = sqlite_url(plan.workdir / database)
     for name in SESSION_SCENARIOS:
         seed(url, scenarios.load(name), plan.session_stations, "BENCH")
         seed(url, scenarios.load(name), 4, "WARM")
@@ -90,9 +93,12 @@ def session_mix_on_backend(plan: BenchPlan, loop: str) -> Trip:
         assert backend.pid is not None
         # warm up: the backend compiles its validators and SQL statements on first use
         run_child(sim_args(backend.ocpp_url, 4, plan.time_scale * 10, "WARM"), loop=loop)
-        return measure(
-            backend.pid, sim_args(backend.ocpp_url, plan.session_stations, plan.time_scale, "BENCH"), loop
-        )
+        yield backend.pid, sim_args(backend.ocpp_url, plan.session_stations, plan.time_scale, "BENCH")
+
+
+def session_mix_on_backend(plan: BenchPlan, loop: str) -> Trip:
+    with warm_backend(plan, f"sessions-{loop}.sqlite3", loop) as (pid, client):
+        return measure(pid, client, loop)
 
 
 def session_mix_on_ocpp_csms(plan: BenchPlan) -> Trip:

@@ -42,6 +42,7 @@ def render(report: dict[str, Any]) -> str:
         _table(rows),
         "<h2>Charts</h2>",
         *_charts(values),
+        *_profile(values.get("backend_profile")),
         "<h2>Everything measured</h2>",
         f"<details><summary>JSON</summary><pre>{html.escape(json.dumps(values, indent=2))}</pre></details>",
         "</body></html>",
@@ -101,6 +102,22 @@ def _charts(values: dict[str, Any]) -> list[str]:
         shown.append(f"<h3>{html.escape(title)}</h3>")
         shown.append(f'<img alt="{html.escape(title)}" src="data:image/png;base64,{_png(chart)}">')
     return shown or ["<p>No part with a chart was run.</p>"]
+
+
+def _profile(profile: dict[str, Any] | None) -> list[str]:
+    if not profile:
+        return []
+    shown = [
+        "<h2>Where the reference backend's CPU goes (py-spy, session mix)</h2>",
+        f"<p>{profile['samples']} samples; raw stacks in {html.escape(profile.get('raw', ''))}.</p>",
+    ]
+    for key, title in (("packages", "own time by package"), ("own", "own time by function"),
+                       ("inclusive", "time with callees by function")):  # fmt: skip
+        rows = "".join(
+            f"<tr><td>{percent:.1f} %</td><td>{html.escape(name)}</td></tr>" for name, percent in profile[key]
+        )
+        shown.append(f"<h3>{title}</h3><table><tr><th>share</th><th>where</th></tr>{rows}</table>")
+    return shown
 
 
 def _png(chart: Chart) -> str:

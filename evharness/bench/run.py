@@ -18,10 +18,12 @@ from evharness.bench.locust_rate import locust_rates
 from evharness.bench.measure import load_average
 from evharness.bench.memory import idle_memory
 from evharness.bench.probe import raise_fd_limit
+from evharness.bench.profile import backend_profile
 from evharness.eventloop import EventLoopUnavailable, loop_factory
 
 Say = Callable[[str], None]
-PARTS = {"cpu": cpu_per_round_trip, "memory": idle_memory, "locust": locust_rates}
+PARTS = {"cpu": cpu_per_round_trip, "memory": idle_memory, "locust": locust_rates, "profile": backend_profile}
+DEFAULT_PARTS = ("cpu", "memory", "locust")  # profile: on request (needs py-spy, the `profile` extra)
 
 
 def available_event_loops() -> tuple[str, ...]:
@@ -74,7 +76,7 @@ def _cpu_model() -> str:
     return platform.processor()
 
 
-def run_bench(plan: BenchPlan, say: Say, parts: tuple[str, ...] = tuple(PARTS)) -> Figures:
+def run_bench(plan: BenchPlan, say: Say, parts: tuple[str, ...] = DEFAULT_PARTS) -> Figures:
     plan.workdir.mkdir(parents=True, exist_ok=True)  # its own files are replaced, nothing else is touched
     figures = Figures()
     figures.values["machine"] = machine()

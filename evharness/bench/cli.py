@@ -62,7 +62,7 @@ OPTIONS = [
     ),
     Option("--hold-seconds", "how long the idle stations are held before they are counted again", 5.0, float),
     Option("--locust-users", "station users per Locust worker", 100, int),
-    Option("--locust-seconds", "how long each Locust run lasts", 20, int),
+    Option("--locust-seconds", "how long each Locust run lasts", 30, int),
     Option(
         "--event-loops",
         "event loops to measure the backend and simulator on (default: asyncio, and uvloop if installed)",

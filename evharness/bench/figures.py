@@ -47,7 +47,7 @@ TARGETS = (
     ),
     Target(
         "locust_two_vs_one",
-        "two Locust workers under one master ÷ one worker (round trips per s achieved)",
+        "two Locust workers under one master ÷ one worker, a core each (2 × round trips per CPU s ratio)",
         1.8,
         False,
     ),

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 Say = Callable[[str], None]
 LOCUST = [sys.executable, "-m", "locust"]
-WARM_UP_ROWS = 3  # history rows (about a second each) skipped: the spawn and a warm-up (fewer in short runs)
+WARM_UP_ROWS = 5  # history rows (about a second each) skipped after the last user spawned
 
 
 @dataclass
@@ -111,12 +111,25 @@ def run_locust(
     return _rates(out, cpu, users, seconds, workers or 1)
 
 
+def steady_start(history: list[tuple[float, float, float, int]], users: int) -> int:
+    """The first history row of the steady part: every user spawned, then WARM_UP_ROWS more (fewer when
+    the run is short: the window keeps at least its last half)."""
+    spawned = next((index for index, row in enumerate(history) if row[3] >= users), 0)
+    return min(spawned + WARM_UP_ROWS, max(spawned, len(history) // 2))
+
+
+def steady_end(history: list[tuple[float, float, float, int]], users: int) -> int:
+    """The last history row before the users start stopping (the last row if they never all ran)."""
+    running = [index for index, row in enumerate(history) if row[3] >= users]
+    return running[-1] if running and running[-1] > len(history) // 2 else len(history) - 1
+
+
 def _rates(out: Path, cpu: CpuSamples, users: int, seconds: int, workers: int) -> dict[str, Any]:
     history = _history(out)
     final = _final_counts(out)
     ocpp_share = final["ocpp"] / final["all"] if final["all"] else 0.0
-    start_t, start_n, _ = history[min(WARM_UP_ROWS, len(history) // 3)]
-    end_t, end_n, _ = history[-1]
+    start_t, start_n, _, _ = history[steady_start(history, users)]
+    end_t, end_n, _, _ = history[steady_end(history, users)]
     used = cpu.at(end_t) - cpu.at(start_t)
     window = max(end_t - start_t, 1e-9)
     trips = (end_n - start_n) * ocpp_share
@@ -129,19 +142,21 @@ def _rates(out: Path, cpu: CpuSamples, users: int, seconds: int, workers: int) -
         "round_trips_per_s_achieved": round(trips / window),
         "round_trips_per_locust_cpu_s": round(trips / max(used, 1e-9)),
         "locust_cpu_share": round(used / window, 2),
-        "series": [[round(t - history[0][0], 1), round(rate * ocpp_share, 1)] for t, _, rate in history],
+        "steady_from_s": round(start_t - history[0][0], 1),
+        "series": [[round(t - history[0][0], 1), round(rate * ocpp_share, 1)] for t, _, rate, _ in history],
     }
 
 
-def _history(prefix: Path) -> list[tuple[float, float, float]]:
-    """(timestamp, total requests so far, requests per second) of the Aggregated row, one per second."""
+def _history(prefix: Path) -> list[tuple[float, float, float, int]]:
+    """(timestamp, requests so far, requests per second, users) of the Aggregated row, one per second."""
     rows = []
     with (prefix.parent / f"{prefix.name}_stats_history.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["Name"] == "Aggregated":
-                rows.append(
-                    (float(row["Timestamp"]), float(row["Total Request Count"]), float(row["Requests/s"]))
+                moment, done, rate = (
+                    float(row[n]) for n in ("Timestamp", "Total Request Count", "Requests/s")
                 )
+                rows.append((moment, done, rate, int(row["User Count"])))
     if len(rows) < 2:
         raise RuntimeError(f"the Locust run {prefix.name} wrote no history")
     return rows
@@ -169,11 +184,8 @@ def _said(name: str, run: dict[str, Any]) -> str:
 
 
 def station_runs(plan: BenchPlan, folder: Path, say: Say) -> dict[str, dict[str, Any]]:
-    """One worker with N station users, then a master with two workers of N each, on one seeded backend."""
+    """One worker with N station users, then a master with two workers of N each; a fresh backend each."""
     users, seconds = plan.locust_users, plan.locust_seconds
-    url = sqlite_url(plan.workdir / "locust.sqlite3")
-    for name in SESSION_SCENARIOS:
-        seed(url, scenarios.load(name), 2 * users, "LOCUST")
     extra = [
         "--id-prefix",
         "LOCUST",
@@ -183,20 +195,23 @@ def station_runs(plan: BenchPlan, folder: Path, say: Say) -> dict[str, dict[str,
         f"{plan.locust_time_scale:g}",
     ]
     runs: dict[str, dict[str, Any]] = {}
-    with BackendProcess(url) as backend:
-        assert backend.pid is not None
-        for name, workers in (("one_worker", 0), ("two_workers", 2)):
-            shape = "two workers under one master" if workers else "one worker"
-            say(f"Locust, {shape}: {users * (workers or 1)} station users for {seconds} s "
-                "against the reference backend …")  # fmt: skip
+    for name, workers in (("one_worker", 0), ("two_workers", 2)):
+        everyone = users * (workers or 1)
+        url = sqlite_url(plan.workdir / f"locust-{name}.sqlite3")
+        for scenario in SESSION_SCENARIOS:
+            seed(url, scenarios.load(scenario), everyone, "LOCUST")
+        shape = "two workers under one master" if workers else "one worker"
+        say(f"Locust, {shape}: {everyone} station users for {seconds} s against the reference backend …")
+        with BackendProcess(url) as backend:
+            assert backend.pid is not None
             before = cpu_seconds(backend.pid)
             run = run_locust(
-                folder / "locustfile.py", backend.ocpp_url, users * (workers or 1), seconds,
+                folder / "locustfile.py", backend.ocpp_url, everyone, seconds,
                 plan.workdir / f"locust-{name}", extra, workers,
             )  # fmt: skip
             run["backend_cpu_share"] = round((cpu_seconds(backend.pid) - before) / seconds, 2)
-            say(_said(name, run) + f", the backend at {run['backend_cpu_share']:.0%}")
-            runs[name] = run
+        say(_said(name, run) + f", the backend at {run['backend_cpu_share']:.0%}")
+        runs[name] = run
     return runs
 
 
@@ -218,7 +233,14 @@ def locust_rates(plan: BenchPlan, figures: Figures, say: Say) -> None:
         ratio(one["round_trips_per_locust_cpu_s"], bare["round_trips_per_locust_cpu_s"]),
     )  # fmt: skip
     figures.add(
-        "locust_two_vs_one", f"two Locust workers under one master, {2 * users} station users (per s)",
+        "locust_two_vs_one",
+        f"two Locust workers under one master, {2 * users} station users, projected to a core each",
+        f"{two['round_trips_per_locust_cpu_s']} per worker CPU s",
+        f"one worker {one['round_trips_per_locust_cpu_s']}",
+        ratio(2 * two["round_trips_per_locust_cpu_s"], one["round_trips_per_locust_cpu_s"]),
+    )  # fmt: skip
+    figures.add(
+        "locust_two_vs_one_achieved", f"two Locust workers under one master, {2 * users} users (per s)",
         f"{two['round_trips_per_s_achieved']}/s ({two['failures']} failures; backend at "
         f"{two['backend_cpu_share']:.0%} of a core)",
         f"one worker {one['round_trips_per_s_achieved']}/s",

@@ -47,7 +47,7 @@ class BenchPlan:
     idle_counts: tuple[int, ...] = (1000, 10_000)
     hold_seconds: float = 5.0
     locust_users: int = 100
-    locust_seconds: int = 20
+    locust_seconds: int = 30
     locust_time_scale: float = 600.0
     event_loops: tuple[str, ...] = field(default_factory=available_event_loops)
 

@@ -92,7 +92,7 @@ def warm_backend(plan: BenchPlan, database: str, loop: str = "asyncio") -> Itera
     with BackendProcess(url, environment=loop_environment(loop)) as backend:
         assert backend.pid is not None
         # warm up: the backend compiles its validators and SQL statements on first use
-        run_child(sim_args(backend.ocpp_url, 4, plan.time_scale * 10, "WARM"), loop=loop)
+        run_child(sim_args(backend.ocpp_url, 4, plan.time_scale, "WARM"), loop=loop)
         yield backend.pid, sim_args(backend.ocpp_url, plan.session_stations, plan.time_scale, "BENCH")
 
 
@@ -103,7 +103,7 @@ def session_mix_on_backend(plan: BenchPlan, loop: str) -> Trip:
 
 def session_mix_on_ocpp_csms(plan: BenchPlan) -> Trip:
     with Server.start(["ocpp-csms", "0"], "OCPP-CSMS") as csms:
-        run_child(sim_args(csms.url, 4, plan.time_scale * 10, "WARM"))
+        run_child(sim_args(csms.url, 4, plan.time_scale, "WARM"))
         return measure(csms.process.pid, sim_args(csms.url, plan.session_stations, plan.time_scale, "BENCH"))
 
 

@@ -85,6 +85,7 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from evharness.bench.profile import py_spy_path
     from evharness.bench.report import render
     from evharness.bench.run import BenchPlan, available_event_loops, run_bench
 
@@ -94,6 +95,9 @@ def run(args: argparse.Namespace) -> int:
         console.print(
             "[red]error:[/] --event-loops uvloop: uvloop is not installed (pip install 'evharness[uvloop]')"
         )
+        return 2
+    if "profile" in args.parts and py_spy_path() is None:
+        console.print("[red]error:[/] --parts profile needs py-spy: pip install 'evharness[profile]'")
         return 2
     plan = BenchPlan(
         workdir=Path(args.workdir),

@@ -11,6 +11,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from types import TracebackType
@@ -27,7 +28,9 @@ _FRAME = re.compile(r"^(?P<function>.*?) \((?P<file>[^()]*)\)$")
 
 
 def py_spy_path() -> str | None:
-    return shutil.which("py-spy")
+    """py-spy beside this Python (a virtual environment's bin/, not always on PATH), else on PATH."""
+    beside = Path(sys.executable).parent / "py-spy"
+    return str(beside) if beside.is_file() else shutil.which("py-spy")
 
 
 class PySpy:

@@ -80,7 +80,8 @@ def _package(file: str) -> str:
 
 
 def summarize(raw: str, top: int = 15) -> dict[str, Any]:
-    """Own time and time with callees per function, and own time per package, as % of the samples."""
+    """Own time and time with callees per function, and own time per package, as % of the samples
+    (frames under every sample, the loop's scaffolding, are left out of the time with callees)."""
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     packages: Counter[str] = Counter()
@@ -100,6 +101,9 @@ def summarize(raw: str, top: int = 15) -> dict[str, Any]:
 
     def share(counter: Counter[str]) -> list[list[Any]]:
         return [[name, round(100 * count / total, 1)] for name, count in counter.most_common(top)]
+
+    for name in [name for name, count in inclusive.items() if count == total]:
+        del inclusive[name]  # the scaffolding every sample runs under (the event loop, main) says nothing
 
     if total == 0:
         return {"samples": 0, "own": [], "inclusive": [], "packages": []}

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
+from collections.abc import Mapping
 from types import TracebackType
 
 _OCPP_LINE = re.compile(r"OCPP\s+(wss?://\S+?)/\{station_id\}")
@@ -25,9 +26,11 @@ class BackendProcess:
         start_timeout: float = 30.0,
         operator_token: str | None = None,
         ocpp_port: int = 0,
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         self.database_url = database_url
         self.ocpp_port = ocpp_port  # 0: a free one; a fixed one lets stations find a restarted backend
+        self.environment = dict(environment or {})  # added to ours, e.g. EVHARNESS_EVENT_LOOP
         self.operator_token = operator_token  # passed by environment, never on the command line
         self.host = host
         self.start_timeout = start_timeout
@@ -42,7 +45,7 @@ class BackendProcess:
             sys.executable, "-m", "evharness", "backend", "--host", self.host,
             "--ocpp-port", str(self.ocpp_port), "--api-port", "0", "--database-url", self.database_url,
         ]  # fmt: skip
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, **self.environment, "PYTHONUNBUFFERED": "1"}
         if self.operator_token:
             env["EVHARNESS_OPERATOR_TOKEN"] = self.operator_token
         self._process = subprocess.Popen(

@@ -1,4 +1,4 @@
-"""The baseline of `evharness bench` part 4: a bare websocket Locust user, no station behind it.
+"""The baseline of the `locust` part of `evharness bench`: a bare websocket Locust user, no station behind it.
 
 It sends one OCPP-shaped CALL and waits for the answer, over the same `websockets.sync` connection the
 station user uses, and reports each round trip like the station user does. Point it at the bench's

@@ -14,6 +14,7 @@ import sys
 from typing import TextIO
 from urllib.parse import urlsplit
 
+from evharness import eventloop
 from evharness.settings import Option, add_options
 from reference_backend.settings import BACKEND_OPTIONS, DATABASE_URL, BackendSettings
 
@@ -40,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="run the reference CSMS: OCPP-J server and console API",
         description="Run the reference CSMS. Stops cleanly on SIGINT or SIGTERM.",
     )
-    add_options(backend, BACKEND_OPTIONS)
+    add_options(backend, [*BACKEND_OPTIONS, eventloop.EVENT_LOOP])
     backend.set_defaults(run=run_backend)
 
     seed = subparsers.add_parser(
@@ -79,7 +80,11 @@ def run_backend(args: argparse.Namespace) -> int:
               file=sys.stderr)  # fmt: skip
         return 2
     configure_logging(settings.log_level)
-    return asyncio.run(serve_until_signalled(settings))
+    try:
+        return eventloop.run(serve_until_signalled(settings), args.event_loop)
+    except eventloop.EventLoopUnavailable as exc:
+        print(f"evharness backend: {exc}", file=sys.stderr)
+        return 2
 
 
 async def serve_until_signalled(settings: BackendSettings, out: TextIO = sys.stdout) -> int:

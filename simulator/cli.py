@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import scenarios
+from evharness import eventloop
 from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import redact
 from evharness.settings import Option, add_options
@@ -63,6 +64,7 @@ OPTIONS = [
         "--control-port", "serve the control API on this port (0: any free port); stations stay on", None, int
     ),
     Option("--control-host", "interface of the control API", "127.0.0.1"),
+    eventloop.EVENT_LOOP,
 ]
 
 
@@ -110,7 +112,13 @@ def run(args: argparse.Namespace) -> int:
         f"{', '.join(s.name for s in loaded)}; time ×{args.time_scale:g})"
     )
     control = (args.control_host, args.control_port) if args.control_port is not None else None
-    summary = asyncio.run(_run_with_progress(plan, args.time_scale, args.run_timeout, console, control))
+    try:
+        summary = eventloop.run(
+            _run_with_progress(plan, args.time_scale, args.run_timeout, console, control), args.event_loop
+        )
+    except eventloop.EventLoopUnavailable as exc:
+        console.print(f"[red]error:[/] {exc}")
+        return 2
     render(summary, console)
     if args.report:
         Path(args.report).write_text(json.dumps(summary, indent=2))

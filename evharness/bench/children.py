@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
-import resource
+import os
 import sys
 import time
+from collections.abc import Coroutine
 from typing import Any
 
 import orjson
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, serve
+
+from evharness import eventloop
+from evharness.bench.probe import cpu_seconds, raise_fd_limit, report, rss_bytes
 
 FRAMES = [  # what stations send most, as they send it (1.6 and 2.0.1)
     '[2,"{id}","Heartbeat",{{}}]',
@@ -48,33 +51,6 @@ WARM_ACTIONS = frozenset(
         "StopTransaction", "MeterValues", "TransactionEvent",
     }
 )  # fmt: skip
-
-
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def rss_bytes() -> int:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def raise_fd_limit() -> int:
-    """As many open files as the hard limit allows (10 000 stations need 10 000 sockets)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard == resource.RLIM_INFINITY or hard > soft:
-        target = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-        return target
-    return soft
-
-
-def report(**figures: Any) -> None:
-    print(json.dumps(figures), flush=True)
 
 
 # -- the baseline server ------------------------------------------------------------------------
@@ -221,20 +197,30 @@ async def hold(url: str, stations: int, prefix: str) -> None:
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def main(argv: list[str]) -> None:
-    raise_fd_limit()
-    kind, *args = argv
+def child(kind: str, args: list[str]) -> Coroutine[Any, Any, None]:
+    from evharness.bench import ocpp_package
+
     match kind:
         case "echo":
-            asyncio.run(echo(int(args[0])))
+            return echo(int(args[0]))
         case "raw":
-            asyncio.run(raw(args[0], int(args[1]), int(args[2])))
+            return raw(args[0], int(args[1]), int(args[2]))
         case "sim":
-            asyncio.run(sim(args[0], int(args[1]), float(args[2]), args[3]))
+            return sim(args[0], int(args[1]), float(args[2]), args[3])
         case "hold":
-            asyncio.run(hold(args[0], int(args[1]), args[2]))
-        case _:
-            raise SystemExit(f"unknown child {kind!r}")
+            return hold(args[0], int(args[1]), args[2])
+        case "ocpp-csms":
+            return ocpp_package.csms(int(args[0]))
+        case "ocpp-cp":
+            return ocpp_package.charge_point(args[0], int(args[1]), int(args[2]), args[3], args[4])
+    raise SystemExit(f"unknown child {kind!r}")
+
+
+def main(argv: list[str]) -> None:
+    """Run one child on the event loop `EVHARNESS_EVENT_LOOP` names (asyncio by default)."""
+    raise_fd_limit()
+    kind, *args = argv
+    eventloop.run(child(kind, args), os.environ.get(eventloop.EVENT_LOOP.env, "asyncio"))
 
 
 if __name__ == "__main__":

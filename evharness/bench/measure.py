@@ -14,7 +14,14 @@ from typing import IO, Any
 
 import psutil
 
+from evharness.eventloop import EVENT_LOOP
+
 CHILD = [sys.executable, "-m", "evharness.bench.children"]
+
+
+def loop_environment(loop: str) -> dict[str, str]:
+    """The environment of a child (the bench's children, the backend) running on the `loop` event loop."""
+    return {**os.environ, EVENT_LOOP.env: loop}
 
 
 @dataclass
@@ -40,9 +47,15 @@ def json_lines(text: str) -> list[dict[str, Any]]:
     return found
 
 
-def run_child(args: Sequence[str], timeout: float = 900) -> Finished:
+def run_child(args: Sequence[str], timeout: float = 900, loop: str = "asyncio") -> Finished:
     """Run a client child to its end (bounded by `timeout`, then killed by its PID)."""
-    process = subprocess.Popen([*CHILD, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [*CHILD, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=loop_environment(loop),
+    )
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -63,9 +76,15 @@ class Server:
         self.ps = psutil.Process(self.process.pid)
 
     @classmethod
-    def start(cls, args: Sequence[str], ready_prefix: str, timeout: float = 30) -> Server:
+    def start(
+        cls, args: Sequence[str], ready_prefix: str, timeout: float = 30, loop: str = "asyncio"
+    ) -> Server:
         process = subprocess.Popen(
-            [*CHILD, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            [*CHILD, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=loop_environment(loop),
         )
         server = cls(process)
         assert process.stdout is not None
@@ -79,6 +98,12 @@ class Server:
                 return server
         server.stop()
         raise RuntimeError(f"benchmark child {args[0]} did not start")
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
 
     def stop(self) -> None:
         if self.process.poll() is None:

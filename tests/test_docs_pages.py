@@ -12,7 +12,7 @@ import pytest
 from evharness.prometheus import render_markdown, sample_names
 from reference_backend.metrics import METRICS as CSMS_METRICS
 from reference_backend.web.pages import render_markdown as render_pages
-from simulator.web.metrics import METRICS as SIM_METRICS
+from simulator.asyncio.web.metrics import METRICS as SIM_METRICS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

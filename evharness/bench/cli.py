@@ -85,9 +85,10 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from evharness.bench.plan import BenchPlan, available_event_loops
     from evharness.bench.profile import py_spy_path
     from evharness.bench.report import render
-    from evharness.bench.run import BenchPlan, available_event_loops, run_bench
+    from evharness.bench.run import run_bench
 
     console = Console(width=None if Console().is_terminal else 160)  # a log keeps the table readable
     loops = args.event_loops or available_event_loops()

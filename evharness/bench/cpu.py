@@ -26,7 +26,7 @@ from evharness.bench.measure import Server, cpu_seconds, loop_environment, run_c
 from reference_backend.seed import seed
 
 if TYPE_CHECKING:
-    from evharness.bench.run import BenchPlan
+    from evharness.bench.plan import BenchPlan
 
 Say = Callable[[str], None]
 SESSION_SCENARIOS = ("pin_charging", "rfid_charging")

@@ -33,7 +33,7 @@ from evharness.bench.measure import Server, cpu_seconds
 from reference_backend.seed import seed
 
 if TYPE_CHECKING:
-    from evharness.bench.run import BenchPlan
+    from evharness.bench.plan import BenchPlan
 
 Say = Callable[[str], None]
 LOCUST = [sys.executable, "-m", "locust"]

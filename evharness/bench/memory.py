@@ -19,7 +19,7 @@ from evharness.bench.figures import Figures
 from evharness.bench.measure import CHILD, read_json_line, rss_bytes
 
 if TYPE_CHECKING:
-    from evharness.bench.run import BenchPlan
+    from evharness.bench.plan import BenchPlan
 
 Say = Callable[[str], None]
 

@@ -22,7 +22,7 @@ from evharness.bench.figures import Figures
 from evharness.bench.measure import run_child
 
 if TYPE_CHECKING:
-    from evharness.bench.run import BenchPlan
+    from evharness.bench.plan import BenchPlan
 
 _FRAME = re.compile(r"^(?P<function>.*?) \((?P<file>[^()]*)\)$")
 

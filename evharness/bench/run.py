@@ -6,9 +6,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import psutil
 
@@ -17,39 +15,13 @@ from evharness.bench.figures import Figures
 from evharness.bench.locust_rate import locust_rates
 from evharness.bench.measure import load_average
 from evharness.bench.memory import idle_memory
+from evharness.bench.plan import BenchPlan
 from evharness.bench.probe import raise_fd_limit
 from evharness.bench.profile import backend_profile
-from evharness.eventloop import EventLoopUnavailable, loop_factory
 
 Say = Callable[[str], None]
 PARTS = {"cpu": cpu_per_round_trip, "memory": idle_memory, "locust": locust_rates, "profile": backend_profile}
 DEFAULT_PARTS = ("cpu", "memory", "locust")  # profile: on request (needs py-spy, the `profile` extra)
-
-
-def available_event_loops() -> tuple[str, ...]:
-    """asyncio, and uvloop when it is installed (the `uvloop` extra)."""
-    try:
-        loop_factory("uvloop")
-    except EventLoopUnavailable:
-        return ("asyncio",)
-    return ("asyncio", "uvloop")
-
-
-@dataclass
-class BenchPlan:
-    workdir: Path
-    session_stations: int = 100  # simulated stations running the PIN/RFID mix
-    time_scale: float = 300.0  # the 60 s meter interval is 200 ms real: no MeterValues backlog
-    raw_connections: int = 60
-    raw_round_trips: int = 30_000
-    ocpp_connections: int = 100  # the ocpp package's ChargePoint, side by side
-    ocpp_loops: int = 20  # 1.6 Authorize / StartTransaction / MeterValues / StopTransaction loops each
-    idle_counts: tuple[int, ...] = (1000, 10_000)
-    hold_seconds: float = 5.0
-    locust_users: int = 100
-    locust_seconds: int = 30
-    locust_time_scale: float = 600.0
-    event_loops: tuple[str, ...] = field(default_factory=available_event_loops)
 
 
 def machine() -> dict[str, object]:

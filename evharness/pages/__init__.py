@@ -1,4 +1,4 @@
-"""What the fleet page (`simulator.web`) and the console pages (`reference_backend.web`) share: the
+"""What the fleet page (`simulator.asyncio.web`) and the console pages (`reference_backend.web`) share: the
 stylesheet, package data served by each as `…/static/style.css`, so the two look alike."""
 
 from __future__ import annotations

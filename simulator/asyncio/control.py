@@ -2,14 +2,14 @@
 
     GET  http://HOST:PORT/stations             every station's state (JSON)
     GET  http://HOST:PORT/stations/{identity}  one station's state
-    GET  http://HOST:PORT/ui                   the fleet page (`simulator.web`); /metrics: Prometheus
+    GET  http://HOST:PORT/ui                   the fleet page (`simulator.asyncio.web`); /metrics: Prometheus
     WS   ws://HOST:PORT/control                commands, one JSON object per message:
          {"id": 1, "station": "SIM-0001", "command": "plug_in", "evse": 1, "connector": 1}
          → {"id": 1, "ok": true, "result": {...state...}}  or  {"id": 1, "ok": false, "error": "..."}
 
 Commands: plug_in, unplug, present_token (type pin|rfid, code, evse), charge (evse, power_kw,
 energy_kwh), stop (evse, reason), go_offline (seconds), reconnect, fault (kind, seconds), state.
-`subscribe` / `unsubscribe` follow a live view (`simulator.web.follow`).
+`subscribe` / `unsubscribe` follow a live view (`simulator.asyncio.web.follow`).
 `ControlClient` is the same from Python. Each command acts on the I/O-free station and wakes its
 link, so the frames it causes go out at once.
 """
@@ -29,12 +29,12 @@ from websockets.http11 import Request, Response
 
 from evharness.idtokens import IdType
 from simulator.asyncio.transport import StationLink
+from simulator.asyncio.web import follow, pages
+from simulator.asyncio.web.metrics import CONTENT_TYPE, FleetMetrics
 from simulator.core.faults import FaultKind
 from simulator.core.model import PresentedToken
 from simulator.core.station import Station
 from simulator.state import station_state
-from simulator.web import follow, pages
-from simulator.web.metrics import CONTENT_TYPE, FleetMetrics
 
 Command = Callable[[StationLink, dict[str, Any], float], None]
 

@@ -8,13 +8,13 @@ from hypothesis import strategies as st
 
 from evharness.ocppj.versions import OcppVersion
 from simulator.asyncio.transport import StationLink
+from simulator.asyncio.web.detail import new_frames, shown_code, station_detail
+from simulator.asyncio.web.rows import CONDITION_NAMES, FleetQuery, condition, fleet_page
 from simulator.core.clock import ManualClock
 from simulator.core.local_auth import ListUpdate, TokenInfo
 from simulator.core.model import StationConfig
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
-from simulator.web.detail import new_frames, shown_code, station_detail
-from simulator.web.rows import CONDITION_NAMES, FleetQuery, condition, fleet_page
 
 CLOCK = ManualClock()
 

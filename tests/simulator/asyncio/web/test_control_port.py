@@ -19,7 +19,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from simulator.asyncio.control import ControlClient
-from tests.simulator.web.conftest import RFID, RunningFleet
+from tests.simulator.asyncio.web.conftest import RFID, RunningFleet
 
 
 def metric(text: str, name: str, **labels: str) -> float:

@@ -9,7 +9,7 @@ from selenium.webdriver.support.ui import Select
 
 from reference_backend.persistence import Store
 from tests.browser import chromium, wait_for
-from tests.simulator.web.conftest import RFID, RunningFleet
+from tests.simulator.asyncio.web.conftest import RFID, RunningFleet
 
 
 def rows(browser: WebDriver) -> list[str]:

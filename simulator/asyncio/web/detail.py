@@ -12,11 +12,11 @@ from typing import Any
 
 from evharness.redaction import MASK, mask
 from simulator.asyncio.transport import StationLink
+from simulator.asyncio.web.rows import condition
 from simulator.core.device_model import Access
 from simulator.core.events import CallFailed, PeerViolated
 from simulator.core.local_auth import TokenInfo
 from simulator.state import station_state
-from simulator.web.rows import condition
 
 RECENT_ERRORS = 20
 Frame = tuple[str, str, float]

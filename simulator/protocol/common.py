@@ -156,6 +156,12 @@ def clear_cache(view: StationView, payload: Payload, now: float) -> Payload:
     return {"status": Status.ACCEPTED if view.clear_cache() else Status.REJECTED}
 
 
+def cancel_reservation(view: StationView, payload: Payload, now: float) -> Payload:
+    """H02.FR.02/03, 1.6 §5.1: Accepted for a reservation the station holds, else Rejected."""
+    cancelled = view.cancel_reservation(payload["reservationId"], now)
+    return {"status": Status.ACCEPTED if cancelled else Status.REJECTED}
+
+
 def data_transfer(view: StationView, payload: Payload, now: float) -> Payload:
     """From the station's vendor table: UnknownVendorId, UnknownMessageId or the reply (P01.FR.05/06,
     1.6 §5.6; `simulator.core.data_transfer`). The same fields on 1.6, 2.0.1 and 2.1."""

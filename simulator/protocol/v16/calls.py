@@ -178,14 +178,6 @@ def reserve_now(view: StationView, payload: wire.ReserveNowRequest, now: float) 
     return {"status": view.reserve(reservation, now)}
 
 
-def cancel_reservation(
-    view: StationView, payload: wire.CancelReservationRequest, now: float
-) -> wire.CancelReservationResponse:
-    """§5.1: Accepted for a reservation the station holds, else Rejected."""
-    cancelled = view.cancel_reservation(payload["reservationId"], now)
-    return {"status": Status.ACCEPTED if cancelled else Status.REJECTED}
-
-
 def trigger_message(
     view: StationView, payload: wire.TriggerMessageRequest, now: float
 ) -> wire.TriggerMessageResponse:
@@ -197,7 +189,7 @@ def trigger_message(
 
 
 CALLS: dict[str, CallFunction] = {
-    Action.CancelReservation: typed(cancel_reservation),
+    Action.CancelReservation: common.cancel_reservation,
     Action.ChangeAvailability: typed(change_availability),
     Action.ChangeConfiguration: typed(change_configuration),
     Action.ClearCache: common.clear_cache,

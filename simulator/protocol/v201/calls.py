@@ -246,14 +246,6 @@ def reserve_now(view: StationView, payload: wire.ReserveNowRequest, now: float) 
     return {"status": view.reserve(reservation, now)}
 
 
-def cancel_reservation(
-    view: StationView, payload: wire.CancelReservationRequest, now: float
-) -> wire.CancelReservationResponse:
-    """H02.FR.02/03."""
-    cancelled = view.cancel_reservation(payload["reservationId"], now)
-    return {"status": Status.ACCEPTED if cancelled else Status.REJECTED}
-
-
 def set_display_message(
     view: StationView, payload: wire.SetDisplayMessageRequest, now: float
 ) -> wire.SetDisplayMessageResponse:
@@ -293,7 +285,7 @@ def clear_display_message(
 
 
 CALLS: dict[str, CallFunction] = {
-    Action.CancelReservation: typed(cancel_reservation),
+    Action.CancelReservation: common.cancel_reservation,
     Action.ChangeAvailability: typed(change_availability),
     Action.ClearCache: common.clear_cache,
     Action.ClearChargingProfile: typed(clear_charging_profile),

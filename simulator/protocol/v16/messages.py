@@ -38,6 +38,13 @@ IDLE_ACTIONS: dict[notes.Idle, str] = {
     notes.Idle.FIRMWARE: Action.FirmwareStatusNotification,
     notes.Idle.LOGS: Action.DiagnosticsStatusNotification,
 }
+# the security events 1.6 names its own way (white paper); the others are the 2.0.1 words
+SECURITY_EVENTS: dict[notes.SecurityEvent, str] = {
+    notes.SecurityEvent.FAILED_TO_AUTHENTICATE_AT_CSMS: "FailedToAuthenticateAtCentralSystem",
+    notes.SecurityEvent.CSMS_FAILED_TO_AUTHENTICATE: "CentralSystemFailedToAuthenticate",
+    notes.SecurityEvent.INVALID_CSMS_CERTIFICATE: "InvalidCentralSystemCertificate",
+    notes.SecurityEvent.INVALID_CHARGING_STATION_CERTIFICATE: "InvalidChargePointCertificate",
+}
 
 
 def action_of(note: Note) -> Outgoing | None:
@@ -58,6 +65,10 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(_transaction(note))
         case notes.IdleStatusNote():
             return {"status": "Idle"}
+        case notes.SignCertificateNote(csr=csr):
+            return as_payload(wire.SignCertificateRequest(csr=csr))
+        case notes.SecurityEventNote(event=event):
+            return common.security_event(note, SECURITY_EVENTS.get(event, event.value))
         case notes.ReportNote() | notes.RestoredNote():
             pass
     raise ValueError(f"1.6 sends no {type(note).__name__}")
@@ -144,6 +155,7 @@ ANSWERS: dict[str, AnswerReader] = {
     Action.Authorize: _token_answer,
     Action.StartTransaction: _start_answer,
     Action.StopTransaction: _token_answer,
+    Action.SignCertificate: common.status_answer,
 }
 
 MESSAGES = common.Messages(action_of, payload_of, ANSWERS)

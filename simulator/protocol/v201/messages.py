@@ -15,7 +15,7 @@ from evharness.ocppj.vocabulary import Action
 from simulator.core import notes
 from simulator.core.codec import Outgoing, StationView
 from simulator.core.device_model import Access, Kind
-from simulator.core.model import ConnectorState
+from simulator.core.model import ConnectorState, Own
 from simulator.core.notes import Answer, Note, TxMoment
 from simulator.protocol import common
 from simulator.protocol.common import AnswerReader, as_payload
@@ -77,6 +77,12 @@ def action_of(note: Note) -> Outgoing | None:
     return common.action_of(note, TRANSACTION_ACTIONS, IDLE_ACTIONS, {notes.ReportNote: Action.NotifyReport})
 
 
+SIGNING_USES: dict[Own, wire.CertificateSigningUseEnumType] = {
+    Own.STATION: "ChargingStationCertificate",
+    Own.V2G: "V2GCertificate",
+}
+
+
 def payload_of(note: Note, view: StationView) -> Payload:
     match note:
         case notes.BootNote():
@@ -93,6 +99,10 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return {"status": "Idle"}
         case notes.ReportNote():
             return as_payload(_report(note, view))
+        case notes.SignCertificateNote(own=own, csr=csr):
+            return as_payload(wire.SignCertificateRequest(csr=csr, certificateType=SIGNING_USES[own]))
+        case notes.SecurityEventNote():
+            return common.security_event(note, note.event.value)
         case notes.RestoredNote():
             pass
     raise ValueError(f"2.0.1 builds no {type(note).__name__}")
@@ -207,6 +217,7 @@ ANSWERS: dict[str, AnswerReader] = {
     Action.BootNotification: common.boot_answer,
     Action.Authorize: _token_answer,
     Action.TransactionEvent: _token_answer,
+    Action.SignCertificate: common.status_answer,
 }
 
 MESSAGES = common.Messages(action_of, payload_of, ANSWERS)

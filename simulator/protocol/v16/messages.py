@@ -28,6 +28,7 @@ STATUS: dict[ConnectorState, wire.StatusNotificationRequestStatus] = {
     ConnectorState.FINISHING: "Finishing",
     ConnectorState.UNAVAILABLE: "Unavailable",
     ConnectorState.FAULTED: "Faulted",
+    ConnectorState.RESERVED: "Reserved",
 }
 TRANSACTION_ACTIONS: dict[TxMoment, str] = {
     TxMoment.STARTED: Action.StartTransaction,
@@ -69,7 +70,11 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(wire.SignCertificateRequest(csr=csr))
         case notes.SecurityEventNote(event=event):
             return common.security_event(note, SECURITY_EVENTS.get(event, event.value))
-        case notes.ReportNote() | notes.RestoredNote():
+        case notes.DataTransferNote():
+            return common.data_transfer_request(note, data_as_text=True)
+        case (
+            notes.ReportNote() | notes.RestoredNote() | notes.ReservationNote() | notes.DisplayMessagesNote()
+        ):
             pass
     raise ValueError(f"1.6 sends no {type(note).__name__}")
 
@@ -96,12 +101,15 @@ def _transaction(
     match note.moment:
         case TxMoment.STARTED:
             assert note.token is not None
-            return {
+            start: wire.StartTransactionRequest = {
                 "connectorId": note.evse_id,
                 "idTag": note.token.code,
                 "meterStart": int(transaction.meter_start_wh),
                 "timestamp": format_timestamp(note.at),
             }
+            if transaction.reservation_id is not None:  # §5.13: the reservation this start used
+                start["reservationId"] = transaction.reservation_id
+            return start
         case TxMoment.METER:
             return {
                 "connectorId": note.evse_id,
@@ -156,6 +164,7 @@ ANSWERS: dict[str, AnswerReader] = {
     Action.StartTransaction: _start_answer,
     Action.StopTransaction: _token_answer,
     Action.SignCertificate: common.status_answer,
+    Action.DataTransfer: common.data_transfer_answer,
 }
 
 MESSAGES = common.Messages(action_of, payload_of, ANSWERS)

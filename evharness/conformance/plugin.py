@@ -39,7 +39,12 @@ VERSION_MARKERS: dict[str, OcppVersion] = {"ocpp16": OcppVersion.V16, "ocpp201":
 SCENARIO_KEY = pytest.StashKey[Conformance]()
 
 OPTIONS: tuple[tuple[str, str, str | None], ...] = (
-    ("--csms-url", "OCPP-J endpoint of the CSMS under test; default: start the reference backend", None),
+    (
+        "--csms-url",
+        "OCPP-J endpoint of the CSMS under test ({identity}: where the station identity goes, else appended);"
+        " default: start the reference backend",
+        None,
+    ),
     ("--id-prefix", "station identities PREFIX-0001 … the charging features use", "FEAT"),
     ("--ocpp-version", "versions to test, comma-separated (1.6, 2.0.1)", "1.6,2.0.1"),
     ("--station-id", "the conformance station's identity (overrides the target file)", None),

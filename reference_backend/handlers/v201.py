@@ -203,4 +203,6 @@ HANDLERS: dict[str, Handler] = {
     Action.LogStatusNotification: acknowledge,
     Action.FirmwareStatusNotification: acknowledge,
     Action.DataTransfer: data_transfer,
+    Action.ReservationStatusUpdate: acknowledge,
+    Action.NotifyDisplayMessages: acknowledge,
 }

@@ -118,6 +118,18 @@ VARIABLES: dict[str, Variable] = {
     "TariffCtrlr.PricePerKWh": Variable("", S),
     "TariffCtrlr.TariffName": Variable("", S),
     "AuthCtrlr.AuthorizationTypes": Variable("pin,rfid", C),
+    # H01: reservations (1.6 ReserveConnectorZeroSupported reads NonEvseSpecific)
+    "ReservationCtrlr.Available": Variable("true", B, RO),
+    "ReservationCtrlr.Enabled": Variable("true", B),
+    "ReservationCtrlr.NonEvseSpecific": Variable("true", B),
+    # O01: display messages; DisplayMessages counts those held, its maxLimit is the capacity
+    "DisplayMessageCtrlr.Available": Variable("true", B, RO),
+    "DisplayMessageCtrlr.Enabled": Variable("true", B),
+    "DisplayMessageCtrlr.DisplayMessages": Variable("0", N, RO, max_limit=10),
+    "DisplayMessageCtrlr.SupportedFormats": Variable("ASCII,HTML,URI,UTF8", C),
+    "DisplayMessageCtrlr.SupportedPriorities": Variable("AlwaysFront,InFront,NormalCycle", C),
+    # evharness's own (the spec has NotSupportedState but no variable listing the states)
+    "DisplayMessageCtrlr.SupportedStates": Variable("Charging,Faulted,Idle,Unavailable", C),
 }
 
 # OCPP 1.6 configuration key → the variable it reads and writes (1.6 §9), or a 1.6-only value
@@ -156,6 +168,7 @@ KEYS_16: dict[str, str] = {
     "PricePerKWh": "TariffCtrlr.PricePerKWh",
     "TariffName": "TariffCtrlr.TariffName",
     "AuthorizationTypes": "AuthCtrlr.AuthorizationTypes",
+    "ReserveConnectorZeroSupported": "ReservationCtrlr.NonEvseSpecific",
 }
 # OCPP 1.6 configuration key → the variable whose maxLimit it is (read-only on 1.6)
 LIMIT_KEYS_16: dict[str, str] = {
@@ -164,7 +177,7 @@ LIMIT_KEYS_16: dict[str, str] = {
 MAX_LIMIT_SUFFIX = ".maxLimit"  # an override of a maxLimit: "LocalAuthListCtrlr.Entries.maxLimit"
 # 1.6-only keys with fixed values
 FIXED_16: dict[str, str] = {
-    "SupportedFeatureProfiles": "Core,LocalAuthListManagement,SmartCharging,RemoteTrigger",
+    "SupportedFeatureProfiles": "Core,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger",
     "ChargingScheduleAllowedChargingRateUnit": "Current,Power",
     "GetConfigurationMaxKeys": "100",
     "ConnectorPhaseRotation": "NotApplicable",

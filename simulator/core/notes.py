@@ -16,6 +16,7 @@ from enum import Enum, StrEnum
 from typing import Literal
 
 from evharness.ocppj.frames import Payload
+from simulator.core.display_messages import DisplayMessage
 from simulator.core.local_auth import TokenInfo
 from simulator.core.model import ConnectorState, PresentedToken, Transaction
 
@@ -111,6 +112,7 @@ class TransactionNote:
     offline: bool = False  # happened while offline (E04.FR.03)
     reason: str = ""  # ENDED: the stop reason (`StopReason`)
     remote_start_id: int | None = None  # AUTHORIZED after RequestStartTransaction (F01.FR.25)
+    reservation_id: int | None = None  # the reservation its token used (H03.FR.09, 1.6 §5.13)
     meter_stop_wh: float = 0.0  # ENDED: the register at the end
     cable_plugged: bool = True  # a cable in any connector of the EVSE when it happened
 
@@ -142,6 +144,31 @@ class ReportNote:
 
 
 @dataclass(frozen=True, slots=True)
+class ReservationNote:
+    """2.0.1 ReservationStatusUpdate (H04.FR.02): a reservation ended other than by its use."""
+
+    reservation_id: int
+    status: str  # Expired, Removed
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayMessagesNote:
+    """2.0.1 NotifyDisplayMessages (O04): the messages a GetDisplayMessages asked for."""
+
+    request_id: int
+    messages: tuple[DisplayMessage, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DataTransferNote:
+    """DataTransfer from the station (P02, 1.6 §4.3); the answer is a `DataTransferAnswer`."""
+
+    vendor: str
+    message: str | None = None
+    data: object = None
+
+
+@dataclass(frozen=True, slots=True)
 class Ended:
     """What the station metered in a transaction whose end it reports once the CSMS answered (1.6)."""
 
@@ -170,6 +197,9 @@ Note = (
     | IdleStatusNote
     | ReportNote
     | RestoredNote
+    | ReservationNote
+    | DisplayMessagesNote
+    | DataTransferNote
 )
 
 
@@ -191,4 +221,10 @@ class TokenAnswer:
     transaction_id: int | None = None
 
 
-Answer = BootAnswer | TokenAnswer | None
+@dataclass(frozen=True, slots=True)
+class DataTransferAnswer:
+    status: str
+    data: object = None
+
+
+Answer = BootAnswer | TokenAnswer | DataTransferAnswer | None

@@ -2,19 +2,21 @@
 
 Each function reads the request (its payload TypedDict, generated from the 1.6 schema) into a neutral
 command of the station (`StationView`) and writes the outcome in 1.6's words; mypy checks both sides
-against the schema. Actions not in `CALLS` (reservations, firmware, diagnostics) get CALLERROR
+against the schema. Actions not in `CALLS` (firmware, diagnostics) get CALLERROR
 NotSupported; every answer here is the status the spec gives, never silence.
 """
 
 from __future__ import annotations
 
 from evharness.ocppj.payloads import v16 as wire
+from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.vocabulary import Action, Status
 from simulator.core import local_list
 from simulator.core.charging_profiles import TX
 from simulator.core.codec import StationView
 from simulator.core.local_auth import ListUpdate
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
+from simulator.core.reservations import Reservation
 from simulator.core.triggers import Trigger
 from simulator.protocol import common, profiles
 from simulator.protocol.common import CallFunction, typed
@@ -162,6 +164,20 @@ def get_composite_schedule(
     }
 
 
+def reserve_now(view: StationView, payload: wire.ReserveNowRequest, now: float) -> wire.ReserveNowResponse:
+    """§5.13: connectorId 0 reserves any connector (ReserveConnectorZeroSupported); the answer and
+    what follows in `simulator.core.reservations`."""
+    connector = payload["connectorId"]
+    reservation = Reservation(
+        payload["reservationId"],
+        parse_timestamp(payload["expiryDate"]).timestamp(),
+        token_from_wire(payload["idTag"]),
+        payload.get("parentIdTag"),
+        connector or None,
+    )
+    return {"status": view.reserve(reservation, now)}
+
+
 def trigger_message(
     view: StationView, payload: wire.TriggerMessageRequest, now: float
 ) -> wire.TriggerMessageResponse:
@@ -173,6 +189,7 @@ def trigger_message(
 
 
 CALLS: dict[str, CallFunction] = {
+    Action.CancelReservation: common.cancel_reservation,
     Action.ChangeAvailability: typed(change_availability),
     Action.ChangeConfiguration: typed(change_configuration),
     Action.ClearCache: common.clear_cache,
@@ -183,6 +200,7 @@ CALLS: dict[str, CallFunction] = {
     Action.GetLocalListVersion: typed(get_local_list_version),
     Action.RemoteStartTransaction: typed(remote_start),
     Action.RemoteStopTransaction: typed(remote_stop),
+    Action.ReserveNow: typed(reserve_now),
     Action.Reset: typed(reset),
     Action.SendLocalList: typed(send_local_list),
     Action.SetChargingProfile: typed(set_charging_profile),

@@ -28,6 +28,7 @@ STATUS: dict[ConnectorState, wire.StatusNotificationRequestStatus] = {
     ConnectorState.FINISHING: "Finishing",
     ConnectorState.UNAVAILABLE: "Unavailable",
     ConnectorState.FAULTED: "Faulted",
+    ConnectorState.RESERVED: "Reserved",
 }
 TRANSACTION_ACTIONS: dict[TxMoment, str] = {
     TxMoment.STARTED: Action.StartTransaction,
@@ -58,7 +59,11 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(_transaction(note))
         case notes.IdleStatusNote():
             return {"status": "Idle"}
-        case notes.ReportNote() | notes.RestoredNote():
+        case notes.DataTransferNote():
+            return common.data_transfer_request(note, data_as_text=True)
+        case (
+            notes.ReportNote() | notes.RestoredNote() | notes.ReservationNote() | notes.DisplayMessagesNote()
+        ):
             pass
     raise ValueError(f"1.6 sends no {type(note).__name__}")
 
@@ -85,12 +90,15 @@ def _transaction(
     match note.moment:
         case TxMoment.STARTED:
             assert note.token is not None
-            return {
+            start: wire.StartTransactionRequest = {
                 "connectorId": note.evse_id,
                 "idTag": note.token.code,
                 "meterStart": int(transaction.meter_start_wh),
                 "timestamp": format_timestamp(note.at),
             }
+            if transaction.reservation_id is not None:  # §5.13: the reservation this start used
+                start["reservationId"] = transaction.reservation_id
+            return start
         case TxMoment.METER:
             return {
                 "connectorId": note.evse_id,
@@ -144,6 +152,7 @@ ANSWERS: dict[str, AnswerReader] = {
     Action.Authorize: _token_answer,
     Action.StartTransaction: _start_answer,
     Action.StopTransaction: _token_answer,
+    Action.DataTransfer: common.data_transfer_answer,
 }
 
 MESSAGES = common.Messages(action_of, payload_of, ANSWERS)

@@ -1,9 +1,9 @@
-"""How a 2.0.1 / 2.1 station answers the CSMS's CALLs (Part 2, blocks B–K): action → function.
+"""How a 2.0.1 / 2.1 station answers the CSMS's CALLs (Part 2, blocks B–P): action → function.
 
 Each function reads the request (its payload TypedDict, generated from the 2.0.1 schema) into a
 neutral command of the station (`StationView`) and writes the outcome in 2.0.1's words; mypy checks
-both sides against the schema. Actions not in `CALLS` (reservations, firmware, certificates, display
-messages, monitoring) get CALLERROR NotSupported; every answer here is the status the spec gives.
+both sides against the schema. Actions not in `CALLS` (firmware, certificates, monitoring) get
+CALLERROR NotSupported; every answer here is the status the spec gives.
 """
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ from __future__ import annotations
 import orjson
 
 from evharness.ocppj.payloads import v201 as wire
+from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.vocabulary import Action, Status
 from simulator.core import local_list
 from simulator.core.charging_profiles import TX
 from simulator.core.codec import StationView
+from simulator.core.display_messages import DisplayMessage
 from simulator.core.local_auth import ListUpdate
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
 from simulator.core.notes import ReportNote
+from simulator.core.reservations import Reservation
 from simulator.core.triggers import Trigger
 from simulator.protocol import common, profiles
 from simulator.protocol.common import CallFunction, typed
@@ -229,21 +232,78 @@ def trigger_message(
     return {"status": common.trigger(TRIGGERS, view, payload["requestedMessage"], now)}
 
 
+def reserve_now(view: StationView, payload: wire.ReserveNowRequest, now: float) -> wire.ReserveNowResponse:
+    """H01: an EVSE, a connector type, or (evseId omitted) any EVSE; `simulator.core.reservations`."""
+    group = payload.get("groupIdToken")
+    reservation = Reservation(
+        payload["id"],
+        parse_timestamp(payload["expiryDateTime"]).timestamp(),
+        token_from_wire(payload["idToken"]),
+        None if group is None else group["idToken"],
+        payload.get("evseId"),
+        payload.get("connectorType"),
+    )
+    return {"status": view.reserve(reservation, now)}
+
+
+def set_display_message(
+    view: StationView, payload: wire.SetDisplayMessageRequest, now: float
+) -> wire.SetDisplayMessageResponse:
+    """O01/O02/O06: `simulator.core.display_messages` says the status."""
+    info = payload["message"]
+    content = info["message"]
+    starts, ends = info.get("startDateTime"), info.get("endDateTime")
+    message = DisplayMessage(
+        info["id"],
+        info["priority"],
+        content["content"],
+        content["format"],
+        content.get("language"),
+        info.get("state"),
+        None if starts is None else parse_timestamp(starts).timestamp(),
+        None if ends is None else parse_timestamp(ends).timestamp(),
+        info.get("transactionId"),
+    )
+    return {"status": view.set_display_message(message, now)}
+
+
+def get_display_messages(
+    view: StationView, payload: wire.GetDisplayMessagesRequest, now: float
+) -> wire.GetDisplayMessagesResponse:
+    """O04: Accepted and NotifyDisplayMessages when any message matches, else Unknown."""
+    found = view.report_display_messages(
+        payload["requestId"], payload.get("id"), payload.get("priority"), payload.get("state"), now
+    )
+    return {"status": Status.ACCEPTED if found else "Unknown"}
+
+
+def clear_display_message(
+    view: StationView, payload: wire.ClearDisplayMessageRequest, now: float
+) -> wire.ClearDisplayMessageResponse:
+    """O05."""
+    return {"status": Status.ACCEPTED if view.clear_display_message(payload["id"]) else "Unknown"}
+
+
 CALLS: dict[str, CallFunction] = {
+    Action.CancelReservation: common.cancel_reservation,
     Action.ChangeAvailability: typed(change_availability),
     Action.ClearCache: common.clear_cache,
     Action.ClearChargingProfile: typed(clear_charging_profile),
+    Action.ClearDisplayMessage: typed(clear_display_message),
     Action.DataTransfer: common.data_transfer,
     Action.GetBaseReport: typed(get_base_report),
     Action.GetCompositeSchedule: typed(get_composite_schedule),
+    Action.GetDisplayMessages: typed(get_display_messages),
     Action.GetLocalListVersion: typed(get_local_list_version),
     Action.GetTransactionStatus: typed(get_transaction_status),
     Action.GetVariables: typed(get_variables),
     Action.RequestStartTransaction: typed(request_start),
     Action.RequestStopTransaction: typed(request_stop),
+    Action.ReserveNow: typed(reserve_now),
     Action.Reset: typed(reset),
     Action.SendLocalList: typed(send_local_list),
     Action.SetChargingProfile: typed(set_charging_profile),
+    Action.SetDisplayMessage: typed(set_display_message),
     Action.SetVariables: typed(set_variables),
     Action.TriggerMessage: typed(trigger_message),
     Action.UnlockConnector: typed(unlock),

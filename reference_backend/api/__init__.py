@@ -17,10 +17,12 @@ from reference_backend.api import (
     agreements,
     companies,
     errors,
+    headers,
     health,
     local_users,
     registration,
     sso,
+    station_security,
     stations,
     transactions,
 )
@@ -36,6 +38,7 @@ ROUTERS: list[APIRouter] = [
     agreements.router,
     sso.router,
     stations.router,
+    station_security.router,
     local_users.router,
     transactions.router,
 ]
@@ -46,9 +49,16 @@ def create_app(count_connected: Callable[[], int], console: Console) -> FastAPI:
         title="evharness reference CSMS",
         version=__version__,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served below with its own Content-Security-Policy
         redoc_url=None,
     )
+    docs_title = f"{app.title} — API docs"
+    app.add_api_route(
+        f"{API_PREFIX}/docs",
+        lambda: headers.docs_page(f"{API_PREFIX}/openapi.json", docs_title),
+        include_in_schema=False,
+    )
+    app.add_middleware(headers.SecurityHeaders)
     app.state.count_connected = count_connected
     app.state.console = console
     errors.install(app)

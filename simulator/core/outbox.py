@@ -98,12 +98,13 @@ class Outbox:
 
     def resend(self, call: QueuedCall, note: Note, now: float, attempts: int, interval: float) -> bool:
         """A failed state report, sent again as `note` (the state now) up to `attempts` times in all,
-        waiting `interval` × the attempts so far, unless a newer report of it already waits."""
+        waiting `interval` × the attempts so far, unless a newer report of it already waits. It
+        queues behind what waits already, so a CSMS that fails it does not hold the rest up."""
         call.attempts += 1
         if call.attempts >= attempts or resend.superseded(note, [c.note for c in self._queue]):
             return False
         again = QueuedCall(call.action, note, False, call.attempts, not_before=now + interval * call.attempts)
-        self._queue.appendleft(again)
+        self._queue.append(again)
         return True
 
     def connection_lost(self) -> None:

@@ -210,7 +210,12 @@ class OcppServer:
             for frame in connection.data_to_send():
                 if frames is not None:
                     frames.sent(identity, frame)
-                await socket.send(frame)
+                try:
+                    await socket.send(frame)
+                except ConnectionClosed:
+                    # The station left: not an error. Its CALLs waiting for answers end as
+                    # not connected when the connection is detached (below).
+                    return
 
         link = Link(connection, flush, self.operations.timeout)
         announced = False

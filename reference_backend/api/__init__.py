@@ -19,11 +19,13 @@ from reference_backend.api import (
     boot_policy,
     companies,
     errors,
+    headers,
     health,
     local_users,
     operations,
     registration,
     sso,
+    station_security,
     stations,
     transactions,
 )
@@ -39,6 +41,7 @@ ROUTERS: list[APIRouter] = [
     agreements.router,
     sso.router,
     stations.router,
+    station_security.router,
     local_users.router,
     transactions.router,
     boot_policy.router,
@@ -52,9 +55,16 @@ def create_app(state: ApiState) -> FastAPI:
         title="evharness reference CSMS",
         version=__version__,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served below with its own Content-Security-Policy
         redoc_url=None,
     )
+    docs_title = f"{app.title} — API docs"
+    app.add_api_route(
+        f"{API_PREFIX}/docs",
+        lambda: headers.docs_page(f"{API_PREFIX}/openapi.json", docs_title),
+        include_in_schema=False,
+    )
+    app.add_middleware(headers.SecurityHeaders)
     app.state.api = state
     errors.install(app)
     for router in ROUTERS:

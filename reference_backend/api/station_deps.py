@@ -30,3 +30,5 @@ def requires(*actions: Action) -> Callable[..., StationAccess]:
 
 
 CanView = Annotated[StationAccess, Depends(requires(Action.VIEW_SETTINGS))]
+
+__all__ = ["CanView", "IdentityPath", "StationsDep", "requires"]

@@ -204,4 +204,6 @@ HANDLERS: dict[str, Handler] = {
     Action.LogStatusNotification: acknowledge,
     Action.FirmwareStatusNotification: acknowledge,
     Action.DataTransfer: data_transfer,
+    Action.ReservationStatusUpdate: acknowledge,
+    Action.NotifyDisplayMessages: acknowledge,
 }

@@ -21,7 +21,9 @@ def refusals(caplog: pytest.LogCaptureFixture, identity: str) -> list[str]:
     return [
         r.getMessage()
         for r in caplog.records
-        if r.levelno == logging.INFO and r.name == "reference_backend.connection" and identity in r.getMessage()
+        if r.levelno == logging.INFO
+        and r.name == "reference_backend.connection"
+        and identity in r.getMessage()
     ]
 
 

@@ -22,6 +22,7 @@ from reference_backend.api import (
     local_users,
     registration,
     sso,
+    station_security,
     stations,
     transactions,
 )
@@ -37,6 +38,7 @@ ROUTERS: list[APIRouter] = [
     agreements.router,
     sso.router,
     stations.router,
+    station_security.router,
     local_users.router,
     transactions.router,
 ]

@@ -23,8 +23,9 @@ PINs masked, and never answered; nothing here keeps its data yet.
 
 A BootNotification is answered as the station's boot policy says (`BootPolicies`): Accepted, Pending
 (with the retry interval; the next one is Accepted) or Rejected. After a Pending answer the policy
-may ask for a TriggerMessage(BootNotification); the session hands such CALLs to its owner through
-`take_follow_ups()`, which sends them like any CSMS-initiated CALL.
+may ask for a TriggerMessage(BootNotification); a handler may ask for a CALL once its answer is out
+(`HandlerContext.follow_up`: CertificateSigned after SignCertificate). The session hands such CALLs
+to its owner through `take_follow_ups()`, which sends them like any CSMS-initiated CALL.
 """
 
 from __future__ import annotations
@@ -98,9 +99,10 @@ class Decided:
     error: tuple[ErrorKind, str] | None = None
     stored: Span = field(default_factory=Span)  # the group commits holding what the handler stored
     registration: Registration | None = None  # a BootNotification's answer
+    follow_ups: tuple[tuple[str, Payload], ...] = ()  # CALLs the handler wants sent after the answer
 
     def failed(self, kind: ErrorKind, description: str) -> Decided:
-        return replace(self, response=None, error=(kind, description), registration=None)
+        return replace(self, response=None, error=(kind, description), registration=None, follow_ups=())
 
 
 class CsmsSession:
@@ -203,6 +205,7 @@ class CsmsSession:
             self.context.retry_interval = policy.retry_interval
             self.context.boot_triggered = REGISTERS in self._permitted
         self.context.now = datetime.fromtimestamp(incoming.now, UTC)
+        self.context.follow_ups = []
         with self.context.store.writer.tracking() as tracked:
             try:
                 response = handler(self.context, call.payload)
@@ -210,7 +213,8 @@ class CsmsSession:
                 log.exception("%s: %s failed", self.identity, call.action)
                 description = redact(f"{call.action} failed: {type(exc).__name__}")
                 return Decided(call, error=(ErrorKind.INTERNAL, description), stored=tracked.span)
-        return Decided(call, response, stored=tracked.span, registration=registration)
+        follow_ups = tuple(self.context.follow_ups)
+        return Decided(call, response, stored=tracked.span, registration=registration, follow_ups=follow_ups)
 
     def deliver(self, decided: Decided) -> None:
         """Put the answer on the wire (call from the transport's thread: the event loop)."""
@@ -223,7 +227,7 @@ class CsmsSession:
                 decided = decided.failed(
                     ErrorKind.INTERNAL, redact(f"{call.action} failed: {type(exc).__name__}")
                 )
-        if decided.error is not None:
+        if decided.error is not None:  # nothing follows a CALLERROR
             kind, description = decided.error
             self.rpc.send_error(call.message_id, kind, description)
             code = error_code(self.version, kind)
@@ -238,6 +242,7 @@ class CsmsSession:
             return
         if decided.registration is not None:
             self._registered_as(decided.registration)
+        self._follow_ups.extend(decided.follow_ups)
 
     def _registered_as(self, answer: Registration) -> None:
         self.registration = answer

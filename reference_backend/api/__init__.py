@@ -22,6 +22,7 @@ from reference_backend.api import (
     local_users,
     registration,
     sso,
+    station_certificates,
     station_security,
     stations,
     transactions,
@@ -39,6 +40,7 @@ ROUTERS: list[APIRouter] = [
     sso.router,
     stations.router,
     station_security.router,
+    station_certificates.router,
     local_users.router,
     transactions.router,
 ]

@@ -41,6 +41,12 @@ class HandlerContext:
     retry_interval: int = 60  # the interval of a Pending or Rejected answer
     boot_triggered: bool = False  # the CSMS asked for this BootNotification (TriggerMessage)
     notices: Notices = field(default_factory=Notices)  # what was logged once per station already
+    follow_ups: list[tuple[str, Payload]] = field(default_factory=list)  # CALLs to send after the answer
+
+    def follow_up(self, action: str, payload: Payload) -> None:
+        """Send this CALL to the station once the answer being decided is delivered (CertificateSigned
+        after SignCertificate's Accepted)."""
+        self.follow_ups.append((action, payload))
 
     @property
     def station(self) -> int:

@@ -16,14 +16,14 @@ from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
 from reference_backend.domain.certificates import csr_refusal, issue
-from reference_backend.handlers.base import HandlerContext
+from reference_backend.handlers.base import HandlerContext, Reply
 
 log = logging.getLogger("reference_backend.certificates")
 
 STATION_CERTIFICATE = "ChargingStationCertificate"
 
 
-def sign_certificate(ctx: HandlerContext, payload: Payload) -> Payload:
+def sign_certificate(ctx: HandlerContext, payload: Payload) -> Payload | Reply:
     """A02.FR.02–05: Rejected (2.0.1: why in statusInfo) unless the CSR names this station."""
     kind = payload.get("certificateType", STATION_CERTIFICATE)
     refusal = csr_refusal(payload["csr"], ctx.identity)
@@ -39,8 +39,7 @@ def sign_certificate(ctx: HandlerContext, payload: Payload) -> Payload:
     signed: Payload = {"certificateChain": issued.chain}
     if ctx.version is not OcppVersion.V16:
         signed["certificateType"] = kind
-    ctx.follow_up(Action.CertificateSigned, signed)
-    return {"status": Status.ACCEPTED}
+    return Reply({"status": Status.ACCEPTED}, then=((Action.CertificateSigned, signed),))
 
 
 def security_event_notification(ctx: HandlerContext, payload: Payload) -> Payload:

@@ -19,6 +19,8 @@ from pytest_bdd import given, parsers, then, when
 from evharness.conformance import checks
 from evharness.conformance import messages as m
 from evharness.conformance.session import Conformance
+from evharness.ocppj.timefmt import format_timestamp
+from evharness.suites.conformance.reservation_steps import *  # noqa: F403  (their step fixtures)
 
 # -- Given: the OCTT reusable states ------------------------------------------------------------------
 
@@ -103,7 +105,6 @@ def presents_password(octt: Conformance, password: str) -> None:
 
 @when(parsers.parse("the station sends the report for request {request_id:d}"))
 def sends_report(octt: Conformance, request_id: int) -> None:
-    from evharness.ocppj.timefmt import format_timestamp
 
     variable = {
         "component": {"name": "OCPPCommCtrlr"},
@@ -364,6 +365,7 @@ def replayed_offline(octt: Conformance) -> None:
 # -- When: what the operator makes the CSMS do -------------------------------------------------------
 
 PLACEHOLDER = re.compile(r'"<(?P<name>[\w]+)>"')
+IN_SECONDS = re.compile(r"in_(?P<n>\d+)_s")
 
 
 def _fill(octt: Conformance, text: str) -> dict[str, Any]:
@@ -371,6 +373,8 @@ def _fill(octt: Conformance, text: str) -> dict[str, Any]:
 
     def value(match: re.Match[str]) -> str:
         name = match["name"]
+        if (seconds := IN_SECONDS.fullmatch(name)) is not None:  # "<in_60_s>": a time from now
+            return json.dumps(format_timestamp(octt.now() + int(seconds["n"])))
         if name == "transactionId":
             return json.dumps(octt.transaction_id)
         if name == "connector":

@@ -8,6 +8,7 @@ from enum import Enum, StrEnum
 from evharness.idtokens import IdType
 from simulator.core.ev import EvSpec, EvState
 from simulator.core.meter import Meter
+from simulator.core.outcomes import FirmwareOutcome, LogOutcome
 
 
 class ConnectorState(Enum):
@@ -118,3 +119,5 @@ class StationConfig:
     ev: EvSpec | None = None  # None: the EV takes whatever it asks for
     variables: tuple[tuple[str, str], ...] = ()  # device model / 1.6 key overrides (templates)
     power_review_s: float = 60.0  # how often a tapering EV's power is re-evaluated
+    firmware: FirmwareOutcome = field(default_factory=FirmwareOutcome)  # a tester's choices
+    logs: LogOutcome = field(default_factory=LogOutcome)  # how log uploads go

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Literal, TypeVar, cast
 
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
+from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
 from simulator.core.codec import CallRefused, Outgoing, StationView, VersionRules
@@ -19,10 +20,9 @@ from simulator.core.notes import (
     BootAnswer,
     BootNote,
     HeartbeatNote,
-    Idle,
-    IdleStatusNote,
     Note,
     ReadingContext,
+    SecurityEventNote,
     StatusNote,
     TransactionNote,
     TxMoment,
@@ -41,7 +41,7 @@ TRIGGERS: dict[str, Trigger] = {
     Action.Heartbeat: Trigger.HEARTBEAT,
     Action.StatusNotification: Trigger.STATUS,
     Action.MeterValues: Trigger.METER_VALUES,
-    Action.FirmwareStatusNotification: Trigger.FIRMWARE_STATUS,  # always Idle here
+    Action.FirmwareStatusNotification: Trigger.FIRMWARE_STATUS,
 }
 # notes every version sends under the same action name
 ACTIONS: dict[type[Note], str] = {
@@ -49,6 +49,7 @@ ACTIONS: dict[type[Note], str] = {
     HeartbeatNote: Action.Heartbeat,
     StatusNote: Action.StatusNotification,
     AuthorizeNote: Action.Authorize,
+    SecurityEventNote: Action.SecurityEventNotification,
 }
 
 
@@ -91,18 +92,23 @@ class VersionCodec:
 def action_of(
     note: Note,
     transactions: Mapping[TxMoment, str],
-    idle: Mapping[Idle, str],
     more: Mapping[type[Note], str] | None = None,
 ) -> Outgoing | None:
-    """The CALL a note becomes: transaction messages by moment (kept and retried), Idle status
-    notifications by function, the rest by kind; None for a note this version does not send."""
+    """The CALL a note becomes: transaction messages by moment (kept and retried), the rest by
+    kind; None for a note this version does not send."""
     if isinstance(note, TransactionNote):
         name = transactions.get(note.moment)
         return None if name is None else Outgoing(name, transactional=True)
-    if isinstance(note, IdleStatusNote):
-        return Outgoing(idle[note.which], transactional=False)
     name = ACTIONS.get(type(note)) or (more or {}).get(type(note))
     return None if name is None else Outgoing(name, transactional=False)
+
+
+def security_event(note: SecurityEventNote) -> Payload:
+    """SecurityEventNotification: the same fields on 1.6 (security extension) and 2.0.1 (A04)."""
+    payload: Payload = {"type": note.kind[:50], "timestamp": format_timestamp(note.at)}
+    if note.tech_info:
+        payload["techInfo"] = note.tech_info[:255]
+    return payload
 
 
 def described(config: StationConfig, vendor: tuple[str, int], model: str, serial: str) -> Payload:

@@ -9,18 +9,20 @@ NotSupported; every answer here is the status the spec gives, never silence.
 from __future__ import annotations
 
 from evharness.ocppj.payloads import v16 as wire
+from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.vocabulary import Action, Status
 from simulator.core import local_list
 from simulator.core.charging_profiles import TX
 from simulator.core.codec import StationView
+from simulator.core.firmware import UpdateRequest
 from simulator.core.local_auth import ListUpdate
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
 from simulator.core.triggers import Trigger
-from simulator.protocol import common, profiles
+from simulator.protocol import common, files, profiles
 from simulator.protocol.common import CallFunction, typed
 from simulator.protocol.v16.tokens import token_from_wire, token_info
 
-TRIGGERS = common.TRIGGERS | {Action.DiagnosticsStatusNotification: Trigger.LOG_STATUS}  # always Idle here
+TRIGGERS = common.TRIGGERS | {Action.DiagnosticsStatusNotification: Trigger.LOG_STATUS}
 LIST_STATUS: dict[ListOutcome, wire.SendLocalListResponseStatus] = {  # §5.15
     ListOutcome.ACCEPTED: Status.ACCEPTED,
     ListOutcome.FAILED: Status.FAILED,
@@ -162,6 +164,29 @@ def get_composite_schedule(
     }
 
 
+def update_firmware(
+    view: StationView, payload: wire.UpdateFirmwareRequest, now: float
+) -> wire.UpdateFirmwareResponse:
+    """§5.19: download from `location` at `retrieveDate`, install, reboot (`simulator.core.firmware`);
+    the answer is empty whatever happens next."""
+    request = UpdateRequest(
+        location=payload["location"],
+        retrieve_at=parse_timestamp(payload["retrieveDate"]).timestamp(),
+        retries=payload.get("retries", 0),
+        retry_interval_s=float(payload.get("retryInterval", files.DEFAULT_RETRY_INTERVAL_S)),
+    )
+    view.update_firmware(request, now)
+    return {}
+
+
+def signed_update_firmware(
+    view: StationView, payload: wire.SignedUpdateFirmwareRequest, now: float
+) -> wire.SignedUpdateFirmwareResponse:
+    """Security extension L01 (TC_080/081): as 2.0.1 UpdateFirmware, reported with
+    SignedFirmwareStatusNotification."""
+    return {"status": view.update_firmware(files.firmware_request(payload, secure=True), now)}
+
+
 def trigger_message(
     view: StationView, payload: wire.TriggerMessageRequest, now: float
 ) -> wire.TriggerMessageResponse:
@@ -187,5 +212,7 @@ CALLS: dict[str, CallFunction] = {
     Action.SendLocalList: typed(send_local_list),
     Action.SetChargingProfile: typed(set_charging_profile),
     Action.TriggerMessage: typed(trigger_message),
+    Action.SignedUpdateFirmware: typed(signed_update_firmware),
     Action.UnlockConnector: typed(unlock),
+    Action.UpdateFirmware: typed(update_firmware),
 }

@@ -49,9 +49,10 @@ EVENTS: dict[
     TxMoment.METER: ("Updated", "MeterValuePeriodic", None),
     TxMoment.TRIGGERED: ("Updated", "Trigger", None),
 }
-IDLE_ACTIONS: dict[notes.Idle, str] = {
-    notes.Idle.FIRMWARE: Action.FirmwareStatusNotification,
-    notes.Idle.LOGS: Action.LogStatusNotification,
+STATUS_ACTIONS: dict[type[Note], str] = {
+    notes.ReportNote: Action.NotifyReport,
+    notes.FirmwareStatusNote: Action.FirmwareStatusNotification,
+    notes.LogStatusNote: Action.LogStatusNotification,
 }
 TRANSACTION_ACTIONS: dict[TxMoment, str] = {moment: Action.TransactionEvent for moment in TxMoment}
 DATA_TYPES: dict[Kind, wire.DataEnumType] = {
@@ -74,7 +75,7 @@ def action_of(note: Note) -> Outgoing | None:
         and STATUS[note.previous] == STATUS[note.state]
     ):
         return None  # Occupied stays Occupied: nothing to tell
-    return common.action_of(note, TRANSACTION_ACTIONS, IDLE_ACTIONS, {notes.ReportNote: Action.NotifyReport})
+    return common.action_of(note, TRANSACTION_ACTIONS, STATUS_ACTIONS)
 
 
 def payload_of(note: Note, view: StationView) -> Payload:
@@ -89,8 +90,13 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(wire.AuthorizeRequest(idToken=id_token(token)))
         case notes.TransactionNote():
             return as_payload(transaction_event(note))
-        case notes.IdleStatusNote():
-            return {"status": "Idle"}
+        case notes.FirmwareStatusNote() | notes.LogStatusNote():
+            status: Payload = {"status": note.status.value}  # the 2.0.1 words are the notes' own
+            if note.request_id is not None:
+                status["requestId"] = note.request_id
+            return status
+        case notes.SecurityEventNote():
+            return common.security_event(note)
         case notes.ReportNote():
             return as_payload(_report(note, view))
         case notes.RestoredNote():

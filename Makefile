@@ -37,7 +37,7 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 features: $(STAMP)
-	$(BIN)/pytest features
+	$(BIN)/pytest evharness/suites features
 
 # The pages' screenshots in docs/images/ (needs Debian's chromium and chromium-driver, as the page tests do).
 screenshots: $(STAMP)

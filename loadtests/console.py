@@ -8,7 +8,7 @@ over with a fresh account. One login per journey, and a journey waits at least 7
 at most 20 times a minute.
 
 Without it the mails are out of reach (SMTP, or another machine): each user signs up, checks that a
-login of the unconfirmed account is refused with 403 (still the full login path) and starts over, at
+login of the unconfirmed account is refused with 401 (still the full login path) and starts over, at
 most 60 logins a minute; the first user says once that it cannot confirm.
 
 Login limits: every user comes from 127.0.0.1, so start the backend with `--login-limit-client` ≥ 60 ×
@@ -158,7 +158,7 @@ class ConsoleUser(HttpUser):
 
     def refused_login(self) -> None:
         body = {"email": self.email, "password": self.password}
-        self._call("POST", "/api/session", "login (unconfirmed)", (403,), json=body)
+        self._call("POST", "/api/session", "login (unconfirmed)", (401,), json=body)
 
     def _authorization(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.bearer}"}

@@ -21,6 +21,7 @@ from typing import ClassVar
 
 from locust import User, constant, task
 from locust.env import Environment
+from locust.exception import StopUser
 
 from evharness.ocppj.versions import OcppVersion
 from loadtests.identities import IdentityPool
@@ -197,8 +198,9 @@ class StationUser(User):
                 self.booted = self.client.boot()
             if self.booted and self.client.unsettled:
                 self.client.wind_down()
-        except LinkError:
-            pass
+        except LinkError as exc:
+            if exc.final:  # the CSMS refused this station (HTTP 4xx): retrying will not change that
+                raise StopUser from None
         ready = self.booted and self.client.link.connected
         if not ready:
             time.sleep(self.reconnect_delay_s)

@@ -175,6 +175,9 @@ class BackendServer:
             log_config=None,
             log_level=self.settings.log_level,
             access_log=False,
+            # uvicorn believes X-Forwarded-For from 127.0.0.1 by default: only configured proxies here
+            proxy_headers=self.settings.forwarded_allow_ips is not None,
+            forwarded_allow_ips=self.settings.forwarded_allow_ips or "",
         )
         self._api = _ApiServer(config)
         self._api_task = asyncio.create_task(self._api.serve(sockets=[listener]))

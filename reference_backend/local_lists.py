@@ -61,7 +61,10 @@ async def sync_local_list(
         if station_version < 0:  # 1.6: -1 = local list not supported / not enabled
             return None
     if ask or identity not in limits:
-        limits[identity] = await _read_limits(server, identity, version)
+        found = await _read_limits(server, identity, version)
+        if found is None:
+            return None
+        limits[identity] = found
     if not limits[identity].enabled:
         log.info("%s: LocalAuthListCtrlr.Enabled is false; no list sent", identity)
         return None
@@ -110,9 +113,15 @@ async def _send_parts(
     return Status.ACCEPTED, None
 
 
-async def _read_limits(server: OcppServer, identity: str, version: OcppVersion) -> local_list.MessageLimits:
+async def _read_limits(
+    server: OcppServer, identity: str, version: OcppVersion
+) -> local_list.MessageLimits | None:
+    """What one SendLocalList may carry; None (logged) if the station left meanwhile."""
     action, payload = local_list.limits_request(version)
     outcome = await call(server, identity, action, payload)
+    if outcome.status == "offline":
+        log.info("%s: left during the list sync (%s); list not synced", identity, action)
+        return None
     found = local_list.limits_from(version, outcome.payload)
     log.info("%s: SendLocalList limits %s", identity, found)
     return found

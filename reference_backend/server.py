@@ -225,7 +225,12 @@ class OcppServer:
             for frame in session.data_to_send():
                 if frames is not None:
                     frames.sent(identity, frame)
-                await connection.send(frame)
+                try:
+                    await connection.send(frame)
+                except ConnectionClosed:
+                    # The station left: not an error. Its CALLs waiting for answers end as
+                    # not connected when the connection is detached (below).
+                    return
 
         announced = False
 

@@ -66,6 +66,7 @@ class BackendSettings:
     link_ttl: int = 24 * 3600
     login_limit_account: int = 5
     login_limit_client: int = 30
+    forwarded_allow_ips: str | None = None  # proxies whose X-Forwarded-For/-Proto are believed; None: none
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
@@ -100,6 +101,7 @@ class BackendSettings:
             link_ttl=args.link_ttl,
             login_limit_account=args.login_limit_account,
             login_limit_client=args.login_limit_client,
+            forwarded_allow_ips=args.forwarded_allow_ips or None,
             oidc_issuer=args.oidc_issuer,
             oidc_client_id=args.oidc_client_id,
             oidc_client_secret=args.oidc_client_secret,
@@ -223,6 +225,11 @@ BACKEND_OPTIONS = [
         "login attempts per client address per minute before 429",
         default=BackendSettings.login_limit_client,
         type=positive_int,
+    ),
+    Option(
+        "--forwarded-allow-ips",
+        "comma-separated addresses of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto the "
+        "console API believes (the client address of the login limits); unset: none, the peer address counts",
     ),
     Option("--oidc-issuer", "OpenID Connect provider for SSO (issuer URL); unset: no SSO", type=issuer_url),
     Option("--oidc-client-id", "this backend's client id at the OpenID Connect provider"),

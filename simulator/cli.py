@@ -33,7 +33,7 @@ def _csv(text: str) -> list[str]:
 OPTIONS = [
     Option(
         "--csms-url",
-        "the CSMS's OCPP-J endpoint; the station identity is appended",
+        "the CSMS's OCPP-J endpoint; {identity} in it stands for the station identity, else it is appended",
         "ws://127.0.0.1:9000/ocpp",
     ),
     Option("--protocol", "OCPP version(s), comma-separated: 1.6, 2.0.1, 2.1", "2.0.1"),

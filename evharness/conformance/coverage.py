@@ -11,7 +11,7 @@ from pathlib import Path
 
 from evharness.conformance.catalog import CASES, Case
 
-FEATURES = Path(__file__).resolve().parents[2] / "features" / "conformance"
+FEATURES = Path(__file__).resolve().parents[1] / "suites" / "conformance"
 SCENARIO = re.compile(r"^\s*Scenario(?: Outline)?:\s*(?P<id>TC_\w+?_CSMS)\s+(?P<title>.+?)\s*$", re.MULTILINE)
 
 # Cases whose scenario needs an optional CSMS feature (the target file's `features:`); a CSMS

@@ -24,11 +24,12 @@ from evharness.conformance import catalog, checks, coverage, report
 from evharness.conformance.config import TargetConfig, load
 from evharness.conformance.drivers import Driver, DriverSettings, load_driver
 from evharness.conformance.session import Conformance
+from evharness.conformance.target import CsmsTarget
 from evharness.ocppj.versions import OcppVersion
 from evharness.settings import env_name
 from simulator.asyncio.portal import BackgroundLoop
 
-CHARGING_SCENARIOS = ("pin_charging", "rfid_charging")  # what features/charging expects
+CHARGING_SCENARIOS = ("pin_charging", "rfid_charging")  # what evharness/suites/charging expects
 SEEDED_STATIONS = 40
 # What the reference backend started here can do beyond the target file's `features:` (its boot
 # policy is set per case through the `reference` driver); an external CSMS has only what its file says.
@@ -38,7 +39,12 @@ VERSION_MARKERS: dict[str, OcppVersion] = {"ocpp16": OcppVersion.V16, "ocpp201":
 SCENARIO_KEY = pytest.StashKey[Conformance]()
 
 OPTIONS: tuple[tuple[str, str, str | None], ...] = (
-    ("--csms-url", "OCPP-J endpoint of the CSMS under test; default: start the reference backend", None),
+    (
+        "--csms-url",
+        "OCPP-J endpoint of the CSMS under test ({identity}: where the station identity goes, else appended);"
+        " default: start the reference backend",
+        None,
+    ),
     ("--id-prefix", "station identities PREFIX-0001 … the charging features use", "FEAT"),
     ("--ocpp-version", "versions to test, comma-separated (1.6, 2.0.1)", "1.6,2.0.1"),
     ("--station-id", "the conformance station's identity (overrides the target file)", None),
@@ -69,9 +75,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register every tag the conformance features use, so --strict-markers stays on."""
+    """Register every tag the packaged suites use, so --strict-markers stays on wherever they run."""
     names: dict[str, str] = {
-        "conformance": "an OCTT conformance test case",
+        "ocpp16": "runs on OCPP 1.6J",
+        "ocpp201": "runs on OCPP 2.0.1",
+        "charging": "the charging suite (RFID cards and PIN codes, refused tokens)",
+        "reference_backend": "reads the reference backend's database (deselected with --csms-url)",
+        "conformance": "an OCTT conformance test case (each case id, block and marking is a tag too)",
         "extra": "a conformance scenario beyond the OCTT catalog",
         "wire": "OCPP-J RPC framework rules, provoked",
         "offline": "messages queued while offline and replayed",
@@ -110,18 +120,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # -- the target ------------------------------------------------------------------------------------
 
 
-@dataclass
-class CsmsTarget:
-    ocpp_url: str
-    api_url: str | None = None
-    database_url: str | None = None  # only when it is the reference backend started here
-    operator_token: str | None = None
-
-    @property
-    def is_reference(self) -> bool:
-        return self.database_url is not None
-
-
 @pytest.fixture(scope="session")
 def conformance_config(request: pytest.FixtureRequest) -> TargetConfig:
     path = request.config.getoption("--target-config")
@@ -136,9 +134,11 @@ def conformance_config(request: pytest.FixtureRequest) -> TargetConfig:
 
 
 @pytest.fixture(scope="session")
-def csms(
+def running_backend(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, conformance_config: TargetConfig
 ) -> Iterator[CsmsTarget]:
+    """The CSMS every packaged suite talks to, once per session: `--csms-url`, else the reference
+    backend started here (free ports, throw-away SQLite) and provisioned for every suite."""
     url = request.config.getoption("--csms-url")
     if url:
         yield CsmsTarget(url)
@@ -170,7 +170,8 @@ def portal() -> Iterator[BackgroundLoop]:
 
 
 @pytest.fixture(scope="session")
-def driver(request: pytest.FixtureRequest, csms: CsmsTarget) -> Driver:
+def driver(request: pytest.FixtureRequest, running_backend: CsmsTarget) -> Driver:
+    csms = running_backend
     spec = request.config.getoption("--driver") or ("reference" if csms.is_reference else "none")
     capture = request.config.pluginmanager.getplugin("capturemanager")
 
@@ -195,11 +196,12 @@ def driver(request: pytest.FixtureRequest, csms: CsmsTarget) -> Driver:
 def octt(
     request: pytest.FixtureRequest,
     portal: BackgroundLoop,
-    csms: CsmsTarget,
+    running_backend: CsmsTarget,
     conformance_config: TargetConfig,
     driver: Driver,
 ) -> Iterator[Conformance]:
     """The scenario's OCTT station and what it has seen (the conformance steps' world)."""
+    csms = running_backend
     versions = [v for m, v in VERSION_MARKERS.items() if request.node.get_closest_marker(m)]
     assert len(versions) == 1, "tag a conformance feature with exactly one of @ocpp16, @ocpp201"
     config = conformance_config.with_features(REFERENCE_FEATURES) if csms.is_reference else conformance_config

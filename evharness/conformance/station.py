@@ -17,7 +17,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -25,6 +24,7 @@ from websockets.typing import Subprotocol
 
 from evharness.conformance.checks import Frame, Handshake, Side, broken_answers
 from evharness.conformance.defaults import default_answer
+from evharness.csms_target import station_url
 from evharness.ocppj import schemas
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
@@ -62,10 +62,6 @@ class ReceivedCall:
 def basic_auth(identity: str, password: str) -> str:
     """`Authorization: Basic base64(identity:password)` (A00.FR.204; the username is the identity)."""
     return "Basic " + base64.b64encode(f"{identity}:{password}".encode()).decode()
-
-
-def station_url(csms_url: str, identity: str) -> str:
-    return f"{csms_url.rstrip('/')}/{quote(identity, safe='')}"
 
 
 @dataclass

@@ -14,10 +14,12 @@ Feature: Accounts: sign up, confirm by email, log in, reset the password
     And Ada's profile shows her email address
     And the backend's log shows Ada's link only masked
 
-  Scenario: An unconfirmed account cannot log in
+  Scenario: An unconfirmed account cannot log in, and answers a right and a wrong password alike
     When Ada signs up
     And Ada logs in
-    Then the answer is 403 naming "not confirmed"
+    Then the answer is 401 naming "not confirmed yet"
+    When Ada logs in with the password "Wrong-horse-battery-1"
+    Then the answer is 401 naming "not confirmed yet"
 
   Scenario: A confirmation link works once
     Given Ada has a confirmed account

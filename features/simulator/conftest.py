@@ -16,7 +16,7 @@ from pytest_bdd import given, parsers, then, when
 
 import scenarios
 from evharness.ocppj.versions import OcppVersion
-from features.conftest import World
+from evharness.suites.world import World
 from reference_backend.backend import BackendServer
 from reference_backend.passwords import set_station_password
 from reference_backend.persistence import Store

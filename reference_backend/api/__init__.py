@@ -17,6 +17,7 @@ from reference_backend.api import (
     agreements,
     companies,
     errors,
+    headers,
     health,
     local_users,
     registration,
@@ -46,9 +47,16 @@ def create_app(count_connected: Callable[[], int], console: Console) -> FastAPI:
         title="evharness reference CSMS",
         version=__version__,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served below with its own Content-Security-Policy
         redoc_url=None,
     )
+    docs_title = f"{app.title} — API docs"
+    app.add_api_route(
+        f"{API_PREFIX}/docs",
+        lambda: headers.docs_page(f"{API_PREFIX}/openapi.json", docs_title),
+        include_in_schema=False,
+    )
+    app.add_middleware(headers.SecurityHeaders)
     app.state.count_connected = count_connected
     app.state.console = console
     errors.install(app)

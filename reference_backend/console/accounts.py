@@ -60,6 +60,12 @@ def confirm(console: Console, token: str) -> str:
     return link.email
 
 
+WRONG_OR_UNCONFIRMED = (
+    "email or password is wrong, or the email address is not confirmed yet (follow the link we sent, "
+    "or ask for a new one)"
+)
+
+
 def log_in(console: Console, email: str, password: str, client: str) -> tuple[str, Caller]:
     """A new session token, after the per-client and per-account limits and the password check."""
     now = console.monotonic()
@@ -76,12 +82,13 @@ def log_in(console: Console, email: str, password: str, client: str) -> tuple[st
         console.account_failures.hit(account, now)
     with console.store.begin() as tx:
         user = tx.user_by_email(account)
-    if not console.passwords.verify(user.password_hash if user else None, password) or user is None:
-        raise NotAuthenticated("email or password is wrong")
+    right = console.passwords.verify(user.password_hash if user else None, password)
+    if not right or user is None or user.confirmed_at is None:
+        # One answer for a wrong password and an unconfirmed account: the password of an account that
+        # is not confirmed yet cannot be tested here, and the failure stays counted.
+        raise NotAuthenticated(WRONG_OR_UNCONFIRMED)
     with console.limits_lock:
         console.account_failures.clear(account)
-    if user.confirmed_at is None:
-        raise Forbidden("email address not confirmed yet: follow the link we sent, or ask for a new one")
     with console.store.begin() as tx:
         return start_session(console, tx, user.id)
 

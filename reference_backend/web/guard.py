@@ -1,8 +1,8 @@
 """What keeps the console pages safe, as ASGI middleware in front of the whole console app.
 
-- **Security headers** on every page and static file: a Content-Security-Policy that allows only the
-  console's own script, styles and API (no inline script, no framing), `nosniff`, no referrer (emailed
-  links carry their token in the address), same-origin opener, and no caching of the pages.
+- **Security headers** on every page and static file come from the app's one table
+  (`reference_backend.api.headers`): a Content-Security-Policy that allows only the console's own
+  script, styles and API (no inline script, no framing), `nosniff`, no referrer, no caching.
 - **CSRF**: the pages hold the session token in the tab's sessionStorage and send it as
   `Authorization: Bearer`, never as a cookie, so a request another site makes the browser send carries
   no session. On top of that, an unsafe request (POST, PUT, PATCH, DELETE) to `/api/` whose `Origin`
@@ -18,23 +18,11 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 PAGES = "/console"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 LINKS = "/api/links/"
-PAGE_HEADERS: list[tuple[str, str]] = [
-    (
-        "content-security-policy",
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    ),
-    ("x-content-type-options", "nosniff"),
-    ("x-frame-options", "DENY"),
-    ("referrer-policy", "no-referrer"),
-    ("cross-origin-opener-policy", "same-origin"),
-    ("cache-control", "no-store"),
-]
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -84,23 +72,7 @@ class Guard:
             query = scope.get("query_string", b"").decode("latin-1")
             await _redirect(send, f"{target}?{query}" if query else target)
             return
-        if path == PAGES or path.startswith(PAGES + "/"):
-            await self.app(scope, receive, _with_headers(send))
-            return
         await self.app(scope, receive, send)
-
-
-def _with_headers(send: Send) -> Send:
-    async def sending(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            headers = [
-                (k, v) for k, v in message.get("headers", []) if k.decode("latin-1") != "cache-control"
-            ]
-            headers += [(name.encode(), value.encode()) for name, value in PAGE_HEADERS]
-            message = {**message, "headers": headers}
-        await send(message)
-
-    return sending
 
 
 async def _answer(send: Send, status: int, body: dict[str, str]) -> None:

@@ -11,12 +11,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 from websockets.typing import Subprotocol
 
+from evharness.csms_target import describe_refusal, refusal_is_final, station_url
 from evharness.redaction import guard_loggers
 from simulator.core.clock import Clock
 from simulator.core.station import Station
@@ -111,7 +111,7 @@ class StationLink:
 
     @property
     def url(self) -> str:
-        return f"{self.csms_url.rstrip('/')}/{quote(self.station.identity, safe='')}"
+        return station_url(self.csms_url, self.station.identity)
 
     def handshake_headers(self) -> list[tuple[str, str]]:
         if self.security.profile not in (1, 2):
@@ -211,6 +211,9 @@ class StationLink:
                         driver.connection_lost()
                         continue
             except (OSError, TimeoutError, InvalidHandshake, HandshakeRefused, ConnectionClosed) as exc:
+                if isinstance(exc, InvalidStatus) and refusal_is_final(exc.response.status_code):
+                    self.last_error = describe_refusal(self.url, exc.response.status_code, exc.response.body)
+                    raise ConnectionError(self.last_error) from None
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 if self.station.connected:
                     self.disconnections += 1

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from evharness.csms_target import describe_refusal, refusal_is_final, station_url
 from evharness.redaction import guard_loggers
 from simulator.core.clock import Clock
 from simulator.core.station import Station
@@ -34,7 +34,12 @@ __all__ = ["LinkError", "RoundTripHook", "SyncStationLink"]
 
 
 class LinkError(Exception):
-    """The connection could not be opened, or broke, or a scenario did not finish in time."""
+    """The connection could not be opened, or broke, or a scenario did not finish in time;
+    `final` when the CSMS refused the upgrade in a way that retrying will not change (HTTP 4xx)."""
+
+    def __init__(self, message: str, *, final: bool = False) -> None:
+        super().__init__(message)
+        self.final = final
 
 
 @dataclass
@@ -52,7 +57,7 @@ class SyncStationLink:
 
     @property
     def url(self) -> str:
-        return f"{self.csms_url.rstrip('/')}/{quote(self.station.identity, safe='')}"
+        return station_url(self.csms_url, self.station.identity)
 
     @property
     def connected(self) -> bool:
@@ -74,6 +79,11 @@ class SyncStationLink:
                 close_timeout=2.0,
                 legacy=True,  # a plain connection: its lifetime is the station's, not a `with` block
             )
+        except InvalidStatus as exc:
+            status = exc.response.status_code
+            if refusal_is_final(status):
+                raise LinkError(describe_refusal(self.url, status, exc.response.body), final=True) from None
+            raise LinkError(f"{self.url}: {type(exc).__name__}: {exc}") from None
         except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as exc:
             raise LinkError(f"{self.url}: {type(exc).__name__}: {exc}") from None
         self.connect_seconds = time.perf_counter() - started

@@ -18,7 +18,7 @@ TAGGED_SCENARIO = re.compile(
 
 def tagged() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
-    for path in (ROOT / "features" / "conformance").rglob("*.feature"):
+    for path in (ROOT / "evharness" / "suites" / "conformance").rglob("*.feature"):
         for match in TAGGED_SCENARIO.finditer(path.read_text()):
             found[match["id"]] = {tag.lstrip("@") for tag in match["tags"].split()}
     return found

@@ -71,7 +71,7 @@ def run(
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("reports")
     command = [
-        sys.executable, "-m", "pytest", "features/conformance/ocpp16", "-p", "no:cacheprovider",
+        sys.executable, "-m", "pytest", "evharness/suites/conformance/ocpp16", "-p", "no:cacheprovider",
         "-k", "TC_001 or TC_023_1 or TC_088 or TC_013 or TC_007 or malformed", "--csms-url", sloppy_csms,
         "--ocpp-version", "1.6", "--call-timeout", "1", "--conformance-report", str(out / "conformance"),
         "--junitxml", str(out / "junit.xml"), "--cucumberjson", str(out / "cucumber.json"),
@@ -151,7 +151,7 @@ def collected(env: dict[str, str], *args: str) -> str:
         sys.executable,
         "-m",
         "pytest",
-        "features/conformance",
+        "evharness/suites/conformance",
         "--collect-only",
         "-q",
         "-p",
@@ -181,7 +181,7 @@ def test_boot_pending_cases_are_not_applicable_for_a_csms_that_does_not_declare_
 ) -> None:
     """The bundled target file says `boot_pending: false`; only the reference backend started here has it."""
     command = [
-        sys.executable, "-m", "pytest", "features/conformance/ocpp201", "-p", "no:cacheprovider",
+        sys.executable, "-m", "pytest", "evharness/suites/conformance/ocpp201", "-p", "no:cacheprovider",
         "-k", "TC_B_02 or TC_B_30 or TC_B_31", "--csms-url", sloppy_csms, "--ocpp-version", "2.0.1",
         "--conformance-report", str(tmp_path), "-rs",
     ]  # fmt: skip

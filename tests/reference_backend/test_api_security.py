@@ -6,6 +6,9 @@ so a new router that forgets the caller fails here.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from pathlib import Path
 
 import httpx
@@ -79,3 +82,74 @@ def test_a_protected_operation_refuses_a_missing_or_made_up_token(tmp_path: Path
     assert "log in first" in missing.json()["detail"]
     assert made_up.status_code == 401
     assert "not logged in" in made_up.json()["detail"]
+
+
+def _logins_from(forwarded_allow_ips: str | None, tmp_path: Path) -> list[int]:
+    """Statuses of 6 logins, each claiming another X-Forwarded-For, with a limit of 3 per client."""
+    settings = BackendSettings(
+        ocpp_port=0,
+        api_port=0,
+        database_url=f"sqlite:///{tmp_path / 'fwd.sqlite3'}",
+        log_level="warning",
+        login_limit_client=3,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
+    with BackgroundLoop("api-forwarded") as loop:
+        backend = BackendServer(settings)
+        loop.run(backend.start())
+        try:
+            with httpx.Client(base_url=backend.api_url) as client:
+                return [
+                    client.post(
+                        "session",
+                        json={"email": f"nobody{n}@example.com", "password": "Wrong-password-1"},
+                        headers={"X-Forwarded-For": f"203.0.113.{n}"},
+                    ).status_code
+                    for n in range(6)
+                ]
+        finally:
+            loop.run(backend.stop())
+
+
+def test_a_forwarded_for_header_does_not_escape_the_client_limit(tmp_path: Path) -> None:
+    assert _logins_from(None, tmp_path) == [401, 401, 401, 429, 429, 429]
+
+
+def test_a_configured_proxy_names_the_client(tmp_path: Path) -> None:
+    assert _logins_from("127.0.0.1", tmp_path) == [401] * 6
+
+
+def test_the_api_and_its_docs_answer_with_security_headers(tmp_path: Path) -> None:
+    settings = BackendSettings(
+        ocpp_port=0,
+        api_port=0,
+        database_url=f"sqlite:///{tmp_path / 'h.sqlite3'}",
+        log_level="warning",
+        forwarded_allow_ips="127.0.0.1",  # a TLS-terminating proxy on this machine
+    )
+    paths = ("health", "me", "openapi.json", "docs", "metrics")
+    with BackgroundLoop("api-headers") as loop:
+        backend = BackendServer(settings)
+        loop.run(backend.start())
+        try:
+            with httpx.Client(base_url=backend.api_url) as client:
+                answers = {path: client.get(path) for path in paths}
+                secure = client.get("health", headers={"X-Forwarded-Proto": "https"})
+        finally:
+            loop.run(backend.stop())
+    for path, answer in answers.items():
+        assert answer.headers["x-content-type-options"] == "nosniff", path
+        assert answer.headers["referrer-policy"] == "no-referrer", path
+        assert "frame-ancestors 'none'" in answer.headers["content-security-policy"], path
+        assert "strict-transport-security" not in answer.headers, path
+    assert (
+        answers["health"].headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    )
+    docs = answers["docs"]
+    assert docs.status_code == 200
+    policy = docs.headers["content-security-policy"]
+    (inline,) = re.findall(r"<script>(.*?)</script>", docs.text, re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in policy  # the page's one inline script, and no other, may run
+    assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+    assert secure.headers["strict-transport-security"].startswith("max-age=")

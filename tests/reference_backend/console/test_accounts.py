@@ -141,3 +141,20 @@ def test_with_background_mail_a_reset_answers_as_fast_for_a_known_address(tmp_pa
         "Confirm your evharness account",
         "Reset your evharness password",
     ]
+
+
+def test_an_unconfirmed_account_answers_a_right_and_a_wrong_password_alike(console: Console) -> None:
+    accounts.sign_up(console, "ada@example.com", "Ada", PASSWORD)
+    answers = []
+    for password in (PASSWORD, "Wrong-guess-1", PASSWORD):
+        with pytest.raises(NotAuthenticated) as refused:
+            accounts.log_in(console, "ada@example.com", password, "c")
+        answers.append(str(refused.value))
+    assert len(set(answers)) == 1
+    assert "not confirmed yet" in answers[0]
+    # the right password did not clear the failures: they count towards the account's limit
+    for _ in range(console.login_limit_account - len(answers)):
+        with pytest.raises(NotAuthenticated):
+            accounts.log_in(console, "ada@example.com", PASSWORD, "c")
+    with pytest.raises(TooManyAttempts):
+        accounts.log_in(console, "ada@example.com", PASSWORD, "c")

@@ -20,6 +20,7 @@ from simulator.core.station import Station
 from simulator.protocol import adapter_for
 from simulator.scenario.runner import ScenarioRunner
 from simulator.sync.transport import LinkError, SyncStationLink
+from tests.simulator.fake_csms import FakeCsms
 
 SCALE = 3000.0
 
@@ -102,10 +103,27 @@ def test_an_unreachable_csms_is_a_link_error() -> None:
     assert not link.connected
 
 
-def test_a_refused_handshake_is_a_link_error(backend: BackendProcess) -> None:
+def test_a_refused_handshake_is_a_final_link_error(backend: BackendProcess) -> None:
     link = make_link("SIM-0001", OcppVersion.V201, backend.ocpp_url.replace("/ocpp", "/elsewhere"), [])
-    with pytest.raises(LinkError, match="404"):
+    with pytest.raises(LinkError, match=r"HTTP 404 .*not retried") as raised:
         link.connect()
+    assert raised.value.final
+
+
+def test_a_busy_csms_is_a_link_error_worth_retrying() -> None:
+    with FakeCsms(refuse=503) as csms:
+        link = make_link("SIM-0001", OcppVersion.V201, csms.url, [])
+        with pytest.raises(LinkError, match="503") as raised:
+            link.connect()
+    assert not raised.value.final
+
+
+def test_the_identity_goes_where_the_url_template_says() -> None:
+    with FakeCsms() as csms:
+        link = make_link("SIM-0001", OcppVersion.V201, f"ws://127.0.0.1:{csms.port}/ws/{{identity}}/?k=1", [])
+        link.connect()
+        link.close()
+    assert csms.paths == ["/ws/SIM-0001/?k=1"]
 
 
 def test_a_scenario_that_outlasts_its_timeout_fails_and_closes_the_link(backend: BackendProcess) -> None:

@@ -1,4 +1,4 @@
-"""Binds the OCPP 2.0.1 conformance features; the steps are in features/conformance/conftest.py."""
+"""Binds the OCPP 2.0.1 conformance features; the steps are in evharness/suites/conformance/conftest.py."""
 
 from pytest_bdd import scenarios
 

@@ -1,4 +1,4 @@
-"""Binds the OCPP 1.6 conformance features; the steps are in features/conformance/conftest.py."""
+"""Binds the OCPP 1.6 conformance features; the steps are in evharness/suites/conformance/conftest.py."""
 
 from pytest_bdd import scenarios
 

@@ -49,17 +49,3 @@ Feature: A station boots and charges with an RFID card and with a PIN code
       | 2.0.1    | PIN code  | unknown-pin    | pin_charging  | Unknown,Invalid |
       | 2.0.1    | RFID card | inactive-card  | rfid_charging | Invalid         |
       | 2.0.1    | RFID card | unknown-card   | rfid_charging | Unknown,Invalid |
-
-  @reference_backend
-  Scenario Outline: The reference backend records the session and its energy, on OCPP <protocol>
-    Given a booted station that speaks OCPP <protocol>
-    When the driver plugs in and presents the PIN code "driver" of scenario "pin_charging"
-    And the EV charges 12.5 kWh
-    And the driver stops charging and unplugs
-    Then the backend recorded one finished transaction of 12.5 kWh for the station
-    And the backend stored the meter values of that transaction
-
-    Examples:
-      | protocol |
-      | 1.6      |
-      | 2.0.1    |

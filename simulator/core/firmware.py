@@ -28,7 +28,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from simulator.core import signatures
-from simulator.core.notes import FirmwareStatus, FirmwareStatusNote, Note
+from simulator.core.notes import FirmwareStatus, FirmwareStatusNote, Note, SecurityEvent
 from simulator.core.outcomes import FirmwareOutcome
 from simulator.core.transfers import Direction, TransferResult, Transfers, is_real
 
@@ -151,7 +151,7 @@ class FirmwareHost:
 
     send: Callable[[Note, float], None]
     after_answer: Callable[[Callable[[], None]], None]  # run once the answer to the CSMS is on its way
-    security_event: Callable[[str, float], None]
+    security_event: Callable[[SecurityEvent, float], None]
     reboot: Callable[[float], None]
     installed: Callable[[str], None]  # the new firmware version, before the reboot
     transactions_running: Callable[[], bool]
@@ -183,7 +183,7 @@ class FirmwareUpdater:
         if request.signing_certificate is not None:
             refusal = self._certificate_refusal(request.signing_certificate, now)
             if refusal is not None:
-                self.host.security_event("InvalidFirmwareSigningCertificate", now)
+                self.host.security_event(SecurityEvent.INVALID_FIRMWARE_SIGNING_CERTIFICATE, now)
                 return refusal
         if replacing:
             self.handle(Happening.CANCEL, now)
@@ -267,7 +267,7 @@ class FirmwareUpdater:
                 self.host.installed(self.outcome.version or version_of(job.request.location))
                 self.host.reboot(now)
             case Effect.SECURITY_EVENT:
-                self.host.security_event("InvalidFirmwareSignature", now)
+                self.host.security_event(SecurityEvent.INVALID_FIRMWARE_SIGNATURE, now)
                 self._end()
             case Effect.END:
                 self._end()

@@ -44,11 +44,16 @@ Feature: Roles are allocated by action, each with who, when and why
     Then the answer is 200
     And station "CP-2" has a cpo grant because "the facility owner assigned the station to Grid CPO"
 
-  Scenario: A station known only by connecting is claimed with the serial number on its label
+  Scenario: A station known only by connecting is claimed with a code the operator issued, never with what it sent
     Given station "CP-0009" is online on OCPP 2.0.1
     When Fred adds station "CP-0009" to installation "Garage" with claim code "WRONG-CODE"
     Then the answer is 422 for the field "claim_code"
     When Fred adds station "CP-0009" to installation "Garage" with claim code "CP-0009"
+    Then the answer is 422 for the field "claim_code"
+    When Fred asks for a claim code of station "CP-0009"
+    Then the answer is 403 naming "only platform operator admins"
+    When the platform operator issues a claim code for station "CP-0009"
+    And Fred adds station "CP-0009" to installation "Garage" with the issued claim code
     Then the answer is 201
     And Fred's roles on station "CP-0009" are facility_owner
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, scenarios, then, when
 
-from features.onboarding.conftest import PASSWORD, World
+from features.onboarding.conftest import PASSWORD, World, create_operator
 from features.roles.conftest import ok
 
 scenarios("allocation.feature")
@@ -51,3 +51,22 @@ def signs_up_with(world: World, token: str) -> None:
 def stations_are(world: World, who: str, identities: str) -> None:
     listed = [s["identity"] for s in ok(world, "GET", "/api/stations", who)]
     assert listed == [i.strip() for i in identities.split(",")]
+
+
+@when(parsers.parse('{who} asks for a claim code of station "{identity}"'))
+def asks_for_claim_code(world: World, who: str, identity: str) -> None:
+    world.call("POST", f"/api/stations/{identity}/claim-code", who)
+
+
+@when(parsers.parse('the platform operator issues a claim code for station "{identity}"'))
+def operator_issues_claim_code(world: World, identity: str) -> None:
+    if "Olga" not in world.people or "operator" not in world.values:
+        create_operator(world, "Olga")
+    issued = ok(world, "POST", f"/api/stations/{identity}/claim-code", "Olga")
+    assert issued["identity"] == identity
+    world.values[f"claim:{identity}"] = issued["claim_code"]
+
+
+@when(parsers.parse('{who} adds station "{identity}" to installation "{name}" with the issued claim code'))
+def adds_with_issued_code(world: World, who: str, identity: str, name: str) -> None:
+    adds_with_code(world, who, identity, name, world.values[f"claim:{identity}"])

@@ -2,14 +2,17 @@
 
 A station becomes known by registration (its supplier, a partner company, enters the identity and the
 claim code printed on its label) or by connecting (BootNotification). An installer — or the facility
-owner — adds it to an installation with its identity and claim code; a station known only by connecting
-is claimed with the serial number it reported, which is on its label too.
+owner — adds it to an installation with its identity and claim code. A claim proves something the
+network never saw: a station known only by connecting has no claim code until the platform operator
+issues one (`issue_claim_code`) and hands it to the owner; nothing the station itself sends (its
+serial number, which an impersonator reports as easily) claims it.
 """
 
 from __future__ import annotations
 
 import hmac
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -175,9 +178,27 @@ def remove_from_installation(stations: Stations, caller: Caller, installation_id
 
 
 def _claim_matches(station: StationRow, claim_code: str) -> bool:
-    if station.claim_code_hash is not None:
-        return hmac.compare_digest(station.claim_code_hash, token_hash(claim_code))
-    return station.serial_number is not None and hmac.compare_digest(station.serial_number, claim_code)
+    """Only a code the station never sent: the label's (registration) or the operator's."""
+    if station.claim_code_hash is None:
+        return False
+    return hmac.compare_digest(station.claim_code_hash, token_hash(claim_code))
+
+
+def issue_claim_code(stations: Stations, caller: Caller, identity: str) -> str:
+    """The platform operator issues a new claim code for a known station (replacing any earlier one)
+    and hands it to the station's owner; shown once, only its hash is kept."""
+    caller.require_operator("issue a claim code")
+    code = "-".join(secrets.token_hex(3).upper() for _ in range(3))  # e.g. 3F9A1C-07B2DE-91C4AA
+    now = stations.now()
+    with stations.store.begin() as tx:
+        station = station_in(tx, check_identity(identity))
+        if tx.registry_exists(station.id):
+            tx.set_claim_code(station.id, token_hash(code))
+        else:
+            tx.register(station.id, token_hash(code), None, now)
+        reason = "the platform operator issued a claim code"
+        tx.audit(station.id, caller.id, "station", "claim_code", None, "issued", reason, now)
+    return code
 
 
 def create_installation(stations: Stations, caller: Caller, company_id: int, name: str) -> InstallationRecord:
@@ -212,7 +233,7 @@ def view(stations: Stations, access: StationAccess) -> StationView:
 
 
 def view_of(stations: Stations, tx: StationTx, caller: Caller, station: StationRow) -> StationView:
-    online = stations.operations is not None and stations.operations.version(station.identity) is not None
+    online = stations.operations is not None and stations.operations.version_of(station.identity) is not None
     return StationView(
         station.identity,
         station.protocol,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from evharness.idtokens import InvalidCode, guess_type_from_idtag, normalize, to_wire
+from evharness.idtokens import InvalidCode, WireToken, guess_type_from_idtag, normalize, to_wire
 from reference_backend.domain.permissions import Action
 from reference_backend.domain.problems import InvalidInput
 
@@ -41,14 +41,13 @@ def _needs(value: str | None, field: str) -> str:
     return value
 
 
-def _token(request: Request) -> tuple[str, str]:
+def _token(request: Request) -> WireToken:
     tag = _needs(request.id_tag, "id_tag")
     kind = guess_type_from_idtag(tag)
     try:
-        wire = to_wire(kind, normalize(kind, tag))
+        return to_wire(kind, normalize(kind, tag))
     except InvalidCode as exc:
         raise InvalidInput("id_tag", str(exc)) from exc
-    return wire.value, wire.type_201
 
 
 def _reset_type(request: Request, soft: str, hard: str) -> str:
@@ -76,7 +75,7 @@ def _availability(request: Request) -> str:
 
 V16: dict[str, Builder] = {
     "remote-start": lambda r: (
-        "RemoteStartTransaction", {"connectorId": r.evse, "idTag": _token(r)[0]}),
+        "RemoteStartTransaction", {"connectorId": r.evse, "idTag": _token(r).value}),
     "remote-stop": lambda r: ("RemoteStopTransaction", {"transactionId": _transaction_16(r)}),
     "reset": lambda r: ("Reset", {"type": _reset_type(r, "Soft", "Hard")}),
     "unlock": lambda r: ("UnlockConnector", {"connectorId": r.evse}),
@@ -87,7 +86,7 @@ V16: dict[str, Builder] = {
 
 V201: dict[str, Builder] = {
     "remote-start": lambda r: ("RequestStartTransaction", {
-        "idToken": dict(zip(("idToken", "type"), _token(r), strict=True)),
+        "idToken": {"idToken": _token(r).value_201, "type": _token(r).type_201},
         "remoteStartId": next(_remote_start_ids), "evseId": r.evse}),
     "remote-stop": lambda r: (
         "RequestStopTransaction", {"transactionId": _needs(r.transaction_id, "transaction_id")[:36]}),

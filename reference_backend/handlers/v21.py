@@ -23,6 +23,8 @@ SAME_AS_201 = (
     Action.LogStatusNotification,
     Action.FirmwareStatusNotification,
     Action.DataTransfer,
+    Action.ReservationStatusUpdate,
+    Action.NotifyDisplayMessages,
 )
 
 HANDLERS: dict[str, Handler] = {action: v201.HANDLERS[action] for action in SAME_AS_201}

@@ -97,6 +97,13 @@ class StationTx(ConsoleTx, LocalUsersTx):
             .values(claim_code_hash=claim_code_hash, partner_company_id=partner)
         )
 
+    def set_claim_code(self, station_id: int, claim_code_hash: str) -> None:
+        self.conn.execute(
+            sa.update(station_registry)
+            .where(station_registry.c.station_id == station_id)
+            .values(claim_code_hash=claim_code_hash)
+        )
+
     def place(self, station_id: int, installation_id: int | None, added_by: int | None) -> None:
         self.conn.execute(
             sa.update(station_registry)

@@ -91,6 +91,10 @@ VARIABLES: dict[str, Variable] = {
     "SecurityCtrlr.BasicAuthPassword": Variable("", S, WO),
     "SecurityCtrlr.Identity": Variable("", S, RO),
     "SecurityCtrlr.OrganizationName": Variable("evharness", S),
+    # Entries: the certificates installed; its maxLimit the store's capacity (M05.FR.03 Failed beyond)
+    "SecurityCtrlr.CertificateEntries": Variable("0", N, RO, max_limit=20),
+    "SecurityCtrlr.CertSigningWaitMinimum": Variable("60", N, minimum=1),  # A02.FR.17
+    "SecurityCtrlr.CertSigningRepeatTimes": Variable("3", N, minimum=0),  # A02.FR.18
     "SampledDataCtrlr.Enabled": Variable("true", B),
     "SampledDataCtrlr.TxUpdatedInterval": Variable("60", N, minimum=0),
     "SampledDataCtrlr.TxUpdatedMeasurands": Variable(
@@ -118,6 +122,18 @@ VARIABLES: dict[str, Variable] = {
     "TariffCtrlr.PricePerKWh": Variable("", S),
     "TariffCtrlr.TariffName": Variable("", S),
     "AuthCtrlr.AuthorizationTypes": Variable("pin,rfid", C),
+    # H01: reservations (1.6 ReserveConnectorZeroSupported reads NonEvseSpecific)
+    "ReservationCtrlr.Available": Variable("true", B, RO),
+    "ReservationCtrlr.Enabled": Variable("true", B),
+    "ReservationCtrlr.NonEvseSpecific": Variable("true", B),
+    # O01: display messages; DisplayMessages counts those held, its maxLimit is the capacity
+    "DisplayMessageCtrlr.Available": Variable("true", B, RO),
+    "DisplayMessageCtrlr.Enabled": Variable("true", B),
+    "DisplayMessageCtrlr.DisplayMessages": Variable("0", N, RO, max_limit=10),
+    "DisplayMessageCtrlr.SupportedFormats": Variable("ASCII,HTML,URI,UTF8", C),
+    "DisplayMessageCtrlr.SupportedPriorities": Variable("AlwaysFront,InFront,NormalCycle", C),
+    # evharness's own (the spec has NotSupportedState but no variable listing the states)
+    "DisplayMessageCtrlr.SupportedStates": Variable("Charging,Faulted,Idle,Unavailable", C),
 }
 
 # OCPP 1.6 configuration key → the variable it reads and writes (1.6 §9), or a 1.6-only value
@@ -147,6 +163,9 @@ KEYS_16: dict[str, str] = {
     "MaxChargingProfilesInstalled": "SmartChargingCtrlr.Entries",
     "AuthorizationKey": "SecurityCtrlr.BasicAuthPassword",
     "SecurityProfile": "SecurityCtrlr.SecurityProfile",
+    "CpoName": "SecurityCtrlr.OrganizationName",  # 1.6 white paper: the O of the station's certificate
+    "CertSigningWaitMinimum": "SecurityCtrlr.CertSigningWaitMinimum",
+    "CertSigningRepeatTimes": "SecurityCtrlr.CertSigningRepeatTimes",
     # the reference backend's vendor keys (see VARIABLES)
     "MaxChargingCurrent": "ChargingStation.MaxChargingCurrent",
     "ConnectionPhases": "ChargingStation.ConnectionPhases",
@@ -156,15 +175,17 @@ KEYS_16: dict[str, str] = {
     "PricePerKWh": "TariffCtrlr.PricePerKWh",
     "TariffName": "TariffCtrlr.TariffName",
     "AuthorizationTypes": "AuthCtrlr.AuthorizationTypes",
+    "ReserveConnectorZeroSupported": "ReservationCtrlr.NonEvseSpecific",
 }
 # OCPP 1.6 configuration key → the variable whose maxLimit it is (read-only on 1.6)
 LIMIT_KEYS_16: dict[str, str] = {
     "LocalAuthListMaxLength": "LocalAuthListCtrlr.Entries",  # 1.6 §9.4: the list's capacity
+    "CertificateStoreMaxLength": "SecurityCtrlr.CertificateEntries",  # 1.6 white paper
 }
 MAX_LIMIT_SUFFIX = ".maxLimit"  # an override of a maxLimit: "LocalAuthListCtrlr.Entries.maxLimit"
 # 1.6-only keys with fixed values
 FIXED_16: dict[str, str] = {
-    "SupportedFeatureProfiles": "Core,LocalAuthListManagement,SmartCharging,RemoteTrigger",
+    "SupportedFeatureProfiles": "Core,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger",
     "ChargingScheduleAllowedChargingRateUnit": "Current,Power",
     "GetConfigurationMaxKeys": "100",
     "ConnectorPhaseRotation": "NotApplicable",

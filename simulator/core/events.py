@@ -69,4 +69,34 @@ class RoundTrip:
     ok: bool
 
 
-StationEvent = Booted | Authorized | TransactionStarted | TransactionEnded | CallFailed | PeerViolated
+@dataclass(frozen=True, slots=True)
+class ReservationChanged:
+    """A reservation was made, used, expired, cancelled or removed; or it kept a token out."""
+
+    reservation_id: int
+    evse: int | None  # None: any EVSE
+    what: str  # Accepted, used, expired, cancelled, faulted, refused_token
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class DataTransferred:
+    """A DataTransfer the station sent, and the CSMS's answer."""
+
+    vendor: str
+    message: str | None
+    status: str
+    data: object
+    at: float
+
+
+StationEvent = (
+    Booted
+    | Authorized
+    | TransactionStarted
+    | TransactionEnded
+    | CallFailed
+    | PeerViolated
+    | ReservationChanged
+    | DataTransferred
+)

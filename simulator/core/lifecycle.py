@@ -270,6 +270,7 @@ class Lifecycle:
             return
         evse.meter.advance(now)
         transaction = Transaction(f"{self.host.identity}-{now:.3f}", now, evse.meter.energy_wh, token=token)
+        transaction.reservation_id, evse.reservation_id = evse.reservation_id, None
         evse.transaction = transaction
         self._transaction_note(evse, TxMoment.STARTED, now, None, token=token)
 
@@ -279,8 +280,16 @@ class Lifecycle:
         transaction.token = token
         transaction.refused = False
         remote_start_id, evse.remote_start_id = evse.remote_start_id, None
+        used, evse.reservation_id = evse.reservation_id, None
+        transaction.reservation_id = used or transaction.reservation_id
         self._transaction_note(
-            evse, TxMoment.AUTHORIZED, now, None, token=token, remote_start_id=remote_start_id
+            evse,
+            TxMoment.AUTHORIZED,
+            now,
+            None,
+            token=token,
+            remote_start_id=remote_start_id,
+            reservation_id=used,
         )
 
     def _energize(self, evse: Evse, now: float) -> None:
@@ -347,6 +356,7 @@ class Lifecycle:
         connector_id: int = 1,
         reason: str = "",
         remote_start_id: int | None = None,
+        reservation_id: int | None = None,
     ) -> None:
         transaction = evse.transaction
         assert transaction is not None
@@ -363,6 +373,7 @@ class Lifecycle:
             offline=not self.host.connected,
             reason=reason,
             remote_start_id=remote_start_id,
+            reservation_id=reservation_id,
             meter_stop_wh=evse.meter.energy_wh,
             cable_plugged=evse.plugged,
         )

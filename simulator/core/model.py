@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
 from evharness.idtokens import IdType
+from simulator.core.data_transfer import DEFAULT_TABLE, VendorEntry
 from simulator.core.ev import EvSpec, EvState
 from simulator.core.meter import Meter
 
@@ -19,6 +20,7 @@ class ConnectorState(Enum):
     FINISHING = "finishing"
     UNAVAILABLE = "unavailable"
     FAULTED = "faulted"
+    RESERVED = "reserved"  # free, held for a reservation (`core.reservations`)
 
 
 class StopReason(StrEnum):
@@ -34,6 +36,23 @@ class StopReason(StrEnum):
     IMMEDIATE_RESET = "ImmediateReset"
     UNLOCK_COMMAND = "UnlockCommand"
     OTHER = "Other"
+
+
+class Use(StrEnum):
+    """What an installed certificate is for (2.0.1 GetCertificateIdUseEnumType, neutral words)."""
+
+    CSMS_ROOT = "csms_root"  # 2.0.1 CSMSRootCertificate, 1.6 CentralSystemRootCertificate
+    MANUFACTURER_ROOT = "manufacturer_root"
+    V2G_ROOT = "v2g_root"
+    MO_ROOT = "mo_root"
+    V2G_CHAIN = "v2g_chain"  # the station's own V2G certificate and its sub-CAs (reported, not installed)
+
+
+class Own(StrEnum):
+    """The station's own certificates, which it asks the CSMS to sign (CertificateSigningUseEnumType)."""
+
+    STATION = "station"  # ChargingStationCertificate (1.6 ChargePointCertificate)
+    V2G = "v2g"  # V2GCertificate
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +75,7 @@ class Transaction:
     refused: bool = False  # the CSMS refused its token and it runs on without energy (SUSPENDED)
     ended: bool = False
     remote_start_id: int | None = None
+    reservation_id: int | None = None  # the reservation its token used (1.6 StartTransaction, H03)
     energy_cap_wh: float | None = (
         None  # register limit once the CSMS refused the token (MaxEnergyOnInvalidId)
     )
@@ -93,6 +113,7 @@ class Evse:
     authorized_token: PresentedToken | None = None  # accepted before the cable was plugged in
     authorized_until: float | None = None  # ... valid for TxCtrlr.EVConnectionTimeOut (E03.FR.05)
     remote_start_id: int | None = None  # 2.0.1 RequestStartTransaction's id, for the next event
+    reservation_id: int | None = None  # the reservation the accepted token used, for its transaction
     operative: bool = True
     availability_scheduled: bool | None = None  # ChangeAvailability waiting for the transaction to end
 
@@ -118,3 +139,5 @@ class StationConfig:
     ev: EvSpec | None = None  # None: the EV takes whatever it asks for
     variables: tuple[tuple[str, str], ...] = ()  # device model / 1.6 key overrides (templates)
     power_review_s: float = 60.0  # how often a tapering EV's power is re-evaluated
+    connector_type: str = "cType2"  # every connector's (2.0.1 ConnectorEnumType), for reservations
+    data_transfer: tuple[VendorEntry, ...] = DEFAULT_TABLE  # the vendors DataTransfer answers

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Literal
 
+from evharness.ocppj.errors import ErrorKind, kind_of
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import (
     CallReceived,
@@ -35,17 +36,23 @@ from evharness.ocppj.rpc import (
 )
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import frame_for_people
-from simulator.core import availability, journal, local_list
+from evharness.x509 import HashData
+from simulator.core import availability, journal, local_list, resend
 from simulator.core.availability import AvailabilityStatus
+from simulator.core.certificates import Certificates, Choices, DeleteOutcome, InstallOutcome, SignedResult
 from simulator.core.charging_profiles import ChargingProfile, ProfileStore, admissible
 from simulator.core.codec import CallRefused, Codec, RemoteStartResult, Trait, UnlockOutcome, VersionRules
+from simulator.core.data_transfer import TransferStatus, VendorTable
 from simulator.core.device_model import DeviceModel
+from simulator.core.display_messages import DisplayMessage, DisplayMessages, SetStatus
 from simulator.core.ev import EvState
 from simulator.core.events import (
     Authorized,
     Booted,
     CallFailed,
+    DataTransferred,
     PeerViolated,
+    ReservationChanged,
     RoundTrip,
     StationEvent,
     TransactionEnded,
@@ -59,27 +66,38 @@ from simulator.core.model import (
     Connector,
     ConnectorState,
     Evse,
+    Own,
     PresentedToken,
     StationConfig,
     StopReason,
     Transaction,
+    Use,
 )
 from simulator.core.notes import (
     AuthorizeNote,
     BootAnswer,
     BootNote,
     BootReason,
+    DataTransferAnswer,
+    DataTransferNote,
+    DisplayMessagesNote,
     HeartbeatNote,
     Idle,
     IdleStatusNote,
     Note,
+    ReservationNote,
     RestoredNote,
+    SecurityEvent,
+    SecurityEventNote,
+    SignCertificateNote,
+    StatusAnswer,
     StatusNote,
     TokenAnswer,
     TransactionNote,
 )
 from simulator.core.outbox import Outbox, QueuedCall
 from simulator.core.power import deliverable_power
+from simulator.core.reservations import ENDS, End, Reservation, Reservations, ReserveStatus
 from simulator.core.tokens import TokenMemory, same_token
 from simulator.core.triggers import Trigger
 
@@ -147,6 +165,14 @@ class Station:
         self.profiles = ProfileStore(
             max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel")
         )
+        self.certificates = Certificates(
+            identity,
+            self.device.values["SecurityCtrlr.OrganizationName"],
+            self.device.max_limit("SecurityCtrlr.CertificateEntries"),
+        )
+        self.reservations = Reservations()
+        self.display = DisplayMessages(self.device)
+        self.vendors = VendorTable(config.data_transfer)
         self.faults = Faults()
         self.outbox = Outbox()
         self.lifecycle = Lifecycle(self)
@@ -159,6 +185,7 @@ class Station:
         self._now = now
         self._held: list[HeldAnswer] = []
         self._follow_ups: list[Callable[[], None]] = []
+        self._answering = False  # a CSMS's CALL is being handled: what it causes waits for the answer
         self.connected = False
         self.boot_status: str | None = None
         self.heartbeat_interval = 0.0
@@ -204,6 +231,7 @@ class Station:
         self.rpc.connection_lost()
         self._held.clear()
         self.outbox.connection_lost()
+        self.certificates.connection_lost()
         self.next_heartbeat_at = None
 
     def receive(self, text: str | bytes, now: float) -> None:
@@ -235,6 +263,8 @@ class Station:
 
     def next_deadline(self) -> float | None:
         deadlines = [self.rpc.next_deadline(), self.next_heartbeat_at, self.next_boot_at, self.reboot_at]
+        deadlines.append(self.certificates.deadline())
+        deadlines.append(self.reservations.deadline())
         deadlines += [held.due for held in self._held]
         if self.connected:
             deadlines.append(self.outbox.deadline())
@@ -260,6 +290,12 @@ class Station:
             # other traffic shows the station is alive (1.6 §4.6); never pile heartbeats up behind it
             if self.connected and self.idle:
                 self.send(HeartbeatNote(), now)
+        if self.boot_status == Status.ACCEPTED:
+            repeat = self.device.number("SecurityCtrlr.CertSigningRepeatTimes")
+            for own, csr in self.certificates.due(now, repeat):
+                self.send(SignCertificateNote(own, csr), now)
+        for reservation in self.reservations.expire(now):
+            self._reservation_ended(reservation, End.EXPIRED, now)
         for evse in self.evses.values():
             evse.meter.advance(now)
             if evse.next_power_review_at is not None and now >= evse.next_power_review_at:
@@ -337,6 +373,7 @@ class Station:
         evse.ev = None
         if connector.state is not ConnectorState.UNAVAILABLE:
             self.set_connector_state(evse, connector, ConnectorState.AVAILABLE, now)
+        self._show_reservations(now)
 
     def inject_fault(self, kind: FaultKind | str, now: float, duration_s: float | None = None) -> None:
         raw = self.faults.inject(FaultKind(kind), now, duration_s)
@@ -398,17 +435,29 @@ class Station:
             if self.tokens.may_stop(running, token):  # E07 / C09.FR.03: a token of the same group
                 self.lifecycle.handle(evse, Occurrence(Happening.STOP_TOKEN, token), now)
             return
+        if self.reservations.held and not self._claim_reservation(evse, token, now):
+            return
         happening = Happening.ACCEPTED if source == Action.Authorize else Happening.ACCEPTED_LOCALLY
         self.lifecycle.handle(evse, Occurrence(happening, token), now)
 
     # -- the lifecycle's host -------------------------------------------------------------------
 
     def send(self, note: Note, now: float) -> None:
-        """Queue the CALL `note` becomes in this version (if any); it goes out in its turn."""
+        """Queue the CALL `note` becomes in this version (if any); it goes out in its turn. While a
+        CSMS's CALL is being handled, what it causes waits for the answer: the answer first, then
+        its consequences (one rule for every handler; OCPP-J: a CALL is answered before anything
+        it caused, as a CSMS may refuse a CALL of ours while its own is unanswered)."""
         outgoing = self.adapter.action_of(note)
         if outgoing is None:
             return
-        self.outbox.put(QueuedCall(outgoing.action, note, outgoing.transactional))
+        queued = QueuedCall(outgoing.action, note, outgoing.transactional)
+        if self._answering:
+            self._follow_ups.append(partial(self._queue, queued, now))
+        else:
+            self._queue(queued, now)
+
+    def _queue(self, queued: QueuedCall, now: float) -> None:
+        self.outbox.put(queued)
         self._pump(now)
 
     def emit(self, event: StationEvent) -> None:
@@ -420,15 +469,23 @@ class Station:
     def set_connector_state(
         self, evse: Evse, connector: Connector, state: ConnectorState, now: float
     ) -> None:
+        """Available shows as Reserved on a reserved EVSE; a faulted EVSE loses its reservation."""
+        if state is ConnectorState.AVAILABLE and evse.id in self.reserved_evses():
+            state = ConnectorState.RESERVED
         previous = connector.state
         connector.state = state
         if previous is not state:
             self.send(StatusNote(evse.id, connector.id, state, now, previous), now)
+        if state is ConnectorState.FAULTED:
+            for reservation in self.reservations.evse_faulted(evse.id):
+                self._reservation_ended(reservation, End.FAULTED, now)
 
     def transaction_ended(self, evse: Evse, transaction: Transaction, now: float) -> None:
         """Housekeeping once a transaction ends: TxProfiles go (K01.FR.05), a waiting reset or
         availability change applies (B12.FR.01, G03.FR.05)."""
         self.profiles.end_transaction(transaction.key)
+        if self.display.held:
+            self.display.transaction_ended(transaction.local_id)
         if self.reset_pending and all(e.transaction in (None, transaction) for e in self.evses.values()):
             self.reset_pending = False
             self.reset(now)
@@ -523,6 +580,66 @@ class Station:
     def update_local_list(self, request: ListUpdateRequest) -> ListOutcome:
         return local_list.update(self.device, self.local_list, request)
 
+    def reserve(self, reservation: Reservation, now: float) -> ReserveStatus:
+        """H01, 1.6 §5.13 (`simulator.core.reservations`): the reserved EVSE shows Reserved."""
+        status = self.reservations.reserve(reservation, self.evses, self.device, self.config.connector_type)
+        if status == Status.ACCEPTED:
+            self.emit(ReservationChanged(reservation.id, reservation.evse_id, status, now))
+            self._show_reservations(now)
+        return status
+
+    def cancel_reservation(self, reservation_id: int, now: float) -> bool:
+        """H02, 1.6 §5.1: the EVSE is Available again; nothing more is told (no status update)."""
+        evse_id = next((r.evse_id for r in self.reservations.held.values() if r.id == reservation_id), None)
+        if not self.reservations.cancel(reservation_id):
+            return False
+        self.emit(ReservationChanged(reservation_id, evse_id, End.CANCELLED.value, now))
+        self._show_reservations(now)
+        return True
+
+    def reserved_evses(self) -> set[int]:
+        return self.reservations.reserved_evses(self.evses) if self.reservations.held else set()
+
+    def set_display_message(self, message: DisplayMessage, now: float) -> SetStatus:
+        return self.display.put(message, self.transaction_ongoing)
+
+    def report_display_messages(
+        self, request_id: int, ids: list[int] | None, priority: str | None, state: str | None, now: float
+    ) -> bool:
+        """O04: whether any message matches; they follow in NotifyDisplayMessages."""
+        found = tuple(self.display.select(ids, priority, state, now))
+        if found:
+            self.after_answer(lambda: self.send(DisplayMessagesNote(request_id, found), now))
+        return bool(found)
+
+    def clear_display_message(self, message_id: int) -> bool:
+        return self.display.clear(message_id)
+
+    def displayed(self, now: float) -> list[DisplayMessage]:
+        """The messages a driver sees now (O01.FR.11–13), in priority order."""
+        self.display.drop_expired(now)
+        running = {e.transaction.local_id for e in self.evses.values() if e.transaction is not None}
+        return self.display.shown(now, self.display_state(), running)
+
+    def display_state(self) -> str:
+        """The station's state as a message's `state` names it (MessageStateEnumType)."""
+        states = {c.state for e in self.evses.values() for c in e.connectors.values()}
+        if ConnectorState.FAULTED in states:
+            return "Faulted"
+        if ConnectorState.CHARGING in states:
+            return "Charging"
+        if states == {ConnectorState.UNAVAILABLE}:
+            return "Unavailable"
+        return "Idle"
+
+    def data_transfer(self, vendor: str, message: str | None, data: object) -> tuple[TransferStatus, object]:
+        """The CSMS's DataTransfer, answered from the vendor table (`simulator.core.data_transfer`)."""
+        return self.vendors.answer(vendor, message, data)
+
+    def send_data_transfer(self, vendor: str, message: str | None, data: object, now: float) -> None:
+        """A DataTransfer of the station's own (P02, 1.6 §4.3); its answer is a `DataTransferred`."""
+        self.send(DataTransferNote(vendor, message, data), now)
+
     def set_charging_profile(self, profile: ChargingProfile, now: float) -> Literal["Accepted", "Rejected"]:
         if not admissible(profile, self.evses) or not self.profiles.install(profile):
             return Status.REJECTED
@@ -570,6 +687,48 @@ class Station:
     def trigger(self, trigger: Trigger, now: float) -> None:
         """F06 / 1.6 §5.17: send the requested message once the answer is on its way."""
         self.after_answer(lambda: self._triggered(trigger, now))
+
+    # -- certificates (`simulator.core.certificates`) ------------------------------------------------
+
+    def request_certificate(self, own: Own, now: float) -> None:
+        """A02/A03: a new key and CSR, sent in a SignCertificate (unless one is on its way)."""
+        self.certificates.organization = self.device.values["SecurityCtrlr.OrganizationName"]
+        wait = self.device.number("SecurityCtrlr.CertSigningWaitMinimum")
+        csr = self.certificates.ask(own, now, wait)
+        if csr is not None:
+            self.send(SignCertificateNote(own, csr), now)
+
+    def certificate_signed(self, own: Own, chain: str, now: float) -> SignedResult:
+        """A02.FR.06–09: installed when valid for the key asked for, else Rejected and reported."""
+        result = self.certificates.signed(own, chain, now)
+        if result.status != Status.ACCEPTED:
+            event = SecurityEvent.INVALID_CHARGING_STATION_CERTIFICATE
+            self.after_answer(lambda: self.security_event(event, now, result.reason))
+        return result
+
+    def install_certificate(self, use: Use, pem: str, now: float) -> tuple[InstallOutcome, str | None]:
+        """M05: (status, why not); a CSMS root that will not do is a security event (1.6 TC_078)."""
+        status, reason = self.certificates.install(use, pem, now)
+        self.device.put("SecurityCtrlr.CertificateEntries", str(len(self.certificates.installed)))
+        if status == Status.REJECTED and use is Use.CSMS_ROOT:
+            event = SecurityEvent.INVALID_CSMS_CERTIFICATE
+            self.after_answer(lambda: self.security_event(event, now, reason))
+        return status, reason
+
+    def delete_certificate(self, wanted: HashData) -> DeleteOutcome:
+        status = self.certificates.delete(wanted)
+        self.device.put("SecurityCtrlr.CertificateEntries", str(len(self.certificates.installed)))
+        return status
+
+    def choose_certificates(self, **choices: str) -> Choices:
+        """The tester's outcomes (`Choices` field → value); ValueError naming a bad one."""
+        for name, value in choices.items():
+            self.certificates.choices.choose(name, value)
+        return self.certificates.choices
+
+    def security_event(self, event: SecurityEvent, now: float, tech_info: str | None = None) -> None:
+        """A04: SecurityEventNotification."""
+        self.send(SecurityEventNote(event, now, tech_info), now)
 
     def messages_waiting(self, transaction_key: str | None) -> bool:
         """E14: whether transaction messages (of that transaction) still wait to be delivered."""
@@ -638,6 +797,44 @@ class Station:
                 self.send(IdleStatusNote(Idle.FIRMWARE), now)
             case Trigger.LOG_STATUS:
                 self.send(IdleStatusNote(Idle.LOGS), now)
+            case Trigger.SIGN_STATION_CERTIFICATE:
+                self.request_certificate(Own.STATION, now)
+            case Trigger.SIGN_V2G_CERTIFICATE:
+                self.request_certificate(Own.V2G, now)
+            case Trigger.SIGN_COMBINED_CERTIFICATE:
+                self.request_certificate(Own.STATION, now)
+                self.request_certificate(Own.V2G, now)
+
+    def _claim_reservation(self, evse: Evse, token: PresentedToken, now: float) -> bool:
+        """H03: a reserved EVSE takes only its reservation's tokens; the one used is remembered
+        for the transaction's messages (H03.FR.09, 1.6 StartTransaction reservationId)."""
+        allowed, reservation = self.reservations.claim(evse.id, token, self.tokens.group_of, self.evses)
+        if not allowed:
+            held = reservation.id if reservation is not None else 0
+            self.emit(ReservationChanged(held, evse.id, "refused_token", now))
+            return False
+        if reservation is not None:
+            evse.reservation_id = reservation.id
+            self.emit(ReservationChanged(reservation.id, evse.id, End.USED.value, now))
+            self._show_reservations(now)
+        return True
+
+    def _reservation_ended(self, reservation: Reservation, how: End, now: float) -> None:
+        self.emit(ReservationChanged(reservation.id, reservation.evse_id, how.value, now))
+        update = ENDS[how]
+        if update is not None:
+            self.send(ReservationNote(reservation.id, update), now)
+        self._show_reservations(now)
+
+    def _show_reservations(self, now: float) -> None:
+        """Connectors of reserved EVSEs show Reserved, the others Available again."""
+        reserved = self.reserved_evses()
+        for evse in self.evses.values():
+            for connector in evse.connectors.values():
+                if evse.id in reserved and connector.state is ConnectorState.AVAILABLE:
+                    self.set_connector_state(evse, connector, ConnectorState.RESERVED, now)
+                elif evse.id not in reserved and connector.state is ConnectorState.RESERVED:
+                    self.set_connector_state(evse, connector, ConnectorState.AVAILABLE, now)
 
     def _report_connectors(self, now: float) -> None:
         """StatusNotification of every connector (after boot, after a long offline period, F06)."""
@@ -726,11 +923,11 @@ class Station:
                 case ErrorReceived(call, code, description, _, received_at):
                     queued = self._finish(call, received_at, ok=False)
                     self.emit(CallFailed(call.action, code, description, now))
-                    self._retry(queued, now)
+                    self._failed(queued, now, kind_of(self.adapter.version, code) or ErrorKind.GENERIC)
                 case CallTimedOut(call):
                     queued = self._finish(call, now, ok=False)
                     self.emit(CallFailed(call.action, "Timeout", "no answer in time", now))
-                    self._retry(queued, now)
+                    self._failed(queued, now, None)
                 case PeerViolation(description, text):
                     self.emit(PeerViolated(description, text, now))
                 case SendReceived():
@@ -757,6 +954,10 @@ class Station:
                 self._token_decided(self.evses[evse_id], token, info.status, Action.Authorize, now)
             case TokenAnswer(), TransactionNote():
                 self._transaction_answered(note, answer, queued.action, now)
+            case StatusAnswer(status), SignCertificateNote(own):
+                self.certificates.answered(own, status == Status.ACCEPTED, now)
+            case DataTransferAnswer(status, data), DataTransferNote(vendor, message):
+                self.emit(DataTransferred(vendor, message, status, data, now))
 
     def _transaction_answered(
         self, note: TransactionNote, answer: TokenAnswer, action: str, now: float
@@ -788,13 +989,32 @@ class Station:
             happening = Happening.REFUSED_KEEP
         self.lifecycle.handle(evse, Occurrence(happening, reason=StopReason.DEAUTHORIZED), now)
 
-    def _retry(self, queued: QueuedCall, now: float) -> None:
-        self.outbox.retry(
-            queued,
-            now,
-            self.device.number("OCPPCommCtrlr.MessageAttempts[TransactionEvent]"),
-            self.device.number("OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]"),
-        )
+    def _failed(self, queued: QueuedCall, now: float, kind: ErrorKind | None) -> None:
+        """A CALL of ours got a CALLERROR or no answer: a transaction message is retried; a
+        SignCertificate counts as rejected."""
+        if isinstance(queued.note, SignCertificateNote):
+            self.certificates.answered(queued.note.own, False, now)
+        self._retry(queued, now, kind)
+
+    def _retry(self, queued: QueuedCall, now: float, kind: ErrorKind | None) -> None:
+        """A failed CALL of ours (`kind`: its error, None for a timeout): a transaction message is
+        retried (E13), a state report sent again with the state now (`simulator.core.resend`)."""
+        attempts = self.device.number("OCPPCommCtrlr.MessageAttempts[TransactionEvent]")
+        interval = self.device.number("OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]")
+        if self.outbox.retry(queued, now, attempts, interval) or queued.transactional:
+            return
+        if not resend.worth_retrying(kind):
+            return
+        note = resend.refreshed(queued.note, self._connector_state, now)
+        if note is not None:
+            self.outbox.resend(queued, note, now, attempts, interval)  # `_handle` pumps
+
+    def _connector_state(self, evse_id: int, connector_id: int) -> ConnectorState | None:
+        if evse_id == 0:
+            return ConnectorState.AVAILABLE  # 1.6 connector 0: the station as a whole
+        evse = self.evses.get(evse_id)
+        connector = evse.connectors.get(connector_id) if evse is not None else None
+        return None if connector is None else connector.state
 
     def _finish(self, call: OutgoingCall, answered_at: float, ok: bool) -> QueuedCall:
         queued = call.context
@@ -814,11 +1034,14 @@ class Station:
         self._follow_ups = []
         result: Payload | None = None
         refusal: CallRefused | None = None
+        self._answering = True
         try:
             result = self.adapter.answer_call(self, action, payload, now)
         except CallRefused as refused:
             refusal = refused
             self._follow_ups = []
+        finally:
+            self._answering = False
         delay = self.faults.delay(now)
         if delay > 0:
             follow_ups, self._follow_ups = self._follow_ups, []

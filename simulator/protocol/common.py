@@ -3,12 +3,14 @@ names alike, and the CALL functions whose payloads are the same on 1.6, 2.0.1 an
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypeVar, cast
 
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
+from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
 from simulator.core.codec import CallRefused, Outgoing, StationView, VersionRules
@@ -18,11 +20,16 @@ from simulator.core.notes import (
     AuthorizeNote,
     BootAnswer,
     BootNote,
+    DataTransferAnswer,
+    DataTransferNote,
     HeartbeatNote,
     Idle,
     IdleStatusNote,
     Note,
     ReadingContext,
+    SecurityEventNote,
+    SignCertificateNote,
+    StatusAnswer,
     StatusNote,
     TransactionNote,
     TxMoment,
@@ -33,7 +40,6 @@ CallFunction = Callable[[StationView, Payload, float], Payload]
 Request = TypeVar("Request", bound=Mapping[str, Any])
 AnswerReader = Callable[[Payload], Answer]
 TriggerStatus = Literal["Accepted", "NotImplemented"]
-DATA_TRANSFER_VENDOR = "evharness"  # DataTransfer with this vendorId is echoed back (P01/P02)
 
 # TriggerMessage's requestedMessage values every version has (F06, 1.6 §5.17)
 TRIGGERS: dict[str, Trigger] = {
@@ -49,6 +55,9 @@ ACTIONS: dict[type[Note], str] = {
     HeartbeatNote: Action.Heartbeat,
     StatusNote: Action.StatusNotification,
     AuthorizeNote: Action.Authorize,
+    SignCertificateNote: Action.SignCertificate,
+    SecurityEventNote: Action.SecurityEventNotification,
+    DataTransferNote: Action.DataTransfer,
 }
 
 
@@ -132,6 +141,19 @@ def boot_answer(payload: Payload) -> Answer:
     return BootAnswer(payload["status"], float(payload["interval"]))
 
 
+def status_answer(payload: Payload) -> Answer:
+    return StatusAnswer(payload["status"])
+
+
+def security_event(note: SecurityEventNote, name: str) -> Payload:
+    """SecurityEventNotification: the same fields on 1.6 and 2.0.1 (`name`: the version's word);
+    techInfo is at most 255 characters."""
+    payload: Payload = {"type": name, "timestamp": format_timestamp(note.at)}
+    if note.tech_info:
+        payload["techInfo"] = note.tech_info[:255]
+    return payload
+
+
 def typed(function: Callable[[StationView, Request, float], Mapping[str, Any]]) -> CallFunction:
     """A CALL function written on its version's payload TypedDicts (`evharness.ocppj.payloads`), for a
     table of `CallFunction`s: mypy checks its body against the schema; the RPC layer has validated
@@ -153,14 +175,35 @@ def clear_cache(view: StationView, payload: Payload, now: float) -> Payload:
     return {"status": Status.ACCEPTED if view.clear_cache() else Status.REJECTED}
 
 
+def cancel_reservation(view: StationView, payload: Payload, now: float) -> Payload:
+    """H02.FR.02/03, 1.6 §5.1: Accepted for a reservation the station holds, else Rejected."""
+    cancelled = view.cancel_reservation(payload["reservationId"], now)
+    return {"status": Status.ACCEPTED if cancelled else Status.REJECTED}
+
+
 def data_transfer(view: StationView, payload: Payload, now: float) -> Payload:
-    """Our own vendorId echoes the data; any other is UnknownVendorId (P01.FR.06, 1.6 §5.6)."""
-    if payload.get("vendorId") != DATA_TRANSFER_VENDOR:
-        return {"status": "UnknownVendorId"}
-    answer: Payload = {"status": Status.ACCEPTED}
-    if "data" in payload:
-        answer["data"] = payload["data"]
+    """From the station's vendor table: UnknownVendorId, UnknownMessageId or the reply (P01.FR.05/06,
+    1.6 §5.6; `simulator.core.data_transfer`). The same fields on 1.6, 2.0.1 and 2.1."""
+    status, data = view.data_transfer(payload["vendorId"], payload.get("messageId"), payload.get("data"))
+    answer: Payload = {"status": status}
+    if data is not None:
+        answer["data"] = data
     return answer
+
+
+def data_transfer_request(note: DataTransferNote, data_as_text: bool) -> Payload:
+    """A DataTransfer of the station's own; 1.6's data is a string (`data_as_text`: JSON text)."""
+    payload: Payload = {"vendorId": note.vendor[:255]}
+    if note.message is not None:
+        payload["messageId"] = note.message[:50]
+    if note.data is not None:
+        text = isinstance(note.data, str)
+        payload["data"] = note.data if text or not data_as_text else json.dumps(note.data)
+    return payload
+
+
+def data_transfer_answer(payload: Payload) -> Answer:
+    return DataTransferAnswer(payload["status"], payload.get("data"))
 
 
 def trigger(triggers: Mapping[str, Trigger], view: StationView, requested: str, now: float) -> TriggerStatus:

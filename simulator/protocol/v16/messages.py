@@ -28,6 +28,7 @@ STATUS: dict[ConnectorState, wire.StatusNotificationRequestStatus] = {
     ConnectorState.FINISHING: "Finishing",
     ConnectorState.UNAVAILABLE: "Unavailable",
     ConnectorState.FAULTED: "Faulted",
+    ConnectorState.RESERVED: "Reserved",
 }
 TRANSACTION_ACTIONS: dict[TxMoment, str] = {
     TxMoment.STARTED: Action.StartTransaction,
@@ -37,6 +38,13 @@ TRANSACTION_ACTIONS: dict[TxMoment, str] = {
 IDLE_ACTIONS: dict[notes.Idle, str] = {
     notes.Idle.FIRMWARE: Action.FirmwareStatusNotification,
     notes.Idle.LOGS: Action.DiagnosticsStatusNotification,
+}
+# the security events 1.6 names its own way (white paper); the others are the 2.0.1 words
+SECURITY_EVENTS: dict[notes.SecurityEvent, str] = {
+    notes.SecurityEvent.FAILED_TO_AUTHENTICATE_AT_CSMS: "FailedToAuthenticateAtCentralSystem",
+    notes.SecurityEvent.CSMS_FAILED_TO_AUTHENTICATE: "CentralSystemFailedToAuthenticate",
+    notes.SecurityEvent.INVALID_CSMS_CERTIFICATE: "InvalidCentralSystemCertificate",
+    notes.SecurityEvent.INVALID_CHARGING_STATION_CERTIFICATE: "InvalidChargePointCertificate",
 }
 
 
@@ -58,7 +66,15 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(_transaction(note))
         case notes.IdleStatusNote():
             return {"status": "Idle"}
-        case notes.ReportNote() | notes.RestoredNote():
+        case notes.SignCertificateNote(csr=csr):
+            return as_payload(wire.SignCertificateRequest(csr=csr))
+        case notes.SecurityEventNote(event=event):
+            return common.security_event(note, SECURITY_EVENTS.get(event, event.value))
+        case notes.DataTransferNote():
+            return common.data_transfer_request(note, data_as_text=True)
+        case (
+            notes.ReportNote() | notes.RestoredNote() | notes.ReservationNote() | notes.DisplayMessagesNote()
+        ):
             pass
     raise ValueError(f"1.6 sends no {type(note).__name__}")
 
@@ -85,12 +101,15 @@ def _transaction(
     match note.moment:
         case TxMoment.STARTED:
             assert note.token is not None
-            return {
+            start: wire.StartTransactionRequest = {
                 "connectorId": note.evse_id,
                 "idTag": note.token.code,
                 "meterStart": int(transaction.meter_start_wh),
                 "timestamp": format_timestamp(note.at),
             }
+            if transaction.reservation_id is not None:  # §5.13: the reservation this start used
+                start["reservationId"] = transaction.reservation_id
+            return start
         case TxMoment.METER:
             return {
                 "connectorId": note.evse_id,
@@ -144,6 +163,8 @@ ANSWERS: dict[str, AnswerReader] = {
     Action.Authorize: _token_answer,
     Action.StartTransaction: _start_answer,
     Action.StopTransaction: _token_answer,
+    Action.SignCertificate: common.status_answer,
+    Action.DataTransfer: common.data_transfer_answer,
 }
 
 MESSAGES = common.Messages(action_of, payload_of, ANSWERS)

@@ -8,6 +8,8 @@ carries the `seqNo` the station gave it (E01.FR.16), `offline: true` when it hap
 
 from __future__ import annotations
 
+from typing import cast
+
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.payloads import v201 as wire
 from evharness.ocppj.timefmt import format_timestamp
@@ -15,7 +17,7 @@ from evharness.ocppj.vocabulary import Action
 from simulator.core import notes
 from simulator.core.codec import Outgoing, StationView
 from simulator.core.device_model import Access, Kind
-from simulator.core.model import ConnectorState
+from simulator.core.model import ConnectorState, Own
 from simulator.core.notes import Answer, Note, TxMoment
 from simulator.protocol import common
 from simulator.protocol.common import AnswerReader, as_payload
@@ -28,6 +30,7 @@ STATUS: dict[ConnectorState, wire.ConnectorStatusEnumType] = {
     ConnectorState.FINISHING: "Occupied",
     ConnectorState.UNAVAILABLE: "Unavailable",
     ConnectorState.FAULTED: "Faulted",
+    ConnectorState.RESERVED: "Reserved",
 }
 # stop reason → (triggerReason, stoppedReason); any other reason is (AbnormalCondition, Other)
 STOP_TRIGGERS: dict[str, tuple[wire.TriggerReasonEnumType, wire.ReasonEnumType]] = {
@@ -67,6 +70,13 @@ MUTABILITY: dict[Access, wire.MutabilityEnumType] = {
 }
 
 
+MORE_ACTIONS: dict[type[Note], str] = {
+    notes.ReportNote: Action.NotifyReport,
+    notes.ReservationNote: Action.ReservationStatusUpdate,
+    notes.DisplayMessagesNote: Action.NotifyDisplayMessages,
+}
+
+
 def action_of(note: Note) -> Outgoing | None:
     if (
         isinstance(note, notes.StatusNote)
@@ -74,7 +84,13 @@ def action_of(note: Note) -> Outgoing | None:
         and STATUS[note.previous] == STATUS[note.state]
     ):
         return None  # Occupied stays Occupied: nothing to tell
-    return common.action_of(note, TRANSACTION_ACTIONS, IDLE_ACTIONS, {notes.ReportNote: Action.NotifyReport})
+    return common.action_of(note, TRANSACTION_ACTIONS, IDLE_ACTIONS, MORE_ACTIONS)
+
+
+SIGNING_USES: dict[Own, wire.CertificateSigningUseEnumType] = {
+    Own.STATION: "ChargingStationCertificate",
+    Own.V2G: "V2GCertificate",
+}
 
 
 def payload_of(note: Note, view: StationView) -> Payload:
@@ -93,6 +109,16 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return {"status": "Idle"}
         case notes.ReportNote():
             return as_payload(_report(note, view))
+        case notes.SignCertificateNote(own=own, csr=csr):
+            return as_payload(wire.SignCertificateRequest(csr=csr, certificateType=SIGNING_USES[own]))
+        case notes.SecurityEventNote():
+            return common.security_event(note, note.event.value)
+        case notes.ReservationNote(reservation_id, status):
+            return {"reservationId": reservation_id, "reservationUpdateStatus": status}
+        case notes.DisplayMessagesNote():
+            return as_payload(display_messages(note))
+        case notes.DataTransferNote():
+            return common.data_transfer_request(note, data_as_text=False)
         case notes.RestoredNote():
             pass
     raise ValueError(f"2.0.1 builds no {type(note).__name__}")
@@ -139,6 +165,8 @@ def transaction_event(note: notes.TransactionNote) -> wire.TransactionEventReque
     }
     if note.offline:
         payload["offline"] = True  # E04.FR.03
+    if note.reservation_id is not None:
+        payload["reservationId"] = note.reservation_id  # H03.FR.09
     if note.moment is TxMoment.STARTED:
         payload["evse"] = {"id": note.evse_id, "connectorId": note.connector_id or 1}
     if note.token is not None:
@@ -198,6 +226,33 @@ def _report(note: notes.ReportNote, view: StationView) -> wire.NotifyReportReque
     }
 
 
+def display_messages(note: notes.DisplayMessagesNote) -> wire.NotifyDisplayMessagesRequest:
+    """O04: every message asked for, in one part."""
+    infos: list[wire.MessageInfoType] = []
+    for message in note.messages:
+        content: wire.MessageContentType = {
+            "format": cast(wire.MessageFormatEnumType, message.format),
+            "content": message.content,
+        }
+        if message.language is not None:
+            content["language"] = message.language
+        info: wire.MessageInfoType = {
+            "id": message.id,
+            "priority": cast(wire.MessagePriorityEnumType, message.priority),
+            "message": content,
+        }
+        if message.state is not None:
+            info["state"] = cast(wire.MessageStateEnumType, message.state)
+        if message.starts_at is not None:
+            info["startDateTime"] = format_timestamp(message.starts_at)
+        if message.ends_at is not None:
+            info["endDateTime"] = format_timestamp(message.ends_at)
+        if message.transaction_id is not None:
+            info["transactionId"] = message.transaction_id
+        infos.append(info)
+    return {"requestId": note.request_id, "messageInfo": infos, "tbc": False}
+
+
 def _token_answer(payload: Payload) -> Answer:
     info = payload.get("idTokenInfo")
     return notes.TokenAnswer(None if info is None else token_info(info))
@@ -207,6 +262,8 @@ ANSWERS: dict[str, AnswerReader] = {
     Action.BootNotification: common.boot_answer,
     Action.Authorize: _token_answer,
     Action.TransactionEvent: _token_answer,
+    Action.SignCertificate: common.status_answer,
+    Action.DataTransfer: common.data_transfer_answer,
 }
 
 MESSAGES = common.Messages(action_of, payload_of, ANSWERS)

@@ -140,13 +140,13 @@ def test_an_unsupported_csms_call_gets_not_supported_and_the_station_goes_on(
     version: OcppVersion, code: str
 ) -> None:
     station, csms, clock = _bare_peer(version)
-    stamp = format_timestamp(clock.now() + 600)
-    payload: Payload = (
-        {"connectorId": 1, "expiryDate": stamp, "idTag": "04A2B3C4", "reservationId": 1}
+    # calls this station does not simulate (yet)
+    action, payload = (
+        ("GetLog", {"logType": "SecurityLog", "requestId": 1, "log": {"remoteLocation": "http://127.0.0.1/"}})
         if version is OcppVersion.V16
-        else {"id": 1, "expiryDateTime": stamp, "idToken": {"idToken": "04A2B3C4", "type": "ISO14443"}}
+        else ("SetMonitoringBase", {"monitoringBase": "All"})
     )
-    csms.send_call("ReserveNow", payload, clock.now())  # reservations are not simulated
+    csms.send_call(action, payload, clock.now())
     for text in csms.data_to_send():
         station.receive(text, clock.now())
     (reply,) = station.data_to_send()

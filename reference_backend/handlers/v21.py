@@ -2,7 +2,7 @@
 
 Checked against the `ocpp` package's 2.1 schemas: 2.1 only adds optional fields to these actions
 (tariffs, cost details, transaction limits) and widens IdToken.type from an enum to a string of
-20 characters; the session validates payloads against the 2.1 schemas.
+20 characters; the connection validates payloads against the 2.1 schemas.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ return UTC-aware datetimes and the records of `records.py`.
 The bulk of the OCPP traffic — meter samples, the TransactionEvents they come with, heartbeats and
 status reports — goes through one group committer (`self.writer`, see `group_commit`): added to its
 open batch (`write_behind.Batch`) and committed with everything else that arrived meanwhile, in one
-transaction. A CALL whose answer says "stored" waits for that commit (the session's `Answering`
+transaction. A CALL whose answer says "stored" waits for that commit (the connection's `Answering`
 does); records returned meanwhile (`transaction`, `open_transaction`) already include what is
 accepted. Rarer changes (a boot, a transaction's start and stop) are committed by their own method.
 SQLite runs `synchronous=FULL` (`engine`): a commit survives a power loss, not only a crash.

@@ -159,7 +159,7 @@ async def run_fleet(
     for run in runs:
         if not run.finished and not (plan.keep_running or stopped):
             stood = run.runner.waiting_for(clock.now())
-            run.error = f"did not finish within {timeout_s:g} s: {stood} (last error: {run.link.last_error})"
+            run.error = f"did not finish within {timeout_s:g} s (last error: {run.link.last_error}); {stood}"
         elif not run.finished:
             run.finished = True
     return FleetResult(runs, scale, time.monotonic() - started)

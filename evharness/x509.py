@@ -28,6 +28,7 @@ HASHES: dict[HashAlgorithm, type[hashes.HashAlgorithm]] = {
     "SHA512": hashes.SHA512,
 }
 PrivateKey = ec.EllipticCurvePrivateKey
+PublicKey = ec.EllipticCurvePublicKey
 Certificate = x509.Certificate
 
 

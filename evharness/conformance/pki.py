@@ -21,13 +21,17 @@ MAX_REQUEST = 16 * 1024
 
 
 class Pki:
-    def __init__(self, name: str = "evharness OCTT V2G root") -> None:
+    def __init__(self, name: str = "evharness OCTT V2G root", at: float | None = None) -> None:
+        self.at = at  # when certificates are issued and answered (None: now); a simulated clock's time
         self.key = x509.new_key()
-        self.root = x509.self_signed_ca(self.key, name, time.time())
+        self.root = x509.self_signed_ca(self.key, name, self.now())
         self.known: dict[int, x509.Certificate] = {}
         self.revoked: set[int] = set()
         self.asked = 0  # OCSP requests answered
         self._server: ThreadingHTTPServer | None = None
+
+    def now(self) -> float:
+        return time.time() if self.at is None else self.at
 
     @property
     def url(self) -> str:
@@ -39,11 +43,22 @@ class Pki:
         """A certificate issued by the root, naming this responder; known to it as GOOD."""
         key = x509.new_key()
         leaf = x509.issue(
-            key.public_key(), x509.name(common_name, organization), self.root, self.key, time.time(), 365,
+            key.public_key(), x509.name(common_name, organization), self.root, self.key, self.now(), 365,
             ocsp_url=self.url,
         )  # fmt: skip
         self.known[leaf.serial_number] = leaf
         return leaf
+
+    def sign(self, csr_pem: str) -> str:
+        """A station's CSR signed by the root (naming this responder): the chain, leaf first."""
+        request = x509.load_csr(csr_pem)
+        public_key = request.public_key()
+        assert isinstance(public_key, x509.PublicKey)
+        leaf = x509.issue(
+            public_key, request.subject, self.root, self.key, self.now(), 365, ocsp_url=self.url
+        )
+        self.known[leaf.serial_number] = leaf
+        return x509.pem_of(leaf) + x509.pem_of(self.root)
 
     def ocsp_request_data(self, certificate: x509.Certificate) -> dict[str, str]:
         return x509.hash_data(certificate, self.root).to_wire() | {"responderURL": self.url}
@@ -55,7 +70,7 @@ class Pki:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(min(length, MAX_REQUEST))
-                answer = x509.ocsp_answer(body, pki.root, pki.key, pki.known, pki.revoked, time.time())
+                answer = x509.ocsp_answer(body, pki.root, pki.key, pki.known, pki.revoked, pki.now())
                 pki.asked += 1
                 self.send_response(200)
                 self.send_header("Content-Type", "application/ocsp-response")

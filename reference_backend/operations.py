@@ -14,12 +14,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Literal
 
 from evharness.ocppj import schemas
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import CallTimedOut, ErrorReceived, ResultReceived
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.handlers.functions import ANSWERS, record_answer
 from reference_backend.session import CsmsSession
 
 log = logging.getLogger("reference_backend.operations")
@@ -124,7 +126,14 @@ class Operations:
         link.waiting[id(call)] = future
         await link.flush()
         try:
-            return await asyncio.wait_for(asyncio.shield(future), (within or self.timeout))
+            outcome = await asyncio.wait_for(asyncio.shield(future), (within or self.timeout))
+            if outcome.payload is not None and action in ANSWERS:  # what the answer means is kept
+                on_16 = link.session.version is OcppVersion.V16
+                store, now = link.session.context.store, datetime.now(UTC)
+                await asyncio.to_thread(
+                    record_answer, store, identity, on_16, action, payload, outcome.payload, now
+                )
+            return outcome
         except TimeoutError:
             link.session.tick(time.time() + (within or self.timeout) + 1.0)
             await link.flush()

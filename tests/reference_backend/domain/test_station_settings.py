@@ -85,8 +85,26 @@ def test_actions_for_a_change_come_from_the_settings_table() -> None:
 def test_every_remote_operation_is_a_valid_call(version: OcppVersion, operation: str) -> None:
     transaction = "17" if version is OcppVersion.V16 else "tx-17"
     request = Request(
-        id_tag="#1234", transaction_id=transaction, type="hard", operative=False, message="MeterValues"
+        id_tag="#1234",
+        transaction_id=transaction,
+        type="hard",
+        operative=False,
+        message="MeterValues",
+        reservation_id=7,
+        group="FLEET",
+        message_id=3,
+        content="Welcome",
+        language="en",
+        state="Idle",
+        vendor_id="org.evharness",
+        data_message_id="Echo",
+        data="hi",
     )
+    if version is OcppVersion.V16 and "display" in operation:  # 1.6 has no display messages
+        with pytest.raises(InvalidInput) as refused:
+            build(operation, True, request)
+        assert refused.value.field == "operation"
+        return
     action, payload = build(operation, version is OcppVersion.V16, request)
     validate = schemas.validator(version, action, response=False)
     assert validate is not None
@@ -101,11 +119,31 @@ def test_every_remote_operation_is_a_valid_call(version: OcppVersion, operation:
         ("remote-stop", Request(transaction_id="abc"), "transaction_id"),
         ("reset", Request(type="warm"), "type"),
         ("trigger", Request(message="Authorize"), "message"),
+        ("reserve", Request(id_tag="04A1B2C3"), "reservation_id"),
+        ("reserve", Request(id_tag="04A1B2C3", reservation_id=1, expires_in=5), "expires_in"),
+        ("cancel-reservation", Request(), "reservation_id"),
+        ("data-transfer", Request(), "vendor_id"),
     ],
 )
 def test_bad_operation_requests_name_their_field(operation: str, request_: Request, field: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         build(operation, True, request_)
+    assert refused.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("operation", "request_", "field"),
+    [
+        ("set-display-message", Request(), "content"),
+        ("set-display-message", Request(content="Hi", priority="Top"), "priority"),
+        ("set-display-message", Request(content="Hi", format="PDF"), "format"),
+        ("set-display-message", Request(content="Hi", state="Sleeping"), "state"),
+        ("clear-display-message", Request(), "message_id"),
+    ],
+)
+def test_bad_display_message_requests_name_their_field(operation: str, request_: Request, field: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        build(operation, False, request_)
     assert refused.value.field == field
 
 

@@ -12,6 +12,7 @@ from evharness import __version__
 def build_parser() -> argparse.ArgumentParser:
     from evharness import demo
     from evharness.bench import cli as bench_cli
+    from evharness.conformance import cli as conformance_cli
     from reference_backend import cli as backend_cli
     from reference_backend import password_cli
     from scenarios import cli as scenario_cli
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     scenario_cli.register(commands)
     demo.register(commands)
     bench_cli.register(commands)
+    conformance_cli.register(commands)
     return parser
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from pydantic import BaseModel
 
-from reference_backend.api.deps import CallerDep
+from reference_backend.api.deps import CallerDep, StationsDep
 from reference_backend.api.errors import REFUSALS
-from reference_backend.api.station_deps import IdentityPath, StationsDep
+from reference_backend.api.station_deps import IdentityPath
 from reference_backend.console import stations
 
 router = APIRouter(tags=["stations"], responses=REFUSALS)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from evharness.idtokens import InvalidCode, guess_type_from_idtag, normalize, to_wire
+from evharness.idtokens import InvalidCode, WireToken, guess_type_from_idtag, normalize, to_wire
 from evharness.ocppj.timefmt import format_timestamp
 from reference_backend.domain.permissions import Action
 from reference_backend.domain.problems import InvalidInput
@@ -61,14 +61,13 @@ def _needs(value: str | None, field: str) -> str:
     return value
 
 
-def _token(request: Request) -> tuple[str, str]:
+def _token(request: Request) -> WireToken:
     tag = _needs(request.id_tag, "id_tag")
     kind = guess_type_from_idtag(tag)
     try:
-        wire = to_wire(kind, normalize(kind, tag))
+        return to_wire(kind, normalize(kind, tag))
     except InvalidCode as exc:
         raise InvalidInput("id_tag", str(exc)) from exc
-    return wire.value, wire.type_201
 
 
 def _reset_type(request: Request, soft: str, hard: str) -> str:
@@ -108,7 +107,7 @@ def _reservation_id(request: Request) -> int:
 
 
 def _reserve_16(request: Request) -> tuple[str, Payload]:
-    payload: Payload = {"connectorId": 0 if request.any_evse else request.evse, "idTag": _token(request)[0]}
+    payload: Payload = {"connectorId": 0 if request.any_evse else request.evse, "idTag": _token(request).value}
     payload |= {"expiryDate": _expiry(request), "reservationId": _reservation_id(request)}
     if request.group:
         payload["parentIdTag"] = request.group[:20]
@@ -116,7 +115,8 @@ def _reserve_16(request: Request) -> tuple[str, Payload]:
 
 
 def _reserve_201(request: Request) -> tuple[str, Payload]:
-    token = dict(zip(("idToken", "type"), _token(request), strict=True))
+    wire = _token(request)
+    token = {"idToken": wire.value_201, "type": wire.type_201}
     payload: Payload = {"id": _reservation_id(request), "expiryDateTime": _expiry(request), "idToken": token}
     if not request.any_evse:
         payload["evseId"] = request.evse
@@ -180,7 +180,7 @@ STATES = ("Charging", "Faulted", "Idle", "Unavailable")
 
 V16: dict[str, Builder] = {
     "remote-start": lambda r: (
-        "RemoteStartTransaction", {"connectorId": r.evse, "idTag": _token(r)[0]}),
+        "RemoteStartTransaction", {"connectorId": r.evse, "idTag": _token(r).value}),
     "remote-stop": lambda r: ("RemoteStopTransaction", {"transactionId": _transaction_16(r)}),
     "reset": lambda r: ("Reset", {"type": _reset_type(r, "Soft", "Hard")}),
     "unlock": lambda r: ("UnlockConnector", {"connectorId": r.evse}),
@@ -194,7 +194,7 @@ V16: dict[str, Builder] = {
 
 V201: dict[str, Builder] = {
     "remote-start": lambda r: ("RequestStartTransaction", {
-        "idToken": dict(zip(("idToken", "type"), _token(r), strict=True)),
+        "idToken": {"idToken": _token(r).value_201, "type": _token(r).type_201},
         "remoteStartId": next(_remote_start_ids), "evseId": r.evse}),
     "remote-stop": lambda r: (
         "RequestStopTransaction", {"transactionId": _needs(r.transaction_id, "transaction_id")[:36]}),

@@ -1,14 +1,16 @@
 """OCPP 2.0.1: what the CSMS answers to each action a charging station sends.
 
 IdToken types: `KeyCode` is a PIN, `ISO14443`/`ISO15693` an RFID card; any other type is an
-identification type this CSMS never enables, so it is refused as Invalid (DESIGN §2).
+identification type this CSMS never enables, so it is refused as Invalid (DESIGN §2). A KeyCode
+carries the PIN's digits (an identifierString has no `#`): KeyCode `4821` is the PIN `#4821`.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
-from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE
+from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE, from_wire_201
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.vocabulary import Action
@@ -33,7 +35,7 @@ from reference_backend.handlers.transactions import (
 )
 from reference_backend.persistence import BootInfo, TokenUse
 
-log = logging.getLogger("reference_backend.v201")
+log = logging.getLogger(__name__)
 
 MAIN_METER_EVSE = 0  # 2.0.1 J01: evseId 0 is the grid connection meter
 
@@ -60,7 +62,7 @@ def _check_id_token(
     return check_token(
         ctx,
         WIRE_TYPE_TO_ID_TYPE.get(id_token["type"]),
-        id_token["idToken"],
+        from_wire_201(id_token["idToken"], id_token["type"]),
         at_transaction_start=at_start,
         transaction_id=transaction_id,
         evse_id=evse_id,
@@ -76,7 +78,7 @@ def boot_notification(ctx: HandlerContext, payload: Payload) -> Payload:
         firmware_version=station.get("firmwareVersion"),
         reason=payload["reason"],
     )
-    ctx.station_id = ctx.store.register_boot(ctx.identity, ctx.version.value, boot, ctx.now)
+    ctx = replace(ctx, station_id=ctx.store.register_boot(ctx.identity, ctx.version.value, boot, ctx.now))
     end_lost_at_boot(ctx, payload["reason"])
     return boot_answer(ctx)
 
@@ -148,7 +150,8 @@ def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
             status = status_for(ctx.version, check.decision)
             if "reservationId" in payload and check.decision.accepted:  # H03.FR.09: used
                 ctx.store.reservations.apply(ctx.station, payload["reservationId"], Event.USED, ctx.now)
-            token = TokenUse(id_token["idToken"], id_token["type"], status, check.identification_id)
+            code = from_wire_201(id_token["idToken"], id_token["type"])
+            token = TokenUse(code, id_token["type"], status, check.identification_id)
             ctx.store.assign_token(transaction.id, token)
         response["idTokenInfo"] = id_token_info(ctx, check)
     samples = list(samples_v201(payload.get("meterValue", [])))

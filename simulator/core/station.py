@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Literal
 
+from evharness.ocppj.errors import ErrorKind, kind_of
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import (
     CallReceived,
@@ -36,7 +37,7 @@ from evharness.ocppj.rpc import (
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import redact
 from evharness.x509 import HashData
-from simulator.core import availability, journal, local_list
+from simulator.core import availability, journal, local_list, resend
 from simulator.core.availability import AvailabilityStatus
 from simulator.core.certificates import Certificates, Choices, DeleteOutcome, InstallOutcome, SignedResult
 from simulator.core.charging_profiles import ChargingProfile, ProfileStore, admissible
@@ -184,6 +185,7 @@ class Station:
         self._now = now
         self._held: list[HeldAnswer] = []
         self._follow_ups: list[Callable[[], None]] = []
+        self._answering = False  # a CSMS's CALL is being handled: what it causes waits for the answer
         self.connected = False
         self.boot_status: str | None = None
         self.heartbeat_interval = 0.0
@@ -441,11 +443,21 @@ class Station:
     # -- the lifecycle's host -------------------------------------------------------------------
 
     def send(self, note: Note, now: float) -> None:
-        """Queue the CALL `note` becomes in this version (if any); it goes out in its turn."""
+        """Queue the CALL `note` becomes in this version (if any); it goes out in its turn. While a
+        CSMS's CALL is being handled, what it causes waits for the answer: the answer first, then
+        its consequences (one rule for every handler; OCPP-J: a CALL is answered before anything
+        it caused, as a CSMS may refuse a CALL of ours while its own is unanswered)."""
         outgoing = self.adapter.action_of(note)
         if outgoing is None:
             return
-        self.outbox.put(QueuedCall(outgoing.action, note, outgoing.transactional))
+        queued = QueuedCall(outgoing.action, note, outgoing.transactional)
+        if self._answering:
+            self._follow_ups.append(partial(self._queue, queued, now))
+        else:
+            self._queue(queued, now)
+
+    def _queue(self, queued: QueuedCall, now: float) -> None:
+        self.outbox.put(queued)
         self._pump(now)
 
     def emit(self, event: StationEvent) -> None:
@@ -911,11 +923,11 @@ class Station:
                 case ErrorReceived(call, code, description, _, received_at):
                     queued = self._finish(call, received_at, ok=False)
                     self.emit(CallFailed(call.action, code, description, now))
-                    self._failed(queued, now)
+                    self._failed(queued, now, kind_of(self.adapter.version, code) or ErrorKind.GENERIC)
                 case CallTimedOut(call):
                     queued = self._finish(call, now, ok=False)
                     self.emit(CallFailed(call.action, "Timeout", "no answer in time", now))
-                    self._failed(queued, now)
+                    self._failed(queued, now, None)
                 case PeerViolation(description, text):
                     self.emit(PeerViolated(description, text, now))
                 case SendReceived():
@@ -977,20 +989,32 @@ class Station:
             happening = Happening.REFUSED_KEEP
         self.lifecycle.handle(evse, Occurrence(happening, reason=StopReason.DEAUTHORIZED), now)
 
-    def _failed(self, queued: QueuedCall, now: float) -> None:
+    def _failed(self, queued: QueuedCall, now: float, kind: ErrorKind | None) -> None:
         """A CALL of ours got a CALLERROR or no answer: a transaction message is retried; a
         SignCertificate counts as rejected."""
         if isinstance(queued.note, SignCertificateNote):
             self.certificates.answered(queued.note.own, False, now)
-        self._retry(queued, now)
+        self._retry(queued, now, kind)
 
-    def _retry(self, queued: QueuedCall, now: float) -> None:
-        self.outbox.retry(
-            queued,
-            now,
-            self.device.number("OCPPCommCtrlr.MessageAttempts[TransactionEvent]"),
-            self.device.number("OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]"),
-        )
+    def _retry(self, queued: QueuedCall, now: float, kind: ErrorKind | None) -> None:
+        """A failed CALL of ours (`kind`: its error, None for a timeout): a transaction message is
+        retried (E13), a state report sent again with the state now (`simulator.core.resend`)."""
+        attempts = self.device.number("OCPPCommCtrlr.MessageAttempts[TransactionEvent]")
+        interval = self.device.number("OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]")
+        if self.outbox.retry(queued, now, attempts, interval) or queued.transactional:
+            return
+        if not resend.worth_retrying(kind):
+            return
+        note = resend.refreshed(queued.note, self._connector_state, now)
+        if note is not None:
+            self.outbox.resend(queued, note, now, attempts, interval)  # `_handle` pumps
+
+    def _connector_state(self, evse_id: int, connector_id: int) -> ConnectorState | None:
+        if evse_id == 0:
+            return ConnectorState.AVAILABLE  # 1.6 connector 0: the station as a whole
+        evse = self.evses.get(evse_id)
+        connector = evse.connectors.get(connector_id) if evse is not None else None
+        return None if connector is None else connector.state
 
     def _finish(self, call: OutgoingCall, answered_at: float, ok: bool) -> QueuedCall:
         queued = call.context
@@ -1010,11 +1034,14 @@ class Station:
         self._follow_ups = []
         result: Payload | None = None
         refusal: CallRefused | None = None
+        self._answering = True
         try:
             result = self.adapter.answer_call(self, action, payload, now)
         except CallRefused as refused:
             refusal = refused
             self._follow_ups = []
+        finally:
+            self._answering = False
         delay = self.faults.delay(now)
         if delay > 0:
             follow_ups, self._follow_ups = self._follow_ups, []

@@ -161,7 +161,8 @@ def send_local_list(
     BytesPerMessage (D01.FR.11 binds the CSMS; the list stays as it was); version rules in LocalList."""
     updates = [
         ListUpdate(
-            item["idToken"]["idToken"], token_info(item["idTokenInfo"]) if "idTokenInfo" in item else None
+            token_from_wire(item["idToken"]).code,
+            token_info(item["idTokenInfo"]) if "idTokenInfo" in item else None,
         )
         for item in payload.get("localAuthorizationList", [])
     ]

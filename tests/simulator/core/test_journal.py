@@ -9,8 +9,8 @@ import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.connection import CsmsConnection
 from reference_backend.persistence import Store
-from reference_backend.session import CsmsSession
 from simulator.core.events import TransactionEnded
 from simulator.core.model import Own, PresentedToken, StationConfig, Use
 from simulator.core.station import Station
@@ -34,7 +34,7 @@ def restarted(pair: Pair, store: Store, journal: JournalFile) -> Pair:
         validate_outgoing=True,
     )
     assert journal.restore(station) > 0
-    fresh = Pair(station, CsmsSession(identity, version, store, validate_outgoing=True), pair.clock)
+    fresh = Pair(station, CsmsConnection(identity, version, store, validate_outgoing=True), pair.clock)
     station.connection_made(pair.clock.now())
     fresh.pump()
     assert fresh.frames == []  # nothing before BootNotification is accepted (B02.FR.02)

@@ -8,9 +8,9 @@ import pytest
 
 from evharness import x509
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.connection import CsmsConnection
 from reference_backend.handlers import HANDLERS, Handler
 from reference_backend.persistence import Store
-from reference_backend.session import CsmsSession
 from simulator.core.clock import ManualClock
 from tests.certificates import SigningCa
 from tests.simulator.csms_calls import ask, sent
@@ -29,7 +29,7 @@ def booted(version: OcppVersion, store: Store, sign_answer: str | None = None) -
         handlers: dict[str, Handler] = dict(HANDLERS[version])
         handlers["SignCertificate"] = lambda ctx, payload: {"status": sign_answer}
         handlers["SecurityEventNotification"] = lambda ctx, payload: {}
-        pair.csms = CsmsSession("SIM-0001", version, store, validate_outgoing=True, handlers=handlers)
+        pair.csms = CsmsConnection("SIM-0001", version, store, validate_outgoing=True, handlers=handlers)
     pair.station.boot(pair.clock.now())
     pair.pump()
     return pair

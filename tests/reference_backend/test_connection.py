@@ -11,9 +11,9 @@ import pytest
 from evharness.idtokens import IdType
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.connection import CsmsConnection
 from reference_backend.handlers import HANDLERS, Handler, HandlerContext
 from reference_backend.persistence import ProvisionedIdentification, Store
-from reference_backend.session import CsmsSession
 
 from .helpers import (
     T0,
@@ -31,15 +31,15 @@ from .helpers import (
 BOOTS = {OcppVersion.V16: boot_16, OcppVersion.V201: boot_201, OcppVersion.V21: boot_201}
 NEXT_YEAR = T0 + timedelta(days=365)
 
-SessionFactory = Callable[..., CsmsSession]
+SessionFactory = Callable[..., CsmsConnection]
 
 
 @pytest.fixture
 def new_session(store: Store) -> SessionFactory:
     def make(
         version: OcppVersion, identity: str = "CP-1", handlers: Mapping[str, Handler] | None = None
-    ) -> CsmsSession:
-        return CsmsSession(
+    ) -> CsmsConnection:
+        return CsmsConnection(
             identity, version, store, heartbeat_interval=120, validate_outgoing=True, handlers=handlers
         )
 
@@ -251,16 +251,16 @@ def test_a_full_201_session_is_persisted(
         ]
         return info
 
-    assert authorize("#0000", "KeyCode") == {"status": "Unknown"}
-    assert authorize("#7310", "KeyCode") == {"status": "Blocked"}
+    assert authorize("0000", "KeyCode") == {"status": "Unknown"}
+    assert authorize("7310", "KeyCode") == {"status": "Blocked"}  # KeyCode 7310: the PIN #7310
     assert authorize("04A2B3C4D5E6F7", "eMAID") == {"status": "Invalid"}
     assert authorize("04a2b3c4d5e6f7", "ISO14443") == {"status": "Accepted"}
-    assert authorize("#4821", "KeyCode") == {
+    assert authorize("4821", "KeyCode") == {
         "status": "Accepted",
         "cacheExpiryDateTime": "2026-03-01T08:00:00.000Z",
     }
 
-    pin = {"idToken": "#4821", "type": "KeyCode"}
+    pin = {"idToken": "4821", "type": "KeyCode"}
     evse = {"id": 1, "connectorId": 1}
     started = transaction_event(
         "Started",

@@ -141,7 +141,9 @@ class Link:
         if outcome.payload is not None and action in ANSWERS:  # what the answer means is kept
             on_16, now = self.version is OcppVersion.V16, datetime.now(UTC)
             store = self.connection.store
-            await asyncio.to_thread(record_answer, store, identity, on_16, action, payload, outcome.payload, now)
+            await asyncio.to_thread(
+                record_answer, store, identity, on_16, action, payload, outcome.payload, now
+            )
         return outcome
 
     def call_soon(self, action: str, payload: Payload) -> None:

@@ -31,7 +31,7 @@ def answer(vendor: str, message: str | None, data: Any) -> Reply:
 
 
 def render_markdown() -> str:
-    """The table as docs/reservations-display-data.md shows it."""
+    """The table as docs/reservations.md shows it."""
     lines = ["| vendorId | messageId |", "|---|---|"]
     for vendor, messages in VENDORS.items():
         lines += [f"| `{vendor}` | `{message}` |" for message in messages]

@@ -107,7 +107,10 @@ def _reservation_id(request: Request) -> int:
 
 
 def _reserve_16(request: Request) -> tuple[str, Payload]:
-    payload: Payload = {"connectorId": 0 if request.any_evse else request.evse, "idTag": _token(request).value}
+    payload: Payload = {
+        "connectorId": 0 if request.any_evse else request.evse,
+        "idTag": _token(request).value,
+    }
     payload |= {"expiryDate": _expiry(request), "reservationId": _reservation_id(request)}
     if request.group:
         payload["parentIdTag"] = request.group[:20]

@@ -3,7 +3,8 @@
 Theory of operation: a reservation is recorded when the CSMS sends ReserveNow and its state follows
 `TRANSITIONS` — the station's answer (Accepted: ACTIVE, else REFUSED), then one end: used by a start
 that names it (1.6 StartTransaction reservationId, 2.0.1 TransactionEvent reservationId), expired
-(ReservationStatusUpdate Expired, or its expiry passed), removed by the station (Removed), cancelled
+(ReservationStatusUpdate Expired, or its expiry passed; on 1.6, its connector reported Available),
+removed by the station (Removed; on 1.6 the connector Faulted or Unavailable), cancelled
 (CancelReservation answered Accepted). `FIELDS` reads a ReserveNow of either version into the same
 `Reserved` facts. While a reservation of an EVSE is active and unexpired, a start there by another
 token — one that is neither its token nor of its group — is refused by the authorization decision
@@ -52,6 +53,13 @@ TRANSITIONS: dict[State, dict[Event, State]] = {
     },
 }
 UPDATES: dict[str, Event] = {"Expired": Event.EXPIRED, "Removed": Event.REMOVED}  # ReservationStatusUpdate
+# 1.6 has no ReservationStatusUpdate: a reserved connector that reports one of these is no longer
+# reserved (§5.13: Available once the reservation expired; Faulted, Unavailable: the station dropped it)
+ENDED_BY_STATUS_16: dict[str, Event] = {
+    "Available": Event.EXPIRED,
+    "Faulted": Event.REMOVED,
+    "Unavailable": Event.REMOVED,
+}
 
 
 def next_state(state: State, event: Event) -> State:

@@ -15,7 +15,7 @@ from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.vocabulary import Action
 from reference_backend.domain.authorization import status_for
 from reference_backend.domain.metering import Register, samples_v16
-from reference_backend.domain.reservations import Event
+from reference_backend.domain.reservations import ENDED_BY_STATUS_16, Event
 from reference_backend.handlers.base import (
     Handler,
     HandlerContext,
@@ -93,6 +93,9 @@ def status_notification(ctx: HandlerContext, payload: Payload) -> Payload:
         ctx.store.record_station_status(ctx.station, status, error_code, at)
     else:
         ctx.store.record_connector_status(ctx.station, connector, ONLY_CONNECTOR, status, error_code, at)
+        ended = ENDED_BY_STATUS_16.get(status)
+        if ended is not None:  # 1.6 has no ReservationStatusUpdate: the connector's status tells
+            ctx.store.reservations.end_on_evse(ctx.station, connector, ended, ctx.now)
     return {}
 
 

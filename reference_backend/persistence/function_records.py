@@ -130,6 +130,19 @@ class ReservationRecords:
                 conn.execute(sa.update(reservations).where(key).values(state=following.value, updated_at=at))
         return True
 
+    def end_on_evse(self, station_id: int, evse_id: int, event: Event, at: datetime) -> None:
+        """End the active reservations of an EVSE (1.6: its connector's status said so)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(reservations)
+                .where(
+                    (reservations.c.station_id == station_id)
+                    & (reservations.c.evse_id == evse_id)
+                    & (reservations.c.state == State.ACTIVE.value)
+                )
+                .values(state=next_state(State.ACTIVE, event).value, updated_at=at)
+            )
+
     def held(self, station_id: int, evse_id: int) -> list[Held]:
         """The active reservations of this EVSE."""
         query = sa.select(reservations).where(

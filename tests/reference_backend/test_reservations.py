@@ -134,6 +134,22 @@ def test_an_expired_reservation_holds_nothing(sqlite_url: str) -> None:
     run(sqlite_url, V16, scenario)
 
 
+def test_on_16_the_connector_status_ends_a_reservation(sqlite_url: str) -> None:
+    """1.6 has no ReservationStatusUpdate: Available after Reserved means it expired."""
+
+    async def scenario(backend: BackendServer, station: OcttStation, station_id: int) -> None:
+        stamp = format_timestamp(time.time())
+        await operate(backend, "ReserveNow", reserve_now(V16, 2, OWNER))
+        for status in ("Reserved", "Available"):
+            notification = {"connectorId": 1, "errorCode": "NoError", "status": status, "timestamp": stamp}
+            await station.call("StatusNotification", notification)
+        (ended,) = backend.store.reservations.of_station(station_id, backend.console.now())
+        assert ended.state == "expired"
+        assert await start(station, V16, OTHER) == "Accepted"
+
+    run(sqlite_url, V16, scenario)
+
+
 def test_display_messages_set_reported_and_cleared_are_kept(sqlite_url: str) -> None:
     async def scenario(backend: BackendServer, station: OcttStation, station_id: int) -> None:
         content = {"format": "UTF8", "language": "nl", "content": "Tarief 0,35 €/kWh"}

@@ -39,3 +39,4 @@ Feature: The permission matrix, action by action
       | reserve                  | facility_owner, evse_owner, cpo                            |
       | set_display_messages     | facility_owner, cpo                                        |
       | data_transfer            | installer, partner_tech_support                            |
+      | manage_certificates      | installer, partner_tech_support, cpo                       |

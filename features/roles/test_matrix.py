@@ -34,6 +34,7 @@ OPERATIONS = {
     "reserve": ("reserve", {"id_tag": "04A1B2C3"}),
     "set_display_messages": ("set-display-message", {"content": "Welcome"}),
     "data_transfer": ("data-transfer", {"vendor_id": "org.evharness"}),
+    "manage_certificates": ("certificates", {}),
 }
 
 

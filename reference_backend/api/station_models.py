@@ -90,6 +90,10 @@ class OperationBody(BaseModel):
     vendor_id: Annotated[str | None, Field(max_length=255)] = None
     data_message_id: Annotated[str | None, Field(max_length=50)] = None
     data: Annotated[str | None, Field(max_length=4096)] = None
+    certificate_type: Annotated[str | None, Field(max_length=32, examples=["CSMSRootCertificate"])] = None
+    certificate: Annotated[str | None, Field(max_length=5500)] = None  # PEM
+    certificate_hash: dict[str, Annotated[str, Field(max_length=128)]] | None = None
+    which: Annotated[str, Field(max_length=16)] = "station"  # renew-certificate: station | v2g | combined
 
 
 SettingsBody = dict[str, Any]

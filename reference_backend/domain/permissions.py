@@ -50,6 +50,7 @@ class Action(StrEnum):
     RESERVE = "reserve"
     SET_DISPLAY_MESSAGES = "set_display_messages"
     DATA_TRANSFER = "data_transfer"
+    MANAGE_CERTIFICATES = "manage_certificates"
     MANAGE_MEMBERS = "manage_members"
 
 
@@ -102,6 +103,10 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
         frozenset({FAC, CPO}),
     ),
     Action.DATA_TRANSFER: ("send a vendor DataTransfer to the station", frozenset({INS, TEC})),
+    Action.MANAGE_CERTIFICATES: (
+        "install, list and delete the station's certificates; have it renew its own",
+        frozenset({INS, TEC, CPO}),
+    ),
     Action.MANAGE_MEMBERS: ("manage company memberships", frozenset({ADM})),
 }
 

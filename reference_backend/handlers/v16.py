@@ -16,6 +16,7 @@ from evharness.ocppj.vocabulary import Action
 from reference_backend.domain.authorization import status_for
 from reference_backend.domain.metering import Register, samples_v16
 from reference_backend.domain.reservations import ENDED_BY_STATUS_16, Event
+from reference_backend.handlers import certificates
 from reference_backend.handlers.base import (
     Handler,
     HandlerContext,
@@ -181,6 +182,8 @@ def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 HANDLERS: dict[str, Handler] = {
+    Action.SignCertificate: certificates.sign_certificate,
+    Action.SecurityEventNotification: certificates.security_event_notification,
     Action.BootNotification: boot_notification,
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,

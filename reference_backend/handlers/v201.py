@@ -24,6 +24,7 @@ from reference_backend.domain.metering import (
 )
 from reference_backend.domain.reservations import UPDATES, Event
 from reference_backend.domain.transactions import RESUMED
+from reference_backend.handlers import certificates
 from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, boot_answer, check_token
 from reference_backend.handlers.functions import data_transfer, message_record
 from reference_backend.handlers.transactions import (
@@ -216,6 +217,8 @@ def notify_display_messages(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 HANDLERS: dict[str, Handler] = {
+    Action.SignCertificate: certificates.sign_certificate,
+    Action.SecurityEventNotification: certificates.security_event_notification,
     Action.BootNotification: boot_notification,
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,

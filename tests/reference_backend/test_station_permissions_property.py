@@ -113,6 +113,7 @@ def request_for(api: Api, action: Action) -> tuple[str, str, Any]:
         Action.RESERVE: "reserve",
         Action.SET_DISPLAY_MESSAGES: "set-display-message",
         Action.DATA_TRANSFER: "data-transfer",
+        Action.MANAGE_CERTIFICATES: "certificates",
     }
     if action in operations:
         body = {"id_tag": "04A1B2C3", "content": "Welcome", "vendor_id": "org.evharness"}

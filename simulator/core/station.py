@@ -676,6 +676,18 @@ class Station:
             return "Unavailable"
         return "Idle"
 
+    def set_connector_fault(self, evse_id: int, connector_id: int, faulted: bool, now: float) -> None:
+        """A connector faults (StatusNotification Faulted; its EVSE's reservation is removed) or
+        recovers (Available, Occupied with a cable, Unavailable when inoperative)."""
+        evse, connector = self._connector(evse_id, connector_id)
+        if faulted:
+            state = ConnectorState.FAULTED
+        elif not evse.operative:
+            state = ConnectorState.UNAVAILABLE
+        else:
+            state = ConnectorState.OCCUPIED if connector.plugged else ConnectorState.AVAILABLE
+        self.set_connector_state(evse, connector, state, now)
+
     def data_transfer(self, vendor: str, message: str | None, data: object) -> tuple[TransferStatus, object]:
         """The CSMS's DataTransfer, answered from the vendor table (`simulator.core.data_transfer`)."""
         return self.vendors.answer(vendor, message, data)

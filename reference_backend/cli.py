@@ -116,13 +116,18 @@ async def _serve(settings: BackendSettings, stop: asyncio.Event, out: TextIO) ->
         print(f"evharness backend: cannot listen: {exc}", file=sys.stderr)
         return 1
     print(f"OCPP  {backend.ocpp_url}{{station_id}}", file=out)
+    if backend.ocpp.tls_port is not None and backend.ocpp_url != backend.ocpp_wss_url:
+        print(f"OCPPS {backend.ocpp_wss_url}{{station_id}}", file=out)
     print(f"API   {backend.api_url} (docs /api/docs)", file=out)
     print(f"DB    {backend.store.display_url}", file=out)
     mail = f"outbox {settings.outbox_dir} (no --smtp-url)"
     if settings.smtp_url:
         parts = urlsplit(settings.smtp_url)  # without the credentials
         mail = f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}"
-    print(f"MAIL  {mail}", file=out, flush=True)
+    print(f"MAIL  {mail}", file=out)
+    for warning in backend.security_warnings():
+        print(f"NOTE  {warning}", file=out)
+    out.flush()
     try:
         await stop.wait()
     finally:

@@ -13,6 +13,10 @@ SendLocalListMaxLength / LocalAuthListMaxLength, 2.0.1 GetVariables LocalAuthLis
 answer is kept in `limits` (by identity) until it registers again. A station that does not say gets
 everything in one message. An update over the limits goes out as several
 messages (`local_list.split`, D01.FR.11); the first refused one ends the round.
+
+A station connected without security (profile 0, `security.Gate.proven_profile`) gets no PINs in its
+list — anyone could connect as it and read them — unless its operator allowed it
+(`station_security.pins_on_profile_0`); see docs/security.md.
 """
 
 from __future__ import annotations
@@ -47,6 +51,16 @@ async def sync_local_list(
     if version is None or station_id is None:
         return None
     entries = store.local_list_entries(station_id, version, now())
+    if server.gate.proven_profile(identity) == 0 and not server.gate.records.read(identity).pins_on_profile_0:
+        # Anyone can connect as a station on profile 0: its list holds no PINs unless allowed.
+        if local_list.holds_pins(entries) and server.notices.first(identity, "pins left out on profile 0"):
+            log.warning(
+                "%s connected without security (profile 0): its local list goes without PINs "
+                '(allow them: PUT /api/stations/%s/security {"pins_on_profile_0": true})',
+                identity,
+                identity,
+            )
+        entries = local_list.without_pins(entries)
     sent = store.local_list_sent(station_id)
     if not entries and sent is None:
         return None  # nothing to hold and nothing ever sent: the station is not bothered

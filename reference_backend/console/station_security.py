@@ -1,0 +1,88 @@
+"""A station's security as its installer or the supplier's support sets it (`set_security`).
+
+The profile the station must connect with (docs/security.md: refused below it at the upgrade), and
+whether its local list may hold PINs while it connects without security. Checked first — a profile
+this backend cannot serve (no TLS, no CA) or a password profile for a station without a password is
+refused, naming the field — then stored and audited. It applies from the station's next connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reference_backend.console.station_access import StationAccess, Stations
+from reference_backend.domain.credentials import BasicAuth
+from reference_backend.domain.problems import Conflict, InvalidInput
+from reference_backend.domain.security_profiles import PROFILES, profile_problem
+from reference_backend.persistence.station_security import SecurityRecords, StationSecurity
+
+
+@dataclass(frozen=True)
+class SecurityView:
+    identity: str
+    profile: int  # the one enforced
+    own_profile: bool  # False: the backend's default applies
+    pins_on_profile_0: bool
+    has_password: bool
+    new_password_pending: bool  # rotated, the station has not connected with it yet
+
+
+@dataclass
+class StationSecurityUseCases:
+    """What the console needs of the backend's security: its records, its default, what it serves."""
+
+    records: SecurityRecords
+    default_profile: int
+    unavailable: Callable[[int], str | None]  # why the backend cannot serve a profile; None if it can
+    password_hash: Callable[[str], str | None]  # the station's stored hash (the database, the one store)
+
+    def view(self, access: StationAccess) -> SecurityView:
+        own = self.records.read(access.identity)
+        return self._view(access.identity, own)
+
+    def set(
+        self, stations: Stations, access: StationAccess, profile: int | None, pins_on_profile_0: bool | None
+    ) -> SecurityView:
+        identity = access.identity
+        changes: dict[str, object] = {}
+        if profile is not None:
+            problem = profile_problem(profile)
+            if problem is not None:
+                raise InvalidInput("profile", problem)
+            why = self.unavailable(profile)
+            if why is not None:
+                raise Conflict(f"profile: {why}")
+            own = self.records.read(identity)
+            if PROFILES[profile].basic_auth is BasicAuth.REQUIRED and not (
+                self.password_hash(identity) or own.new_password_hash
+            ):
+                raise Conflict(
+                    f"profile: station {identity} has no password yet (rotate one while it is connected: "
+                    f"POST /api/stations/{identity}/password; or `evharness station-password`)"
+                )
+            changes["profile"] = profile
+        if pins_on_profile_0 is not None:
+            changes["pins_on_profile_0"] = pins_on_profile_0
+        before = self.records.read(identity)
+        after = self.records.save(identity, **changes)
+        now = stations.now()
+        with stations.store.begin() as tx:
+            for name in changes:
+                old, new = getattr(before, name), getattr(after, name)
+                if old != new:
+                    subject = f"security.{name}"
+                    tx.audit(
+                        access.station.id, access.caller.id, "setting", subject, str(old), str(new), None, now
+                    )
+        return self._view(identity, after)
+
+    def _view(self, identity: str, own: StationSecurity) -> SecurityView:
+        return SecurityView(
+            identity,
+            self.default_profile if own.profile is None else own.profile,
+            own.profile is not None,
+            own.pins_on_profile_0,
+            self.password_hash(identity) is not None,
+            own.new_password_hash is not None,
+        )

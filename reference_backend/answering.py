@@ -1,8 +1,8 @@
 """Answer one connection's station CALLs off the event loop, each once what it stored is durable.
 
-Theory of operation. The OCPP server feeds every frame to the connection's `CsmsSession` (made with
-`deferred=True`) and then `wake`s its `Answering`. One task per connection takes the session's CALLs
-in order and, for each: runs `session.decide` (the checks and the handler, i.e. the database work) in
+Theory of operation. The OCPP server feeds every frame to its `CsmsConnection` (made with
+`deferred=True`) and then `wake`s its `Answering`. One task per connection takes the connection's CALLs
+in order and, for each: runs `connection.decide` (the checks and the handler, i.e. the database work) in
 the server's handler thread pool, so a database that waits — an outside lock on the SQLite file, a
 slow PostgreSQL — never stalls the event loop and the other stations' frames; then, for a transaction
 message (`DURABLE`), waits on the loop, without a thread, for the group commits holding what the
@@ -25,10 +25,10 @@ from concurrent.futures import Executor
 from websockets.exceptions import ConnectionClosed
 
 from evharness.ocppj.errors import ErrorKind
+from reference_backend.connection import CsmsConnection
 from reference_backend.persistence.group_commit import CommitFailed
-from reference_backend.session import CsmsSession
 
-log = logging.getLogger("reference_backend.answering")
+log = logging.getLogger(__name__)
 
 # The transaction messages (OCPP 1.6 §3.7/4.10, 2.0.1 E13): answered only once their data is committed.
 DURABLE: frozenset[str] = frozenset(
@@ -40,11 +40,15 @@ Send = Callable[[], Awaitable[None]]
 
 class Answering:
     def __init__(
-        self, session: CsmsSession, executor: Executor, send: Send, after: Callable[[], None] = lambda: None
+        self,
+        connection: CsmsConnection,
+        executor: Executor,
+        send: Send,
+        after: Callable[[], None] = lambda: None,
     ) -> None:
-        self.session = session
+        self.connection = connection
         self._executor = executor
-        self._send = send  # puts the session's outbox on the wire
+        self._send = send  # puts the connection's outbox on the wire
         self._after = after  # after each answer sent (the server announces registrations, follow-ups)
         self._task: asyncio.Task[None] | None = None
 
@@ -62,19 +66,19 @@ class Answering:
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
-        session = self.session
+        connection = self.connection
         try:
-            while calls := session.take_calls():
+            while calls := connection.take_calls():
                 for incoming in calls:
-                    decided = await loop.run_in_executor(self._executor, session.decide, incoming)
+                    decided = await loop.run_in_executor(self._executor, connection.decide, incoming)
                     if decided.call.action in DURABLE and decided.error is None:
                         try:
-                            await session.context.store.writer.settled(decided.stored)
+                            await connection.store.writer.settled(decided.stored)
                         except CommitFailed:  # logged once by the committer
                             decided = decided.failed(
                                 ErrorKind.INTERNAL, f"{decided.call.action} could not be stored: try again"
                             )
-                    session.deliver(decided)
+                    connection.deliver(decided)
                     await self._send()
                     self._after()
         except ConnectionClosed:

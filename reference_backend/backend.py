@@ -19,11 +19,9 @@ from types import TracebackType
 
 import uvicorn
 
-from reference_backend import metrics, web
 from reference_backend.api import create_app
-from reference_backend.api.transactions import operator_transactions_router
-from reference_backend.api_boot_policy import boot_policy_router
-from reference_backend.api_operations import operations_router
+from reference_backend.api.state import ApiState
+from reference_backend.boot_policies import BootPolicies
 from reference_backend.console.context import Console, OidcSettings
 from reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
 from reference_backend.console.station_access import Stations
@@ -32,20 +30,18 @@ from reference_backend.domain.local_list import MessageLimits
 from reference_backend.domain.security_profiles import PROFILES
 from reference_backend.local_lists import sync_local_list
 from reference_backend.metrics import CsmsMetrics
-from reference_backend.operations import Operations
+from reference_backend.operations import Link, Operations
 from reference_backend.passwords import DEPRECATED, import_password_file, read_password_file
 from reference_backend.persistence import Store
 from reference_backend.persistence.boot_records import BootRecords
 from reference_backend.persistence.console import ConsoleStore
 from reference_backend.persistence.station_access import StationStore
 from reference_backend.pushing import push_settings
-from reference_backend.registration import BootPolicies
 from reference_backend.security import SecurityPolicy
 from reference_backend.server import PATH_PREFIX, OcppServer
 from reference_backend.settings import BackendSettings
-from reference_backend.station_calls import StationCalls
 
-log = logging.getLogger("reference_backend")
+log = logging.getLogger(__name__)
 
 
 class _ApiServer(uvicorn.Server):
@@ -84,7 +80,7 @@ class BackendServer:
         self.metrics = CsmsMetrics(lambda: len(self.ocpp.connections))
         self.metrics.time_commits(self.store.engine)
         self.ocpp.frames = self.metrics.frames
-        self.stations = Stations(self.console, StationStore(self.store.engine), StationCalls(self.ocpp))
+        self.stations = Stations(self.console, StationStore(self.store.engine), self.operations)
         self.ocpp.on_registered = self._push_pending
         self.stations.on_identifications_changed = self._schedule_list_sync
         self.list_limits: dict[str, MessageLimits] = {}  # by identity, read on each registration
@@ -140,8 +136,7 @@ class BackendServer:
                 self.settings.station_passwords,
                 kept,
             )
-        assert self.stations.operations is not None
-        self.stations.operations.bind(asyncio.get_running_loop())
+        self.operations.bind(asyncio.get_running_loop())
         self._loop = asyncio.get_running_loop()
         for warning in self.security_warnings():
             log.warning("%s", warning)
@@ -176,23 +171,24 @@ class BackendServer:
         listener = socket.create_server((self.settings.host, self.settings.api_port))
         self.api_port = listener.getsockname()[1]
         self.console.public_url = self.settings.public_url or f"http://{self.settings.host}:{self.api_port}"
-        app = create_app(lambda: len(self.ocpp.connections), self.console)
-        app.include_router(
-            boot_policy_router(self.boot_policies, self.operations, self.settings.operator_token)
+        app = create_app(
+            ApiState(
+                self.console,
+                self.stations,
+                self.store,
+                self.operations,
+                self.boot_policies,
+                self.settings.operator_token,
+                lambda: len(self.ocpp.connections),
+                self.metrics,
+                StationSecurityUseCases(
+                    self.ocpp.gate.records,
+                    self.settings.security_profile,
+                    self.security.unavailable,
+                    self.store.basic_auth_hash,
+                ),
+            )
         )
-        # before the catch-all /api/operations/{station}/{action}
-        app.include_router(operator_transactions_router(self.settings.operator_token))
-        app.include_router(operations_router(self.operations, self.settings.operator_token))
-        app.state.stations = self.stations
-        app.state.security = StationSecurityUseCases(
-            self.ocpp.gate.records,
-            self.settings.security_profile,
-            self.security.unavailable,
-            self.store.basic_auth_hash,
-        )
-        app.state.store = self.store
-        metrics.mount(app, self.metrics)
-        web.mount(app)
         config = uvicorn.Config(
             app,
             lifespan="off",
@@ -224,23 +220,25 @@ class BackendServer:
             warnings.append("no wss:// (no --tls-cert): stations cannot use security profiles 2 and 3")
         return warnings
 
-    async def _push_pending(self, identity: str) -> None:
+    async def _push_pending(self, link: Link) -> None:
         """A station registered on a new connection: push the settings it has not taken yet."""
-        await push_settings(self.ocpp, self.stations.store, identity, self.console.now)
-        await self.sync_local_list(identity, ask=True)
+        await push_settings(link, self.stations.store, self.console.now)
+        await self.sync_local_list(link.identity, ask=True)
 
     async def sync_local_list(self, identity: str, *, ask: bool = False) -> str | None:
         """Send the station the local list entries that changed (Full if it must); see `local_lists`."""
         async with self._list_locks.setdefault(identity, asyncio.Lock()):
-            if identity not in self.ocpp.registered:
+            link = self.operations.registered_link(identity)
+            if link is None:
                 return None  # it gets the list when it next registers
+            pins = self.ocpp.gate.pins_allowed(identity)
             return await sync_local_list(
-                self.ocpp, self.store, identity, self.console.now, ask=ask, limits=self.list_limits
+                link, self.store, self.console.now, ask=ask, limits=self.list_limits, pins_allowed=pins
             )
 
     def _schedule_list_sync(self, identity: str) -> None:
         """From a console thread (or the loop): sync the station's list in the background."""
-        if self._loop is not None and identity in self.ocpp.registered:
+        if self._loop is not None and self.operations.registered_link(identity) is not None:
             asyncio.run_coroutine_threadsafe(self.sync_local_list(identity), self._loop)
 
 

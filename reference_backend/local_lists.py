@@ -12,11 +12,12 @@ SendLocalListMaxLength / LocalAuthListMaxLength, 2.0.1 GetVariables LocalAuthLis
 / BytesPerMessage, with LocalAuthListCtrlr.Enabled: a station whose list is off gets no list); the
 answer is kept in `limits` (by identity) until it registers again. A station that does not say gets
 everything in one message. An update over the limits goes out as several
-messages (`local_list.split`, D01.FR.11); the first refused one ends the round.
+messages (`local_list.split`, D01.FR.11); the first refused one ends the round. The CALLs go over the
+station's `operations.Link`.
 
-A station connected without security (profile 0, `security.Gate.proven_profile`) gets no PINs in its
-list — anyone could connect as it and read them — unless its operator allowed it
-(`station_security.pins_on_profile_0`); see docs/security.md.
+A station connected without security (profile 0) gets no PINs in its list — anyone could connect as
+it and read them — unless its operator allowed it (`pins_allowed`, decided by `security.Gate`); see
+docs/security.md.
 """
 
 from __future__ import annotations
@@ -28,32 +29,31 @@ from datetime import datetime
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
 from reference_backend.domain import local_list
+from reference_backend.operations import Link
 from reference_backend.persistence import Store
-from reference_backend.server import OcppServer
-from reference_backend.station_calls import call
 
-log = logging.getLogger("reference_backend.local_lists")
+log = logging.getLogger(__name__)
 
 
 async def sync_local_list(
-    server: OcppServer,
+    link: Link,
     store: Store,
-    identity: str,
     now: Callable[[], datetime],
     *,
     ask: bool = True,
     limits: MutableMapping[str, local_list.MessageLimits] | None = None,
+    pins_allowed: bool = True,
 ) -> str | None:
     """Bring the station's list up to date; the last SendLocalList status, or None if none was sent."""
     limits = {} if limits is None else limits
-    version = server.operations.version_of(identity)
+    identity, version = link.identity, link.version
     station_id = store.find_station_id(identity)
-    if version is None or station_id is None:
+    if station_id is None:
         return None
     entries = store.local_list_entries(station_id, version, now())
-    if server.gate.proven_profile(identity) == 0 and not server.gate.records.read(identity).pins_on_profile_0:
+    if not pins_allowed:
         # Anyone can connect as a station on profile 0: its list holds no PINs unless allowed.
-        if local_list.holds_pins(entries) and server.notices.first(identity, "pins left out on profile 0"):
+        if local_list.holds_pins(entries):
             log.warning(
                 "%s connected without security (profile 0): its local list goes without PINs "
                 '(allow them: PUT /api/stations/%s/security {"pins_on_profile_0": true})',
@@ -66,7 +66,7 @@ async def sync_local_list(
         return None  # nothing to hold and nothing ever sent: the station is not bothered
     station_version: int | None = None
     if ask:
-        outcome = await call(server, identity, Action.GetLocalListVersion, {})
+        outcome = await link.call(Action.GetLocalListVersion, {})
         if outcome.payload is None:
             log.info("%s: GetLocalListVersion %s; list not synced", identity, outcome.status)
             return None
@@ -75,7 +75,7 @@ async def sync_local_list(
         if station_version < 0:  # 1.6: -1 = local list not supported / not enabled
             return None
     if ask or identity not in limits:
-        found = await _read_limits(server, identity, version)
+        found = await _read_limits(link, version)
         if found is None:
             return None
         limits[identity] = found
@@ -96,20 +96,17 @@ async def sync_local_list(
         return None
     station_limits = limits[identity]
     parts = local_list.split(version, update, station_limits)
-    status, refused = await _send_parts(
-        server, store, identity, station_id, version, parts, last_entries or {}
-    )
+    status, refused = await _send_parts(link, store, station_id, version, parts, last_entries or {})
     retry = None if refused is None else local_list.recovery(entries, parts, refused, status)
     if retry is not None:
         again = local_list.split(version, retry, station_limits)
-        status, _ = await _send_parts(server, store, identity, station_id, version, again, {})
+        status, _ = await _send_parts(link, store, station_id, version, again, {})
     return status
 
 
 async def _send_parts(
-    server: OcppServer,
+    link: Link,
     store: Store,
-    identity: str,
     station_id: int,
     version: OcppVersion,
     parts: tuple[local_list.Update, ...],
@@ -120,38 +117,37 @@ async def _send_parts(
     The status of the last message sent, and the message refused (None if all were accepted).
     """
     for part in parts:
-        status = await _send(server, store, identity, station_id, version, part, sent)
+        status = await _send(link, store, station_id, version, part, sent)
         if status != Status.ACCEPTED:
             return status, part
         sent = local_list.apply(sent, part)
     return Status.ACCEPTED, None
 
 
-async def _read_limits(
-    server: OcppServer, identity: str, version: OcppVersion
-) -> local_list.MessageLimits | None:
+async def _read_limits(link: Link, version: OcppVersion) -> local_list.MessageLimits | None:
     """What one SendLocalList may carry; None (logged) if the station left meanwhile."""
     action, payload = local_list.limits_request(version)
-    outcome = await call(server, identity, action, payload)
+    outcome = await link.call(action, payload)
     if outcome.status == "offline":
-        log.info("%s: left during the list sync (%s); list not synced", identity, action)
+        log.info("%s: left during the list sync (%s); list not synced", link.identity, action)
         return None
     found = local_list.limits_from(version, outcome.payload)
-    log.info("%s: SendLocalList limits %s", identity, found)
+    log.info("%s: SendLocalList limits %s", link.identity, found)
     return found
 
 
 async def _send(
-    server: OcppServer,
+    link: Link,
     store: Store,
-    identity: str,
     station_id: int,
     version: OcppVersion,
     update: local_list.Update,
     sent: local_list.Entries,
 ) -> str:
-    outcome = await call(server, identity, Action.SendLocalList, local_list.request(version, update))
-    log.info("%s: SendLocalList %s v%d: %s", identity, update.update_type, update.version, outcome.status)
+    outcome = await link.call(Action.SendLocalList, local_list.request(version, update))
+    log.info(
+        "%s: SendLocalList %s v%d: %s", link.identity, update.update_type, update.version, outcome.status
+    )
     if outcome.status == Status.ACCEPTED:
         store.record_local_list(station_id, update.version, local_list.apply(sent, update))
     return outcome.status

@@ -4,7 +4,8 @@ Every setting whose reported value differs from the desired one (or whose last p
 is sent: one ChangeConfiguration per key on 1.6, one SetVariables for all of them on 2.0.1 and 2.1.
 Each outcome is recorded on the setting (`push_status`, `push_detail`) and in the audit trail; then the
 values are read back (GetConfiguration / GetVariables) and what the station reports is the `reported`
-value (an accepted value stands in for it if the station cannot be asked).
+value (an accepted value stands in for it if the station cannot be asked). The CALLs go over the
+station's `operations.Link`.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
 from reference_backend.domain.station_settings import SETTINGS
+from reference_backend.operations import Link, Outcome
 from reference_backend.persistence.station_access import StationStore
 from reference_backend.persistence.station_records import SettingRecord
-from reference_backend.server import OcppServer
-from reference_backend.station_calls import Outcome, call
 
 
 @dataclass(frozen=True)
@@ -35,44 +35,40 @@ def due(settings: list[SettingRecord]) -> list[SettingRecord]:
     return [s for s in settings if s.reported != s.desired or s.push_status != Status.ACCEPTED]
 
 
-async def push_settings(
-    server: OcppServer, store: StationStore, identity: str, now: Callable[[], datetime]
-) -> list[Pushed]:
-    version = server.operations.version_of(identity)
+async def push_settings(link: Link, store: StationStore, now: Callable[[], datetime]) -> list[Pushed]:
+    version = link.version
     with store.begin() as tx:
-        station = tx.station(identity)
+        station = tx.station(link.identity)
         pending = due(tx.settings(station.id)) if station is not None else []
-    if version is None or station is None or not pending:
+    if station is None or not pending:
         return []
     if version is OcppVersion.V16:
-        results = [await _change_configuration(server, identity, s) for s in pending]
+        results = [await _change_configuration(link, s) for s in pending]
     else:
-        results = await _set_variables(server, identity, pending)
+        results = await _set_variables(link, pending)
     with store.begin() as tx:
         for r in results:
             tx.record_push(station.id, r.name, r.value, r.status, r.detail, now())
             tx.audit(station.id, None, "push", r.name, None, r.value, f"{r.status}: {r.detail or ''}", now())
     names = [s.name for s in pending]
-    read = await (_get_configuration if version is OcppVersion.V16 else _get_variables)(
-        server, identity, names
-    )
+    read = await (_get_configuration if version is OcppVersion.V16 else _get_variables)(link, names)
     with store.begin() as tx:
         for name, value in read.items():
             tx.set_reported(station.id, name, value)
     return results
 
 
-async def _get_configuration(server: OcppServer, identity: str, names: list[str]) -> dict[str, str]:
+async def _get_configuration(link: Link, names: list[str]) -> dict[str, str]:
     by_key = {SETTINGS[n].key_16: n for n in names}
-    outcome = await call(server, identity, Action.GetConfiguration, {"key": sorted(by_key)})
+    outcome = await link.call(Action.GetConfiguration, {"key": sorted(by_key)})
     entries: list[Payload] = (outcome.payload or {}).get("configurationKey", [])
     return {by_key[e["key"]]: e["value"] for e in entries if e["key"] in by_key and "value" in e}
 
 
-async def _get_variables(server: OcppServer, identity: str, names: list[str]) -> dict[str, str]:
+async def _get_variables(link: Link, names: list[str]) -> dict[str, str]:
     by_place = {(SETTINGS[n].component, SETTINGS[n].variable): n for n in names}
     data = [{"component": {"name": c}, "variable": {"name": v}} for c, v in by_place]
-    outcome = await call(server, identity, Action.GetVariables, {"getVariableData": data})
+    outcome = await link.call(Action.GetVariables, {"getVariableData": data})
     results: list[Payload] = (outcome.payload or {}).get("getVariableResult", [])
     return {
         by_place[place]: r["attributeValue"]
@@ -83,13 +79,13 @@ async def _get_variables(server: OcppServer, identity: str, names: list[str]) ->
     }
 
 
-async def _change_configuration(server: OcppServer, identity: str, setting: SettingRecord) -> Pushed:
+async def _change_configuration(link: Link, setting: SettingRecord) -> Pushed:
     key = SETTINGS[setting.name].key_16
-    outcome = await call(server, identity, Action.ChangeConfiguration, {"key": key, "value": setting.desired})
+    outcome = await link.call(Action.ChangeConfiguration, {"key": key, "value": setting.desired})
     return Pushed(setting.name, setting.desired, outcome.status, outcome.detail)
 
 
-async def _set_variables(server: OcppServer, identity: str, pending: list[SettingRecord]) -> list[Pushed]:
+async def _set_variables(link: Link, pending: list[SettingRecord]) -> list[Pushed]:
     data = [
         {
             "attributeValue": s.desired,
@@ -98,7 +94,7 @@ async def _set_variables(server: OcppServer, identity: str, pending: list[Settin
         }
         for s in pending
     ]
-    outcome = await call(server, identity, Action.SetVariables, {"setVariableData": data})
+    outcome = await link.call(Action.SetVariables, {"setVariableData": data})
     return [
         Pushed(
             s.name,

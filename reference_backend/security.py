@@ -124,6 +124,11 @@ class Gate:
         """The profile the station's newest admitted connection proved (0 if none)."""
         return self._proven.get(identity, 0)
 
+    def pins_allowed(self, identity: str) -> bool:
+        """Whether the station's local list may hold PINs: it proved a password or a certificate on its
+        newest connection, or its operator allowed PINs on profile 0 (docs/security.md)."""
+        return self.proven_profile(identity) > 0 or self.records.read(identity).pins_on_profile_0
+
     def check(self, connection: ServerConnection, request: Request, identity: str) -> Response | None:
         """None to let the connection in, else the HTTP answer that refuses it."""
         client = str(connection.remote_address[0]) if connection.remote_address else "unknown"

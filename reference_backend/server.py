@@ -1,9 +1,13 @@
-"""The OCPP-J WebSocket server: it only moves frames between sockets and `CsmsSession`s.
+"""The OCPP-J WebSocket server: it only moves frames between sockets and `CsmsConnection`s.
 
 Handshake rules (OCPP-J §3.2, 1.6 and 2.0.1 alike): the URL is `/ocpp/{station identity}`,
 percent-encoded; any other path gets HTTP 404. The subprotocol is the first one the station
 offers among ours (the station lists them by preference); a station offering none of them is
 refused with HTTP 400 by the websockets negotiation, which the OCTT accepts (TC_088, TC_B_58).
+
+Per socket: one `CsmsConnection` (the sans-I/O OCPP side), its `Answering` (station CALLs decided in
+the handler pool, answered once durable) and its `operations.Link` (the CSMS's CALLs, and the
+follow-ups the connection asks for), attached to `Operations` while the socket is open.
 """
 
 from __future__ import annotations
@@ -24,20 +28,19 @@ from websockets.exceptions import ConnectionClosed, NegotiationError
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
-from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import FRAME_LOGGERS, guard_loggers
 from reference_backend.answering import Answering
+from reference_backend.boot_policies import BootPolicies
+from reference_backend.connection import CsmsConnection
 from reference_backend.domain.stations import identity_problem
 from reference_backend.notices import Notices
-from reference_backend.operations import Operations
+from reference_backend.operations import Link, Operations
 from reference_backend.persistence import Store
 from reference_backend.persistence.station_security import SecurityRecords
-from reference_backend.registration import BootPolicies
 from reference_backend.security import Gate, SecurityPolicy
-from reference_backend.session import CsmsSession
 
-log = logging.getLogger("reference_backend.server")
+log = logging.getLogger(__name__)
 
 PATH_PREFIX = "/ocpp/"
 SUBPROTOCOLS: frozenset[str] = frozenset(version.subprotocol for version in OcppVersion)
@@ -107,9 +110,8 @@ class OcppServer:
         self.heartbeat_interval = heartbeat_interval
         self.validate_outgoing = validate_outgoing
         self.connections: dict[str, ServerConnection] = {}  # by station identity
-        self.registered: set[str] = set()  # identities registered (booted or known) on their live connection
         # Run once a station is registered on a connection (the backend pushes pending settings).
-        self.on_registered: Callable[[str], Awaitable[None]] | None = None
+        self.on_registered: Callable[[Link], Awaitable[None]] | None = None
         self.frames: FrameObserver | None = None  # sees every frame, e.g. `metrics.FrameMetrics`
         self._server: Server | None = None
         self._tls_server: Server | None = None
@@ -135,7 +137,7 @@ class OcppServer:
     async def start(self) -> int:
         """Listen; return the bound port (useful when asked for port 0)."""
         # websockets logs frames at DEBUG; the session and server log tracebacks: PINs masked there too
-        guard_loggers((*FRAME_LOGGERS, "reference_backend.session", "reference_backend.server"))
+        guard_loggers((*FRAME_LOGGERS, "reference_backend.connection", __name__))
         self._server = await self._listen(self.requested_port, None)
         context = self.security.ssl_context()
         if context is not None:
@@ -170,23 +172,6 @@ class OcppServer:
         assert identity is not None
         return self.gate.check(connection, request, identity)
 
-    async def call(
-        self, identity: str, action: str, payload: Payload, answer_timeout: float = 30.0
-    ) -> Payload:
-        """Send a CALL to a connected station and return its CALLRESULT payload (remote commands:
-        SetChargingProfile, GetVariables …): `Operations.call`, with failures raised —
-        LookupError when not connected, TimeoutError on silence, RuntimeError otherwise."""
-        outcome = await self.operations.call(identity, action, payload, within=answer_timeout)
-        if outcome.status == "result" and outcome.payload is not None:
-            return outcome.payload
-        if outcome.status == "not_connected":
-            raise LookupError(outcome.description)
-        if outcome.status == "timeout":
-            raise TimeoutError(f"{identity} did not answer {action}")
-        if outcome.status in ("invalid", "refused"):
-            raise RuntimeError(outcome.description)
-        raise RuntimeError(f"{identity} answered {action} with {outcome.error_code}: {outcome.description}")
-
     async def stop(self) -> None:
         if self._server is None:
             return
@@ -205,14 +190,14 @@ class OcppServer:
             self._handler_pool = None
         self.store.flush()
 
-    async def _serve_station(self, connection: ServerConnection) -> None:
+    async def _serve_station(self, socket: ServerConnection) -> None:
         # The handshake checked the path and negotiated the subprotocol.
-        assert connection.request is not None
-        identity = identity_from_path(connection.request.path)
-        version = OcppVersion.from_subprotocol(connection.subprotocol or "")
+        assert socket.request is not None
+        identity = identity_from_path(socket.request.path)
+        version = OcppVersion.from_subprotocol(socket.subprotocol or "")
         assert identity is not None
         assert version is not None
-        session = CsmsSession(
+        connection = CsmsConnection(
             identity,
             version,
             self.store,
@@ -222,42 +207,41 @@ class OcppServer:
             notices=self.notices,
             deferred=True,
         )
-        self._replace_connection(identity, connection)
-        log.info("%s connected (%s) from %s", identity, connection.subprotocol, connection.remote_address)
+        self._replace_connection(identity, socket)
+        log.info("%s connected (%s) from %s", identity, socket.subprotocol, socket.remote_address)
 
         frames = self.frames
 
         async def flush() -> None:
-            for frame in session.data_to_send():
+            for frame in connection.data_to_send():
                 if frames is not None:
                     frames.sent(identity, frame)
                 try:
-                    await connection.send(frame)
+                    await socket.send(frame)
                 except ConnectionClosed:
                     # The station left: not an error. Its CALLs waiting for answers end as
                     # not connected when the connection is detached (below).
                     return
 
+        link = Link(connection, flush, self.operations.timeout)
         announced = False
 
         def answered() -> None:
             nonlocal announced
-            for action, payload in session.take_follow_ups():  # e.g. TriggerMessage after Pending
-                self.operations.call_soon(identity, action, payload)
-            if not announced and session.registered:
+            link.send_follow_ups()  # e.g. TriggerMessage after Pending
+            if not announced and connection.registered:
                 announced = True
-                self.registered.add(identity)
                 if self.on_registered is not None:
-                    self._spawn(self.on_registered(identity))
+                    self._spawn(self.on_registered(link))
 
         assert self._handler_pool is not None
-        answering = Answering(session, self._handler_pool, flush, answered)
-        self.operations.attach(identity, session, flush)
+        answering = Answering(connection, self._handler_pool, flush, answered)
+        self.operations.attach(link)
         try:
-            async for message in connection:
+            async for message in socket:
                 if frames is not None:
                     frames.received(identity, message)
-                session.receive(message, time.time())
+                connection.receive(message, time.time())
                 await flush()  # what the RPC layer answered itself (a malformed frame …)
                 answering.wake()
         except ConnectionClosed:
@@ -266,12 +250,11 @@ class OcppServer:
             await answering.close()
             if frames is not None:
                 frames.closed(identity)
-            self.operations.detach(identity, session)
-            session.connection_lost()
-            if self.connections.get(identity) is connection:
+            self.operations.detach(link)
+            connection.connection_lost()
+            if self.connections.get(identity) is socket:
                 del self.connections[identity]
-                self.registered.discard(identity)
-            log.info("%s disconnected (%s)", identity, connection.close_code)
+            log.info("%s disconnected (%s)", identity, socket.close_code)
 
     def _replace_connection(self, identity: str, connection: ServerConnection) -> None:
         """A station that connects again supersedes its old connection, which is closed."""

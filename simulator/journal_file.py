@@ -3,7 +3,8 @@
 The I/O half of `simulator.core.journal`: drivers call `JournalFile.restore(station)` before the
 first connect and `JournalFile.sync(station, now)` after every turn of their loop; it writes only
 when the station's transaction queue or its local authorization list changed. The file holds
-`{"queue": [...], "local_list": {...}}`.
+`{"queue": [...], "local_list": {...}, "certificates": {...}}` (the certificate store and the
+station's own keys: `simulator.core.certificates`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from simulator.core.station import Station
 class JournalFile:
     def __init__(self, state_dir: Path | str, identity: str) -> None:
         self.path = Path(state_dir) / f"{quote(identity, safe='')}.journal.json"
-        self._written: tuple[int, int, int] | None = None
+        self._written: tuple[int, int, int, int] | None = None
 
     def _read(self) -> dict[str, Any]:
         if not self.path.exists():
@@ -34,16 +35,27 @@ class JournalFile:
         if "local_list" in data:
             station.local_list.load_data(data["local_list"])
             station.local_list_changed()
+        if "certificates" in data:
+            station.certificates.load_data(data["certificates"])
         count = station.restore_journal(data.get("queue", []))
         self._written = None
         return count
 
     def sync(self, station: Station, now: float) -> None:
-        state = (station.queue_revision, station.local_list.version, len(station.local_list.entries))
+        state = (
+            station.queue_revision,
+            station.local_list.version,
+            len(station.local_list.entries),
+            station.certificates.revision,
+        )
         if state == self._written:
             return
         self._written = state
-        data = {"queue": station.journal_entries(), "local_list": station.local_list.to_data()}
+        data = {
+            "queue": station.journal_entries(),
+            "local_list": station.local_list.to_data(),
+            "certificates": station.certificates.to_data(),
+        }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(data), encoding="utf-8")

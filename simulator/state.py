@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from simulator.core.station import Station
@@ -40,9 +41,21 @@ def station_state(station: Station, now: float, frames: int = 10) -> dict[str, A
         "queued_transaction_messages": len(station.transactional_queue),
         "local_list_version": station.local_list.version,
         "charging_profiles": sorted(station.profiles.profiles),
+        "certificates": certificates_state(station),
         "faults": [kind for kind, _ in station.faults.injected],
         "evses": evses,
         "recent_frames": [
             {"direction": d, "frame": text, "at": at} for d, text, at in list(station.frame_log)[-frames:]
         ],
+    }
+
+
+def certificates_state(station: Station) -> dict[str, Any]:
+    """What the station's certificate store holds, and where each own certificate's renewal stands."""
+    store = station.certificates
+    return {
+        "installed": [use.value for use, _, _ in store.ids(None)],
+        "own": {own.value: {"expires_at": c.expires_at} for own, c in store.own.items()},
+        "signing": {own.value: s.state.value for own, s in store.signing.items()},
+        "choices": dataclasses.asdict(store.choices),
     }

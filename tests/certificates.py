@@ -13,6 +13,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from evharness import x509 as certs
+
 
 @dataclass(frozen=True)
 class KeyPair:
@@ -92,3 +94,23 @@ class ThrowawayPki:
         cert = builder.sign(self._ca_key, hashes.SHA256())
         stem = common_name if key_type == "ecdsa" else f"{common_name}-{key_type}"
         return _write(self.directory, stem, cert, key)
+
+
+class SigningCa:
+    """A CA that signs the station's CSRs, as a CSMS would."""
+
+    def __init__(self, at: float, name: str = "Test CSMS CA") -> None:
+        self.key = certs.new_key()
+        self.at = at
+        self.certificate = certs.self_signed_ca(self.key, name, at - 60)
+
+    @property
+    def pem(self) -> str:
+        return certs.pem_of(self.certificate)
+
+    def sign(self, csr: str, days: int = 365, at: float | None = None) -> str:
+        request = certs.load_csr(csr)
+        public_key = request.public_key()
+        assert isinstance(public_key, ec.EllipticCurvePublicKey)
+        leaf = certs.issue(public_key, request.subject, self.certificate, self.key, at or self.at, days)
+        return certs.pem_of(leaf) + self.pem

@@ -2,7 +2,8 @@
 
 `mandatory` is the Part 5 certification marking for the CSMS: "M" mandatory, "C" conditional on
 an optional feature, "-" not in the Part 5 tables. OCPP 1.6 has no such marking; its cases are
-mandatory for their feature profile (`block`: core, local-auth-list, security).
+mandatory for their feature profile (`block`: core, local-auth-list, reservation, remote-trigger,
+security).
 """
 
 from __future__ import annotations
@@ -99,6 +100,18 @@ CASES: tuple[Case, ...] = (
     Case("TC_043_5_CSMS", V16, "local-auth-list", "Send Local Authorization List - Differential", "M"),
     Case("TC_061_CSMS", V16, "core", "Clear Authorization Data in Authorization Cache", "M"),
     Case("TC_064_CSMS", V16, "core", "Data Transfer to a Central System", "M"),
+    Case("TC_046_CSMS", V16, "reservation", "Reservation of a Connector - Transaction", "M"),
+    Case("TC_047_CSMS", V16, "reservation", "Reservation of a Connector - Expire", "M"),
+    Case("TC_048_1_CSMS", V16, "reservation", "Reservation of a Connector - Faulted", "M"),
+    Case("TC_048_2_CSMS", V16, "reservation", "Reservation of a Connector - Occupied", "M"),
+    Case("TC_048_3_CSMS", V16, "reservation", "Reservation of a Connector - Unavailable", "M"),
+    Case("TC_048_4_CSMS", V16, "reservation", "Reservation of a Connector - Rejected", "M"),
+    Case("TC_049_CSMS", V16, "reservation", "Reservation of a Charge Point - Transaction", "M"),
+    Case("TC_051_CSMS", V16, "reservation", "Cancel Reservation", "M"),
+    Case("TC_052_CSMS", V16, "reservation", "Cancel Reservation - Rejected", "M"),
+    Case("TC_053_CSMS", V16, "reservation", "Use a Reserved Connector with parentIdTag", "M"),
+    Case("TC_054_CSMS", V16, "remote-trigger", "Trigger Message", "M"),
+    Case("TC_055_CSMS", V16, "remote-trigger", "Trigger Message - Rejected", "M"),
     Case("TC_088_CSMS", V16, "security", "WebSocket Subprotocol negotiation", "M"),
     Case("TC_A_01_CSMS", V201, "A", "Basic Authentication - Valid username/password combination", "M"),
     Case("TC_A_02_CSMS", V201, "A", "Basic Authentication - Username does not equal ChargingStationId", "M"),
@@ -291,6 +304,21 @@ CASES: tuple[Case, ...] = (
     Case("TC_G_14_CSMS", V201, "G", "Change Availability Charging Station - With ongoing transaction", "M"),
     Case("TC_G_17_CSMS", V201, "G", "Change Availability Connector - With ongoing transaction", "M"),
     Case("TC_G_20_CSMS", V201, "G", "Connector status Notification - Lock Failure", "M"),
+    Case("TC_H_01_CSMS", V201, "H", "Reserve a specific EVSE - Accepted - Valid idToken", "M"),
+    Case("TC_H_07_CSMS", V201, "H", "Reserve a specific EVSE - Reservation Ended / not used", "M"),
+    Case("TC_H_08_CSMS", V201, "H", "Reserve an unspecified EVSE - Accepted", "C"),
+    Case(
+        "TC_H_14_CSMS",
+        V201,
+        "H",
+        "Reserve an unspecified EVSE - Amount of EVSEs available equals the amount of reservations",
+        "C",
+    ),
+    Case("TC_H_15_CSMS", V201, "H", "Reserve a connector with a specific type - Success", "C"),
+    Case("TC_H_17_CSMS", V201, "H", "Cancel reservation of an EVSE - Success", "M"),
+    Case("TC_H_19_CSMS", V201, "H", "Reserve a specific EVSE - Use a reserved EVSE with GroupId", "M"),
+    Case("TC_H_20_CSMS", V201, "H", "Charging Station cancels reservation when Faulted", "M"),
+    Case("TC_H_22_CSMS", V201, "H", "Reserve a specific EVSE - Configured to Reject", "M"),
     Case("TC_J_01_CSMS", V201, "J", "Clock-aligned Meter Values - No transaction ongoing", "M"),
     Case("TC_J_02_CSMS", V201, "J", "Clock-aligned Meter Values - Transaction ongoing", "M"),
     Case("TC_J_03_CSMS", V201, "J", "Clock-aligned Meter Values - EventType Ended", "M"),
@@ -301,6 +329,47 @@ CASES: tuple[Case, ...] = (
     Case("TC_J_10_CSMS", V201, "J", "Sampled Meter Values - EventType Ended", "M"),
     Case("TC_J_11_CSMS", V201, "J", "Sampled Meter Values - Signed", "M"),
     Case("TC_B_58_CSMS", V201, "B", "WebSocket Subprotocol validation", "M"),
+    Case("TC_O_01_CSMS", V201, "O", "Set Display Message - Success", "M"),
+    Case("TC_O_02_CSMS", V201, "O", "Get all Display Messages - Success", "M"),
+    Case("TC_O_03_CSMS", V201, "O", "Get all Display Messages - No DisplayMessages configured", "M"),
+    Case("TC_O_04_CSMS", V201, "O", "Clear Display Message - Success", "M"),
+    Case("TC_O_05_CSMS", V201, "O", "Clear Display Message - Unknown Key", "M"),
+    Case("TC_O_06_CSMS", V201, "O", "Set Display Message - Specific transaction - Success", "M"),
+    Case("TC_O_07_CSMS", V201, "O", "Get a Specific Display Message - Id", "M"),
+    Case("TC_O_08_CSMS", V201, "O", "Get a Specific Display Message - Priority", "M"),
+    Case("TC_O_09_CSMS", V201, "O", "Get a Specific Display Message - State", "M"),
+    Case("TC_O_10_CSMS", V201, "O", "Set Display Message - Specific transaction - UnknownTransaction", "M"),
+    Case("TC_O_11_CSMS", V201, "O", "Get a Specific Display Message - Unknown parameters", "-"),
+    Case("TC_O_12_CSMS", V201, "O", "Set Display Message - Replace DisplayMessage", "M"),
+    Case("TC_O_13_CSMS", V201, "O", "Set Display Message - Display message at StartTime", "M"),
+    Case("TC_O_14_CSMS", V201, "O", "Set Display Message - Remove message after EndTime", "M"),
+    Case("TC_O_17_CSMS", V201, "O", "Set Display Message - NotSupportedPriority", "M"),
+    Case("TC_O_18_CSMS", V201, "O", "Set Display Message - NotSupportedState", "M"),
+    Case("TC_O_19_CSMS", V201, "O", "Set Display Message - NotSupportedMessageFormat", "M"),
+    Case("TC_O_25_CSMS", V201, "O", "Set Display Message - Send Specific state", "-"),
+    Case("TC_O_26_CSMS", V201, "O", "Set Display Message - Rejected", "M"),
+    Case(
+        "TC_O_27_CSMS",
+        V201,
+        "O",
+        "Set Display Message - Specific transaction - Display message at StartTime",
+        "M",
+    ),
+    Case(
+        "TC_O_28_CSMS",
+        V201,
+        "O",
+        "Set Display Message - Specific transaction - Remove message after EndTime",
+        "M",
+    ),
+    Case(
+        "TC_P_02_CSMS",
+        V201,
+        "P",
+        "Data Transfer to the CSMS - Rejected / Unknown VendorId / Unknown MessageId",
+        "M",
+    ),
+    Case("TC_P_03_CSMS", V201, "P", "CustomData - Receive custom data", "M"),
 )
 
 BY_ID: dict[str, Case] = {case.id: case for case in CASES}

@@ -391,10 +391,31 @@ class Handshake:
     closed_after: float | None  # seconds until the CSMS closed an upgraded socket; None: kept open
 
 
+def describe(handshake: Handshake) -> str:
+    """One line of the case log for an upgrade request and what came back."""
+    if handshake.status is None:
+        answer = "no HTTP answer (the connection failed)"
+    elif handshake.status != 101:
+        answer = f"HTTP {handshake.status}: refused"
+    elif handshake.closed_after is not None:
+        closed = handshake.closed_after
+        answer = f"HTTP 101 ({handshake.subprotocol}), closed by the CSMS after {closed:.2f} s"
+    else:
+        answer = f"HTTP 101 ({handshake.subprotocol}), kept open"
+    return f"upgrade offering {', '.join(handshake.offered)} → {answer}"
+
+
+def _server_error(handshake: Handshake) -> Violation | None:
+    """A 5xx is the CSMS failing, not refusing: it proves nothing about what the case sent."""
+    if handshake.status is not None and handshake.status >= 500:
+        return Violation("refusal", f"HTTP {handshake.status} is a server error, not a refusal")
+    return None
+
+
 def check_refusal(handshake: Handshake, patience: float = 2.0) -> Violation | None:
-    """No acceptable protocol offered: a non-101 refusal, or 101 without the header then a close."""
+    """No acceptable protocol offered: a 4xx refusal, or 101 without the header then a close."""
     if handshake.status != 101:
-        return None
+        return _server_error(handshake)
     if handshake.subprotocol:
         return Violation(
             "subprotocol",
@@ -403,6 +424,22 @@ def check_refusal(handshake: Handshake, patience: float = 2.0) -> Violation | No
     if handshake.closed_after is None or handshake.closed_after > patience:
         return Violation("subprotocol", "101 without a subprotocol, but the CSMS kept the socket open")
     return None
+
+
+def check_credentials_refused(handshake: Handshake, patience: float = 2.0) -> Violation | None:
+    """Wrong Basic credentials (TC_A_02/03, A00.FR.204): HTTP 401, or an upgrade the CSMS closes at once.
+    A 5xx, another 4xx, no HTTP answer or a socket kept open is not the refusal the case expects."""
+    if handshake.status == 401:
+        return None
+    if handshake.status == 101:
+        if handshake.closed_after is not None and handshake.closed_after <= patience:
+            return None
+        return Violation("refusal", "the CSMS accepted the connection with wrong Basic credentials")
+    if handshake.status is None:
+        return Violation("refusal", "no HTTP answer to the upgrade; expected HTTP 401 Unauthorized")
+    return _server_error(handshake) or Violation(
+        "refusal", f"HTTP {handshake.status}; expected HTTP 401 Unauthorized for wrong Basic credentials"
+    )
 
 
 def check_choice(handshake: Handshake, expected: str) -> Violation | None:

@@ -23,9 +23,12 @@ NEEDS_FEATURE: dict[str, str] = {
     "TC_C_50_CSMS": "iso15118",
     "TC_C_51_CSMS": "iso15118",
     "TC_C_52_CSMS": "iso15118",
+    "TC_H_08_CSMS": "reserve_unspecified",
+    "TC_H_14_CSMS": "reserve_unspecified",
+    "TC_H_15_CSMS": "reserve_connector_type",
 }
 # The optional features the reference backend has (the plugin declares them when it starts it)
-REFERENCE_HAS = frozenset({"boot_pending"})
+REFERENCE_HAS = frozenset({"boot_pending", "reserve_unspecified", "reserve_connector_type"})
 
 
 def scenarios(directory: Path = FEATURES) -> dict[str, str]:

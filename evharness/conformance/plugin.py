@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from evharness.conformance import catalog, checks, coverage, report
+from evharness.conformance import catalog, coverage, report
 from evharness.conformance.config import TargetConfig, load
 from evharness.conformance.drivers import Driver, DriverSettings, load_driver
 from evharness.conformance.session import Conformance
@@ -272,7 +272,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         elif violations:
             rep.sections.append(("OCPP-J wire rules", listed))
         if rep.failed:
-            rep.sections.append(("OCPP frames", checks.render(scenario.frames)))
+            rep.sections.append(("OCPP frames", scenario.log()))
     _record(item, rep, scenario)
 
 
@@ -306,9 +306,11 @@ def _record(item: pytest.Item, rep: pytest.TestReport, scenario: Conformance | N
     elif rep.failed:
         row.verdict = "FAIL" if rep.when == "call" else "ERROR"
         extra = [f"{title}:\n{text}" for title, text in rep.sections if title == "OCPP-J wire rules"]
-        row.reason = "\n\n".join([rep.longreprtext, *extra])
+        crash = getattr(rep.longrepr, "reprcrash", None)  # the error's text first: the report shows line 1
+        headline = [crash.message] if crash is not None and crash.message else []
+        row.reason = "\n\n".join([*headline, rep.longreprtext, *extra])
     if scenario is not None:
-        row.log = checks.render(scenario.frames)
+        row.log = scenario.log()
         if scenario.report_note and row.verdict == "PASS":
             row.reason = scenario.report_note
 

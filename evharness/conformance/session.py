@@ -16,12 +16,13 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import pytest
+from websockets.exceptions import InvalidStatus
 
 from evharness.conformance import checks
 from evharness.conformance import messages as m
 from evharness.conformance.config import TargetConfig
 from evharness.conformance.drivers import BootSetup, ConfiguresBoot, Driver, NotApplicable, Operation
-from evharness.conformance.station import Answer, OcttStation, ReceivedCall
+from evharness.conformance.station import Answer, OcttStation, ReceivedCall, probe_handshake
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
@@ -103,6 +104,7 @@ class Conformance:
         self.pending_operation: asyncio.Future[Payload | None] | None = None
         self.local_list_version = 0  # what the station says it holds (GetLocalListVersion)
         self.boot_configured = False  # the driver changed how the CSMS answers BootNotification
+        self.upgrades: list[str] = []  # every upgrade request and its HTTP answer, for the case log
 
     # -- plumbing ----------------------------------------------------------------------------------
 
@@ -154,7 +156,49 @@ class Conformance:
     # -- connection ---------------------------------------------------------------------------------
 
     def connect(self) -> None:
-        self.run(self.station.connect())
+        try:
+            self.run(self.station.connect())
+        except InvalidStatus as exc:
+            handshake = checks.Handshake((self.version.subprotocol,), exc.response.status_code, None, None)
+            self.upgrades.append(checks.describe(handshake))
+            raise
+
+    def probe(
+        self, offered: tuple[str, ...], *, username: str | None, password: str | None, patience: float = 0.5
+    ) -> checks.Handshake:
+        """One upgrade request on its own connection (subprotocols, credentials); logged for the case."""
+        handshake = self.run(
+            probe_handshake(
+                self.station.csms_url,
+                self.station.identity,
+                offered,
+                password=password,
+                username=username,
+                patience=patience,
+            )
+        )
+        who = f" as {username or self.station.identity}, {'with' if password else 'without'} a password"
+        self.upgrades.append(checks.describe(handshake) + who)
+        return handshake
+
+    def prove_credentials_accepted(self) -> None:
+        """Before a negative case: the right identity and password get in (as in TC_A_01). A CSMS that
+        refuses everyone proves nothing by refusing the wrong credentials."""
+        right = self.probe(
+            (self.version.subprotocol,), username=None, password=self.config.station(self.version).password
+        )
+        if right.status != 101 or right.closed_after is not None:
+            raise AssertionError(
+                f"the CSMS refused the right credentials too ({checks.describe(right)}): "
+                "its refusal of the wrong ones proves nothing"
+            )
+
+    def log(self) -> str:
+        """The case log: the frames, then the upgrade requests and their HTTP answers."""
+        text = checks.render(self.frames)
+        if self.upgrades:
+            text += "\n\nHTTP upgrades:\n" + "\n".join(f"  {line}" for line in self.upgrades)
+        return text
 
     def disconnect(self) -> None:
         self.run(self.station.disconnect())
@@ -427,36 +471,47 @@ class Conformance:
         async def perform() -> tuple[ReceivedCall, Payload | None]:
             cursor = len(self.station.received)
             task = asyncio.ensure_future(self.driver.perform(operation))
+            expected = asyncio.ensure_future(
+                self.station.expect_call(action, self.driver.wait_seconds + self.call_timeout, after=cursor)
+            )
             try:
-                call = await self.station.expect_call(
-                    action, self.driver.wait_seconds + self.call_timeout, after=cursor
-                )
+                await asyncio.wait({task, expected}, return_when=asyncio.FIRST_COMPLETED)
+                if task.done() and task.exception() is not None:
+                    raise _DriverRaised(task.exception())
+                call = await expected
             except BaseException:
-                task.cancel()
-                with contextlib.suppress(BaseException):
-                    await task
+                for pending in (task, expected):
+                    pending.cancel()
+                    with contextlib.suppress(BaseException):
+                        await pending
                 raise
             if not settle:
                 self.pending_operation = task
                 return call, None
-            outcome = await asyncio.wait_for(task, self.driver.wait_seconds + self.call_timeout)
-            return call, outcome
+            return call, await self._settle(task)
 
         try:
             self.csms_call, self.operation_outcome = self.run(perform())
-        except NotApplicable as exc:
-            pytest.skip(f"NOT APPLICABLE: {exc}")
+        except _DriverRaised as raised:
+            raise _driver_error(self.driver, f"make the CSMS send {action}", raised.error) from raised.error
         return self.csms_call
+
+    async def _settle(self, task: asyncio.Future[Payload | None]) -> Payload | None:
+        """The driver's outcome; if it raised (or never returned), `_DriverRaised`."""
+        try:
+            return await asyncio.wait_for(task, self.driver.wait_seconds + self.call_timeout)
+        except Exception as exc:
+            raise _DriverRaised(exc) from exc
 
     def finish_operation(self) -> Payload | None:
         task = self.pending_operation
         assert task is not None, "no operation is pending"
         self.pending_operation = None
 
-        async def settle() -> Payload | None:
-            return await asyncio.wait_for(task, self.driver.wait_seconds + self.call_timeout)
-
-        self.operation_outcome = self.run(settle())
+        try:
+            self.operation_outcome = self.run(self._settle(task))
+        except _DriverRaised as raised:
+            raise _driver_error(self.driver, "finish the operation", raised.error) from raised.error
         return self.operation_outcome
 
     def wait_for_call(self, action: str, timeout: float | None = None) -> ReceivedCall:
@@ -464,3 +519,25 @@ class Conformance:
         call = self.run(self.station.expect_call(action, timeout or self.call_timeout))
         self.csms_call = call
         return call
+
+
+class DriverFailed(AssertionError):
+    """The driver could not make the CSMS act: the case FAILs with the driver's own error."""
+
+
+class _DriverRaised(Exception):
+    """Carries a driver's error out of the background loop, apart from the harness's own errors."""
+
+    def __init__(self, error: BaseException | None) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _driver_error(driver: Driver, what: str, error: BaseException | None) -> BaseException:
+    """What a raising `perform()` becomes: NOT APPLICABLE (a skip) for `NotApplicable`, else a FAIL
+    naming the driver and its error — at once, not after waiting for a CALL that cannot come."""
+    if isinstance(error, NotApplicable):
+        return pytest.skip.Exception(f"NOT APPLICABLE: {error}")
+    if isinstance(error, AssertionError) and str(error):
+        return error  # already a verdict (the reference driver: "the reference backend refused …")
+    return DriverFailed(f"the {driver.name!r} driver failed to {what}: {type(error).__name__}: {error}")

@@ -284,10 +284,12 @@ async def probe_handshake(
     offered: tuple[str, ...],
     *,
     password: str | None = None,
+    username: str | None = None,
     patience: float = 2.0,
 ) -> Handshake:
-    """Offer `offered` subprotocols and see what comes back (TC_088_CSMS, TC_B_58_CSMS)."""
-    headers = {"Authorization": basic_auth(identity, password)} if password is not None else {}
+    """Offer `offered` subprotocols and see what comes back (TC_088_CSMS, TC_B_58_CSMS; with Basic
+    credentials, `username` defaulting to the identity, TC_A_01/02/03_CSMS)."""
+    headers = {"Authorization": basic_auth(username or identity, password)} if password is not None else {}
     try:
         websocket = await connect(
             station_url(csms_url, identity),

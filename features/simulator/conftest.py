@@ -221,7 +221,7 @@ def the_csms_limits(world: World, lab: Lab, amps: float) -> None:
     assert transaction is not None
     key, body = _tx_profile(world.live.station.adapter.version.value, amps, transaction.key)
     answer = world.portal.run(
-        lab.backend.ocpp.call(world.live.identity, "SetChargingProfile", {key: 1, **body})
+        lab.backend.operations.request(world.live.identity, "SetChargingProfile", {key: 1, **body})
     )
     assert answer["status"] == "Accepted", answer
 
@@ -232,7 +232,9 @@ def the_csms_clears(world: World, lab: Lab) -> None:
     payload: dict[str, Any] = (
         {"id": 7} if world.live.station.adapter.version is OcppVersion.V16 else {"chargingProfileId": 7}
     )
-    answer = world.portal.run(lab.backend.ocpp.call(world.live.identity, "ClearChargingProfile", payload))
+    answer = world.portal.run(
+        lab.backend.operations.request(world.live.identity, "ClearChargingProfile", payload)
+    )
     assert answer["status"] == "Accepted", answer
 
 

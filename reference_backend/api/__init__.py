@@ -1,32 +1,35 @@
-"""The console REST API (FastAPI): one router per area, all under `/api/`.
+"""The console REST API (FastAPI): one router per area, all under `/api/`, and the console pages.
 
-`create_app` is only the list of routers plus the error mapping; routers reach the backend through
-`app.state` (see `api/deps.py`). Handlers are plain `def`s: FastAPI runs them in its thread pool, so
-argon2 hashing, SQL and SMTP never block the OCPP event loop.
+`create_app(state)` assembles the whole console: every router, the error mapping, the pages, the
+metrics; routers reach the backend only through the `ApiState` it is given (see `api/deps.py`). The
+backend operator's routes (`/api/operations/…`) are routers like the others, behind `OperatorDep`.
+Handlers are plain `def`s where they block: FastAPI runs them in its thread pool, so argon2 hashing,
+SQL and SMTP never block the OCPP event loop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fastapi import APIRouter, FastAPI
 
 from evharness import __version__
+from reference_backend import metrics, web
 from reference_backend.api import (
     accounts,
     agreements,
+    boot_policy,
     companies,
     errors,
     headers,
     health,
     local_users,
+    operations,
     registration,
     sso,
     station_security,
     stations,
     transactions,
 )
-from reference_backend.console.context import Console
+from reference_backend.api.state import ApiState
 
 API_PREFIX = "/api"
 
@@ -41,10 +44,13 @@ ROUTERS: list[APIRouter] = [
     station_security.router,
     local_users.router,
     transactions.router,
+    boot_policy.router,
+    transactions.operator_router,
+    operations.router,  # last: its POST /operations/{station}/{action} takes any action
 ]
 
 
-def create_app(count_connected: Callable[[], int], console: Console) -> FastAPI:
+def create_app(state: ApiState) -> FastAPI:
     app = FastAPI(
         title="evharness reference CSMS",
         version=__version__,
@@ -59,9 +65,11 @@ def create_app(count_connected: Callable[[], int], console: Console) -> FastAPI:
         include_in_schema=False,
     )
     app.add_middleware(headers.SecurityHeaders)
-    app.state.count_connected = count_connected
-    app.state.console = console
+    app.state.api = state
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    if state.metrics is not None:
+        metrics.mount(app, state.metrics)
+    web.mount(app)
     return app

@@ -1,4 +1,5 @@
-"""What handlers are given: the `Console`, and the `Caller` behind the bearer token.
+"""What handlers are given: the `ApiState` parts (`Console`, `Stations`, `Store`, `Operations`), the
+`Caller` behind the bearer token, and the backend operator (`OperatorDep`).
 
 `CallerDep` also requires every current agreement to be accepted (seed 002: a newer version must be
 accepted at the next login before anything else works); `AnyCallerDep` is for the few endpoints that
@@ -7,27 +8,60 @@ must work before that: the profile, the agreements, logout.
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from reference_backend.api.state import ApiState
+from reference_backend.boot_policies import BootPolicies
 from reference_backend.console import accounts
 from reference_backend.console.caller import Caller
 from reference_backend.console.context import Console
+from reference_backend.console.station_access import Stations
 from reference_backend.domain.problems import NotAuthenticated
+from reference_backend.operations import Operations
+from reference_backend.persistence import Store
 
 _bearer = HTTPBearer(auto_error=False, description="the token of POST /api/session")
 
 MAX_ID = 2**31 - 1  # ids are 32-bit in both databases; larger numbers are simply not found
 
 
-def get_console(request: Request) -> Console:
-    console: Console = request.app.state.console
-    return console
+def get_state(request: Request) -> ApiState:
+    state: ApiState = request.app.state.api
+    return state
+
+
+StateDep = Annotated[ApiState, Depends(get_state)]
+
+
+def get_console(state: StateDep) -> Console:
+    return state.console
+
+
+def get_stations(state: StateDep) -> Stations:
+    return state.stations
+
+
+def get_store(state: StateDep) -> Store:
+    return state.store
+
+
+def get_operations(state: StateDep) -> Operations:
+    return state.operations
+
+
+def get_boot_policies(state: StateDep) -> BootPolicies:
+    return state.boot_policies
 
 
 ConsoleDep = Annotated[Console, Depends(get_console)]
+StationsDep = Annotated[Stations, Depends(get_stations)]
+StoreDep = Annotated[Store, Depends(get_store)]
+OperationsDep = Annotated[Operations, Depends(get_operations)]
+BootPoliciesDep = Annotated[BootPolicies, Depends(get_boot_policies)]
 
 
 def get_any_caller(
@@ -47,6 +81,22 @@ def get_caller(caller: AnyCallerDep) -> Caller:
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def require_operator(
+    state: StateDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> None:
+    """The backend operator's routes (`/api/operations/…`): the `--operator-token` as bearer token;
+    without a configured token every request is refused."""
+    token = state.operator_token
+    if not token:
+        raise HTTPException(403, "operations are disabled: start the backend with --operator-token")
+    presented = credentials.credentials if credentials is not None else ""
+    if not secrets.compare_digest(presented.encode(), token.encode()):
+        raise HTTPException(401, "a valid operator token is required (Authorization: Bearer …)")
+
+
+OperatorDep = Depends(require_operator)
 
 
 def client_address(request: Request) -> str:

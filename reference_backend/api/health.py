@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from evharness import __version__
+from reference_backend.api.deps import StateDep
 
 router = APIRouter(tags=["health"])
 
@@ -19,6 +20,6 @@ class Health(BaseModel):
 
 
 @router.get("/health")
-async def health(request: Request) -> Health:
+async def health(state: StateDep) -> Health:
     """Whether the backend runs, its version and how many stations are connected now."""
-    return Health(version=__version__, stations_connected=request.app.state.count_connected())
+    return Health(version=__version__, stations_connected=state.count_connected())

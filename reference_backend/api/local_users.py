@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
 
-from reference_backend.api.deps import MAX_ID, CallerDep
+from reference_backend.api.deps import MAX_ID, CallerDep, StationsDep
 from reference_backend.api.errors import REFUSALS
 from reference_backend.api.local_user_models import (
     IdentificationBody,
@@ -21,7 +21,7 @@ from reference_backend.api.local_user_models import (
     LocalUserBody,
     LocalUserChange,
 )
-from reference_backend.api.station_deps import CanView, IdentityPath, StationsDep, requires
+from reference_backend.api.station_deps import CanView, IdentityPath, requires
 from reference_backend.console import local_users
 from reference_backend.domain.permissions import Action
 

@@ -12,21 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path
 
-from reference_backend.api.deps import CallerDep
-from reference_backend.console.station_access import StationAccess, Stations, require
+from reference_backend.api.deps import CallerDep, StationsDep
+from reference_backend.console.station_access import StationAccess, require
 from reference_backend.domain.permissions import Action
 
 IdentityPath = Annotated[str, Path(min_length=1, max_length=48)]
-
-
-def get_stations(request: Request) -> Stations:
-    stations: Stations = request.app.state.stations
-    return stations
-
-
-StationsDep = Annotated[Stations, Depends(get_stations)]
 
 
 def requires(*actions: Action) -> Callable[..., StationAccess]:
@@ -38,3 +30,5 @@ def requires(*actions: Action) -> Callable[..., StationAccess]:
 
 
 CanView = Annotated[StationAccess, Depends(requires(Action.VIEW_SETTINGS))]
+
+__all__ = ["CanView", "IdentityPath", "StationsDep", "requires"]

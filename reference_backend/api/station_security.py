@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from reference_backend.api.deps import CallerDep
+from reference_backend.api.deps import CallerDep, StateDep, StationsDep
 from reference_backend.api.errors import REFUSALS
-from reference_backend.api.station_deps import CanView, IdentityPath, StationsDep, requires
+from reference_backend.api.station_deps import CanView, IdentityPath, requires
 from reference_backend.console import stations
 from reference_backend.console.station_access import StationAccess
 from reference_backend.console.station_security import StationSecurityUseCases
@@ -36,9 +36,10 @@ def issue_claim_code(identity: IdentityPath, caller: CallerDep, st: StationsDep)
     return ClaimCode(identity=identity, claim_code=stations.issue_claim_code(st, caller, identity))
 
 
-def get_security(request: Request) -> StationSecurityUseCases:
-    security: StationSecurityUseCases = request.app.state.security
-    return security
+def get_security(state: StateDep) -> StationSecurityUseCases:
+    if state.security is None:
+        raise RuntimeError("the console API was built without the backend's security (ApiState.security)")
+    return state.security
 
 
 SecurityDep = Annotated[StationSecurityUseCases, Depends(get_security)]

@@ -11,10 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from evharness.idtokens import IdType
-from reference_backend.api.deps import MAX_ID, CallerDep
+from reference_backend.api.deps import MAX_ID, CallerDep, StationsDep
 from reference_backend.api.errors import REFUSALS
 from reference_backend.api.models import Installation
-from reference_backend.api.station_deps import CanView, IdentityPath, StationsDep, requires
+from reference_backend.api.station_deps import CanView, IdentityPath, requires
 from reference_backend.api.station_models import (
     AuditEntry,
     Card,

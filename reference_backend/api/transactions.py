@@ -14,15 +14,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from reference_backend.api.deps import MAX_ID, CallerDep
+from reference_backend.api.deps import MAX_ID, CallerDep, OperatorDep, StationsDep, StoreDep
 from reference_backend.api.errors import REFUSALS
-from reference_backend.api.station_deps import CanView, IdentityPath, StationsDep
-from reference_backend.api_operations import operator_guard
+from reference_backend.api.station_deps import CanView, IdentityPath
 from reference_backend.console import transactions
-from reference_backend.persistence import Store
 
 router = APIRouter(tags=["transactions"], responses=REFUSALS)
 
@@ -54,14 +52,6 @@ class EndBody(BaseModel):
     reason: Annotated[str, Field(min_length=1, max_length=200)]
 
 
-def get_store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-StoreDep = Annotated[Store, Depends(get_store)]
-
-
 @router.get("/stations/{identity}/transactions")
 def list_transactions(access: CanView, store: StoreDep) -> list[Transaction]:
     return [Transaction.model_validate(t) for t in transactions.listed(store, access)]
@@ -81,18 +71,15 @@ def end_transaction(
     return Transaction.model_validate(ended)
 
 
-def operator_transactions_router(operator_token: str | None) -> APIRouter:
-    """The operator's way to end a stuck transaction (operator token, like `/api/operations`)."""
-    operator = APIRouter(prefix="/api/operations", tags=["operations"], responses=REFUSALS)
+operator_router = APIRouter(
+    prefix="/operations", tags=["operations"], responses=REFUSALS, dependencies=[OperatorDep]
+)
 
-    @operator.post(
-        "/{identity}/transactions/{transaction_id}/end",
-        dependencies=[Depends(operator_guard(operator_token))],
-    )
-    def end_as_operator(
-        identity: IdentityPath, transaction_id: TransactionId, body: EndBody, st: StationsDep, store: StoreDep
-    ) -> Transaction:
-        ended = transactions.end_transaction(st, store, None, identity, transaction_id, body.reason)
-        return Transaction.model_validate(ended)
 
-    return operator
+@operator_router.post("/{identity}/transactions/{transaction_id}/end")
+def end_as_operator(
+    identity: IdentityPath, transaction_id: TransactionId, body: EndBody, st: StationsDep, store: StoreDep
+) -> Transaction:
+    """The backend operator's way to end a stuck transaction (operator token, like `/api/operations`)."""
+    ended = transactions.end_transaction(st, store, None, identity, transaction_id, body.reason)
+    return Transaction.model_validate(ended)

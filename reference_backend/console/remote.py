@@ -7,7 +7,7 @@ from reference_backend.console.caller import Caller
 from reference_backend.console.station_access import Stations, require
 from reference_backend.domain.problems import Conflict, NotFound
 from reference_backend.domain.remote_operations import ACTIONS, Request, build
-from reference_backend.station_calls import Outcome
+from reference_backend.operations import Outcome
 
 
 def operate(stations: Stations, caller: Caller, identity: str, operation: str, request: Request) -> Outcome:
@@ -17,11 +17,11 @@ def operate(stations: Stations, caller: Caller, identity: str, operation: str, r
         raise NotFound(f"no remote operation {operation!r}; known: {', '.join(ACTIONS)}")
     access = require(stations, caller, identity, [action])
     ops = stations.operations
-    version = ops.version(identity) if ops is not None else None
+    version = ops.version_of(identity) if ops is not None else None
     if ops is None or version is None:
         raise Conflict(f"station {identity} is offline: {operation} needs a connected station")
     ocpp_action, payload = build(operation, version is OcppVersion.V16, request)
-    outcome = ops.call(identity, ocpp_action, payload)
+    outcome = ops.call_from_thread(identity, ocpp_action, payload)
     with stations.store.begin() as tx:
         detail = f"{outcome.status}" + (f": {outcome.detail}" if outcome.detail else "")
         tx.audit(

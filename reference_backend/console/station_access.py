@@ -17,16 +17,16 @@ from reference_backend.console.context import Console
 from reference_backend.domain.permissions import Action, Role, refusal
 from reference_backend.domain.problems import Forbidden, NotFound
 from reference_backend.domain.station_roles import Grant, Person, roles_of
+from reference_backend.operations import Operations
 from reference_backend.persistence.station_access import StationStore, StationTx
 from reference_backend.persistence.station_records import StationRow
-from reference_backend.station_calls import StationCalls
 
 
 @dataclass
 class Stations:
     console: Console
     store: StationStore
-    operations: StationCalls | None = field(default=None)
+    operations: Operations | None = field(default=None)  # None: no OCPP server (tools, tests)
     # Called with the station identity after its identifications changed (the backend syncs the
     # station's local authorization list).
     on_identifications_changed: Callable[[str], None] | None = field(default=None)

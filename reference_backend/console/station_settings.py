@@ -83,6 +83,7 @@ def _becomes_installer(access: StationAccess, grants: list[GrantRecord], names: 
 def push(stations: Stations, identity: str) -> list[Pushed]:
     """Push what is due if the station is online; [] otherwise (it happens when it next connects)."""
     ops = stations.operations
-    if ops is None or ops.version(identity) is None:
+    link = ops.registered_link(identity) if ops is not None else None
+    if ops is None or link is None:
         return []
-    return ops.run(push_settings(ops.server, stations.store, identity, stations.now))
+    return ops.run(push_settings(link, stations.store, stations.now))

@@ -233,7 +233,7 @@ def view(stations: Stations, access: StationAccess) -> StationView:
 
 
 def view_of(stations: Stations, tx: StationTx, caller: Caller, station: StationRow) -> StationView:
-    online = stations.operations is not None and stations.operations.version(station.identity) is not None
+    online = stations.operations is not None and stations.operations.version_of(station.identity) is not None
     return StationView(
         station.identity,
         station.protocol,

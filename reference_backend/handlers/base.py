@@ -1,8 +1,9 @@
 """What every handler gets, and the steps several handlers share.
 
 A handler is `(context, request payload) -> response payload`: thin, it reads the payload, asks the
-store for facts, lets the domain decide and writes back. The session answers a raised exception
-with CALLERROR InternalError.
+store for facts, lets the domain decide and writes back. The connection answers a raised exception
+with CALLERROR InternalError. The context is frozen and made for each call: a handler reads it and
+never writes through it (a boot handler that registers the station uses `replace` for its own steps).
 """
 
 from __future__ import annotations
@@ -16,30 +17,40 @@ from evharness.idtokens import IdType
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.versions import OcppVersion
-from evharness.ocppj.vocabulary import Status
 from evharness.redaction import mask
 from reference_backend.domain.authorization import Decision, Facts, decide
+from reference_backend.domain.boot import Registration
 from reference_backend.notices import Notices
 from reference_backend.persistence import Store
 
-log = logging.getLogger("reference_backend.auth")
+log = logging.getLogger(__name__)
 
 
 class StationNotRegistered(Exception):
     """A handler needs the station's record, but it never booted (nor was seeded)."""
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class BootAnswer:
+    """How the connection's boot policy answers this BootNotification (`domain.boot`)."""
+
+    registration: Registration  # Accepted, Pending or Rejected
+    retry_interval: int = 60  # the interval of a Pending or Rejected answer
+    triggered: bool = False  # the CSMS asked for this BootNotification (TriggerMessage)
+
+
+ACCEPT = BootAnswer(Registration.ACCEPTED)
+
+
+@dataclass(frozen=True, slots=True)
 class HandlerContext:
     identity: str
     version: OcppVersion
     store: Store
     heartbeat_interval: int
     station_id: int | None = None  # known once the station booted or was found in the store
-    now: datetime = datetime(1970, 1, 1, tzinfo=UTC)  # set by the session for each message
-    registration: str = Status.ACCEPTED  # the answer to a BootNotification, decided by the session's policy
-    retry_interval: int = 60  # the interval of a Pending or Rejected answer
-    boot_triggered: bool = False  # the CSMS asked for this BootNotification (TriggerMessage)
+    now: datetime = datetime(1970, 1, 1, tzinfo=UTC)  # when the message arrived
+    boot: BootAnswer = ACCEPT  # a BootNotification's answer, decided by the connection's boot policy
     notices: Notices = field(default_factory=Notices)  # what was logged once per station already
 
     @property
@@ -58,9 +69,10 @@ Handler = Callable[[HandlerContext, Payload], Payload]
 def boot_answer(ctx: HandlerContext) -> Payload:
     """B01.FR.02/B02/B03 (1.6 §4.2): the status the boot policy chose; `interval` is the heartbeat
     interval when Accepted, else how long the station waits before its next BootNotification."""
-    accepted = ctx.registration == Status.ACCEPTED
-    interval = ctx.heartbeat_interval if accepted else ctx.retry_interval
-    return {"status": ctx.registration, "currentTime": ctx.current_time(), "interval": interval}
+    boot = ctx.boot
+    accepted = boot.registration == Registration.ACCEPTED
+    interval = ctx.heartbeat_interval if accepted else boot.retry_interval
+    return {"status": boot.registration.value, "currentTime": ctx.current_time(), "interval": interval}
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,12 +28,12 @@ from reference_backend.domain.transactions import (
 from reference_backend.handlers.base import HandlerContext
 from reference_backend.persistence import TransactionRecord
 
-log = logging.getLogger("reference_backend.transactions")
+log = logging.getLogger(__name__)
 
 
 def end_lost_at_boot(ctx: HandlerContext, reason: str | None) -> None:
     """Rule 2: a (re)boot ends every transaction the station had running."""
-    if not boot_ends_transactions(reason, ctx.boot_triggered):
+    if not boot_ends_transactions(reason, ctx.boot.triggered):
         return
     running = ctx.store.running_at(ctx.station)
     if not running:

@@ -7,6 +7,7 @@ on 1.6 only the idTag travels, and a leading `#` marks a PIN (DESIGN §2).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from evharness.idtokens import guess_type_from_idtag
 from evharness.ocppj.frames import Payload
@@ -31,7 +32,7 @@ from reference_backend.handlers.transactions import (
 )
 from reference_backend.persistence import BootInfo, TokenUse
 
-log = logging.getLogger("reference_backend.v16")
+log = logging.getLogger(__name__)
 
 STATION_CONNECTOR = 0  # OCPP 1.6 §4.9: connectorId 0 is the charge point as a whole
 ONLY_CONNECTOR = 1
@@ -67,7 +68,7 @@ def boot_notification(ctx: HandlerContext, payload: Payload) -> Payload:
         serial_number=payload.get("chargePointSerialNumber"),
         firmware_version=payload.get("firmwareVersion"),
     )
-    ctx.station_id = ctx.store.register_boot(ctx.identity, ctx.version.value, boot, ctx.now)
+    ctx = replace(ctx, station_id=ctx.store.register_boot(ctx.identity, ctx.version.value, boot, ctx.now))
     end_lost_at_boot(ctx, None)
     return boot_answer(ctx)
 

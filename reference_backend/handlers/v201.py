@@ -7,6 +7,7 @@ identification type this CSMS never enables, so it is refused as Invalid (DESIGN
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE
 from evharness.ocppj.frames import Payload
@@ -31,7 +32,7 @@ from reference_backend.handlers.transactions import (
 )
 from reference_backend.persistence import BootInfo, TokenUse
 
-log = logging.getLogger("reference_backend.v201")
+log = logging.getLogger(__name__)
 
 MAIN_METER_EVSE = 0  # 2.0.1 J01: evseId 0 is the grid connection meter
 
@@ -69,7 +70,7 @@ def boot_notification(ctx: HandlerContext, payload: Payload) -> Payload:
         firmware_version=station.get("firmwareVersion"),
         reason=payload["reason"],
     )
-    ctx.station_id = ctx.store.register_boot(ctx.identity, ctx.version.value, boot, ctx.now)
+    ctx = replace(ctx, station_id=ctx.store.register_boot(ctx.identity, ctx.version.value, boot, ctx.now))
     end_lost_at_boot(ctx, payload["reason"])
     return boot_answer(ctx)
 

@@ -16,6 +16,7 @@ link, so the frames it causes go out at once.
 
 from __future__ import annotations
 
+import dataclasses
 import http
 import json
 from collections.abc import Callable
@@ -31,8 +32,10 @@ from evharness.idtokens import IdType
 from simulator.asyncio.transport import StationLink
 from simulator.asyncio.web import follow, pages
 from simulator.asyncio.web.metrics import CONTENT_TYPE, FleetMetrics
+from simulator.core.certificates import Choices
 from simulator.core.faults import FaultKind
-from simulator.core.model import PresentedToken
+from simulator.core.model import Own, PresentedToken
+from simulator.core.notes import SecurityEvent
 from simulator.core.station import Station
 from simulator.state import station_state
 
@@ -81,7 +84,26 @@ def _fault(link: StationLink, args: dict[str, Any], now: float) -> None:
     link.station.inject_fault(FaultKind(args["kind"]), now, None if seconds is None else float(seconds))
 
 
+def _certificates(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The tester's certificate outcomes: {"signed": "refuse", "install": "fail", "delete": "fail"}."""
+    chosen = {f.name: str(args[f.name]) for f in dataclasses.fields(Choices) if f.name in args}
+    link.station.choose_certificates(**chosen)
+
+
+def _renew_certificate(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The station asks for a new certificate of its own (A03): {"which": "station" | "v2g"}."""
+    link.station.request_certificate(Own(args.get("which", Own.STATION.value)), now)
+
+
+def _security_event(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """A security event happens (e.g. {"type": "TamperDetectionActivated", "tech_info": "lid open"})."""
+    link.station.security_event(SecurityEvent(args["type"]), now, args.get("tech_info"))
+
+
 COMMANDS: dict[str, Command] = {
+    "certificates": _certificates,
+    "renew_certificate": _renew_certificate,
+    "security_event": _security_event,
     "plug_in": _plug_in,
     "unplug": _unplug,
     "present_token": _present_token,

@@ -91,6 +91,10 @@ VARIABLES: dict[str, Variable] = {
     "SecurityCtrlr.BasicAuthPassword": Variable("", S, WO),
     "SecurityCtrlr.Identity": Variable("", S, RO),
     "SecurityCtrlr.OrganizationName": Variable("evharness", S),
+    # Entries: the certificates installed; its maxLimit the store's capacity (M05.FR.03 Failed beyond)
+    "SecurityCtrlr.CertificateEntries": Variable("0", N, RO, max_limit=20),
+    "SecurityCtrlr.CertSigningWaitMinimum": Variable("60", N, minimum=1),  # A02.FR.17
+    "SecurityCtrlr.CertSigningRepeatTimes": Variable("3", N, minimum=0),  # A02.FR.18
     "SampledDataCtrlr.Enabled": Variable("true", B),
     "SampledDataCtrlr.TxUpdatedInterval": Variable("60", N, minimum=0),
     "SampledDataCtrlr.TxUpdatedMeasurands": Variable(
@@ -159,6 +163,9 @@ KEYS_16: dict[str, str] = {
     "MaxChargingProfilesInstalled": "SmartChargingCtrlr.Entries",
     "AuthorizationKey": "SecurityCtrlr.BasicAuthPassword",
     "SecurityProfile": "SecurityCtrlr.SecurityProfile",
+    "CpoName": "SecurityCtrlr.OrganizationName",  # 1.6 white paper: the O of the station's certificate
+    "CertSigningWaitMinimum": "SecurityCtrlr.CertSigningWaitMinimum",
+    "CertSigningRepeatTimes": "SecurityCtrlr.CertSigningRepeatTimes",
     # the reference backend's vendor keys (see VARIABLES)
     "MaxChargingCurrent": "ChargingStation.MaxChargingCurrent",
     "ConnectionPhases": "ChargingStation.ConnectionPhases",
@@ -173,6 +180,7 @@ KEYS_16: dict[str, str] = {
 # OCPP 1.6 configuration key → the variable whose maxLimit it is (read-only on 1.6)
 LIMIT_KEYS_16: dict[str, str] = {
     "LocalAuthListMaxLength": "LocalAuthListCtrlr.Entries",  # 1.6 §9.4: the list's capacity
+    "CertificateStoreMaxLength": "SecurityCtrlr.CertificateEntries",  # 1.6 white paper
 }
 MAX_LIMIT_SUFFIX = ".maxLimit"  # an override of a maxLimit: "LocalAuthListCtrlr.Entries.maxLimit"
 # 1.6-only keys with fixed values

@@ -38,6 +38,23 @@ class StopReason(StrEnum):
     OTHER = "Other"
 
 
+class Use(StrEnum):
+    """What an installed certificate is for (2.0.1 GetCertificateIdUseEnumType, neutral words)."""
+
+    CSMS_ROOT = "csms_root"  # 2.0.1 CSMSRootCertificate, 1.6 CentralSystemRootCertificate
+    MANUFACTURER_ROOT = "manufacturer_root"
+    V2G_ROOT = "v2g_root"
+    MO_ROOT = "mo_root"
+    V2G_CHAIN = "v2g_chain"  # the station's own V2G certificate and its sub-CAs (reported, not installed)
+
+
+class Own(StrEnum):
+    """The station's own certificates, which it asks the CSMS to sign (CertificateSigningUseEnumType)."""
+
+    STATION = "station"  # ChargingStationCertificate (1.6 ChargePointCertificate)
+    V2G = "v2g"  # V2GCertificate
+
+
 @dataclass(frozen=True, slots=True)
 class PresentedToken:
     id_type: IdType

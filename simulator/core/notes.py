@@ -18,7 +18,7 @@ from typing import Literal
 from evharness.ocppj.frames import Payload
 from simulator.core.display_messages import DisplayMessage
 from simulator.core.local_auth import TokenInfo
-from simulator.core.model import ConnectorState, PresentedToken, Transaction
+from simulator.core.model import ConnectorState, Own, PresentedToken, Transaction
 
 
 class ReadingContext(StrEnum):
@@ -143,6 +143,47 @@ class ReportNote:
     at: float
 
 
+class SecurityEvent(StrEnum):
+    """Security events (2.0.1 Part 2 Appendix 1, 1.6 security white paper §Security events): the
+    2.0.1 words; the 1.6 codec says a few of them its way (`InvalidChargePointCertificate` …)."""
+
+    FIRMWARE_UPDATED = "FirmwareUpdated"
+    FAILED_TO_AUTHENTICATE_AT_CSMS = "FailedToAuthenticateAtCsms"
+    CSMS_FAILED_TO_AUTHENTICATE = "CsmsFailedToAuthenticate"
+    SETTING_SYSTEM_TIME = "SettingSystemTime"
+    STARTUP_OF_THE_DEVICE = "StartupOfTheDevice"
+    RESET_OR_REBOOT = "ResetOrReboot"
+    SECURITY_LOG_WAS_CLEARED = "SecurityLogWasCleared"
+    RECONFIGURATION_OF_SECURITY_PARAMETERS = "ReconfigurationOfSecurityParameters"
+    MEMORY_EXHAUSTION = "MemoryExhaustion"
+    INVALID_MESSAGES = "InvalidMessages"
+    ATTEMPTED_REPLAY_ATTACKS = "AttemptedReplayAttacks"
+    TAMPER_DETECTION_ACTIVATED = "TamperDetectionActivated"
+    INVALID_FIRMWARE_SIGNATURE = "InvalidFirmwareSignature"
+    INVALID_FIRMWARE_SIGNING_CERTIFICATE = "InvalidFirmwareSigningCertificate"
+    INVALID_CSMS_CERTIFICATE = "InvalidCsmsCertificate"
+    INVALID_CHARGING_STATION_CERTIFICATE = "InvalidChargingStationCertificate"
+    INVALID_TLS_VERSION = "InvalidTLSVersion"
+    INVALID_TLS_CIPHER_SUITE = "InvalidTLSCipherSuite"
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityEventNote:
+    """SecurityEventNotification (A04, 1.6 white paper): what happened, when, and the detail."""
+
+    event: SecurityEvent
+    at: float
+    tech_info: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignCertificateNote:
+    """SignCertificate (A02/A03): a CSR for one of the station's own certificates."""
+
+    own: Own
+    csr: str
+
+
 @dataclass(frozen=True, slots=True)
 class ReservationNote:
     """2.0.1 ReservationStatusUpdate (H04.FR.02): a reservation ended other than by its use."""
@@ -196,6 +237,8 @@ Note = (
     | TransactionNote
     | IdleStatusNote
     | ReportNote
+    | SecurityEventNote
+    | SignCertificateNote
     | RestoredNote
     | ReservationNote
     | DisplayMessagesNote
@@ -222,9 +265,16 @@ class TokenAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusAnswer:
+    """An answer that is only a status (SignCertificate: Accepted or Rejected)."""
+
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
 class DataTransferAnswer:
     status: str
     data: object = None
 
 
-Answer = BootAnswer | TokenAnswer | DataTransferAnswer | None
+Answer = BootAnswer | TokenAnswer | StatusAnswer | DataTransferAnswer | None

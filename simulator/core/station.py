@@ -35,8 +35,10 @@ from evharness.ocppj.rpc import (
 )
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import redact
+from evharness.x509 import HashData
 from simulator.core import availability, journal, local_list
 from simulator.core.availability import AvailabilityStatus
+from simulator.core.certificates import Certificates, Choices, DeleteOutcome, InstallOutcome, SignedResult
 from simulator.core.charging_profiles import ChargingProfile, ProfileStore, admissible
 from simulator.core.codec import CallRefused, Codec, RemoteStartResult, Trait, UnlockOutcome, VersionRules
 from simulator.core.data_transfer import TransferStatus, VendorTable
@@ -63,10 +65,12 @@ from simulator.core.model import (
     Connector,
     ConnectorState,
     Evse,
+    Own,
     PresentedToken,
     StationConfig,
     StopReason,
     Transaction,
+    Use,
 )
 from simulator.core.notes import (
     AuthorizeNote,
@@ -82,6 +86,10 @@ from simulator.core.notes import (
     Note,
     ReservationNote,
     RestoredNote,
+    SecurityEvent,
+    SecurityEventNote,
+    SignCertificateNote,
+    StatusAnswer,
     StatusNote,
     TokenAnswer,
     TransactionNote,
@@ -156,6 +164,11 @@ class Station:
         self.profiles = ProfileStore(
             max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel")
         )
+        self.certificates = Certificates(
+            identity,
+            self.device.values["SecurityCtrlr.OrganizationName"],
+            self.device.max_limit("SecurityCtrlr.CertificateEntries"),
+        )
         self.reservations = Reservations()
         self.display = DisplayMessages(self.device)
         self.vendors = VendorTable(config.data_transfer)
@@ -216,6 +229,7 @@ class Station:
         self.rpc.connection_lost()
         self._held.clear()
         self.outbox.connection_lost()
+        self.certificates.connection_lost()
         self.next_heartbeat_at = None
 
     def receive(self, text: str | bytes, now: float) -> None:
@@ -247,6 +261,7 @@ class Station:
 
     def next_deadline(self) -> float | None:
         deadlines = [self.rpc.next_deadline(), self.next_heartbeat_at, self.next_boot_at, self.reboot_at]
+        deadlines.append(self.certificates.deadline())
         deadlines.append(self.reservations.deadline())
         deadlines += [held.due for held in self._held]
         if self.connected:
@@ -273,6 +288,10 @@ class Station:
             # other traffic shows the station is alive (1.6 §4.6); never pile heartbeats up behind it
             if self.connected and self.idle:
                 self.send(HeartbeatNote(), now)
+        if self.boot_status == Status.ACCEPTED:
+            repeat = self.device.number("SecurityCtrlr.CertSigningRepeatTimes")
+            for own, csr in self.certificates.due(now, repeat):
+                self.send(SignCertificateNote(own, csr), now)
         for reservation in self.reservations.expire(now):
             self._reservation_ended(reservation, End.EXPIRED, now)
         for evse in self.evses.values():
@@ -657,6 +676,48 @@ class Station:
         """F06 / 1.6 §5.17: send the requested message once the answer is on its way."""
         self.after_answer(lambda: self._triggered(trigger, now))
 
+    # -- certificates (`simulator.core.certificates`) ------------------------------------------------
+
+    def request_certificate(self, own: Own, now: float) -> None:
+        """A02/A03: a new key and CSR, sent in a SignCertificate (unless one is on its way)."""
+        self.certificates.organization = self.device.values["SecurityCtrlr.OrganizationName"]
+        wait = self.device.number("SecurityCtrlr.CertSigningWaitMinimum")
+        csr = self.certificates.ask(own, now, wait)
+        if csr is not None:
+            self.send(SignCertificateNote(own, csr), now)
+
+    def certificate_signed(self, own: Own, chain: str, now: float) -> SignedResult:
+        """A02.FR.06–09: installed when valid for the key asked for, else Rejected and reported."""
+        result = self.certificates.signed(own, chain, now)
+        if result.status != Status.ACCEPTED:
+            event = SecurityEvent.INVALID_CHARGING_STATION_CERTIFICATE
+            self.after_answer(lambda: self.security_event(event, now, result.reason))
+        return result
+
+    def install_certificate(self, use: Use, pem: str, now: float) -> tuple[InstallOutcome, str | None]:
+        """M05: (status, why not); a CSMS root that will not do is a security event (1.6 TC_078)."""
+        status, reason = self.certificates.install(use, pem, now)
+        self.device.put("SecurityCtrlr.CertificateEntries", str(len(self.certificates.installed)))
+        if status == Status.REJECTED and use is Use.CSMS_ROOT:
+            event = SecurityEvent.INVALID_CSMS_CERTIFICATE
+            self.after_answer(lambda: self.security_event(event, now, reason))
+        return status, reason
+
+    def delete_certificate(self, wanted: HashData) -> DeleteOutcome:
+        status = self.certificates.delete(wanted)
+        self.device.put("SecurityCtrlr.CertificateEntries", str(len(self.certificates.installed)))
+        return status
+
+    def choose_certificates(self, **choices: str) -> Choices:
+        """The tester's outcomes (`Choices` field → value); ValueError naming a bad one."""
+        for name, value in choices.items():
+            self.certificates.choices.choose(name, value)
+        return self.certificates.choices
+
+    def security_event(self, event: SecurityEvent, now: float, tech_info: str | None = None) -> None:
+        """A04: SecurityEventNotification."""
+        self.send(SecurityEventNote(event, now, tech_info), now)
+
     def messages_waiting(self, transaction_key: str | None) -> bool:
         """E14: whether transaction messages (of that transaction) still wait to be delivered."""
         for call in self.outbox.transactional:
@@ -724,6 +785,13 @@ class Station:
                 self.send(IdleStatusNote(Idle.FIRMWARE), now)
             case Trigger.LOG_STATUS:
                 self.send(IdleStatusNote(Idle.LOGS), now)
+            case Trigger.SIGN_STATION_CERTIFICATE:
+                self.request_certificate(Own.STATION, now)
+            case Trigger.SIGN_V2G_CERTIFICATE:
+                self.request_certificate(Own.V2G, now)
+            case Trigger.SIGN_COMBINED_CERTIFICATE:
+                self.request_certificate(Own.STATION, now)
+                self.request_certificate(Own.V2G, now)
 
     def _claim_reservation(self, evse: Evse, token: PresentedToken, now: float) -> bool:
         """H03: a reserved EVSE takes only its reservation's tokens; the one used is remembered
@@ -843,11 +911,11 @@ class Station:
                 case ErrorReceived(call, code, description, _, received_at):
                     queued = self._finish(call, received_at, ok=False)
                     self.emit(CallFailed(call.action, code, description, now))
-                    self._retry(queued, now)
+                    self._failed(queued, now)
                 case CallTimedOut(call):
                     queued = self._finish(call, now, ok=False)
                     self.emit(CallFailed(call.action, "Timeout", "no answer in time", now))
-                    self._retry(queued, now)
+                    self._failed(queued, now)
                 case PeerViolation(description, text):
                     self.emit(PeerViolated(description, text, now))
                 case SendReceived():
@@ -874,6 +942,8 @@ class Station:
                 self._token_decided(self.evses[evse_id], token, info.status, Action.Authorize, now)
             case TokenAnswer(), TransactionNote():
                 self._transaction_answered(note, answer, queued.action, now)
+            case StatusAnswer(status), SignCertificateNote(own):
+                self.certificates.answered(own, status == Status.ACCEPTED, now)
             case DataTransferAnswer(status, data), DataTransferNote(vendor, message):
                 self.emit(DataTransferred(vendor, message, status, data, now))
 
@@ -906,6 +976,13 @@ class Station:
         else:
             happening = Happening.REFUSED_KEEP
         self.lifecycle.handle(evse, Occurrence(happening, reason=StopReason.DEAUTHORIZED), now)
+
+    def _failed(self, queued: QueuedCall, now: float) -> None:
+        """A CALL of ours got a CALLERROR or no answer: a transaction message is retried; a
+        SignCertificate counts as rejected."""
+        if isinstance(queued.note, SignCertificateNote):
+            self.certificates.answered(queued.note.own, False, now)
+        self._retry(queued, now)
 
     def _retry(self, queued: QueuedCall, now: float) -> None:
         self.outbox.retry(

@@ -17,3 +17,6 @@ class Trigger(Enum):
     TRANSACTION_EVENT = "transaction_event"  # 2.0.1: TransactionEvent Updated (Trigger) of each
     FIRMWARE_STATUS = "firmware_status"  # always Idle: firmware updates are not simulated yet
     LOG_STATUS = "log_status"  # 1.6 DiagnosticsStatusNotification / 2.0.1 LogStatusNotification: Idle
+    SIGN_STATION_CERTIFICATE = "sign_station_certificate"  # SignCertificate (A02, 1.6 ExtendedTrigger)
+    SIGN_V2G_CERTIFICATE = "sign_v2g_certificate"
+    SIGN_COMBINED_CERTIFICATE = "sign_combined_certificate"  # both (A02, 2.0.1 SignCombinedCertificate)

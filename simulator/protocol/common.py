@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Literal, TypeVar, cast
 
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
+from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
 from simulator.core.codec import CallRefused, Outgoing, StationView, VersionRules
@@ -26,6 +27,9 @@ from simulator.core.notes import (
     IdleStatusNote,
     Note,
     ReadingContext,
+    SecurityEventNote,
+    SignCertificateNote,
+    StatusAnswer,
     StatusNote,
     TransactionNote,
     TxMoment,
@@ -51,6 +55,8 @@ ACTIONS: dict[type[Note], str] = {
     HeartbeatNote: Action.Heartbeat,
     StatusNote: Action.StatusNotification,
     AuthorizeNote: Action.Authorize,
+    SignCertificateNote: Action.SignCertificate,
+    SecurityEventNote: Action.SecurityEventNotification,
     DataTransferNote: Action.DataTransfer,
 }
 
@@ -133,6 +139,19 @@ CONTEXTS: dict[
 
 def boot_answer(payload: Payload) -> Answer:
     return BootAnswer(payload["status"], float(payload["interval"]))
+
+
+def status_answer(payload: Payload) -> Answer:
+    return StatusAnswer(payload["status"])
+
+
+def security_event(note: SecurityEventNote, name: str) -> Payload:
+    """SecurityEventNotification: the same fields on 1.6 and 2.0.1 (`name`: the version's word);
+    techInfo is at most 255 characters."""
+    payload: Payload = {"type": name, "timestamp": format_timestamp(note.at)}
+    if note.tech_info:
+        payload["techInfo"] = note.tech_info[:255]
+    return payload
 
 
 def typed(function: Callable[[StationView, Request, float], Mapping[str, Any]]) -> CallFunction:

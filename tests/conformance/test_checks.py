@@ -373,3 +373,30 @@ def test_an_unanswered_heartbeat_after_the_malformed_answers_fails() -> None:
 def test_the_broken_answers_are_answers_to_nothing_not_calls() -> None:
     kinds = [json.loads(frame.text)[0] for frame in BROKEN]
     assert set(kinds) == {3, 4}
+
+
+@pytest.mark.parametrize(
+    ("status", "closed_after", "refused"),
+    [
+        (401, None, True),
+        (101, 0.2, True),  # upgraded, then closed at once: the close the spec allows
+        (101, None, False),  # kept open: the wrong credentials got in
+        (500, None, False),  # a server error is no refusal of the credentials
+        (503, None, False),
+        (403, None, False),  # not the 401 Unauthorized of A00.FR.204
+        (None, None, False),  # no HTTP answer at all
+    ],
+)
+def test_wrong_credentials_must_get_a_401_or_a_close(
+    status: int | None, closed_after: float | None, refused: bool
+) -> None:
+    handshake = checks.Handshake(("ocpp2.0.1",), status, "ocpp2.0.1" if status == 101 else None, closed_after)
+    assert (checks.check_credentials_refused(handshake, patience=1.0) is None) is refused
+    assert str(status) in checks.describe(handshake) or status is None
+
+
+def test_a_server_error_is_no_subprotocol_refusal() -> None:
+    assert checks.check_refusal(checks.Handshake(("ocpp0.1",), 400, None, None)) is None
+    violation = checks.check_refusal(checks.Handshake(("ocpp0.1",), 500, None, None))
+    assert violation is not None
+    assert "server error" in violation.detail

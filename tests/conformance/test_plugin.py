@@ -3,6 +3,8 @@ expectation, what arrived and the frame log, and the reports (HTML, JUnit XML, c
 
 from __future__ import annotations
 
+import html
+import http
 import json
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from simulator.asyncio.portal import BackgroundLoop
@@ -189,3 +192,71 @@ def test_boot_pending_cases_are_not_applicable_for_a_csms_that_does_not_declare_
     assert result.returncode == 0, result.stdout[-2000:]
     assert "3 skipped" in result.stdout
     assert "NOT APPLICABLE: the case needs the optional CSMS feature 'boot_pending'" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("factory", "verdict", "reason"),
+    [
+        ("broken", "FAIL", "RuntimeError: the CSMS's API answered 503 to POST /stations/reset"),
+        ("not_applicable", "NOT APPLICABLE", "this CSMS has no API to reset a station"),
+    ],
+)
+def test_a_driver_error_ends_the_case_with_its_reason(
+    sloppy_csms: str, tmp_path: Path, factory: str, verdict: str, reason: str
+) -> None:
+    """Issue 13: a raising perform() is the verdict's reason at once — terminal, HTML report, case log."""
+    command = [
+        sys.executable, "-m", "pytest", "evharness/suites/conformance/ocpp16", "-p", "no:cacheprovider",
+        "-k", "TC_013", "--csms-url", sloppy_csms, "--ocpp-version", "1.6", "--call-timeout", "1",
+        "--driver", f"tests.conformance.failing_drivers:{factory}", "--conformance-report", str(tmp_path),
+        "-rs",
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    output = result.stdout
+    assert reason in output, output[-3000:]
+    assert "got no CALL" not in output
+    assert ("1 failed" if verdict == "FAIL" else "1 skipped") in output
+    page = (tmp_path / "index.html").read_text()
+    assert verdict in page
+    assert html.escape(reason) in page
+    (log,) = (tmp_path / "logs").glob("*tc_013*.log")
+    assert f"verdict: {verdict}" in log.read_text()
+    assert reason in log.read_text()
+
+
+@pytest.fixture(scope="module")
+def failing_csms() -> Iterator[str]:
+    """A CSMS that answers HTTP 500 to every upgrade: it refuses everyone, whatever the credentials."""
+
+    def server_error(connection: ServerConnection, request: Request) -> Response:
+        return connection.respond(http.HTTPStatus.INTERNAL_SERVER_ERROR, "database is down\n")
+
+    with BackgroundLoop("failing-csms") as loop:
+
+        async def start() -> Server:
+            return await serve(sloppy_station_handler, "127.0.0.1", 0, process_request=server_error)
+
+        server = loop.run(start())
+        yield f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}/ocpp"
+
+        async def stop() -> None:
+            server.close()
+            await server.wait_closed()
+
+        loop.run(stop())
+
+
+def test_negative_cases_fail_when_the_csms_refuses_everyone(failing_csms: str, tmp_path: Path) -> None:
+    """Issue 13: TC_A_02/03 must see the refusal they expect; an HTTP 500 is no refusal of credentials,
+    and the case log records the HTTP status of every refused upgrade."""
+    command = [
+        sys.executable, "-m", "pytest", "evharness/suites/conformance/ocpp201", "-p", "no:cacheprovider",
+        "-k", "TC_A_01 or TC_A_02 or TC_A_03", "--csms-url", failing_csms, "--ocpp-version", "2.0.1",
+        "--call-timeout", "1", "--conformance-report", str(tmp_path),
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert "3 failed" in result.stdout, result.stdout[-3000:]
+    assert "the CSMS refused the right credentials too" in result.stdout
+    for case in ("tc_a_02", "tc_a_03"):
+        (log,) = (tmp_path / "logs").glob(f"*{case}*.log")
+        assert "HTTP 500" in log.read_text()

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from evharness.ocppj.timefmt import format_timestamp
-from reference_backend.session import CsmsSession
+from reference_backend.connection import CsmsConnection
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 NOW = T0.timestamp()
@@ -22,7 +22,7 @@ def frame(message_id: str, action: str, payload: dict[str, Any]) -> str:
     return orjson.dumps([2, message_id, action, payload]).decode()
 
 
-def exchange(session: CsmsSession, text: str | bytes, now: float = NOW) -> list[Any]:
+def exchange(session: CsmsConnection, text: str | bytes, now: float = NOW) -> list[Any]:
     """Feed one frame; return the one answer, decoded."""
     session.receive(text, now)
     (answer,) = session.data_to_send()
@@ -31,7 +31,7 @@ def exchange(session: CsmsSession, text: str | bytes, now: float = NOW) -> list[
 
 
 def call(
-    session: CsmsSession, action: str, payload: dict[str, Any], message_id: str = "m1"
+    session: CsmsConnection, action: str, payload: dict[str, Any], message_id: str = "m1"
 ) -> dict[str, Any]:
     """A CALL that must get a CALLRESULT; its payload."""
     answer = exchange(session, frame(message_id, action, payload))

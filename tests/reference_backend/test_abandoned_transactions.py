@@ -12,8 +12,8 @@ import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.connection import CsmsConnection
 from reference_backend.persistence import ProvisionedIdentification, Store, TransactionRecord
-from reference_backend.session import CsmsSession
 
 from .helpers import T0, at, boot_16, boot_201, call, register_16, register_201, transaction_event
 
@@ -22,9 +22,9 @@ TOKEN = {"idToken": CARD, "type": "ISO14443"}
 _ids = itertools.count(1)
 
 
-def booted(store: Store, version: OcppVersion, reason: str = "PowerUp") -> CsmsSession:
+def booted(store: Store, version: OcppVersion, reason: str = "PowerUp") -> CsmsConnection:
     identity = f"AB-{next(_ids)}"
-    session = CsmsSession(identity, version, store, validate_outgoing=True)
+    session = CsmsConnection(identity, version, store, validate_outgoing=True)
     boot = boot_16() if version is OcppVersion.V16 else boot_201() | {"reason": reason}
     call(session, "BootNotification", boot)
     assert session.context.station_id is not None

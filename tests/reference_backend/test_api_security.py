@@ -14,11 +14,14 @@ from pathlib import Path
 import httpx
 
 from reference_backend.api import create_app
+from reference_backend.api.state import ApiState
 from reference_backend.backend import BackendServer
 from reference_backend.console.context import Console
 from reference_backend.console.mail import OutboxMailer
+from reference_backend.console.station_access import Stations
 from reference_backend.persistence import Store
 from reference_backend.persistence.console import ConsoleStore
+from reference_backend.persistence.station_access import StationStore
 from reference_backend.settings import BackendSettings
 from simulator.asyncio.portal import BackgroundLoop
 
@@ -45,14 +48,15 @@ PUBLIC = {
 }
 
 
-def console(tmp_path: Path) -> Console:
+def api_state(tmp_path: Path) -> ApiState:
     store = Store.from_url(f"sqlite:///{tmp_path / 'api.sqlite3'}")
     store.create_schema()
-    return Console(ConsoleStore(store.engine), OutboxMailer(tmp_path / "outbox", "x@example.com"))
+    console = Console(ConsoleStore(store.engine), OutboxMailer(tmp_path / "outbox", "x@example.com"))
+    return ApiState(console, Stations(console, StationStore(store.engine)), store)
 
 
 def test_every_operation_but_the_public_ones_needs_a_session(tmp_path: Path) -> None:
-    spec = create_app(lambda: 0, console(tmp_path)).openapi()
+    spec = create_app(api_state(tmp_path)).openapi()
     operations = {
         f"{method.upper()} {path}": operation
         for path, methods in spec["paths"].items()

@@ -9,10 +9,10 @@ from typing import Any
 from evharness.conformance.station import OcttStation
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.backend import BackendServer
+from reference_backend.boot_policies import BootPolicies
 from reference_backend.domain.boot import BootPolicy, PolicyName, Registration
 from reference_backend.persistence import Store
 from reference_backend.persistence.boot_records import BootRecords
-from reference_backend.registration import BootPolicies
 from reference_backend.settings import BackendSettings
 
 from .helpers import boot_201

@@ -10,21 +10,21 @@ from datetime import timedelta
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.connection import CsmsConnection
 from reference_backend.persistence import Store, TransactionRecord
-from reference_backend.session import CsmsSession
 
 from .helpers import T0, at, boot_16, boot_201, call, register_201, transaction_event
 
 _ids = itertools.count(1)
 
 
-def booted(store: Store, version: OcppVersion) -> CsmsSession:
-    session = CsmsSession(f"EN-{next(_ids)}", version, store, validate_outgoing=True)
+def booted(store: Store, version: OcppVersion) -> CsmsConnection:
+    session = CsmsConnection(f"EN-{next(_ids)}", version, store, validate_outgoing=True)
     call(session, "BootNotification", boot_16() if version is OcppVersion.V16 else boot_201())
     return session
 
 
-def only(store: Store, session: CsmsSession) -> TransactionRecord:
+def only(store: Store, session: CsmsConnection) -> TransactionRecord:
     (record,) = store.transactions(session.context.identity)
     return record
 

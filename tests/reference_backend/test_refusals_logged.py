@@ -8,9 +8,9 @@ import logging
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.connection import CsmsConnection
 from reference_backend.notices import Notices
 from reference_backend.persistence import Store
-from reference_backend.session import CsmsSession
 
 from .helpers import boot_16, call, exchange, frame
 
@@ -21,7 +21,9 @@ def refusals(caplog: pytest.LogCaptureFixture, identity: str) -> list[str]:
     return [
         r.getMessage()
         for r in caplog.records
-        if r.levelno == logging.INFO and r.name == "reference_backend.session" and identity in r.getMessage()
+        if r.levelno == logging.INFO
+        and r.name == "reference_backend.connection"
+        and identity in r.getMessage()
     ]
 
 
@@ -29,19 +31,19 @@ def test_a_refused_action_is_logged_once_per_station_and_action(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
     notices = Notices()  # one per server: shared by a station's connections
-    first = CsmsSession("RF-1", OcppVersion.V16, store, notices=notices)
-    with caplog.at_level(logging.INFO, logger="reference_backend.session"):
+    first = CsmsConnection("RF-1", OcppVersion.V16, store, notices=notices)
+    with caplog.at_level(logging.INFO, logger="reference_backend.connection"):
         # not booted yet: SecurityError, twice → one line
         for n in range(2):
             answer = exchange(first, frame(f"h{n}", "Heartbeat", {}))
             assert answer[2] == "SecurityError"
         call(first, "BootNotification", boot_16(), message_id="boot")
         # an action 1.6 has and this CSMS does not handle: NotSupported, on two connections → one line
-        again = CsmsSession("RF-1", OcppVersion.V16, store, notices=notices)
+        again = CsmsConnection("RF-1", OcppVersion.V16, store, notices=notices)
         for session in (first, again, first):
             answer = exchange(session, frame("d", "DiagnosticsStatusNotification", STATUS))
             assert answer[2] == "NotSupported"
-        other = CsmsSession("RF-2", OcppVersion.V16, store, notices=notices)
+        other = CsmsConnection("RF-2", OcppVersion.V16, store, notices=notices)
         exchange(other, frame("d", "DiagnosticsStatusNotification", STATUS))
     lines = refusals(caplog, "RF-1")
     assert len(lines) == 2, lines

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.connection import CsmsConnection
 from reference_backend.persistence import ProvisionedIdentification, Store
-from reference_backend.session import CsmsSession
 
 from .helpers import T0, at, boot_16, boot_201, call, register_16, register_201, transaction_event
 
@@ -28,15 +28,15 @@ PIN = {"idToken": "#4821", "type": "KeyCode"}
 _ids = itertools.count(1)
 
 
-def booted(store: Store, version: OcppVersion) -> CsmsSession:
+def booted(store: Store, version: OcppVersion) -> CsmsConnection:
     identity = f"RS-{next(_ids)}"
-    session = CsmsSession(identity, version, store, validate_outgoing=True)
+    session = CsmsConnection(identity, version, store, validate_outgoing=True)
     call(session, "BootNotification", boot_16() if version is OcppVersion.V16 else boot_201())
     return session
 
 
 @pytest.fixture
-def session_201(store: Store) -> CsmsSession:
+def session_201(store: Store) -> CsmsConnection:
     session = booted(store, OcppVersion.V201)
     assert session.context.station_id is not None
     store.provision(
@@ -63,7 +63,7 @@ def stored(store: Store, identity: str) -> list[tuple[Any, ...]]:
 
 @pytest.mark.parametrize("flushed", [False, True], ids=["buffered", "written"])
 def test_a_resent_201_event_gets_the_first_answer_and_stores_nothing(
-    store: Store, session_201: CsmsSession, flushed: bool
+    store: Store, session_201: CsmsConnection, flushed: bool
 ) -> None:
     identity, station = session_201.context.identity, session_201.context.station
     started = transaction_event(
@@ -86,7 +86,7 @@ def test_a_resent_201_event_gets_the_first_answer_and_stores_nothing(
 
 
 def test_a_resent_201_end_neither_moves_the_stop_nor_adds_samples(
-    store: Store, session_201: CsmsSession
+    store: Store, session_201: CsmsConnection
 ) -> None:
     identity = session_201.context.identity
     call(session_201, "TransactionEvent", transaction_event("Started", 0, 1, meterValue=[register_201(1, 0)]))
@@ -143,7 +143,7 @@ def test_a_message_resent_to_a_restarted_backend_is_still_known(store: Store, da
     restarted = Store.from_url(database_url)
     try:
         for session in (v16, v201):
-            session.context.store = restarted
+            session.store = restarted
         assert call(v16, "MeterValues", meter, message_id="again") == {}
         assert call(v201, "TransactionEvent", event, message_id="again") == {}
         assert [stored(restarted, session.context.identity) for session in (v16, v201)] == before

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.connection import CsmsConnection
 from reference_backend.persistence import Store
-from reference_backend.session import CsmsSession
 from scenarios.model import Scenario
 from simulator.core.clock import ManualClock
 from simulator.core.model import StationConfig
@@ -24,7 +24,7 @@ from simulator.scenario.station_config import config_for
 @dataclass
 class Pair:
     station: Station
-    csms: CsmsSession
+    csms: CsmsConnection
     clock: ManualClock
     connected: bool = True
     auto_reconnect: bool = False  # reconnect by itself when a go_offline fault is over
@@ -42,7 +42,7 @@ class Pair:
             clock.now(),
             validate_outgoing=True,
         )
-        csms = CsmsSession(identity, version, store, validate_outgoing=True)
+        csms = CsmsConnection(identity, version, store, validate_outgoing=True)
         pair = cls(station, csms, clock)
         station.connection_made(clock.now())
         return pair

@@ -16,13 +16,28 @@ from simulator.core.charging_profiles import TX
 from simulator.core.codec import StationView
 from simulator.core.local_auth import ListUpdate
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
+from simulator.core.model import Own, Use
 from simulator.core.reservations import Reservation
 from simulator.core.triggers import Trigger
 from simulator.protocol import common, profiles
+from simulator.protocol.certificates import hash_data_of, wire_hash
 from simulator.protocol.common import CallFunction, typed
 from simulator.protocol.v16.tokens import token_from_wire, token_info
 
 TRIGGERS = common.TRIGGERS | {Action.DiagnosticsStatusNotification: Trigger.LOG_STATUS}  # always Idle here
+# ExtendedTriggerMessage (white paper): LogStatusNotification and FirmwareStatusNotification there
+# are the security extension's messages, not sent yet (NotImplemented)
+EXTENDED_TRIGGERS: dict[str, Trigger] = {
+    Action.BootNotification: Trigger.BOOT,
+    Action.Heartbeat: Trigger.HEARTBEAT,
+    Action.MeterValues: Trigger.METER_VALUES,
+    Action.StatusNotification: Trigger.STATUS,
+    "SignChargePointCertificate": Trigger.SIGN_STATION_CERTIFICATE,
+}
+USES: dict[wire.CertificateUseEnumType, Use] = {
+    "CentralSystemRootCertificate": Use.CSMS_ROOT,
+    "ManufacturerRootCertificate": Use.MANUFACTURER_ROOT,
+}
 LIST_STATUS: dict[ListOutcome, wire.SendLocalListResponseStatus] = {  # §5.15
     ListOutcome.ACCEPTED: Status.ACCEPTED,
     ListOutcome.FAILED: Status.FAILED,
@@ -188,7 +203,55 @@ def trigger_message(
     return {"status": common.trigger(TRIGGERS, view, payload["requestedMessage"], now)}
 
 
+def extended_trigger_message(
+    view: StationView, payload: wire.ExtendedTriggerMessageRequest, now: float
+) -> wire.ExtendedTriggerMessageResponse:
+    """White paper §ExtendedTriggerMessage: as TriggerMessage, with SignChargePointCertificate."""
+    connector = payload.get("connectorId")
+    if connector is not None and connector != 0 and connector not in view.evses:
+        return {"status": Status.REJECTED}
+    return {"status": common.trigger(EXTENDED_TRIGGERS, view, payload["requestedMessage"], now)}
+
+
+def certificate_signed(
+    view: StationView, payload: wire.CertificateSignedRequest, now: float
+) -> wire.CertificateSignedResponse:
+    """Installed when the chain is valid for the key asked for; else Rejected and an
+    InvalidChargePointCertificate security event (TC_077)."""
+    return {"status": view.certificate_signed(Own.STATION, payload["certificateChain"], now).status}
+
+
+def install_certificate(
+    view: StationView, payload: wire.InstallCertificateRequest, now: float
+) -> wire.InstallCertificateResponse:
+    """Rejected when the certificate is not valid (a CSMS root: InvalidCentralSystemCertificate,
+    TC_078), Failed when the store is full."""
+    status, _ = view.install_certificate(USES[payload["certificateType"]], payload["certificate"], now)
+    return {"status": status}
+
+
+def get_installed_certificate_ids(
+    view: StationView, payload: wire.GetInstalledCertificateIdsRequest, now: float
+) -> wire.GetInstalledCertificateIdsResponse:
+    """The hash data of the certificates of that type; NotFound when there is none."""
+    found = view.certificates.ids({USES[payload["certificateType"]]})
+    if not found:
+        return {"status": "NotFound"}
+    return {"status": Status.ACCEPTED, "certificateHashData": [wire_hash(hashed) for _, hashed, _ in found]}
+
+
+def delete_certificate(
+    view: StationView, payload: wire.DeleteCertificateRequest, now: float
+) -> wire.DeleteCertificateResponse:
+    return {"status": view.delete_certificate(hash_data_of(payload["certificateHashData"]))}
+
+
 CALLS: dict[str, CallFunction] = {
+    Action.CertificateSigned: typed(certificate_signed),
+    Action.DeleteCertificate: typed(delete_certificate),
+    Action.ExtendedTriggerMessage: typed(extended_trigger_message),
+    Action.GetInstalledCertificateIds: typed(get_installed_certificate_ids),
+    Action.InstallCertificate: typed(install_certificate),
     Action.CancelReservation: common.cancel_reservation,
     Action.ChangeAvailability: typed(change_availability),
     Action.ChangeConfiguration: typed(change_configuration),

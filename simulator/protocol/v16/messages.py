@@ -39,6 +39,13 @@ IDLE_ACTIONS: dict[notes.Idle, str] = {
     notes.Idle.FIRMWARE: Action.FirmwareStatusNotification,
     notes.Idle.LOGS: Action.DiagnosticsStatusNotification,
 }
+# the security events 1.6 names its own way (white paper); the others are the 2.0.1 words
+SECURITY_EVENTS: dict[notes.SecurityEvent, str] = {
+    notes.SecurityEvent.FAILED_TO_AUTHENTICATE_AT_CSMS: "FailedToAuthenticateAtCentralSystem",
+    notes.SecurityEvent.CSMS_FAILED_TO_AUTHENTICATE: "CentralSystemFailedToAuthenticate",
+    notes.SecurityEvent.INVALID_CSMS_CERTIFICATE: "InvalidCentralSystemCertificate",
+    notes.SecurityEvent.INVALID_CHARGING_STATION_CERTIFICATE: "InvalidChargePointCertificate",
+}
 
 
 def action_of(note: Note) -> Outgoing | None:
@@ -59,6 +66,10 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(_transaction(note))
         case notes.IdleStatusNote():
             return {"status": "Idle"}
+        case notes.SignCertificateNote(csr=csr):
+            return as_payload(wire.SignCertificateRequest(csr=csr))
+        case notes.SecurityEventNote(event=event):
+            return common.security_event(note, SECURITY_EVENTS.get(event, event.value))
         case notes.DataTransferNote():
             return common.data_transfer_request(note, data_as_text=True)
         case (
@@ -152,6 +163,7 @@ ANSWERS: dict[str, AnswerReader] = {
     Action.Authorize: _token_answer,
     Action.StartTransaction: _start_answer,
     Action.StopTransaction: _token_answer,
+    Action.SignCertificate: common.status_answer,
     Action.DataTransfer: common.data_transfer_answer,
 }
 

@@ -1,9 +1,9 @@
-"""How a 2.0.1 / 2.1 station answers the CSMS's CALLs (Part 2, blocks B–P): action → function.
+"""How a 2.0.1 / 2.1 station answers the CSMS's CALLs (Part 2, blocks A–P): action → function.
 
 Each function reads the request (its payload TypedDict, generated from the 2.0.1 schema) into a
 neutral command of the station (`StationView`) and writes the outcome in 2.0.1's words; mypy checks
-both sides against the schema. Actions not in `CALLS` (firmware, certificates, monitoring) get
-CALLERROR NotSupported; every answer here is the status the spec gives.
+both sides against the schema. Actions not in `CALLS` (firmware, monitoring) get CALLERROR
+NotSupported; every answer here is the status the spec gives.
 """
 
 from __future__ import annotations
@@ -19,16 +19,33 @@ from simulator.core.codec import StationView
 from simulator.core.display_messages import DisplayMessage
 from simulator.core.local_auth import ListUpdate
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
+from simulator.core.model import Own, Use
 from simulator.core.notes import ReportNote
 from simulator.core.reservations import Reservation
 from simulator.core.triggers import Trigger
 from simulator.protocol import common, profiles
+from simulator.protocol.certificates import hash_data_of, status_info, wire_hash
 from simulator.protocol.common import CallFunction, typed
 from simulator.protocol.v201.tokens import token_from_wire, token_info
 
 TRIGGERS = common.TRIGGERS | {
     Action.TransactionEvent: Trigger.TRANSACTION_EVENT,
     Action.LogStatusNotification: Trigger.LOG_STATUS,  # always Idle here
+    "SignChargingStationCertificate": Trigger.SIGN_STATION_CERTIFICATE,
+    "SignV2GCertificate": Trigger.SIGN_V2G_CERTIFICATE,
+    "SignCombinedCertificate": Trigger.SIGN_COMBINED_CERTIFICATE,
+}
+USES: dict[wire.GetCertificateIdUseEnumType, Use] = {
+    "CSMSRootCertificate": Use.CSMS_ROOT,
+    "ManufacturerRootCertificate": Use.MANUFACTURER_ROOT,
+    "V2GRootCertificate": Use.V2G_ROOT,
+    "MORootCertificate": Use.MO_ROOT,
+    "V2GCertificateChain": Use.V2G_CHAIN,
+}
+USE_NAMES: dict[Use, wire.GetCertificateIdUseEnumType] = {use: name for name, use in USES.items()}
+OWN: dict[wire.CertificateSigningUseEnumType, Own] = {
+    "ChargingStationCertificate": Own.STATION,
+    "V2GCertificate": Own.V2G,
 }
 LIST_STATUS: dict[ListOutcome, wire.SendLocalListStatusEnumType] = {  # D01: a disabled list is Failed
     ListOutcome.ACCEPTED: Status.ACCEPTED,
@@ -232,6 +249,59 @@ def trigger_message(
     return {"status": common.trigger(TRIGGERS, view, payload["requestedMessage"], now)}
 
 
+def certificate_signed(
+    view: StationView, payload: wire.CertificateSignedRequest, now: float
+) -> wire.CertificateSignedResponse:
+    """A02.FR.06–09: Accepted and installed when the chain is valid for the key asked for; else
+    Rejected (why in statusInfo) and an InvalidChargingStationCertificate security event."""
+    own = OWN[payload.get("certificateType", "ChargingStationCertificate")]
+    result = view.certificate_signed(own, payload["certificateChain"], now)
+    answer: wire.CertificateSignedResponse = {"status": result.status}
+    if result.reason is not None:
+        answer["statusInfo"] = status_info("InvalidCertificate", result.reason)
+    return answer
+
+
+def install_certificate(
+    view: StationView, payload: wire.InstallCertificateRequest, now: float
+) -> wire.InstallCertificateResponse:
+    """M05: Rejected when the certificate is not valid, Failed when the store is full."""
+    status, reason = view.install_certificate(USES[payload["certificateType"]], payload["certificate"], now)
+    answer: wire.InstallCertificateResponse = {"status": status}
+    if reason is not None:
+        answer["statusInfo"] = status_info("InvalidCertificate" if status == "Rejected" else "Full", reason)
+    return answer
+
+
+def get_installed_certificate_ids(
+    view: StationView, payload: wire.GetInstalledCertificateIdsRequest, now: float
+) -> wire.GetInstalledCertificateIdsResponse:
+    """M03: the hash data of every certificate of the requested types (all without a type);
+    NotFound when there is none (M03.FR.02)."""
+    wanted = payload.get("certificateType")
+    uses = None if wanted is None else {USES[name] for name in wanted}
+    found = view.certificates.ids(uses)
+    if not found:
+        return {"status": "NotFound"}
+    chains: list[wire.CertificateHashDataChainType] = []
+    for use, hashed, children in found:
+        entry: wire.CertificateHashDataChainType = {
+            "certificateType": USE_NAMES[use],
+            "certificateHashData": wire_hash(hashed),
+        }
+        if children:
+            entry["childCertificateHashData"] = [wire_hash(child) for child in children]
+        chains.append(entry)
+    return {"status": Status.ACCEPTED, "certificateHashDataChain": chains}
+
+
+def delete_certificate(
+    view: StationView, payload: wire.DeleteCertificateRequest, now: float
+) -> wire.DeleteCertificateResponse:
+    """M04: Accepted, NotFound, or Failed (the station's own certificate, M04.FR.06)."""
+    return {"status": view.delete_certificate(hash_data_of(payload["certificateHashData"]))}
+
+
 def reserve_now(view: StationView, payload: wire.ReserveNowRequest, now: float) -> wire.ReserveNowResponse:
     """H01: an EVSE, a connector type, or (evseId omitted) any EVSE; `simulator.core.reservations`."""
     group = payload.get("groupIdToken")
@@ -286,6 +356,10 @@ def clear_display_message(
 
 CALLS: dict[str, CallFunction] = {
     Action.CancelReservation: common.cancel_reservation,
+    Action.CertificateSigned: typed(certificate_signed),
+    Action.DeleteCertificate: typed(delete_certificate),
+    Action.GetInstalledCertificateIds: typed(get_installed_certificate_ids),
+    Action.InstallCertificate: typed(install_certificate),
     Action.ChangeAvailability: typed(change_availability),
     Action.ClearCache: common.clear_cache,
     Action.ClearChargingProfile: typed(clear_charging_profile),

@@ -17,7 +17,7 @@ from evharness.ocppj.vocabulary import Action
 from simulator.core import notes
 from simulator.core.codec import Outgoing, StationView
 from simulator.core.device_model import Access, Kind
-from simulator.core.model import ConnectorState
+from simulator.core.model import ConnectorState, Own
 from simulator.core.notes import Answer, Note, TxMoment
 from simulator.protocol import common
 from simulator.protocol.common import AnswerReader, as_payload
@@ -87,6 +87,12 @@ def action_of(note: Note) -> Outgoing | None:
     return common.action_of(note, TRANSACTION_ACTIONS, IDLE_ACTIONS, MORE_ACTIONS)
 
 
+SIGNING_USES: dict[Own, wire.CertificateSigningUseEnumType] = {
+    Own.STATION: "ChargingStationCertificate",
+    Own.V2G: "V2GCertificate",
+}
+
+
 def payload_of(note: Note, view: StationView) -> Payload:
     match note:
         case notes.BootNote():
@@ -103,6 +109,10 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return {"status": "Idle"}
         case notes.ReportNote():
             return as_payload(_report(note, view))
+        case notes.SignCertificateNote(own=own, csr=csr):
+            return as_payload(wire.SignCertificateRequest(csr=csr, certificateType=SIGNING_USES[own]))
+        case notes.SecurityEventNote():
+            return common.security_event(note, note.event.value)
         case notes.ReservationNote(reservation_id, status):
             return {"reservationId": reservation_id, "reservationUpdateStatus": status}
         case notes.DisplayMessagesNote():
@@ -252,6 +262,7 @@ ANSWERS: dict[str, AnswerReader] = {
     Action.BootNotification: common.boot_answer,
     Action.Authorize: _token_answer,
     Action.TransactionEvent: _token_answer,
+    Action.SignCertificate: common.status_answer,
     Action.DataTransfer: common.data_transfer_answer,
 }
 

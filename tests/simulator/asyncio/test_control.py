@@ -69,6 +69,14 @@ def test_a_fleet_is_driven_through_the_control_api(database_url: str, store: Sto
                 assert faulted["faults"] == ["out_of_order_frame"]
                 with pytest.raises(RuntimeError, match="not a valid FaultKind"):
                     await control.fault("SIM-0001", "explode")
+                chosen = await control.command("SIM-0001", "certificates", signed="refuse", install="fail")
+                assert chosen["certificates"]["choices"] == {
+                    "signed": "refuse",
+                    "install": "fail",
+                    "delete": "check",
+                }
+                with pytest.raises(RuntimeError, match="is not one of check, refuse"):
+                    await control.command("SIM-0001", "certificates", signed="maybe")
                 await control.go_offline("SIM-0001")
                 await asyncio.sleep(0.2)
                 offline = await control.state("SIM-0001")

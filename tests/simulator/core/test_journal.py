@@ -9,13 +9,14 @@ import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.connection import CsmsConnection
 from reference_backend.persistence import Store
-from reference_backend.session import CsmsSession
 from simulator.core.events import TransactionEnded
-from simulator.core.model import PresentedToken, StationConfig
+from simulator.core.model import Own, PresentedToken, StationConfig, Use
 from simulator.core.station import Station
 from simulator.journal_file import JournalFile
 from simulator.protocol import adapter_for
+from tests.certificates import SigningCa
 from tests.simulator.csms_calls import sent
 from tests.simulator.pair import Pair
 
@@ -33,7 +34,7 @@ def restarted(pair: Pair, store: Store, journal: JournalFile) -> Pair:
         validate_outgoing=True,
     )
     assert journal.restore(station) > 0
-    fresh = Pair(station, CsmsSession(identity, version, store, validate_outgoing=True), pair.clock)
+    fresh = Pair(station, CsmsConnection(identity, version, store, validate_outgoing=True), pair.clock)
     station.connection_made(pair.clock.now())
     fresh.pump()
     assert fresh.frames == []  # nothing before BootNotification is accepted (B02.FR.02)
@@ -124,3 +125,19 @@ def test_the_local_list_survives_a_restart(store: Store, tmp_path: Path) -> None
     assert journal.restore(station) == 0
     assert station.local_list.version == 7
     assert station.local_list.lookup("0A0B0C0D", pair.clock.now()) == "Accepted"
+
+
+def test_certificates_and_a_pending_key_survive_a_restart(store: Store, tmp_path: Path) -> None:
+    """What a real station keeps in non-volatile memory: its store, its own certificate and the key
+    of a request still waiting for its CertificateSigned."""
+    pair = Pair.open("SIM-0001", OcppVersion.V201, store)
+    ca = SigningCa(pair.clock.now())
+    pair.station.install_certificate(Use.CSMS_ROOT, ca.pem, pair.clock.now())
+    csr = pair.station.certificates.ask(Own.STATION, pair.clock.now(), 60)
+    assert csr is not None
+    journal = JournalFile(tmp_path, "SIM-0001")
+    journal.sync(pair.station, pair.clock.now())
+    station = Station("SIM-0001", adapter_for(OcppVersion.V201), StationConfig(), pair.clock.now())
+    journal.restore(station)
+    assert station.certificates.ids(None) == pair.station.certificates.ids(None)
+    assert station.certificate_signed(Own.STATION, ca.sign(csr), pair.clock.now()).status == "Accepted"

@@ -24,9 +24,9 @@ from hypothesis.stateful import (
 import scenarios
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.connection import CsmsConnection
 from reference_backend.persistence import Store
 from reference_backend.seed import seed
-from reference_backend.session import CsmsSession
 from simulator.core.ev import EvSpec
 from simulator.core.events import CallFailed, StationEvent, TransactionEnded
 from simulator.core.model import PresentedToken, StationConfig
@@ -166,7 +166,7 @@ def test_random_sessions_lose_no_transaction_and_no_energy(
                 self.identity, adapter_for(version), config(self.identity), self.now, validate_outgoing=True
             )
             station.restore_journal(entries)
-            csms = CsmsSession(self.identity, version, store, validate_outgoing=True)
+            csms = CsmsConnection(self.identity, version, store, validate_outgoing=True)
             self.pair = Pair(station, csms, old.clock, connected=False)
             station.boot(self.now)  # the restored messages wait for the new boot's acceptance
             if old.connected:

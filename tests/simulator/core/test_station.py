@@ -142,7 +142,7 @@ def test_an_unsupported_csms_call_gets_not_supported_and_the_station_goes_on(
     station, csms, clock = _bare_peer(version)
     # calls this station does not simulate (yet)
     action, payload = (
-        ("ExtendedTriggerMessage", {"requestedMessage": "Heartbeat"})
+        ("GetLog", {"logType": "SecurityLog", "requestId": 1, "log": {"remoteLocation": "http://127.0.0.1/"}})
         if version is OcppVersion.V16
         else ("SetMonitoringBase", {"monitoringBase": "All"})
     )

@@ -2,4 +2,12 @@
 
 from pytest_bdd import scenarios
 
-scenarios("core.feature", "offline.feature", "remote.feature", "local_list.feature", "rpc.feature")
+scenarios(
+    "core.feature",
+    "offline.feature",
+    "remote.feature",
+    "local_list.feature",
+    "rpc.feature",
+    "reservation.feature",
+    "remote_trigger.feature",
+)

@@ -13,4 +13,7 @@ scenarios(
     "meter_values.feature",
     "rpc.feature",
     "offline.feature",
+    "reservation.feature",
+    "display_messages.feature",
+    "data_transfer.feature",
 )

@@ -11,9 +11,9 @@ import pytest
 from evharness.idtokens import IdType
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.connection import CsmsConnection
 from reference_backend.handlers import HANDLERS, Handler, HandlerContext
 from reference_backend.persistence import ProvisionedIdentification, Store
-from reference_backend.session import CsmsSession
 
 from .helpers import (
     T0,
@@ -31,15 +31,15 @@ from .helpers import (
 BOOTS = {OcppVersion.V16: boot_16, OcppVersion.V201: boot_201, OcppVersion.V21: boot_201}
 NEXT_YEAR = T0 + timedelta(days=365)
 
-SessionFactory = Callable[..., CsmsSession]
+SessionFactory = Callable[..., CsmsConnection]
 
 
 @pytest.fixture
 def new_session(store: Store) -> SessionFactory:
     def make(
         version: OcppVersion, identity: str = "CP-1", handlers: Mapping[str, Handler] | None = None
-    ) -> CsmsSession:
-        return CsmsSession(
+    ) -> CsmsConnection:
+        return CsmsConnection(
             identity, version, store, heartbeat_interval=120, validate_outgoing=True, handlers=handlers
         )
 

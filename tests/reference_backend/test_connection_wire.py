@@ -13,8 +13,8 @@ import pytest
 
 from evharness.ocppj.rpc import CallTimedOut, ErrorReceived, ResultReceived
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.connection import CsmsConnection
 from reference_backend.persistence import Store
-from reference_backend.session import CsmsSession
 
 from .helpers import NOW, boot_16, boot_201, call
 
@@ -39,8 +39,8 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     opened.dispose()
 
 
-def booted(store: Store, version: OcppVersion) -> CsmsSession:
-    session = CsmsSession("CP-1", version, store, validate_outgoing=True)
+def booted(store: Store, version: OcppVersion) -> CsmsConnection:
+    session = CsmsConnection("CP-1", version, store, validate_outgoing=True)
     assert call(session, "BootNotification", BOOTS[version]())["status"] == "Accepted"
     return session
 
@@ -52,7 +52,7 @@ def send_frame(payload: dict[str, Any]) -> bytes:
 def test_a_send_on_21_is_taken_logged_masked_and_never_answered(
     sqlite_store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="reference_backend.session")
+    caplog.set_level(logging.DEBUG, logger="reference_backend.connection")
     session = booted(sqlite_store, V21)
 
     session.receive(send_frame(STREAM), NOW)

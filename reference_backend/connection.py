@@ -1,10 +1,10 @@
-"""One OCPP-J connection of the CSMS, as an object without I/O.
+"""One station's OCPP-J connection to the CSMS, as an object without I/O: `CsmsConnection`.
 
 Theory of operation: the transport feeds each received frame to `receive(text, now)` and sends
 what `data_to_send()` hands back, in order. The `RpcEndpoint` answers malformed frames, unknown
 actions (NotImplemented) and schema violations itself; a valid CALL goes to the version's handler
 table in two steps: `decide` (the checks below and the handler: database work, so the OCPP server
-runs it in a worker thread) and `deliver` (the answer onto the wire). A session made with
+runs it in a worker thread) and `deliver` (the answer onto the wire). A connection made with
 `deferred=True` queues the CALLs for its owner (`take_calls`; the server's `Answering` runs them and
 releases a transaction message's answer only once what it stored is committed); otherwise `receive`
 decides and delivers at once (tests, tools; nothing waits for a commit there). Answers that are
@@ -22,9 +22,10 @@ unanswered. A 2.1 SEND (NotifyPeriodicEventStream) is taken and logged,
 PINs masked, and never answered; nothing here keeps its data yet.
 
 A BootNotification is answered as the station's boot policy says (`BootPolicies`): Accepted, Pending
-(with the retry interval; the next one is Accepted) or Rejected. After a Pending answer the policy
-may ask for a TriggerMessage(BootNotification); the session hands such CALLs to its owner through
-`take_follow_ups()`, which sends them like any CSMS-initiated CALL.
+(with the retry interval; the next one is Accepted) or Rejected. The handler is told the answer in its
+frozen `HandlerContext` (`BootAnswer`); nothing travels back through the context. After a Pending
+answer the policy may ask for a TriggerMessage(BootNotification); the connection hands such CALLs to
+its owner (`operations.Link`) through `take_follow_ups()`, which sends them like any CSMS CALL.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from evharness.ocppj.rpc import (
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action
 from evharness.redaction import redact
+from reference_backend.boot_policies import BootPolicies
 from reference_backend.domain.boot import (
     BOOT,
     Registration,
@@ -59,15 +61,12 @@ from reference_backend.domain.boot import (
     permitted_by,
     station_may_send,
 )
-from reference_backend.handlers import HANDLERS, Handler, HandlerContext
+from reference_backend.handlers import HANDLERS, BootAnswer, Handler, HandlerContext
 from reference_backend.notices import Notices
 from reference_backend.persistence import Store
 from reference_backend.persistence.group_commit import Span
-from reference_backend.registration import BootPolicies
 
-log = logging.getLogger("reference_backend.session")
-
-REGISTERS = BOOT
+log = logging.getLogger(__name__)
 
 # Why a station CALL is refused with SecurityError, by where the station stands
 NOT_YET: dict[Registration, str] = {
@@ -103,7 +102,7 @@ class Decided:
         return replace(self, response=None, error=(kind, description), registration=None)
 
 
-class CsmsSession:
+class CsmsConnection:
     def __init__(
         self,
         identity: str,
@@ -119,9 +118,11 @@ class CsmsSession:
     ) -> None:
         self.identity = identity
         self.version = version
+        self.store = store
+        self.heartbeat_interval = heartbeat_interval
         self.rpc = RpcEndpoint(version, validate_incoming=True, validate_outgoing=validate_outgoing)
         self.notices = notices or Notices()
-        self.context = HandlerContext(identity, version, store, heartbeat_interval, notices=self.notices)
+        self.station_id: int | None = None  # known once the station booted or was found in the store
         self.deferred = deferred
         self._calls: list[Incoming] = []
         self._handlers = HANDLERS[version] if handlers is None else handlers
@@ -130,6 +131,18 @@ class CsmsSession:
         self._permitted: set[str] = set()  # what a Pending station was asked to send (B02.FR.09)
         self._follow_ups: list[tuple[str, Payload]] = []
         self.on_answer: Callable[[Answered], None] | None = None  # answers to our own CALLs
+
+    @property
+    def context(self) -> HandlerContext:
+        """What a handler of this connection is given (each call gets its own copy, with its time)."""
+        return HandlerContext(
+            self.identity,
+            self.version,
+            self.store,
+            self.heartbeat_interval,
+            station_id=self.station_id,
+            notices=self.notices,
+        )
 
     def receive(self, text: str | bytes, now: float) -> None:
         """Take one frame from the station; answers, if any, wait in `data_to_send()`."""
@@ -149,7 +162,7 @@ class CsmsSession:
         return csms_refusal(self.version, self.registration, action)
 
     def take_follow_ups(self) -> list[tuple[str, Payload]]:
-        """CALLs the session wants sent (the TriggerMessage after a Pending answer); each once."""
+        """CALLs the connection wants sent (the TriggerMessage after a Pending answer); each once."""
         calls, self._follow_ups = self._follow_ups, []
         return calls
 
@@ -180,7 +193,7 @@ class CsmsSession:
         self.rpc.connection_lost()
 
     def take_calls(self) -> list[Incoming]:
-        """The CALLs received and not decided yet (deferred sessions), oldest first; each once."""
+        """The CALLs received and not decided yet (deferred connections), oldest first; each once."""
         calls, self._calls = self._calls, []
         return calls
 
@@ -190,26 +203,28 @@ class CsmsSession:
         handler = self._handlers.get(call.action)
         if handler is None:
             return Decided(call, error=(ErrorKind.NOT_SUPPORTED, f"{call.action} is not supported"))
-        booting = call.action == REGISTERS
+        booting = call.action == BOOT
         # a BootNotification is answered from this connection's state alone: a new connection boots afresh
         state = self.registration if booting else self._current_state()
         if not station_may_send(state, call.action, frozenset(self._permitted)):
             return Decided(call, error=(ErrorKind.SECURITY, NOT_YET[state]))
+        ctx = replace(self.context, now=datetime.fromtimestamp(incoming.now, UTC))
         registration = None
         if booting:
             policy = self.boot_policies.policy_for(self.identity)
             registration = answer_boot(policy, state)
-            self.context.registration = registration.value
-            self.context.retry_interval = policy.retry_interval
-            self.context.boot_triggered = REGISTERS in self._permitted
-        self.context.now = datetime.fromtimestamp(incoming.now, UTC)
-        with self.context.store.writer.tracking() as tracked:
+            ctx = replace(ctx, boot=BootAnswer(registration, policy.retry_interval, BOOT in self._permitted))
+        elif self.station_id is None:
+            ctx = replace(ctx, station_id=self._find_station())
+        with self.store.writer.tracking() as tracked:
             try:
-                response = handler(self.context, call.payload)
+                response = handler(ctx, call.payload)
             except Exception as exc:
                 log.exception("%s: %s failed", self.identity, call.action)
                 description = redact(f"{call.action} failed: {type(exc).__name__}")
                 return Decided(call, error=(ErrorKind.INTERNAL, description), stored=tracked.span)
+        if booting:
+            self._find_station()  # the boot registered it: its id for the next CALLs
         return Decided(call, response, stored=tracked.span, registration=registration)
 
     def deliver(self, decided: Decided) -> None:
@@ -252,11 +267,14 @@ class CsmsSession:
         """Whether this connection's station is Accepted (booted, or known) and may send anything."""
         return self.registration is Registration.ACCEPTED
 
+    def _find_station(self) -> int | None:
+        self.station_id = self.store.find_station_id(self.identity)
+        return self.station_id
+
     def _current_state(self) -> Registration:
         """A station that has not booted on this connection is Accepted if it booted (or was seeded)
         on an earlier one and was not last answered Pending or Rejected."""
-        if self.registration is Registration.UNKNOWN and not self.boot_policies.held_back(self.identity):
-            self.context.station_id = self.context.store.find_station_id(self.identity)
-            if self.context.station_id is not None:
-                self.registration = Registration.ACCEPTED
+        unknown = self.registration is Registration.UNKNOWN
+        if unknown and not self.boot_policies.held_back(self.identity) and self._find_station() is not None:
+            self.registration = Registration.ACCEPTED
         return self.registration

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
+from reference_backend.boot_policies import BootPolicies
+from reference_backend.connection import CsmsConnection
 from reference_backend.domain.boot import BootPolicy, PolicyName, Registration
 from reference_backend.persistence import Store
-from reference_backend.registration import BootPolicies
-from reference_backend.session import CsmsSession
 
 from .helpers import NOW, boot_16, boot_201, call, exchange, frame
 
@@ -34,13 +34,13 @@ def status(version: OcppVersion) -> tuple[str, dict[str, Any]]:
 
 def session(
     store: Store, version: OcppVersion, policies: BootPolicies, identity: str = "CP-1"
-) -> CsmsSession:
-    return CsmsSession(
+) -> CsmsConnection:
+    return CsmsConnection(
         identity, version, store, heartbeat_interval=120, validate_outgoing=True, boot_policies=policies
     )
 
 
-def security_error(csms: CsmsSession, action: str, payload: dict[str, Any]) -> str:
+def security_error(csms: CsmsConnection, action: str, payload: dict[str, Any]) -> str:
     answer = exchange(csms, frame("x1", action, payload))
     assert answer[:3] == [4, "x1", "SecurityError"], answer
     description: str = answer[3]

@@ -11,9 +11,10 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from evharness.ocppj.frames import Payload
 from reference_backend.backend import BackendServer
+from reference_backend.operations import CALL_TIMEOUT, Operations, Outcome
 from reference_backend.settings import BackendSettings
-from reference_backend.station_calls import call
 
 from .helpers import boot_16
 
@@ -28,6 +29,12 @@ async def booted(backend: BackendServer, identity: str) -> ClientConnection:
     return ws
 
 
+async def call(
+    operations: Operations, identity: str, action: str, payload: Payload, wait: float = CALL_TIMEOUT
+) -> Outcome:
+    return await operations.call(identity, action, payload, wait)
+
+
 async def next_call(ws: ClientConnection) -> list[Any]:
     frame: list[Any] = orjson.loads(await asyncio.wait_for(ws.recv(), 5))
     assert frame[0] == 2, frame
@@ -38,7 +45,7 @@ def test_answers_errors_timeouts_and_offline(sqlite_url: str) -> None:
     async def main() -> None:
         settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url)
         async with BackendServer(settings) as backend:
-            server = backend.ocpp
+            server = backend.operations
             assert (await call(server, "NOBODY", "Reset", {"type": "Soft"})).status == "offline"
             ws = await booted(backend, "CP-OPS")
 

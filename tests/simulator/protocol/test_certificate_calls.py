@@ -1,0 +1,166 @@
+"""Certificates on the wire (2.0.1 A02/M03–M05, 1.6 security white paper), in memory against the
+reference backend's session, whose endpoint validates every frame against the official schemas."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from evharness import x509
+from evharness.ocppj.versions import OcppVersion
+from reference_backend.connection import CsmsConnection
+from reference_backend.handlers import HANDLERS, Handler
+from reference_backend.persistence import Store
+from simulator.core.clock import ManualClock
+from tests.certificates import SigningCa
+from tests.simulator.csms_calls import ask, sent
+from tests.simulator.pair import Pair
+
+V16, V201 = OcppVersion.V16, OcppVersion.V201
+START = ManualClock().now()
+
+ROOT_TYPE = {V16: "CentralSystemRootCertificate", V201: "CSMSRootCertificate"}
+
+
+def booted(version: OcppVersion, store: Store, sign_answer: str | None = None) -> Pair:
+    """A booted pair; `sign_answer`: the CSMS answers SignCertificate with this status."""
+    pair = Pair.open("SIM-0001", version, store)
+    if sign_answer is not None:
+        handlers: dict[str, Handler] = dict(HANDLERS[version])
+        handlers["SignCertificate"] = lambda ctx, payload: {"status": sign_answer}
+        handlers["SecurityEventNotification"] = lambda ctx, payload: {}
+        pair.csms = CsmsConnection("SIM-0001", version, store, validate_outgoing=True, handlers=handlers)
+    pair.station.boot(pair.clock.now())
+    pair.pump()
+    return pair
+
+
+def trigger_signing(pair: Pair) -> str:
+    if pair.station.version == "1.6":
+        answer = ask(pair, "ExtendedTriggerMessage", {"requestedMessage": "SignChargePointCertificate"})
+    else:
+        answer = ask(pair, "TriggerMessage", {"requestedMessage": "SignChargingStationCertificate"})
+    assert answer == {"status": "Accepted"}
+    (request,) = sent(pair, "SignCertificate")
+    csr: str = request["csr"]
+    return csr
+
+
+def security_events(pair: Pair) -> list[str]:
+    return [event["type"] for event in sent(pair, "SecurityEventNotification")]
+
+
+@pytest.mark.parametrize("version", [V16, V201])
+def test_a_triggered_csr_is_signed_and_installed(version: OcppVersion, store: Store) -> None:
+    pair = booted(version, store, sign_answer="Accepted")
+    csr = trigger_signing(pair)
+    assert x509.common_name(x509.load_csr(csr).subject) == "SIM-0001"
+    if version is V201:
+        assert sent(pair, "SignCertificate")[0]["certificateType"] == "ChargingStationCertificate"
+    answer = ask(pair, "CertificateSigned", {"certificateChain": SigningCa(START).sign(csr)})
+    assert answer == {"status": "Accepted"}
+    assert security_events(pair) == []
+    assert "station" in pair.station.certificates.own
+
+
+@pytest.mark.parametrize("version", [V16, V201])
+def test_an_invalid_chain_is_rejected_and_reported(version: OcppVersion, store: Store) -> None:
+    """1.6 TC_077, 2.0.1 TC_A_14: Rejected, then the security event."""
+    pair = booted(version, store, sign_answer="Accepted")
+    trigger_signing(pair)
+    other = x509.csr_pem(x509.new_key(), "SIM-0001", "evharness")
+    answer = ask(pair, "CertificateSigned", {"certificateChain": SigningCa(START).sign(other)})
+    assert answer["status"] == "Rejected"
+    if version is V201:
+        assert "not for the key" in answer["statusInfo"]["additionalInfo"]
+    expected = {V16: "InvalidChargePointCertificate", V201: "InvalidChargingStationCertificate"}
+    assert security_events(pair) == [expected[version]]
+
+
+def test_the_v2g_and_the_combined_certificate_are_asked_for_on_201(store: Store) -> None:
+    pair = booted(V201, store, sign_answer="Accepted")
+    assert ask(pair, "TriggerMessage", {"requestedMessage": "SignCombinedCertificate"}) == {
+        "status": "Accepted"
+    }
+    kinds = [request["certificateType"] for request in sent(pair, "SignCertificate")]
+    assert kinds == ["ChargingStationCertificate", "V2GCertificate"]
+    v2g_csr = sent(pair, "SignCertificate")[1]["csr"]
+    chain = SigningCa(START).sign(v2g_csr)
+    answer = ask(pair, "CertificateSigned", {"certificateChain": chain, "certificateType": "V2GCertificate"})
+    assert answer == {"status": "Accepted"}
+    found = ask(pair, "GetInstalledCertificateIds", {"certificateType": ["V2GCertificateChain"]})
+    (entry,) = found["certificateHashDataChain"]
+    assert entry["certificateType"] == "V2GCertificateChain"
+    assert len(entry["childCertificateHashData"]) == 1
+
+
+def test_a_rejected_sign_request_is_not_waited_for(store: Store) -> None:
+    pair = booted(V201, store, sign_answer="Rejected")
+    csr = trigger_signing(pair)
+    assert (
+        ask(pair, "CertificateSigned", {"certificateChain": SigningCa(START).sign(csr)})["status"]
+        == "Rejected"
+    )
+    pair.advance(3600)
+    assert len(sent(pair, "SignCertificate")) == 1
+
+
+def test_an_unanswered_request_is_sent_again_after_the_wait(store: Store) -> None:
+    pair = booted(V201, store, sign_answer="Accepted")
+    csr = trigger_signing(pair)
+    pair.advance(61)
+    assert [r["csr"] for r in sent(pair, "SignCertificate")] == [csr, csr]
+
+
+@pytest.mark.parametrize("version", [V16, V201])
+def test_install_list_and_delete_a_csms_root(version: OcppVersion, store: Store) -> None:
+    """1.6 TC_075/TC_076, 2.0.1 TC_M_01/M_12/M_20."""
+    pair = booted(version, store)
+    ca = SigningCa(START)
+    install = {"certificateType": ROOT_TYPE[version], "certificate": ca.pem}
+    assert ask(pair, "InstallCertificate", install) == {"status": "Accepted"}
+    request = {"certificateType": ROOT_TYPE[version] if version is V16 else [ROOT_TYPE[version]]}
+    found = ask(pair, "GetInstalledCertificateIds", request)
+    assert found["status"] == "Accepted"
+    hashed = (
+        found["certificateHashData"][0]
+        if version is V16
+        else found["certificateHashDataChain"][0]["certificateHashData"]
+    )
+    assert hashed == x509.hash_data(ca.certificate).to_wire()
+    assert ask(pair, "DeleteCertificate", {"certificateHashData": hashed}) == {"status": "Accepted"}
+    assert ask(pair, "DeleteCertificate", {"certificateHashData": hashed}) == {"status": "NotFound"}
+    assert ask(pair, "GetInstalledCertificateIds", request) == {"status": "NotFound"}
+
+
+@pytest.mark.parametrize("version", [V16, V201])
+def test_an_invalid_csms_root_is_rejected_and_reported(version: OcppVersion, store: Store) -> None:
+    """1.6 TC_078: Rejected, then InvalidCentralSystemCertificate."""
+    pair = booted(version, store, sign_answer="Accepted")
+    pair.station.choose_certificates(install="reject")
+    answer = ask(
+        pair,
+        "InstallCertificate",
+        {"certificateType": ROOT_TYPE[version], "certificate": SigningCa(START).pem},
+    )
+    assert answer["status"] == "Rejected"
+    expected = {V16: "InvalidCentralSystemCertificate", V201: "InvalidCsmsCertificate"}
+    assert security_events(pair) == [expected[version]]
+
+
+def test_the_tester_fails_install_and_delete(store: Store) -> None:
+    """TC_M_05 and TC_M_21: Failed, whatever the CSMS sends."""
+    pair = booted(V201, store)
+    pair.station.choose_certificates(install="fail", delete="fail")
+    install = {"certificateType": "V2GRootCertificate", "certificate": SigningCa(START).pem}
+    assert ask(pair, "InstallCertificate", install)["status"] == "Failed"
+    hashed = x509.hash_data(SigningCa(START).certificate).to_wire()
+    assert ask(pair, "DeleteCertificate", {"certificateHashData": hashed}) == {"status": "Failed"}
+
+
+def test_every_frame_was_valid(store: Store) -> None:
+    """The endpoints validated each frame both ways: no CALLERROR of a schema kind on the way."""
+    pair = booted(V201, store, sign_answer="Accepted")
+    trigger_signing(pair)
+    errors = [orjson.loads(text) for _, text in pair.frames if orjson.loads(text)[0] == 4]
+    assert errors == []

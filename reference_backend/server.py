@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed, NegotiationError
+from websockets.frames import CloseCode
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
@@ -241,6 +242,12 @@ class OcppServer:
             async for message in socket:
                 if frames is not None:
                     frames.received(identity, message)
+                if isinstance(message, bytes):  # OCPP-J: text frames only (RFC 6455 §7.4.1: 1003)
+                    log.warning(
+                        "%s sent a binary frame: connection closed (OCPP-J uses text frames)", identity
+                    )
+                    await socket.close(CloseCode.UNSUPPORTED_DATA, "OCPP-J uses text frames only")
+                    break
                 connection.receive(message, time.time())
                 await flush()  # what the RPC layer answered itself (a malformed frame …)
                 answering.wake()

@@ -11,6 +11,7 @@ from evharness.conformance.config import TargetConfig
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE, IdType
 from reference_backend.domain.credentials import hash_password
 from reference_backend.persistence import ProvisionedIdentification, Store
+from reference_backend.persistence.station_security import SecurityRecords
 from reference_backend.seed import EXPIRED_ON, seed
 
 # token role in the target file → (blocked, active, expired); absent roles are unknown to the CSMS
@@ -41,6 +42,8 @@ def provision_reference_backend(
         for version, entry in config.stations.items():
             station_id, _ = store.ensure_station(entry.identity, now, version.value)
             store.set_basic_auth_hash(station_id, hash_password(entry.password) if entry.password else None)
+            # the OCTT's stations may connect on profile 0: their lists keep the PINs (docs/security.md)
+            SecurityRecords(store.engine).save(entry.identity, pins_on_profile_0=True)
             wanted = []
             for role, (blocked, active, expired) in HELD_AS.items():
                 if role not in config.tokens:

@@ -5,6 +5,9 @@
   installation with it. Nothing a station sends over OCPP claims it.
 - `GET|PUT /api/stations/{identity}/security` (`view_settings` | `set_security`): the security profile
   the station must connect with, and whether its local list may hold PINs on profile 0.
+- `POST /api/stations/{identity}/password` (`set_security`): give the connected station a new
+  Basic-auth password (2.0.1 SetVariables SecurityCtrlr.BasicAuthPassword, 1.6 ChangeConfiguration
+  AuthorizationKey); the old one works until the station connects with the new one.
 """
 
 from __future__ import annotations
@@ -76,3 +79,19 @@ def set_station_security(
     """The profile the station must connect with from its next connection (refused below it), and
     whether its local list may hold PINs while it connects without security (profile 0)."""
     return Security.model_validate(security.set(st, access, body.profile, body.pins_on_profile_0))
+
+
+class Rotation(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    identity: str
+    status: str
+    new_password_pending: bool
+
+
+@router.post("/stations/{identity}/password")
+def rotate_station_password(access: CanSetSecurity, st: StationsDep, security: SecurityDep) -> Rotation:
+    """A new Basic-auth password for the connected station (never shown): its hash is stored once the
+    station accepted it; the old password works until the station connects with the new one. 409 if
+    the station is offline; a refusal (`status` Rejected) changes nothing."""
+    return Rotation.model_validate(security.rotate_password(st, access))

@@ -4,6 +4,10 @@ The profile the station must connect with (docs/security.md: refused below it at
 whether its local list may hold PINs while it connects without security. Checked first — a profile
 this backend cannot serve (no TLS, no CA) or a password profile for a station without a password is
 refused, naming the field — then stored and audited. It applies from the station's next connection.
+
+`rotate_password` gives a connected station a new Basic-auth password (`domain.password_rotation`):
+its hash is stored once the station accepted it, beside the old one, which works until the station
+connects with the new one. The password itself is never shown, stored or logged.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reference_backend.console.station_access import StationAccess, Stations
-from reference_backend.domain.credentials import BasicAuth
+from reference_backend.domain.credentials import BasicAuth, hash_password
+from reference_backend.domain.password_rotation import ROTATION, new_password
 from reference_backend.domain.problems import Conflict, InvalidInput
 from reference_backend.domain.security_profiles import PROFILES, profile_problem
 from reference_backend.persistence.station_security import SecurityRecords, StationSecurity
@@ -26,6 +31,13 @@ class SecurityView:
     pins_on_profile_0: bool
     has_password: bool
     new_password_pending: bool  # rotated, the station has not connected with it yet
+
+
+@dataclass(frozen=True)
+class RotationView:
+    identity: str
+    status: str  # the station's answer: Accepted, Rejected …, or CallError / timeout
+    new_password_pending: bool
 
 
 @dataclass
@@ -86,3 +98,22 @@ class StationSecurityUseCases:
             self.password_hash(identity) is not None,
             own.new_password_hash is not None,
         )
+
+    def rotate_password(self, stations: Stations, access: StationAccess) -> RotationView:
+        identity = access.identity
+        ops = stations.operations
+        version = ops.version_of(identity) if ops is not None else None
+        if ops is None or version is None:
+            raise Conflict(f"station {identity} is offline: a new password needs a connected station")
+        rotation = ROTATION[version]
+        password = new_password()
+        outcome = ops.call_from_thread(identity, rotation.action, rotation.request(password))
+        status = rotation.status(outcome.payload) if outcome.payload is not None else outcome.status
+        if status == "Accepted":
+            self.records.save(identity, new_password_hash=hash_password(password))
+        with stations.store.begin() as tx:
+            tx.audit(
+                access.station.id, access.caller.id, "operation", "rotate_password", None, rotation.action,
+                status, stations.now(),
+            )  # fmt: skip
+        return RotationView(identity, status, self.records.read(identity).new_password_hash is not None)

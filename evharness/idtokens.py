@@ -48,21 +48,38 @@ def normalize(id_type: IdType, code: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class WireToken:
-    """A token as presented over OCPP: the 1.6 idTag, or the 2.0.1 IdToken value and type."""
+    """A token as presented over OCPP: the 1.6 idTag (`value`: the code as the driver enters it),
+    and the 2.0.1/2.1 IdToken (`value_201`, `type_201`)."""
 
     value: str
     type_201: str  # IdTokenEnumType
+
+    @property
+    def value_201(self) -> str:
+        """The 2.0.1 `idToken`: an identifierString, so a KeyCode carries the PIN's digits only."""
+        return self.value.removeprefix("#") if self.type_201 == KEY_CODE else self.value
+
+
+KEY_CODE = "KeyCode"
 
 
 def to_wire(id_type: IdType, code: str) -> WireToken:
     """PIN → KeyCode; RFID → ISO14443 (4/7/10 bytes) or ISO15693 (8 bytes)."""
     if id_type is IdType.PIN:
-        return WireToken(code, "KeyCode")
+        return WireToken(code, KEY_CODE)
     return WireToken(code, "ISO15693" if len(code) == 16 else "ISO14443")
 
 
+def from_wire_201(value: str, type_201: str) -> str:
+    """The code of a 2.0.1/2.1 IdToken as people and 1.6 write it: KeyCode `4821` is the PIN `#4821`
+    (DESIGN §2: the `#` is how a driver enters a PIN, not part of the identifierString)."""
+    if type_201 == KEY_CODE and not value.startswith("#"):
+        return f"#{value}"
+    return value
+
+
 WIRE_TYPE_TO_ID_TYPE: dict[str, IdType] = {
-    "KeyCode": IdType.PIN,
+    KEY_CODE: IdType.PIN,
     "ISO14443": IdType.RFID,
     "ISO15693": IdType.RFID,
 }

@@ -16,6 +16,7 @@ from evharness.idtokens import (
     IdType,
     InvalidCode,
     WireToken,
+    from_wire_201,
     guess_type_from_idtag,
     normalize,
     to_wire,
@@ -141,6 +142,8 @@ def test_codes_travel_with_the_right_wire_type(id_type: IdType, code: str) -> No
         return
     token = to_wire(id_type, canonical)
     assert token.value == canonical
+    assert token.value_201 == canonical.removeprefix("#")  # 2.0.1: an identifierString, no '#'
+    assert from_wire_201(token.value_201, token.type_201) == canonical
     assert WIRE_TYPE_TO_ID_TYPE[token.type_201] is id_type
     assert guess_type_from_idtag(token.value) is id_type  # 1.6: only the idTag travels
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from evharness.idtokens import WireToken
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp
 
@@ -18,7 +19,8 @@ MODEL = "OCTT-station"
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """A token as the target knows it: the value and its 2.0.1 IdTokenEnumType."""
+    """A token as the target knows it: the value (a PIN as the driver enters it, `#4821`) and its
+    2.0.1 IdTokenEnumType."""
 
     id_token: str
     type: str = "ISO14443"
@@ -27,7 +29,8 @@ class Token:
         return self.id_token
 
     def v201(self) -> Payload:
-        return {"idToken": self.id_token, "type": self.type}
+        """The 2.0.1 IdToken: an identifierString, so a KeyCode carries the digits only (`4821`)."""
+        return {"idToken": WireToken(self.id_token, self.type).value_201, "type": self.type}
 
 
 def sample_v16(wh: float, at: float, context: str = "Sample.Periodic", signed: bool = False) -> Payload:

@@ -23,14 +23,13 @@ import pytest
 from evharness.conformance import catalog, coverage, report
 from evharness.conformance.config import TargetConfig, load
 from evharness.conformance.drivers import Driver, DriverSettings, load_driver
+from evharness.conformance.pacing import Pacer
 from evharness.conformance.session import Conformance
 from evharness.conformance.target import CsmsTarget
 from evharness.ocppj.versions import OcppVersion
 from evharness.settings import env_name
 from simulator.asyncio.portal import BackgroundLoop
 
-CHARGING_SCENARIOS = ("pin_charging", "rfid_charging")  # what evharness/suites/charging expects
-SEEDED_STATIONS = 40
 # What the reference backend started here can do beyond the target file's `features:` (its boot
 # policy is set per case through the `reference` driver); an external CSMS has only what its file says.
 REFERENCE_FEATURES: dict[str, object] = dict.fromkeys(coverage.REFERENCE_HAS, True)
@@ -58,6 +57,11 @@ OPTIONS: tuple[tuple[str, str, str | None], ...] = (
         "false",
     ),
     ("--manual-timeout", "seconds the manual driver waits for the operator", "300"),
+    (
+        "--reconnect-delay",
+        "seconds a conformance station waits after its socket closed before it connects again",
+        "1",
+    ),
     (
         "--conformance-report",
         "directory of the HTML conformance report and the frame logs",
@@ -147,13 +151,7 @@ def running_backend(
     from evharness.conformance.provision import provision_reference_backend
 
     database_url = f"sqlite:///{Path(tmp_path_factory.mktemp('csms')) / 'csms.sqlite3'}"
-    provision_reference_backend(
-        database_url,
-        conformance_config,
-        CHARGING_SCENARIOS,
-        SEEDED_STATIONS,
-        request.config.getoption("--id-prefix"),
-    )
+    provision_reference_backend(database_url, conformance_config, request.config.getoption("--id-prefix"))
     token = secrets.token_urlsafe(24)
     backend = BackendProcess(database_url, operator_token=token).start()
     try:
@@ -192,6 +190,12 @@ def driver(request: pytest.FixtureRequest, running_backend: CsmsTarget) -> Drive
     return load_driver(spec, settings)
 
 
+@pytest.fixture(scope="session")
+def pacer(request: pytest.FixtureRequest) -> Pacer:
+    """The run's pause between connections of one station identity (`--reconnect-delay`)."""
+    return Pacer(float(request.config.getoption("--reconnect-delay")))
+
+
 @pytest.fixture
 def octt(
     request: pytest.FixtureRequest,
@@ -199,6 +203,7 @@ def octt(
     running_backend: CsmsTarget,
     conformance_config: TargetConfig,
     driver: Driver,
+    pacer: Pacer,
 ) -> Iterator[Conformance]:
     """The scenario's OCTT station and what it has seen (the conformance steps' world)."""
     csms = running_backend
@@ -214,6 +219,7 @@ def octt(
         call_timeout=float(request.config.getoption("--call-timeout")),
         tolerate_spellings=str(request.config.getoption("--tolerate-error-spellings")).lower()
         in ("1", "true", "yes", "on"),
+        pacer=pacer,
     )
     request.node.stash[SCENARIO_KEY] = scenario
     yield scenario

@@ -22,6 +22,7 @@ from evharness.conformance import checks
 from evharness.conformance import messages as m
 from evharness.conformance.config import TargetConfig
 from evharness.conformance.drivers import BootSetup, ConfiguresBoot, Driver, NotApplicable, Operation
+from evharness.conformance.pacing import Pacer
 from evharness.conformance.station import Answer, OcttStation, ReceivedCall, probe_handshake
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
@@ -73,6 +74,7 @@ class Conformance:
         *,
         call_timeout: float = 10.0,
         tolerate_spellings: bool = False,
+        pacer: Pacer | None = None,
     ) -> None:
         self.portal = portal
         self.tolerate_spellings = tolerate_spellings
@@ -81,8 +83,14 @@ class Conformance:
         self.version = version
         self.call_timeout = call_timeout
         entry = config.station(version)
+        self.pacer = pacer or Pacer()
         self.station = OcttStation(
-            entry.identity, version, csms_url, password=entry.password, call_timeout=call_timeout
+            entry.identity,
+            version,
+            csms_url,
+            password=entry.password,
+            call_timeout=call_timeout,
+            pacer=self.pacer,
         )
         # No local list until a case gives the station one (`hold_local_list`): a CSMS that syncs lists
         # on connection must not slip its own GetLocalListVersion / SendLocalList into other cases.
@@ -175,6 +183,7 @@ class Conformance:
                 password=password,
                 username=username,
                 patience=patience,
+                pacer=self.pacer,
             )
         )
         who = f" as {username or self.station.identity}, {'with' if password else 'without'} a password"

@@ -24,6 +24,7 @@ from websockets.typing import Subprotocol
 
 from evharness.conformance.checks import Frame, Handshake, Side, broken_answers
 from evharness.conformance.defaults import default_answer
+from evharness.conformance.pacing import Pacer
 from evharness.csms_target import station_url
 from evharness.ocppj import schemas
 from evharness.ocppj.errors import ErrorKind
@@ -75,6 +76,7 @@ class OcttStation:
     answers: dict[str, Answerer] = field(default_factory=dict)
     frames: list[Frame] = field(default_factory=list)
     received: list[ReceivedCall] = field(default_factory=list)
+    pacer: Pacer = field(default_factory=Pacer)  # the run's pause between connections of an identity
 
     def __post_init__(self) -> None:
         self.rpc = RpcEndpoint(self.version, validate_incoming=False)
@@ -95,6 +97,7 @@ class OcttStation:
         self.closed_by_csms = asyncio.Event()
         self.rpc = RpcEndpoint(self.version, validate_incoming=False)
         guard_loggers()  # websockets logs frames at DEBUG: PINs masked there too
+        await self.pacer.before_connect(self.identity)
         self._websocket = await connect(
             station_url(self.csms_url, self.identity),
             subprotocols=[Subprotocol(self.version.subprotocol)],
@@ -115,6 +118,7 @@ class OcttStation:
         self._websocket = self._reader = None
         if websocket is not None:
             await websocket.close()
+            self.pacer.closed(self.identity)
         if reader is not None:
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
@@ -227,6 +231,7 @@ class OcttStation:
         except ConnectionClosed:
             pass
         finally:
+            self.pacer.closed(self.identity)
             self.closed_by_csms.set()
             self._arrived.set()
 
@@ -286,10 +291,13 @@ async def probe_handshake(
     password: str | None = None,
     username: str | None = None,
     patience: float = 2.0,
+    pacer: Pacer | None = None,
 ) -> Handshake:
     """Offer `offered` subprotocols and see what comes back (TC_088_CSMS, TC_B_58_CSMS; with Basic
     credentials, `username` defaulting to the identity, TC_A_01/02/03_CSMS)."""
     headers = {"Authorization": basic_auth(username or identity, password)} if password is not None else {}
+    pacer = pacer or Pacer()
+    await pacer.before_connect(identity)
     try:
         websocket = await connect(
             station_url(csms_url, identity),
@@ -300,8 +308,10 @@ async def probe_handshake(
             proxy=None,
         )
     except InvalidStatus as exc:
+        pacer.closed(identity)
         return Handshake(offered, exc.response.status_code, None, None)
     except (OSError, TimeoutError):
+        pacer.closed(identity)
         return Handshake(offered, None, None, None)
     started = time.monotonic()
     closed_after: float | None = None
@@ -312,4 +322,5 @@ async def probe_handshake(
         closed_after = None
     finally:
         await websocket.close()
+        pacer.closed(identity)
     return Handshake(offered, 101, websocket.subprotocol, closed_after)

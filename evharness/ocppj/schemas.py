@@ -3,9 +3,10 @@
 `jsonschema` costs ~260 µs to validate one TransactionEvent; the same schema compiled costs ~14 µs.
 Validators are compiled lazily, once per (version, action, direction), and cached.
 
-One deliberate change to the official text: `multipleOf` on numbers (three 1.6 charging-profile
-fields, multiples of 0.1) is dropped, because a binary float such as 21.4 is never an exact multiple
-of 0.1 and every correct payload would be refused.
+Two deliberate changes to the official text: the 2.0.1 identifierString fields get their character
+rule as a `pattern` (`primitives`; the official schemas give only their length), and `multipleOf` on
+numbers (three 1.6 charging-profile fields, multiples of 0.1) is dropped, because a binary float
+such as 21.4 is never an exact multiple of 0.1 and every correct payload would be refused.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import fastjsonschema
 import orjson
 
 from evharness.ocppj.errors import ErrorKind
+from evharness.ocppj.primitives import IDENTIFIER_STRING_PATTERN, with_identifier_strings
 from evharness.ocppj.versions import OcppVersion
 
 Validator = Callable[[Any], Any]
@@ -41,7 +43,7 @@ RULE_TO_KIND: dict[str, ErrorKind] = {
     "exclusiveMinimum": ErrorKind.PROPERTY_CONSTRAINT,
     "exclusiveMaximum": ErrorKind.PROPERTY_CONSTRAINT,
     "minLength": ErrorKind.PROPERTY_CONSTRAINT,
-    "pattern": ErrorKind.PROPERTY_CONSTRAINT,
+    "pattern": ErrorKind.FORMAT,  # the only patterns are the identifierStrings' (`primitives`)
     "additionalProperties": ErrorKind.FORMAT,
 }
 
@@ -103,7 +105,7 @@ def validator(version: OcppVersion, action: str, response: bool) -> Validator | 
     if action not in known_actions(version) or (response and action in unconfirmed_actions(version)):
         return None
     path = _schema_dir(version) / _file_name(version, action, response)
-    schema = _drop_float_multiple_of(orjson.loads(path.read_bytes()))
+    schema = with_identifier_strings(version, _drop_float_multiple_of(orjson.loads(path.read_bytes())))
     schema.pop("$id", None)  # a urn: id would make fastjsonschema try to resolve refs against it
     compiled: Validator = fastjsonschema.compile(schema, use_default=False)
     return compiled
@@ -121,5 +123,7 @@ def check(validate: Validator, payload: Any) -> SchemaProblem | None:
         kind = RULE_TO_KIND.get(exc.rule or "", ErrorKind.FORMAT)
         message = exc.message or "data is invalid"
         message = "payload " + message[5:] if message.startswith("data ") else message.removeprefix("data.")
+        if exc.rule == "pattern" and exc.rule_definition == IDENTIFIER_STRING_PATTERN:
+            message = f"{field} is not an identifierString (only a-z A-Z 0-9 * - _ = : + | @ .)"
         return SchemaProblem(kind, message, field)
     return None

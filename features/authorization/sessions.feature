@@ -3,7 +3,7 @@ Feature: A driver charges with a PIN code or an RFID card, from plug-in to unplu
   Eve, the EVSE owner, adds a local user with a PIN code ("#" and digits) or an RFID card (its UID in
   hex) through the console. A driver plugs in and presents it; the backend accepts it, the EV charges,
   the driver stops and unplugs, and the backend records the session with the energy the station metered.
-  On OCPP 1.6 the token is the idTag ("#4711" for a PIN); on 2.0.1 an IdToken of type KeyCode (PIN) or
+  On OCPP 1.6 the token is the idTag ("#4711" for a PIN); on 2.0.1 an IdToken of type KeyCode (the PIN's digits) or
   ISO14443 (card). The first token check of a transaction is StartTransaction (1.6) or the
   TransactionEvent that carries the token (2.0.1).
 
@@ -30,5 +30,5 @@ Feature: A driver charges with a PIN code or an RFID card, from plug-in to unplu
     @ocpp201
     Examples: OCPP 2.0.1
       | protocol | kind      | code           | kwh | start            | wire                      |
-      | 2.0.1    | PIN code  | #4711          | 6.5 | TransactionEvent | KeyCode "#4711"           |
+      | 2.0.1    | PIN code  | #4711          | 6.5 | TransactionEvent | KeyCode "4711"            |
       | 2.0.1    | RFID card | 04A1B2C3D4E5F6 | 3   | TransactionEvent | ISO14443 "04A1B2C3D4E5F6" |

@@ -6,6 +6,7 @@ import re
 
 from pytest_bdd import parsers, scenarios, then, when
 
+from evharness.idtokens import from_wire_201
 from features.authorization.local_users import KINDS
 from features.authorization.scene import Scene, eventually
 from features.authorization.wire import Exchange
@@ -25,10 +26,12 @@ def _version(update: Exchange) -> int:
 
 
 def _entries(update: Exchange) -> dict[str, str]:
-    """code → status, or "removed" for an entry without info (1.6 idTag, 2.0.1 idToken.idToken)."""
+    """code → status, or "removed" for an entry without info (1.6 idTag, 2.0.1 idToken.idToken; a
+    KeyCode's digits are the PIN `#` + digits)."""
     found = {}
     for item in update.request.get("localAuthorizationList", []):
-        code = item["idTag"] if "idTag" in item else item["idToken"]["idToken"]
+        token = item.get("idToken", {})
+        code = item["idTag"] if "idTag" in item else from_wire_201(token["idToken"], token["type"])
         info = item.get("idTagInfo") or item.get("idTokenInfo")
         found[code] = "removed" if info is None else info["status"]
     return found

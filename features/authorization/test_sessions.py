@@ -11,7 +11,7 @@ scenarios("sessions.feature")
 
 @then(parsers.parse("the station's {action} carried the token as {form}"))
 def carried_as(scene: Scene, action: str, form: str) -> None:
-    """1.6: `idTag "#4711"`; 2.0.1: `KeyCode "#4711"` (IdToken type and value)."""
+    """1.6: `idTag "#4711"`; 2.0.1: `KeyCode "4711"` (IdToken type and value: digits, an identifierString)."""
     (*_, last) = scene.charger.wire.exchanges("station", action)
     if "idTag" in last.request:
         seen = f'idTag "{last.request["idTag"]}"'

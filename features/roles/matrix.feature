@@ -37,3 +37,4 @@ Feature: The permission matrix, action by action
       | trigger_message          | installer, partner_tech_support, cpo                       |
       | clear_cache              | installer, partner_tech_support, cpo                       |
       | set_security             | installer, partner_tech_support                            |
+      | manage_certificates      | installer, partner_tech_support, cpo                       |

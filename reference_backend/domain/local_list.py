@@ -23,18 +23,11 @@ from datetime import datetime
 
 import orjson
 
-from evharness.idtokens import IdType
+from evharness.idtokens import IdType, to_wire
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
 from reference_backend.domain.authorization import Facts, Identification, decide, status_for
-
-
-def token_type(id_type: IdType, code: str) -> str:
-    """The 2.0.1 IdTokenEnumType: KeyCode for a PIN; an 8-byte UID is ISO 15693, others ISO 14443."""
-    if id_type is IdType.PIN:
-        return "KeyCode"
-    return "ISO15693" if len(code) == 16 else "ISO14443"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +156,8 @@ def _item(version: OcppVersion, code: str, entry: Entry | None) -> dict[str, obj
     if version is OcppVersion.V16:
         return {"idTag": code, "idTagInfo": info} if info else {"idTag": code}
     id_type = entry.id_type if entry is not None else _guess_type(code)
-    item: dict[str, object] = {"idToken": {"idToken": code, "type": token_type(id_type, code)}}
+    wire = to_wire(id_type, code)
+    item: dict[str, object] = {"idToken": {"idToken": wire.value_201, "type": wire.type_201}}
     if info:
         item["idTokenInfo"] = info
     return item

@@ -48,6 +48,7 @@ class Action(StrEnum):
     TRIGGER_MESSAGE = "trigger_message"
     CLEAR_CACHE = "clear_cache"
     SET_SECURITY = "set_security"
+    MANAGE_CERTIFICATES = "manage_certificates"
     MANAGE_MEMBERS = "manage_members"
 
 
@@ -94,6 +95,10 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
     Action.SET_SECURITY: (
         "set the OCPP security profile, PINs in local lists on profile 0, rotate the station password",
         frozenset({INS, TEC}),
+    ),
+    Action.MANAGE_CERTIFICATES: (
+        "install, list and delete the station's certificates; have it renew its own",
+        frozenset({INS, TEC, CPO}),
     ),
     Action.MANAGE_MEMBERS: ("manage company memberships", frozenset({ADM})),
 }

@@ -1,7 +1,8 @@
 """OCPP 2.0.1: what the CSMS answers to each action a charging station sends.
 
 IdToken types: `KeyCode` is a PIN, `ISO14443`/`ISO15693` an RFID card; any other type is an
-identification type this CSMS never enables, so it is refused as Invalid (DESIGN §2).
+identification type this CSMS never enables, so it is refused as Invalid (DESIGN §2). A KeyCode
+carries the PIN's digits (an identifierString has no `#`): KeyCode `4821` is the PIN `#4821`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE
+from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE, from_wire_201
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.vocabulary import Action
@@ -22,6 +23,7 @@ from reference_backend.domain.metering import (
     samples_v201,
 )
 from reference_backend.domain.transactions import RESUMED
+from reference_backend.handlers import certificates
 from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, boot_answer, check_token
 from reference_backend.handlers.transactions import (
     end_as_superseded,
@@ -55,7 +57,7 @@ def _check_id_token(
     return check_token(
         ctx,
         WIRE_TYPE_TO_ID_TYPE.get(id_token["type"]),
-        id_token["idToken"],
+        from_wire_201(id_token["idToken"], id_token["type"]),
         at_transaction_start=at_start,
         transaction_id=transaction_id,
     )
@@ -140,7 +142,8 @@ def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
         check = _check_id_token(ctx, id_token, at_start, transaction.id)
         if at_start:
             status = status_for(ctx.version, check.decision)
-            token = TokenUse(id_token["idToken"], id_token["type"], status, check.identification_id)
+            code = from_wire_201(id_token["idToken"], id_token["type"])
+            token = TokenUse(code, id_token["type"], status, check.identification_id)
             ctx.store.assign_token(transaction.id, token)
         response["idTokenInfo"] = id_token_info(ctx, check)
     samples = list(samples_v201(payload.get("meterValue", [])))
@@ -193,6 +196,10 @@ def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 HANDLERS: dict[str, Handler] = {
+    Action.SignCertificate: certificates.sign_certificate,
+    Action.SecurityEventNotification: certificates.security_event_notification,
+    Action.Get15118EVCertificate: certificates.get_15118_ev_certificate,
+    Action.GetCertificateStatus: certificates.get_certificate_status,
     Action.BootNotification: boot_notification,
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+from simulator.core import resend
 from simulator.core.notes import BootNote, Note
 
 
@@ -93,6 +94,17 @@ class Outbox:
             return False
         call.not_before = now + interval * call.attempts
         self._queue.appendleft(call)
+        return True
+
+    def resend(self, call: QueuedCall, note: Note, now: float, attempts: int, interval: float) -> bool:
+        """A failed state report, sent again as `note` (the state now) up to `attempts` times in all,
+        waiting `interval` × the attempts so far, unless a newer report of it already waits. It
+        queues behind what waits already, so a CSMS that fails it does not hold the rest up."""
+        call.attempts += 1
+        if call.attempts >= attempts or resend.superseded(note, [c.note for c in self._queue]):
+            return False
+        again = QueuedCall(call.action, note, False, call.attempts, not_before=now + interval * call.attempts)
+        self._queue.append(again)
         return True
 
     def connection_lost(self) -> None:

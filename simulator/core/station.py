@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Literal
 
+from evharness.ocppj.errors import ErrorKind, kind_of
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import (
     CallReceived,
@@ -34,9 +35,9 @@ from evharness.ocppj.rpc import (
     SendReceived,
 )
 from evharness.ocppj.vocabulary import Action, Status
-from evharness.redaction import redact
+from evharness.redaction import frame_for_people
 from evharness.x509 import HashData
-from simulator.core import availability, journal, local_list
+from simulator.core import availability, journal, local_list, resend
 from simulator.core.availability import AvailabilityStatus
 from simulator.core.certificates import Certificates, Choices, DeleteOutcome, InstallOutcome, SignedResult
 from simulator.core.charging_profiles import ChargingProfile, ProfileStore, admissible
@@ -49,6 +50,7 @@ from simulator.core.events import (
     Authorized,
     Booted,
     CallFailed,
+    CertificateAnswered,
     DataTransferred,
     PeerViolated,
     ReservationChanged,
@@ -57,6 +59,7 @@ from simulator.core.events import (
     TransactionEnded,
 )
 from simulator.core.faults import FaultKind, Faults
+from simulator.core.firmware import FirmwareHost, FirmwareUpdater, UpdateRequest, UpdateStatus
 from simulator.core.lifecycle import Happening, Lifecycle, Occurrence, phase_of
 from simulator.core.local_auth import AuthCache, LocalList, TokenInfo
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
@@ -77,12 +80,16 @@ from simulator.core.notes import (
     BootAnswer,
     BootNote,
     BootReason,
+    CertificateAnswer,
+    CertificateStatusNote,
     DataTransferAnswer,
     DataTransferNote,
     DisplayMessagesNote,
+    EvCertificateNote,
+    FirmwareStatusNote,
     HeartbeatNote,
-    Idle,
-    IdleStatusNote,
+    LogStatus,
+    LogStatusNote,
     Note,
     ReservationNote,
     RestoredNote,
@@ -98,6 +105,7 @@ from simulator.core.outbox import Outbox, QueuedCall
 from simulator.core.power import deliverable_power
 from simulator.core.reservations import ENDS, End, Reservation, Reservations, ReserveStatus
 from simulator.core.tokens import TokenMemory, same_token
+from simulator.core.transfers import TransferResult, Transfers
 from simulator.core.triggers import Trigger
 
 MAX_CURRENT_VARIABLE = "ChargingStation.MaxChargingCurrent"  # the reference backend's setting
@@ -175,6 +183,21 @@ class Station:
         self.faults = Faults()
         self.outbox = Outbox()
         self.lifecycle = Lifecycle(self)
+        self.transfers = Transfers()  # downloads and uploads the transport carries out
+        self.firmware = FirmwareUpdater(
+            FirmwareHost(
+                send=self.send,
+                after_answer=self.after_answer,
+                security_event=self.security_event,
+                reboot=self._reboot_soon,
+                installed=self._firmware_installed,
+                transactions_running=self._transactions_running,
+                hold_new_sessions=self._hold_for_firmware,
+            ),
+            self.transfers,
+            config.firmware,
+        )
+        self._held_for_firmware: set[int] = set()  # EVSEs made Unavailable until the update (L01.FR.07)
         self.frame_log: deque[tuple[str, str, float]] = deque(maxlen=FRAME_LOG_SIZE)
         self.restored_ids: dict[str, int] = {}  # 1.6 transactionIds learnt for journal-restored messages
         self.offline_since: float | None = None
@@ -184,6 +207,7 @@ class Station:
         self._now = now
         self._held: list[HeldAnswer] = []
         self._follow_ups: list[Callable[[], None]] = []
+        self._answering = False  # a CSMS's CALL is being handled: what it causes waits for the answer
         self.connected = False
         self.boot_status: str | None = None
         self.heartbeat_interval = 0.0
@@ -235,13 +259,13 @@ class Station:
     def receive(self, text: str | bytes, now: float) -> None:
         self._now = now
         shown = text if isinstance(text, str) else text.decode("utf-8", "replace")
-        self.frame_log.append(("in", redact(shown), now))  # evidence for people: PINs masked
+        self.frame_log.append(("in", frame_for_people("in", shown), now))  # the CSMS's secrets masked
         self._handle(self.rpc.receive(text, now), now)
 
     def data_to_send(self) -> list[str]:
         out = self.rpc.data_to_send()
         for text in out:
-            self.frame_log.append(("out", redact(text), self._now))
+            self.frame_log.append(("out", frame_for_people("out", text), self._now))  # the tester's own
         return out
 
     def events_received(self) -> list[StationEvent]:
@@ -261,6 +285,7 @@ class Station:
 
     def next_deadline(self) -> float | None:
         deadlines = [self.rpc.next_deadline(), self.next_heartbeat_at, self.next_boot_at, self.reboot_at]
+        deadlines.append(self.firmware.deadline())
         deadlines.append(self.certificates.deadline())
         deadlines.append(self.reservations.deadline())
         deadlines += [held.due for held in self._held]
@@ -283,6 +308,7 @@ class Station:
         if self.next_boot_at is not None and now >= self.next_boot_at:
             self.next_boot_at = None
             self.boot(now)
+        self.firmware.tick(now)
         if self.next_heartbeat_at is not None and now >= self.next_heartbeat_at:
             self.next_heartbeat_at = now + self.heartbeat_interval
             # other traffic shows the station is alive (1.6 §4.6); never pile heartbeats up behind it
@@ -307,7 +333,14 @@ class Station:
 
     def boot(self, now: float) -> None:
         rebooted = self._active and self.boot_status is None
-        self.send(BootNote(BootReason.REMOTE_RESET if rebooted else BootReason.POWER_UP), now)
+        reason = BootReason.REMOTE_RESET if rebooted else BootReason.POWER_UP
+        self.send(BootNote(BootReason.FIRMWARE_UPDATE if self.firmware.rebooting else reason), now)
+
+    def transfer_finished(self, result: TransferResult, now: float) -> None:
+        """The transport carried out a transfer the station asked for (`core.transfers`)."""
+        self._now = now
+        self.transfers.finished(result, now)
+        self._pump(now)
 
     def plug_in(self, evse_id: int, connector_id: int, now: float) -> None:
         evse, connector = self._connector(evse_id, connector_id)
@@ -441,11 +474,21 @@ class Station:
     # -- the lifecycle's host -------------------------------------------------------------------
 
     def send(self, note: Note, now: float) -> None:
-        """Queue the CALL `note` becomes in this version (if any); it goes out in its turn."""
+        """Queue the CALL `note` becomes in this version (if any); it goes out in its turn. While a
+        CSMS's CALL is being handled, what it causes waits for the answer: the answer first, then
+        its consequences (one rule for every handler; OCPP-J: a CALL is answered before anything
+        it caused, as a CSMS may refuse a CALL of ours while its own is unanswered)."""
         outgoing = self.adapter.action_of(note)
         if outgoing is None:
             return
-        self.outbox.put(QueuedCall(outgoing.action, note, outgoing.transactional))
+        queued = QueuedCall(outgoing.action, note, outgoing.transactional)
+        if self._answering:
+            self._follow_ups.append(partial(self._queue, queued, now))
+        else:
+            self._queue(queued, now)
+
+    def _queue(self, queued: QueuedCall, now: float) -> None:
+        self.outbox.put(queued)
         self._pump(now)
 
     def emit(self, event: StationEvent) -> None:
@@ -478,6 +521,7 @@ class Station:
             self.reset_pending = False
             self.reset(now)
         availability.transaction_ended(evse, now, self.set_connector_state)
+        self.firmware.transactions_ended(now)
 
     # -- commands a codec gives on the CSMS's behalf (`simulator.core.codec.StationView`) -------
 
@@ -491,6 +535,9 @@ class Station:
         self.reset_reason = reason or self.rules.default_reset_reason
         self.reboot_at = now
         return Status.ACCEPTED
+
+    def _reboot_soon(self, now: float) -> None:
+        self.reset(now)
 
     def reset_when_idle(self, now: float) -> Literal["Accepted", "Scheduled"]:
         """2.0.1 OnIdle: reboot once no transaction runs (Scheduled while one does, B12.FR.01)."""
@@ -564,6 +611,10 @@ class Station:
         else:
             return Status.REJECTED
         return availability.change(targets, operative, now, self.set_connector_state)
+
+    def update_firmware(self, request: UpdateRequest, now: float) -> UpdateStatus:
+        """L01, 1.6 §5.19 and SignedUpdateFirmware: `simulator.core.firmware`."""
+        return self.firmware.update(request, now)
 
     def update_local_list(self, request: ListUpdateRequest) -> ListOutcome:
         return local_list.update(self.device, self.local_list, request)
@@ -714,6 +765,21 @@ class Station:
             self.certificates.choices.choose(name, value)
         return self.certificates.choices
 
+    def request_ev_certificate(
+        self, action: Literal["Install", "Update"], exi_request: str, now: float
+    ) -> None:
+        """M01/M02: the EV asks for (or to update) its contract certificate; its EXI goes to the CSMS."""
+        self.send(EvCertificateNote(action, exi_request), now)
+
+    def check_certificate_status(self, own: Own, now: float) -> bool:
+        """M06: ask the CSMS for the OCSP status of an own certificate that names its responder;
+        whether there was one to ask about."""
+        asked = self.certificates.status_request(own)
+        if asked is None:
+            return False
+        self.send(CertificateStatusNote(*asked), now)
+        return True
+
     def security_event(self, event: SecurityEvent, now: float, tech_info: str | None = None) -> None:
         """A04: SecurityEventNotification."""
         self.send(SecurityEventNote(event, now, tech_info), now)
@@ -782,9 +848,9 @@ class Station:
                 for evse in self.evses.values():
                     self.lifecycle.handle(evse, Occurrence(happening), now)
             case Trigger.FIRMWARE_STATUS:
-                self.send(IdleStatusNote(Idle.FIRMWARE), now)
+                self.send(FirmwareStatusNote(*self.firmware.status_report()), now)
             case Trigger.LOG_STATUS:
-                self.send(IdleStatusNote(Idle.LOGS), now)
+                self.send(LogStatusNote(LogStatus.IDLE), now)
             case Trigger.SIGN_STATION_CERTIFICATE:
                 self.request_certificate(Own.STATION, now)
             case Trigger.SIGN_V2G_CERTIFICATE:
@@ -843,6 +909,7 @@ class Station:
             self.device.put("OCPPCommCtrlr.HeartbeatInterval", str(int(self.heartbeat_interval)))
             self.next_heartbeat_at = now + self.heartbeat_interval
             self._report_connectors(now)
+            self.firmware.booted(now)
         else:  # Pending / Rejected: ask again after the interval (B02.FR.01, B03.FR.01)
             self.next_boot_at = now + (interval if interval > 0 else self.config.retry_boot_after_s)
 
@@ -858,6 +925,24 @@ class Station:
         elif name == MAX_CURRENT_VARIABLE:
             for evse in self.evses.values():  # a lower limit applies at once, mid-session too
                 self.apply_power(evse, self._now)
+
+    def _transactions_running(self) -> bool:
+        return any(e.transaction is not None and not e.transaction.ended for e in self.evses.values())
+
+    def _hold_for_firmware(self, now: float) -> None:
+        """L01.FR.07: with AllowNewSessionsPendingFirmwareUpdate false, EVSEs without a transaction
+        become Unavailable until the update's reboot."""
+        if self.device.flag("ChargingStation.AllowNewSessionsPendingFirmwareUpdate"):
+            return
+        for evse in self.evses.values():
+            if evse.transaction is None and evse.operative:
+                self._held_for_firmware.add(evse.id)
+                evse.operative = False
+                for connector in evse.connectors.values():
+                    self.set_connector_state(evse, connector, ConnectorState.UNAVAILABLE, now)
+
+    def _firmware_installed(self, version: str) -> None:
+        self.config = replace(self.config, firmware_version=version)
 
     def _reapply_profiles(self, now: float) -> None:
         for evse in self.evses.values():
@@ -876,6 +961,11 @@ class Station:
     def _reboot(self, now: float) -> None:
         for evse in self.evses.values():
             self.stop_transaction(evse.id, self.reset_reason, now)
+        for evse_id in self._held_for_firmware:
+            self.evses[evse_id].operative = True
+            for connector in self.evses[evse_id].connectors.values():
+                connector.state = ConnectorState.OCCUPIED if connector.plugged else ConnectorState.AVAILABLE
+        self._held_for_firmware.clear()
         self.boot_status = None
         self.next_heartbeat_at = None
         self.boot(now)
@@ -911,11 +1001,11 @@ class Station:
                 case ErrorReceived(call, code, description, _, received_at):
                     queued = self._finish(call, received_at, ok=False)
                     self.emit(CallFailed(call.action, code, description, now))
-                    self._failed(queued, now)
+                    self._failed(queued, now, kind_of(self.adapter.version, code) or ErrorKind.GENERIC)
                 case CallTimedOut(call):
                     queued = self._finish(call, now, ok=False)
                     self.emit(CallFailed(call.action, "Timeout", "no answer in time", now))
-                    self._failed(queued, now)
+                    self._failed(queued, now, None)
                 case PeerViolation(description, text):
                     self.emit(PeerViolated(description, text, now))
                 case SendReceived():
@@ -944,6 +1034,8 @@ class Station:
                 self._transaction_answered(note, answer, queued.action, now)
             case StatusAnswer(status), SignCertificateNote(own):
                 self.certificates.answered(own, status == Status.ACCEPTED, now)
+            case CertificateAnswer(status, data), EvCertificateNote() | CertificateStatusNote():
+                self.emit(CertificateAnswered(queued.action, status, data, now))
             case DataTransferAnswer(status, data), DataTransferNote(vendor, message):
                 self.emit(DataTransferred(vendor, message, status, data, now))
 
@@ -977,20 +1069,32 @@ class Station:
             happening = Happening.REFUSED_KEEP
         self.lifecycle.handle(evse, Occurrence(happening, reason=StopReason.DEAUTHORIZED), now)
 
-    def _failed(self, queued: QueuedCall, now: float) -> None:
+    def _failed(self, queued: QueuedCall, now: float, kind: ErrorKind | None) -> None:
         """A CALL of ours got a CALLERROR or no answer: a transaction message is retried; a
         SignCertificate counts as rejected."""
         if isinstance(queued.note, SignCertificateNote):
             self.certificates.answered(queued.note.own, False, now)
-        self._retry(queued, now)
+        self._retry(queued, now, kind)
 
-    def _retry(self, queued: QueuedCall, now: float) -> None:
-        self.outbox.retry(
-            queued,
-            now,
-            self.device.number("OCPPCommCtrlr.MessageAttempts[TransactionEvent]"),
-            self.device.number("OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]"),
-        )
+    def _retry(self, queued: QueuedCall, now: float, kind: ErrorKind | None) -> None:
+        """A failed CALL of ours (`kind`: its error, None for a timeout): a transaction message is
+        retried (E13), a state report sent again with the state now (`simulator.core.resend`)."""
+        attempts = self.device.number("OCPPCommCtrlr.MessageAttempts[TransactionEvent]")
+        interval = self.device.number("OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent]")
+        if self.outbox.retry(queued, now, attempts, interval) or queued.transactional:
+            return
+        if not resend.worth_retrying(kind):
+            return
+        note = resend.refreshed(queued.note, self._connector_state, now)
+        if note is not None:
+            self.outbox.resend(queued, note, now, attempts, interval)  # `_handle` pumps
+
+    def _connector_state(self, evse_id: int, connector_id: int) -> ConnectorState | None:
+        if evse_id == 0:
+            return ConnectorState.AVAILABLE  # 1.6 connector 0: the station as a whole
+        evse = self.evses.get(evse_id)
+        connector = evse.connectors.get(connector_id) if evse is not None else None
+        return None if connector is None else connector.state
 
     def _finish(self, call: OutgoingCall, answered_at: float, ok: bool) -> QueuedCall:
         queued = call.context
@@ -1010,11 +1114,14 @@ class Station:
         self._follow_ups = []
         result: Payload | None = None
         refusal: CallRefused | None = None
+        self._answering = True
         try:
             result = self.adapter.answer_call(self, action, payload, now)
         except CallRefused as refused:
             refusal = refused
             self._follow_ups = []
+        finally:
+            self._answering = False
         delay = self.faults.delay(now)
         if delay > 0:
             follow_ups, self._follow_ups = self._follow_ups, []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
 
 import pytest
@@ -92,3 +93,45 @@ def test_unscripted_calls_get_the_version_default_or_a_callerror() -> None:
     assert answers[0] == [3, "1", {"listVersion": 0}]
     assert answers[1][:3] == [4, "2", "NotSupported"]
     assert answers[2][:3] == [4, "3", "NotImplemented"]
+
+
+def test_a_station_waits_the_reconnect_delay_after_its_socket_closed() -> None:
+    """Issue 20: one CSMS loses its broker channel on a reconnect ~10 ms after a close. Every station of a
+    run (and every probe) shares one `Pacer`: a connection of an identity waits `--reconnect-delay`."""
+    from evharness.conformance.pacing import Pacer
+
+    opened: list[float] = []
+    closed: list[float] = []
+
+    async def record(connection: ServerConnection) -> None:
+        opened.append(time.monotonic())
+        await connection.wait_closed()
+
+    async def scenario() -> None:
+        def agree(connection: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol | None:
+            return offered[0]
+
+        async with serve(record, "127.0.0.1", 0, select_subprotocol=agree) as server:
+            url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}/ocpp"
+            pacer = Pacer(0.3)
+            for _ in range(2):  # two cases in a row, each with its own station
+                station = OcttStation("CP-1", OcppVersion.V201, url, call_timeout=2, pacer=pacer)
+                await station.connect()
+                await station.disconnect()
+                closed.append(time.monotonic())
+            await probe_handshake(url, "CP-1", ("ocpp2.0.1",), patience=0.1, pacer=pacer)
+            other = OcttStation("CP-2", OcppVersion.V201, url, call_timeout=2, pacer=pacer)
+            await other.connect()  # another identity: no wait for it
+            await other.disconnect()
+
+    asyncio.run(scenario())
+    assert len(opened) == 4
+    assert opened[1] - closed[0] >= 0.3
+    assert opened[2] - closed[1] >= 0.3
+
+
+def test_the_reconnect_delay_is_an_option_with_a_realistic_default() -> None:
+    from evharness.conformance.plugin import OPTIONS
+
+    (default,) = [default for flag, _, default in OPTIONS if flag == "--reconnect-delay"]
+    assert default == "1"

@@ -251,16 +251,16 @@ def test_a_full_201_session_is_persisted(
         ]
         return info
 
-    assert authorize("#0000", "KeyCode") == {"status": "Unknown"}
-    assert authorize("#7310", "KeyCode") == {"status": "Blocked"}
+    assert authorize("0000", "KeyCode") == {"status": "Unknown"}
+    assert authorize("7310", "KeyCode") == {"status": "Blocked"}  # KeyCode 7310: the PIN #7310
     assert authorize("04A2B3C4D5E6F7", "eMAID") == {"status": "Invalid"}
     assert authorize("04a2b3c4d5e6f7", "ISO14443") == {"status": "Accepted"}
-    assert authorize("#4821", "KeyCode") == {
+    assert authorize("4821", "KeyCode") == {
         "status": "Accepted",
         "cacheExpiryDateTime": "2026-03-01T08:00:00.000Z",
     }
 
-    pin = {"idToken": "#4821", "type": "KeyCode"}
+    pin = {"idToken": "4821", "type": "KeyCode"}
     evse = {"id": 1, "connectorId": 1}
     started = transaction_event(
         "Started",

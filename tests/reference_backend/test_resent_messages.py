@@ -24,7 +24,7 @@ from reference_backend.persistence import ProvisionedIdentification, Store
 
 from .helpers import T0, at, boot_16, boot_201, call, register_16, register_201, transaction_event
 
-PIN = {"idToken": "#4821", "type": "KeyCode"}
+PIN = {"idToken": "4821", "type": "KeyCode"}  # the PIN #4821 (an identifierString)
 _ids = itertools.count(1)
 
 

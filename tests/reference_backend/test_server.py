@@ -146,7 +146,7 @@ def test_a_201_session_over_the_wire(on_backend: Callable[[Scenario], None]) -> 
             await ws.send("[2, ")
             assert orjson.loads(await ws.recv())[:3] == [4, "-1", "FormatViolation"]
             assert (await call(ws, "1", "BootNotification", boot_201()))[2]["status"] == "Accepted"
-            token = {"idToken": "#4821", "type": "KeyCode"}
+            token = {"idToken": "4821", "type": "KeyCode"}  # the PIN #4821
             started = transaction_event(
                 "Started",
                 0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from evharness.idtokens import IdType, to_wire
+from evharness.idtokens import KEY_CODE, IdType, from_wire_201, to_wire
 from evharness.ocppj.payloads.v201 import IdTokenEnumType, IdTokenType
 from evharness.ocppj.timefmt import parse_timestamp
 from simulator.core.local_auth import TokenInfo
@@ -14,11 +14,13 @@ from simulator.core.model import PresentedToken
 
 def id_token(token: PresentedToken) -> IdTokenType:
     wire = to_wire(token.id_type, token.code)
-    return {"idToken": wire.value, "type": cast(IdTokenEnumType, wire.type_201)}
+    return {"idToken": wire.value_201, "type": cast(IdTokenEnumType, wire.type_201)}
 
 
 def token_from_wire(wire: Mapping[str, Any]) -> PresentedToken:
-    return PresentedToken(IdType.PIN if wire["type"] == "KeyCode" else IdType.RFID, wire["idToken"])
+    """The token as the station keeps it (its local list, its cache): a KeyCode `4821` is `#4821`."""
+    kind = IdType.PIN if wire["type"] == KEY_CODE else IdType.RFID
+    return PresentedToken(kind, from_wire_201(wire["idToken"], wire["type"]))
 
 
 def token_info(id_token_info: Mapping[str, Any]) -> TokenInfo:

@@ -4,13 +4,14 @@ is over a limit, and the versions grow by one from the update's."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evharness.idtokens import IdType
+from evharness.idtokens import IdType, guess_type_from_idtag
 from evharness.ocppj import schemas
 from evharness.ocppj.frames import Call, encode
 from evharness.ocppj.versions import OcppVersion
@@ -44,7 +45,9 @@ entry_st = st.builds(
     st.sampled_from(["Accepted", "Blocked", "Expired", "Invalid"]),
     st.none() | st.just(NOW + timedelta(days=1)),
 )
-lists = st.dictionaries(pins | cards, entry_st, max_size=40)
+lists = st.dictionaries(pins | cards, entry_st, max_size=40).map(
+    lambda d: {code: replace(e, id_type=guess_type_from_idtag(code)) for code, e in d.items()}
+)
 limits_st = st.builds(
     MessageLimits,
     items=st.none() | st.integers(1, 12),

@@ -144,8 +144,8 @@ def test_random_sessions_lose_no_transaction_and_no_energy(
                 }
             else:
                 entries = [
-                    {"idToken": {"idToken": t.code, "type": wire}, "idTokenInfo": {"status": "Accepted"}}
-                    for t, wire in ((TOKENS[0], "KeyCode"), (TOKENS[2], "ISO14443"))
+                    {"idToken": {"idToken": code, "type": wire}, "idTokenInfo": {"status": "Accepted"}}
+                    for code, wire in ((TOKENS[0].code[1:], "KeyCode"), (TOKENS[2].code, "ISO14443"))
                 ]
                 payload = {
                     "versionNumber": version_number,

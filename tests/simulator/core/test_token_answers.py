@@ -97,7 +97,7 @@ def test_2_0_1_the_ended_event_answer_updates_the_cache() -> None:
     assert cached(station, DRIVER) == "Accepted"
     station.stop_transaction(1, "Local", clock.now())
     (ended, *_) = answer(station, csms, clock, {"idTokenInfo": {"status": "Blocked"}})
-    assert (ended["eventType"], ended["idToken"]["idToken"]) == ("Ended", DRIVER.code)
+    assert (ended["eventType"], ended["idToken"]["idToken"]) == ("Ended", DRIVER.code.lstrip("#"))
     assert cached(station, DRIVER) == "Blocked"
 
 
@@ -151,7 +151,7 @@ def test_the_drivers_own_token_stops_the_transaction_without_an_authorize(
         ended = sent(pair, "TransactionEvent")[-1]
         assert (ended["eventType"], ended["triggerReason"]) == ("Ended", "StopAuthorized")
         assert ended["transactionInfo"]["stoppedReason"] == "Local"
-        assert ended["idToken"] == {"idToken": DRIVER.code, "type": "KeyCode"}
+        assert ended["idToken"] == {"idToken": DRIVER.code.lstrip("#"), "type": "KeyCode"}
         assert _answer_to(pair, ended)["idTokenInfo"]["status"] == "Accepted"
     assert cached(pair.station, DRIVER) == "Accepted"
 
@@ -166,7 +166,7 @@ def test_a_stop_without_a_presented_token_reports_the_transactions_token(store: 
     pair.pump()
     ended = sent(pair, "TransactionEvent")[-1]
     assert (ended["eventType"], ended["triggerReason"]) == ("Ended", "StopAuthorized")
-    assert ended["idToken"]["idToken"] == DRIVER.code
+    assert ended["idToken"]["idToken"] == DRIVER.code.lstrip("#")  # KeyCode: an identifierString
 
 
 @pytest.mark.parametrize("reason", ["EVDisconnected", "Remote", "DeAuthorized"])

@@ -136,7 +136,7 @@ def test_the_security_api_names_what_it_refuses_and_changes_nothing(sqlite_url: 
 
 
 # what the operator sends through the operations API (the conformance driver's way), by version
-OPERATOR_ROTATION = {
+OPERATOR_ROTATION: dict[OcppVersion, tuple[str, dict[str, Any]]] = {
     OcppVersion.V16: ("ChangeConfiguration", {"key": "AuthorizationKey", "value": key_of_password(NEW)}),
     OcppVersion.V201: (
         "SetVariables",

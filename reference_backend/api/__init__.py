@@ -27,6 +27,7 @@ from reference_backend.api import (
     sso,
     station_security,
     stations,
+    tokens,
     transactions,
 )
 from reference_backend.api.state import ApiState
@@ -43,6 +44,7 @@ ROUTERS: list[APIRouter] = [
     stations.router,
     station_security.router,
     local_users.router,
+    tokens.router,
     transactions.router,
     boot_policy.router,
     transactions.operator_router,

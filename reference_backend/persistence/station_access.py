@@ -35,6 +35,7 @@ from reference_backend.persistence.station_tables import (
     station_settings,
 )
 from reference_backend.persistence.tables import connectors, meter_values, stations
+from reference_backend.persistence.tokens_tx import TokensTx
 
 
 class StationStore:
@@ -60,7 +61,7 @@ _STATION = sa.select(
 ).select_from(stations.outerjoin(station_registry, station_registry.c.station_id == stations.c.id))
 
 
-class StationTx(ConsoleTx, LocalUsersTx):
+class StationTx(ConsoleTx, LocalUsersTx, TokensTx):
     # -- stations and their place ------------------------------------------------------------------
 
     def station(self, identity: str) -> StationRow | None:

@@ -23,6 +23,7 @@ from reference_backend.domain.metering import (
     samples_v201,
 )
 from reference_backend.domain.transactions import RESUMED
+from reference_backend.handlers import certificates
 from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, boot_answer, check_token
 from reference_backend.handlers.transactions import (
     end_as_superseded,
@@ -196,6 +197,10 @@ def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 HANDLERS: dict[str, Handler] = {
+    Action.SignCertificate: certificates.sign_certificate,
+    Action.SecurityEventNotification: certificates.security_event_notification,
+    Action.Get15118EVCertificate: certificates.get_15118_ev_certificate,
+    Action.GetCertificateStatus: certificates.get_certificate_status,
     Action.BootNotification: boot_notification,
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,

@@ -16,9 +16,11 @@ link, so the frames it causes go out at once.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import http
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -100,7 +102,25 @@ def _security_event(link: StationLink, args: dict[str, Any], now: float) -> None
     link.station.security_event(SecurityEvent(args["type"]), now, args.get("tech_info"))
 
 
+def _ev_certificate(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The EV asks for its contract certificate (M01/M02): {"action": "Install" | "Update",
+    "exi": base64 EXI (made up when absent)}."""
+    action = str(args.get("action", "Install"))
+    if action not in ("Install", "Update"):
+        raise ValueError(f"action {action!r}: Install or Update")
+    exi = str(args.get("exi") or base64.b64encode(os.urandom(32)).decode())
+    link.station.request_ev_certificate("Install" if action == "Install" else "Update", exi, now)
+
+
+def _certificate_status(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """GetCertificateStatus of an own certificate that names its OCSP responder (M06): {"which": "v2g"}."""
+    if not link.station.check_certificate_status(Own(args.get("which", Own.V2G.value)), now):
+        raise ValueError("the station holds no such certificate naming an OCSP responder")
+
+
 COMMANDS: dict[str, Command] = {
+    "ev_certificate": _ev_certificate,
+    "certificate_status": _certificate_status,
     "certificates": _certificates,
     "renew_certificate": _renew_certificate,
     "security_event": _security_event,
@@ -249,11 +269,33 @@ class ControlClient:
     async def present_token(self, station: str, kind: str, code: str, evse: int = 1) -> dict[str, Any]:
         return await self.command(station, "present_token", type=kind, code=code, evse=evse)
 
+    async def charge(
+        self,
+        station: str,
+        evse: int = 1,
+        *,
+        power_kw: float | None = None,
+        energy_kwh: float | None = None,
+    ) -> dict[str, Any]:
+        """The EV draws `power_kw` (default: what the EVSE gives) until `energy_kwh` more is in, or on."""
+        limits = {"power_kw": power_kw, "energy_kwh": energy_kwh}
+        return await self.command(
+            station, "charge", evse=evse, **{key: value for key, value in limits.items() if value is not None}
+        )
+
+    async def stop(self, station: str, evse: int = 1, reason: str = "Local") -> dict[str, Any]:
+        """The driver (or `reason`: Local, Remote, EVDisconnected …) ends the transaction."""
+        return await self.command(station, "stop", evse=evse, reason=reason)
+
     async def unplug(self, station: str, evse: int = 1) -> dict[str, Any]:
         return await self.command(station, "unplug", evse=evse)
 
     async def go_offline(self, station: str, seconds: float | None = None) -> dict[str, Any]:
         return await self.command(station, "go_offline", seconds=seconds)
+
+    async def reconnect(self, station: str) -> dict[str, Any]:
+        """End a `go_offline` early: the station connects again and replays what it queued."""
+        return await self.command(station, "reconnect")
 
     async def fault(self, station: str, kind: str, seconds: float | None = None) -> dict[str, Any]:
         return await self.command(station, "fault", kind=kind, seconds=seconds)

@@ -16,6 +16,7 @@ from enum import Enum, StrEnum
 from typing import Literal
 
 from evharness.ocppj.frames import Payload
+from evharness.x509 import HashData
 from simulator.core.display_messages import DisplayMessage
 from simulator.core.local_auth import TokenInfo
 from simulator.core.model import ConnectorState, Own, PresentedToken, Transaction
@@ -60,6 +61,7 @@ class Sample:
 class BootReason(StrEnum):
     POWER_UP = "PowerUp"
     REMOTE_RESET = "RemoteReset"
+    FIRMWARE_UPDATE = "FirmwareUpdate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,16 +125,55 @@ class TransactionNote:
         return self.token is not None and self.moment in (TxMoment.STARTED, TxMoment.AUTHORIZED)
 
 
-class Idle(StrEnum):
-    """Status notifications of functions the station does not run yet: always Idle (F06)."""
+class FirmwareStatus(StrEnum):
+    """A firmware update's progress (2.0.1 FirmwareStatusEnumType; the 1.6 codec maps the words 1.6 has)."""
 
-    FIRMWARE = "firmware"  # FirmwareStatusNotification
-    LOGS = "logs"  # 1.6 DiagnosticsStatusNotification / 2.0.1 LogStatusNotification
+    IDLE = "Idle"
+    DOWNLOAD_SCHEDULED = "DownloadScheduled"
+    DOWNLOADING = "Downloading"
+    DOWNLOADED = "Downloaded"
+    DOWNLOAD_FAILED = "DownloadFailed"
+    SIGNATURE_VERIFIED = "SignatureVerified"
+    INVALID_SIGNATURE = "InvalidSignature"
+    INSTALL_SCHEDULED = "InstallScheduled"
+    INSTALLING = "Installing"
+    INSTALL_REBOOTING = "InstallRebooting"
+    INSTALLED = "Installed"
+    INSTALLATION_FAILED = "InstallationFailed"
+    INSTALL_VERIFICATION_FAILED = "InstallVerificationFailed"
 
 
 @dataclass(frozen=True, slots=True)
-class IdleStatusNote:
-    which: Idle
+class FirmwareStatusNote:
+    """FirmwareStatusNotification (L01, 1.6 §4.5); `secure`: of a 1.6 SignedUpdateFirmware, sent as
+    SignedFirmwareStatusNotification."""
+
+    status: FirmwareStatus
+    request_id: int | None = None
+    secure: bool = False
+
+
+class LogStatus(StrEnum):
+    """A log upload's progress (2.0.1 UploadLogStatusEnumType; 1.6 DiagnosticsStatus maps onto it)."""
+
+    IDLE = "Idle"
+    UPLOADING = "Uploading"
+    UPLOADED = "Uploaded"
+    UPLOAD_FAILURE = "UploadFailure"
+    BAD_MESSAGE = "BadMessage"
+    NOT_SUPPORTED_OPERATION = "NotSupportedOperation"
+    PERMISSION_DENIED = "PermissionDenied"
+    ACCEPTED_CANCELED = "AcceptedCanceled"
+
+
+@dataclass(frozen=True, slots=True)
+class LogStatusNote:
+    """LogStatusNotification (N01); `diagnostics`: of a 1.6 GetDiagnostics, sent as
+    DiagnosticsStatusNotification."""
+
+    status: LogStatus
+    request_id: int | None = None
+    diagnostics: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +215,23 @@ class SecurityEventNote:
     event: SecurityEvent
     at: float
     tech_info: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvCertificateNote:
+    """Get15118EVCertificate (M01/M02) on behalf of the EV: its EXI request, opaque base64."""
+
+    action: Literal["Install", "Update"]
+    exi_request: str
+    schema_version: str = "urn:iso:15118:2:2013:MsgDef"
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateStatusNote:
+    """GetCertificateStatus (M06): the OCSP status of one of the station's certificates."""
+
+    hashed: HashData
+    responder_url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,10 +293,14 @@ Note = (
     | StatusNote
     | AuthorizeNote
     | TransactionNote
-    | IdleStatusNote
+    | FirmwareStatusNote
+    | LogStatusNote
+    | SecurityEventNote
     | ReportNote
     | SecurityEventNote
     | SignCertificateNote
+    | EvCertificateNote
+    | CertificateStatusNote
     | RestoredNote
     | ReservationNote
     | DisplayMessagesNote
@@ -277,4 +339,13 @@ class DataTransferAnswer:
     data: object = None
 
 
-Answer = BootAnswer | TokenAnswer | StatusAnswer | DataTransferAnswer | None
+@dataclass(frozen=True, slots=True)
+class CertificateAnswer:
+    """Get15118EVCertificate's or GetCertificateStatus's answer: the status and what came with it
+    (the EXI response, the OCSP result), opaque base64."""
+
+    status: str
+    data: str | None
+
+
+Answer = BootAnswer | TokenAnswer | StatusAnswer | DataTransferAnswer | CertificateAnswer | None

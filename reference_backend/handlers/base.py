@@ -20,6 +20,7 @@ from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import mask
 from reference_backend.domain.authorization import Decision, Facts, TokenSource, decide, source_of
 from reference_backend.domain.boot import Registration
+from reference_backend.domain.reservations import reserved_for_other
 from reference_backend.notices import Notices
 from reference_backend.persistence import Store, TokenLookup
 
@@ -102,10 +103,12 @@ def check_token(
     at_transaction_start: bool,
     transaction_id: int | None = None,
     token_type: str | None = None,
+    evse_id: int | None = None,
 ) -> TokenCheck:
     """The store fetches the facts, the domain decides (DESIGN §2, seed 001). `token_type` is the
     2.0.1 IdTokenEnumType (`domain.authorization.TOKEN_TYPES` says where its facts are); None for a
-    1.6 idTag, which is a PIN or a card UID, or else a token provisioned under any type."""
+    1.6 idTag, which is a PIN or a card UID, or else a token provisioned under any type. A start on
+    an EVSE reserved for another token is refused (`domain.reservations`)."""
     source = TokenSource.IDENTIFICATION if token_type is None else source_of(token_type)
     lookup = NOTHING_KNOWN
     if source is TokenSource.IDENTIFICATION:
@@ -117,6 +120,7 @@ def check_token(
     elif source is TokenSource.PROVISIONED:
         found = ctx.store.lookup_provisioned(ctx.station, token_type, code, transaction_id)
         lookup = found if found is not None else NOTHING_KNOWN
+    held = ctx.store.reservations.held(ctx.station, evse_id) if at_transaction_start and evse_id else []
     decision = decide(
         Facts(
             presented_type=id_type,
@@ -125,6 +129,7 @@ def check_token(
             at_transaction_start=at_transaction_start,
             now=ctx.now,
             source=source,
+            reserved_for_other=reserved_for_other(held, code, lookup.group_id, ctx.now),
         )
     )
     if log.isEnabledFor(logging.DEBUG):

@@ -113,10 +113,11 @@ def authorize(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 def _contract_check(ctx: HandlerContext, emaid: str) -> TokenCheck:
-    """An eMAID is accepted while its contract certificate was found good lately (C07), else Unknown."""
+    """An eMAID is accepted while its contract certificate was found good lately (C07); else it is
+    Invalid, as any identification type this CSMS does not enable (DESIGN §2)."""
     accepted_at = ctx.store.contract_accepted_at(ctx.station, emaid)
     fresh = accepted_at is not None and (ctx.now - accepted_at).total_seconds() <= CONTRACT_LIFETIME_S
-    verdict = Verdict.ACCEPTED if fresh else Verdict.UNKNOWN
+    verdict = Verdict.ACCEPTED if fresh else Verdict.INVALID
     return TokenCheck(Decision(verdict, "contract certificate"), None)
 
 

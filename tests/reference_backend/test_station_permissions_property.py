@@ -110,6 +110,7 @@ def request_for(api: Api, action: Action) -> tuple[str, str, Any]:
         Action.CHANGE_AVAILABILITY: "availability",
         Action.TRIGGER_MESSAGE: "trigger",
         Action.CLEAR_CACHE: "clear-cache",
+        Action.MANAGE_CERTIFICATES: "certificates",
     }
     if action in operations:
         return "POST", f"{base}/operations/{operations[action]}", {"id_tag": "04A1B2C3"}

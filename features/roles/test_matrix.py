@@ -31,6 +31,9 @@ OPERATIONS = {
     "change_availability": ("availability", {"operative": True}),
     "trigger_message": ("trigger", {"message": "Heartbeat"}),
     "clear_cache": ("clear-cache", {}),
+    "reserve": ("reserve", {"id_tag": "04A1B2C3"}),
+    "set_display_messages": ("set-display-message", {"content": "Welcome"}),
+    "data_transfer": ("data-transfer", {"vendor_id": "org.evharness"}),
     "manage_certificates": ("certificates", {}),
 }
 
@@ -64,6 +67,7 @@ def request_for(world: World, action: str, identity: str) -> tuple[str, str, Any
         ),
         "view_settings": ("GET", f"{station}/settings", None),
         "end_transaction": ("POST", f"{station}/transactions/1/end", {"reason": "stuck"}),
+        "set_security": ("PUT", f"{station}/security", {"pins_on_profile_0": True}),
     }
     return others[action]
 

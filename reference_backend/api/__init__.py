@@ -28,6 +28,7 @@ from reference_backend.api import (
     station_certificates,
     station_security,
     stations,
+    tokens,
     transactions,
 )
 from reference_backend.api.state import ApiState
@@ -45,6 +46,7 @@ ROUTERS: list[APIRouter] = [
     station_security.router,
     station_certificates.router,
     local_users.router,
+    tokens.router,
     transactions.router,
     boot_policy.router,
     transactions.operator_router,

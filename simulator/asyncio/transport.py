@@ -252,8 +252,12 @@ class StationLink:
                     receiving = receiving or asyncio.ensure_future(websocket.recv())
                     woken: asyncio.Future[Any] = asyncio.ensure_future(self._wake.wait())
                     either: set[asyncio.Future[Any]] = {receiving, woken}
-                    done, _ = await asyncio.wait(either, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
-                    woken.cancel()
+                    try:
+                        done, _ = await asyncio.wait(
+                            either, timeout=wait, return_when=asyncio.FIRST_COMPLETED
+                        )
+                    finally:  # cancelled too (LiveStation.close): leave no task behind
+                        await _cancelled(woken)
                     if receiving not in done:
                         continue
                     text, receiving = receiving.result(), None
@@ -261,13 +265,29 @@ class StationLink:
                     self.on_frame("in", text if isinstance(text, str) else text.decode(), clock.now())
                 driver.receive(text)
         finally:
-            if receiving is not None:
-                receiving.cancel()
-            with contextlib.suppress(Exception):
-                await self._flush(websocket)
+            try:
+                with contextlib.suppress(Exception):
+                    await self._flush(websocket)
+            finally:
+                if receiving is not None:
+                    await _cancelled(receiving)
 
     async def _flush(self, websocket: ClientConnection) -> None:
         for text in self.driver.data_to_send():
             if self.on_frame is not None:
                 self.on_frame("out", text, self.clock.now())
             await websocket.send(text)
+
+
+async def _cancelled(future: asyncio.Future[Any]) -> None:
+    """Cancel `future` and wait until it is over, so no task outlives its link. A cancellation of
+    the caller's own task (LiveStation.close) is not swallowed: it goes on once this returns."""
+    future.cancel()
+    try:
+        await future
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
+    except (ConnectionClosed, OSError):
+        pass  # what the receive ended with no longer matters

@@ -35,7 +35,7 @@ from evharness.ocppj.rpc import (
     SendReceived,
 )
 from evharness.ocppj.vocabulary import Action, Status
-from evharness.redaction import redact
+from evharness.redaction import frame_for_people
 from evharness.x509 import HashData
 from simulator.core import availability, journal, local_list, resend
 from simulator.core.availability import AvailabilityStatus
@@ -255,13 +255,13 @@ class Station:
     def receive(self, text: str | bytes, now: float) -> None:
         self._now = now
         shown = text if isinstance(text, str) else text.decode("utf-8", "replace")
-        self.frame_log.append(("in", redact(shown), now))  # evidence for people: PINs masked
+        self.frame_log.append(("in", frame_for_people("in", shown), now))  # the CSMS's secrets masked
         self._handle(self.rpc.receive(text, now), now)
 
     def data_to_send(self) -> list[str]:
         out = self.rpc.data_to_send()
         for text in out:
-            self.frame_log.append(("out", redact(text), self._now))
+            self.frame_log.append(("out", frame_for_people("out", text), self._now))  # the tester's own
         return out
 
     def events_received(self) -> list[StationEvent]:

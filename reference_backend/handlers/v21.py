@@ -25,6 +25,8 @@ SAME_AS_201 = (
     Action.DataTransfer,
     Action.ReservationStatusUpdate,
     Action.NotifyDisplayMessages,
+    Action.SignCertificate,
+    Action.SecurityEventNotification,
 )
 
 HANDLERS: dict[str, Handler] = {action: v201.HANDLERS[action] for action in SAME_AS_201}

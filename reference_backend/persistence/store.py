@@ -32,6 +32,7 @@ from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
 from reference_backend.persistence import statements as q
+from reference_backend.persistence.certificate_store import CertificateRecords
 from reference_backend.persistence.delivered import Delivered
 from reference_backend.persistence.engine import create_engine, read_only
 from reference_backend.persistence.group_commit import GroupCommitter
@@ -67,7 +68,7 @@ def _enabled_types(row: Any) -> frozenset[IdType]:
     return frozenset(id_type for id_type, enabled in flags if enabled)
 
 
-class Store(TransactionStore):
+class Store(TransactionStore, CertificateRecords):
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.reader = read_only(engine)  # for the methods that only read: they never wait for a writer

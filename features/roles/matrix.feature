@@ -37,3 +37,7 @@ Feature: The permission matrix, action by action
       | trigger_message          | installer, partner_tech_support, cpo                       |
       | clear_cache              | installer, partner_tech_support, cpo                       |
       | manage_certificates      | installer, partner_tech_support, cpo                       |
+      | update_firmware          | installer, partner_tech_support                            |
+      | retrieve_logs            | installer, partner_tech_support, cpo                       |
+      | manage_monitoring        | installer, partner_tech_support                            |
+      | customer_information     | facility_owner, cpo                                        |

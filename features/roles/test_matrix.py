@@ -32,6 +32,10 @@ OPERATIONS = {
     "trigger_message": ("trigger", {"message": "Heartbeat"}),
     "clear_cache": ("clear-cache", {}),
     "manage_certificates": ("certificates", {}),
+    "update_firmware": ("update-firmware", {"location": "http://127.0.0.1:9/fw.bin"}),
+    "retrieve_logs": ("get-log", {"location": "http://127.0.0.1:9/logs/"}),
+    "manage_monitoring": ("monitoring-level", {"severity": 5}),
+    "customer_information": ("customer-information", {"customer_identifier": "customer-1"}),
 }
 
 

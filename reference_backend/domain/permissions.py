@@ -48,6 +48,10 @@ class Action(StrEnum):
     TRIGGER_MESSAGE = "trigger_message"
     CLEAR_CACHE = "clear_cache"
     MANAGE_CERTIFICATES = "manage_certificates"
+    UPDATE_FIRMWARE = "update_firmware"
+    RETRIEVE_LOGS = "retrieve_logs"
+    MANAGE_MONITORING = "manage_monitoring"
+    CUSTOMER_INFORMATION = "customer_information"
     MANAGE_MEMBERS = "manage_members"
 
 
@@ -94,6 +98,13 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
     Action.MANAGE_CERTIFICATES: (
         "install, list and delete the station's certificates; have it renew its own",
         frozenset({INS, TEC, CPO}),
+    ),
+    Action.UPDATE_FIRMWARE: ("update the station's firmware", frozenset({INS, TEC})),
+    Action.RETRIEVE_LOGS: ("retrieve the station's logs and diagnostics", frozenset({INS, TEC, CPO})),
+    Action.MANAGE_MONITORING: ("set up, report and clear variable monitoring", frozenset({INS, TEC})),
+    Action.CUSTOMER_INFORMATION: (
+        "get or clear the data the station holds about a customer",
+        frozenset({FAC, CPO}),
     ),
     Action.MANAGE_MEMBERS: ("manage company memberships", frozenset({ADM})),
 }

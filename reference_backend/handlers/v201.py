@@ -23,7 +23,7 @@ from reference_backend.domain.metering import (
     samples_v201,
 )
 from reference_backend.domain.transactions import RESUMED
-from reference_backend.handlers import certificates
+from reference_backend.handlers import certificates, reports
 from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, boot_answer, check_token
 from reference_backend.handlers.transactions import (
     end_as_superseded,
@@ -179,14 +179,9 @@ def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
     return {}
 
 
-def notify_event(ctx: HandlerContext, payload: Payload) -> Payload:
-    """G05/N07: events (e.g. AvailabilityState, ConnectorLockFailure) are acknowledged; not yet stored."""
-    return {}
-
-
 def acknowledge(ctx: HandlerContext, payload: Payload) -> Payload:
-    """Reports the CSMS takes note of without storing them yet (NotifyReport B07/B08, LogStatusNotification
-    N01, FirmwareStatusNotification L01): an empty response is the whole answer."""
+    """Reports the CSMS takes note of without storing them (ReservationStatusUpdate, NotifyDisplayMessages):
+    an empty response is the whole answer; the ones it keeps are in `handlers.reports`."""
     return {}
 
 
@@ -204,11 +199,8 @@ HANDLERS: dict[str, Handler] = {
     Action.Authorize: authorize,
     Action.TransactionEvent: transaction_event,
     Action.MeterValues: meter_values,
-    Action.NotifyEvent: notify_event,
-    Action.NotifyReport: acknowledge,
-    Action.LogStatusNotification: acknowledge,
-    Action.FirmwareStatusNotification: acknowledge,
     Action.DataTransfer: data_transfer,
     Action.ReservationStatusUpdate: acknowledge,
     Action.NotifyDisplayMessages: acknowledge,
+    **reports.V201_HANDLERS,
 }

@@ -27,6 +27,9 @@ SAME_AS_201 = (
     Action.NotifyDisplayMessages,
     Action.SignCertificate,
     Action.SecurityEventNotification,
+    Action.PublishFirmwareStatusNotification,
+    Action.NotifyMonitoringReport,
+    Action.NotifyCustomerInformation,
 )
 
 HANDLERS: dict[str, Handler] = {action: v201.HANDLERS[action] for action in SAME_AS_201}

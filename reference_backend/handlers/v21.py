@@ -30,6 +30,8 @@ SAME_AS_201 = (
     Action.PublishFirmwareStatusNotification,
     Action.NotifyMonitoringReport,
     Action.NotifyCustomerInformation,
+    Action.Get15118EVCertificate,
+    Action.GetCertificateStatus,
 )
 
 HANDLERS: dict[str, Handler] = {action: v201.HANDLERS[action] for action in SAME_AS_201}

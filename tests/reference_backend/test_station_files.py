@@ -86,12 +86,10 @@ def test_a_station_downloads_the_backends_firmware_and_its_statuses_are_kept(
         try:
             await until(lambda: station.boot_status == "Accepted", "the station booted")
             retrieve = format_timestamp(clock.now())
-            if version is OcppVersion.V16:
-                action, payload = "UpdateFirmware", {"location": firmware_url, "retrieveDate": retrieve}
-            else:
-                firmware = {"location": firmware_url, "retrieveDateTime": retrieve}
-                action, payload = "UpdateFirmware", {"requestId": 1, "firmware": firmware}
-            url = backend.api_url + f"operations/FW-1/{action}"
+            payload: dict[str, object] = {"location": firmware_url, "retrieveDate": retrieve}
+            if version is not OcppVersion.V16:
+                payload = {"requestId": 1, "firmware": {"location": firmware_url, "retrieveDateTime": retrieve}}
+            url = backend.api_url + "operations/FW-1/UpdateFirmware"
             status, body = await asyncio.to_thread(http, "POST", url, json.dumps(payload).encode(), TOKEN)
             assert status == 200, body
             await until(

@@ -88,7 +88,8 @@ def test_a_station_downloads_the_backends_firmware_and_its_statuses_are_kept(
             retrieve = format_timestamp(clock.now())
             payload: dict[str, object] = {"location": firmware_url, "retrieveDate": retrieve}
             if version is not OcppVersion.V16:
-                payload = {"requestId": 1, "firmware": {"location": firmware_url, "retrieveDateTime": retrieve}}
+                firmware = {"location": firmware_url, "retrieveDateTime": retrieve}
+                payload = {"requestId": 1, "firmware": firmware}
             url = backend.api_url + "operations/FW-1/UpdateFirmware"
             status, body = await asyncio.to_thread(http, "POST", url, json.dumps(payload).encode(), TOKEN)
             assert status == 200, body

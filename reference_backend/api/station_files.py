@@ -79,14 +79,18 @@ async def _body(request: Request, limit: int) -> bytes:
     return bytes(received)
 
 
-@files_router.api_route(
-    "/logs/{identity}/{filename}", methods=["PUT", "POST"], status_code=status.HTTP_201_CREATED
-)
+@files_router.put("/logs/{identity}/{filename}", status_code=status.HTTP_201_CREATED)
 async def upload(identity: IdentityPath, filename: str, request: Request, st: StationsDep) -> Stored:
     """A station's log or diagnostics file; 404 for an unknown station, 413 over the limit."""
     content = await _body(request, station_files.MAX_UPLOAD_BYTES)
     key = await run_in_threadpool(station_files.receive_upload, st, identity, filename, content)
     return Stored(id=key)
+
+
+@files_router.post("/logs/{identity}/{filename}", status_code=status.HTTP_201_CREATED)
+async def upload_by_post(identity: IdentityPath, filename: str, request: Request, st: StationsDep) -> Stored:
+    """The same as PUT, for stations that POST their uploads."""
+    return await upload(identity, filename, request, st)
 
 
 @files_router.get("/firmware/{name}")

@@ -16,11 +16,13 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 import orjson
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from evharness.ocppj.errors import ErrorKind
@@ -74,6 +76,7 @@ class StationSide:
     frames: list[tuple[str, Any]] = field(default_factory=list)  # ("in"/"out", decoded frame)
     violations: list[str] = field(default_factory=list)
     awaiting: str | None = None  # the messageId of our CALL the station has not answered yet
+    connections: int = 1
     outcome: asyncio.Future[Payload | str] | None = None
 
     def calls(self, action: str) -> list[Payload]:
@@ -88,6 +91,7 @@ class StrictCsms:
         self.stations: dict[str, StationSide] = {}
         self.refuse_while_awaiting = True
         self._server: Server | None = None
+        self._refusing_until = 0.0
         self._connected = asyncio.Condition()
 
     @property
@@ -98,9 +102,24 @@ class StrictCsms:
 
     async def __aenter__(self) -> StrictCsms:
         self._server = await serve(
-            self._serve, "127.0.0.1", 0, subprotocols=[Subprotocol(self.version.subprotocol)]
+            self._serve,
+            "127.0.0.1",
+            0,
+            subprotocols=[Subprotocol(self.version.subprotocol)],
+            process_request=self._refuse,
         )
         return self
+
+    async def cut(self, identity: str, refuse_for: float) -> None:
+        """Drop the station's connection (a network cut, a CSMS restart) and refuse it with HTTP 503
+        for `refuse_for` real seconds."""
+        self._refusing_until = time.monotonic() + refuse_for
+        await self.stations[identity].websocket.close()
+
+    def _refuse(self, connection: ServerConnection, request: Request) -> Response | None:
+        if time.monotonic() < self._refusing_until:
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "restarting\n")
+        return None
 
     async def __aexit__(self, *exc: object) -> None:
         assert self._server is not None
@@ -125,7 +144,13 @@ class StrictCsms:
 
     async def _serve(self, websocket: ServerConnection) -> None:
         identity = websocket.request.path.rstrip("/").rsplit("/", 1)[-1] if websocket.request else "?"
-        side = StationSide(identity, RpcEndpoint(self.version, validate_outgoing=True), websocket)
+        rpc = RpcEndpoint(self.version, validate_outgoing=True)
+        side = self.stations.get(identity)
+        if side is None:
+            side = StationSide(identity, rpc, websocket)
+        else:  # the station is back: a new connection, the same record
+            side.rpc, side.websocket, side.awaiting = rpc, websocket, None
+            side.connections += 1
         async with self._connected:
             self.stations[identity] = side
             self._connected.notify_all()

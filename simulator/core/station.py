@@ -325,8 +325,11 @@ class Station:
             if evse.next_power_review_at is not None and now >= evse.next_power_review_at:
                 self.apply_power(evse, now)
             if evse.next_meter_value_at is not None and now >= evse.next_meter_value_at:
+                # sampled on a clock: a sample due while the last is still on its way is skipped
+                # (connected; offline, every sample is kept for the replay). Issue 13.
                 evse.next_meter_value_at = self.lifecycle.next_sample(now)
-                self.lifecycle.handle(evse, Occurrence(Happening.METER_DUE), now)
+                if not (self.connected and self.outbox.sampling(evse.id)):
+                    self.lifecycle.handle(evse, Occurrence(Happening.METER_DUE), now)
         self._pump(now)
 
     # -- what a person (or a scenario) does -----------------------------------------------------
@@ -795,6 +798,19 @@ class Station:
             if isinstance(note, RestoredNote) and note.link == transaction_key:
                 return True
         return False
+
+    def waiting_for(self, now: float) -> str:
+        """What the station waits for now, for people (a run that timed out says it, issue 13)."""
+        if not self.connected:
+            what = "a connection to the CSMS"
+        elif self.outbox.in_flight is not None:
+            sent_at = self.rpc.in_flight_since()
+            since = "" if sent_at is None else f", sent {now - sent_at:.0f} s ago"
+            what = f"the answer to {self.outbox.in_flight.action}{since}"
+        else:
+            what = "nothing from the CSMS"
+        queued = self.outbox.describe()
+        return what + (f"; queued: {queued}" if queued else "")
 
     def transaction_ongoing(self, transaction_key: str) -> bool:
         return any(

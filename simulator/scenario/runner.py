@@ -98,6 +98,7 @@ class ScenarioRunner:
         self._wait: Wait | None = None
         self._started = False
         self._heard: list[StationEvent] = []  # the station's events since the current step began
+        self._position = "before the first step"
         self._number = 0  # the current step
         self._judged: set[int] = set()  # ids of the CallFailed events an expectation already reported
 
@@ -132,12 +133,18 @@ class ScenarioRunner:
 
     # -- the program ----------------------------------------------------------------------------
 
+    def waiting_for(self, now: float) -> str:
+        """Where the scenario stands and what the station waits for (a run that timed out says it)."""
+        return f"{self._position}, waiting for {self.station.waiting_for(now)}"
+
     def _run(self) -> Generator[Wait, None, None]:
         for number, step in enumerate(self.scenario.steps, start=1):
+            self._position = f"step {number} ({next(iter(type(step).model_fields))})"
             yield from self._step(number, step)
             if self.aborted:
                 break
         else:
+            self._position = "after the last step"
             yield Until(lambda: self.station.idle)
         self._expect_calls_answered()
 

@@ -83,6 +83,26 @@ class StationSide:
         """The payloads of the station's CALLs of `action`, in order."""
         return [f[3] for d, f in self.frames if d == "in" and f[0] == 2 and f[2] == action]
 
+    def open_transactions(self) -> set[str]:
+        """The transactions the CSMS holds open: started (1.6: answered with an id) and not ended."""
+        answers = {f[1]: f[2] for d, f in self.frames if d == "out" and f[0] == 3}
+        running: set[str] = set()
+        for direction, frame in self.frames:
+            if direction != "in" or frame[0] != 2:
+                continue
+            action, payload = frame[2], frame[3]
+            if action == "StartTransaction" and frame[1] in answers:
+                running.add(str(answers[frame[1]]["transactionId"]))
+            elif action == "StopTransaction":
+                running.discard(str(payload["transactionId"]))
+            elif action == "TransactionEvent":
+                transaction_id = str(payload["transactionInfo"]["transactionId"])
+                if payload["eventType"] == "Ended":
+                    running.discard(transaction_id)
+                else:
+                    running.add(transaction_id)
+        return running
+
 
 class StrictCsms:
     def __init__(self, version: OcppVersion, answers: dict[str, Answer] | None = None) -> None:
@@ -200,3 +220,12 @@ class StrictCsms:
 async def strict_csms(version: OcppVersion, **kwargs: Any) -> AsyncIterator[StrictCsms]:
     async with StrictCsms(version, **kwargs) as csms:
         yield csms
+
+
+async def until(condition: Callable[[], bool], what: str, seconds: float = 20.0) -> None:
+    """Wait (real time, polling) until `condition` holds; fail the test naming `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)

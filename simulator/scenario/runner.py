@@ -23,6 +23,7 @@ from scenarios.model import (
     AwaitLocalListStep,
     BootStep,
     ChargeStep,
+    DataTransferStep,
     FaultStep,
     GoOfflineStep,
     PlugInStep,
@@ -34,7 +35,14 @@ from scenarios.model import (
     UnplugStep,
     WaitStep,
 )
-from simulator.core.events import Authorized, Booted, CallFailed, StationEvent, TransactionStarted
+from simulator.core.events import (
+    Authorized,
+    Booted,
+    CallFailed,
+    DataTransferred,
+    StationEvent,
+    TransactionStarted,
+)
 from simulator.core.faults import FaultKind
 from simulator.core.model import PresentedToken
 from simulator.core.station import Station
@@ -181,6 +189,12 @@ class ScenarioRunner:
             case FaultStep(fault=fault):
                 station.inject_fault(FaultKind(fault.kind), self._now, fault.duration)
                 yield Until(self._settled)
+            case DataTransferStep(data_transfer=transfer):
+                station.send_data_transfer(transfer.vendor, transfer.message, transfer.data, self._now)
+                yield Until(self._settled)
+                answers = [e.status for e in self._heard if isinstance(e, DataTransferred)]
+                actual = answers[-1] if answers else "no answer"
+                self._expect(number, f"DataTransfer {transfer.vendor}", tuple(transfer.expect), actual)
             case AwaitLocalListStep(await_local_list=awaited):
                 entries, timeout = (awaited.entries, awaited.timeout) if awaited else (1, 600.0)
                 yield from self._await_local_list(number, entries, timeout)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,19 +20,11 @@ from simulator.core.clock import ScaledClock
 from simulator.core.model import PresentedToken, StationConfig
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
-from tests.strict_csms import StationSide, strict_csms
+from tests.strict_csms import StationSide, strict_csms, until
 
 SCALE = 600.0
 INTERVAL = 60.0  # simulated: 100 ms real
 OFFLINE_S = 1.0  # real: 600 simulated seconds, 10 intervals
-
-
-async def until(condition: Callable[[], bool], what: str, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
 
 
 def sample_times(side: StationSide, version: OcppVersion) -> list[float]:

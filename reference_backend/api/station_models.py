@@ -85,7 +85,6 @@ class OperationBody(BaseModel):
     language: Annotated[str | None, Field(max_length=8)] = None
     format: Annotated[str, Field(max_length=8)] = "UTF8"
     state: Annotated[str | None, Field(max_length=16)] = None
-    request_id: Annotated[int, Field(ge=0, le=2**31 - 1)] = 1
     # data-transfer
     vendor_id: Annotated[str | None, Field(max_length=255)] = None
     data_message_id: Annotated[str | None, Field(max_length=50)] = None

@@ -43,7 +43,6 @@ class Request:
     language: str | None = None
     format: str = "UTF8"
     state: str | None = None
-    request_id: int = 1
     # data-transfer
     vendor_id: str | None = None
     data_message_id: str | None = None
@@ -60,7 +59,7 @@ class Request:
     signing_certificate: str | None = None  # PEM; update-firmware: signed firmware
     signature: str | None = None  # base64
     log_type: str = "diagnostics"  # get-log: diagnostics | security
-    request_id: int | None = None  # default: a new one
+    request_id: int | None = None  # get-display-messages, update-firmware, get-log …: default a new one
     customer_identifier: str | None = None  # customer-information (or id_tag)
     report: bool = True  # customer-information: send the data
     clear: bool = False  # customer-information: forget it
@@ -368,7 +367,7 @@ def _display_message(request: Request) -> tuple[str, Payload]:
 
 
 def _get_display_messages(request: Request) -> tuple[str, Payload]:
-    payload: Payload = {"requestId": request.request_id}
+    payload: Payload = {"requestId": _request_id(request)}
     if request.message_id is not None:
         payload["id"] = [request.message_id]
     return "GetDisplayMessages", payload

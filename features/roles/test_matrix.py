@@ -71,6 +71,7 @@ def request_for(world: World, action: str, identity: str) -> tuple[str, str, Any
         ),
         "view_settings": ("GET", f"{station}/settings", None),
         "end_transaction": ("POST", f"{station}/transactions/1/end", {"reason": "stuck"}),
+        "set_security": ("PUT", f"{station}/security", {"pins_on_profile_0": True}),
     }
     return others[action]
 

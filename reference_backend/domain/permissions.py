@@ -47,6 +47,7 @@ class Action(StrEnum):
     CHANGE_AVAILABILITY = "change_availability"
     TRIGGER_MESSAGE = "trigger_message"
     CLEAR_CACHE = "clear_cache"
+    SET_SECURITY = "set_security"
     RESERVE = "reserve"
     SET_DISPLAY_MESSAGES = "set_display_messages"
     DATA_TRANSFER = "data_transfer"
@@ -98,6 +99,10 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
     Action.CHANGE_AVAILABILITY: ("change availability", frozenset({INS, TEC, CPO})),
     Action.TRIGGER_MESSAGE: ("trigger a message (check communication)", frozenset({INS, TEC, CPO})),
     Action.CLEAR_CACHE: ("clear the authorization cache", frozenset({INS, TEC, CPO})),
+    Action.SET_SECURITY: (
+        "set the OCPP security profile, PINs in local lists on profile 0, rotate the station password",
+        frozenset({INS, TEC}),
+    ),
     Action.RESERVE: (
         "reserve an EVSE for a driver's token, and cancel the reservation",
         frozenset({FAC, EVO, CPO}),

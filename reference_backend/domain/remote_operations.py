@@ -429,6 +429,7 @@ V201: dict[str, Builder] = {
     "reserve": _reserve_201,
     "cancel-reservation": lambda r: ("CancelReservation", {"reservationId": _reservation_id(r)}),
     "set-display-message": _display_message,
+    "tariff-message": _display_message,  # content: the tariff text (`domain.tariff_text`)
     "get-display-messages": _get_display_messages,
     "clear-display-message": _clear_display_message,
     "data-transfer": _data_transfer,
@@ -459,6 +460,7 @@ ACTIONS: dict[str, Action] = {
     "reserve": Action.RESERVE,
     "cancel-reservation": Action.RESERVE,
     "set-display-message": Action.SET_DISPLAY_MESSAGES,
+    "tariff-message": Action.SET_DISPLAY_MESSAGES,
     "get-display-messages": Action.SET_DISPLAY_MESSAGES,
     "clear-display-message": Action.SET_DISPLAY_MESSAGES,
     "data-transfer": Action.DATA_TRANSFER,

@@ -218,3 +218,17 @@ boot_holds = sa.Table(
     sa.Column("answer", sa.String(8), nullable=False),
     sa.CheckConstraint("answer IN ('Pending', 'Rejected')", name="answer"),
 )
+
+# A station's security (docs/security.md), by identity: set before the station first connects, too.
+# No row: the backend's `--security-profile`, no PINs in local lists on profile 0, no new password.
+station_security = sa.Table(
+    "station_security",
+    metadata,
+    sa.Column("identity", sa.String(48), primary_key=True),
+    sa.Column("profile", sa.Integer),  # null: the backend's default
+    sa.Column("pins_on_profile_0", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    # Password rotation: the hash of a new password the station accepted and has not connected with yet
+    # (the old one in `stations.basic_auth_hash` stays valid until it does).
+    sa.Column("new_password_hash", sa.String(200)),
+    sa.CheckConstraint("profile IS NULL OR profile IN (0, 1, 2, 3)", name="profile"),
+)

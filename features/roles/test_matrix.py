@@ -69,6 +69,7 @@ def request_for(world: World, action: str, identity: str) -> tuple[str, str, Any
             f"{station}/rfid-cards",
             {"uid": card, "first_name": "R", "last_name": "C"},
         ),
+        "manage_tokens": ("POST", f"{station}/tokens", {"type": "Central", "code": f"TAG-{card}"}),
         "view_settings": ("GET", f"{station}/settings", None),
         "end_transaction": ("POST", f"{station}/transactions/1/end", {"reason": "stuck"}),
         "set_security": ("PUT", f"{station}/security", {"pins_on_profile_0": True}),

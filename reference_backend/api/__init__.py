@@ -29,6 +29,7 @@ from reference_backend.api import (
     station_files,
     station_security,
     stations,
+    tokens,
     transactions,
 )
 from reference_backend.api.state import ApiState
@@ -48,6 +49,7 @@ ROUTERS: list[APIRouter] = [
     station_files.router,
     station_files.files_router,
     local_users.router,
+    tokens.router,
     transactions.router,
     boot_policy.router,
     transactions.operator_router,

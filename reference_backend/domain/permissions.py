@@ -39,6 +39,7 @@ class Action(StrEnum):
     SET_IDENTIFICATION_TYPES = "set_identification_types"
     MANAGE_LOCAL_USERS = "manage_local_users"
     ADD_RFID_CARD = "add_rfid_card"
+    MANAGE_TOKENS = "manage_tokens"
     VIEW_SETTINGS = "view_settings"
     REMOTE_START_STOP = "remote_start_stop"
     END_TRANSACTION = "end_transaction"
@@ -85,6 +86,10 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
     ),
     Action.MANAGE_LOCAL_USERS: ("manage local users and PIN codes", frozenset({FAC, EVO})),
     Action.ADD_RFID_CARD: ("add RFID cards (exception: every role)", frozenset({INS, TEC, FAC, EVO, CPO})),
+    Action.MANAGE_TOKENS: (
+        "provision and remove the station's tokens beyond PIN and RFID (Central, eMAID, MacAddress, …)",
+        frozenset({FAC, EVO, CPO}),
+    ),
     Action.VIEW_SETTINGS: (
         "see settings, meter values, roles and the audit trail (exception: every role)",
         frozenset({INS, TEC, FAC, EVO, CPO}),

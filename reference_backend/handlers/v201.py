@@ -66,6 +66,7 @@ def _check_id_token(
         from_wire_201(id_token["idToken"], id_token["type"]),
         at_transaction_start=at_start,
         transaction_id=transaction_id,
+        token_type=id_token["type"],
         evse_id=evse_id,
     )
 

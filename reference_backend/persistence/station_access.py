@@ -37,6 +37,7 @@ from reference_backend.persistence.station_tables import (
     station_settings,
 )
 from reference_backend.persistence.tables import connectors, meter_values, stations
+from reference_backend.persistence.tokens_tx import TokensTx
 
 
 class StationStore:
@@ -62,7 +63,7 @@ _STATION = sa.select(
 ).select_from(stations.outerjoin(station_registry, station_registry.c.station_id == stations.c.id))
 
 
-class StationTx(ConsoleTx, LocalUsersTx, CertificatesTx, ReportsTx):
+class StationTx(ConsoleTx, LocalUsersTx, TokensTx, CertificatesTx, ReportsTx):
     # -- stations and their place ------------------------------------------------------------------
 
     def station(self, identity: str) -> StationRow | None:

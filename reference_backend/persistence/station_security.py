@@ -44,6 +44,13 @@ class SecurityRecords:
                 conn.execute(sa.update(station_security).where(key).values(**changes))
         return self.read(identity)
 
+    def set_new_password(self, station_id: int, password_hash: str) -> None:
+        """The station (by its row id) accepted a new password: its hash waits beside the old one."""
+        with self.engine.connect() as conn:
+            identity = conn.scalar(sa.select(stations.c.identity).where(stations.c.id == station_id))
+        if identity is not None:
+            self.save(identity, new_password_hash=password_hash)
+
     def take_new_password(self, identity: str) -> None:
         """The station connected with its new password: it becomes the one password (the old one
         stops working), in one transaction."""

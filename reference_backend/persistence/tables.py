@@ -119,6 +119,24 @@ identifications = sa.Table(
     sa.CheckConstraint("status IN ('active', 'inactive')", name="status"),
 )
 
+# Tokens an operator provisions for a station beyond its local users' PINs and cards: 2.0.1 types
+# Central, eMAID, MacAddress, Local, EVCCID (`domain.authorization.TOKEN_TYPES`). Unique per station by
+# type and upper-cased code; on 1.6 (no types) an idTag finds one of any type.
+station_tokens = sa.Table(
+    "station_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _station_fk(),
+    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("code", sa.String(36), nullable=False),
+    sa.Column("code_key", sa.String(36), nullable=False),
+    sa.Column("status", sa.String(8), nullable=False, default="active", server_default="active"),
+    sa.Column("expires_at", UtcDateTime),
+    sa.Column("group_id", sa.String(36)),  # groupIdToken / parentIdTag: a group or master pass (C09, C16)
+    sa.UniqueConstraint("station_id", "type", "code_key"),
+    sa.CheckConstraint("status IN ('active', 'inactive')", name="status"),
+)
+
 transactions = sa.Table(
     "transactions",
     metadata,

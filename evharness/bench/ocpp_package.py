@@ -33,6 +33,7 @@ from websockets.exceptions import ConnectionClosed
 
 import scenarios
 from evharness.bench.probe import cpu_seconds, report
+from evharness.idtokens import from_wire_201
 
 logging.getLogger("ocpp").setLevel(logging.WARNING)  # the package logs every frame at INFO
 
@@ -51,6 +52,13 @@ def token_statuses() -> dict[str, str]:
 
 
 TOKENS = token_statuses()
+
+
+def _status_201(id_token: dict[str, Any]) -> str:
+    """A 2.0.1 KeyCode carries the PIN's digits (`4821` is the scenarios' `#4821`)."""
+    return TOKENS.get(from_wire_201(id_token["id_token"], id_token["type"]), "Invalid")
+
+
 _transaction_ids = itertools.count(1)
 
 
@@ -105,15 +113,13 @@ class Csms201(ChargePoint201):  # type: ignore[misc]
 
     @on("Authorize")  # type: ignore[untyped-decorator]
     def on_authorize(self, id_token: dict[str, Any], **_: Any) -> Any:
-        return result201.Authorize(id_token_info={"status": TOKENS.get(id_token["id_token"], "Invalid")})
+        return result201.Authorize(id_token_info={"status": _status_201(id_token)})
 
     @on("TransactionEvent")  # type: ignore[untyped-decorator]
     def on_transaction_event(self, id_token: dict[str, Any] | None = None, **_: Any) -> Any:
         if id_token is None:
             return result201.TransactionEvent()
-        return result201.TransactionEvent(
-            id_token_info={"status": TOKENS.get(id_token["id_token"], "Invalid")}
-        )
+        return result201.TransactionEvent(id_token_info={"status": _status_201(id_token)})
 
     @on("MeterValues")  # type: ignore[untyped-decorator]
     def on_meter_values(self, **_: Any) -> Any:

@@ -32,7 +32,7 @@ async def call(url: str, protocol: str, action: str, payload: dict[str, object])
 def test_authorize_answers_the_scenarios_first_expected_status(csms: Server, code: str, status: str) -> None:
     answer16 = asyncio.run(call(csms.url, "ocpp1.6", "Authorize", {"idTag": code}))
     assert answer16 == [3, "m-1", {"idTagInfo": {"status": status}}]
-    token = {"idToken": code, "type": "KeyCode" if code.startswith("#") else "ISO14443"}
+    token = {"idToken": code.lstrip("#"), "type": "KeyCode" if code.startswith("#") else "ISO14443"}
     answer201 = asyncio.run(call(csms.url, "ocpp2.0.1", "Authorize", {"idToken": token}))
     assert answer201 == [3, "m-1", {"idTokenInfo": {"status": status}}]
 

@@ -87,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _compare_energy(database_url: str, report: Path, stations: int) -> bool:
     """The backend's recorded energy must equal what the stations metered (1.6 rounds to the Wh)."""
+    from evharness.identities import station_identity
     from reference_backend.persistence.store import Store
-    from simulator.asyncio.fleet import station_identity
 
     if not report.exists():
         return False

@@ -2,8 +2,10 @@
 
 A PIN is a secret the driver types; a card UID is printed on the card and stays readable. Every
 place that writes a frame or an identification for people to read (python logging of the backend,
-the simulator and the websockets library, the simulator's frame evidence, summary and control API,
-the conformance harness's frame logs and reports) goes through `redact` or `mask`. Shared by the
+the simulator and the websockets library, the conformance harness's frame logs and reports) goes
+through `redact` or `mask`. The simulator's own frame evidence (summary, report, control API) shows
+what the station sent as it was — the tester's own test data — and masks what the CSMS sent
+(`frame_for_people`). Shared by the
 simulator, the harness and the reference backend, so none of them imports another to stay quiet.
 
 What counts as a PIN in text: `#` followed by digits (how a PIN travels on 1.6 and, in this
@@ -12,6 +14,7 @@ project, on 2.0.1), and the value of any 2.0.1 IdToken of type `KeyCode`, with o
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -46,6 +49,46 @@ def redact(text: str) -> str:
     if "KeyCode" in text:
         text = _KEYCODE.sub(_mask_keycode, text)
     return _PIN_LIKE.sub(MASK, text)
+
+
+def redact_secrets(text: str) -> str:
+    """`text` (a frame) with the passwords a CSMS sets masked: 1.6 ChangeConfiguration `AuthorizationKey`
+    and 2.0.1 SetVariables `BasicAuthPassword` values. Tokens stay as they are (see `frame_for_people`)."""
+    if "AuthorizationKey" not in text and "BasicAuthPassword" not in text:
+        return text
+    try:
+        message = json.loads(text)
+    except ValueError:
+        return _PASSWORD.sub(rf"\1{MASK}\2", text)
+    return json.dumps(_without_secrets(message), separators=(",", ":"), ensure_ascii=False)
+
+
+def frame_for_people(direction: str, text: str) -> str:
+    """A station's frame as its own logs and reports show it. What the station sent is the tester's own
+    test data (its tokens and PINs included) and stays readable; what the CSMS sent may carry the CSMS's
+    secrets (its users' PINs in a local list, passwords it sets), which are masked."""
+    cleaned = redact_secrets(text)
+    return redact(cleaned) if direction == "in" else cleaned
+
+
+def _without_secrets(value: object) -> object:
+    if isinstance(value, list):
+        return [_without_secrets(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    cleaned = {key: _without_secrets(item) for key, item in value.items()}
+    variable = cleaned.get("variable")
+    if cleaned.get("key") == "AuthorizationKey" and "value" in cleaned:
+        cleaned["value"] = MASK
+    password = isinstance(variable, dict) and variable.get("name") == "BasicAuthPassword"
+    if password and "attributeValue" in cleaned:
+        cleaned["attributeValue"] = MASK
+    return cleaned
+
+
+_PASSWORD = re.compile(
+    r'((?:AuthorizationKey|BasicAuthPassword)[^{}]*?"(?:value|attributeValue)"\s*:\s*")[^"]*(")'
+)
 
 
 def _mask_keycode(match: re.Match[str]) -> str:

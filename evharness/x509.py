@@ -27,6 +27,7 @@ HASHES: dict[HashAlgorithm, type[hashes.HashAlgorithm]] = {
     "SHA512": hashes.SHA512,
 }
 PrivateKey = ec.EllipticCurvePrivateKey
+Certificate = x509.Certificate
 
 
 @dataclass(frozen=True, slots=True)

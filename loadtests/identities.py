@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import heapq
 
+from evharness.identities import station_identity
+
 
 class PoolExhausted(RuntimeError):
     """More users on this worker than --id-stride allows."""
-
-
-def station_identity(prefix: str, number: int) -> str:
-    """`SIM-0001`: the rule of `evharness seed` and `evharness sim`."""
-    return f"{prefix}-{number:04d}"
 
 
 class IdentityPool:

@@ -1,7 +1,7 @@
 """Boot policies of the backend: the default (`--boot-policy`) and the operator's per-station choices,
 and which stations are held back because their last BootNotification was answered Pending or Rejected.
 
-Sessions read the policy when a BootNotification arrives and record the answer, so a station that
+Connections read the policy when a BootNotification arrives and record the answer, so a station that
 reconnects without booting after a Pending or Rejected answer is still held back (B02.FR.09, B03.FR.07).
 With `BootRecords` both outlive a restart: every change is written through (database first, so a
 failed write changes nothing) and `restore()` reads them back at start. Without, they live in memory.

@@ -12,8 +12,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from evharness.identities import identity_problem
 from reference_backend.domain.credentials import hash_password, import_problems, password_problem
-from reference_backend.domain.stations import identity_problem
 from reference_backend.persistence import Store
 
 DEPRECATED = (

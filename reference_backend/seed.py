@@ -18,8 +18,8 @@ from pathlib import Path
 from faker import Faker
 
 import scenarios
+from evharness.identities import station_identity
 from evharness.idtokens import IdType, normalize
-from reference_backend.domain.stations import station_identity
 from reference_backend.persistence import ProvisionedIdentification, Store
 from scenarios.model import Provision, Scenario, Token
 

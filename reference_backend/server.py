@@ -27,13 +27,13 @@ from websockets.exceptions import ConnectionClosed, NegotiationError
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
+from evharness.identities import identity_problem
 from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import FRAME_LOGGERS, guard_loggers
 from reference_backend.answering import Answering
 from reference_backend.boot_policies import BootPolicies
 from reference_backend.connection import CsmsConnection
 from reference_backend.domain.credentials import authentication_problem
-from reference_backend.domain.stations import identity_problem
 from reference_backend.notices import Notices
 from reference_backend.operations import Link, Operations
 from reference_backend.persistence import Store
@@ -133,7 +133,7 @@ class OcppServer:
 
     async def start(self) -> int:
         """Listen; return the bound port (useful when asked for port 0)."""
-        # websockets logs frames at DEBUG; the session and server log tracebacks: PINs masked there too
+        # websockets logs frames at DEBUG; the connection and server log tracebacks: PINs masked there too
         guard_loggers((*FRAME_LOGGERS, "reference_backend.connection", __name__))
         self._server = await serve(
             self._serve_station,

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from evharness.idtokens import IdType, InvalidCode, normalize
+from evharness.ocppj.vocabulary import ACTIONS
 
 AuthStatus = Literal[
     "Accepted",
@@ -344,6 +345,19 @@ class Scenario(Strict):
     station: StationSpec = StationSpec()
     tokens: list[Token] = Field(default_factory=list)
     steps: list[Step] = Field(min_length=1)
+    may_fail: list[str] = Field(
+        default_factory=list,
+        description="actions whose CALLs may fail (CALLERROR or no answer in time) without failing the run; "
+        "any other failed CALL of the station is a failed expectation",
+    )
+
+    @field_validator("may_fail")
+    @classmethod
+    def _actions(cls, value: list[str]) -> list[str]:
+        unknown = [name for name in value if name not in ACTIONS]
+        if unknown:
+            raise ValueError(f"not OCPP actions: {', '.join(unknown)}")
+        return value
 
     @field_validator("steps", mode="before")
     @classmethod

@@ -24,6 +24,7 @@ from simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
 from simulator.core.clock import ScaledClock
 from simulator.security import SecurityProfile
 from simulator.summary import render, summarize
+from simulator.watch import Watch
 
 
 def _csv(text: str) -> list[str]:
@@ -47,6 +48,12 @@ OPTIONS = [
     Option("--run-timeout", "give up after this many real seconds", 600.0, float),
     Option("--connect-attempts", "a station gives up after this many failed connects in a row", 8, int),
     Option("--report", "also write the summary as JSON to this file"),
+    Option(
+        "--progress-interval",
+        "off a terminal, print a progress line every this many real seconds (0: never)",
+        10.0,
+        float,
+    ),
     Option(
         "--template",
         "station template (bundled name or YAML file) instead of the scenario's station"
@@ -113,8 +120,10 @@ def run(args: argparse.Namespace) -> int:
     )
     control = (args.control_host, args.control_port) if args.control_port is not None else None
     try:
+        watch = Watch(console, args.progress_interval)
         summary = eventloop.run(
-            _run_with_progress(plan, args.time_scale, args.run_timeout, console, control), args.event_loop
+            _run_with_progress(plan, args.time_scale, args.run_timeout, console, watch, control),
+            args.event_loop,
         )
     except eventloop.EventLoopUnavailable as exc:
         console.print(f"[red]error:[/] {exc}")
@@ -127,7 +136,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run_with_progress(
-    plan: FleetPlan, scale: float, limit_s: float, console: Console, control: tuple[str, int] | None = None
+    plan: FleetPlan,
+    scale: float,
+    limit_s: float,
+    console: Console,
+    watch: Watch,
+    control: tuple[str, int] | None = None,
 ) -> dict[str, Any]:
     clock = ScaledClock(scale)
     columns = (
@@ -150,24 +164,25 @@ async def _run_with_progress(
             failed += not run.ok
             progress.update(task, advance=1, failed=failed)
 
-        async def serve_control(runs: list[StationRun]) -> Callable[[], Awaitable[None]]:
-            assert control is not None
-            server = ControlServer([run.link for run in runs], *control)
-            await server.start()
-            console.print(
-                f"control API  http://{control[0]}:{server.port}/stations  ws://{control[0]}:{server.port}/control"
-            )
-            console.print(f"fleet page   {server.page_url}   metrics  {server.url}metrics")
-            return server.stop
+        async def start(runs: list[StationRun]) -> Callable[[], Awaitable[None]]:
+            stop_watching = watch.start(runs)
+            server = None if control is None else ControlServer([run.link for run in runs], *control)
+            if server is not None:
+                await server.start()
+                url = f"{server.host}:{server.port}"
+                console.print(f"control API  http://{url}/stations  ws://{url}/control")
+                console.print(f"fleet page   {server.page_url}   metrics  {server.url}metrics")
+
+            async def close() -> None:
+                stop_watching()
+                watch.look(runs)  # what happened since the last look
+                if server is not None:
+                    await server.stop()
+
+            return close
 
         result = await run_fleet(
-            plan,
-            clock,
-            scale,
-            on_progress=done,
-            timeout_s=limit_s,
-            on_start=serve_control if control is not None else None,
-            stop=stop,
+            plan, clock, scale, on_progress=done, timeout_s=limit_s, on_start=start, stop=stop
         )
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.remove_signal_handler(signum)

@@ -6,7 +6,8 @@ if `finished` or `should_disconnect()`, waits at most `real_wait()` real seconds
 hands it to `receive`. A turn ticks the station when its deadline (or the scenario's) has come,
 drains the station's events once and hands them on — to the scenario runner, and with the round
 trips they came with to `on_round_trip` (a load tool's report) — moves the scenario on as far as it
-goes, and lets the journal write what changed.
+goes, hands the file transfers the station wants to the transport's `start_transfer`, and lets the
+journal write what changed.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from typing import Protocol
 from simulator.core.clock import Clock
 from simulator.core.events import RoundTrip, StationEvent
 from simulator.core.station import Station
+from simulator.core.transfers import Transfer
 from simulator.scenario.runner import ScenarioRunner
 
 RoundTripHook = Callable[[RoundTrip, float, list[StationEvent]], None]
 """(the round trip, its real duration in seconds, the station events that arrived with its answer)"""
+StartTransfer = Callable[[Transfer], None]
+"""Start a transfer the station asked for; its result goes back through `Station.transfer_finished`."""
 
 
 class Journal(Protocol):
@@ -39,6 +43,7 @@ class Driver:
     journal: Journal | None = None
     on_round_trip: RoundTripHook | None = None
     keep_running: bool = False  # not finished when the scenario is (control API, fixtures)
+    start_transfer: StartTransfer | None = None  # the transport's; None: transfers wait
 
     def deadline(self) -> float | None:
         """The next moment the station or the scenario wants a turn (simulated seconds)."""
@@ -64,6 +69,9 @@ class Driver:
         if self.runner is not None:
             while self.runner.step(now):
                 self._dispatch()
+        if self.start_transfer is not None:
+            for transfer in self.station.transfers.take():
+                self.start_transfer(transfer)
         self.sync_journal()
 
     def receive(self, text: str | bytes) -> None:

@@ -7,15 +7,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from evharness.ocppj.errors import kind_of
+from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action
+from evharness.shortened import shorten_json
 from simulator.asyncio.fleet import FleetResult
-from simulator.core.events import Authorized, PeerViolated, TransactionEnded, TransactionStarted
+from simulator.core.events import Authorized, CallFailed, PeerViolated, TransactionEnded, TransactionStarted
 from simulator.scenario.runner import DECIDED_BY
 
 # A token's first answer comes from these; StartTransaction / TransactionEvent only re-check it.
 FIRST_DECISIONS = (Action.Authorize, "Remote", "LocalList", "Cache", "Offline", "OfflineUnknown")
+FRAMES_SHOWN = 3  # failures whose last frames the console shows (the JSON report has them all)
+TIMEOUT = "Timeout"  # the code of a CallFailed that got no answer in time (simulator.core.station)
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -43,6 +49,12 @@ class ActionStats:
         }
 
 
+def error_code_defined(version: OcppVersion, code: str) -> bool:
+    """Whether a CALLERROR code exists in `version` (a 2.0.1 CSMS answering `FormationViolation`, a
+    1.6-only spelling, breaks OCPP-J as much as a malformed frame); "Timeout" is the station's own."""
+    return code == TIMEOUT or kind_of(version, code) is not None
+
+
 def summarize(result: FleetResult) -> dict[str, Any]:
     actions: dict[str, ActionStats] = defaultdict(ActionStats)
     expectations: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -61,7 +73,9 @@ def summarize(result: FleetResult) -> dict[str, Any]:
             elif isinstance(event, TransactionEnded):
                 completed += 1
                 energy_wh += event.energy_wh
-            elif isinstance(event, PeerViolated):
+            elif isinstance(event, PeerViolated) or (
+                isinstance(event, CallFailed) and not error_code_defined(run.version, event.code)
+            ):
                 violations += 1
             elif isinstance(event, Authorized) and event.source in FIRST_DECISIONS:
                 authorizations[DECIDED_BY[event.source]] += 1
@@ -117,6 +131,9 @@ def summarize(result: FleetResult) -> dict[str, Any]:
 
 
 def render(summary: dict[str, Any], console: Console, max_failures: int = 20) -> None:
+    """The summary for a person at `console`'s width: a verdict line, who decided the tokens, the
+    expectations and round trips (tables only when something ran), then each failure with its reason
+    whole and the last frames of the first few, each frame shortened inside its values to one line."""
     verdict = "[bold green]PASS[/]" if summary["ok"] else "[bold red]FAIL[/]"
     console.print(
         f"\n{verdict}  {summary['stations_ok']}/{summary['stations']} stations ok · "
@@ -124,52 +141,72 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
         f"{summary['energy_kwh']:.1f} kWh · {summary['real_seconds']:.1f} s real "
         f"(time ×{summary['time_scale']:g})"
     )
+    if summary["protocol_violations_by_csms"]:
+        console.print(f"[red]protocol violations by the CSMS: {summary['protocol_violations_by_csms']}[/]")
     by = summary["authorizations"]
     local = by["local_list"] + by["cache"] + by["offline_policy"]
-    console.print(
-        f"authorizations: {by['csms']} by the CSMS, {local} by the station itself "
-        f"({by['local_list']} from its local list, {by['cache']} from its cache, "
-        f"{by['offline_policy']} by its offline policy)"
-    )
-    table = Table(title="Expectations", title_justify="left")
-    for column in ("scenario", "expectation", "decided by", "held", "failed"):
-        table.add_column(column, justify="right" if column in ("held", "failed") else "left")
-    for row in summary["expectations"]:
-        failed = f"[red]{row['failed']}[/]" if row["failed"] else "0"
-        table.add_row(row["scenario"], row["what"], row["decided_by"], str(row["held"]), failed)
-    console.print(table)
-    latency = Table(title="OCPP round trips (real time)", title_justify="left")
-    for column in ("action", "count", "failed", "p50 ms", "p95 ms", "p99 ms", "max ms"):
-        latency.add_column(column, justify="left" if column == "action" else "right")
-    for action, row in summary["actions"].items():
-        latency.add_row(
-            action,
-            str(row["count"]),
-            str(row["failed"]),
-            f"{row['p50_ms']:.1f}",
-            f"{row['p95_ms']:.1f}",
-            f"{row['p99_ms']:.1f}",
-            f"{row['max_ms']:.1f}",
+    if by["csms"] or local:
+        console.print(
+            f"authorizations: {by['csms']} by the CSMS, {local} by the station itself "
+            f"({by['local_list']} from its local list, {by['cache']} from its cache, "
+            f"{by['offline_policy']} by its offline policy)"
         )
-    console.print(latency)
+    if summary["expectations"]:
+        console.print(_expectations(summary["expectations"]))
+    if summary["actions"]:
+        console.print(_round_trips(summary["actions"]))
     if summary["failures"]:
-        shown = summary["failures"][:max_failures]
-        failures = Table(title=f"Failures ({len(summary['failures'])})", title_justify="left")
-        for column in ("station", "protocol", "scenario", "step", "expectation", "expected", "actual"):
-            failures.add_column(column)
-        for row in shown:
-            failures.add_row(
-                row["station"],
-                row["protocol"],
-                row["scenario"],
-                str(row["step"] or "-"),
-                row["what"],
-                row["expected"],
-                f"[red]{row['actual']}[/]",
-            )
-        console.print(failures)
-        for row in shown[:3]:
-            if row.get("frames"):
-                console.print(f"[bold]{row['station']}[/] step {row['step'] or '-'}: last frames")
-                for frame in row["frames"]:
-                    console.print(f"  {frame[:200]}", markup=False, highlight=False)
+        _failures(summary["failures"], console, max_failures)
+
+
+def _expectations(rows: list[dict[str, Any]]) -> Table:
+    """One row per expectation; the scenario and who decided are columns only where they differ."""
+    scenarios = {row["scenario"] for row in rows}
+    deciders = {row["decided_by"] for row in rows}
+    title = "Expectations" + (f" ({next(iter(scenarios))})" if len(scenarios) == 1 else "")
+    table = Table(title=title, title_justify="left", expand=False)
+    columns = [("scenario", len(scenarios) > 1), ("expectation", True), ("decided by", deciders != {"csms"})]
+    shown = [name for name, wanted in columns if wanted]
+    for name in shown:
+        table.add_column(name, ratio=2 if name == "expectation" else 1)
+    table.add_column("held", justify="right", no_wrap=True)
+    table.add_column("failed", justify="right", no_wrap=True)
+    keys = {"scenario": "scenario", "expectation": "what", "decided by": "decided_by"}
+    for row in rows:
+        failed = f"[red]{row['failed']}[/]" if row["failed"] else "0"
+        table.add_row(*(row[keys[name]] for name in shown), str(row["held"]), failed)
+    return table
+
+
+def _round_trips(actions: dict[str, dict[str, float]]) -> Table:
+    table = Table(title="OCPP round trips (real time)", title_justify="left")
+    table.add_column("action", overflow="fold")
+    for column in ("count", "failed", "p50 ms", "p95 ms", "p99 ms", "max ms"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for action, row in actions.items():
+        latencies = (f"{row[key]:.1f}" for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms"))
+        table.add_row(action, str(row["count"]), str(row["failed"]), *latencies)
+    return table
+
+
+def _failures(failures: list[dict[str, Any]], console: Console, limit: int) -> None:
+    """Each failure as a heading and its reason (wrapped as prose, never one word per line), then the
+    frames of the first few, each on one line of the console's width."""
+    console.print(f"\n[bold]Failures ({len(failures)})[/]")
+    for index, row in enumerate(failures[:limit]):
+        expected = row["expected"]
+        what = row["what"] if " → " in row["what"] else f"{row['what']} → {expected}"
+        step = f"step {row['step']}" if row["step"] else "run"
+        console.print(
+            f"[bold]{escape(row['station'])}[/] {row['protocol']} · {escape(row['scenario'])} · {step} · "
+            f"{escape(what)}",
+            overflow="fold",
+        )
+        console.print(f"  got: [red]{escape(str(row['actual']))}[/]", overflow="fold")
+        if index < FRAMES_SHOWN:
+            for frame in row.get("frames", []):
+                direction, _, text = frame.partition(" ")
+                line = shorten_json(text, max(20, console.width - 8))
+                console.print(f"    {direction:3} {line}", markup=False, highlight=False, overflow="ellipsis")
+    if len(failures) > limit:
+        console.print(f"… and {len(failures) - limit} more in the JSON report (--report)")

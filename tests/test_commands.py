@@ -199,7 +199,7 @@ def test_sim_against_a_seeded_backend_holds_every_expectation(
     held = {row["what"]: (row["held"], row["failed"]) for row in summary["expectations"]}
     assert all(counts == (2, 0) for counts in held.values()), held
     for token in PIN_TOKENS:
-        assert held.get(f"token {token} (pin) authorized") == (2, 0), held
+        assert held.get(f"token {token} (pin) → {PIN_TOKENS[token][3]}") == (2, 0), held
     # Both protocols really ran: 1.6 starts with StartTransaction, 2.0.1 with TransactionEvent.
     assert {"StartTransaction", "StopTransaction", "TransactionEvent"} <= set(summary["actions"])
     assert all(row["failed"] == 0 for row in summary["actions"].values()), summary["actions"]
@@ -232,11 +232,11 @@ def test_sim_against_an_unseeded_backend_fails_naming_station_and_statuses(
     # The backend knows no code: 1.6 has no `Unknown` status, so it answers Invalid there.
     for station, protocol, unknown in (("SIM-0001", "1.6", "Invalid"), ("SIM-0002", "2.0.1", "Unknown")):
         for token, expected in (("driver", "Accepted"), ("blocked-driver", "Blocked")):
-            row = failures.get((station, f"token {token} (pin) authorized"))
+            row = failures.get((station, f"token {token} (pin) → {expected}"))
             assert row is not None, summary["failures"]
             assert (row["protocol"], row["expected"], row["actual"]) == (protocol, expected, unknown)
         # An unknown code is what the unknown token expects: that expectation held.
-        assert (station, "token unknown-pin (pin) authorized") not in failures
+        assert (station, "token unknown-pin (pin) → Invalid or Unknown") not in failures
         assert failures[(station, "a transaction to charge in")]["actual"] == "none"
         assert station in result.stdout
     assert summary["sessions_started"] == 0

@@ -12,7 +12,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evharness.idtokens import IdType
-from evharness.redaction import MASK, RedactingFilter, guard_loggers, mask, mask_token, redact
+from evharness.redaction import (
+    MASK,
+    RedactingFilter,
+    frame_for_people,
+    guard_loggers,
+    mask,
+    mask_token,
+    redact,
+)
 
 
 def frame(action: str, payload: object) -> str:
@@ -89,3 +97,25 @@ def test_a_traceback_quoting_a_pin_is_masked() -> None:
     assert record.exc_text is not None
     assert "#1234" not in logging.Formatter().format(record)
     assert MASK in record.exc_text
+
+
+def test_a_station_shows_its_own_tokens_and_masks_what_the_csms_sent() -> None:
+    sent = frame("Authorize", {"idTag": "#4821"})
+    assert frame_for_people("out", sent) == sent  # the tester's own test data
+    local_list = frame("SendLocalList", {"localAuthorizationList": [{"idTag": "#7310"}]})
+    assert "#7310" not in frame_for_people("in", local_list)
+
+
+@pytest.mark.parametrize("direction", ["in", "out"])
+def test_passwords_a_csms_sets_are_masked_both_ways(direction: str) -> None:
+    v16 = frame("ChangeConfiguration", {"key": "AuthorizationKey", "value": "0123456789abcdef"})
+    v201 = frame(
+        "SetVariables",
+        {"setVariableData": [{"attributeValue": "s3cret-passw0rd!", "component": {"name": "SecurityCtrlr"},
+                              "variable": {"name": "BasicAuthPassword"}}]},
+    )  # fmt: skip
+    for text, secret in ((v16, "0123456789abcdef"), (v201, "s3cret-passw0rd!")):
+        shown = frame_for_people(direction, text)
+        assert secret not in shown
+        assert MASK in shown
+        orjson.loads(shown)

@@ -141,8 +141,8 @@ async def sim(url: str, stations: int, scale: float, prefix: str) -> None:
 
 async def hold(url: str, stations: int, prefix: str) -> None:
     import scenarios
+    from evharness.identities import station_identity
     from evharness.ocppj.versions import OcppVersion
-    from simulator.asyncio.fleet import station_identity
     from simulator.asyncio.transport import StationLink
     from simulator.core.clock import ScaledClock
     from simulator.core.model import StationConfig

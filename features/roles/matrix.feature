@@ -36,3 +36,4 @@ Feature: The permission matrix, action by action
       | change_availability      | installer, partner_tech_support, cpo                       |
       | trigger_message          | installer, partner_tech_support, cpo                       |
       | clear_cache              | installer, partner_tech_support, cpo                       |
+      | manage_certificates      | installer, partner_tech_support, cpo                       |

@@ -31,6 +31,7 @@ OPERATIONS = {
     "change_availability": ("availability", {"operative": True}),
     "trigger_message": ("trigger", {"message": "Heartbeat"}),
     "clear_cache": ("clear-cache", {}),
+    "manage_certificates": ("certificates", {}),
 }
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from pytest_bdd import parsers, scenarios, then, when
+from pytest_bdd import parsers, scenarios, then
 
 from features.onboarding.conftest import World
 from features.roles.conftest import ok
@@ -32,13 +30,3 @@ def current_capped(world: World, identity: str, amps: float) -> None:
     assert currents, samples
     assert max(currents) <= amps + 1e-6, currents
     assert max(currents) > 0, currents
-
-
-@when(parsers.parse("{who} calls {method} {path} with {body}"))
-def calls_with(world: World, who: str, method: str, path: str, body: str) -> None:
-    world.call(method, path, who, json.loads(body))
-
-
-@then(parsers.parse("the operation answered {status}"))
-def operation_answered(world: World, status: str) -> None:
-    assert world.body()["status"] == status, world.body()

@@ -17,11 +17,11 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
+from evharness.identities import identity_problem
 from evharness.ocppj.vocabulary import Action
 from reference_backend.api.deps import BootPoliciesDep, OperationsDep, OperatorDep
 from reference_backend.boot_policies import BootPolicies
 from reference_backend.domain.boot import BootPolicy, PolicyName, Registration, trigger_on_accept
-from reference_backend.domain.stations import identity_problem
 from reference_backend.operations import Operations
 
 MAX_RETRY_INTERVAL = 86_400

@@ -12,9 +12,9 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from evharness.idtokens import IdType
+from evharness.redaction import mask
 from reference_backend.console.local_users import NewIdentification
 from reference_backend.domain.local_users import Status, check_status
-from reference_backend.domain.redaction import mask
 from reference_backend.persistence.station_records import IdentificationRecord, LocalUserRecord
 
 PersonName = Annotated[str, Field(min_length=1, max_length=200, examples=["Ada"])]

@@ -73,6 +73,10 @@ class OperationBody(BaseModel):
     type: Annotated[str, Field(max_length=8)] = "soft"
     operative: bool = True
     message: Annotated[str, Field(max_length=32)] = vocabulary.Action.StatusNotification
+    certificate_type: Annotated[str | None, Field(max_length=32, examples=["CSMSRootCertificate"])] = None
+    certificate: Annotated[str | None, Field(max_length=5500)] = None  # PEM
+    certificate_hash: dict[str, Annotated[str, Field(max_length=128)]] | None = None
+    which: Annotated[str, Field(max_length=16)] = "station"  # renew-certificate: station | v2g | combined
 
 
 SettingsBody = dict[str, Any]

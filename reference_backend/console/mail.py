@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from reference_backend.domain.tokens import mask_token
+from reference_backend.domain.tokens import mask_secret
 
 log = logging.getLogger("reference_backend.mail")
 
@@ -34,7 +34,7 @@ class Message:
         if self.link is None:
             return None
         base, _, token = self.link.rpartition("token=")
-        return f"{base}token={mask_token(token)}" if base else mask_token(self.link)
+        return f"{base}token={mask_secret(token)}" if base else mask_secret(self.link)
 
     def to_email(self, sender: str) -> EmailMessage:
         email = EmailMessage()

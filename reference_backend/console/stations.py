@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from evharness.identities import identity_problem
 from reference_backend.console.caller import Caller
 from reference_backend.console.station_access import (
     StationAccess,
@@ -27,7 +28,6 @@ from reference_backend.console.station_access import (
 )
 from reference_backend.domain.permissions import Action, Role, refusal
 from reference_backend.domain.problems import Conflict, Forbidden, InvalidInput, NotFound
-from reference_backend.domain.stations import identity_problem
 from reference_backend.domain.tokens import token_hash
 from reference_backend.domain.validation import check_name
 from reference_backend.persistence.console_records import InstallationRecord

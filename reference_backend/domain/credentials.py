@@ -20,7 +20,7 @@ import secrets
 from collections.abc import Callable
 from enum import Enum
 
-from reference_backend.domain.stations import identity_problem
+from evharness.identities import identity_problem
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 30_000

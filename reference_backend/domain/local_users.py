@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
 from evharness.idtokens import IdType, InvalidCode, normalize
+from evharness.redaction import mask
 from reference_backend.domain.problems import InvalidInput
-from reference_backend.domain.redaction import mask
 from reference_backend.domain.validation import check_name
 
 Status = Literal["active", "inactive"]

@@ -47,6 +47,7 @@ class Action(StrEnum):
     CHANGE_AVAILABILITY = "change_availability"
     TRIGGER_MESSAGE = "trigger_message"
     CLEAR_CACHE = "clear_cache"
+    MANAGE_CERTIFICATES = "manage_certificates"
     MANAGE_MEMBERS = "manage_members"
 
 
@@ -90,6 +91,10 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
     Action.CHANGE_AVAILABILITY: ("change availability", frozenset({INS, TEC, CPO})),
     Action.TRIGGER_MESSAGE: ("trigger a message (check communication)", frozenset({INS, TEC, CPO})),
     Action.CLEAR_CACHE: ("clear the authorization cache", frozenset({INS, TEC, CPO})),
+    Action.MANAGE_CERTIFICATES: (
+        "install, list and delete the station's certificates; have it renew its own",
+        frozenset({INS, TEC, CPO}),
+    ),
     Action.MANAGE_MEMBERS: ("manage company memberships", frozenset({ADM})),
 }
 

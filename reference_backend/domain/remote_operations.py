@@ -27,6 +27,10 @@ class Request:
     type: str = "soft"  # reset: soft | hard
     operative: bool = True
     message: str = "StatusNotification"
+    certificate_type: str | None = None  # 2.0.1 words: CSMSRootCertificate, V2GRootCertificate …
+    certificate: str | None = None  # PEM
+    certificate_hash: dict[str, str] | None = None  # CertificateHashData (GetInstalledCertificateIds')
+    which: str = "station"  # renew-certificate: station | v2g | combined
 
 
 Builder = Callable[[Request], tuple[str, Payload]]
@@ -69,6 +73,76 @@ def _transaction_16(request: Request) -> int:
     return int(text)
 
 
+# the certificate types a console names (2.0.1 words) → their 1.6 names; None: not on 1.6
+CERTIFICATE_TYPES: dict[str, str | None] = {
+    "CSMSRootCertificate": "CentralSystemRootCertificate",
+    "ManufacturerRootCertificate": "ManufacturerRootCertificate",
+    "V2GRootCertificate": None,
+    "MORootCertificate": None,
+    "V2GCertificateChain": None,
+}
+INSTALLABLE = tuple(kind for kind in CERTIFICATE_TYPES if kind != "V2GCertificateChain")
+RENEWALS_201 = {  # which → TriggerMessage requestedMessage (A02, F06)
+    "station": "SignChargingStationCertificate",
+    "v2g": "SignV2GCertificate",
+    "combined": "SignCombinedCertificate",
+}
+HASH_FIELDS = ("hashAlgorithm", "issuerNameHash", "issuerKeyHash", "serialNumber")
+
+
+def _certificate_type(
+    request: Request, on_16: bool, allowed: tuple[str, ...] = tuple(CERTIFICATE_TYPES)
+) -> str:
+    kind = _needs(request.certificate_type, "certificate_type")
+    if kind not in allowed:
+        raise InvalidInput("certificate_type", f"must be one of {', '.join(allowed)}")
+    if not on_16:
+        return kind
+    named = CERTIFICATE_TYPES[kind]
+    if named is None:
+        raise InvalidInput("certificate_type", f"{kind} does not exist on OCPP 1.6")
+    return named
+
+
+def _certificate(request: Request) -> str:
+    pem = _needs(request.certificate, "certificate")
+    if "-----BEGIN CERTIFICATE-----" not in pem:
+        raise InvalidInput("certificate", "must be a PEM certificate")
+    if len(pem) > 5500:
+        raise InvalidInput("certificate", "is longer than 5500 characters")
+    return pem
+
+
+def _certificate_hash(request: Request) -> dict[str, str]:
+    given = request.certificate_hash
+    if not given:
+        raise InvalidInput("certificate_hash", "is required for this operation")
+    missing = [name for name in HASH_FIELDS if not given.get(name)]
+    if missing:
+        raise InvalidInput("certificate_hash", f"needs {', '.join(missing)}")
+    if given["hashAlgorithm"] not in ("SHA256", "SHA384", "SHA512"):
+        raise InvalidInput("certificate_hash", "hashAlgorithm must be SHA256, SHA384 or SHA512")
+    return {name: given[name] for name in HASH_FIELDS}
+
+
+def _renewal_201(request: Request) -> str:
+    if request.which not in RENEWALS_201:
+        raise InvalidInput("which", f"must be one of {', '.join(RENEWALS_201)}")
+    return RENEWALS_201[request.which]
+
+
+def _renewal_16(request: Request) -> str:
+    if request.which != "station":
+        raise InvalidInput("which", "OCPP 1.6 stations renew only their station certificate")
+    return "SignChargePointCertificate"
+
+
+def _installed_201(request: Request) -> Payload:
+    if request.certificate_type is None:
+        return {}
+    return {"certificateType": [_certificate_type(request, False)]}
+
+
 def _availability(request: Request) -> str:
     return "Operative" if request.operative else "Inoperative"
 
@@ -82,6 +156,11 @@ V16: dict[str, Builder] = {
     "availability": lambda r: ("ChangeAvailability", {"connectorId": r.evse, "type": _availability(r)}),
     "trigger": lambda r: ("TriggerMessage", {"requestedMessage": _message(r), "connectorId": r.evse}),
     "clear-cache": lambda r: ("ClearCache", {}),
+    "install-certificate": lambda r: ("InstallCertificate", {
+        "certificateType": _certificate_type(r, True, INSTALLABLE), "certificate": _certificate(r)}),
+    "certificates": lambda r: ("GetInstalledCertificateIds", {"certificateType": _certificate_type(r, True)}),
+    "delete-certificate": lambda r: ("DeleteCertificate", {"certificateHashData": _certificate_hash(r)}),
+    "renew-certificate": lambda r: ("ExtendedTriggerMessage", {"requestedMessage": _renewal_16(r)}),
 }  # fmt: skip
 
 V201: dict[str, Builder] = {
@@ -96,6 +175,11 @@ V201: dict[str, Builder] = {
         "operationalStatus": _availability(r), "evse": {"id": r.evse, "connectorId": r.connector}}),
     "trigger": lambda r: ("TriggerMessage", {"requestedMessage": _message(r), "evse": {"id": r.evse}}),
     "clear-cache": lambda r: ("ClearCache", {}),
+    "install-certificate": lambda r: ("InstallCertificate", {
+        "certificateType": _certificate_type(r, False, INSTALLABLE), "certificate": _certificate(r)}),
+    "certificates": lambda r: ("GetInstalledCertificateIds", _installed_201(r)),
+    "delete-certificate": lambda r: ("DeleteCertificate", {"certificateHashData": _certificate_hash(r)}),
+    "renew-certificate": lambda r: ("TriggerMessage", {"requestedMessage": _renewal_201(r)}),
 }  # fmt: skip
 
 ACTIONS: dict[str, Action] = {
@@ -106,6 +190,10 @@ ACTIONS: dict[str, Action] = {
     "availability": Action.CHANGE_AVAILABILITY,
     "trigger": Action.TRIGGER_MESSAGE,
     "clear-cache": Action.CLEAR_CACHE,
+    "install-certificate": Action.MANAGE_CERTIFICATES,
+    "certificates": Action.MANAGE_CERTIFICATES,
+    "delete-certificate": Action.MANAGE_CERTIFICATES,
+    "renew-certificate": Action.MANAGE_CERTIFICATES,
 }
 
 

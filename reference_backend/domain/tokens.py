@@ -16,6 +16,6 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def mask_token(token: str) -> str:
+def mask_secret(token: str) -> str:
     """Enough to tell two tokens apart in a log, far too little to use one."""
     return f"{token[:4]}…" if len(token) > 8 else "…"

@@ -63,7 +63,16 @@ class HandlerContext:
         return format_timestamp(self.now.timestamp())
 
 
-Handler = Callable[[HandlerContext, Payload], Payload]
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A handler's answer with the CALLs to send the station once it is out (CertificateSigned after
+    SignCertificate's Accepted); a plain payload is an answer with none."""
+
+    payload: Payload
+    then: tuple[tuple[str, Payload], ...] = ()
+
+
+Handler = Callable[[HandlerContext, Payload], Payload | Reply]
 
 
 def boot_answer(ctx: HandlerContext) -> Payload:

@@ -15,6 +15,7 @@ from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.vocabulary import Action
 from reference_backend.domain.authorization import status_for
 from reference_backend.domain.metering import Register, samples_v16
+from reference_backend.handlers import certificates
 from reference_backend.handlers.base import (
     Handler,
     HandlerContext,
@@ -174,6 +175,8 @@ def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 HANDLERS: dict[str, Handler] = {
+    Action.SignCertificate: certificates.sign_certificate,
+    Action.SecurityEventNotification: certificates.security_event_notification,
     Action.BootNotification: boot_notification,
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,

@@ -23,6 +23,7 @@ from reference_backend.domain.metering import (
     samples_v201,
 )
 from reference_backend.domain.transactions import RESUMED
+from reference_backend.handlers import certificates
 from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, boot_answer, check_token
 from reference_backend.handlers.transactions import (
     end_as_superseded,
@@ -195,6 +196,8 @@ def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 HANDLERS: dict[str, Handler] = {
+    Action.SignCertificate: certificates.sign_certificate,
+    Action.SecurityEventNotification: certificates.security_event_notification,
     Action.BootNotification: boot_notification,
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,

@@ -2,7 +2,7 @@
 
 Checked against the `ocpp` package's 2.1 schemas: 2.1 only adds optional fields to these actions
 (tariffs, cost details, transaction limits) and widens IdToken.type from an enum to a string of
-20 characters; the session validates payloads against the 2.1 schemas.
+20 characters; the connection validates payloads against the 2.1 schemas.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ SAME_AS_201 = (
     Action.DataTransfer,
     Action.ReservationStatusUpdate,
     Action.NotifyDisplayMessages,
+    Action.SignCertificate,
+    Action.SecurityEventNotification,
 )
 
 HANDLERS: dict[str, Handler] = {action: v201.HANDLERS[action] for action in SAME_AS_201}

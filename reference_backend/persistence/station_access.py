@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from evharness.ocppj.vocabulary import Status
 from reference_backend.persistence.account_tables import installations, users
+from reference_backend.persistence.certificate_store import CertificatesTx
 from reference_backend.persistence.console import ConsoleTx
 from reference_backend.persistence.console.base import inserted_id
 from reference_backend.persistence.local_users_tx import LocalUsersTx
@@ -60,7 +61,7 @@ _STATION = sa.select(
 ).select_from(stations.outerjoin(station_registry, station_registry.c.station_id == stations.c.id))
 
 
-class StationTx(ConsoleTx, LocalUsersTx):
+class StationTx(ConsoleTx, LocalUsersTx, CertificatesTx):
     # -- stations and their place ------------------------------------------------------------------
 
     def station(self, identity: str) -> StationRow | None:

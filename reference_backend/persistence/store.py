@@ -7,7 +7,7 @@ return UTC-aware datetimes and the records of `records.py`.
 The bulk of the OCPP traffic — meter samples, the TransactionEvents they come with, heartbeats and
 status reports — goes through one group committer (`self.writer`, see `group_commit`): added to its
 open batch (`write_behind.Batch`) and committed with everything else that arrived meanwhile, in one
-transaction. A CALL whose answer says "stored" waits for that commit (the session's `Answering`
+transaction. A CALL whose answer says "stored" waits for that commit (the connection's `Answering`
 does); records returned meanwhile (`transaction`, `open_transaction`) already include what is
 accepted. Rarer changes (a boot, a transaction's start and stop) are committed by their own method.
 SQLite runs `synchronous=FULL` (`engine`): a commit survives a power loss, not only a crash.
@@ -32,6 +32,7 @@ from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
 from reference_backend.persistence import statements as q
+from reference_backend.persistence.certificate_store import CertificateRecords
 from reference_backend.persistence.delivered import Delivered
 from reference_backend.persistence.engine import create_engine, read_only
 from reference_backend.persistence.group_commit import GroupCommitter
@@ -67,7 +68,7 @@ def _enabled_types(row: Any) -> frozenset[IdType]:
     return frozenset(id_type for id_type, enabled in flags if enabled)
 
 
-class Store(TransactionStore):
+class Store(TransactionStore, CertificateRecords):
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.reader = read_only(engine)  # for the methods that only read: they never wait for a writer

@@ -249,11 +249,33 @@ class ControlClient:
     async def present_token(self, station: str, kind: str, code: str, evse: int = 1) -> dict[str, Any]:
         return await self.command(station, "present_token", type=kind, code=code, evse=evse)
 
+    async def charge(
+        self,
+        station: str,
+        evse: int = 1,
+        *,
+        power_kw: float | None = None,
+        energy_kwh: float | None = None,
+    ) -> dict[str, Any]:
+        """The EV draws `power_kw` (default: what the EVSE gives) until `energy_kwh` more is in, or on."""
+        limits = {"power_kw": power_kw, "energy_kwh": energy_kwh}
+        return await self.command(
+            station, "charge", evse=evse, **{key: value for key, value in limits.items() if value is not None}
+        )
+
+    async def stop(self, station: str, evse: int = 1, reason: str = "Local") -> dict[str, Any]:
+        """The driver (or `reason`: Local, Remote, EVDisconnected …) ends the transaction."""
+        return await self.command(station, "stop", evse=evse, reason=reason)
+
     async def unplug(self, station: str, evse: int = 1) -> dict[str, Any]:
         return await self.command(station, "unplug", evse=evse)
 
     async def go_offline(self, station: str, seconds: float | None = None) -> dict[str, Any]:
         return await self.command(station, "go_offline", seconds=seconds)
+
+    async def reconnect(self, station: str) -> dict[str, Any]:
+        """End a `go_offline` early: the station connects again and replays what it queued."""
+        return await self.command(station, "reconnect")
 
     async def fault(self, station: str, kind: str, seconds: float | None = None) -> dict[str, Any]:
         return await self.command(station, "fault", kind=kind, seconds=seconds)

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from evharness.identities import station_identity
 from evharness.ocppj.versions import OcppVersion
 from scenarios.model import Scenario
 from simulator.asyncio.transport import Backoff, FrameHook, OcppBackoff, StationLink
@@ -21,11 +22,6 @@ from simulator.scenario.runner import Expectation, ScenarioRunner
 from simulator.scenario.station_config import station_config
 from simulator.security import SecurityProfile
 from simulator.template import StationTemplate
-
-
-def station_identity(prefix: str, number: int) -> str:
-    """`SIM-0001`: the same rule `evharness seed` uses, so both sides agree on identities."""
-    return f"{prefix}-{number:04d}"
 
 
 @dataclass

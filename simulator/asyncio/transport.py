@@ -20,12 +20,15 @@ from evharness.csms_target import describe_refusal, refusal_is_final, station_ur
 from evharness.redaction import guard_loggers
 from simulator.core.clock import Clock
 from simulator.core.station import Station
+from simulator.core.transfers import Transfer
 from simulator.driver import Driver
 from simulator.journal_file import JournalFile
 from simulator.scenario.runner import ScenarioRunner
 from simulator.security import SecurityProfile, basic_auth_header
+from simulator.transfers import perform
 
 FrameHook = Callable[[str, str, float], None]  # (direction "out"/"in", text, simulated time)
+TRANSFER_POLL_S = 0.1  # how often a link without a wake event looks for finished transfers
 
 
 class HandshakeRefused(Exception):
@@ -92,6 +95,7 @@ class StationLink:
     last_error: str | None = None
     _wake: asyncio.Event | None = None
     _driver: Driver | None = None
+    _transfers: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def make_interactive(self) -> None:
         """Let code outside the loop act on the station and `kick()` the link to send at once."""
@@ -121,9 +125,27 @@ class StationLink:
         """The I/O-free loop around the station (made when the link starts running)."""
         if self._driver is None:
             self._driver = Driver(
-                self.station, self.clock, self.runner, self.journal, keep_running=self.keep_running
+                self.station,
+                self.clock,
+                self.runner,
+                self.journal,
+                keep_running=self.keep_running,
+                start_transfer=self._start_transfer,
             )
         return self._driver
+
+    def _start_transfer(self, transfer: Transfer) -> None:
+        """Carry out the transfer in a thread; hand its result to the station and wake the loop."""
+        task = asyncio.get_running_loop().create_task(asyncio.to_thread(perform, transfer))
+        self._transfers.add(task)
+
+        def finished(done: asyncio.Task[Any]) -> None:
+            self._transfers.discard(done)
+            if not done.cancelled() and done.exception() is None:
+                self.station.transfer_finished(done.result(), self.clock.now())
+                self.kick()
+
+        task.add_done_callback(finished)
 
     async def _stay_offline(self) -> None:
         """While a go_offline fault lasts, keep the station ticking without a connection."""
@@ -218,6 +240,8 @@ class StationLink:
                 if driver.finished or driver.should_disconnect():
                     return
                 wait = driver.real_wait()
+                if self._wake is None and self.station.transfers.in_flight:
+                    wait = TRANSFER_POLL_S if wait is None else min(wait, TRANSFER_POLL_S)
                 if self._wake is None:
                     try:
                         async with asyncio.timeout(wait):
@@ -228,8 +252,12 @@ class StationLink:
                     receiving = receiving or asyncio.ensure_future(websocket.recv())
                     woken: asyncio.Future[Any] = asyncio.ensure_future(self._wake.wait())
                     either: set[asyncio.Future[Any]] = {receiving, woken}
-                    done, _ = await asyncio.wait(either, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
-                    woken.cancel()
+                    try:
+                        done, _ = await asyncio.wait(
+                            either, timeout=wait, return_when=asyncio.FIRST_COMPLETED
+                        )
+                    finally:  # cancelled too (LiveStation.close): leave no task behind
+                        await _cancelled(woken)
                     if receiving not in done:
                         continue
                     text, receiving = receiving.result(), None
@@ -237,13 +265,29 @@ class StationLink:
                     self.on_frame("in", text if isinstance(text, str) else text.decode(), clock.now())
                 driver.receive(text)
         finally:
-            if receiving is not None:
-                receiving.cancel()
-            with contextlib.suppress(Exception):
-                await self._flush(websocket)
+            try:
+                with contextlib.suppress(Exception):
+                    await self._flush(websocket)
+            finally:
+                if receiving is not None:
+                    await _cancelled(receiving)
 
     async def _flush(self, websocket: ClientConnection) -> None:
         for text in self.driver.data_to_send():
             if self.on_frame is not None:
                 self.on_frame("out", text, self.clock.now())
             await websocket.send(text)
+
+
+async def _cancelled(future: asyncio.Future[Any]) -> None:
+    """Cancel `future` and wait until it is over, so no task outlives its link. A cancellation of
+    the caller's own task (LiveStation.close) is not swallowed: it goes on once this returns."""
+    future.cancel()
+    try:
+        await future
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
+    except (ConnectionClosed, OSError):
+        pass  # what the receive ended with no longer matters

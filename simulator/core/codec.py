@@ -25,6 +25,7 @@ from simulator.core.charging_profiles import ChargingProfile, ProfileStore
 from simulator.core.data_transfer import TransferStatus
 from simulator.core.device_model import DeviceModel
 from simulator.core.display_messages import DisplayMessage, SetStatus
+from simulator.core.firmware import UpdateRequest, UpdateStatus
 from simulator.core.local_auth import LocalList
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
 from simulator.core.model import Evse, Own, PresentedToken, StationConfig, StopReason, Use
@@ -144,6 +145,7 @@ class StationView(Protocol):
     def change_availability(
         self, evse_id: int | None, connector_id: int | None, operative: bool, now: float
     ) -> AvailabilityStatus: ...
+    def update_firmware(self, request: UpdateRequest, now: float) -> UpdateStatus: ...
     def update_local_list(self, request: ListUpdateRequest) -> ListOutcome: ...
     def set_charging_profile(
         self, profile: ChargingProfile, now: float

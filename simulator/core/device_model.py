@@ -110,6 +110,7 @@ VARIABLES: dict[str, Variable] = {
     "SmartChargingCtrlr.RateUnit": Variable("A,W", C, RO),
     "DeviceDataCtrlr.ItemsPerMessage[GetVariables]": Variable("100", N, RO),
     "DeviceDataCtrlr.ItemsPerMessage[SetVariables]": Variable("100", N, RO),
+    "ChargingStation.AllowNewSessionsPendingFirmwareUpdate": Variable("false", B),  # L01.FR.07
     "ChargingStation.Model": Variable("", S, RO),
     "ChargingStation.VendorName": Variable("", S, RO),
     # The reference backend's station settings (its own vendor variables, pushed by the console):

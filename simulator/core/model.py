@@ -9,6 +9,7 @@ from evharness.idtokens import IdType
 from simulator.core.data_transfer import DEFAULT_TABLE, VendorEntry
 from simulator.core.ev import EvSpec, EvState
 from simulator.core.meter import Meter
+from simulator.core.outcomes import FirmwareOutcome, LogOutcome
 
 
 class ConnectorState(Enum):
@@ -139,5 +140,7 @@ class StationConfig:
     ev: EvSpec | None = None  # None: the EV takes whatever it asks for
     variables: tuple[tuple[str, str], ...] = ()  # device model / 1.6 key overrides (templates)
     power_review_s: float = 60.0  # how often a tapering EV's power is re-evaluated
+    firmware: FirmwareOutcome = field(default_factory=FirmwareOutcome)  # a tester's choices
+    logs: LogOutcome = field(default_factory=LogOutcome)  # how log uploads go
     connector_type: str = "cType2"  # every connector's (2.0.1 ConnectorEnumType), for reservations
     data_transfer: tuple[VendorEntry, ...] = DEFAULT_TABLE  # the vendors DataTransfer answers

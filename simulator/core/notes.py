@@ -60,6 +60,7 @@ class Sample:
 class BootReason(StrEnum):
     POWER_UP = "PowerUp"
     REMOTE_RESET = "RemoteReset"
+    FIRMWARE_UPDATE = "FirmwareUpdate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,16 +124,55 @@ class TransactionNote:
         return self.token is not None and self.moment in (TxMoment.STARTED, TxMoment.AUTHORIZED)
 
 
-class Idle(StrEnum):
-    """Status notifications of functions the station does not run yet: always Idle (F06)."""
+class FirmwareStatus(StrEnum):
+    """A firmware update's progress (2.0.1 FirmwareStatusEnumType; the 1.6 codec maps the words 1.6 has)."""
 
-    FIRMWARE = "firmware"  # FirmwareStatusNotification
-    LOGS = "logs"  # 1.6 DiagnosticsStatusNotification / 2.0.1 LogStatusNotification
+    IDLE = "Idle"
+    DOWNLOAD_SCHEDULED = "DownloadScheduled"
+    DOWNLOADING = "Downloading"
+    DOWNLOADED = "Downloaded"
+    DOWNLOAD_FAILED = "DownloadFailed"
+    SIGNATURE_VERIFIED = "SignatureVerified"
+    INVALID_SIGNATURE = "InvalidSignature"
+    INSTALL_SCHEDULED = "InstallScheduled"
+    INSTALLING = "Installing"
+    INSTALL_REBOOTING = "InstallRebooting"
+    INSTALLED = "Installed"
+    INSTALLATION_FAILED = "InstallationFailed"
+    INSTALL_VERIFICATION_FAILED = "InstallVerificationFailed"
 
 
 @dataclass(frozen=True, slots=True)
-class IdleStatusNote:
-    which: Idle
+class FirmwareStatusNote:
+    """FirmwareStatusNotification (L01, 1.6 §4.5); `secure`: of a 1.6 SignedUpdateFirmware, sent as
+    SignedFirmwareStatusNotification."""
+
+    status: FirmwareStatus
+    request_id: int | None = None
+    secure: bool = False
+
+
+class LogStatus(StrEnum):
+    """A log upload's progress (2.0.1 UploadLogStatusEnumType; 1.6 DiagnosticsStatus maps onto it)."""
+
+    IDLE = "Idle"
+    UPLOADING = "Uploading"
+    UPLOADED = "Uploaded"
+    UPLOAD_FAILURE = "UploadFailure"
+    BAD_MESSAGE = "BadMessage"
+    NOT_SUPPORTED_OPERATION = "NotSupportedOperation"
+    PERMISSION_DENIED = "PermissionDenied"
+    ACCEPTED_CANCELED = "AcceptedCanceled"
+
+
+@dataclass(frozen=True, slots=True)
+class LogStatusNote:
+    """LogStatusNotification (N01); `diagnostics`: of a 1.6 GetDiagnostics, sent as
+    DiagnosticsStatusNotification."""
+
+    status: LogStatus
+    request_id: int | None = None
+    diagnostics: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +275,9 @@ Note = (
     | StatusNote
     | AuthorizeNote
     | TransactionNote
-    | IdleStatusNote
+    | FirmwareStatusNote
+    | LogStatusNote
+    | SecurityEventNote
     | ReportNote
     | SecurityEventNote
     | SignCertificateNote

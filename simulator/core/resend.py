@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from evharness.ocppj.errors import ErrorKind
 from simulator.core.model import ConnectorState
-from simulator.core.notes import BootNote, IdleStatusNote, Note, StatusNote
+from simulator.core.notes import BootNote, FirmwareStatusNote, LogStatusNote, Note, StatusNote
 
 # The errors after which sending the same message again cannot help.
 FINAL: frozenset[ErrorKind] = frozenset(
@@ -53,6 +53,6 @@ def refreshed(note: Note, state_of: StateOf, at: float) -> Note | None:
         case StatusNote(evse_id, connector_id, _, _, _):
             state = state_of(evse_id, connector_id)
             return None if state is None else StatusNote(evse_id, connector_id, state, at)
-        case BootNote() | IdleStatusNote():
+        case BootNote() | FirmwareStatusNote() | LogStatusNote():
             return note
     return None

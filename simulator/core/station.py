@@ -35,7 +35,7 @@ from evharness.ocppj.rpc import (
     SendReceived,
 )
 from evharness.ocppj.vocabulary import Action, Status
-from evharness.redaction import redact
+from evharness.redaction import frame_for_people
 from evharness.x509 import HashData
 from simulator.core import availability, journal, local_list, resend
 from simulator.core.availability import AvailabilityStatus
@@ -58,6 +58,7 @@ from simulator.core.events import (
     TransactionEnded,
 )
 from simulator.core.faults import FaultKind, Faults
+from simulator.core.firmware import FirmwareHost, FirmwareUpdater, UpdateRequest, UpdateStatus
 from simulator.core.lifecycle import Happening, Lifecycle, Occurrence, phase_of
 from simulator.core.local_auth import AuthCache, LocalList, TokenInfo
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
@@ -81,9 +82,10 @@ from simulator.core.notes import (
     DataTransferAnswer,
     DataTransferNote,
     DisplayMessagesNote,
+    FirmwareStatusNote,
     HeartbeatNote,
-    Idle,
-    IdleStatusNote,
+    LogStatus,
+    LogStatusNote,
     Note,
     ReservationNote,
     RestoredNote,
@@ -99,6 +101,7 @@ from simulator.core.outbox import Outbox, QueuedCall
 from simulator.core.power import deliverable_power
 from simulator.core.reservations import ENDS, End, Reservation, Reservations, ReserveStatus
 from simulator.core.tokens import TokenMemory, same_token
+from simulator.core.transfers import TransferResult, Transfers
 from simulator.core.triggers import Trigger
 
 MAX_CURRENT_VARIABLE = "ChargingStation.MaxChargingCurrent"  # the reference backend's setting
@@ -176,6 +179,21 @@ class Station:
         self.faults = Faults()
         self.outbox = Outbox()
         self.lifecycle = Lifecycle(self)
+        self.transfers = Transfers()  # downloads and uploads the transport carries out
+        self.firmware = FirmwareUpdater(
+            FirmwareHost(
+                send=self.send,
+                after_answer=self.after_answer,
+                security_event=self.security_event,
+                reboot=self._reboot_soon,
+                installed=self._firmware_installed,
+                transactions_running=self._transactions_running,
+                hold_new_sessions=self._hold_for_firmware,
+            ),
+            self.transfers,
+            config.firmware,
+        )
+        self._held_for_firmware: set[int] = set()  # EVSEs made Unavailable until the update (L01.FR.07)
         self.frame_log: deque[tuple[str, str, float]] = deque(maxlen=FRAME_LOG_SIZE)
         self.restored_ids: dict[str, int] = {}  # 1.6 transactionIds learnt for journal-restored messages
         self.offline_since: float | None = None
@@ -237,13 +255,13 @@ class Station:
     def receive(self, text: str | bytes, now: float) -> None:
         self._now = now
         shown = text if isinstance(text, str) else text.decode("utf-8", "replace")
-        self.frame_log.append(("in", redact(shown), now))  # evidence for people: PINs masked
+        self.frame_log.append(("in", frame_for_people("in", shown), now))  # the CSMS's secrets masked
         self._handle(self.rpc.receive(text, now), now)
 
     def data_to_send(self) -> list[str]:
         out = self.rpc.data_to_send()
         for text in out:
-            self.frame_log.append(("out", redact(text), self._now))
+            self.frame_log.append(("out", frame_for_people("out", text), self._now))  # the tester's own
         return out
 
     def events_received(self) -> list[StationEvent]:
@@ -263,6 +281,7 @@ class Station:
 
     def next_deadline(self) -> float | None:
         deadlines = [self.rpc.next_deadline(), self.next_heartbeat_at, self.next_boot_at, self.reboot_at]
+        deadlines.append(self.firmware.deadline())
         deadlines.append(self.certificates.deadline())
         deadlines.append(self.reservations.deadline())
         deadlines += [held.due for held in self._held]
@@ -285,6 +304,7 @@ class Station:
         if self.next_boot_at is not None and now >= self.next_boot_at:
             self.next_boot_at = None
             self.boot(now)
+        self.firmware.tick(now)
         if self.next_heartbeat_at is not None and now >= self.next_heartbeat_at:
             self.next_heartbeat_at = now + self.heartbeat_interval
             # other traffic shows the station is alive (1.6 §4.6); never pile heartbeats up behind it
@@ -309,7 +329,14 @@ class Station:
 
     def boot(self, now: float) -> None:
         rebooted = self._active and self.boot_status is None
-        self.send(BootNote(BootReason.REMOTE_RESET if rebooted else BootReason.POWER_UP), now)
+        reason = BootReason.REMOTE_RESET if rebooted else BootReason.POWER_UP
+        self.send(BootNote(BootReason.FIRMWARE_UPDATE if self.firmware.rebooting else reason), now)
+
+    def transfer_finished(self, result: TransferResult, now: float) -> None:
+        """The transport carried out a transfer the station asked for (`core.transfers`)."""
+        self._now = now
+        self.transfers.finished(result, now)
+        self._pump(now)
 
     def plug_in(self, evse_id: int, connector_id: int, now: float) -> None:
         evse, connector = self._connector(evse_id, connector_id)
@@ -490,6 +517,7 @@ class Station:
             self.reset_pending = False
             self.reset(now)
         availability.transaction_ended(evse, now, self.set_connector_state)
+        self.firmware.transactions_ended(now)
 
     # -- commands a codec gives on the CSMS's behalf (`simulator.core.codec.StationView`) -------
 
@@ -503,6 +531,9 @@ class Station:
         self.reset_reason = reason or self.rules.default_reset_reason
         self.reboot_at = now
         return Status.ACCEPTED
+
+    def _reboot_soon(self, now: float) -> None:
+        self.reset(now)
 
     def reset_when_idle(self, now: float) -> Literal["Accepted", "Scheduled"]:
         """2.0.1 OnIdle: reboot once no transaction runs (Scheduled while one does, B12.FR.01)."""
@@ -576,6 +607,10 @@ class Station:
         else:
             return Status.REJECTED
         return availability.change(targets, operative, now, self.set_connector_state)
+
+    def update_firmware(self, request: UpdateRequest, now: float) -> UpdateStatus:
+        """L01, 1.6 §5.19 and SignedUpdateFirmware: `simulator.core.firmware`."""
+        return self.firmware.update(request, now)
 
     def update_local_list(self, request: ListUpdateRequest) -> ListOutcome:
         return local_list.update(self.device, self.local_list, request)
@@ -794,9 +829,9 @@ class Station:
                 for evse in self.evses.values():
                     self.lifecycle.handle(evse, Occurrence(happening), now)
             case Trigger.FIRMWARE_STATUS:
-                self.send(IdleStatusNote(Idle.FIRMWARE), now)
+                self.send(FirmwareStatusNote(*self.firmware.status_report()), now)
             case Trigger.LOG_STATUS:
-                self.send(IdleStatusNote(Idle.LOGS), now)
+                self.send(LogStatusNote(LogStatus.IDLE), now)
             case Trigger.SIGN_STATION_CERTIFICATE:
                 self.request_certificate(Own.STATION, now)
             case Trigger.SIGN_V2G_CERTIFICATE:
@@ -855,6 +890,7 @@ class Station:
             self.device.put("OCPPCommCtrlr.HeartbeatInterval", str(int(self.heartbeat_interval)))
             self.next_heartbeat_at = now + self.heartbeat_interval
             self._report_connectors(now)
+            self.firmware.booted(now)
         else:  # Pending / Rejected: ask again after the interval (B02.FR.01, B03.FR.01)
             self.next_boot_at = now + (interval if interval > 0 else self.config.retry_boot_after_s)
 
@@ -870,6 +906,24 @@ class Station:
         elif name == MAX_CURRENT_VARIABLE:
             for evse in self.evses.values():  # a lower limit applies at once, mid-session too
                 self.apply_power(evse, self._now)
+
+    def _transactions_running(self) -> bool:
+        return any(e.transaction is not None and not e.transaction.ended for e in self.evses.values())
+
+    def _hold_for_firmware(self, now: float) -> None:
+        """L01.FR.07: with AllowNewSessionsPendingFirmwareUpdate false, EVSEs without a transaction
+        become Unavailable until the update's reboot."""
+        if self.device.flag("ChargingStation.AllowNewSessionsPendingFirmwareUpdate"):
+            return
+        for evse in self.evses.values():
+            if evse.transaction is None and evse.operative:
+                self._held_for_firmware.add(evse.id)
+                evse.operative = False
+                for connector in evse.connectors.values():
+                    self.set_connector_state(evse, connector, ConnectorState.UNAVAILABLE, now)
+
+    def _firmware_installed(self, version: str) -> None:
+        self.config = replace(self.config, firmware_version=version)
 
     def _reapply_profiles(self, now: float) -> None:
         for evse in self.evses.values():
@@ -888,6 +942,11 @@ class Station:
     def _reboot(self, now: float) -> None:
         for evse in self.evses.values():
             self.stop_transaction(evse.id, self.reset_reason, now)
+        for evse_id in self._held_for_firmware:
+            self.evses[evse_id].operative = True
+            for connector in self.evses[evse_id].connectors.values():
+                connector.state = ConnectorState.OCCUPIED if connector.plugged else ConnectorState.AVAILABLE
+        self._held_for_firmware.clear()
         self.boot_status = None
         self.next_heartbeat_at = None
         self.boot(now)

@@ -23,8 +23,6 @@ from simulator.core.notes import (
     DataTransferAnswer,
     DataTransferNote,
     HeartbeatNote,
-    Idle,
-    IdleStatusNote,
     Note,
     ReadingContext,
     SecurityEventNote,
@@ -47,7 +45,7 @@ TRIGGERS: dict[str, Trigger] = {
     Action.Heartbeat: Trigger.HEARTBEAT,
     Action.StatusNotification: Trigger.STATUS,
     Action.MeterValues: Trigger.METER_VALUES,
-    Action.FirmwareStatusNotification: Trigger.FIRMWARE_STATUS,  # always Idle here
+    Action.FirmwareStatusNotification: Trigger.FIRMWARE_STATUS,
 }
 # notes every version sends under the same action name
 ACTIONS: dict[type[Note], str] = {
@@ -100,16 +98,13 @@ class VersionCodec:
 def action_of(
     note: Note,
     transactions: Mapping[TxMoment, str],
-    idle: Mapping[Idle, str],
     more: Mapping[type[Note], str] | None = None,
 ) -> Outgoing | None:
-    """The CALL a note becomes: transaction messages by moment (kept and retried), Idle status
-    notifications by function, the rest by kind; None for a note this version does not send."""
+    """The CALL a note becomes: transaction messages by moment (kept and retried), the rest by
+    kind; None for a note this version does not send."""
     if isinstance(note, TransactionNote):
         name = transactions.get(note.moment)
         return None if name is None else Outgoing(name, transactional=True)
-    if isinstance(note, IdleStatusNote):
-        return Outgoing(idle[note.which], transactional=False)
     name = ACTIONS.get(type(note)) or (more or {}).get(type(note))
     return None if name is None else Outgoing(name, transactional=False)
 

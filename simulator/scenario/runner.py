@@ -98,6 +98,8 @@ class ScenarioRunner:
         self._wait: Wait | None = None
         self._started = False
         self._heard: list[StationEvent] = []  # the station's events since the current step began
+        self._number = 0  # the current step
+        self._judged: set[int] = set()  # ids of the CallFailed events an expectation already reported
 
     # -- the driver's side ----------------------------------------------------------------------
 
@@ -134,12 +136,15 @@ class ScenarioRunner:
         for number, step in enumerate(self.scenario.steps, start=1):
             yield from self._step(number, step)
             if self.aborted:
-                return
-        yield Until(lambda: self.station.idle)
+                break
+        else:
+            yield Until(lambda: self.station.idle)
+        self._expect_calls_answered()
 
     def _step(self, number: int, step: Step) -> Generator[Wait, None, None]:
         station = self.station
-        self._heard = []
+        self._expect_calls_answered()
+        self._heard, self._number = [], number
         match step:
             case BootStep():
                 yield from self._boot(number)
@@ -187,7 +192,7 @@ class ScenarioRunner:
             return False
 
         yield Until(answered)
-        actual = _describe(outcome[0])
+        actual = self._judge(outcome[0])
         self._expect(number, "BootNotification accepted", (Status.ACCEPTED,), actual)
         if not isinstance(outcome[0], Booted):
             self.aborted = f"boot failed: {actual}"
@@ -228,9 +233,9 @@ class ScenarioRunner:
             return False
 
         yield Until(answered)
-        actual = _describe(found[0])
+        actual = self._judge(found[0])
         decided_by = _decided_by(found[0])
-        what = f"token {token_id} ({token.type.value}) authorized"
+        what = f"token {token_id} ({token.type.value}) → {' or '.join(expected)}"
         self._expect(number, what, expected, actual, decided_by)
         if present.decided_by is not None:
             self._expect(
@@ -266,12 +271,13 @@ class ScenarioRunner:
                 actual = Status.ACCEPTED
             case Authorized(status=status):
                 actual = status
-            case CallFailed(code=code, description=description):
-                actual = f"{code}: {redact(description)}"
+            case CallFailed():
+                actual = self._judge(outcome)
             case _:
                 running = evse.transaction is not None and evse.transaction.authorized
                 actual = Status.ACCEPTED if running else "no transaction"
-        self._expect(number, f"transaction started with {token_id}", expected_start, actual, decided_by)
+        what = f"transaction start with {token_id} → {' or '.join(expected_start)}"
+        self._expect(number, what, expected_start, actual, decided_by)
         yield Until(self._settled)
 
     def _charge(
@@ -305,6 +311,25 @@ class ScenarioRunner:
             self.station.ev_draw(evse_id, power_w, self._now)
             yield Sleep(self._now + duration)
         self.station.ev_draw(evse_id, 0.0, self._now)
+
+    def _judge(self, event: StationEvent) -> str:
+        """What the CSMS answered, as an expectation's `actual`; a CALL failure it reports is judged."""
+        if isinstance(event, CallFailed):
+            self._judged.add(id(event))
+        return _describe(event)
+
+    def _expect_calls_answered(self) -> None:
+        """Every CALL of the station that failed (CALLERROR, no answer in time) and that no other
+        expectation of the step judged fails an expectation of its own, unless the scenario's
+        `may_fail` names its action: a CSMS that refuses a StatusNotification is seen."""
+        for event in self._heard:
+            if (
+                isinstance(event, CallFailed)
+                and id(event) not in self._judged
+                and event.action not in self.scenario.may_fail
+            ):
+                self._judged.add(id(event))
+                self._expect(self._number, f"{event.action} answered", ("answered",), _describe(event))
 
     def _settled(self) -> bool:
         """Everything sent and answered — or offline on purpose, where nothing will be answered."""

@@ -27,6 +27,7 @@ from simulator.core.station import Station
 from simulator.driver import Driver, RoundTripHook
 from simulator.scenario.runner import ScenarioRunner
 from simulator.sync.wire import BlockingWebSocket
+from simulator.transfers import perform
 
 __all__ = ["LinkError", "RoundTripHook", "SyncStationLink"]
 
@@ -104,7 +105,13 @@ class SyncStationLink:
         if websocket is None:
             raise LinkError(f"{self.url}: not connected")
         station, clock = self.station, self.clock
-        driver = Driver(station, clock, runner, on_round_trip=self.on_round_trip)
+        driver = Driver(
+            station,
+            clock,
+            runner,
+            on_round_trip=self.on_round_trip,
+            start_transfer=lambda transfer: station.transfer_finished(perform(transfer), clock.now()),
+        )
         give_up_at = time.monotonic() + timeout
         try:
             while True:

@@ -165,7 +165,7 @@ def test_unexpected_authorization_statuses_are_failures_with_a_reason(
         failures = {(row["Method"], row["Name"]): row["Error"] for row in csv.DictReader(handle)}
     assert "token #****: Blocked, expected Accepted" in failures[("OCPP", "Authorize")], failures
     assert "4821" not in "".join(failures.values()), failures  # the PIN stays out of Locust's reports
-    assert "token driver (pin) authorized" in failures[("Session", "PIN charging")], failures
+    assert "token driver (pin) → Accepted" in failures[("Session", "PIN charging")], failures
 
 
 def test_a_distributed_run_master_and_two_workers_never_share_a_station(

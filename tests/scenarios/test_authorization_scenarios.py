@@ -101,7 +101,7 @@ def decided(run: StationRun) -> dict[str, list[str]]:
     """Who decided each presented token, in order, by token expectation."""
     by_token: dict[str, list[str]] = {}
     for expectation in run.expectations:
-        if expectation.what.startswith("token ") and expectation.what.endswith(" authorized"):
+        if expectation.what.startswith("token ") and " → " in expectation.what:
             by_token.setdefault(expectation.what.split()[1], []).append(
                 f"{expectation.actual}/{expectation.decided_by}"
             )
@@ -114,7 +114,7 @@ def test_every_expectation_of_the_scenario_holds(outcome: Outcome, name: str, ve
     run = outcome.run(name, version)
     assert failures(run) == []
     presented = [s for s in run.scenario.steps if isinstance(s, PresentTokenStep)]
-    checked = [e for e in run.expectations if e.what.endswith(" authorized")]
+    checked = [e for e in run.expectations if e.what.startswith("token ") and " → " in e.what]
     assert len(checked) == len(presented)  # every token step was checked
 
 
@@ -132,7 +132,7 @@ def test_pin_outcomes_get_every_online_answer(outcome: Outcome, version: OcppVer
         "card-not-enabled": ["Invalid/csms"],
         "pin-driver": ["Accepted/csms", "Accepted/csms"],
     }
-    starts = [e.actual for e in run.expectations if e.what == "transaction started with pin-driver"]
+    starts = [e.actual for e in run.expectations if e.what.startswith("transaction start with pin-driver")]
     assert starts == ["Accepted", "ConcurrentTx"]
     ended = [e for e in run.events if isinstance(e, TransactionEnded)]
     assert [e.evse for e in ended] == [1]  # only the first session charged
@@ -151,7 +151,7 @@ def test_rfid_outcomes_get_every_online_answer(outcome: Outcome, version: OcppVe
         "card-driver": ["Accepted/csms", "Accepted/csms"],
         "tag-driver": ["Accepted/csms"],
     }
-    starts = [e.actual for e in run.expectations if e.what == "transaction started with card-driver"]
+    starts = [e.actual for e in run.expectations if e.what.startswith("transaction start with card-driver")]
     assert starts == ["Accepted", "ConcurrentTx"]
 
 
@@ -189,8 +189,8 @@ def test_the_summary_counts_who_decided(outcome: Outcome) -> None:
     assert summary["ok"]
     assert summary["authorizations"] == {"csms": 0, "local_list": 6, "cache": 0, "offline_policy": 2}
     rows = {(row["what"], row["decided_by"]): row["held"] for row in summary["expectations"]}
-    assert rows[("token listed-card (rfid) authorized", "local_list")] == 2
-    assert rows[("token unlisted-card (rfid) authorized", "offline_policy")] == 2
+    assert rows[("token listed-card (rfid) → Accepted", "local_list")] == 2
+    assert rows[("token unlisted-card (rfid) → Invalid", "offline_policy")] == 2
     console = Console(record=True, width=200)
     render(summary, console)
     text = console.export_text()
@@ -203,7 +203,7 @@ def test_a_wrong_expectation_fails_and_names_the_step(outcome: Outcome, version:
     assert not run.ok
     failed = {(e.step, e.what): (e.expected, e.actual) for e in run.runner.failed}
     assert failed == {
-        (6, "token listed-pin-blocked (pin) authorized"): (("Accepted",), "Blocked"),
+        (6, "token listed-pin-blocked (pin) → Accepted"): (("Accepted",), "Blocked"),
         (8, "token listed-card decided by"): (("csms",), "local_list"),
     }
     assert all(e.frames is not None for e in run.runner.failed)

@@ -19,6 +19,7 @@ from simulator.driver import Driver, RoundTripHook
 from simulator.protocol import adapter_for
 from simulator.scenario.runner import ScenarioRunner
 from simulator.scenario.station_config import config_for
+from simulator.transfers import perform
 
 
 @dataclass
@@ -55,6 +56,8 @@ class Pair:
             self.reconnect()
             moved = True
         while self.connected:
+            for transfer in self.station.transfers.take():  # real HTTP, as a transport does it
+                self.station.transfer_finished(perform(transfer), self.clock.now())
             outgoing = self.station.data_to_send()
             for text in outgoing:
                 self.frames.append(("out", text))
@@ -74,6 +77,15 @@ class Pair:
 
     def settle(self) -> None:
         self.pump()
+
+    def send_follow_ups(self) -> int:
+        """Send the CALLs the CSMS connection wants sent after its answers (as the OCPP server does:
+        CertificateSigned after SignCertificate …), then move frames; how many were sent."""
+        calls = self.csms.take_follow_ups()
+        for action, payload in calls:
+            self.csms.send_call(action, payload, self.clock.now())
+            self.pump()
+        return len(calls)
 
     def advance(self, seconds: float) -> None:
         """Let simulated time pass, stopping at every deadline of the station on the way."""
@@ -103,7 +115,13 @@ class Pair:
         """Drive `scenario` with the transports' own loop (`simulator.driver`), frames moved in memory."""
         self.auto_reconnect = True
         runner = ScenarioRunner(self.station, scenario)
-        driver = Driver(self.station, self.clock, runner, on_round_trip=on_round_trip)
+        driver = Driver(
+            self.station,
+            self.clock,
+            runner,
+            on_round_trip=on_round_trip,
+            start_transfer=lambda t: self.station.transfer_finished(perform(t), self.clock.now()),
+        )
         for _ in range(max_steps):
             driver.turn()
             if self.pump():

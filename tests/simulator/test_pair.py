@@ -40,9 +40,9 @@ def test_an_unseeded_station_gets_every_token_refused(store: Store, version: Ocp
     runner = pair.run(scenario)
 
     failed = {e.what: e.actual for e in runner.failed}
-    assert "token driver (pin) authorized" in failed
-    assert failed["token driver (pin) authorized"] in ("Invalid", "Unknown")
-    assert "token blocked-driver (pin) authorized" in failed  # unknown here, not Blocked
+    assert "token driver (pin) → Accepted" in failed
+    assert failed["token driver (pin) → Accepted"] in ("Invalid", "Unknown")
+    assert "token blocked-driver (pin) → Blocked" in failed  # unknown here, not Blocked
     recorded = store.transactions("OTHER-1")
     # 1.6 starts a transaction only for an accepted token; 2.0.1 opens one at plug-in (EVConnected)
     assert len(recorded) == (0 if version is OcppVersion.V16 else 1)

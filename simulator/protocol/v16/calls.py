@@ -14,17 +14,18 @@ from evharness.ocppj.vocabulary import Action, Status
 from simulator.core import local_list
 from simulator.core.charging_profiles import TX
 from simulator.core.codec import StationView
+from simulator.core.firmware import UpdateRequest
 from simulator.core.local_auth import ListUpdate
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
 from simulator.core.model import Own, Use
 from simulator.core.reservations import Reservation
 from simulator.core.triggers import Trigger
-from simulator.protocol import common, profiles
+from simulator.protocol import common, files, profiles
 from simulator.protocol.certificates import hash_data_of, wire_hash
 from simulator.protocol.common import CallFunction, typed
 from simulator.protocol.v16.tokens import token_from_wire, token_info
 
-TRIGGERS = common.TRIGGERS | {Action.DiagnosticsStatusNotification: Trigger.LOG_STATUS}  # always Idle here
+TRIGGERS = common.TRIGGERS | {Action.DiagnosticsStatusNotification: Trigger.LOG_STATUS}
 # ExtendedTriggerMessage (white paper): LogStatusNotification and FirmwareStatusNotification there
 # are the security extension's messages, not sent yet (NotImplemented)
 EXTENDED_TRIGGERS: dict[str, Trigger] = {
@@ -179,6 +180,29 @@ def get_composite_schedule(
     }
 
 
+def update_firmware(
+    view: StationView, payload: wire.UpdateFirmwareRequest, now: float
+) -> wire.UpdateFirmwareResponse:
+    """§5.19: download from `location` at `retrieveDate`, install, reboot (`simulator.core.firmware`);
+    the answer is empty whatever happens next."""
+    request = UpdateRequest(
+        location=payload["location"],
+        retrieve_at=parse_timestamp(payload["retrieveDate"]).timestamp(),
+        retries=payload.get("retries", 0),
+        retry_interval_s=float(payload.get("retryInterval", files.DEFAULT_RETRY_INTERVAL_S)),
+    )
+    view.update_firmware(request, now)
+    return {}
+
+
+def signed_update_firmware(
+    view: StationView, payload: wire.SignedUpdateFirmwareRequest, now: float
+) -> wire.SignedUpdateFirmwareResponse:
+    """Security extension L01 (TC_080/081): as 2.0.1 UpdateFirmware, reported with
+    SignedFirmwareStatusNotification."""
+    return {"status": view.update_firmware(files.firmware_request(payload, secure=True), now)}
+
+
 def reserve_now(view: StationView, payload: wire.ReserveNowRequest, now: float) -> wire.ReserveNowResponse:
     """§5.13: connectorId 0 reserves any connector (ReserveConnectorZeroSupported); the answer and
     what follows in `simulator.core.reservations`."""
@@ -268,5 +292,7 @@ CALLS: dict[str, CallFunction] = {
     Action.SendLocalList: typed(send_local_list),
     Action.SetChargingProfile: typed(set_charging_profile),
     Action.TriggerMessage: typed(trigger_message),
+    Action.SignedUpdateFirmware: typed(signed_update_firmware),
     Action.UnlockConnector: typed(unlock),
+    Action.UpdateFirmware: typed(update_firmware),
 }

@@ -35,9 +35,49 @@ TRANSACTION_ACTIONS: dict[TxMoment, str] = {
     TxMoment.METER: Action.MeterValues,
     TxMoment.ENDED: Action.StopTransaction,
 }
-IDLE_ACTIONS: dict[notes.Idle, str] = {
-    notes.Idle.FIRMWARE: Action.FirmwareStatusNotification,
-    notes.Idle.LOGS: Action.DiagnosticsStatusNotification,
+# the 2.0.1 firmware words 1.6 FirmwareStatusNotification has (§7.25); the others are not sent
+FIRMWARE_STATUS: dict[notes.FirmwareStatus, wire.FirmwareStatusNotificationRequestStatus] = {
+    notes.FirmwareStatus.IDLE: "Idle",
+    notes.FirmwareStatus.DOWNLOADING: "Downloading",
+    notes.FirmwareStatus.DOWNLOADED: "Downloaded",
+    notes.FirmwareStatus.DOWNLOAD_FAILED: "DownloadFailed",
+    notes.FirmwareStatus.INSTALLING: "Installing",
+    notes.FirmwareStatus.INSTALLED: "Installed",
+    notes.FirmwareStatus.INSTALLATION_FAILED: "InstallationFailed",
+    notes.FirmwareStatus.INSTALL_VERIFICATION_FAILED: "InstallationFailed",
+}
+# the security extension's SignedFirmwareStatusNotification has every 2.0.1 word
+FIRMWARE_WORDS: dict[notes.FirmwareStatus, wire.FirmwareStatusEnumType] = {
+    notes.FirmwareStatus.IDLE: "Idle",
+    notes.FirmwareStatus.DOWNLOAD_SCHEDULED: "DownloadScheduled",
+    notes.FirmwareStatus.DOWNLOADING: "Downloading",
+    notes.FirmwareStatus.DOWNLOADED: "Downloaded",
+    notes.FirmwareStatus.DOWNLOAD_FAILED: "DownloadFailed",
+    notes.FirmwareStatus.SIGNATURE_VERIFIED: "SignatureVerified",
+    notes.FirmwareStatus.INVALID_SIGNATURE: "InvalidSignature",
+    notes.FirmwareStatus.INSTALL_SCHEDULED: "InstallScheduled",
+    notes.FirmwareStatus.INSTALLING: "Installing",
+    notes.FirmwareStatus.INSTALL_REBOOTING: "InstallRebooting",
+    notes.FirmwareStatus.INSTALLED: "Installed",
+    notes.FirmwareStatus.INSTALLATION_FAILED: "InstallationFailed",
+    notes.FirmwareStatus.INSTALL_VERIFICATION_FAILED: "InstallVerificationFailed",
+}
+# the upload words 1.6 DiagnosticsStatusNotification has (§7.23)
+DIAGNOSTICS_STATUS: dict[notes.LogStatus, wire.DiagnosticsStatusNotificationRequestStatus] = {
+    notes.LogStatus.IDLE: "Idle",
+    notes.LogStatus.UPLOADING: "Uploading",
+    notes.LogStatus.UPLOADED: "Uploaded",
+    notes.LogStatus.UPLOAD_FAILURE: "UploadFailed",
+}
+# the security extension's LogStatusNotification has no AcceptedCanceled
+LOG_STATUS: dict[notes.LogStatus, wire.UploadLogStatusEnumType] = {
+    notes.LogStatus.IDLE: "Idle",
+    notes.LogStatus.UPLOADING: "Uploading",
+    notes.LogStatus.UPLOADED: "Uploaded",
+    notes.LogStatus.UPLOAD_FAILURE: "UploadFailure",
+    notes.LogStatus.BAD_MESSAGE: "BadMessage",
+    notes.LogStatus.NOT_SUPPORTED_OPERATION: "NotSupportedOperation",
+    notes.LogStatus.PERMISSION_DENIED: "PermissionDenied",
 }
 # the security events 1.6 names its own way (white paper); the others are the 2.0.1 words
 SECURITY_EVENTS: dict[notes.SecurityEvent, str] = {
@@ -49,7 +89,18 @@ SECURITY_EVENTS: dict[notes.SecurityEvent, str] = {
 
 
 def action_of(note: Note) -> Outgoing | None:
-    return common.action_of(note, TRANSACTION_ACTIONS, IDLE_ACTIONS)  # no TransactionEvent, NotifyReport
+    match note:
+        case notes.FirmwareStatusNote(secure=True):
+            return Outgoing(Action.SignedFirmwareStatusNotification, transactional=False)
+        case notes.FirmwareStatusNote(status=status) if status in FIRMWARE_STATUS:
+            return Outgoing(Action.FirmwareStatusNotification, transactional=False)
+        case notes.LogStatusNote(diagnostics=True, status=status) if status in DIAGNOSTICS_STATUS:
+            return Outgoing(Action.DiagnosticsStatusNotification, transactional=False)
+        case notes.LogStatusNote(diagnostics=False, status=status) if status in LOG_STATUS:
+            return Outgoing(Action.LogStatusNotification, transactional=False)
+        case notes.FirmwareStatusNote() | notes.LogStatusNote():
+            return None  # a word this 1.6 message does not have
+    return common.action_of(note, TRANSACTION_ACTIONS)  # no TransactionEvent, NotifyReport
 
 
 def payload_of(note: Note, view: StationView) -> Payload:
@@ -64,8 +115,22 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(wire.AuthorizeRequest(idTag=token.code))
         case notes.TransactionNote():
             return as_payload(_transaction(note))
-        case notes.IdleStatusNote():
-            return {"status": "Idle"}
+        case notes.FirmwareStatusNote(secure=True):
+            signed: wire.SignedFirmwareStatusNotificationRequest = {"status": FIRMWARE_WORDS[note.status]}
+            if note.request_id is not None:
+                signed["requestId"] = note.request_id
+            return as_payload(signed)
+        case notes.FirmwareStatusNote():
+            return as_payload(wire.FirmwareStatusNotificationRequest(status=FIRMWARE_STATUS[note.status]))
+        case notes.LogStatusNote(diagnostics=True):
+            return as_payload(
+                wire.DiagnosticsStatusNotificationRequest(status=DIAGNOSTICS_STATUS[note.status])
+            )
+        case notes.LogStatusNote():
+            log: wire.LogStatusNotificationRequest = {"status": LOG_STATUS[note.status]}
+            if note.request_id is not None:
+                log["requestId"] = note.request_id
+            return as_payload(log)
         case notes.SignCertificateNote(csr=csr):
             return as_payload(wire.SignCertificateRequest(csr=csr))
         case notes.SecurityEventNote(event=event):

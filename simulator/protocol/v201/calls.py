@@ -23,14 +23,14 @@ from simulator.core.model import Own, Use
 from simulator.core.notes import ReportNote
 from simulator.core.reservations import Reservation
 from simulator.core.triggers import Trigger
-from simulator.protocol import common, profiles
+from simulator.protocol import common, files, profiles
 from simulator.protocol.certificates import hash_data_of, status_info, wire_hash
 from simulator.protocol.common import CallFunction, typed
 from simulator.protocol.v201.tokens import token_from_wire, token_info
 
 TRIGGERS = common.TRIGGERS | {
     Action.TransactionEvent: Trigger.TRANSACTION_EVENT,
-    Action.LogStatusNotification: Trigger.LOG_STATUS,  # always Idle here
+    Action.LogStatusNotification: Trigger.LOG_STATUS,
     "SignChargingStationCertificate": Trigger.SIGN_STATION_CERTIFICATE,
     "SignV2GCertificate": Trigger.SIGN_V2G_CERTIFICATE,
     "SignCombinedCertificate": Trigger.SIGN_COMBINED_CERTIFICATE,
@@ -244,6 +244,13 @@ def get_base_report(
     return {"status": Status.ACCEPTED}
 
 
+def update_firmware(
+    view: StationView, payload: wire.UpdateFirmwareRequest, now: float
+) -> wire.UpdateFirmwareResponse:
+    """L01: download, check the signature, install, reboot (`simulator.core.firmware`)."""
+    return {"status": view.update_firmware(files.firmware_request(payload), now)}
+
+
 def trigger_message(
     view: StationView, payload: wire.TriggerMessageRequest, now: float
 ) -> wire.TriggerMessageResponse:
@@ -382,4 +389,5 @@ CALLS: dict[str, CallFunction] = {
     Action.SetVariables: typed(set_variables),
     Action.TriggerMessage: typed(trigger_message),
     Action.UnlockConnector: typed(unlock),
+    Action.UpdateFirmware: typed(update_firmware),
 }

@@ -52,10 +52,6 @@ EVENTS: dict[
     TxMoment.METER: ("Updated", "MeterValuePeriodic", None),
     TxMoment.TRIGGERED: ("Updated", "Trigger", None),
 }
-IDLE_ACTIONS: dict[notes.Idle, str] = {
-    notes.Idle.FIRMWARE: Action.FirmwareStatusNotification,
-    notes.Idle.LOGS: Action.LogStatusNotification,
-}
 TRANSACTION_ACTIONS: dict[TxMoment, str] = {moment: Action.TransactionEvent for moment in TxMoment}
 DATA_TYPES: dict[Kind, wire.DataEnumType] = {
     Kind.BOOLEAN: "boolean",
@@ -74,6 +70,8 @@ MORE_ACTIONS: dict[type[Note], str] = {
     notes.ReportNote: Action.NotifyReport,
     notes.ReservationNote: Action.ReservationStatusUpdate,
     notes.DisplayMessagesNote: Action.NotifyDisplayMessages,
+    notes.FirmwareStatusNote: Action.FirmwareStatusNotification,
+    notes.LogStatusNote: Action.LogStatusNotification,
 }
 
 
@@ -84,7 +82,7 @@ def action_of(note: Note) -> Outgoing | None:
         and STATUS[note.previous] == STATUS[note.state]
     ):
         return None  # Occupied stays Occupied: nothing to tell
-    return common.action_of(note, TRANSACTION_ACTIONS, IDLE_ACTIONS, MORE_ACTIONS)
+    return common.action_of(note, TRANSACTION_ACTIONS, MORE_ACTIONS)
 
 
 SIGNING_USES: dict[Own, wire.CertificateSigningUseEnumType] = {
@@ -105,8 +103,11 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(wire.AuthorizeRequest(idToken=id_token(token)))
         case notes.TransactionNote():
             return as_payload(transaction_event(note))
-        case notes.IdleStatusNote():
-            return {"status": "Idle"}
+        case notes.FirmwareStatusNote() | notes.LogStatusNote():
+            progress: Payload = {"status": note.status.value}  # the 2.0.1 words are the notes' own
+            if note.request_id is not None:
+                progress["requestId"] = note.request_id
+            return progress
         case notes.ReportNote():
             return as_payload(_report(note, view))
         case notes.SignCertificateNote(own=own, csr=csr):

@@ -19,7 +19,7 @@ from reference_backend.domain.onboarding import (
 )
 from reference_backend.domain.problems import Conflict, Forbidden
 from reference_backend.domain.ratelimit import SlidingWindow
-from reference_backend.domain.tokens import mask_token, new_token, token_hash
+from reference_backend.domain.tokens import mask_secret, new_token, token_hash
 
 
 @pytest.mark.parametrize(("status", "decision"), list(itertools.product(Status, Decision)))
@@ -72,4 +72,4 @@ def test_tokens_are_unguessable_and_stored_and_logged_only_in_part() -> None:
     token = tokens.pop()
     assert len(token) >= 43
     assert token not in token_hash(token)
-    assert mask_token(token) == token[:4] + "…"
+    assert mask_secret(token) == token[:4] + "…"

@@ -13,7 +13,7 @@ from evharness.ocppj import schemas
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.permissions import Role
 from reference_backend.domain.problems import InvalidInput
-from reference_backend.domain.remote_operations import ACTIONS, Request, build
+from reference_backend.domain.remote_operations import ACTIONS, HASH_FIELDS, Request, build
 from reference_backend.domain.station_roles import Grant, Person, roles_of
 from reference_backend.domain.station_settings import SETTINGS, actions_for, parse_changes
 
@@ -80,12 +80,22 @@ def test_actions_for_a_change_come_from_the_settings_table() -> None:
     ]
 
 
+PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+
+
 @pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201])
 @pytest.mark.parametrize("operation", sorted(ACTIONS))
 def test_every_remote_operation_is_a_valid_call(version: OcppVersion, operation: str) -> None:
     transaction = "17" if version is OcppVersion.V16 else "tx-17"
     request = Request(
-        id_tag="#1234", transaction_id=transaction, type="hard", operative=False, message="MeterValues"
+        id_tag="#1234",
+        transaction_id=transaction,
+        type="hard",
+        operative=False,
+        message="MeterValues",
+        certificate_type="CSMSRootCertificate",
+        certificate=PEM,
+        certificate_hash=dict.fromkeys(HASH_FIELDS, "00ab") | {"hashAlgorithm": "SHA256"},
     )
     action, payload = build(operation, version is OcppVersion.V16, request)
     validate = schemas.validator(version, action, response=False)
@@ -101,6 +111,25 @@ def test_every_remote_operation_is_a_valid_call(version: OcppVersion, operation:
         ("remote-stop", Request(transaction_id="abc"), "transaction_id"),
         ("reset", Request(type="warm"), "type"),
         ("trigger", Request(message="Authorize"), "message"),
+        ("install-certificate", Request(certificate=PEM), "certificate_type"),
+        (
+            "install-certificate",
+            Request(certificate_type="V2GCertificateChain", certificate=PEM),
+            "certificate_type",
+        ),
+        (
+            "install-certificate",
+            Request(certificate_type="MORootCertificate", certificate=PEM),
+            "certificate_type",
+        ),
+        (
+            "install-certificate",
+            Request(certificate_type="CSMSRootCertificate", certificate="x"),
+            "certificate",
+        ),
+        ("certificates", Request(), "certificate_type"),
+        ("delete-certificate", Request(certificate_hash={"hashAlgorithm": "SHA256"}), "certificate_hash"),
+        ("renew-certificate", Request(which="v2g"), "which"),
     ],
 )
 def test_bad_operation_requests_name_their_field(operation: str, request_: Request, field: str) -> None:

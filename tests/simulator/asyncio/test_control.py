@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import urllib.request
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 
@@ -16,6 +18,7 @@ from reference_backend.settings import BackendSettings
 from simulator.asyncio.control import ControlClient, ControlServer
 from simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
 from simulator.core.clock import ScaledClock
+from tests.simulator.fake_csms import FakeCsms
 
 
 def _get(url: str) -> object:
@@ -100,3 +103,53 @@ def test_a_fleet_is_driven_through_the_control_api(database_url: str, store: Sto
     (recorded,) = store.transactions("SIM-0002")
     assert recorded.energy_wh is not None
     assert recorded.energy_wh > 0
+
+
+def test_the_client_has_a_helper_for_each_command_that_drives_a_session() -> None:
+    """charge, stop and reconnect, as the control API has them, against a small CSMS."""
+
+    async def scenario(url: str) -> list[dict[str, Any]]:
+        plan = FleetPlan(
+            url, [OcppVersion.V201], [scenarios.load("boot_only")], stations=1, keep_running=True
+        )
+        ready: asyncio.Queue[int] = asyncio.Queue()
+
+        async def start(runs: list[StationRun]) -> Callable[[], Awaitable[None]]:
+            server = ControlServer([run.link for run in runs])
+            await ready.put(await server.start())
+            return server.stop
+
+        fleet = asyncio.create_task(run_fleet(plan, ScaledClock(600.0), 600.0, timeout_s=20, on_start=start))
+        seen: list[dict[str, Any]] = []
+        async with ControlClient(f"ws://127.0.0.1:{await ready.get()}/control") as control:
+            await until(control, lambda s: s["boot_status"] == "Accepted")
+            await control.plug_in("SIM-0001")
+            await control.present_token("SIM-0001", "rfid", "04A2B3C4D5E6F7")
+            await until(control, lambda s: bool(s["evses"][0]["transaction"]))
+            seen.append(await control.charge("SIM-0001", power_kw=11, energy_kwh=0.5))
+            seen.append(await until(control, lambda s: s["evses"][0]["energy_wh"] >= 500))
+            seen.append(await control.stop("SIM-0001", reason="Remote"))
+            seen.append(await until(control, lambda s: not s["evses"][0]["transaction"]))
+            await control.go_offline("SIM-0001")
+            seen.append(await until(control, lambda s: not s["connected"]))
+            await control.reconnect("SIM-0001")
+            seen.append(await until(control, lambda s: s["connected"]))
+        fleet.cancel()
+        return seen
+
+    with FakeCsms() as csms:
+        charging, charged, _, _, offline, online = asyncio.run(scenario(csms.url))
+    assert charging["evses"][0]["transaction"]
+    assert charged["evses"][0]["energy_wh"] == pytest.approx(500, abs=1)  # the energy limit held
+    assert (offline["connected"], online["connected"]) == (False, True)
+    ended = [json.loads(text)[3] for direction, text in csms.frames if direction == "in" and "Ended" in text]
+    assert [event["transactionInfo"].get("stoppedReason") for event in ended] == ["Remote"]
+
+
+async def until(control: ControlClient, condition: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    for _ in range(400):
+        state = await control.state("SIM-0001")
+        if condition(state):
+            return state
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"never: {state}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 
@@ -47,3 +48,25 @@ def test_a_busy_csms_is_tried_again() -> None:
         with pytest.raises(StationError, match="timed out"):
             asyncio.run(connect_once(csms.url, patience=1.0))
         assert len(csms.paths) >= 2
+
+
+def test_closing_a_live_station_leaves_no_task_pending(caplog: pytest.LogCaptureFixture) -> None:
+    """A loop closed right after `close()` (no `asyncio.run` to sweep up) finds nothing pending."""
+
+    async def scenario(url: str) -> None:
+        station = LiveStation("CP-1", OcppVersion.V201, url)
+        await station.connect()
+        await station.boot()
+        await station.plug_in()
+        await station.close()
+
+    with FakeCsms() as csms:
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(scenario(csms.url))
+            pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        finally:
+            loop.close()
+    gc.collect()
+    assert pending == []
+    assert "Task was destroyed but it is pending" not in caplog.text

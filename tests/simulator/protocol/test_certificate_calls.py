@@ -3,6 +3,8 @@ reference backend's session, whose endpoint validates every frame against the of
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import orjson
 import pytest
 
@@ -12,6 +14,8 @@ from reference_backend.connection import CsmsConnection
 from reference_backend.handlers import HANDLERS, Handler
 from reference_backend.persistence import Store
 from simulator.core.clock import ManualClock
+from simulator.core.model import Own
+from simulator.core.notes import SecurityEvent
 from tests.certificates import SigningCa
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
@@ -50,17 +54,51 @@ def security_events(pair: Pair) -> list[str]:
     return [event["type"] for event in sent(pair, "SecurityEventNotification")]
 
 
-@pytest.mark.parametrize("version", [V16, V201])
-def test_a_triggered_csr_is_signed_and_installed(version: OcppVersion, store: Store) -> None:
-    pair = booted(version, store, sign_answer="Accepted")
+@pytest.mark.parametrize("version", [V16, V201, OcppVersion.V21])
+def test_the_reference_backend_signs_a_triggered_csr(version: OcppVersion, store: Store) -> None:
+    """The CSMS's CA signs the CSR and CertificateSigned follows; the station installs the chain."""
+    pair = booted(version, store)
     csr = trigger_signing(pair)
     assert x509.common_name(x509.load_csr(csr).subject) == "SIM-0001"
-    if version is V201:
+    if version is not V16:
         assert sent(pair, "SignCertificate")[0]["certificateType"] == "ChargingStationCertificate"
-    answer = ask(pair, "CertificateSigned", {"certificateChain": SigningCa(START).sign(csr)})
-    assert answer == {"status": "Accepted"}
+    assert pair.send_follow_ups() == 1
+    (signed,) = [f for f in pair.frames if '"CertificateSigned"' in f[1]]
+    assert signed[0] == "in"
+    own = pair.station.certificates.own[Own.STATION]
+    leaf = x509.load_chain(own.chain)[0]
+    assert x509.common_name(leaf.subject) == "SIM-0001"
+    authority = store.certificate_authority(datetime.now(UTC))
+    assert x509.signed_by(leaf, authority.certificate)
+    station_id = store.find_station_id("SIM-0001")
+    assert station_id is not None
+    (issued,) = store.issued(station_id)
+    assert issued.serial_number == format(leaf.serial_number, "x")
     assert security_events(pair) == []
-    assert "station" in pair.station.certificates.own
+
+
+@pytest.mark.parametrize("version", [V16, V201])
+def test_a_csr_for_another_station_is_rejected(version: OcppVersion, store: Store) -> None:
+    pair = booted(version, store)
+    pair.csms.send_call("TriggerMessage", {"requestedMessage": "Heartbeat"}, pair.clock.now())
+    pair.station.identity = "SOMEONE-ELSE"  # the CSR's CN is taken from the station's identity
+    pair.station.certificates.identity = "SOMEONE-ELSE"
+    trigger_signing(pair)
+    assert pair.send_follow_ups() == 0
+    (answer,) = [orjson.loads(text) for d, text in pair.frames if d == "in" and '"Rejected"' in text]
+    if version is V201:
+        assert "not the station's identity" in answer[2]["statusInfo"]["additionalInfo"]
+
+
+@pytest.mark.parametrize("version", [V16, V201])
+def test_security_events_are_stored(version: OcppVersion, store: Store) -> None:
+    pair = booted(version, store)
+    pair.station.security_event(SecurityEvent.TAMPER_DETECTION_ACTIVATED, pair.clock.now(), "lid open")
+    pair.pump()
+    station_id = store.find_station_id("SIM-0001")
+    assert station_id is not None
+    (event,) = store.security_events(station_id)
+    assert (event.type, event.tech_info) == ("TamperDetectionActivated", "lid open")
 
 
 @pytest.mark.parametrize("version", [V16, V201])

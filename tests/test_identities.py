@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from evharness.identities import identity_problem, station_identity
 from evharness.idtokens import IdType
-from reference_backend.domain.redaction import mask, redact
-from reference_backend.domain.stations import identity_problem, station_identity
+from evharness.redaction import mask, redact
 
 
 @pytest.mark.parametrize("identity", ["CP-1", "RDAM 123", "x" * 48, "Zürich-7"])

@@ -1,4 +1,5 @@
-"""Rules about charging stations as OCPP knows them."""
+"""A charging station's identity: the one rule for what may name a station, and how the simulator,
+`evharness seed` and the load tests number theirs (shared by the backend, the simulator and the tools)."""
 
 from __future__ import annotations
 
@@ -21,5 +22,5 @@ def identity_problem(identity: str) -> str | None:
 
 
 def station_identity(prefix: str, number: int) -> str:
-    """The identities `evharness seed` and the simulator's fleet agree on: SIM-0001, SIM-0002 …"""
+    """The identities `evharness seed`, the simulator's fleet and the load tests agree on: SIM-0001 …"""
     return f"{prefix}-{number:04d}"

@@ -9,18 +9,23 @@ request names (`handlers.ocsp`).
 
 from __future__ import annotations
 
+import base64
 import logging
 
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
+from evharness.x509 import HashData
 from reference_backend.domain.certificates import csr_refusal, issue
+from reference_backend.domain.contracts import ContractSource, LocalContracts
+from reference_backend.handlers import ocsp
 from reference_backend.handlers.base import HandlerContext, Reply
 
 log = logging.getLogger("reference_backend.certificates")
 
 STATION_CERTIFICATE = "ChargingStationCertificate"
+OCSP_RESULT_MAX = 5500  # GetCertificateStatusResponse.ocspResult
 
 
 def sign_certificate(ctx: HandlerContext, payload: Payload) -> Payload | Reply:
@@ -47,3 +52,34 @@ def security_event_notification(ctx: HandlerContext, payload: Payload) -> Payloa
     happened_at, tech_info = parse_timestamp(payload["timestamp"]), payload.get("techInfo")
     ctx.store.record_security_event(ctx.station, payload["type"], happened_at, tech_info, ctx.now)
     return {}
+
+
+CONTRACTS: ContractSource = LocalContracts()  # the contract-certificate source (M01/M02)
+
+
+def get_15118_ev_certificate(ctx: HandlerContext, payload: Payload) -> Payload:
+    """M01/M02: the EV's EXI request to the contract-certificate source, its answer back."""
+    answer = CONTRACTS.answer(
+        ctx.identity, payload["iso15118SchemaVersion"], payload["action"], payload["exiRequest"]
+    )
+    response: Payload = {"status": answer.status, "exiResponse": answer.exi_response}
+    if answer.reason is not None:
+        response["statusInfo"] = {"reasonCode": "ContractSource", "additionalInfo": answer.reason[:512]}
+    return response
+
+
+def get_certificate_status(ctx: HandlerContext, payload: Payload) -> Payload:
+    """M06: the OCSP responder's answer (base64 DER) for the certificate, or Failed with why."""
+    data = payload["ocspRequestData"]
+    try:
+        answer = ocsp.ask(HashData.from_wire(data), data["responderURL"])
+    except (ocsp.OcspUnavailable, ValueError) as exc:
+        log.info("%s: GetCertificateStatus failed: %s", ctx.identity, exc)
+        return {
+            "status": Status.FAILED,
+            "statusInfo": {"reasonCode": "OCSPUnavailable", "additionalInfo": str(exc)[:512]},
+        }
+    result = base64.b64encode(answer).decode()
+    if len(result) > OCSP_RESULT_MAX:
+        return {"status": Status.FAILED, "statusInfo": {"reasonCode": "OCSPTooLong"}}
+    return {"status": Status.ACCEPTED, "ocspResult": result}

@@ -198,6 +198,8 @@ def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:
 HANDLERS: dict[str, Handler] = {
     Action.SignCertificate: certificates.sign_certificate,
     Action.SecurityEventNotification: certificates.security_event_notification,
+    Action.Get15118EVCertificate: certificates.get_15118_ev_certificate,
+    Action.GetCertificateStatus: certificates.get_certificate_status,
     Action.BootNotification: boot_notification,
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,

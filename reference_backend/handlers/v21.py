@@ -27,6 +27,8 @@ SAME_AS_201 = (
     Action.NotifyDisplayMessages,
     Action.SignCertificate,
     Action.SecurityEventNotification,
+    Action.Get15118EVCertificate,
+    Action.GetCertificateStatus,
 )
 
 HANDLERS: dict[str, Handler] = {action: v201.HANDLERS[action] for action in SAME_AS_201}

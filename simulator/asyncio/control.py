@@ -16,9 +16,11 @@ link, so the frames it causes go out at once.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import http
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -108,7 +110,25 @@ def _security_event(link: StationLink, args: dict[str, Any], now: float) -> None
     link.station.security_event(SecurityEvent(args["type"]), now, args.get("tech_info"))
 
 
+def _ev_certificate(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The EV asks for its contract certificate (M01/M02): {"action": "Install" | "Update",
+    "exi": base64 EXI (made up when absent)}."""
+    action = str(args.get("action", "Install"))
+    if action not in ("Install", "Update"):
+        raise ValueError(f"action {action!r}: Install or Update")
+    exi = str(args.get("exi") or base64.b64encode(os.urandom(32)).decode())
+    link.station.request_ev_certificate("Install" if action == "Install" else "Update", exi, now)
+
+
+def _certificate_status(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """GetCertificateStatus of an own certificate that names its OCSP responder (M06): {"which": "v2g"}."""
+    if not link.station.check_certificate_status(Own(args.get("which", Own.V2G.value)), now):
+        raise ValueError("the station holds no such certificate naming an OCSP responder")
+
+
 COMMANDS: dict[str, Command] = {
+    "ev_certificate": _ev_certificate,
+    "certificate_status": _certificate_status,
     "certificates": _certificates,
     "renew_certificate": _renew_certificate,
     "security_event": _security_event,

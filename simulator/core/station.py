@@ -50,6 +50,7 @@ from simulator.core.events import (
     Authorized,
     Booted,
     CallFailed,
+    CertificateAnswered,
     DataTransferred,
     PeerViolated,
     ReservationChanged,
@@ -79,9 +80,12 @@ from simulator.core.notes import (
     BootAnswer,
     BootNote,
     BootReason,
+    CertificateAnswer,
+    CertificateStatusNote,
     DataTransferAnswer,
     DataTransferNote,
     DisplayMessagesNote,
+    EvCertificateNote,
     FirmwareStatusNote,
     HeartbeatNote,
     LogStatus,
@@ -761,6 +765,21 @@ class Station:
             self.certificates.choices.choose(name, value)
         return self.certificates.choices
 
+    def request_ev_certificate(
+        self, action: Literal["Install", "Update"], exi_request: str, now: float
+    ) -> None:
+        """M01/M02: the EV asks for (or to update) its contract certificate; its EXI goes to the CSMS."""
+        self.send(EvCertificateNote(action, exi_request), now)
+
+    def check_certificate_status(self, own: Own, now: float) -> bool:
+        """M06: ask the CSMS for the OCSP status of an own certificate that names its responder;
+        whether there was one to ask about."""
+        asked = self.certificates.status_request(own)
+        if asked is None:
+            return False
+        self.send(CertificateStatusNote(*asked), now)
+        return True
+
     def security_event(self, event: SecurityEvent, now: float, tech_info: str | None = None) -> None:
         """A04: SecurityEventNotification."""
         self.send(SecurityEventNote(event, now, tech_info), now)
@@ -1015,6 +1034,8 @@ class Station:
                 self._transaction_answered(note, answer, queued.action, now)
             case StatusAnswer(status), SignCertificateNote(own):
                 self.certificates.answered(own, status == Status.ACCEPTED, now)
+            case CertificateAnswer(status, data), EvCertificateNote() | CertificateStatusNote():
+                self.emit(CertificateAnswered(queued.action, status, data, now))
             case DataTransferAnswer(status, data), DataTransferNote(vendor, message):
                 self.emit(DataTransferred(vendor, message, status, data, now))
 

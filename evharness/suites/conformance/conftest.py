@@ -20,6 +20,7 @@ from evharness.conformance import checks
 from evharness.conformance import messages as m
 from evharness.conformance.session import Conformance
 from evharness.ocppj.timefmt import format_timestamp
+from evharness.suites.conformance.certificate_steps import *  # noqa: F403  (their step fixtures)
 from evharness.suites.conformance.reservation_steps import *  # noqa: F403  (their step fixtures)
 
 # -- Given: the OCTT reusable states ------------------------------------------------------------------

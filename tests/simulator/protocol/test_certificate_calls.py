@@ -3,17 +3,21 @@ reference backend's session, whose endpoint validates every frame against the of
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
+from typing import Literal
 
 import orjson
 import pytest
 
 from evharness import x509
+from evharness.conformance.pki import Pki
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.connection import CsmsConnection
 from reference_backend.handlers import HANDLERS, Handler
 from reference_backend.persistence import Store
 from simulator.core.clock import ManualClock
+from simulator.core.events import CertificateAnswered
 from simulator.core.model import Own
 from simulator.core.notes import SecurityEvent
 from tests.certificates import SigningCa
@@ -202,3 +206,46 @@ def test_every_frame_was_valid(store: Store) -> None:
     trigger_signing(pair)
     errors = [orjson.loads(text) for _, text in pair.frames if orjson.loads(text)[0] == 4]
     assert errors == []
+
+
+# -- ISO 15118 (M01/M02/M06) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["Install", "Update"])
+def test_the_ev_s_certificate_request_is_answered(store: Store, action: Literal["Install", "Update"]) -> None:
+    pair = booted(V201, store)
+    exi = base64.b64encode(b"CertificateInstallationReq").decode()
+    pair.station.request_ev_certificate(action, exi, pair.clock.now())
+    pair.pump()
+    (request,) = sent(pair, "Get15118EVCertificate")
+    assert request["action"] == action
+    (answered,) = [e for e in pair.station.events if isinstance(e, CertificateAnswered)]
+    assert answered.status == "Accepted"
+    assert answered.data
+
+
+def test_the_v2g_certificate_s_status_is_asked_of_its_ocsp_responder(store: Store) -> None:
+    pair = booted(V201, store)
+    assert not pair.station.check_certificate_status(Own.V2G, pair.clock.now())  # none yet
+    pair.station.request_certificate(Own.V2G, pair.clock.now())
+    pair.pump()
+    (request,) = sent(pair, "SignCertificate")
+    with Pki(at=pair.clock.now()) as pki:
+        chain = pki.sign(request["csr"])
+        signed = {"certificateChain": chain, "certificateType": "V2GCertificate"}
+        assert ask(pair, "CertificateSigned", signed) == {"status": "Accepted"}
+        assert pair.station.check_certificate_status(Own.V2G, pair.clock.now())
+        pair.pump()
+        (status_request,) = sent(pair, "GetCertificateStatus")
+        assert status_request["ocspRequestData"]["responderURL"] == pki.url
+    (answered,) = [e for e in pair.station.events if isinstance(e, CertificateAnswered)]
+    assert answered.status == "Accepted"
+    assert answered.data is not None
+    assert x509.ocsp_status(base64.b64decode(answered.data)) == "GOOD"
+
+
+def test_a_16_station_has_no_iso15118_messages(store: Store) -> None:
+    pair = booted(V16, store)
+    pair.station.request_ev_certificate("Install", "AAAA", pair.clock.now())
+    pair.pump()
+    assert sent(pair, "Get15118EVCertificate") == []

@@ -10,4 +10,5 @@ scenarios(
     "rpc.feature",
     "reservation.feature",
     "remote_trigger.feature",
+    "security.feature",
 )

@@ -1,0 +1,41 @@
+"""Where the CSMS gets an EV's contract certificate (2.0.1 M01/M02, Get15118EVCertificate).
+
+The EXI messages of ISO 15118 pass through the CSMS as opaque base64: the CSMS hands the EV's
+request to a contract-certificate source (a mobility operator's or a V2G root's PKI) and returns its
+answer. `ContractSource` is that source; `LocalContracts` is the one for tests and demos — it answers
+every well-formed request with a made-up EXI response derived from the request.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+Outcome = Literal["Accepted", "Failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class ContractAnswer:
+    status: Outcome
+    exi_response: str  # base64 EXI (empty when Failed)
+    reason: str | None = None
+
+
+class ContractSource(Protocol):
+    def answer(self, identity: str, schema_version: str, action: str, exi_request: str) -> ContractAnswer: ...
+
+
+class LocalContracts:
+    """Accepted for any base64 request; the response is base64 of a fixed marker and the request's
+    SHA-256, so a test can tell which request it answers."""
+
+    def answer(self, identity: str, schema_version: str, action: str, exi_request: str) -> ContractAnswer:
+        try:
+            raw = base64.b64decode(exi_request, validate=True)
+        except (binascii.Error, ValueError):
+            return ContractAnswer("Failed", "", "exiRequest is not base64")
+        made_up = b"evharness-contract:" + action.encode() + b":" + hashlib.sha256(raw).digest()
+        return ContractAnswer("Accepted", base64.b64encode(made_up).decode())

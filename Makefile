@@ -1,4 +1,4 @@
-# The two commands of the README: `make demo` (the main job) and `make test` (the whole suite).
+# The two commands of the README: `make demo` (the main job) and `make test` (the whole suite); `make docs`.
 # Each creates the virtual environment in .venv and installs the pinned dependencies first.
 
 PYTHON ?= python3

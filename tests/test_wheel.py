@@ -56,7 +56,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     if UV is None:
         pytest.fail("uv is missing: install the test extra (pip install -e '.[test]')")
     base = tmp_path_factory.mktemp("wheel")
-    _uv("build", "--quiet", "--wheel", "--out-dir", str(base / "dist"), str(ROOT))
+    # sdist first, then the wheel from it: nothing is built in the checkout (no stale build/lib)
+    _uv("build", "--quiet", "--out-dir", str(base / "dist"), str(ROOT))
     (wheel,) = (base / "dist").glob("evharness-*.whl")
     _uv("venv", "--quiet", "--python", sys.executable, str(base / "venv"))
     python = base / "venv" / "bin" / "python"

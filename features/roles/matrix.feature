@@ -36,4 +36,7 @@ Feature: The permission matrix, action by action
       | change_availability      | installer, partner_tech_support, cpo                       |
       | trigger_message          | installer, partner_tech_support, cpo                       |
       | clear_cache              | installer, partner_tech_support, cpo                       |
+      | reserve                  | facility_owner, evse_owner, cpo                            |
+      | set_display_messages     | facility_owner, cpo                                        |
+      | data_transfer            | installer, partner_tech_support                            |
       | manage_certificates      | installer, partner_tech_support, cpo                       |

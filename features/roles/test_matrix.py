@@ -31,6 +31,9 @@ OPERATIONS = {
     "change_availability": ("availability", {"operative": True}),
     "trigger_message": ("trigger", {"message": "Heartbeat"}),
     "clear_cache": ("clear-cache", {}),
+    "reserve": ("reserve", {"id_tag": "04A1B2C3"}),
+    "set_display_messages": ("set-display-message", {"content": "Welcome"}),
+    "data_transfer": ("data-transfer", {"vendor_id": "org.evharness"}),
     "manage_certificates": ("certificates", {}),
 }
 

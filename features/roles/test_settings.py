@@ -30,3 +30,15 @@ def current_capped(world: World, identity: str, amps: float) -> None:
     assert currents, samples
     assert max(currents) <= amps + 1e-6, currents
     assert max(currents) > 0, currents
+
+
+@then(parsers.parse('station "{identity}" lists reservation {number:d} as {state} for "{token}"'))
+def lists_reservation(world: World, identity: str, number: int, state: str, token: str) -> None:
+    held = {r["reservation_id"]: r for r in ok(world, "GET", f"/api/stations/{identity}/reservations", "Eve")}
+    assert (held[number]["state"], held[number]["id_token"]) == (state, token), held
+
+
+@then(parsers.parse('station "{identity}" lists the display message "{content}"'))
+def lists_display_message(world: World, identity: str, content: str) -> None:
+    shown = ok(world, "GET", f"/api/stations/{identity}/display-messages", "Eve")
+    assert content in [m["content"] for m in shown], shown

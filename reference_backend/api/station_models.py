@@ -73,6 +73,23 @@ class OperationBody(BaseModel):
     type: Annotated[str, Field(max_length=8)] = "soft"
     operative: bool = True
     message: Annotated[str, Field(max_length=32)] = vocabulary.Action.StatusNotification
+    # reserve, cancel-reservation (docs/reservations.md)
+    reservation_id: Annotated[int | None, Field(ge=1, le=2**31 - 1)] = None
+    expires_in: Annotated[int, Field(ge=60, le=7 * 86400)] = 3600
+    any_evse: bool = False
+    group: Annotated[str | None, Field(max_length=36)] = None
+    # set-, get-, clear-display-message(s)
+    message_id: Annotated[int | None, Field(ge=0, le=2**31 - 1)] = None
+    content: Annotated[str | None, Field(max_length=512)] = None
+    priority: Annotated[str, Field(max_length=16)] = "NormalCycle"
+    language: Annotated[str | None, Field(max_length=8)] = None
+    format: Annotated[str, Field(max_length=8)] = "UTF8"
+    state: Annotated[str | None, Field(max_length=16)] = None
+    request_id: Annotated[int, Field(ge=0, le=2**31 - 1)] = 1
+    # data-transfer
+    vendor_id: Annotated[str | None, Field(max_length=255)] = None
+    data_message_id: Annotated[str | None, Field(max_length=50)] = None
+    data: Annotated[str | None, Field(max_length=4096)] = None
     certificate_type: Annotated[str | None, Field(max_length=32, examples=["CSMSRootCertificate"])] = None
     certificate: Annotated[str | None, Field(max_length=5500)] = None  # PEM
     certificate_hash: dict[str, Annotated[str, Field(max_length=128)]] | None = None
@@ -105,6 +122,31 @@ class Setting(Record):
     reported: str | None
     push_status: str | None
     push_detail: str | None
+
+
+class Reservation(Record):
+    reservation_id: int
+    evse_id: int | None
+    connector_type: str | None
+    id_token: str
+    group_id: str | None
+    expires_at: datetime
+    state: str  # requested, active, refused, used, expired, removed, cancelled
+    answer: str | None  # the station's ReserveNow status
+    updated_at: datetime
+
+
+class DisplayMessage(Record):
+    message_id: int
+    priority: str
+    content: str
+    format: str
+    language: str | None
+    state: str | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    transaction_ref: str | None
+    source: str  # set (by the CSMS) or reported (by the station)
 
 
 class Push(Record):

@@ -27,6 +27,7 @@ class Verdict(Enum):
     EXPIRED = "expired"
     INVALID = "invalid"
     UNKNOWN = "unknown"
+    RESERVED = "reserved for another token"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class Facts:
     identification: Identification | None  # None: the code is unknown at this station
     at_transaction_start: bool  # only then does ConcurrentTx apply (OCPP 1.6 §7.2, 2.0.1 C01)
     now: datetime
+    reserved_for_other: bool = False  # the EVSE is reserved, not for this token nor its group (H03)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,11 @@ RULES: tuple[Rule, ...] = (
         "already in another running transaction",
         _known_and(lambda i, f: f.at_transaction_start and i.in_other_transaction),
         Verdict.CONCURRENT_TX,
+    ),
+    Rule(
+        "starting on an EVSE reserved for another token",
+        lambda f: f.at_transaction_start and f.reserved_for_other,
+        Verdict.RESERVED,
     ),
     Rule("otherwise", lambda f: True, Verdict.ACCEPTED),
 )
@@ -113,10 +120,11 @@ _SAME_NAMES: dict[Verdict, str] = {
     Verdict.EXPIRED: Status.EXPIRED,
     Verdict.INVALID: Status.INVALID,
     Verdict.UNKNOWN: Status.UNKNOWN,
+    Verdict.RESERVED: "NotAtThisTime",  # 2.0.1: the EVSE is not free for it now
 }
 
 STATUS: dict[OcppVersion, dict[Verdict, str]] = {
-    OcppVersion.V16: _SAME_NAMES | {Verdict.UNKNOWN: Status.INVALID},
+    OcppVersion.V16: _SAME_NAMES | {Verdict.UNKNOWN: Status.INVALID, Verdict.RESERVED: Status.INVALID},
     OcppVersion.V201: _SAME_NAMES,
     OcppVersion.V21: _SAME_NAMES,
 }

@@ -47,6 +47,9 @@ class Action(StrEnum):
     CHANGE_AVAILABILITY = "change_availability"
     TRIGGER_MESSAGE = "trigger_message"
     CLEAR_CACHE = "clear_cache"
+    RESERVE = "reserve"
+    SET_DISPLAY_MESSAGES = "set_display_messages"
+    DATA_TRANSFER = "data_transfer"
     MANAGE_CERTIFICATES = "manage_certificates"
     MANAGE_MEMBERS = "manage_members"
 
@@ -91,6 +94,15 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
     Action.CHANGE_AVAILABILITY: ("change availability", frozenset({INS, TEC, CPO})),
     Action.TRIGGER_MESSAGE: ("trigger a message (check communication)", frozenset({INS, TEC, CPO})),
     Action.CLEAR_CACHE: ("clear the authorization cache", frozenset({INS, TEC, CPO})),
+    Action.RESERVE: (
+        "reserve an EVSE for a driver's token, and cancel the reservation",
+        frozenset({FAC, EVO, CPO}),
+    ),
+    Action.SET_DISPLAY_MESSAGES: (
+        "set, read and clear the messages a station shows its drivers (tariff text per language)",
+        frozenset({FAC, CPO}),
+    ),
+    Action.DATA_TRANSFER: ("send a vendor DataTransfer to the station", frozenset({INS, TEC})),
     Action.MANAGE_CERTIFICATES: (
         "install, list and delete the station's certificates; have it renew its own",
         frozenset({INS, TEC, CPO}),

@@ -9,9 +9,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from evharness.idtokens import InvalidCode, WireToken, guess_type_from_idtag, normalize, to_wire
+from evharness.ocppj.timefmt import format_timestamp
 from reference_backend.domain.permissions import Action
 from reference_backend.domain.problems import InvalidInput
 
@@ -27,6 +29,24 @@ class Request:
     type: str = "soft"  # reset: soft | hard
     operative: bool = True
     message: str = "StatusNotification"
+    # reserve / cancel-reservation
+    reservation_id: int | None = None  # reserve: chosen by the console when not given
+    expires_in: int = 3600  # seconds from `at`
+    any_evse: bool = False  # 2.0.1 evseId omitted, 1.6 connectorId 0
+    group: str | None = None  # groupIdToken / parentIdTag
+    at: datetime | None = None  # now, set by the console
+    # set / get / clear display messages
+    message_id: int | None = None
+    content: str | None = None
+    priority: str = "NormalCycle"
+    language: str | None = None
+    format: str = "UTF8"
+    state: str | None = None
+    request_id: int = 1
+    # data-transfer
+    vendor_id: str | None = None
+    data_message_id: str | None = None
+    data: str | None = None
     certificate_type: str | None = None  # 2.0.1 words: CSMSRootCertificate, V2GRootCertificate …
     certificate: str | None = None  # PEM
     certificate_hash: dict[str, str] | None = None  # CertificateHashData (GetInstalledCertificateIds')
@@ -147,6 +167,94 @@ def _availability(request: Request) -> str:
     return "Operative" if request.operative else "Inoperative"
 
 
+def _expiry(request: Request) -> str:
+    if not 60 <= request.expires_in <= 7 * 86400:
+        raise InvalidInput("expires_in", "must be between 60 seconds and 7 days")
+    start = request.at or datetime.now(UTC)
+    return format_timestamp((start + timedelta(seconds=request.expires_in)).timestamp())
+
+
+def _reservation_id(request: Request) -> int:
+    if request.reservation_id is None:
+        raise InvalidInput("reservation_id", "is required for this operation")
+    return request.reservation_id
+
+
+def _reserve_16(request: Request) -> tuple[str, Payload]:
+    payload: Payload = {
+        "connectorId": 0 if request.any_evse else request.evse,
+        "idTag": _token(request).value,
+    }
+    payload |= {"expiryDate": _expiry(request), "reservationId": _reservation_id(request)}
+    if request.group:
+        payload["parentIdTag"] = request.group[:20]
+    return "ReserveNow", payload
+
+
+def _reserve_201(request: Request) -> tuple[str, Payload]:
+    wire = _token(request)
+    token = {"idToken": wire.value_201, "type": wire.type_201}
+    payload: Payload = {"id": _reservation_id(request), "expiryDateTime": _expiry(request), "idToken": token}
+    if not request.any_evse:
+        payload["evseId"] = request.evse
+    if request.group:
+        payload["groupIdToken"] = {"idToken": request.group[:36], "type": "Central"}
+    return "ReserveNow", payload
+
+
+def _chosen(value: str | None, field: str, allowed: tuple[str, ...]) -> str | None:
+    if value is not None and value not in allowed:
+        raise InvalidInput(field, f"must be one of {', '.join(allowed)}")
+    return value
+
+
+def _display_message(request: Request) -> tuple[str, Payload]:
+    """O01: the message a driver should see (a tariff text in one language, a notice)."""
+    content: Payload = {
+        "format": _chosen(request.format, "format", FORMATS),
+        "content": _needs(request.content, "content")[:512],
+    }
+    if request.language:
+        content["language"] = request.language[:8]
+    info: Payload = {
+        "id": request.message_id if request.message_id is not None else 1,
+        "priority": _chosen(request.priority, "priority", PRIORITIES),
+        "message": content,
+    }
+    if request.state:
+        info["state"] = _chosen(request.state, "state", STATES)
+    if request.transaction_id:
+        info["transactionId"] = request.transaction_id[:36]
+    return "SetDisplayMessage", {"message": info}
+
+
+def _get_display_messages(request: Request) -> tuple[str, Payload]:
+    payload: Payload = {"requestId": request.request_id}
+    if request.message_id is not None:
+        payload["id"] = [request.message_id]
+    return "GetDisplayMessages", payload
+
+
+def _clear_display_message(request: Request) -> tuple[str, Payload]:
+    if request.message_id is None:
+        raise InvalidInput("message_id", "is required for this operation")
+    return "ClearDisplayMessage", {"id": request.message_id}
+
+
+def _data_transfer(request: Request) -> tuple[str, Payload]:
+    payload: Payload = {"vendorId": _needs(request.vendor_id, "vendor_id")[:255]}
+    if request.data_message_id:
+        payload["messageId"] = request.data_message_id[:50]
+    if request.data is not None:
+        payload["data"] = request.data
+    return "DataTransfer", payload
+
+
+FORMATS = ("ASCII", "HTML", "URI", "UTF8")
+PRIORITIES = ("AlwaysFront", "InFront", "NormalCycle")
+STATES = ("Charging", "Faulted", "Idle", "Unavailable")
+
+
 V16: dict[str, Builder] = {
     "remote-start": lambda r: (
         "RemoteStartTransaction", {"connectorId": r.evse, "idTag": _token(r).value}),
@@ -156,6 +264,9 @@ V16: dict[str, Builder] = {
     "availability": lambda r: ("ChangeAvailability", {"connectorId": r.evse, "type": _availability(r)}),
     "trigger": lambda r: ("TriggerMessage", {"requestedMessage": _message(r), "connectorId": r.evse}),
     "clear-cache": lambda r: ("ClearCache", {}),
+    "reserve": _reserve_16,
+    "cancel-reservation": lambda r: ("CancelReservation", {"reservationId": _reservation_id(r)}),
+    "data-transfer": _data_transfer,
     "install-certificate": lambda r: ("InstallCertificate", {
         "certificateType": _certificate_type(r, True, INSTALLABLE), "certificate": _certificate(r)}),
     "certificates": lambda r: ("GetInstalledCertificateIds", {"certificateType": _certificate_type(r, True)}),
@@ -175,6 +286,12 @@ V201: dict[str, Builder] = {
         "operationalStatus": _availability(r), "evse": {"id": r.evse, "connectorId": r.connector}}),
     "trigger": lambda r: ("TriggerMessage", {"requestedMessage": _message(r), "evse": {"id": r.evse}}),
     "clear-cache": lambda r: ("ClearCache", {}),
+    "reserve": _reserve_201,
+    "cancel-reservation": lambda r: ("CancelReservation", {"reservationId": _reservation_id(r)}),
+    "set-display-message": _display_message,
+    "get-display-messages": _get_display_messages,
+    "clear-display-message": _clear_display_message,
+    "data-transfer": _data_transfer,
     "install-certificate": lambda r: ("InstallCertificate", {
         "certificateType": _certificate_type(r, False, INSTALLABLE), "certificate": _certificate(r)}),
     "certificates": lambda r: ("GetInstalledCertificateIds", _installed_201(r)),
@@ -190,6 +307,12 @@ ACTIONS: dict[str, Action] = {
     "availability": Action.CHANGE_AVAILABILITY,
     "trigger": Action.TRIGGER_MESSAGE,
     "clear-cache": Action.CLEAR_CACHE,
+    "reserve": Action.RESERVE,
+    "cancel-reservation": Action.RESERVE,
+    "set-display-message": Action.SET_DISPLAY_MESSAGES,
+    "get-display-messages": Action.SET_DISPLAY_MESSAGES,
+    "clear-display-message": Action.SET_DISPLAY_MESSAGES,
+    "data-transfer": Action.DATA_TRANSFER,
     "install-certificate": Action.MANAGE_CERTIFICATES,
     "certificates": Action.MANAGE_CERTIFICATES,
     "delete-certificate": Action.MANAGE_CERTIFICATES,
@@ -198,4 +321,7 @@ ACTIONS: dict[str, Action] = {
 
 
 def build(operation: str, on_16: bool, request: Request) -> tuple[str, Payload]:
-    return (V16 if on_16 else V201)[operation](request)
+    builder = (V16 if on_16 else V201).get(operation)
+    if builder is None:  # display messages: OCPP 1.6 has none
+        raise InvalidInput("operation", f"{operation} needs OCPP 2.0.1 or 2.1; this station speaks 1.6")
+    return builder(request)

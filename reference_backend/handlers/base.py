@@ -20,6 +20,7 @@ from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import mask
 from reference_backend.domain.authorization import Decision, Facts, decide
 from reference_backend.domain.boot import Registration
+from reference_backend.domain.reservations import reserved_for_other
 from reference_backend.notices import Notices
 from reference_backend.persistence import Store
 
@@ -98,9 +99,12 @@ def check_token(
     *,
     at_transaction_start: bool,
     transaction_id: int | None = None,
+    evse_id: int | None = None,
 ) -> TokenCheck:
-    """The store fetches the facts, the domain decides (DESIGN §2, seed 001)."""
+    """The store fetches the facts, the domain decides (DESIGN §2, seed 001); a start on an EVSE
+    reserved for another token is refused (`domain.reservations`)."""
     lookup = ctx.store.lookup_token(ctx.station, id_type, code, exclude_transaction=transaction_id)
+    held = ctx.store.reservations.held(ctx.station, evse_id) if at_transaction_start and evse_id else []
     decision = decide(
         Facts(
             presented_type=id_type,
@@ -108,6 +112,7 @@ def check_token(
             identification=lookup.identification,
             at_transaction_start=at_transaction_start,
             now=ctx.now,
+            reserved_for_other=reserved_for_other(held, code, lookup.group_id, ctx.now),
         )
     )
     if log.isEnabledFor(logging.DEBUG):

@@ -22,9 +22,11 @@ from reference_backend.domain.metering import (
     registers,
     samples_v201,
 )
+from reference_backend.domain.reservations import UPDATES, Event
 from reference_backend.domain.transactions import RESUMED
 from reference_backend.handlers import certificates
 from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, boot_answer, check_token
+from reference_backend.handlers.functions import data_transfer, message_record
 from reference_backend.handlers.transactions import (
     end_as_superseded,
     end_lost_at_boot,
@@ -52,7 +54,11 @@ def id_token_info(ctx: HandlerContext, check: TokenCheck) -> Payload:
 
 
 def _check_id_token(
-    ctx: HandlerContext, id_token: Payload, at_start: bool, transaction_id: int | None = None
+    ctx: HandlerContext,
+    id_token: Payload,
+    at_start: bool,
+    transaction_id: int | None = None,
+    evse_id: int | None = None,
 ) -> TokenCheck:
     return check_token(
         ctx,
@@ -60,6 +66,7 @@ def _check_id_token(
         from_wire_201(id_token["idToken"], id_token["type"]),
         at_transaction_start=at_start,
         transaction_id=transaction_id,
+        evse_id=evse_id,
     )
 
 
@@ -139,9 +146,11 @@ def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
     if "idToken" in payload:
         id_token = payload["idToken"]
         at_start = transaction.id_token is None
-        check = _check_id_token(ctx, id_token, at_start, transaction.id)
+        check = _check_id_token(ctx, id_token, at_start, transaction.id, transaction.evse_id)
         if at_start:
             status = status_for(ctx.version, check.decision)
+            if "reservationId" in payload and check.decision.accepted:  # H03.FR.09: used
+                ctx.store.reservations.apply(ctx.station, payload["reservationId"], Event.USED, ctx.now)
             code = from_wire_201(id_token["idToken"], id_token["type"])
             token = TokenUse(code, id_token["type"], status, check.identification_id)
             ctx.store.assign_token(transaction.id, token)
@@ -190,9 +199,21 @@ def acknowledge(ctx: HandlerContext, payload: Payload) -> Payload:
     return {}
 
 
-def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:
-    """P01: no vendor extensions here."""
-    return {"status": "UnknownVendorId"}
+def reservation_status_update(ctx: HandlerContext, payload: Payload) -> Payload:
+    """H04.FR.02 / H01: the station ended a reservation (Expired, Removed); an unknown id is noted."""
+    event = UPDATES[payload["reservationUpdateStatus"]]
+    if not ctx.store.reservations.apply(ctx.station, payload["reservationId"], event, ctx.now):
+        log.info(
+            "%s: ReservationStatusUpdate for unknown reservation %s", ctx.identity, payload["reservationId"]
+        )
+    return {}
+
+
+def notify_display_messages(ctx: HandlerContext, payload: Payload) -> Payload:
+    """O03/O04: the messages the station reports are stored as it said them."""
+    reported = [message_record(info, source="reported") for info in payload.get("messageInfo", [])]
+    ctx.store.display_messages.put(ctx.station, reported, ctx.now)
+    return {}
 
 
 HANDLERS: dict[str, Handler] = {
@@ -211,6 +232,6 @@ HANDLERS: dict[str, Handler] = {
     Action.LogStatusNotification: acknowledge,
     Action.FirmwareStatusNotification: acknowledge,
     Action.DataTransfer: data_transfer,
-    Action.ReservationStatusUpdate: acknowledge,
-    Action.NotifyDisplayMessages: acknowledge,
+    Action.ReservationStatusUpdate: reservation_status_update,
+    Action.NotifyDisplayMessages: notify_display_messages,
 }

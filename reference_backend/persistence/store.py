@@ -35,6 +35,7 @@ from reference_backend.persistence import statements as q
 from reference_backend.persistence.certificate_store import CertificateRecords
 from reference_backend.persistence.delivered import Delivered
 from reference_backend.persistence.engine import create_engine, read_only
+from reference_backend.persistence.function_records import DisplayMessageRecords, ReservationRecords
 from reference_backend.persistence.group_commit import GroupCommitter
 from reference_backend.persistence.records import (
     BootInfo,
@@ -75,6 +76,8 @@ class Store(TransactionStore, CertificateRecords):
         self._lock = threading.Lock()  # the delivered cache: handlers and the console call from threads
         self._delivered = Delivered()  # what each transaction was sent already (`delivered`)
         self.writer: GroupCommitter[Batch] = GroupCommitter(Batch, self._write, name="store-commit")
+        self.reservations = ReservationRecords(engine)
+        self.display_messages = DisplayMessageRecords(engine)
 
     @classmethod
     def from_url(cls, url: str) -> Store:

@@ -200,6 +200,8 @@ class Station:
         self._held_for_firmware: set[int] = set()  # EVSEs made Unavailable until the update (L01.FR.07)
         self.frame_log: deque[tuple[str, str, float]] = deque(maxlen=FRAME_LOG_SIZE)
         self.restored_ids: dict[str, int] = {}  # 1.6 transactionIds learnt for journal-restored messages
+        self.restored_transactions: dict[str, Transaction] = {}  # ran when an earlier run lost power
+        self.power_lost: list[int] = []  # EVSEs whose restored transaction ends once the boot is accepted
         self.offline_since: float | None = None
         self.reboot_at: float | None = None
         self.reset_reason: str = adapter.rules.default_reset_reason
@@ -325,8 +327,11 @@ class Station:
             if evse.next_power_review_at is not None and now >= evse.next_power_review_at:
                 self.apply_power(evse, now)
             if evse.next_meter_value_at is not None and now >= evse.next_meter_value_at:
+                # sampled on a clock: a sample due while the last is still on its way is skipped
+                # (connected; offline, every sample is kept for the replay). Issue 13.
                 evse.next_meter_value_at = self.lifecycle.next_sample(now)
-                self.lifecycle.handle(evse, Occurrence(Happening.METER_DUE), now)
+                if not (self.connected and self.outbox.sampling(evse.id)):
+                    self.lifecycle.handle(evse, Occurrence(Happening.METER_DUE), now)
         self._pump(now)
 
     # -- what a person (or a scenario) does -----------------------------------------------------
@@ -671,6 +676,18 @@ class Station:
             return "Unavailable"
         return "Idle"
 
+    def set_connector_fault(self, evse_id: int, connector_id: int, faulted: bool, now: float) -> None:
+        """A connector faults (StatusNotification Faulted; its EVSE's reservation is removed) or
+        recovers (Available, Occupied with a cable, Unavailable when inoperative)."""
+        evse, connector = self._connector(evse_id, connector_id)
+        if faulted:
+            state = ConnectorState.FAULTED
+        elif not evse.operative:
+            state = ConnectorState.UNAVAILABLE
+        else:
+            state = ConnectorState.OCCUPIED if connector.plugged else ConnectorState.AVAILABLE
+        self.set_connector_state(evse, connector, state, now)
+
     def data_transfer(self, vendor: str, message: str | None, data: object) -> tuple[TransferStatus, object]:
         """The CSMS's DataTransfer, answered from the vendor table (`simulator.core.data_transfer`)."""
         return self.vendors.answer(vendor, message, data)
@@ -796,6 +813,19 @@ class Station:
                 return True
         return False
 
+    def waiting_for(self, now: float) -> str:
+        """What the station waits for now, for people (a run that timed out says it, issue 13)."""
+        if not self.connected:
+            what = "a connection to the CSMS"
+        elif self.outbox.in_flight is not None:
+            sent_at = self.rpc.in_flight_since()
+            since = "" if sent_at is None else f", sent {now - sent_at:.0f} s ago"
+            what = f"the answer to {self.outbox.in_flight.action}{since}"
+        else:
+            what = "nothing from the CSMS"
+        queued = self.outbox.describe()
+        return what + (f"; queued: {queued}" if queued else "")
+
     def transaction_ongoing(self, transaction_key: str) -> bool:
         return any(
             evse.transaction is not None and evse.transaction.local_id == transaction_key
@@ -816,6 +846,28 @@ class Station:
     @property
     def transactional_queue(self) -> list[QueuedCall]:
         return self.outbox.transactional
+
+    def durable_state(self) -> dict[str, Any]:
+        """What a real station keeps in non-volatile memory besides its queue (`core.journal`): the
+        open transactions and the meter registers."""
+        return {"running": journal.running(self.evses), "registers": journal.registers(self.evses)}
+
+    def restore_durable_state(self, data: dict[str, Any]) -> int:
+        """After a restart: the registers as they were, and the transactions that ran when power was
+        lost, to be ended (PowerLoss) once the CSMS accepted the boot; how many transactions."""
+        for evse_id, energy_wh in (data.get("registers") or {}).items():
+            evse = self.evses.get(int(evse_id))
+            if evse is not None:
+                evse.meter.energy_wh = float(energy_wh)
+        restored = journal.restore_running(data.get("running") or [])
+        for evse_id, transaction in restored:
+            evse = self.evses.get(evse_id)
+            if evse is None:
+                continue
+            evse.transaction = transaction
+            self.restored_transactions[transaction.local_id] = transaction
+            self.power_lost.append(evse_id)
+        return len(restored)
 
     def journal_entries(self) -> list[dict[str, Any]]:
         """The transaction messages still owed to the CSMS, as JSON-able entries (`core.journal`)."""
@@ -910,8 +962,16 @@ class Station:
             self.next_heartbeat_at = now + self.heartbeat_interval
             self._report_connectors(now)
             self.firmware.booted(now)
+            self._end_lost_transactions(now)
         else:  # Pending / Rejected: ask again after the interval (B02.FR.01, B03.FR.01)
             self.next_boot_at = now + (interval if interval > 0 else self.config.retry_boot_after_s)
+
+    def _end_lost_transactions(self, now: float) -> None:
+        """What ran when the station lost power ends now, with the register it had then (1.6
+        StopTransaction reason PowerLoss, 2.0.1 TransactionEvent Ended stoppedReason PowerLoss)."""
+        lost, self.power_lost = self.power_lost, []
+        for evse_id in lost:
+            self.stop_transaction(evse_id, StopReason.POWER_LOSS, now)
 
     def _variable_changed(self, name: str, value: str) -> None:
         if name == "OCPPCommCtrlr.HeartbeatInterval":
@@ -1018,6 +1078,9 @@ class Station:
         answer = self.adapter.answer_of(queued.action, payload)
         if isinstance(note, RestoredNote):  # an earlier run's message: its ids, and the end it reports
             journal.learn(note, answer, self.restored_ids)
+            restored = self.restored_transactions.get(note.link or "")
+            if restored is not None and restored.csms_id is None:
+                restored.csms_id = self.restored_ids.get(note.link or "")
             if note.ended is not None:
                 key = str(self.payload_of(queued).get("transactionId", note.link))
                 self.emit(

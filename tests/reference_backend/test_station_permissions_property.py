@@ -110,9 +110,14 @@ def request_for(api: Api, action: Action) -> tuple[str, str, Any]:
         Action.CHANGE_AVAILABILITY: "availability",
         Action.TRIGGER_MESSAGE: "trigger",
         Action.CLEAR_CACHE: "clear-cache",
+        Action.RESERVE: "reserve",
+        Action.SET_DISPLAY_MESSAGES: "set-display-message",
+        Action.DATA_TRANSFER: "data-transfer",
+        Action.MANAGE_CERTIFICATES: "certificates",
     }
     if action in operations:
-        return "POST", f"{base}/operations/{operations[action]}", {"id_tag": "04A1B2C3"}
+        body = {"id_tag": "04A1B2C3", "content": "Welcome", "vendor_id": "org.evharness"}
+        return "POST", f"{base}/operations/{operations[action]}", body
     user = f"{base}/local-users/{api.local_user}"
     others: dict[Action, tuple[str, str, Any]] = {
         Action.PLAN_INSTALLATION: (

@@ -41,6 +41,7 @@ STOP_TRIGGERS: dict[str, tuple[wire.TriggerReasonEnumType, wire.ReasonEnumType]]
     "Other": ("AbnormalCondition", "Other"),
     "ImmediateReset": ("ResetCommand", "ImmediateReset"),
     "UnlockCommand": ("UnlockCommand", "Other"),
+    "PowerLoss": ("AbnormalCondition", "PowerLoss"),
 }
 # moment → (eventType, triggerReason, chargingState or None)
 EVENTS: dict[

@@ -93,10 +93,24 @@ def test_every_remote_operation_is_a_valid_call(version: OcppVersion, operation:
         type="hard",
         operative=False,
         message="MeterValues",
+        reservation_id=7,
+        group="FLEET",
+        message_id=3,
+        content="Welcome",
+        language="en",
+        state="Idle",
+        vendor_id="org.evharness",
+        data_message_id="Echo",
+        data="hi",
         certificate_type="CSMSRootCertificate",
         certificate=PEM,
         certificate_hash=dict.fromkeys(HASH_FIELDS, "00ab") | {"hashAlgorithm": "SHA256"},
     )
+    if version is OcppVersion.V16 and "display" in operation:  # 1.6 has no display messages
+        with pytest.raises(InvalidInput) as refused:
+            build(operation, True, request)
+        assert refused.value.field == "operation"
+        return
     action, payload = build(operation, version is OcppVersion.V16, request)
     validate = schemas.validator(version, action, response=False)
     assert validate is not None
@@ -111,6 +125,10 @@ def test_every_remote_operation_is_a_valid_call(version: OcppVersion, operation:
         ("remote-stop", Request(transaction_id="abc"), "transaction_id"),
         ("reset", Request(type="warm"), "type"),
         ("trigger", Request(message="Authorize"), "message"),
+        ("reserve", Request(id_tag="04A1B2C3"), "reservation_id"),
+        ("reserve", Request(id_tag="04A1B2C3", reservation_id=1, expires_in=5), "expires_in"),
+        ("cancel-reservation", Request(), "reservation_id"),
+        ("data-transfer", Request(), "vendor_id"),
         ("install-certificate", Request(certificate=PEM), "certificate_type"),
         (
             "install-certificate",
@@ -135,6 +153,22 @@ def test_every_remote_operation_is_a_valid_call(version: OcppVersion, operation:
 def test_bad_operation_requests_name_their_field(operation: str, request_: Request, field: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         build(operation, True, request_)
+    assert refused.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("operation", "request_", "field"),
+    [
+        ("set-display-message", Request(), "content"),
+        ("set-display-message", Request(content="Hi", priority="Top"), "priority"),
+        ("set-display-message", Request(content="Hi", format="PDF"), "format"),
+        ("set-display-message", Request(content="Hi", state="Sleeping"), "state"),
+        ("clear-display-message", Request(), "message_id"),
+    ],
+)
+def test_bad_display_message_requests_name_their_field(operation: str, request_: Request, field: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        build(operation, False, request_)
     assert refused.value.field == field
 
 

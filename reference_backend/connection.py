@@ -62,10 +62,16 @@ from reference_backend.domain.boot import (
     permitted_by,
     station_may_send,
 )
+from reference_backend.domain.ratelimit import SlidingWindow
 from reference_backend.handlers import HANDLERS, BootAnswer, Handler, HandlerContext, Reply
 from reference_backend.notices import Notices
 from reference_backend.persistence import Store
 from reference_backend.persistence.group_commit import Span
+
+# Malformed frames (PeerViolation) logged per connection and window; the rest are counted and summed up
+# in the next line logged or when the connection closes, so no client can flood the log.
+VIOLATIONS_LOGGED = 5
+VIOLATION_WINDOW = 600.0  # seconds
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +138,8 @@ class CsmsConnection:
         self.registration = Registration.UNKNOWN
         self._permitted: set[str] = set()  # what a Pending station was asked to send (B02.FR.09)
         self._follow_ups: list[tuple[str, Payload]] = []
+        self._violations = SlidingWindow(VIOLATIONS_LOGGED, VIOLATION_WINDOW)
+        self.violations_unlogged = 0  # malformed frames counted, not logged yet
         self.on_answer: Callable[[Answered], None] | None = None  # answers to our own CALLs
 
     @property
@@ -182,17 +190,31 @@ class CsmsConnection:
             elif isinstance(event, SendReceived):
                 log.debug("%s: SEND %s %s", self.identity, event.action, redact(repr(event.payload)))
             elif isinstance(event, PeerViolation):
-                log.warning("%s: %s", self.identity, redact(event.description))
+                self._log_violation(event, now)
             elif self.on_answer is not None:
                 self.on_answer(event)
             else:
                 log.debug("%s: unexpected %s", self.identity, type(event).__name__)
+
+    def _log_violation(self, event: PeerViolation, now: float) -> None:
+        if self._violations.retry_after(self.identity, now):
+            self.violations_unlogged += 1
+            return
+        self._violations.hit(self.identity, now)
+        unlogged, self.violations_unlogged = self.violations_unlogged, 0
+        more = f" ({unlogged} more malformed frames were not logged)" if unlogged else ""
+        log.warning("%s: %s%s", self.identity, redact(event.description), more)
 
     def data_to_send(self) -> list[str]:
         return self.rpc.data_to_send()
 
     def connection_lost(self) -> None:
         self.rpc.connection_lost()
+        if self.violations_unlogged:
+            log.warning(
+                "%s: %d more malformed frames were not logged", self.identity, self.violations_unlogged
+            )
+            self.violations_unlogged = 0
 
     def take_calls(self) -> list[Incoming]:
         """The CALLs received and not decided yet (deferred connections), oldest first; each once."""

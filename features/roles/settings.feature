@@ -87,6 +87,12 @@ Feature: Settings are stored as desired and pushed over OCPP, now or when the st
     When Fred calls POST /api/stations/CP-1/operations/set-display-message with {"message_id": 3, "content": "0,35 €/kWh", "language": "nl"}
     Then the operation answered Accepted
     And station "CP-1" lists the display message "0,35 €/kWh"
+    When Fred sets price_per_kwh of station "CP-1" to "0.35"
+    And Fred calls POST /api/stations/CP-1/operations/tariff-message with {"message_id": 20, "language": "nl"}
+    Then the operation answered Accepted
+    And station "CP-1" lists the display message "Prijs: 0.35 per kWh"
+    When Fred calls POST /api/stations/CP-1/operations/tariff-message with {"language": "xx"}
+    Then the answer is 422 for the field "language"
     When Ivan calls POST /api/stations/CP-1/operations/reserve with {"id_tag": "04A1B2C3"}
     Then the answer is 403 naming "reserve on station CP-1"
     When Fred calls POST /api/stations/CP-1/operations/set-display-message with {"content": "x", "priority": "Top"}

@@ -26,8 +26,10 @@ from reference_backend.api import (
     registration,
     sso,
     station_certificates,
+    station_files,
     station_security,
     stations,
+    tokens,
     transactions,
 )
 from reference_backend.api.state import ApiState
@@ -44,7 +46,10 @@ ROUTERS: list[APIRouter] = [
     stations.router,
     station_security.router,
     station_certificates.router,
+    station_files.router,
+    station_files.files_router,
     local_users.router,
+    tokens.router,
     transactions.router,
     boot_policy.router,
     transactions.operator_router,

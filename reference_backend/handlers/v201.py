@@ -24,7 +24,7 @@ from reference_backend.domain.metering import (
 )
 from reference_backend.domain.reservations import UPDATES, Event
 from reference_backend.domain.transactions import RESUMED
-from reference_backend.handlers import certificates
+from reference_backend.handlers import certificates, reports
 from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, boot_answer, check_token
 from reference_backend.handlers.functions import data_transfer, message_record
 from reference_backend.handlers.transactions import (
@@ -66,6 +66,7 @@ def _check_id_token(
         from_wire_201(id_token["idToken"], id_token["type"]),
         at_transaction_start=at_start,
         transaction_id=transaction_id,
+        token_type=id_token["type"],
         evse_id=evse_id,
     )
 
@@ -188,17 +189,6 @@ def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
     return {}
 
 
-def notify_event(ctx: HandlerContext, payload: Payload) -> Payload:
-    """G05/N07: events (e.g. AvailabilityState, ConnectorLockFailure) are acknowledged; not yet stored."""
-    return {}
-
-
-def acknowledge(ctx: HandlerContext, payload: Payload) -> Payload:
-    """Reports the CSMS takes note of without storing them yet (NotifyReport B07/B08, LogStatusNotification
-    N01, FirmwareStatusNotification L01): an empty response is the whole answer."""
-    return {}
-
-
 def reservation_status_update(ctx: HandlerContext, payload: Payload) -> Payload:
     """H04.FR.02 / H01: the station ended a reservation (Expired, Removed); an unknown id is noted."""
     event = UPDATES[payload["reservationUpdateStatus"]]
@@ -227,11 +217,8 @@ HANDLERS: dict[str, Handler] = {
     Action.Authorize: authorize,
     Action.TransactionEvent: transaction_event,
     Action.MeterValues: meter_values,
-    Action.NotifyEvent: notify_event,
-    Action.NotifyReport: acknowledge,
-    Action.LogStatusNotification: acknowledge,
-    Action.FirmwareStatusNotification: acknowledge,
     Action.DataTransfer: data_transfer,
     Action.ReservationStatusUpdate: reservation_status_update,
     Action.NotifyDisplayMessages: notify_display_messages,
+    **reports.V201_HANDLERS,
 }

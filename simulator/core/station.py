@@ -505,14 +505,15 @@ class Station:
     def set_connector_state(
         self, evse: Evse, connector: Connector, state: ConnectorState, now: float
     ) -> None:
-        """Available shows as Reserved on a reserved EVSE; a faulted EVSE loses its reservation."""
+        """Available shows as Reserved on a reserved EVSE; a faulted or unavailable EVSE loses its
+        reservation (2.0.1 ReservationStatusUpdate Removed)."""
         if state is ConnectorState.AVAILABLE and evse.id in self.reserved_evses():
             state = ConnectorState.RESERVED
         previous = connector.state
         connector.state = state
         if previous is not state:
             self.send(StatusNote(evse.id, connector.id, state, now, previous), now)
-        if state is ConnectorState.FAULTED:
+        if state in (ConnectorState.FAULTED, ConnectorState.UNAVAILABLE) and self.reservations.held:
             for reservation in self.reservations.evse_faulted(evse.id):
                 self._reservation_ended(reservation, End.FAULTED, now)
 

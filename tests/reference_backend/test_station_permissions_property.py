@@ -139,6 +139,10 @@ def request_for(api: Api, action: Action) -> tuple[str, str, Any]:
             ("POST", f"{base}/rfid-cards", {"uid": f"{n:08X}", "first_name": "R", "last_name": "C"}),
             ("POST", f"{user}/identifications", {"type": "rfid", "code": f"{n:08X}"}),
         ][n % 2],
+        Action.SET_SECURITY: [
+            ("PUT", f"{base}/security", {"pins_on_profile_0": bool(n % 2)}),
+            ("POST", f"{base}/password", None),  # offline here: 409 once allowed
+        ][n % 2],
         Action.VIEW_SETTINGS: [
             ("GET", f"{base}/settings", None),
             ("GET", f"{base}/local-users", None),

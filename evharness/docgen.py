@@ -64,6 +64,24 @@ def _sim_metrics() -> str:
     return render_markdown(METRICS)
 
 
+def _security_profiles() -> str:
+    from reference_backend.domain.security_profiles import render_markdown
+
+    return render_markdown()
+
+
+def _tls() -> str:
+    from reference_backend.security import render_markdown
+
+    return render_markdown()
+
+
+def _security_headers() -> str:
+    from reference_backend.api.headers import render_markdown
+
+    return render_markdown()
+
+
 def _conformance_cases() -> str:
     from evharness.conformance.coverage import table
 
@@ -101,6 +119,9 @@ BLOCKS: tuple[tuple[str, str, Callable[[], str]], ...] = (
     ("metrics.md", "csms-metrics", _csms_metrics),
     ("metrics.md", "sim-metrics", _sim_metrics),
     ("conformance.md", "conformance-cases", _conformance_cases),
+    ("security.md", "profiles", _security_profiles),
+    ("security.md", "tls", _tls),
+    ("security.md", "headers", _security_headers),
 )
 
 

@@ -117,7 +117,7 @@ def render_markdown() -> str:
     lines += [f"| every answer | `{name}` | `{value}` |" for name, value in COMMON]
     for prefix, headers in AREAS:
         own = headers or [
-            ("content-security-policy", "its own: the CDN's Swagger UI, its inline script by hash")
+            ("content-security-policy", "its own: the Swagger UI it serves, its inline script by hash")
         ]
         lines += [f"| `{prefix}…` | `{name}` | `{value}` |" for name, value in own]
     lines.append(f"| behind TLS (`https`) | `{HSTS[0]}` | `{HSTS[1]}` |")

@@ -81,10 +81,14 @@ MEANINGS: dict[int, str] = {
     404: "nothing with that id among what the caller may see",
     409: "clashes with the current state",
     410: "the link was used already or has expired",
+    413: "the upload is over its size limit",
     422: "a field is not acceptable: `field` names it",
     429: "too many attempts: wait the Retry-After seconds",
 }
 
+# Every status a refusal can have (`STATUS`, and 400 for any other problem): a new kind of problem
+# without a meaning above fails here, at import.
 REFUSALS: dict[int | str, dict[str, Any]] = {
-    status: {"description": meaning, "model": ErrorBody} for status, meaning in MEANINGS.items()
+    status: {"description": MEANINGS[status], "model": ErrorBody}
+    for status in sorted({400, *(status for _, status in STATUS)})
 }

@@ -50,3 +50,23 @@ def test_a_refused_action_is_logged_once_per_station_and_action(
     assert any("Heartbeat refused with SecurityError" in line for line in lines)
     assert any("DiagnosticsStatusNotification refused with NotSupported" in line for line in lines)
     assert len(refusals(caplog, "RF-2")) == 1  # another station is another notice
+
+
+@pytest.mark.parametrize(
+    ("version", "code"), [(OcppVersion.V16, "NotImplemented"), (OcppVersion.V201, "NotImplemented")]
+)
+def test_an_action_the_version_does_not_have_is_logged_once_too(
+    store: Store, caplog: pytest.LogCaptureFixture, version: OcppVersion, code: str
+) -> None:
+    """The RPC layer answers an unknown action itself (a vendor's own message): the operator sees it
+    once per station and action, like the handlers' refusals."""
+    notices = Notices()
+    with caplog.at_level(logging.INFO, logger="reference_backend.connection"):
+        for n in range(3):  # two connections of one station, the second one twice
+            connection = CsmsConnection("RF-9", version, store, notices=notices)
+            answer = exchange(connection, frame(f"v{n}", "VendorPing", {}))
+            assert (answer[0], answer[2]) == (4, code)
+            answer = exchange(connection, frame(f"w{n}", "VendorPing", {}))
+            assert answer[2] == code
+    (line,) = refusals(caplog, "RF-9")
+    assert f"VendorPing refused with {code}" in line

@@ -112,6 +112,7 @@ CASES: tuple[Case, ...] = (
     Case("TC_053_CSMS", V16, "reservation", "Use a Reserved Connector with parentIdTag", "M"),
     Case("TC_054_CSMS", V16, "remote-trigger", "Trigger Message", "M"),
     Case("TC_055_CSMS", V16, "remote-trigger", "Trigger Message - Rejected", "M"),
+    Case("TC_073_CSMS", V16, "security", "Update Charge Point Password for HTTP Basic Authentication", "M"),
     Case("TC_074_CSMS", V16, "security", "Update Charge Point Certificate by request of Central System", "M"),
     Case(
         "TC_075_1_CSMS",
@@ -134,6 +135,20 @@ CASES: tuple[Case, ...] = (
     Case("TC_A_01_CSMS", V201, "A", "Basic Authentication - Valid username/password combination", "M"),
     Case("TC_A_02_CSMS", V201, "A", "Basic Authentication - Username does not equal ChargingStationId", "M"),
     Case("TC_A_03_CSMS", V201, "A", "Basic Authentication - Invalid password", "M"),
+    Case(
+        "TC_A_09_CSMS",
+        V201,
+        "A",
+        "Update Charging Station Password for HTTP Basic Authentication - Accepted",
+        "M",
+    ),
+    Case(
+        "TC_A_10_CSMS",
+        V201,
+        "A",
+        "Update Charging Station Password for HTTP Basic Authentication - Rejected",
+        "M",
+    ),
     Case(
         "TC_A_11_CSMS",
         V201,

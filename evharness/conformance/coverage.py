@@ -28,7 +28,7 @@ NEEDS_FEATURE: dict[str, str] = {
     "TC_H_15_CSMS": "reserve_connector_type",
 }
 # The optional features the reference backend has (the plugin declares them when it starts it)
-REFERENCE_HAS = frozenset({"boot_pending", "reserve_unspecified", "reserve_connector_type"})
+REFERENCE_HAS = frozenset({"boot_pending", "reserve_unspecified", "reserve_connector_type", "iso15118"})
 
 
 def scenarios(directory: Path = FEATURES) -> dict[str, str]:

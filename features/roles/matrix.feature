@@ -42,3 +42,7 @@ Feature: The permission matrix, action by action
       | set_display_messages     | facility_owner, cpo                                        |
       | data_transfer            | installer, partner_tech_support                            |
       | manage_certificates      | installer, partner_tech_support, cpo                       |
+      | update_firmware          | installer, partner_tech_support                            |
+      | retrieve_logs            | installer, partner_tech_support, cpo                       |
+      | manage_monitoring        | installer, partner_tech_support                            |
+      | customer_information     | facility_owner, cpo                                        |

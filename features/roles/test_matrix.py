@@ -35,6 +35,10 @@ OPERATIONS = {
     "set_display_messages": ("set-display-message", {"content": "Welcome"}),
     "data_transfer": ("data-transfer", {"vendor_id": "org.evharness"}),
     "manage_certificates": ("certificates", {}),
+    "update_firmware": ("update-firmware", {"location": "http://127.0.0.1:9/fw.bin"}),
+    "retrieve_logs": ("get-log", {"location": "http://127.0.0.1:9/logs/"}),
+    "manage_monitoring": ("monitoring-level", {"severity": 5}),
+    "customer_information": ("customer-information", {"customer_identifier": "customer-1"}),
 }
 
 

@@ -85,7 +85,6 @@ class OperationBody(BaseModel):
     language: Annotated[str | None, Field(max_length=8)] = None
     format: Annotated[str, Field(max_length=8)] = "UTF8"
     state: Annotated[str | None, Field(max_length=16)] = None
-    request_id: Annotated[int, Field(ge=0, le=2**31 - 1)] = 1
     # data-transfer
     vendor_id: Annotated[str | None, Field(max_length=255)] = None
     data_message_id: Annotated[str | None, Field(max_length=50)] = None
@@ -94,6 +93,24 @@ class OperationBody(BaseModel):
     certificate: Annotated[str | None, Field(max_length=5500)] = None  # PEM
     certificate_hash: dict[str, Annotated[str, Field(max_length=128)]] | None = None
     which: Annotated[str, Field(max_length=16)] = "station"  # renew-certificate: station | v2g | combined
+    location: Annotated[str | None, Field(max_length=512, examples=["https://files.example/fw-2.0.bin"])] = (
+        None
+    )
+    retrieve_at: Annotated[str | None, Field(max_length=40, examples=["2026-01-01T00:00:00Z"])] = None
+    install_at: Annotated[str | None, Field(max_length=40)] = None
+    retries: Annotated[int | None, Field(ge=0, le=100)] = None
+    retry_interval: Annotated[int | None, Field(ge=0, le=86_400)] = None
+    signing_certificate: Annotated[str | None, Field(max_length=5500)] = None  # PEM
+    signature: Annotated[str | None, Field(max_length=800)] = None  # base64
+    log_type: Annotated[str, Field(max_length=16)] = "diagnostics"  # get-log: diagnostics | security
+    request_id: Annotated[int | None, Field(ge=0, le=2**31 - 1)] = None
+    customer_identifier: Annotated[str | None, Field(max_length=64)] = None
+    report: bool = True
+    clear: bool = False
+    monitoring_base: Annotated[str, Field(max_length=16)] = "All"
+    severity: Annotated[int | None, Field(ge=0, le=9)] = None
+    monitors: Annotated[list[dict[str, Any]], Field(max_length=50)] = []  # SetMonitoringData items
+    monitor_ids: Annotated[list[int], Field(max_length=100)] = []
 
 
 SettingsBody = dict[str, Any]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reference_backend.console.station_access import StationAccess, Stations
-from reference_backend.domain.credentials import BasicAuth, hash_password
+from reference_backend.domain.credentials import BasicAuth
 from reference_backend.domain.password_rotation import ROTATION, new_password
 from reference_backend.domain.problems import Conflict, InvalidInput
 from reference_backend.domain.security_profiles import PROFILES, profile_problem
@@ -109,8 +109,7 @@ class StationSecurityUseCases:
         password = new_password()
         outcome = ops.call_from_thread(identity, rotation.action, rotation.request(password))
         status = rotation.status(outcome.payload) if outcome.payload is not None else outcome.status
-        if status == "Accepted":
-            self.records.save(identity, new_password_hash=hash_password(password))
+        # an accepted password's hash is stored by the CALL path itself (`handlers.functions.ANSWERS`)
         with stations.store.begin() as tx:
             tx.audit(
                 access.station.id, access.caller.id, "operation", "rotate_password", None, rotation.action,

@@ -53,6 +53,10 @@ class Action(StrEnum):
     SET_DISPLAY_MESSAGES = "set_display_messages"
     DATA_TRANSFER = "data_transfer"
     MANAGE_CERTIFICATES = "manage_certificates"
+    UPDATE_FIRMWARE = "update_firmware"
+    RETRIEVE_LOGS = "retrieve_logs"
+    MANAGE_MONITORING = "manage_monitoring"
+    CUSTOMER_INFORMATION = "customer_information"
     MANAGE_MEMBERS = "manage_members"
 
 
@@ -116,6 +120,13 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
     Action.MANAGE_CERTIFICATES: (
         "install, list and delete the station's certificates; have it renew its own",
         frozenset({INS, TEC, CPO}),
+    ),
+    Action.UPDATE_FIRMWARE: ("update the station's firmware", frozenset({INS, TEC})),
+    Action.RETRIEVE_LOGS: ("retrieve the station's logs and diagnostics", frozenset({INS, TEC, CPO})),
+    Action.MANAGE_MONITORING: ("set up, report and clear variable monitoring", frozenset({INS, TEC})),
+    Action.CUSTOMER_INFORMATION: (
+        "get or clear the data the station holds about a customer",
+        frozenset({FAC, CPO}),
     ),
     Action.MANAGE_MEMBERS: ("manage company memberships", frozenset({ADM})),
 }

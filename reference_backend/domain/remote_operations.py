@@ -7,13 +7,14 @@ and returns the OCPP action and payload to send.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from evharness.idtokens import InvalidCode, WireToken, guess_type_from_idtag, normalize, to_wire
-from evharness.ocppj.timefmt import format_timestamp
+from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from reference_backend.domain.permissions import Action
 from reference_backend.domain.problems import InvalidInput
 
@@ -42,7 +43,6 @@ class Request:
     language: str | None = None
     format: str = "UTF8"
     state: str | None = None
-    request_id: int = 1
     # data-transfer
     vendor_id: str | None = None
     data_message_id: str | None = None
@@ -51,12 +51,29 @@ class Request:
     certificate: str | None = None  # PEM
     certificate_hash: dict[str, str] | None = None  # CertificateHashData (GetInstalledCertificateIds')
     which: str = "station"  # renew-certificate: station | v2g | combined
+    location: str | None = None  # update-firmware: the file's URL; get-log: where to upload
+    retrieve_at: str | None = None  # ISO 8601; update-firmware: when to download (default now)
+    install_at: str | None = None  # ISO 8601; update-firmware: when to install
+    retries: int | None = None
+    retry_interval: int | None = None  # seconds
+    signing_certificate: str | None = None  # PEM; update-firmware: signed firmware
+    signature: str | None = None  # base64
+    log_type: str = "diagnostics"  # get-log: diagnostics | security
+    request_id: int | None = None  # get-display-messages, update-firmware, get-log …: default a new one
+    customer_identifier: str | None = None  # customer-information (or id_tag)
+    report: bool = True  # customer-information: send the data
+    clear: bool = False  # customer-information: forget it
+    monitoring_base: str = "All"  # monitoring-base: All | FactoryDefault | HardWiredOnly
+    severity: int | None = None  # monitoring-level: 0-9
+    monitors: tuple[dict[str, Any], ...] = ()  # set-monitoring: SetMonitoringData items (2.0.1 words)
+    monitor_ids: tuple[int, ...] = ()  # clear-monitoring
 
 
 Builder = Callable[[Request], tuple[str, Payload]]
 
 TRIGGERABLE = ("BootNotification", "Heartbeat", "StatusNotification", "MeterValues")
 _remote_start_ids = itertools.count(1)
+_request_ids = itertools.count(1)  # UpdateFirmware, GetLog, CustomerInformation requestId
 
 
 def _needs(value: str | None, field: str) -> str:
@@ -163,6 +180,127 @@ def _installed_201(request: Request) -> Payload:
     return {"certificateType": [_certificate_type(request, False)]}
 
 
+LOG_TYPES = {"diagnostics": "DiagnosticsLog", "security": "SecurityLog"}
+
+
+def _request_id(request: Request) -> int:
+    return request.request_id if request.request_id is not None else next(_request_ids)
+
+
+def _timestamp(text: str | None, field: str) -> str:
+    """An ISO 8601 time as OCPP writes it; absent: now."""
+    if text is None:
+        return format_timestamp(time.time())
+    try:
+        return format_timestamp(parse_timestamp(text).timestamp())
+    except ValueError as exc:
+        raise InvalidInput(field, "must be an ISO 8601 date and time") from exc
+
+
+def _url(request: Request) -> str:
+    location = _needs(request.location, "location")
+    if "://" not in location or len(location) > 512:
+        raise InvalidInput("location", "must be a URL of at most 512 characters")
+    return location
+
+
+def _retries(request: Request) -> Payload:
+    retry: Payload = {}
+    for name, value in (("retries", request.retries), ("retryInterval", request.retry_interval)):
+        if value is not None:
+            if value < 0:
+                raise InvalidInput(
+                    "retries" if name == "retries" else "retry_interval", "must not be negative"
+                )
+            retry[name] = value
+    return retry
+
+
+def _firmware(request: Request) -> Payload:
+    """2.0.1 FirmwareType (the same in 1.6 SignedUpdateFirmware): signed when a signature is given."""
+    firmware: Payload = {
+        "location": _url(request),
+        "retrieveDateTime": _timestamp(request.retrieve_at, "retrieve_at"),
+    }
+    if request.install_at is not None:
+        firmware["installDateTime"] = _timestamp(request.install_at, "install_at")
+    if request.signature is not None or request.signing_certificate is not None:
+        firmware["signingCertificate"] = _needs(request.signing_certificate, "signing_certificate")[:5500]
+        firmware["signature"] = _needs(request.signature, "signature")[:800]
+    return firmware
+
+
+def _update_firmware_16(request: Request) -> tuple[str, Payload]:
+    firmware = _firmware(request)
+    if "signature" in firmware:
+        return "SignedUpdateFirmware", {
+            "requestId": _request_id(request),
+            "firmware": firmware,
+            **_retries(request),
+        }
+    plain = {"location": firmware["location"], "retrieveDate": firmware["retrieveDateTime"]}
+    return "UpdateFirmware", {**plain, **_retries(request)}
+
+
+def _log_type(request: Request) -> str:
+    if request.log_type not in LOG_TYPES:
+        raise InvalidInput("log_type", f"must be one of {', '.join(LOG_TYPES)}")
+    return LOG_TYPES[request.log_type]
+
+
+def _get_log(request: Request) -> Payload:
+    log = {"remoteLocation": _url(request)}
+    return {"logType": _log_type(request), "requestId": _request_id(request), "log": log, **_retries(request)}
+
+
+def _get_log_16(request: Request) -> tuple[str, Payload]:
+    if _log_type(request) == "SecurityLog":
+        return "GetLog", _get_log(request)
+    return "GetDiagnostics", {"location": _url(request), **_retries(request)}
+
+
+def _customer_information(request: Request) -> Payload:
+    """N09/N10: by customer identifier or idToken (`id_tag`); report and/or clear."""
+    if not (request.report or request.clear):
+        raise InvalidInput("report", "a request must report or clear (or both)")
+    payload: Payload = {"requestId": _request_id(request), "report": request.report, "clear": request.clear}
+    if request.customer_identifier:
+        payload["customerIdentifier"] = request.customer_identifier[:64]
+    elif request.id_tag:
+        token = _token(request)
+        payload["idToken"] = {"idToken": token.value_201, "type": token.type_201}
+    else:
+        raise InvalidInput("customer_identifier", "or id_tag is required for this operation")
+    return payload
+
+
+MONITORING_BASES = ("All", "FactoryDefault", "HardWiredOnly")
+
+
+def _monitoring_base(request: Request) -> Payload:
+    if request.monitoring_base not in MONITORING_BASES:
+        raise InvalidInput("monitoring_base", f"must be one of {', '.join(MONITORING_BASES)}")
+    return {"monitoringBase": request.monitoring_base}
+
+
+def _severity(request: Request) -> Payload:
+    if request.severity is None or not 0 <= request.severity <= 9:
+        raise InvalidInput("severity", "must be 0 (Danger) to 9 (Debug)")
+    return {"severity": request.severity}
+
+
+def _monitors(request: Request) -> Payload:
+    if not request.monitors:
+        raise InvalidInput("monitors", "is required for this operation (SetMonitoringData items)")
+    return {"setMonitoringData": [dict(item) for item in request.monitors]}
+
+
+def _monitor_ids(request: Request) -> Payload:
+    if not request.monitor_ids:
+        raise InvalidInput("monitor_ids", "is required for this operation")
+    return {"id": list(request.monitor_ids)}
+
+
 def _availability(request: Request) -> str:
     return "Operative" if request.operative else "Inoperative"
 
@@ -229,7 +367,7 @@ def _display_message(request: Request) -> tuple[str, Payload]:
 
 
 def _get_display_messages(request: Request) -> tuple[str, Payload]:
-    payload: Payload = {"requestId": request.request_id}
+    payload: Payload = {"requestId": _request_id(request)}
     if request.message_id is not None:
         payload["id"] = [request.message_id]
     return "GetDisplayMessages", payload
@@ -272,6 +410,8 @@ V16: dict[str, Builder] = {
     "certificates": lambda r: ("GetInstalledCertificateIds", {"certificateType": _certificate_type(r, True)}),
     "delete-certificate": lambda r: ("DeleteCertificate", {"certificateHashData": _certificate_hash(r)}),
     "renew-certificate": lambda r: ("ExtendedTriggerMessage", {"requestedMessage": _renewal_16(r)}),
+    "update-firmware": _update_firmware_16,
+    "get-log": _get_log_16,
 }  # fmt: skip
 
 V201: dict[str, Builder] = {
@@ -298,6 +438,15 @@ V201: dict[str, Builder] = {
     "certificates": lambda r: ("GetInstalledCertificateIds", _installed_201(r)),
     "delete-certificate": lambda r: ("DeleteCertificate", {"certificateHashData": _certificate_hash(r)}),
     "renew-certificate": lambda r: ("TriggerMessage", {"requestedMessage": _renewal_201(r)}),
+    "update-firmware": lambda r: ("UpdateFirmware", {
+        "requestId": _request_id(r), "firmware": _firmware(r), **_retries(r)}),
+    "get-log": lambda r: ("GetLog", _get_log(r)),
+    "customer-information": lambda r: ("CustomerInformation", _customer_information(r)),
+    "monitoring-base": lambda r: ("SetMonitoringBase", _monitoring_base(r)),
+    "monitoring-level": lambda r: ("SetMonitoringLevel", _severity(r)),
+    "set-monitoring": lambda r: ("SetVariableMonitoring", _monitors(r)),
+    "clear-monitoring": lambda r: ("ClearVariableMonitoring", _monitor_ids(r)),
+    "monitoring-report": lambda r: ("GetMonitoringReport", {"requestId": _request_id(r)}),
 }  # fmt: skip
 
 ACTIONS: dict[str, Action] = {
@@ -319,11 +468,19 @@ ACTIONS: dict[str, Action] = {
     "certificates": Action.MANAGE_CERTIFICATES,
     "delete-certificate": Action.MANAGE_CERTIFICATES,
     "renew-certificate": Action.MANAGE_CERTIFICATES,
+    "update-firmware": Action.UPDATE_FIRMWARE,
+    "get-log": Action.RETRIEVE_LOGS,
+    "customer-information": Action.CUSTOMER_INFORMATION,
+    "monitoring-base": Action.MANAGE_MONITORING,
+    "monitoring-level": Action.MANAGE_MONITORING,
+    "set-monitoring": Action.MANAGE_MONITORING,
+    "clear-monitoring": Action.MANAGE_MONITORING,
+    "monitoring-report": Action.MANAGE_MONITORING,
 }
 
 
 def build(operation: str, on_16: bool, request: Request) -> tuple[str, Payload]:
     builder = (V16 if on_16 else V201).get(operation)
-    if builder is None:  # display messages: OCPP 1.6 has none
+    if builder is None:  # display messages, monitoring, customer information: not on 1.6
         raise InvalidInput("operation", f"{operation} needs OCPP 2.0.1 or 2.1; this station speaks 1.6")
     return builder(request)

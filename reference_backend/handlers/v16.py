@@ -16,7 +16,7 @@ from evharness.ocppj.vocabulary import Action
 from reference_backend.domain.authorization import status_for
 from reference_backend.domain.metering import Register, samples_v16
 from reference_backend.domain.reservations import ENDED_BY_STATUS_16, Event
-from reference_backend.handlers import certificates
+from reference_backend.handlers import certificates, reports
 from reference_backend.handlers.base import (
     Handler,
     HandlerContext,
@@ -192,4 +192,5 @@ HANDLERS: dict[str, Handler] = {
     Action.StopTransaction: stop_transaction,
     Action.MeterValues: meter_values,
     Action.DataTransfer: data_transfer,
+    **reports.V16_HANDLERS,
 }

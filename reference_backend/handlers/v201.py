@@ -13,8 +13,9 @@ from dataclasses import replace
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE, from_wire_201
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
-from evharness.ocppj.vocabulary import Action
-from reference_backend.domain.authorization import status_for
+from evharness.ocppj.vocabulary import Action, Status
+from reference_backend.domain.authorization import Decision, Verdict, status_for
+from reference_backend.domain.contracts import CONTRACT_LIFETIME_S, CONTRACT_TOKEN
 from reference_backend.domain.metering import (
     TRANSACTION_BEGIN,
     Register,
@@ -24,7 +25,7 @@ from reference_backend.domain.metering import (
 )
 from reference_backend.domain.reservations import UPDATES, Event
 from reference_backend.domain.transactions import RESUMED
-from reference_backend.handlers import certificates
+from reference_backend.handlers import certificates, reports
 from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, boot_answer, check_token
 from reference_backend.handlers.functions import data_transfer, message_record
 from reference_backend.handlers.transactions import (
@@ -60,6 +61,8 @@ def _check_id_token(
     transaction_id: int | None = None,
     evse_id: int | None = None,
 ) -> TokenCheck:
+    if id_token["type"] == CONTRACT_TOKEN:
+        return _contract_check(ctx, id_token["idToken"])
     return check_token(
         ctx,
         WIRE_TYPE_TO_ID_TYPE.get(id_token["type"]),
@@ -103,9 +106,27 @@ def status_notification(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 def authorize(ctx: HandlerContext, payload: Payload) -> Payload:
-    """C01.FR.07 / C04.FR.01: answer with a status that accepts or says why not."""
-    check = _check_id_token(ctx, payload["idToken"], at_start=False)
-    return {"idTokenInfo": id_token_info(ctx, check)}
+    """C01.FR.07 / C04.FR.01: answer with a status that accepts or says why not. A contract (C07):
+    its certificate's status by OCSP decides, and is answered in certificateStatus."""
+    status = certificates.contract_status(ctx, payload)
+    id_token = payload["idToken"]
+    if status is None:
+        check = _check_id_token(ctx, id_token, at_start=False)
+        return {"idTokenInfo": id_token_info(ctx, check)}
+    if status == Status.ACCEPTED and id_token["type"] == CONTRACT_TOKEN:
+        ctx.store.accept_contract(ctx.station, id_token["idToken"], ctx.now)
+    verdict = Verdict.ACCEPTED if status == Status.ACCEPTED else Verdict.INVALID
+    decision = Decision(verdict, "contract certificate")
+    return {"idTokenInfo": {"status": status_for(ctx.version, decision)}, "certificateStatus": status}
+
+
+def _contract_check(ctx: HandlerContext, emaid: str) -> TokenCheck:
+    """An eMAID is accepted while its contract certificate was found good lately (C07); else it is
+    Invalid, as any identification type this CSMS does not enable (DESIGN §2)."""
+    accepted_at = ctx.store.contract_accepted_at(ctx.station, emaid)
+    fresh = accepted_at is not None and (ctx.now - accepted_at).total_seconds() <= CONTRACT_LIFETIME_S
+    verdict = Verdict.ACCEPTED if fresh else Verdict.INVALID
+    return TokenCheck(Decision(verdict, "contract certificate"), None)
 
 
 def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
@@ -189,17 +210,6 @@ def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
     return {}
 
 
-def notify_event(ctx: HandlerContext, payload: Payload) -> Payload:
-    """G05/N07: events (e.g. AvailabilityState, ConnectorLockFailure) are acknowledged; not yet stored."""
-    return {}
-
-
-def acknowledge(ctx: HandlerContext, payload: Payload) -> Payload:
-    """Reports the CSMS takes note of without storing them yet (NotifyReport B07/B08, LogStatusNotification
-    N01, FirmwareStatusNotification L01): an empty response is the whole answer."""
-    return {}
-
-
 def reservation_status_update(ctx: HandlerContext, payload: Payload) -> Payload:
     """H04.FR.02 / H01: the station ended a reservation (Expired, Removed); an unknown id is noted."""
     event = UPDATES[payload["reservationUpdateStatus"]]
@@ -228,11 +238,8 @@ HANDLERS: dict[str, Handler] = {
     Action.Authorize: authorize,
     Action.TransactionEvent: transaction_event,
     Action.MeterValues: meter_values,
-    Action.NotifyEvent: notify_event,
-    Action.NotifyReport: acknowledge,
-    Action.LogStatusNotification: acknowledge,
-    Action.FirmwareStatusNotification: acknowledge,
     Action.DataTransfer: data_transfer,
     Action.ReservationStatusUpdate: reservation_status_update,
     Action.NotifyDisplayMessages: notify_display_messages,
+    **reports.V201_HANDLERS,
 }

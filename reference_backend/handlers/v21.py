@@ -27,6 +27,9 @@ SAME_AS_201 = (
     Action.NotifyDisplayMessages,
     Action.SignCertificate,
     Action.SecurityEventNotification,
+    Action.PublishFirmwareStatusNotification,
+    Action.NotifyMonitoringReport,
+    Action.NotifyCustomerInformation,
     Action.Get15118EVCertificate,
     Action.GetCertificateStatus,
 )

@@ -20,6 +20,7 @@ from reference_backend.persistence.certificate_store import CertificatesTx
 from reference_backend.persistence.console import ConsoleTx
 from reference_backend.persistence.console.base import inserted_id
 from reference_backend.persistence.local_users_tx import LocalUsersTx
+from reference_backend.persistence.report_store import ReportsTx
 from reference_backend.persistence.station_records import (
     AuditRecord,
     ConnectorRecord,
@@ -62,7 +63,7 @@ _STATION = sa.select(
 ).select_from(stations.outerjoin(station_registry, station_registry.c.station_id == stations.c.id))
 
 
-class StationTx(ConsoleTx, LocalUsersTx, TokensTx, CertificatesTx):
+class StationTx(ConsoleTx, LocalUsersTx, TokensTx, CertificatesTx, ReportsTx):
     # -- stations and their place ------------------------------------------------------------------
 
     def station(self, identity: str) -> StationRow | None:

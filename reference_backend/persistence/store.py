@@ -45,6 +45,7 @@ from reference_backend.persistence.records import (
     StationRecord,
     TokenLookup,
 )
+from reference_backend.persistence.report_store import ReportRecords
 from reference_backend.persistence.tables import (
     connectors,
     identifications,
@@ -69,7 +70,7 @@ def _enabled_types(row: Any) -> frozenset[IdType]:
     return frozenset(id_type for id_type, enabled in flags if enabled)
 
 
-class Store(TransactionStore, CertificateRecords):
+class Store(TransactionStore, CertificateRecords, ReportRecords):
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.reader = read_only(engine)  # for the methods that only read: they never wait for a writer

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
+from evharness.ocppj.passwords import password_of_key
 from evharness.ocppj.vocabulary import Status
 
 
@@ -344,7 +345,7 @@ class DeviceModel:
         if key == "AuthorizationKey":
             if not _authorization_key(value):
                 return Status.REJECTED
-            value = _password_of_key(value)
+            value = password_of_key(value)
         self._write(name, _normalized(definition, value))
         return "RebootRequired" if definition.reboot else Status.ACCEPTED
 
@@ -375,18 +376,6 @@ class DeviceModel:
 
 def _name(component: str, variable: str, instance: str | None) -> str:
     return f"{component}.{variable}" + (f"[{instance}]" if instance else "")
-
-
-def _password_of_key(value: str) -> str:
-    """The Basic-auth password an AuthorizationKey carries: the key is the hex representation of the
-    password's bytes (1.6 security white paper; TC_073/TC_085: 32–40 characters are hex); a key that
-    is not hex of UTF-8 text is the password itself."""
-    if not 32 <= len(value) <= 40:
-        return value
-    try:
-        return bytes.fromhex(value).decode("utf-8")
-    except ValueError:  # not hex, or not UTF-8 (UnicodeDecodeError is a ValueError)
-        return value
 
 
 def _authorization_key(value: str) -> bool:

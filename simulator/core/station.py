@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Literal
 
+import orjson
+
 from evharness.ocppj.errors import ErrorKind, kind_of
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import (
@@ -63,6 +65,7 @@ from simulator.core.firmware import FirmwareHost, FirmwareUpdater, UpdateRequest
 from simulator.core.lifecycle import Happening, Lifecycle, Occurrence, phase_of
 from simulator.core.local_auth import AuthCache, LocalList, TokenInfo
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
+from simulator.core.logs import LogAnswer, LogHost, LogRequest, LogUploader
 from simulator.core.meter import Meter
 from simulator.core.model import (
     Connector,
@@ -88,7 +91,6 @@ from simulator.core.notes import (
     EvCertificateNote,
     FirmwareStatusNote,
     HeartbeatNote,
-    LogStatus,
     LogStatusNote,
     Note,
     ReservationNote,
@@ -197,6 +199,9 @@ class Station:
             self.transfers,
             config.firmware,
         )
+        self.logs = LogUploader(
+            LogHost(identity, self.send, self.after_answer, self._log_content), self.transfers, config.logs
+        )
         self._held_for_firmware: set[int] = set()  # EVSEs made Unavailable until the update (L01.FR.07)
         self.frame_log: deque[tuple[str, str, float]] = deque(maxlen=FRAME_LOG_SIZE)
         self.restored_ids: dict[str, int] = {}  # 1.6 transactionIds learnt for journal-restored messages
@@ -288,6 +293,7 @@ class Station:
     def next_deadline(self) -> float | None:
         deadlines = [self.rpc.next_deadline(), self.next_heartbeat_at, self.next_boot_at, self.reboot_at]
         deadlines.append(self.firmware.deadline())
+        deadlines.append(self.logs.deadline())
         deadlines.append(self.certificates.deadline())
         deadlines.append(self.reservations.deadline())
         deadlines += [held.due for held in self._held]
@@ -311,6 +317,7 @@ class Station:
             self.next_boot_at = None
             self.boot(now)
         self.firmware.tick(now)
+        self.logs.tick(now)
         if self.next_heartbeat_at is not None and now >= self.next_heartbeat_at:
             self.next_heartbeat_at = now + self.heartbeat_interval
             # other traffic shows the station is alive (1.6 §4.6); never pile heartbeats up behind it
@@ -505,14 +512,15 @@ class Station:
     def set_connector_state(
         self, evse: Evse, connector: Connector, state: ConnectorState, now: float
     ) -> None:
-        """Available shows as Reserved on a reserved EVSE; a faulted EVSE loses its reservation."""
+        """Available shows as Reserved on a reserved EVSE; a faulted or unavailable EVSE loses its
+        reservation (2.0.1 ReservationStatusUpdate Removed)."""
         if state is ConnectorState.AVAILABLE and evse.id in self.reserved_evses():
             state = ConnectorState.RESERVED
         previous = connector.state
         connector.state = state
         if previous is not state:
             self.send(StatusNote(evse.id, connector.id, state, now, previous), now)
-        if state is ConnectorState.FAULTED:
+        if state in (ConnectorState.FAULTED, ConnectorState.UNAVAILABLE) and self.reservations.held:
             for reservation in self.reservations.evse_faulted(evse.id):
                 self._reservation_ended(reservation, End.FAULTED, now)
 
@@ -620,6 +628,10 @@ class Station:
     def update_firmware(self, request: UpdateRequest, now: float) -> UpdateStatus:
         """L01, 1.6 §5.19 and SignedUpdateFirmware: `simulator.core.firmware`."""
         return self.firmware.update(request, now)
+
+    def get_log(self, request: LogRequest, now: float) -> tuple[LogAnswer, str | None]:
+        """N01, 1.6 GetDiagnostics and GetLog: `simulator.core.logs`."""
+        return self.logs.request(request, now)
 
     def update_local_list(self, request: ListUpdateRequest) -> ListOutcome:
         return local_list.update(self.device, self.local_list, request)
@@ -901,8 +913,9 @@ class Station:
                     self.lifecycle.handle(evse, Occurrence(happening), now)
             case Trigger.FIRMWARE_STATUS:
                 self.send(FirmwareStatusNote(*self.firmware.status_report()), now)
-            case Trigger.LOG_STATUS:
-                self.send(LogStatusNote(LogStatus.IDLE), now)
+            case Trigger.LOG_STATUS | Trigger.DIAGNOSTICS_STATUS:
+                status, request_id = self.logs.status_report()
+                self.send(LogStatusNote(status, request_id, trigger is Trigger.DIAGNOSTICS_STATUS), now)
             case Trigger.SIGN_STATION_CERTIFICATE:
                 self.request_certificate(Own.STATION, now)
             case Trigger.SIGN_V2G_CERTIFICATE:
@@ -1000,6 +1013,26 @@ class Station:
                 evse.operative = False
                 for connector in evse.connectors.values():
                     self.set_connector_state(evse, connector, ConnectorState.UNAVAILABLE, now)
+
+    def _log_content(self, log_type: str) -> bytes:
+        """The uploaded log: what the station is and holds now, then its recent frames (PINs masked)."""
+        head = {
+            "identity": self.identity,
+            "ocpp": self.version,
+            "firmware": self.config.firmware_version,
+            "log_type": log_type,
+            "at": self._now,
+            "connectors": {
+                f"{evse.id}/{c.id}": c.state.value
+                for evse in self.evses.values()
+                for c in evse.connectors.values()
+            },
+        }
+        lines = [orjson.dumps(head)] + [
+            orjson.dumps({"direction": direction, "at": at, "frame": text})
+            for direction, text, at in self.frame_log
+        ]
+        return b"\n".join(lines) + b"\n"
 
     def _firmware_installed(self, version: str) -> None:
         self.config = replace(self.config, firmware_version=version)

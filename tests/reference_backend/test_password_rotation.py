@@ -12,8 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
+from evharness.ocppj.passwords import key_of_password
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.backend import BackendServer
+from reference_backend.domain.password_rotation import password_set
 from reference_backend.domain.permissions import Role
 from reference_backend.domain.tokens import new_token, token_hash
 from reference_backend.passwords import set_station_password
@@ -23,6 +25,7 @@ from simulator.security import SecurityProfile
 from tests.reference_backend.test_station_security import outcome
 
 PASSWORD = "a-16-char-secret-pw"
+NEW = "the-new-password-12"
 IDENTITY = "SIM-ROT"
 
 
@@ -130,3 +133,74 @@ def test_the_security_api_names_what_it_refuses_and_changes_nothing(sqlite_url: 
     )
     assert answers[5][0] == 200
     assert '"profile":1,"own_profile":true,"pins_on_profile_0":true,"has_password":true' in answers[5][1]
+
+
+# what the operator sends through the operations API (the conformance driver's way), by version
+OPERATOR_ROTATION: dict[OcppVersion, tuple[str, dict[str, Any]]] = {
+    OcppVersion.V16: ("ChangeConfiguration", {"key": "AuthorizationKey", "value": key_of_password(NEW)}),
+    OcppVersion.V201: (
+        "SetVariables",
+        {
+            "setVariableData": [
+                {
+                    "attributeValue": NEW,
+                    "component": {"name": "SecurityCtrlr"},
+                    "variable": {"name": "BasicAuthPassword"},
+                }
+            ]
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
+def test_a_password_sent_through_the_operations_api_is_known_to_the_backend(
+    sqlite_url: str, version: OcppVersion
+) -> None:
+    """TC_073_CSMS / TC_A_09_CSMS: whichever path the CALL takes, the station's accepted password opens
+    its next connection."""
+
+    async def scenario() -> list[str]:
+        settings = BackendSettings(
+            ocpp_port=0,
+            api_port=0,
+            database_url=sqlite_url,
+            log_level="warning",
+            security_profile=1,
+            operator_token="op-token",
+        )
+        async with BackendServer(settings) as backend:
+            set_station_password(backend.store, IDENTITY, PASSWORD)
+            station = LiveStation(IDENTITY, version, backend.ocpp_url, security=SecurityProfile(1, PASSWORD))
+            await station.connect()
+            try:
+                assert await station.boot() == "Accepted"
+                action, payload = OPERATOR_ROTATION[version]
+                async with httpx.AsyncClient(headers={"Authorization": "Bearer op-token"}) as api:
+                    sent = await api.post(f"{backend.api_url}operations/{IDENTITY}/{action}", json=payload)
+                assert sent.status_code == 200, sent.text
+            finally:
+                await station.close()
+            return [await gets_in(backend, version, NEW), await gets_in(backend, version, PASSWORD)]
+
+    new, old = asyncio.run(scenario())
+    assert new == "Accepted"
+    assert "HTTP 401" in old  # the station connected with the new one: the old one is gone
+
+
+def test_password_set_reads_only_an_accepted_password() -> None:
+    (_, key), (_, variables) = OPERATOR_ROTATION[OcppVersion.V16], OPERATOR_ROTATION[OcppVersion.V201]
+    accepted = {"setVariableResult": [{**_target(), "attributeStatus": "Accepted"}]}
+    rejected = {"setVariableResult": [{**_target(), "attributeStatus": "Rejected"}]}
+    assert password_set(True, key, {"status": "Accepted"}) == NEW
+    assert password_set(True, key, {"status": "Rejected"}) is None
+    assert password_set(True, {"key": "HeartbeatInterval", "value": "60"}, {"status": "Accepted"}) is None
+    assert password_set(False, variables, accepted) == NEW
+    assert password_set(False, variables, rejected) is None
+    assert (
+        password_set(True, {"key": "AuthorizationKey", "value": PASSWORD}, {"status": "Accepted"}) == PASSWORD
+    )
+
+
+def _target() -> dict[str, Any]:
+    return {"component": {"name": "SecurityCtrlr"}, "variable": {"name": "BasicAuthPassword"}}

@@ -82,6 +82,13 @@ def test_actions_for_a_change_come_from_the_settings_table() -> None:
 
 
 PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+MONITOR = {
+    "value": 10.0,
+    "type": "Delta",
+    "severity": 5,
+    "component": {"name": "EVSE"},
+    "variable": {"name": "Power"},
+}
 
 
 @pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201])
@@ -106,8 +113,13 @@ def test_every_remote_operation_is_a_valid_call(version: OcppVersion, operation:
         certificate_type="CSMSRootCertificate",
         certificate=PEM,
         certificate_hash=dict.fromkeys(HASH_FIELDS, "00ab") | {"hashAlgorithm": "SHA256"},
+        location="https://files.example/fw-2.0.bin",
+        severity=5,
+        monitors=(MONITOR,),
+        monitor_ids=(1, 2),
+        customer_identifier="customer-1",
     )
-    if version is OcppVersion.V16 and operation not in ON_16:  # 1.6 has no display messages
+    if version is OcppVersion.V16 and operation not in ON_16:  # display messages, monitoring …
         with pytest.raises(InvalidInput) as refused:
             build(operation, True, request)
         assert refused.value.field == "operation"
@@ -149,6 +161,13 @@ def test_every_remote_operation_is_a_valid_call(version: OcppVersion, operation:
         ("certificates", Request(), "certificate_type"),
         ("delete-certificate", Request(certificate_hash={"hashAlgorithm": "SHA256"}), "certificate_hash"),
         ("renew-certificate", Request(which="v2g"), "which"),
+        ("update-firmware", Request(), "location"),
+        ("update-firmware", Request(location="no-url"), "location"),
+        ("update-firmware", Request(location="http://f/x", retrieve_at="soon"), "retrieve_at"),
+        ("update-firmware", Request(location="http://f/x", signature="AAAA"), "signing_certificate"),
+        ("update-firmware", Request(location="http://f/x", retries=-1), "retries"),
+        ("get-log", Request(location="http://f/", log_type="everything"), "log_type"),
+        ("customer-information", Request(), "operation"),
     ],
 )
 def test_bad_operation_requests_name_their_field(operation: str, request_: Request, field: str) -> None:

@@ -219,3 +219,14 @@ def test_the_bundled_data_transfer_scenario_holds_against_the_reference_backend(
         ("DataTransfer org.evharness", "Accepted", True),
         ("DataTransfer com.example.unknown", "UnknownVendorId", True),
     ]
+
+
+def test_an_evse_made_inoperative_loses_its_reservation(store: Store) -> None:
+    pair = booted(V201, store)
+    assert reserve(pair, 6, 1) == "Accepted"
+    ask(pair, "ChangeAvailability", {"operationalStatus": "Inoperative", "evse": {"id": 1}})
+    assert sent(pair, "ReservationStatusUpdate") == [
+        {"reservationId": 6, "reservationUpdateStatus": "Removed"}
+    ]
+    assert pair.station.reservations.held == {}
+    assert statuses(pair)[-1] == "Unavailable"

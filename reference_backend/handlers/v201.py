@@ -61,7 +61,11 @@ def _check_id_token(
     transaction_id: int | None = None,
     evse_id: int | None = None,
 ) -> TokenCheck:
-    if id_token["type"] == CONTRACT_TOKEN:
+    """An eMAID an operator provisioned is decided like any provisioned token; another one by its
+    contract (C07, `_contract_check`)."""
+    if id_token["type"] == CONTRACT_TOKEN and not ctx.store.lookup_provisioned(
+        ctx.station, CONTRACT_TOKEN, id_token["idToken"]
+    ):
         return _contract_check(ctx, id_token["idToken"])
     return check_token(
         ctx,

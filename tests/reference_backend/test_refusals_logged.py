@@ -14,8 +14,6 @@ from reference_backend.persistence import Store
 
 from .helpers import boot_16, call, exchange, frame
 
-STATUS = {"status": "Idle"}
-
 
 def refusals(caplog: pytest.LogCaptureFixture, identity: str) -> list[str]:
     return [
@@ -38,17 +36,18 @@ def test_a_refused_action_is_logged_once_per_station_and_action(
             answer = exchange(first, frame(f"h{n}", "Heartbeat", {}))
             assert answer[2] == "SecurityError"
         call(first, "BootNotification", boot_16(), message_id="boot")
-        # an action 1.6 has and this CSMS does not handle: NotSupported, on two connections → one line
+        # an action 1.6 has and this CSMS does not handle (one the CSMS sends, not a station): NotSupported,
+        # on two connections → one line
         again = CsmsConnection("RF-1", OcppVersion.V16, store, notices=notices)
         for session in (first, again, first):
-            answer = exchange(session, frame("d", "DiagnosticsStatusNotification", STATUS))
+            answer = exchange(session, frame("d", "ClearCache", {}))
             assert answer[2] == "NotSupported"
         other = CsmsConnection("RF-2", OcppVersion.V16, store, notices=notices)
-        exchange(other, frame("d", "DiagnosticsStatusNotification", STATUS))
+        exchange(other, frame("d", "ClearCache", {}))
     lines = refusals(caplog, "RF-1")
     assert len(lines) == 2, lines
     assert any("Heartbeat refused with SecurityError" in line for line in lines)
-    assert any("DiagnosticsStatusNotification refused with NotSupported" in line for line in lines)
+    assert any("ClearCache refused with NotSupported" in line for line in lines)
     assert len(refusals(caplog, "RF-2")) == 1  # another station is another notice
 
 

@@ -178,10 +178,16 @@ class LogStatusNote:
 
 @dataclass(frozen=True, slots=True)
 class ReportNote:
-    """2.0.1 NotifyReport (B07): the device model, in one part."""
+    """2.0.1 NotifyReport (B07): one page of a report of the device model (`core.inventory`): rows
+    `first` … `first + count - 1` of `base`, the page's seqNo, and whether more follow (tbc)."""
 
     request_id: int
     at: float
+    base: str = "FullInventory"
+    first: int = 0
+    count: int | None = None  # None: every row
+    seq_no: int = 0
+    tbc: bool = False
 
 
 class SecurityEvent(StrEnum):

@@ -23,6 +23,7 @@ from evharness.ocppj.passwords import key_of_password, password_of_key
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.suites.conformance.certificate_steps import *  # noqa: F403  (their step fixtures)
+from evharness.suites.conformance.file_steps import *  # noqa: F403  (their step fixtures)
 from evharness.suites.conformance.reservation_steps import *  # noqa: F403  (their step fixtures)
 
 # -- Given: the OCTT reusable states ------------------------------------------------------------------

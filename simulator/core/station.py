@@ -114,6 +114,7 @@ from simulator.core.triggers import Trigger
 
 MAX_CURRENT_VARIABLE = "ChargingStation.MaxChargingCurrent"  # the reference backend's setting
 FRAME_LOG_SIZE = 64  # frames kept per station as evidence for failed expectations
+SECURITY_COMPONENT = "SecurityCtrlr."  # a change of its variables is a security event (A04)
 
 __all__ = ["MAX_CURRENT_VARIABLE", "CallRefused", "QueuedCall", "Station", "same_token"]
 
@@ -214,6 +215,7 @@ class Station:
         self.reboot_at: float | None = None
         self.reset_reason: str = adapter.rules.default_reset_reason
         self.reset_pending = False  # 2.0.1 Reset OnIdle while transactions run (B12.FR.01: Scheduled)
+        self.reset_reported = True  # False between a CSMS Reset and the boot after it
         self._now = now
         self._held: list[HeldAnswer] = []
         self._follow_ups: list[Callable[[], None]] = []
@@ -552,6 +554,7 @@ class Station:
         """Reboot at the next tick: transactions end, then BootNotification (B11/B12, 1.6 §5.14)."""
         self.reset_reason = reason or self.rules.default_reset_reason
         self.reboot_at = now
+        self.reset_reported = False  # ResetOrReboot once booted again (A04)
         return Status.ACCEPTED
 
     def _reboot_soon(self, now: float) -> None:
@@ -1028,6 +1031,9 @@ class Station:
             self._report_connectors(now)
             self.firmware.booted(now)
             self._end_lost_transactions(now)
+            if not self.reset_reported:
+                self.reset_reported = True
+                self.security_event(SecurityEvent.RESET_OR_REBOOT, now, f"Reset ({self.reset_reason})")
         else:  # Pending / Rejected: ask again after the interval (B02.FR.01, B03.FR.01)
             self.next_boot_at = now + (interval if interval > 0 else self.config.retry_boot_after_s)
 
@@ -1051,6 +1057,8 @@ class Station:
         elif name == MAX_CURRENT_VARIABLE:
             for evse in self.evses.values():  # a lower limit applies at once, mid-session too
                 self.apply_power(evse, self._now)
+        if name.startswith(SECURITY_COMPONENT):  # A04: named, never its value (a password)
+            self.security_event(SecurityEvent.RECONFIGURATION_OF_SECURITY_PARAMETERS, self._now, name)
 
     def _transactions_running(self) -> bool:
         return any(e.transaction is not None and not e.transaction.ended for e in self.evses.values())

@@ -27,6 +27,10 @@ from simulator.asyncio.portal import BackgroundLoop
 
 PUBLIC = {
     "GET /api/health",
+    # stations upload logs and download firmware without a console session (the `location` of the CALL)
+    "PUT /api/files/logs/{identity}/{filename}",
+    "POST /api/files/logs/{identity}/{filename}",
+    "GET /api/files/firmware/{name}",
     "POST /api/accounts",
     "POST /api/accounts/confirmation",
     "POST /api/accounts/confirm",

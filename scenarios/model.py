@@ -344,6 +344,14 @@ class StationSpec(Strict):
         "None leaves the CSMS's setting as it is",
     )
     local_auth: LocalAuth = Field(default_factory=LocalAuth)
+    firmware: dict[str, str | int | float | bool] = Field(
+        default_factory=dict,
+        description="how firmware updates go (e.g. {download: fail, failed_attempts: 2}; "
+        "docs/firmware-diagnostics.md); checked when the station is made",
+    )
+    logs: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="how log uploads go (e.g. {accept: false})"
+    )
 
     @field_validator("meter_interval", mode="before")
     @classmethod

@@ -15,7 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     from evharness.bench import cli as bench_cli
     from evharness.conformance import cli as conformance_cli
     from reference_backend import cli as backend_cli
-    from reference_backend import password_cli
+    from reference_backend import password_cli, token_cli
     from scenarios import cli as scenario_cli
     from simulator import cli as simulator_cli
 
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     backend_cli.register(commands)
     password_cli.register(commands)
+    token_cli.register(commands)
     simulator_cli.register(commands)
     scenario_cli.register(commands)
     demo.register(commands)

@@ -85,6 +85,22 @@ WIRE_TYPE_TO_ID_TYPE: dict[str, IdType] = {
 }
 
 
+ID_TOKEN_MAX_LENGTH = 36  # 2.0.1 IdTokenType.idToken: identifierString[0..36]
+_IDENTIFIER = re.compile(r"[a-zA-Z0-9*\-_=:+|@.]+")  # Part 2 §2.1 identifierString, not empty
+
+
+def normalize_identifier(code: str) -> str:
+    """Validate a token code that is neither a PIN nor a card UID (Central, eMAID, MacAddress, Local,
+    EVCCID): an identifierString of 1 to 36 characters, kept as given; raise InvalidCode."""
+    if not code:
+        raise InvalidCode("a token code is not empty")
+    if len(code) > ID_TOKEN_MAX_LENGTH:
+        raise InvalidCode(f"a token code has at most {ID_TOKEN_MAX_LENGTH} characters, not {len(code)}")
+    if not _IDENTIFIER.fullmatch(code):
+        raise InvalidCode("a token code holds only a-z A-Z 0-9 * - _ = : + | @ . (an identifierString)")
+    return code
+
+
 def guess_type_from_idtag(id_tag: str) -> IdType:
     """On 1.6 only the idTag travels: a leading '#' marks a PIN (DESIGN §2)."""
     return IdType.PIN if id_tag.startswith("#") else IdType.RFID

@@ -18,6 +18,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
 HashAlgorithm = Literal["SHA256", "SHA384", "SHA512"]
@@ -27,6 +28,8 @@ HASHES: dict[HashAlgorithm, type[hashes.HashAlgorithm]] = {
     "SHA512": hashes.SHA512,
 }
 PrivateKey = ec.EllipticCurvePrivateKey
+PublicKey = ec.EllipticCurvePublicKey
+Certificate = x509.Certificate
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,3 +257,65 @@ def chain_problem(pem: str, key: PrivateKey, at: float, max_length: int = 10_000
         if not signed_by(child, parent):
             return f"{child.subject.rfc4514_string()} is not signed by {parent.subject.rfc4514_string()}"
     return None
+
+
+# -- OCSP (RFC 6960): a CSMS asks the responder a certificate names (M06, C07) ------------------------
+
+
+def ocsp_request(hashed: HashData) -> bytes:
+    """The DER OCSP request for the certificate `hashed` identifies (OCSPRequestDataType's fields)."""
+    builder = ocsp.OCSPRequestBuilder().add_certificate_by_hash(
+        bytes.fromhex(hashed.issuer_name_hash),
+        bytes.fromhex(hashed.issuer_key_hash),
+        int(hashed.serial_number, 16),
+        HASHES[hashed.algorithm](),
+    )
+    return builder.build().public_bytes(serialization.Encoding.DER)
+
+
+def ocsp_answer(
+    request_der: bytes,
+    issuer: x509.Certificate,
+    issuer_key: PrivateKey,
+    known: dict[int, x509.Certificate],
+    revoked: set[int],
+    at: float,
+) -> bytes:
+    """A responder's DER answer: GOOD or REVOKED for a serial in `known` (issued by `issuer`),
+    UNAUTHORIZED for anything else."""
+    try:
+        request = ocsp.load_der_ocsp_request(request_der)
+    except ValueError:
+        return _unsuccessful(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
+    certificate = known.get(request.serial_number)
+    if certificate is None:
+        return _unsuccessful(ocsp.OCSPResponseStatus.UNAUTHORIZED)
+    status = ocsp.OCSPCertStatus.REVOKED if request.serial_number in revoked else ocsp.OCSPCertStatus.GOOD
+    when = moment(at)
+    builder = (
+        ocsp.OCSPResponseBuilder()
+        .add_response(
+            cert=certificate,
+            issuer=issuer,
+            algorithm=request.hash_algorithm,
+            cert_status=status,
+            this_update=when,
+            next_update=when + timedelta(days=1),
+            revocation_time=when if status is ocsp.OCSPCertStatus.REVOKED else None,
+            revocation_reason=None,
+        )
+        .responder_id(ocsp.OCSPResponderEncoding.HASH, issuer)
+    )
+    return builder.sign(issuer_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+def _unsuccessful(status: ocsp.OCSPResponseStatus) -> bytes:
+    return ocsp.OCSPResponseBuilder.build_unsuccessful(status).public_bytes(serialization.Encoding.DER)
+
+
+def ocsp_status(response_der: bytes) -> str:
+    """What a DER OCSP answer says: GOOD, REVOKED, UNKNOWN, or the responder's failure (UNAUTHORIZED …)."""
+    response = ocsp.load_der_ocsp_response(response_der)
+    if response.response_status is not ocsp.OCSPResponseStatus.SUCCESSFUL:
+        return response.response_status.name
+    return response.certificate_status.name

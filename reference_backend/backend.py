@@ -25,7 +25,9 @@ from reference_backend.boot_policies import BootPolicies
 from reference_backend.console.context import Console, OidcSettings
 from reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
 from reference_backend.console.station_access import Stations
+from reference_backend.console.station_security import StationSecurityUseCases
 from reference_backend.domain.local_list import MessageLimits
+from reference_backend.domain.security_profiles import PROFILES
 from reference_backend.local_lists import sync_local_list
 from reference_backend.metrics import CsmsMetrics
 from reference_backend.operations import Link, Operations
@@ -57,6 +59,9 @@ class BackendServer:
         self.password_file = (
             read_password_file(settings.station_passwords) if settings.station_passwords else None
         )
+        self.security = SecurityPolicy(
+            settings.security_profile, settings.tls_cert, settings.tls_key, settings.tls_ca
+        )
         self.store = Store.from_url(settings.database_url)
         self.operations = Operations()
         self.boot_policies = BootPolicies(settings.default_boot_policy, BootRecords(self.store.engine))
@@ -64,13 +69,12 @@ class BackendServer:
             self.store,
             settings.host,
             settings.ocpp_port,
+            tls_port=settings.tls_port,
             heartbeat_interval=settings.heartbeat_interval,
             validate_outgoing=settings.validate_outgoing,
             operations=self.operations,
             boot_policies=self.boot_policies,
-            security=SecurityPolicy(
-                settings.security_profile, settings.tls_cert, settings.tls_key, settings.tls_ca
-            ),
+            security=self.security,
         )
         self.console = build_console(settings, self.store)
         self.metrics = CsmsMetrics(lambda: len(self.ocpp.connections))
@@ -94,9 +98,21 @@ class BackendServer:
 
     @property
     def ocpp_url(self) -> str:
-        """Append the station identity to connect: `f"{backend.ocpp_url}{station_id}"`."""
-        scheme = "wss" if self.settings.security_profile >= 2 else "ws"
-        return f"{scheme}://{self.settings.host}:{self.ocpp_port}{PATH_PREFIX}"
+        """Append the station identity to connect: `f"{backend.ocpp_url}{station_id}"`; wss:// when
+        the default profile needs TLS."""
+        return self.ocpp_wss_url if PROFILES[self.settings.security_profile].tls else self.ocpp_ws_url
+
+    @property
+    def ocpp_ws_url(self) -> str:
+        return f"ws://{self.settings.host}:{self.ocpp_port}{PATH_PREFIX}"
+
+    @property
+    def ocpp_wss_url(self) -> str:
+        """The wss:// address (RuntimeError when the backend has no certificate)."""
+        port = self.ocpp.tls_port
+        if port is None:
+            raise RuntimeError("no wss:// without --tls-cert and --tls-key")
+        return f"wss://{self.settings.host}:{port}{PATH_PREFIX}"
 
     @property
     def api_url(self) -> str:
@@ -122,6 +138,8 @@ class BackendServer:
             )
         self.operations.bind(asyncio.get_running_loop())
         self._loop = asyncio.get_running_loop()
+        for warning in self.security_warnings():
+            log.warning("%s", warning)
         await self.ocpp.start()
         try:
             await self._start_api()
@@ -163,6 +181,12 @@ class BackendServer:
                 self.settings.operator_token,
                 lambda: len(self.ocpp.connections),
                 self.metrics,
+                StationSecurityUseCases(
+                    self.ocpp.gate.records,
+                    self.settings.security_profile,
+                    self.security.unavailable,
+                    self.store.basic_auth_hash,
+                ),
             )
         )
         config = uvicorn.Config(
@@ -183,6 +207,19 @@ class BackendServer:
                 raise RuntimeError("the console API stopped during start-up")
             await asyncio.sleep(0.005)
 
+    def security_warnings(self) -> list[str]:
+        """What an operator must know at start-up about this backend's security (printed, logged)."""
+        warnings = []
+        if self.settings.security_profile == 0:
+            warnings.append(
+                "stations without a profile of their own connect with no security (profile 0): anyone can "
+                "connect as them; their local lists hold no PINs unless allowed per station "
+                "(PUT /api/stations/{id}/security; docs/security.md)"
+            )
+        if not self.security.tls:
+            warnings.append("no wss:// (no --tls-cert): stations cannot use security profiles 2 and 3")
+        return warnings
+
     async def _push_pending(self, link: Link) -> None:
         """A station registered on a new connection: push the settings it has not taken yet."""
         await push_settings(link, self.stations.store, self.console.now)
@@ -194,7 +231,10 @@ class BackendServer:
             link = self.operations.registered_link(identity)
             if link is None:
                 return None  # it gets the list when it next registers
-            return await sync_local_list(link, self.store, self.console.now, ask=ask, limits=self.list_limits)
+            pins = self.ocpp.gate.pins_allowed(identity)
+            return await sync_local_list(
+                link, self.store, self.console.now, ask=ask, limits=self.list_limits, pins_allowed=pins
+            )
 
     def _schedule_list_sync(self, identity: str) -> None:
         """From a console thread (or the loop): sync the station's list in the background."""

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from evharness import eventloop
 from evharness.settings import Option, add_options
-from reference_backend.settings import BACKEND_OPTIONS, DATABASE_URL, BackendSettings
+from reference_backend.settings import BACKEND_OPTIONS, DATABASE_URL, BackendSettings, parse_bool
 
 SEED_OPTIONS = [
     DATABASE_URL,
@@ -24,6 +24,13 @@ SEED_OPTIONS = [
     Option("--stations", "how many stations to provision", default=1, type=int),
     Option("--id-prefix", "station identities are PREFIX-0001, PREFIX-0002 …", default="SIM"),
     Option("--protocol", "OCPP version to record for the stations", choices=("1.6", "2.0.1", "2.1")),
+    Option(
+        "--pins-on-profile-0",
+        "let the stations' local lists hold PINs though they connect without security (labs; "
+        "docs/security.md) (true/false)",
+        default=False,
+        type=parse_bool,
+    ),
 ]
 
 
@@ -116,13 +123,18 @@ async def _serve(settings: BackendSettings, stop: asyncio.Event, out: TextIO) ->
         print(f"evharness backend: cannot listen: {exc}", file=sys.stderr)
         return 1
     print(f"OCPP  {backend.ocpp_url}{{station_id}}", file=out)
+    if backend.ocpp.tls_port is not None and backend.ocpp_url != backend.ocpp_wss_url:
+        print(f"OCPPS {backend.ocpp_wss_url}{{station_id}}", file=out)
     print(f"API   {backend.api_url} (docs /api/docs)", file=out)
     print(f"DB    {backend.store.display_url}", file=out)
     mail = f"outbox {settings.outbox_dir} (no --smtp-url)"
     if settings.smtp_url:
         parts = urlsplit(settings.smtp_url)  # without the credentials
         mail = f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}"
-    print(f"MAIL  {mail}", file=out, flush=True)
+    print(f"MAIL  {mail}", file=out)
+    for warning in backend.security_warnings():
+        print(f"NOTE  {warning}", file=out)
+    out.flush()
     try:
         await stop.wait()
     finally:
@@ -139,7 +151,14 @@ def run_seed(args: argparse.Namespace) -> int:
         print("evharness seed: give --scenario (a file or a bundled name)", file=sys.stderr)
         return 2
     try:
-        report = seed(args.database_url, args.scenario, args.stations, args.id_prefix, args.protocol)
+        report = seed(
+            args.database_url,
+            args.scenario,
+            args.stations,
+            args.id_prefix,
+            args.protocol,
+            pins_on_profile_0=args.pins_on_profile_0,
+        )
     except ScenarioError as exc:
         print(f"evharness seed: {exc}", file=sys.stderr)
         return 2

@@ -25,7 +25,8 @@ A BootNotification is answered as the station's boot policy says (`BootPolicies`
 (with the retry interval; the next one is Accepted) or Rejected. The handler is told the answer in its
 frozen `HandlerContext` (`BootAnswer`); nothing travels back through the context. After a Pending
 answer the policy may ask for a TriggerMessage(BootNotification); the connection hands such CALLs to
-its owner (`operations.Link`) through `take_follow_ups()`, which sends them like any CSMS CALL.
+its owner (`operations.Link`) through `take_follow_ups()`, which sends them like any CSMS CALL; so
+does a handler's `Reply` (CertificateSigned after SignCertificate).
 """
 
 from __future__ import annotations
@@ -61,10 +62,16 @@ from reference_backend.domain.boot import (
     permitted_by,
     station_may_send,
 )
-from reference_backend.handlers import HANDLERS, BootAnswer, Handler, HandlerContext
+from reference_backend.domain.ratelimit import SlidingWindow
+from reference_backend.handlers import HANDLERS, BootAnswer, Handler, HandlerContext, Reply
 from reference_backend.notices import Notices
 from reference_backend.persistence import Store
 from reference_backend.persistence.group_commit import Span
+
+# Malformed frames (PeerViolation) logged per connection and window; the rest are counted and summed up
+# in the next line logged or when the connection closes, so no client can flood the log.
+VIOLATIONS_LOGGED = 5
+VIOLATION_WINDOW = 600.0  # seconds
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +104,10 @@ class Decided:
     error: tuple[ErrorKind, str] | None = None
     stored: Span = field(default_factory=Span)  # the group commits holding what the handler stored
     registration: Registration | None = None  # a BootNotification's answer
+    follow_ups: tuple[tuple[str, Payload], ...] = ()  # CALLs the handler wants sent after the answer
 
     def failed(self, kind: ErrorKind, description: str) -> Decided:
-        return replace(self, response=None, error=(kind, description), registration=None)
+        return replace(self, response=None, error=(kind, description), registration=None, follow_ups=())
 
 
 class CsmsConnection:
@@ -130,6 +138,8 @@ class CsmsConnection:
         self.registration = Registration.UNKNOWN
         self._permitted: set[str] = set()  # what a Pending station was asked to send (B02.FR.09)
         self._follow_ups: list[tuple[str, Payload]] = []
+        self._violations = SlidingWindow(VIOLATIONS_LOGGED, VIOLATION_WINDOW)
+        self.violations_unlogged = 0  # malformed frames counted, not logged yet
         self.on_answer: Callable[[Answered], None] | None = None  # answers to our own CALLs
 
     @property
@@ -180,17 +190,31 @@ class CsmsConnection:
             elif isinstance(event, SendReceived):
                 log.debug("%s: SEND %s %s", self.identity, event.action, redact(repr(event.payload)))
             elif isinstance(event, PeerViolation):
-                log.warning("%s: %s", self.identity, redact(event.description))
+                self._log_violation(event, now)
             elif self.on_answer is not None:
                 self.on_answer(event)
             else:
                 log.debug("%s: unexpected %s", self.identity, type(event).__name__)
+
+    def _log_violation(self, event: PeerViolation, now: float) -> None:
+        if self._violations.retry_after(self.identity, now):
+            self.violations_unlogged += 1
+            return
+        self._violations.hit(self.identity, now)
+        unlogged, self.violations_unlogged = self.violations_unlogged, 0
+        more = f" ({unlogged} more malformed frames were not logged)" if unlogged else ""
+        log.warning("%s: %s%s", self.identity, redact(event.description), more)
 
     def data_to_send(self) -> list[str]:
         return self.rpc.data_to_send()
 
     def connection_lost(self) -> None:
         self.rpc.connection_lost()
+        if self.violations_unlogged:
+            log.warning(
+                "%s: %d more malformed frames were not logged", self.identity, self.violations_unlogged
+            )
+            self.violations_unlogged = 0
 
     def take_calls(self) -> list[Incoming]:
         """The CALLs received and not decided yet (deferred connections), oldest first; each once."""
@@ -218,14 +242,18 @@ class CsmsConnection:
             ctx = replace(ctx, station_id=self._find_station())
         with self.store.writer.tracking() as tracked:
             try:
-                response = handler(ctx, call.payload)
+                reply = handler(ctx, call.payload)
             except Exception as exc:
                 log.exception("%s: %s failed", self.identity, call.action)
                 description = redact(f"{call.action} failed: {type(exc).__name__}")
                 return Decided(call, error=(ErrorKind.INTERNAL, description), stored=tracked.span)
         if booting:
             self._find_station()  # the boot registered it: its id for the next CALLs
-        return Decided(call, response, stored=tracked.span, registration=registration)
+        if isinstance(reply, Reply):
+            return Decided(
+                call, reply.payload, stored=tracked.span, registration=registration, follow_ups=reply.then
+            )
+        return Decided(call, reply, stored=tracked.span, registration=registration)
 
     def deliver(self, decided: Decided) -> None:
         """Put the answer on the wire (call from the transport's thread: the event loop)."""
@@ -238,7 +266,7 @@ class CsmsConnection:
                 decided = decided.failed(
                     ErrorKind.INTERNAL, redact(f"{call.action} failed: {type(exc).__name__}")
                 )
-        if decided.error is not None:
+        if decided.error is not None:  # nothing follows a CALLERROR
             kind, description = decided.error
             self.rpc.send_error(call.message_id, kind, description)
             code = error_code(self.version, kind)
@@ -253,6 +281,7 @@ class CsmsConnection:
             return
         if decided.registration is not None:
             self._registered_as(decided.registration)
+        self._follow_ups.extend(decided.follow_ups)
 
     def _registered_as(self, answer: Registration) -> None:
         self.registration = answer

@@ -14,6 +14,10 @@ answer is kept in `limits` (by identity) until it registers again. A station tha
 everything in one message. An update over the limits goes out as several
 messages (`local_list.split`, D01.FR.11); the first refused one ends the round. The CALLs go over the
 station's `operations.Link`.
+
+A station connected without security (profile 0) gets no PINs in its list — anyone could connect as
+it and read them — unless its operator allowed it (`pins_allowed`, decided by `security.Gate`); see
+docs/security.md.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ async def sync_local_list(
     *,
     ask: bool = True,
     limits: MutableMapping[str, local_list.MessageLimits] | None = None,
+    pins_allowed: bool = True,
 ) -> str | None:
     """Bring the station's list up to date; the last SendLocalList status, or None if none was sent."""
     limits = {} if limits is None else limits
@@ -46,6 +51,16 @@ async def sync_local_list(
     if station_id is None:
         return None
     entries = store.local_list_entries(station_id, version, now())
+    if not pins_allowed:
+        # Anyone can connect as a station on profile 0: its list holds no PINs unless allowed.
+        if local_list.holds_pins(entries):
+            log.warning(
+                "%s connected without security (profile 0): its local list goes without PINs "
+                '(allow them: PUT /api/stations/%s/security {"pins_on_profile_0": true})',
+                identity,
+                identity,
+            )
+        entries = local_list.without_pins(entries)
     sent = store.local_list_sent(station_id)
     if not entries and sent is None:
         return None  # nothing to hold and nothing ever sent: the station is not bothered

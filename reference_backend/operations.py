@@ -21,6 +21,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
 from evharness.ocppj import schemas
@@ -29,6 +30,7 @@ from evharness.ocppj.rpc import CallTimedOut, ErrorReceived, ResultReceived
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Status
 from reference_backend.connection import CsmsConnection
+from reference_backend.handlers.functions import ANSWERS, record_answer
 
 log = logging.getLogger(__name__)
 
@@ -129,13 +131,20 @@ class Link:
         self._waiting[id(call)] = future
         await self.send()
         try:
-            return await asyncio.wait_for(asyncio.shield(future), within)
+            outcome = await asyncio.wait_for(asyncio.shield(future), within)
         except TimeoutError:
             self.connection.tick(time.time() + within + 1.0)
             await self.send()
             return Outcome("timeout", description=f"{identity} did not answer {action} within {within:g} s")
         finally:
             self._waiting.pop(id(call), None)
+        if outcome.payload is not None and action in ANSWERS:  # what the answer means is kept
+            on_16, now = self.version is OcppVersion.V16, datetime.now(UTC)
+            store = self.connection.store
+            await asyncio.to_thread(
+                record_answer, store, identity, on_16, action, payload, outcome.payload, now
+            )
+        return outcome
 
     def call_soon(self, action: str, payload: Payload) -> None:
         """Send a CALL without waiting for its answer, which is logged. Call from the event loop."""

@@ -21,6 +21,7 @@ import scenarios
 from evharness.identities import station_identity
 from evharness.idtokens import IdType, normalize
 from reference_backend.persistence import ProvisionedIdentification, Store
+from reference_backend.persistence.station_security import SecurityRecords
 from scenarios import ScenarioError
 from scenarios.model import Provision, Scenario, Token
 
@@ -82,13 +83,21 @@ def seed(
     stations: int,
     id_prefix: str = "SIM",
     protocol: str | None = None,
+    pins_on_profile_0: bool = False,
 ) -> SeedReport:
-    """Provision `stations` stations for `scenario` (a Scenario, a file or a bundled name)."""
+    """Provision `stations` stations for `scenario` (a Scenario, a file or a bundled name).
+    `pins_on_profile_0`: their local lists keep PINs though they connect without security (a lab's
+    explicit choice, docs/security.md)."""
     plan = scenario if isinstance(scenario, Scenario) else scenarios.load(scenario)
     store = Store.from_url(database_url)
     try:
         store.create_schema()
-        return _seed_stations(store, plan, stations, id_prefix, protocol)
+        report = _seed_stations(store, plan, stations, id_prefix, protocol)
+        if pins_on_profile_0:
+            records = SecurityRecords(store.engine)
+            for number in range(1, stations + 1):
+                records.save(station_identity(id_prefix, number), pins_on_profile_0=True)
+        return report
     finally:
         store.dispose()
 

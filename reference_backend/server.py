@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import http
 import logging
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed, NegotiationError
+from websockets.frames import CloseCode
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
@@ -33,11 +35,11 @@ from evharness.redaction import FRAME_LOGGERS, guard_loggers
 from reference_backend.answering import Answering
 from reference_backend.boot_policies import BootPolicies
 from reference_backend.connection import CsmsConnection
-from reference_backend.domain.credentials import authentication_problem
 from reference_backend.notices import Notices
 from reference_backend.operations import Link, Operations
 from reference_backend.persistence import Store
-from reference_backend.security import SecurityPolicy
+from reference_backend.persistence.station_security import SecurityRecords
+from reference_backend.security import Gate, SecurityPolicy
 
 log = logging.getLogger(__name__)
 
@@ -84,16 +86,6 @@ def refuse_unknown_paths(connection: ServerConnection, request: Request) -> Resp
     return None
 
 
-def unauthorized(reason: str) -> Response:
-    """401 before the upgrade (TC_A_02/03_CSMS: the CSMS refuses the connection)."""
-    return Response(
-        http.HTTPStatus.UNAUTHORIZED.value,
-        "Unauthorized",
-        Headers([("Content-Type", "text/plain; charset=utf-8"), ("WWW-Authenticate", 'Basic realm="OCPP"')]),
-        f"{reason}\n".encode(),
-    )
-
-
 class OcppServer:
     def __init__(
         self,
@@ -105,12 +97,15 @@ class OcppServer:
         validate_outgoing: bool = False,
         operations: Operations | None = None,
         security: SecurityPolicy | None = None,
+        tls_port: int = 0,
         boot_policies: BootPolicies | None = None,
     ) -> None:
         self.store = store
         self.boot_policies = boot_policies or BootPolicies()
         self.operations = operations or Operations()
         self.security = security or SecurityPolicy()
+        self.gate = Gate(self.security, store, SecurityRecords(store.engine))
+        self.requested_tls_port = tls_port  # wss:// when the policy has certificates
         self.host = host
         self.requested_port = port
         self.heartbeat_interval = heartbeat_interval
@@ -120,6 +115,7 @@ class OcppServer:
         self.on_registered: Callable[[Link], Awaitable[None]] | None = None
         self.frames: FrameObserver | None = None  # sees every frame, e.g. `metrics.FrameMetrics`
         self._server: Server | None = None
+        self._tls_server: Server | None = None
         self._closing: set[asyncio.Task[None]] = set()
         self.notices = Notices()  # what a station was told once already (refusals, seqNo reuse)
         self._handler_pool: ThreadPoolExecutor | None = None
@@ -131,51 +127,62 @@ class OcppServer:
         port: int = self._server.sockets[0].getsockname()[1]
         return port
 
+    @property
+    def tls_port(self) -> int | None:
+        """The wss:// port; None when the backend has no certificate."""
+        if self._tls_server is None:
+            return None
+        port: int = self._tls_server.sockets[0].getsockname()[1]
+        return port
+
     async def start(self) -> int:
         """Listen; return the bound port (useful when asked for port 0)."""
         # websockets logs frames at DEBUG; the connection and server log tracebacks: PINs masked there too
         guard_loggers((*FRAME_LOGGERS, "reference_backend.connection", __name__))
-        self._server = await serve(
+        self._server = await self._listen(self.requested_port, None)
+        context = self.security.ssl_context()
+        if context is not None:
+            try:
+                self._tls_server = await self._listen(self.requested_tls_port, context)
+            except BaseException:
+                self._server.close()
+                await self._server.wait_closed()
+                raise
+        self._handler_pool = ThreadPoolExecutor(HANDLER_THREADS, thread_name_prefix="ocpp-handler")
+        return self.port
+
+    async def _listen(self, port: int, context: ssl.SSLContext | None) -> Server:
+        return await serve(
             self._serve_station,
             self.host,
-            self.requested_port,
+            port,
             subprotocols=[Subprotocol(name) for name in sorted(SUBPROTOCOLS)],
             select_subprotocol=choose_subprotocol,
             process_request=self._check_request,
             # 2.0.1 Part 4 §3.3: a CSMS supports permessage-deflate; it costs only connections that offer it
-            ssl=self.security.ssl_context(),
+            ssl=context,
         )
-        self._handler_pool = ThreadPoolExecutor(HANDLER_THREADS, thread_name_prefix="ocpp-handler")
-        return self.port
 
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
-        """The path names a station (else 404), which proves itself per the security profile (TLS,
-        client certificate) and with HTTP Basic credentials matching the database's hash
-        (A00.FR.203: username = identity) when the profile asks for them (`SecurityPolicy.basic_auth`)."""
+        """The path names a station (else 404), which proves itself as its security profile asks
+        (`security.Gate`: TLS, client certificate, HTTP Basic credentials; A00.FR.203)."""
         refused = refuse_unknown_paths(connection, request)
         if refused is not None:
             return refused
         identity = identity_from_path(request.path)
         assert identity is not None
-        refused = self.security.refusal(connection, request, identity)
-        if refused is not None:
-            return refused
-        problem = authentication_problem(
-            identity,
-            self.store.basic_auth_hash(identity),
-            request.headers.get("Authorization"),
-            self.security.basic_auth,
-        )
-        if problem is not None:
-            log.warning("%s refused: %s", identity, problem)
-            return unauthorized(problem)
-        return None
+        return self.gate.check(connection, request, identity)
 
     async def stop(self) -> None:
         if self._server is None:
             return
-        self._server.close()  # closes every connection with 1001 (going away)
+        for server in (self._server, self._tls_server):
+            if server is not None:
+                server.close()  # closes every connection with 1001 (going away)
         await self._server.wait_closed()
+        if self._tls_server is not None:
+            await self._tls_server.wait_closed()
+            self._tls_server = None
         await asyncio.gather(*self._closing, return_exceptions=True)
         await self.operations.settle()
         self._server = None
@@ -235,6 +242,12 @@ class OcppServer:
             async for message in socket:
                 if frames is not None:
                     frames.received(identity, message)
+                if isinstance(message, bytes):  # OCPP-J: text frames only (RFC 6455 §7.4.1: 1003)
+                    log.warning(
+                        "%s sent a binary frame: connection closed (OCPP-J uses text frames)", identity
+                    )
+                    await socket.close(CloseCode.UNSUPPORTED_DATA, "OCPP-J uses text frames only")
+                    break
                 connection.receive(message, time.time())
                 await flush()  # what the RPC layer answered itself (a malformed frame …)
                 answering.wake()

@@ -11,6 +11,7 @@ from reference_backend.console.mail import check_smtp_url
 from reference_backend.domain.boot import DEFAULT_RETRY_INTERVAL, BootPolicy, PolicyName
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
+DEFAULT_TLS_PORT = 9443
 
 
 def positive_int(text: str) -> int:
@@ -75,9 +76,17 @@ class BackendSettings:
     tls_cert: str | None = None
     tls_key: str | None = None
     tls_ca: str | None = None
+    ocpp_tls_port: int | None = None  # wss://, served with --tls-cert; None: 9443, or a free one with port 0
     boot_policy: PolicyName = PolicyName.ACCEPTED  # how BootNotification is answered (B01–B03)
     boot_retry_interval: int = DEFAULT_RETRY_INTERVAL  # seconds, the interval of a Pending/Rejected answer
     boot_trigger: bool = False  # pending: TriggerMessage(BootNotification) right after the Pending answer
+
+    @property
+    def tls_port(self) -> int:
+        """The wss:// port: as given, else 9443 (any free port when --ocpp-port is 0, as in tests)."""
+        if self.ocpp_tls_port is not None:
+            return self.ocpp_tls_port
+        return 0 if self.ocpp_port == 0 else DEFAULT_TLS_PORT
 
     @property
     def default_boot_policy(self) -> BootPolicy:
@@ -88,6 +97,7 @@ class BackendSettings:
         return cls(
             host=args.host,
             ocpp_port=args.ocpp_port,
+            ocpp_tls_port=args.ocpp_tls_port,
             api_port=args.api_port,
             database_url=args.database_url,
             heartbeat_interval=args.heartbeat_interval,
@@ -119,8 +129,9 @@ class BackendSettings:
 SECURITY_OPTIONS = [
     Option(
         "--security-profile",
-        "OCPP security profile: 0 none, 1 Basic auth, 2 TLS + Basic auth, 3 mutual TLS; Basic-auth "
-        "passwords are the database's (`evharness station-password`)",
+        "OCPP security profile of stations that have none of their own (PUT /api/stations/{id}/security): "
+        "0 none, 1 Basic auth, 2 TLS + Basic auth, 3 mutual TLS; Basic-auth passwords are the database's "
+        "(`evharness station-password`)",
         default=0,
         type=int,
     ),
@@ -129,8 +140,12 @@ SECURITY_OPTIONS = [
         "deprecated: a JSON file {identity: hash} of the old file store, imported into the database at "
         "start (stations that have a password keep it); set passwords with `evharness station-password`",
     ),
-    Option("--tls-cert", "PEM certificate (chain) of the OCPP server (profiles 2, 3)"),
-    Option("--tls-key", "PEM private key of the OCPP server (profiles 2, 3)"),
+    Option(
+        "--tls-cert",
+        "PEM certificate (chain) of the OCPP server: wss:// on --ocpp-tls-port (profiles 2, 3); "
+        "comma-separated for an RSA and an ECDSA certificate side by side",
+    ),
+    Option("--tls-key", "PEM private key(s) of the --tls-cert certificate(s), in the same order"),
     Option("--tls-ca", "PEM CA certificate(s) that sign station certificates (profile 3)"),
 ]
 
@@ -168,6 +183,12 @@ BACKEND_OPTIONS = [
         "--ocpp-port",
         "port of the OCPP-J WebSocket server (0: any free port)",
         default=BackendSettings.ocpp_port,
+        type=int,
+    ),
+    Option(
+        "--ocpp-tls-port",
+        f"port of the wss:// server, with --tls-cert (default {DEFAULT_TLS_PORT}; any free port when "
+        "--ocpp-port is 0)",
         type=int,
     ),
     Option(

@@ -312,6 +312,24 @@ class AwaitLocalListStep(Strict):
     )
 
 
+TransferStatus = Literal["Accepted", "Rejected", "UnknownMessageId", "UnknownVendorId"]
+ANY_TRANSFER_STATUS: list[TransferStatus] = ["Accepted", "Rejected", "UnknownMessageId", "UnknownVendorId"]
+
+
+class DataTransfer(Strict):
+    vendor: str = Field(min_length=1, max_length=255, description="vendorId")
+    message: str | None = Field(default=None, max_length=50, description="messageId")
+    data: str | None = Field(default=None, description="data (text)")
+    expect: list[TransferStatus] = Field(
+        default_factory=lambda: list(ANY_TRANSFER_STATUS),
+        description="the statuses the CSMS may answer (default: any of them)",
+    )
+
+
+class DataTransferStep(Strict):
+    data_transfer: DataTransfer = Field(description="the station sends DataTransfer (P02, 1.6 §4.3)")
+
+
 Step = (
     BootStep
     | PlugInStep
@@ -323,6 +341,7 @@ Step = (
     | GoOfflineStep
     | FaultStep
     | AwaitLocalListStep
+    | DataTransferStep
 )
 STEP_TYPES: dict[str, type[Strict]] = {
     "boot": BootStep,
@@ -335,6 +354,7 @@ STEP_TYPES: dict[str, type[Strict]] = {
     "go_offline": GoOfflineStep,
     "fault": FaultStep,
     "await_local_list": AwaitLocalListStep,
+    "data_transfer": DataTransferStep,
 }
 
 

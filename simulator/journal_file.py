@@ -2,9 +2,11 @@
 
 The I/O half of `simulator.core.journal`: drivers call `JournalFile.restore(station)` before the
 first connect and `JournalFile.sync(station, now)` after every turn of their loop; it writes only
-when the station's transaction queue or its local authorization list changed. The file holds
-`{"queue": [...], "local_list": {...}, "certificates": {...}}` (the certificate store and the
-station's own keys: `simulator.core.certificates`).
+when the station's transaction queue, its local authorization list or its certificates changed —
+before the frames of that turn go out. The file holds `{"queue": [...], "local_list": {...},
+"certificates": {...}, "running": [...], "registers": {...}}` (the certificate store and the
+station's own keys: `simulator.core.certificates`; the open transactions and the meter registers:
+`simulator.core.journal`) — what a real station keeps in non-volatile memory.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class JournalFile:
         if "certificates" in data:
             station.certificates.load_data(data["certificates"])
         count = station.restore_journal(data.get("queue", []))
+        station.restore_durable_state(data)
         self._written = None
         return count
 
@@ -55,6 +58,7 @@ class JournalFile:
             "queue": station.journal_entries(),
             "local_list": station.local_list.to_data(),
             "certificates": station.certificates.to_data(),
+            **station.durable_state(),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")

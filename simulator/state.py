@@ -42,6 +42,20 @@ def station_state(station: Station, now: float, frames: int = 10) -> dict[str, A
         "local_list_version": station.local_list.version,
         "charging_profiles": sorted(station.profiles.profiles),
         "certificates": certificates_state(station),
+        "reservations": [
+            {"id": r.id, "evse": r.evse_id, "expires_at": r.expires_at, "connector_type": r.connector_type}
+            for r in station.reservations.held.values()
+        ],
+        "display_messages": [
+            {
+                "id": m.id,
+                "priority": m.priority,
+                "content": m.content,
+                "language": m.language,
+                "state": m.state,
+            }
+            for m in station.displayed(now)
+        ],
         "faults": [kind for kind, _ in station.faults.injected],
         "evses": evses,
         "recent_frames": [

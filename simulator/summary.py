@@ -15,7 +15,15 @@ from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action
 from evharness.shortened import shorten_json
 from simulator.asyncio.fleet import FleetResult
-from simulator.core.events import Authorized, CallFailed, PeerViolated, TransactionEnded, TransactionStarted
+from simulator.core.events import (
+    Authorized,
+    CallFailed,
+    DataTransferred,
+    PeerViolated,
+    ReservationChanged,
+    TransactionEnded,
+    TransactionStarted,
+)
 from simulator.scenario.runner import DECIDED_BY
 
 # A token's first answer comes from these; StartTransaction / TransactionEvent only re-check it.
@@ -60,6 +68,11 @@ def summarize(result: FleetResult) -> dict[str, Any]:
     expectations: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     authorizations = dict.fromkeys(("csms", "local_list", "cache", "offline_policy"), 0)
     failures: list[dict[str, Any]] = []
+    reservations: dict[str, int] = defaultdict(
+        int
+    )  # Accepted, used, expired, cancelled, faulted, refused_token
+    transfers: dict[str, int] = defaultdict(int)  # the CSMS's answers to the stations' DataTransfers
+    displayed = 0
     sessions = completed = violations = 0
     energy_wh = 0.0
     for run in result.runs:
@@ -79,6 +92,11 @@ def summarize(result: FleetResult) -> dict[str, Any]:
                 violations += 1
             elif isinstance(event, Authorized) and event.source in FIRST_DECISIONS:
                 authorizations[DECIDED_BY[event.source]] += 1
+            elif isinstance(event, ReservationChanged):
+                reservations[event.what] += 1
+            elif isinstance(event, DataTransferred):
+                transfers[event.status] += 1
+        displayed += len(run.station.display.held)
         for expectation in run.expectations:
             counts = expectations[(run.scenario.name, expectation.what, expectation.decided_by)]
             counts[0 if expectation.ok else 1] += 1
@@ -122,6 +140,9 @@ def summarize(result: FleetResult) -> dict[str, Any]:
         "time_scale": result.time_scale,
         "timestamps": result.timestamps,
         "authorizations": authorizations,
+        "reservations": dict(sorted(reservations.items())),
+        "data_transfers": dict(sorted(transfers.items())),
+        "display_messages_held": displayed,
         "expectations": [
             {"scenario": scenario, "what": what, "decided_by": by, "held": held, "failed": failed}
             for (scenario, what, by), (held, failed) in sorted(expectations.items())
@@ -152,6 +173,11 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
             f"({by['local_list']} from its local list, {by['cache']} from its cache, "
             f"{by['offline_policy']} by its offline policy)"
         )
+    for key, label in (("reservations", "reservations"), ("data_transfers", "DataTransfer answers")):
+        if summary.get(key):
+            console.print(f"{label}: " + ", ".join(f"{n} {what}" for what, n in summary[key].items()))
+    if summary.get("display_messages_held"):
+        console.print(f"display messages held at the end: {summary['display_messages_held']}")
     if summary["expectations"]:
         console.print(_expectations(summary["expectations"]))
     if summary["actions"]:

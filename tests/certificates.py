@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from evharness import x509 as certs
@@ -31,7 +31,10 @@ def _name(common_name: str) -> x509.Name:
     )
 
 
-def _write(directory: Path, stem: str, cert: x509.Certificate, key: ec.EllipticCurvePrivateKey) -> KeyPair:
+PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+
+
+def _write(directory: Path, stem: str, cert: x509.Certificate, key: PrivateKey) -> KeyPair:
     cert_path, key_path = directory / f"{stem}.pem", directory / f"{stem}.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
@@ -62,8 +65,13 @@ class ThrowawayPki:
         )
         self.ca = _write(directory, "ca", self._ca_cert, self._ca_key).cert
 
-    def issue(self, common_name: str, *, server: bool) -> KeyPair:
-        key = ec.generate_private_key(ec.SECP256R1())
+    def issue(self, common_name: str, *, server: bool, key_type: str = "ecdsa") -> KeyPair:
+        """A certificate signed by the CA: ECDSA P-256 (or `key_type="rsa"`, 2048 bits)."""
+        key: PrivateKey = (
+            rsa.generate_private_key(65537, 2048)
+            if key_type == "rsa"
+            else ec.generate_private_key(ec.SECP256R1())
+        )
         now = datetime.datetime.now(datetime.UTC)
         builder = (
             x509.CertificateBuilder()
@@ -84,7 +92,8 @@ class ThrowawayPki:
                 x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
             )
         cert = builder.sign(self._ca_key, hashes.SHA256())
-        return _write(self.directory, common_name, cert, key)
+        stem = common_name if key_type == "ecdsa" else f"{common_name}-{key_type}"
+        return _write(self.directory, stem, cert, key)
 
 
 class SigningCa:

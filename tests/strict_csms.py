@@ -16,11 +16,13 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 import orjson
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from evharness.ocppj.errors import ErrorKind
@@ -74,11 +76,32 @@ class StationSide:
     frames: list[tuple[str, Any]] = field(default_factory=list)  # ("in"/"out", decoded frame)
     violations: list[str] = field(default_factory=list)
     awaiting: str | None = None  # the messageId of our CALL the station has not answered yet
+    connections: int = 1
     outcome: asyncio.Future[Payload | str] | None = None
 
     def calls(self, action: str) -> list[Payload]:
         """The payloads of the station's CALLs of `action`, in order."""
         return [f[3] for d, f in self.frames if d == "in" and f[0] == 2 and f[2] == action]
+
+    def open_transactions(self) -> set[str]:
+        """The transactions the CSMS holds open: started (1.6: answered with an id) and not ended."""
+        answers = {f[1]: f[2] for d, f in self.frames if d == "out" and f[0] == 3}
+        running: set[str] = set()
+        for direction, frame in self.frames:
+            if direction != "in" or frame[0] != 2:
+                continue
+            action, payload = frame[2], frame[3]
+            if action == "StartTransaction" and frame[1] in answers:
+                running.add(str(answers[frame[1]]["transactionId"]))
+            elif action == "StopTransaction":
+                running.discard(str(payload["transactionId"]))
+            elif action == "TransactionEvent":
+                transaction_id = str(payload["transactionInfo"]["transactionId"])
+                if payload["eventType"] == "Ended":
+                    running.discard(transaction_id)
+                else:
+                    running.add(transaction_id)
+        return running
 
 
 class StrictCsms:
@@ -88,6 +111,7 @@ class StrictCsms:
         self.stations: dict[str, StationSide] = {}
         self.refuse_while_awaiting = True
         self._server: Server | None = None
+        self._refusing_until = 0.0
         self._connected = asyncio.Condition()
 
     @property
@@ -98,9 +122,24 @@ class StrictCsms:
 
     async def __aenter__(self) -> StrictCsms:
         self._server = await serve(
-            self._serve, "127.0.0.1", 0, subprotocols=[Subprotocol(self.version.subprotocol)]
+            self._serve,
+            "127.0.0.1",
+            0,
+            subprotocols=[Subprotocol(self.version.subprotocol)],
+            process_request=self._refuse,
         )
         return self
+
+    async def cut(self, identity: str, refuse_for: float) -> None:
+        """Drop the station's connection (a network cut, a CSMS restart) and refuse it with HTTP 503
+        for `refuse_for` real seconds."""
+        self._refusing_until = time.monotonic() + refuse_for
+        await self.stations[identity].websocket.close()
+
+    def _refuse(self, connection: ServerConnection, request: Request) -> Response | None:
+        if time.monotonic() < self._refusing_until:
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "restarting\n")
+        return None
 
     async def __aexit__(self, *exc: object) -> None:
         assert self._server is not None
@@ -125,7 +164,13 @@ class StrictCsms:
 
     async def _serve(self, websocket: ServerConnection) -> None:
         identity = websocket.request.path.rstrip("/").rsplit("/", 1)[-1] if websocket.request else "?"
-        side = StationSide(identity, RpcEndpoint(self.version, validate_outgoing=True), websocket)
+        rpc = RpcEndpoint(self.version, validate_outgoing=True)
+        side = self.stations.get(identity)
+        if side is None:
+            side = StationSide(identity, rpc, websocket)
+        else:  # the station is back: a new connection, the same record
+            side.rpc, side.websocket, side.awaiting = rpc, websocket, None
+            side.connections += 1
         async with self._connected:
             self.stations[identity] = side
             self._connected.notify_all()
@@ -175,3 +220,12 @@ class StrictCsms:
 async def strict_csms(version: OcppVersion, **kwargs: Any) -> AsyncIterator[StrictCsms]:
     async with StrictCsms(version, **kwargs) as csms:
         yield csms
+
+
+async def until(condition: Callable[[], bool], what: str, seconds: float = 20.0) -> None:
+    """Wait (real time, polling) until `condition` holds; fail the test naming `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)

@@ -275,6 +275,7 @@ def test_sim_against_a_closed_port_gives_up_in_bounded_time(tmp_path: Path, clos
     assert failure["station"] == "SIM-0001"
     assert failure["what"] == "run"
     assert "did not finish within 2 s" in failure["actual"]
+    assert "step 1 (boot), waiting for a connection to the CSMS" in failure["actual"]  # issue 13
     assert "ConnectionRefusedError" in failure["actual"]
 
 

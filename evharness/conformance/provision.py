@@ -14,6 +14,7 @@ from evharness.conformance.requirements import CHARGING_SCENARIOS, CHARGING_STAT
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE, IdType
 from reference_backend.domain.credentials import hash_password
 from reference_backend.persistence import ProvisionedIdentification, Store
+from reference_backend.persistence.station_security import SecurityRecords
 from reference_backend.seed import EXPIRED_ON, seed
 from scenarios.model import Provision
 
@@ -35,6 +36,8 @@ def provision_reference_backend(
         for version, entry in config.stations.items():
             station_id, _ = store.ensure_station(entry.identity, now, version.value)
             store.set_basic_auth_hash(station_id, hash_password(entry.password) if entry.password else None)
+            # the OCTT's stations may connect on profile 0: their lists keep the PINs (docs/security.md)
+            SecurityRecords(store.engine).save(entry.identity, pins_on_profile_0=True)
             wanted = []
             for role, how in held.items():
                 if role not in config.tokens:

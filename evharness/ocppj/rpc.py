@@ -323,6 +323,10 @@ class RpcEndpoint:
         self._unanswered.clear()
         return calls
 
+    def in_flight_since(self) -> float | None:
+        """When our CALL now waiting for its answer went out (None: none waits)."""
+        return None if self._in_flight is None else self._in_flight.sent_at
+
     @property
     def busy(self) -> bool:
         return self._in_flight is not None or bool(self._pending)

@@ -91,6 +91,8 @@ def eves_station(world: World, scene: Scene, protocol: str, evses: int = 1, sett
     registered(world, identity)
     added(world, "Fred", identity, "Garage")
     ok(world, "POST", f"/api/stations/{identity}/handover", "Fred", {"email": world.person("Eve").email})
+    # the suite's stations connect on profile 0: their supplier allows PINs in their lists (docs/security.md)
+    ok(world, "PUT", f"/api/stations/{identity}/security", "Pia", {"pins_on_profile_0": True})
     wire = FrameLog()
     config = StationConfig(serial_number=identity, evses=evses, variables=parse_settings(settings))
     live = LiveStation(identity, VERSIONS[protocol], world.backend.ocpp_url, config=config, on_frame=wire)

@@ -241,3 +241,13 @@ def roles_are(world: World, who: str, identity: str, roles: str) -> None:
 def push_status(world: World, setting: str, identity: str, status: str) -> None:
     found = {s["name"]: s for s in ok(world, "GET", f"/api/stations/{identity}/settings", "Pia")}
     assert found[setting]["push_status"] == status, found[setting]
+
+
+@when(parsers.parse("{who} calls {method} {path} with {body}"))
+def calls_with(world: World, who: str, method: str, path: str, body: str) -> None:
+    world.call(method, path, who, json.loads(body))
+
+
+@then(parsers.parse("the operation answered {status}"))
+def operation_answered(world: World, status: str) -> None:
+    assert world.body()["status"] == status, world.body()

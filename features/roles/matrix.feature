@@ -28,6 +28,7 @@ Feature: The permission matrix, action by action
       | set_identification_types | facility_owner, evse_owner                                 |
       | manage_local_users       | facility_owner, evse_owner                                 |
       | add_rfid_card            | installer, partner_tech_support, facility_owner, evse_owner, cpo |
+      | manage_tokens            | facility_owner, evse_owner, cpo                            |
       | view_settings            | installer, partner_tech_support, facility_owner, evse_owner, cpo |
       | remote_start_stop        | partner_tech_support, cpo                                  |
       | end_transaction          | partner_tech_support, cpo                                  |
@@ -36,3 +37,12 @@ Feature: The permission matrix, action by action
       | change_availability      | installer, partner_tech_support, cpo                       |
       | trigger_message          | installer, partner_tech_support, cpo                       |
       | clear_cache              | installer, partner_tech_support, cpo                       |
+      | set_security             | installer, partner_tech_support                            |
+      | reserve                  | facility_owner, evse_owner, cpo                            |
+      | set_display_messages     | facility_owner, cpo                                        |
+      | data_transfer            | installer, partner_tech_support                            |
+      | manage_certificates      | installer, partner_tech_support, cpo                       |
+      | update_firmware          | installer, partner_tech_support                            |
+      | retrieve_logs            | installer, partner_tech_support, cpo                       |
+      | manage_monitoring        | installer, partner_tech_support                            |
+      | customer_information     | facility_owner, cpo                                        |

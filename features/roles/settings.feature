@@ -74,3 +74,26 @@ Feature: Settings are stored as desired and pushed over OCPP, now or when the st
     Given station "CP-1" is online on OCPP 1.6
     When Pia calls POST /api/stations/CP-1/operations/trigger with {"message": "Authorize"}
     Then the answer is 422 for the field "message"
+
+  Scenario: Reservations and display messages through the console, kept with the station's answers
+    Given station "CP-1" is online on OCPP 2.0.1
+    When Carl calls POST /api/stations/CP-1/operations/reserve with {"id_tag": "04A1B2C3", "expires_in": 600}
+    Then the answer is 200
+    And the operation answered Accepted
+    And station "CP-1" lists reservation 1 as active for "04A1B2C3"
+    When Carl calls POST /api/stations/CP-1/operations/cancel-reservation with {"reservation_id": 1}
+    Then the operation answered Accepted
+    And station "CP-1" lists reservation 1 as cancelled for "04A1B2C3"
+    When Fred calls POST /api/stations/CP-1/operations/set-display-message with {"message_id": 3, "content": "0,35 €/kWh", "language": "nl"}
+    Then the operation answered Accepted
+    And station "CP-1" lists the display message "0,35 €/kWh"
+    When Fred sets price_per_kwh of station "CP-1" to "0.35"
+    And Fred calls POST /api/stations/CP-1/operations/tariff-message with {"message_id": 20, "language": "nl"}
+    Then the operation answered Accepted
+    And station "CP-1" lists the display message "Prijs: 0.35 per kWh"
+    When Fred calls POST /api/stations/CP-1/operations/tariff-message with {"language": "xx"}
+    Then the answer is 422 for the field "language"
+    When Ivan calls POST /api/stations/CP-1/operations/reserve with {"id_tag": "04A1B2C3"}
+    Then the answer is 403 naming "reserve on station CP-1"
+    When Fred calls POST /api/stations/CP-1/operations/set-display-message with {"content": "x", "priority": "Top"}
+    Then the answer is 422 for the field "priority"

@@ -31,6 +31,14 @@ OPERATIONS = {
     "change_availability": ("availability", {"operative": True}),
     "trigger_message": ("trigger", {"message": "Heartbeat"}),
     "clear_cache": ("clear-cache", {}),
+    "reserve": ("reserve", {"id_tag": "04A1B2C3"}),
+    "set_display_messages": ("set-display-message", {"content": "Welcome"}),
+    "data_transfer": ("data-transfer", {"vendor_id": "org.evharness"}),
+    "manage_certificates": ("certificates", {}),
+    "update_firmware": ("update-firmware", {"location": "http://127.0.0.1:9/fw.bin"}),
+    "retrieve_logs": ("get-log", {"location": "http://127.0.0.1:9/logs/"}),
+    "manage_monitoring": ("monitoring-level", {"severity": 5}),
+    "customer_information": ("customer-information", {"customer_identifier": "customer-1"}),
 }
 
 
@@ -61,8 +69,10 @@ def request_for(world: World, action: str, identity: str) -> tuple[str, str, Any
             f"{station}/rfid-cards",
             {"uid": card, "first_name": "R", "last_name": "C"},
         ),
+        "manage_tokens": ("POST", f"{station}/tokens", {"type": "Central", "code": f"TAG-{card}"}),
         "view_settings": ("GET", f"{station}/settings", None),
         "end_transaction": ("POST", f"{station}/transactions/1/end", {"reason": "stuck"}),
+        "set_security": ("PUT", f"{station}/security", {"pins_on_profile_0": True}),
     }
     return others[action]
 

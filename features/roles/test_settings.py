@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from pytest_bdd import parsers, scenarios, then, when
+from pytest_bdd import parsers, scenarios, then
 
 from features.onboarding.conftest import World
 from features.roles.conftest import ok
@@ -34,11 +32,13 @@ def current_capped(world: World, identity: str, amps: float) -> None:
     assert max(currents) > 0, currents
 
 
-@when(parsers.parse("{who} calls {method} {path} with {body}"))
-def calls_with(world: World, who: str, method: str, path: str, body: str) -> None:
-    world.call(method, path, who, json.loads(body))
+@then(parsers.parse('station "{identity}" lists reservation {number:d} as {state} for "{token}"'))
+def lists_reservation(world: World, identity: str, number: int, state: str, token: str) -> None:
+    held = {r["reservation_id"]: r for r in ok(world, "GET", f"/api/stations/{identity}/reservations", "Eve")}
+    assert (held[number]["state"], held[number]["id_token"]) == (state, token), held
 
 
-@then(parsers.parse("the operation answered {status}"))
-def operation_answered(world: World, status: str) -> None:
-    assert world.body()["status"] == status, world.body()
+@then(parsers.parse('station "{identity}" lists the display message "{content}"'))
+def lists_display_message(world: World, identity: str, content: str) -> None:
+    shown = ok(world, "GET", f"/api/stations/{identity}/display-messages", "Eve")
+    assert content in [m["content"] for m in shown], shown

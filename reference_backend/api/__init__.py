@@ -25,8 +25,11 @@ from reference_backend.api import (
     operations,
     registration,
     sso,
+    station_certificates,
+    station_files,
     station_security,
     stations,
+    tokens,
     transactions,
 )
 from reference_backend.api.state import ApiState
@@ -42,7 +45,11 @@ ROUTERS: list[APIRouter] = [
     sso.router,
     stations.router,
     station_security.router,
+    station_certificates.router,
+    station_files.router,
+    station_files.files_router,
     local_users.router,
+    tokens.router,
     transactions.router,
     boot_policy.router,
     transactions.operator_router,

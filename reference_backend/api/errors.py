@@ -16,6 +16,7 @@ STATUS: list[tuple[type[p.Problem], int]] = [
     (p.NotFound, 404),
     (p.Conflict, 409),
     (p.LinkGone, 410),
+    (p.TooLarge, 413),
     (p.TooManyAttempts, 429),
 ]
 

@@ -93,3 +93,16 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, sending)
+
+
+def render_markdown() -> str:
+    """`COMMON` and `AREAS` as docs/security.md shows them."""
+    lines = ["| paths | header | value |", "|---|---|---|"]
+    lines += [f"| every answer | `{name}` | `{value}` |" for name, value in COMMON]
+    for prefix, headers in AREAS:
+        own = headers or [
+            ("content-security-policy", "its own: the CDN's Swagger UI, its inline script by hash")
+        ]
+        lines += [f"| `{prefix}…` | `{name}` | `{value}` |" for name, value in own]
+    lines.append(f"| behind TLS (`https`) | `{HSTS[0]}` | `{HSTS[1]}` |")
+    return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from reference_backend.boot_policies import BootPolicies
 from reference_backend.console.context import Console
 from reference_backend.console.station_access import Stations
+from reference_backend.console.station_security import StationSecurityUseCases
 from reference_backend.metrics import CsmsMetrics
 from reference_backend.operations import Operations
 from reference_backend.persistence import Store
@@ -28,3 +29,4 @@ class ApiState:
     operator_token: str | None = None  # `--operator-token`: the backend operator's bearer token
     count_connected: Callable[[], int] = _nobody  # stations connected now
     metrics: CsmsMetrics | None = None  # served at /metrics when given
+    security: StationSecurityUseCases | None = None  # stations' security profiles (docs/security.md)

@@ -73,6 +73,44 @@ class OperationBody(BaseModel):
     type: Annotated[str, Field(max_length=8)] = "soft"
     operative: bool = True
     message: Annotated[str, Field(max_length=32)] = vocabulary.Action.StatusNotification
+    # reserve, cancel-reservation (docs/reservations.md)
+    reservation_id: Annotated[int | None, Field(ge=1, le=2**31 - 1)] = None
+    expires_in: Annotated[int, Field(ge=60, le=7 * 86400)] = 3600
+    any_evse: bool = False
+    group: Annotated[str | None, Field(max_length=36)] = None
+    # set-, get-, clear-display-message(s)
+    message_id: Annotated[int | None, Field(ge=0, le=2**31 - 1)] = None
+    content: Annotated[str | None, Field(max_length=512)] = None
+    priority: Annotated[str, Field(max_length=16)] = "NormalCycle"
+    language: Annotated[str | None, Field(max_length=8)] = None
+    format: Annotated[str, Field(max_length=8)] = "UTF8"
+    state: Annotated[str | None, Field(max_length=16)] = None
+    # data-transfer
+    vendor_id: Annotated[str | None, Field(max_length=255)] = None
+    data_message_id: Annotated[str | None, Field(max_length=50)] = None
+    data: Annotated[str | None, Field(max_length=4096)] = None
+    certificate_type: Annotated[str | None, Field(max_length=32, examples=["CSMSRootCertificate"])] = None
+    certificate: Annotated[str | None, Field(max_length=5500)] = None  # PEM
+    certificate_hash: dict[str, Annotated[str, Field(max_length=128)]] | None = None
+    which: Annotated[str, Field(max_length=16)] = "station"  # renew-certificate: station | v2g | combined
+    location: Annotated[str | None, Field(max_length=512, examples=["https://files.example/fw-2.0.bin"])] = (
+        None
+    )
+    retrieve_at: Annotated[str | None, Field(max_length=40, examples=["2026-01-01T00:00:00Z"])] = None
+    install_at: Annotated[str | None, Field(max_length=40)] = None
+    retries: Annotated[int | None, Field(ge=0, le=100)] = None
+    retry_interval: Annotated[int | None, Field(ge=0, le=86_400)] = None
+    signing_certificate: Annotated[str | None, Field(max_length=5500)] = None  # PEM
+    signature: Annotated[str | None, Field(max_length=800)] = None  # base64
+    log_type: Annotated[str, Field(max_length=16)] = "diagnostics"  # get-log: diagnostics | security
+    request_id: Annotated[int | None, Field(ge=0, le=2**31 - 1)] = None
+    customer_identifier: Annotated[str | None, Field(max_length=64)] = None
+    report: bool = True
+    clear: bool = False
+    monitoring_base: Annotated[str, Field(max_length=16)] = "All"
+    severity: Annotated[int | None, Field(ge=0, le=9)] = None
+    monitors: Annotated[list[dict[str, Any]], Field(max_length=50)] = []  # SetMonitoringData items
+    monitor_ids: Annotated[list[int], Field(max_length=100)] = []
 
 
 SettingsBody = dict[str, Any]
@@ -101,6 +139,31 @@ class Setting(Record):
     reported: str | None
     push_status: str | None
     push_detail: str | None
+
+
+class Reservation(Record):
+    reservation_id: int
+    evse_id: int | None
+    connector_type: str | None
+    id_token: str
+    group_id: str | None
+    expires_at: datetime
+    state: str  # requested, active, refused, used, expired, removed, cancelled
+    answer: str | None  # the station's ReserveNow status
+    updated_at: datetime
+
+
+class DisplayMessage(Record):
+    message_id: int
+    priority: str
+    content: str
+    format: str
+    language: str | None
+    state: str | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    transaction_ref: str | None
+    source: str  # set (by the CSMS) or reported (by the station)
 
 
 class Push(Record):

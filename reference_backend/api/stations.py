@@ -21,6 +21,7 @@ from reference_backend.api.station_models import (
     CardBody,
     ClaimBody,
     CpoBody,
+    DisplayMessage,
     Grant,
     HandoverBody,
     HandoverSignUpBody,
@@ -32,11 +33,20 @@ from reference_backend.api.station_models import (
     PinBody,
     Push,
     RegisterBody,
+    Reservation,
     Setting,
     SettingsBody,
     Station,
 )
-from reference_backend.console import handover, local_users, remote, station_roles, station_settings, stations
+from reference_backend.console import (
+    handover,
+    local_users,
+    remote,
+    station_functions,
+    station_roles,
+    station_settings,
+    stations,
+)
 from reference_backend.console.local_users import NewIdentification
 from reference_backend.console.station_access import require
 from reference_backend.domain.permissions import Action
@@ -107,6 +117,18 @@ def change_settings(
     """Store the settings named in the body and push them if the station is online (else at its next
     connection); the pushes' outcomes. Each setting needs its own action of the matrix."""
     return [Push.model_validate(p) for p in station_settings.change(st, caller, identity, body)]
+
+
+@router.get("/stations/{identity}/reservations")
+def list_reservations(access: CanView, st: StationsDep) -> list[Reservation]:
+    """The reservations made through the CSMS and what became of each (docs/reservations.md)."""
+    return [Reservation.model_validate(r) for r in station_functions.reservations(st, access)]
+
+
+@router.get("/stations/{identity}/display-messages")
+def list_display_messages(access: CanView, st: StationsDep) -> list[DisplayMessage]:
+    """The messages the station shows (as set by the CSMS, or as it reported them)."""
+    return [DisplayMessage.model_validate(m) for m in station_functions.display_messages(st, access)]
 
 
 @router.get("/stations/{identity}/roles")

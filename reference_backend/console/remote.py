@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.console.caller import Caller
 from reference_backend.console.station_access import Stations, require
 from reference_backend.domain.problems import Conflict, NotFound
 from reference_backend.domain.remote_operations import ACTIONS, Request, build
+from reference_backend.domain.tariff_text import tariff_text
 from reference_backend.operations import Outcome
+from reference_backend.persistence.function_records import ReservationRecords
 
 
 def operate(stations: Stations, caller: Caller, identity: str, operation: str, request: Request) -> Outcome:
@@ -20,6 +24,16 @@ def operate(stations: Stations, caller: Caller, identity: str, operation: str, r
     version = ops.version_of(identity) if ops is not None else None
     if ops is None or version is None:
         raise Conflict(f"station {identity} is offline: {operation} needs a connected station")
+    request = replace(request, at=stations.now())
+    if operation == "reserve" and request.reservation_id is None:  # the CSMS picks the id
+        request = replace(
+            request, reservation_id=ReservationRecords(stations.store.engine).next_id(access.station.id)
+        )
+    if operation == "tariff-message":  # the station's tariff settings, in the language asked for
+        with stations.store.begin() as tx:
+            desired = {s.name: s.desired for s in tx.settings(access.station.id)}
+        text = tariff_text(request.language, desired.get("price_per_kwh"), desired.get("tariff"))
+        request = replace(request, content=text)
     ocpp_action, payload = build(operation, version is OcppVersion.V16, request)
     outcome = ops.call_from_thread(identity, ocpp_action, payload)
     with stations.store.begin() as tx:

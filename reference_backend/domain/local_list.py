@@ -42,6 +42,15 @@ class Entry:
 Entries = Mapping[str, Entry]  # by code, as the station stores it
 
 
+def holds_pins(entries: Entries) -> bool:
+    return any(entry.id_type is IdType.PIN for entry in entries.values())
+
+
+def without_pins(entries: Entries) -> dict[str, Entry]:
+    """The list for a station that connected without security: PINs left out (docs/security.md)."""
+    return {code: entry for code, entry in entries.items() if entry.id_type is not IdType.PIN}
+
+
 def entry_for(
     version: OcppVersion,
     id_type: IdType,

@@ -39,6 +39,7 @@ class Action(StrEnum):
     SET_IDENTIFICATION_TYPES = "set_identification_types"
     MANAGE_LOCAL_USERS = "manage_local_users"
     ADD_RFID_CARD = "add_rfid_card"
+    MANAGE_TOKENS = "manage_tokens"
     VIEW_SETTINGS = "view_settings"
     REMOTE_START_STOP = "remote_start_stop"
     END_TRANSACTION = "end_transaction"
@@ -47,6 +48,15 @@ class Action(StrEnum):
     CHANGE_AVAILABILITY = "change_availability"
     TRIGGER_MESSAGE = "trigger_message"
     CLEAR_CACHE = "clear_cache"
+    SET_SECURITY = "set_security"
+    RESERVE = "reserve"
+    SET_DISPLAY_MESSAGES = "set_display_messages"
+    DATA_TRANSFER = "data_transfer"
+    MANAGE_CERTIFICATES = "manage_certificates"
+    UPDATE_FIRMWARE = "update_firmware"
+    RETRIEVE_LOGS = "retrieve_logs"
+    MANAGE_MONITORING = "manage_monitoring"
+    CUSTOMER_INFORMATION = "customer_information"
     MANAGE_MEMBERS = "manage_members"
 
 
@@ -76,6 +86,10 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
     ),
     Action.MANAGE_LOCAL_USERS: ("manage local users and PIN codes", frozenset({FAC, EVO})),
     Action.ADD_RFID_CARD: ("add RFID cards (exception: every role)", frozenset({INS, TEC, FAC, EVO, CPO})),
+    Action.MANAGE_TOKENS: (
+        "provision and remove the station's tokens beyond PIN and RFID (Central, eMAID, MacAddress, …)",
+        frozenset({FAC, EVO, CPO}),
+    ),
     Action.VIEW_SETTINGS: (
         "see settings, meter values, roles and the audit trail (exception: every role)",
         frozenset({INS, TEC, FAC, EVO, CPO}),
@@ -90,6 +104,30 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
     Action.CHANGE_AVAILABILITY: ("change availability", frozenset({INS, TEC, CPO})),
     Action.TRIGGER_MESSAGE: ("trigger a message (check communication)", frozenset({INS, TEC, CPO})),
     Action.CLEAR_CACHE: ("clear the authorization cache", frozenset({INS, TEC, CPO})),
+    Action.SET_SECURITY: (
+        "set the OCPP security profile, PINs in local lists on profile 0, rotate the station password",
+        frozenset({INS, TEC}),
+    ),
+    Action.RESERVE: (
+        "reserve an EVSE for a driver's token, and cancel the reservation",
+        frozenset({FAC, EVO, CPO}),
+    ),
+    Action.SET_DISPLAY_MESSAGES: (
+        "set, read and clear the messages a station shows its drivers (tariff text per language)",
+        frozenset({FAC, CPO}),
+    ),
+    Action.DATA_TRANSFER: ("send a vendor DataTransfer to the station", frozenset({INS, TEC})),
+    Action.MANAGE_CERTIFICATES: (
+        "install, list and delete the station's certificates; have it renew its own",
+        frozenset({INS, TEC, CPO}),
+    ),
+    Action.UPDATE_FIRMWARE: ("update the station's firmware", frozenset({INS, TEC})),
+    Action.RETRIEVE_LOGS: ("retrieve the station's logs and diagnostics", frozenset({INS, TEC, CPO})),
+    Action.MANAGE_MONITORING: ("set up, report and clear variable monitoring", frozenset({INS, TEC})),
+    Action.CUSTOMER_INFORMATION: (
+        "get or clear the data the station holds about a customer",
+        frozenset({FAC, CPO}),
+    ),
     Action.MANAGE_MEMBERS: ("manage company memberships", frozenset({ADM})),
 }
 

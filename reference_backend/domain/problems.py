@@ -50,3 +50,7 @@ class TooManyAttempts(Problem):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class TooLarge(Problem):
+    """An upload over its size limit (413)."""

@@ -26,6 +26,10 @@ class SlidingWindow:
     def hit(self, key: str, now: float) -> None:
         self._prune(key, now).append(now)
 
+    def count(self, key: str, now: float) -> int:
+        """Hits of `key` in the window ending now."""
+        return len(self._prune(key, now))
+
     def clear(self, key: str) -> None:
         self._hits.pop(key, None)
 

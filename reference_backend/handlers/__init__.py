@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.handlers import v16, v21, v201
-from reference_backend.handlers.base import BootAnswer, Handler, HandlerContext
+from reference_backend.handlers.base import BootAnswer, Handler, HandlerContext, Reply
 
 HANDLERS: dict[OcppVersion, dict[str, Handler]] = {
     OcppVersion.V16: v16.HANDLERS,
@@ -12,4 +12,4 @@ HANDLERS: dict[OcppVersion, dict[str, Handler]] = {
     OcppVersion.V21: v21.HANDLERS,
 }
 
-__all__ = ["HANDLERS", "BootAnswer", "Handler", "HandlerContext"]
+__all__ = ["HANDLERS", "BootAnswer", "Handler", "HandlerContext", "Reply"]

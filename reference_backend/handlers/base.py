@@ -18,10 +18,11 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import mask
-from reference_backend.domain.authorization import Decision, Facts, decide
+from reference_backend.domain.authorization import Decision, Facts, TokenSource, decide, source_of
 from reference_backend.domain.boot import Registration
+from reference_backend.domain.reservations import reserved_for_other
 from reference_backend.notices import Notices
-from reference_backend.persistence import Store
+from reference_backend.persistence import Store, TokenLookup
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,16 @@ class HandlerContext:
         return format_timestamp(self.now.timestamp())
 
 
-Handler = Callable[[HandlerContext, Payload], Payload]
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A handler's answer with the CALLs to send the station once it is out (CertificateSigned after
+    SignCertificate's Accepted); a plain payload is an answer with none."""
+
+    payload: Payload
+    then: tuple[tuple[str, Payload], ...] = ()
+
+
+Handler = Callable[[HandlerContext, Payload], Payload | Reply]
 
 
 def boot_answer(ctx: HandlerContext) -> Payload:
@@ -82,6 +92,9 @@ class TokenCheck:
     group_id: str | None = None  # the group the identification belongs to (C09), if any
 
 
+NOTHING_KNOWN = TokenLookup(frozenset(), None, None)
+
+
 def check_token(
     ctx: HandlerContext,
     id_type: IdType | None,
@@ -89,9 +102,25 @@ def check_token(
     *,
     at_transaction_start: bool,
     transaction_id: int | None = None,
+    token_type: str | None = None,
+    evse_id: int | None = None,
 ) -> TokenCheck:
-    """The store fetches the facts, the domain decides (DESIGN §2, seed 001)."""
-    lookup = ctx.store.lookup_token(ctx.station, id_type, code, exclude_transaction=transaction_id)
+    """The store fetches the facts, the domain decides (DESIGN §2, seed 001). `token_type` is the
+    2.0.1 IdTokenEnumType (`domain.authorization.TOKEN_TYPES` says where its facts are); None for a
+    1.6 idTag, which is a PIN or a card UID, or else a token provisioned under any type. A start on
+    an EVSE reserved for another token is refused (`domain.reservations`)."""
+    source = TokenSource.IDENTIFICATION if token_type is None else source_of(token_type)
+    lookup = NOTHING_KNOWN
+    if source is TokenSource.IDENTIFICATION:
+        lookup = ctx.store.lookup_token(ctx.station, id_type, code, exclude_transaction=transaction_id)
+        if token_type is None and id_type is IdType.RFID and lookup.identification is None:
+            provisioned = ctx.store.lookup_provisioned(ctx.station, None, code, transaction_id)
+            if provisioned is not None:
+                lookup, source = provisioned, TokenSource.PROVISIONED
+    elif source is TokenSource.PROVISIONED:
+        found = ctx.store.lookup_provisioned(ctx.station, token_type, code, transaction_id)
+        lookup = found if found is not None else NOTHING_KNOWN
+    held = ctx.store.reservations.held(ctx.station, evse_id) if at_transaction_start and evse_id else []
     decision = decide(
         Facts(
             presented_type=id_type,
@@ -99,11 +128,20 @@ def check_token(
             identification=lookup.identification,
             at_transaction_start=at_transaction_start,
             now=ctx.now,
+            source=source,
+            reserved_for_other=reserved_for_other(held, code, lookup.group_id, ctx.now),
         )
     )
     if log.isEnabledFor(logging.DEBUG):
         masked = mask(id_type, code)
-        log.debug("%s: %s %s → %s (%s)", ctx.identity, id_type, masked, decision.verdict.name, decision.rule)
+        log.debug(
+            "%s: %s %s → %s (%s)",
+            ctx.identity,
+            token_type or id_type,
+            masked,
+            decision.verdict.name,
+            decision.rule,
+        )
     return TokenCheck(decision, lookup.identification_id, lookup.group_id)
 
 

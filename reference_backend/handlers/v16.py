@@ -15,6 +15,8 @@ from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.vocabulary import Action
 from reference_backend.domain.authorization import status_for
 from reference_backend.domain.metering import Register, samples_v16
+from reference_backend.domain.reservations import ENDED_BY_STATUS_16, Event
+from reference_backend.handlers import certificates, reports
 from reference_backend.handlers.base import (
     Handler,
     HandlerContext,
@@ -23,6 +25,7 @@ from reference_backend.handlers.base import (
     check_token,
     timestamp_or_now,
 )
+from reference_backend.handlers.functions import data_transfer
 from reference_backend.handlers.transactions import (
     end_as_superseded,
     end_lost_at_boot,
@@ -50,7 +53,11 @@ def id_tag_info(ctx: HandlerContext, check: TokenCheck) -> Payload:
 
 
 def _check_id_tag(
-    ctx: HandlerContext, id_tag: str, at_start: bool, transaction_id: int | None = None
+    ctx: HandlerContext,
+    id_tag: str,
+    at_start: bool,
+    transaction_id: int | None = None,
+    connector: int | None = None,
 ) -> TokenCheck:
     return check_token(
         ctx,
@@ -58,6 +65,7 @@ def _check_id_tag(
         id_tag,
         at_transaction_start=at_start,
         transaction_id=transaction_id,
+        evse_id=connector,
     )
 
 
@@ -86,6 +94,9 @@ def status_notification(ctx: HandlerContext, payload: Payload) -> Payload:
         ctx.store.record_station_status(ctx.station, status, error_code, at)
     else:
         ctx.store.record_connector_status(ctx.station, connector, ONLY_CONNECTOR, status, error_code, at)
+        ended = ENDED_BY_STATUS_16.get(status)
+        if ended is not None:  # 1.6 has no ReservationStatusUpdate: the connector's status tells
+            ctx.store.reservations.end_on_evse(ctx.station, connector, ended, ctx.now)
     return {}
 
 
@@ -106,8 +117,10 @@ def start_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
     started_at, meter_start = parse_timestamp(payload["timestamp"]), float(payload["meterStart"])
     replayed = ctx.store.replayed_start(ctx.station, connector, started_at, meter_start, id_tag)
     over = make_room(ctx, connector, started_at, replayed) if replayed is None else False
-    check = _check_id_tag(ctx, id_tag, at_start=True, transaction_id=replayed)
+    check = _check_id_tag(ctx, id_tag, at_start=True, transaction_id=replayed, connector=connector)
     status = status_for(ctx.version, check.decision)
+    if "reservationId" in payload and check.decision.accepted:  # §5.13: the reservation is used
+        ctx.store.reservations.apply(ctx.station, payload["reservationId"], Event.USED, ctx.now)
     transaction_id = ctx.store.start_transaction(
         ctx.station,
         started_at=started_at,
@@ -168,12 +181,9 @@ def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
     return {}
 
 
-def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:
-    """No vendor extensions here: UnknownVendorId (OCPP 1.6 §4.3; TC_064_CSMS accepts it)."""
-    return {"status": "UnknownVendorId"}
-
-
 HANDLERS: dict[str, Handler] = {
+    Action.SignCertificate: certificates.sign_certificate,
+    Action.SecurityEventNotification: certificates.security_event_notification,
     Action.BootNotification: boot_notification,
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,
@@ -182,4 +192,5 @@ HANDLERS: dict[str, Handler] = {
     Action.StopTransaction: stop_transaction,
     Action.MeterValues: meter_values,
     Action.DataTransfer: data_transfer,
+    **reports.V16_HANDLERS,
 }

@@ -13,8 +13,9 @@ from dataclasses import replace
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE, from_wire_201
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
-from evharness.ocppj.vocabulary import Action
-from reference_backend.domain.authorization import status_for
+from evharness.ocppj.vocabulary import Action, Status
+from reference_backend.domain.authorization import Decision, Verdict, status_for
+from reference_backend.domain.contracts import CONTRACT_LIFETIME_S, CONTRACT_TOKEN
 from reference_backend.domain.metering import (
     TRANSACTION_BEGIN,
     Register,
@@ -22,8 +23,11 @@ from reference_backend.domain.metering import (
     registers,
     samples_v201,
 )
+from reference_backend.domain.reservations import UPDATES, Event
 from reference_backend.domain.transactions import RESUMED
+from reference_backend.handlers import certificates, reports
 from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, boot_answer, check_token
+from reference_backend.handlers.functions import data_transfer, message_record
 from reference_backend.handlers.transactions import (
     end_as_superseded,
     end_lost_at_boot,
@@ -51,14 +55,22 @@ def id_token_info(ctx: HandlerContext, check: TokenCheck) -> Payload:
 
 
 def _check_id_token(
-    ctx: HandlerContext, id_token: Payload, at_start: bool, transaction_id: int | None = None
+    ctx: HandlerContext,
+    id_token: Payload,
+    at_start: bool,
+    transaction_id: int | None = None,
+    evse_id: int | None = None,
 ) -> TokenCheck:
+    if id_token["type"] == CONTRACT_TOKEN:
+        return _contract_check(ctx, id_token["idToken"])
     return check_token(
         ctx,
         WIRE_TYPE_TO_ID_TYPE.get(id_token["type"]),
         from_wire_201(id_token["idToken"], id_token["type"]),
         at_transaction_start=at_start,
         transaction_id=transaction_id,
+        token_type=id_token["type"],
+        evse_id=evse_id,
     )
 
 
@@ -94,9 +106,27 @@ def status_notification(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 def authorize(ctx: HandlerContext, payload: Payload) -> Payload:
-    """C01.FR.07 / C04.FR.01: answer with a status that accepts or says why not."""
-    check = _check_id_token(ctx, payload["idToken"], at_start=False)
-    return {"idTokenInfo": id_token_info(ctx, check)}
+    """C01.FR.07 / C04.FR.01: answer with a status that accepts or says why not. A contract (C07):
+    its certificate's status by OCSP decides, and is answered in certificateStatus."""
+    status = certificates.contract_status(ctx, payload)
+    id_token = payload["idToken"]
+    if status is None:
+        check = _check_id_token(ctx, id_token, at_start=False)
+        return {"idTokenInfo": id_token_info(ctx, check)}
+    if status == Status.ACCEPTED and id_token["type"] == CONTRACT_TOKEN:
+        ctx.store.accept_contract(ctx.station, id_token["idToken"], ctx.now)
+    verdict = Verdict.ACCEPTED if status == Status.ACCEPTED else Verdict.INVALID
+    decision = Decision(verdict, "contract certificate")
+    return {"idTokenInfo": {"status": status_for(ctx.version, decision)}, "certificateStatus": status}
+
+
+def _contract_check(ctx: HandlerContext, emaid: str) -> TokenCheck:
+    """An eMAID is accepted while its contract certificate was found good lately (C07); else it is
+    Invalid, as any identification type this CSMS does not enable (DESIGN §2)."""
+    accepted_at = ctx.store.contract_accepted_at(ctx.station, emaid)
+    fresh = accepted_at is not None and (ctx.now - accepted_at).total_seconds() <= CONTRACT_LIFETIME_S
+    verdict = Verdict.ACCEPTED if fresh else Verdict.INVALID
+    return TokenCheck(Decision(verdict, "contract certificate"), None)
 
 
 def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
@@ -138,9 +168,11 @@ def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
     if "idToken" in payload:
         id_token = payload["idToken"]
         at_start = transaction.id_token is None
-        check = _check_id_token(ctx, id_token, at_start, transaction.id)
+        check = _check_id_token(ctx, id_token, at_start, transaction.id, transaction.evse_id)
         if at_start:
             status = status_for(ctx.version, check.decision)
+            if "reservationId" in payload and check.decision.accepted:  # H03.FR.09: used
+                ctx.store.reservations.apply(ctx.station, payload["reservationId"], Event.USED, ctx.now)
             code = from_wire_201(id_token["idToken"], id_token["type"])
             token = TokenUse(code, id_token["type"], status, check.identification_id)
             ctx.store.assign_token(transaction.id, token)
@@ -178,34 +210,36 @@ def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
     return {}
 
 
-def notify_event(ctx: HandlerContext, payload: Payload) -> Payload:
-    """G05/N07: events (e.g. AvailabilityState, ConnectorLockFailure) are acknowledged; not yet stored."""
+def reservation_status_update(ctx: HandlerContext, payload: Payload) -> Payload:
+    """H04.FR.02 / H01: the station ended a reservation (Expired, Removed); an unknown id is noted."""
+    event = UPDATES[payload["reservationUpdateStatus"]]
+    if not ctx.store.reservations.apply(ctx.station, payload["reservationId"], event, ctx.now):
+        log.info(
+            "%s: ReservationStatusUpdate for unknown reservation %s", ctx.identity, payload["reservationId"]
+        )
     return {}
 
 
-def acknowledge(ctx: HandlerContext, payload: Payload) -> Payload:
-    """Reports the CSMS takes note of without storing them yet (NotifyReport B07/B08, LogStatusNotification
-    N01, FirmwareStatusNotification L01): an empty response is the whole answer."""
+def notify_display_messages(ctx: HandlerContext, payload: Payload) -> Payload:
+    """O03/O04: the messages the station reports are stored as it said them."""
+    reported = [message_record(info, source="reported") for info in payload.get("messageInfo", [])]
+    ctx.store.display_messages.put(ctx.station, reported, ctx.now)
     return {}
-
-
-def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:
-    """P01: no vendor extensions here."""
-    return {"status": "UnknownVendorId"}
 
 
 HANDLERS: dict[str, Handler] = {
+    Action.SignCertificate: certificates.sign_certificate,
+    Action.SecurityEventNotification: certificates.security_event_notification,
+    Action.Get15118EVCertificate: certificates.get_15118_ev_certificate,
+    Action.GetCertificateStatus: certificates.get_certificate_status,
     Action.BootNotification: boot_notification,
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,
     Action.Authorize: authorize,
     Action.TransactionEvent: transaction_event,
     Action.MeterValues: meter_values,
-    Action.NotifyEvent: notify_event,
-    Action.NotifyReport: acknowledge,
-    Action.LogStatusNotification: acknowledge,
-    Action.FirmwareStatusNotification: acknowledge,
     Action.DataTransfer: data_transfer,
-    Action.ReservationStatusUpdate: acknowledge,
-    Action.NotifyDisplayMessages: acknowledge,
+    Action.ReservationStatusUpdate: reservation_status_update,
+    Action.NotifyDisplayMessages: notify_display_messages,
+    **reports.V201_HANDLERS,
 }

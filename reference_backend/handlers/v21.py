@@ -25,6 +25,13 @@ SAME_AS_201 = (
     Action.DataTransfer,
     Action.ReservationStatusUpdate,
     Action.NotifyDisplayMessages,
+    Action.SignCertificate,
+    Action.SecurityEventNotification,
+    Action.PublishFirmwareStatusNotification,
+    Action.NotifyMonitoringReport,
+    Action.NotifyCustomerInformation,
+    Action.Get15118EVCertificate,
+    Action.GetCertificateStatus,
 )
 
 HANDLERS: dict[str, Handler] = {action: v201.HANDLERS[action] for action in SAME_AS_201}

@@ -26,6 +26,8 @@ __all__ = [
 
 # The console's tables join the shared metadata whenever persistence is imported.
 from reference_backend.persistence import account_tables as _account_tables
+from reference_backend.persistence import certificate_tables as _certificate_tables
+from reference_backend.persistence import report_tables as _report_tables
 from reference_backend.persistence import station_tables as _station_tables
 
-del _account_tables, _station_tables
+del _account_tables, _certificate_tables, _report_tables, _station_tables

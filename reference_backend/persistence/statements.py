@@ -15,6 +15,7 @@ from reference_backend.persistence.tables import (
     identifications,
     local_users,
     meter_values,
+    station_tokens,
     stations,
     transaction_events,
     transactions,
@@ -90,6 +91,31 @@ TOKEN_FACTS = (
         )
     )
     .where(stations.c.id == sa.bindparam("p_station"))
+)
+
+# A provisioned token of the station by code (and type, unless `p_any_type`: a 1.6 idTag has none),
+# and whether a running transaction other than `p_exclude` was started with it.
+_token_busy = sa.exists().where(
+    (transactions.c.station_id == station_tokens.c.station_id)
+    & (transactions.c.state == RUNNING)
+    & transactions.c.identification_id.is_(None)
+    & (sa.func.upper(transactions.c.id_token) == station_tokens.c.code_key)
+    & (transactions.c.id != sa.bindparam("p_exclude"))
+)
+PROVISIONED_FACTS = (
+    sa.select(
+        station_tokens.c.status,
+        station_tokens.c.expires_at,
+        station_tokens.c.group_id,
+        _token_busy.label("busy"),
+    )
+    .where(
+        (station_tokens.c.station_id == sa.bindparam("p_station"))
+        & (station_tokens.c.code_key == sa.bindparam("p_code_key"))
+        & (sa.bindparam("p_any_type", type_=sa.Boolean) | (station_tokens.c.type == sa.bindparam("p_type")))
+    )
+    .order_by(station_tokens.c.id)
+    .limit(1)
 )
 
 TRANSACTION_BY_REF = sa.select(transactions).where(

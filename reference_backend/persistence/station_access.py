@@ -16,9 +16,11 @@ import sqlalchemy as sa
 
 from evharness.ocppj.vocabulary import Status
 from reference_backend.persistence.account_tables import installations, users
+from reference_backend.persistence.certificate_store import CertificatesTx
 from reference_backend.persistence.console import ConsoleTx
 from reference_backend.persistence.console.base import inserted_id
 from reference_backend.persistence.local_users_tx import LocalUsersTx
+from reference_backend.persistence.report_store import ReportsTx
 from reference_backend.persistence.station_records import (
     AuditRecord,
     ConnectorRecord,
@@ -35,6 +37,7 @@ from reference_backend.persistence.station_tables import (
     station_settings,
 )
 from reference_backend.persistence.tables import connectors, meter_values, stations
+from reference_backend.persistence.tokens_tx import TokensTx
 
 
 class StationStore:
@@ -60,7 +63,7 @@ _STATION = sa.select(
 ).select_from(stations.outerjoin(station_registry, station_registry.c.station_id == stations.c.id))
 
 
-class StationTx(ConsoleTx, LocalUsersTx):
+class StationTx(ConsoleTx, LocalUsersTx, TokensTx, CertificatesTx, ReportsTx):
     # -- stations and their place ------------------------------------------------------------------
 
     def station(self, identity: str) -> StationRow | None:

@@ -85,6 +85,18 @@ class IdentificationRecord:
 
 
 @dataclass(frozen=True)
+class TokenRecord:
+    """A token provisioned for a station (Central, eMAID, MacAddress, Local, EVCCID)."""
+
+    id: int
+    type: str
+    code: str
+    status: str
+    expires_at: datetime | None
+    group_id: str | None
+
+
+@dataclass(frozen=True)
 class LocalUserRecord:
     id: int
     first_name: str

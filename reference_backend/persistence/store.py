@@ -32,8 +32,10 @@ from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
 from reference_backend.persistence import statements as q
+from reference_backend.persistence.certificate_store import CertificateRecords
 from reference_backend.persistence.delivered import Delivered
 from reference_backend.persistence.engine import create_engine, read_only
+from reference_backend.persistence.function_records import DisplayMessageRecords, ReservationRecords
 from reference_backend.persistence.group_commit import GroupCommitter
 from reference_backend.persistence.records import (
     BootInfo,
@@ -43,6 +45,7 @@ from reference_backend.persistence.records import (
     StationRecord,
     TokenLookup,
 )
+from reference_backend.persistence.report_store import ReportRecords
 from reference_backend.persistence.tables import (
     connectors,
     identifications,
@@ -67,13 +70,15 @@ def _enabled_types(row: Any) -> frozenset[IdType]:
     return frozenset(id_type for id_type, enabled in flags if enabled)
 
 
-class Store(TransactionStore):
+class Store(TransactionStore, CertificateRecords, ReportRecords):
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.reader = read_only(engine)  # for the methods that only read: they never wait for a writer
         self._lock = threading.Lock()  # the delivered cache: handlers and the console call from threads
         self._delivered = Delivered()  # what each transaction was sent already (`delivered`)
         self.writer: GroupCommitter[Batch] = GroupCommitter(Batch, self._write, name="store-commit")
+        self.reservations = ReservationRecords(engine)
+        self.display_messages = DisplayMessageRecords(engine)
 
     @classmethod
     def from_url(cls, url: str) -> Store:
@@ -331,6 +336,30 @@ class Store(TransactionStore):
             in_other_transaction=bool(row.busy),
         )
         return TokenLookup(_enabled_types(row), found, row.identification_id, row.group_id)
+
+    def lookup_provisioned(
+        self, station_id: int, token_type: str | None, code: str, exclude_transaction: int | None = None
+    ) -> TokenLookup | None:
+        """A token provisioned for the station with this code (of `token_type`; of any type if None,
+        as a 1.6 idTag has none); None if there is none."""
+        params = {
+            "p_station": station_id,
+            "p_code_key": code_key(code),
+            "p_type": token_type or "",
+            "p_any_type": token_type is None,
+            "p_exclude": exclude_transaction if exclude_transaction is not None else -1,
+        }
+        with self.reader.connect() as conn:
+            row = conn.execute(q.PROVISIONED_FACTS, params).first()
+        if row is None:
+            return None
+        found = Identification(
+            user_blocked=False,
+            active=row.status == "active",
+            expires_at=row.expires_at,
+            in_other_transaction=bool(row.busy),
+        )
+        return TokenLookup(frozenset(), found, None, row.group_id)
 
     # -- transactions (the rest: `TransactionStore`) -----------------------------------------
 

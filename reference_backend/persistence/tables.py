@@ -119,6 +119,24 @@ identifications = sa.Table(
     sa.CheckConstraint("status IN ('active', 'inactive')", name="status"),
 )
 
+# Tokens an operator provisions for a station beyond its local users' PINs and cards: 2.0.1 types
+# Central, eMAID, MacAddress, Local, EVCCID (`domain.authorization.TOKEN_TYPES`). Unique per station by
+# type and upper-cased code; on 1.6 (no types) an idTag finds one of any type.
+station_tokens = sa.Table(
+    "station_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _station_fk(),
+    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("code", sa.String(36), nullable=False),
+    sa.Column("code_key", sa.String(36), nullable=False),
+    sa.Column("status", sa.String(8), nullable=False, default="active", server_default="active"),
+    sa.Column("expires_at", UtcDateTime),
+    sa.Column("group_id", sa.String(36)),  # groupIdToken / parentIdTag: a group or master pass (C09, C16)
+    sa.UniqueConstraint("station_id", "type", "code_key"),
+    sa.CheckConstraint("status IN ('active', 'inactive')", name="status"),
+)
+
 transactions = sa.Table(
     "transactions",
     metadata,
@@ -217,4 +235,21 @@ boot_holds = sa.Table(
     sa.Column("identity", sa.String(48), primary_key=True),
     sa.Column("answer", sa.String(8), nullable=False),
     sa.CheckConstraint("answer IN ('Pending', 'Rejected')", name="answer"),
+)
+
+# A station's security (docs/security.md), by identity: set before the station first connects, too.
+# No row: the backend's `--security-profile`, no PINs in local lists on profile 0, no new password.
+station_security = sa.Table(
+    "station_security",
+    metadata,
+    sa.Column("identity", sa.String(48), primary_key=True),
+    sa.Column("profile", sa.Integer),  # null: the backend's default
+    sa.Column("pins_on_profile_0", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    # Password rotation: the hash of a new password the station accepted and has not connected with yet
+    # (the old one in `stations.basic_auth_hash` stays valid until it does).
+    sa.Column("new_password_hash", sa.String(200)),
+    # Security profile upgrade (A05): the profile the station accepted to move to; enforced as its
+    # profile from its first connection that proves it (A05.FR.09: no lower profile after that).
+    sa.Column("upgrade_to", sa.Integer),
+    sa.CheckConstraint("profile IS NULL OR profile IN (0, 1, 2, 3)", name="profile"),
 )

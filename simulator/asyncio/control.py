@@ -8,7 +8,9 @@
          → {"id": 1, "ok": true, "result": {...state...}}  or  {"id": 1, "ok": false, "error": "..."}
 
 Commands: plug_in, unplug, present_token (type pin|rfid, code, evse), charge (evse, power_kw,
-energy_kwh), stop (evse, reason), go_offline (seconds), reconnect, fault (kind, seconds), state.
+energy_kwh), stop (evse, reason), go_offline (seconds), reconnect, fault (kind, seconds), state,
+data_transfer (vendor, message, data), vendors (entries), connector_fault (evse, connector, faulted),
+and the certificate commands below.
 `subscribe` / `unsubscribe` follow a live view (`simulator.asyncio.web.follow`).
 `ControlClient` is the same from Python. Each command acts on the I/O-free station and wakes its
 link, so the frames it causes go out at once.
@@ -16,9 +18,11 @@ link, so the frames it causes go out at once.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import http
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +37,7 @@ from simulator.asyncio.transport import StationLink
 from simulator.asyncio.web import follow, pages
 from simulator.asyncio.web.metrics import CONTENT_TYPE, FleetMetrics
 from simulator.core.certificates import Choices
+from simulator.core.data_transfer import parse_entry
 from simulator.core.faults import FaultKind
 from simulator.core.model import Own, PresentedToken
 from simulator.core.notes import SecurityEvent
@@ -100,7 +105,46 @@ def _security_event(link: StationLink, args: dict[str, Any], now: float) -> None
     link.station.security_event(SecurityEvent(args["type"]), now, args.get("tech_info"))
 
 
+def _ev_certificate(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The EV asks for its contract certificate (M01/M02): {"action": "Install" | "Update",
+    "exi": base64 EXI (made up when absent)}."""
+    action = str(args.get("action", "Install"))
+    if action not in ("Install", "Update"):
+        raise ValueError(f"action {action!r}: Install or Update")
+    exi = str(args.get("exi") or base64.b64encode(os.urandom(32)).decode())
+    link.station.request_ev_certificate("Install" if action == "Install" else "Update", exi, now)
+
+
+def _certificate_status(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """GetCertificateStatus of an own certificate that names its OCSP responder (M06): {"which": "v2g"}."""
+    if not link.station.check_certificate_status(Own(args.get("which", Own.V2G.value)), now):
+        raise ValueError("the station holds no such certificate naming an OCSP responder")
+
+
+def _data_transfer(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The station sends DataTransfer: {"vendor": "com.acme", "message": "Hello", "data": "…"}."""
+    link.station.send_data_transfer(str(args["vendor"]), args.get("message"), args.get("data"), now)
+
+
+def _vendors(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """Register what the station answers a CSMS's DataTransfer with:
+    {"entries": ["com.acme:Price=Accepted:42", "com.acme:Off=Rejected"]} (`core.data_transfer`)."""
+    link.station.vendors.register([parse_entry(str(entry)) for entry in args["entries"]])
+
+
+def _connector_fault(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """A connector faults or recovers: {"evse": 1, "connector": 1, "faulted": true}; a reservation of a
+    faulted EVSE is removed (2.0.1 ReservationStatusUpdate Removed)."""
+    evse, connector = int(args.get("evse", 1)), int(args.get("connector", 1))
+    link.station.set_connector_fault(evse, connector, bool(args.get("faulted", True)), now)
+
+
 COMMANDS: dict[str, Command] = {
+    "data_transfer": _data_transfer,
+    "vendors": _vendors,
+    "connector_fault": _connector_fault,
+    "ev_certificate": _ev_certificate,
+    "certificate_status": _certificate_status,
     "certificates": _certificates,
     "renew_certificate": _renew_certificate,
     "security_event": _security_event,

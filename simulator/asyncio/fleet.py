@@ -162,7 +162,8 @@ async def run_fleet(
     await asyncio.gather(*pending, return_exceptions=True)
     for run in runs:
         if not run.finished and not (plan.keep_running or stopped):
-            run.error = f"did not finish within {timeout_s:g} s (last error: {run.link.last_error})"
+            stood = run.runner.waiting_for(clock.now())
+            run.error = f"did not finish within {timeout_s:g} s (last error: {run.link.last_error}); {stood}"
         elif not run.finished:
             run.finished = True
     return FleetResult(runs, scale, time.monotonic() - started, timestamps=plan.timestamps)

@@ -24,9 +24,18 @@ from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action
 from simulator.asyncio.transport import Backoff, FrameHook, StationLink
 from simulator.core.clock import ManualClock
-from simulator.core.events import Authorized, Booted, CallFailed, StationEvent, TransactionStarted
+from simulator.core.display_messages import DisplayMessage
+from simulator.core.events import (
+    Authorized,
+    Booted,
+    CallFailed,
+    DataTransferred,
+    StationEvent,
+    TransactionStarted,
+)
 from simulator.core.faults import FaultKind
 from simulator.core.model import PresentedToken, StationConfig, Transaction
+from simulator.core.reservations import Reservation
 from simulator.core.station import Station
 from simulator.journal_file import JournalFile
 from simulator.protocol import adapter_for
@@ -183,6 +192,27 @@ class LiveStation:
     async def unplug(self, evse: int = 1, connector: int = 1) -> None:
         self.station.unplug(evse, connector, self.clock.now())
         await self.settle()
+
+    async def data_transfer(self, vendor: str, message: str | None = None, data: object = None) -> str:
+        """Send DataTransfer (P02, 1.6 §4.3); the CSMS's status."""
+        cursor = len(self.station.events)
+        self.station.send_data_transfer(vendor, message, data, self.clock.now())
+        event = await self._next_event(cursor, lambda e: isinstance(e, DataTransferred), Action.DataTransfer)
+        assert isinstance(event, DataTransferred)
+        return event.status
+
+    async def fault_connector(self, evse: int = 1, connector: int = 1, faulted: bool = True) -> None:
+        """The connector faults (a reservation of its EVSE is removed) or recovers."""
+        self.station.set_connector_fault(evse, connector, faulted, self.clock.now())
+        await self.settle()
+
+    def reservations(self) -> list[Reservation]:
+        """The reservations the station holds now (`simulator.core.reservations`)."""
+        return list(self.station.reservations.held.values())
+
+    def displayed(self) -> list[DisplayMessage]:
+        """The messages a driver sees now (`simulator.core.display_messages`)."""
+        return self.station.displayed(self.clock.now())
 
     # -- time -------------------------------------------------------------------------------------
 

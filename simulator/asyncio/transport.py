@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,6 +156,17 @@ class StationLink:
             wait = driver.real_wait(self.station.faults.offline_until or self.clock.now())
             await self._sleep(0.05 if wait is None else min(wait, 1.0))
 
+    async def _back_off(self, seconds: float) -> None:
+        """Wait `seconds` real seconds before the next connection attempt, the station's clock
+        running all the while: however the connection was lost, a station keeps charging and
+        metering, and queues its transaction messages for the replay (issue 13)."""
+        driver = self.driver
+        until = time.monotonic() + seconds
+        while (left := until - time.monotonic()) > 0 and not driver.finished:
+            driver.turn()
+            wait = driver.real_wait()
+            await self._sleep(left if wait is None else min(left, max(wait, 0.001)))
+
     async def _sleep(self, seconds: float) -> None:
         if self._wake is None:
             await asyncio.sleep(seconds)
@@ -223,7 +235,7 @@ class StationLink:
                     raise ConnectionError(
                         f"{self.url}: gave up after {failures} attempts: {self.last_error}"
                     ) from None
-                await asyncio.sleep(self.backoff.next_delay())
+                await self._back_off(self.backoff.next_delay())
             except InvalidURI as exc:
                 raise ConnectionError(f"{self.csms_url}: {exc}") from None
 

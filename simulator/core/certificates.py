@@ -294,6 +294,17 @@ class Certificates:
         ]
         return min(times) if times else None
 
+    def status_request(self, own: Own) -> tuple[x509.HashData, str] | None:
+        """The hash data and OCSP responder of an own certificate (M06), if it has one that names it."""
+        held = self.own.get(own)
+        if held is None:
+            return None
+        chain = x509.load_chain(held.chain)
+        url = x509.responder_url(chain[0])
+        if url is None:
+            return None
+        return x509.hash_data(chain[0], chain[1] if len(chain) > 1 else None), url
+
     def _keep_v2g_chain(self, chain: str) -> None:
         """The V2G certificate chain is reported as V2GCertificateChain (M03): leaf and sub-CAs."""
         self.installed = [item for item in self.installed if item.use is not Use.V2G_CHAIN]

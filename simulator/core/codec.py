@@ -28,6 +28,7 @@ from simulator.core.display_messages import DisplayMessage, SetStatus
 from simulator.core.firmware import UpdateRequest, UpdateStatus
 from simulator.core.local_auth import LocalList
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
+from simulator.core.logs import LogAnswer, LogRequest
 from simulator.core.model import Evse, Own, PresentedToken, StationConfig, StopReason, Use
 from simulator.core.notes import Answer, Note
 from simulator.core.reservations import Reservation, ReserveStatus
@@ -146,6 +147,7 @@ class StationView(Protocol):
         self, evse_id: int | None, connector_id: int | None, operative: bool, now: float
     ) -> AvailabilityStatus: ...
     def update_firmware(self, request: UpdateRequest, now: float) -> UpdateStatus: ...
+    def get_log(self, request: LogRequest, now: float) -> tuple[LogAnswer, str | None]: ...
     def update_local_list(self, request: ListUpdateRequest) -> ListOutcome: ...
     def set_charging_profile(
         self, profile: ChargingProfile, now: float

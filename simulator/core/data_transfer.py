@@ -45,6 +45,10 @@ DEFAULT_TABLE: tuple[VendorEntry, ...] = (VendorEntry(DEFAULT_VENDOR),)
 class VendorTable:
     def __init__(self, entries: Iterable[VendorEntry] = DEFAULT_TABLE) -> None:
         self.vendors: dict[str, dict[str, Reply]] = {}
+        self.register(entries)
+
+    def register(self, entries: Iterable[VendorEntry]) -> None:
+        """Add (or replace) rows: what the tester wants the station to answer."""
         for entry in entries:
             self.vendors.setdefault(entry.vendor, {})[entry.message] = entry.reply
 

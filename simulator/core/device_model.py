@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
+from evharness.ocppj.passwords import password_of_key
 from evharness.ocppj.vocabulary import Status
 
 
@@ -341,8 +342,10 @@ class DeviceModel:
         definition = VARIABLES[name]
         if definition.access is Access.READ_ONLY or not _valid(definition, value):
             return Status.REJECTED
-        if key == "AuthorizationKey" and not _authorization_key(value):
-            return Status.REJECTED
+        if key == "AuthorizationKey":
+            if not _authorization_key(value):
+                return Status.REJECTED
+            value = password_of_key(value)
         self._write(name, _normalized(definition, value))
         return "RebootRequired" if definition.reboot else Status.ACCEPTED
 

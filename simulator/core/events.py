@@ -90,6 +90,16 @@ class DataTransferred:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class CertificateAnswered:
+    """The CSMS answered Get15118EVCertificate or GetCertificateStatus (ISO 15118, M01/M02/M06)."""
+
+    action: str
+    status: str
+    data: str | None  # the EXI response / the OCSP result, base64
+    at: float
+
+
 StationEvent = (
     Booted
     | Authorized
@@ -99,4 +109,5 @@ StationEvent = (
     | PeerViolated
     | ReservationChanged
     | DataTransferred
+    | CertificateAnswered
 )

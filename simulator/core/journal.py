@@ -8,6 +8,11 @@ StartTransaction is patched in when the message goes out (1.6 §3.7: order and i
 A 1.6 station reports a transaction's end when its StopTransaction is answered; the entry keeps
 what it metered (`ended`), so the report survives a restart too. The driver (not this module)
 writes the entries to disk whenever the outbox's revision moves.
+
+Beside the queue, what a real station keeps in non-volatile memory (issue 13): its open
+transactions (`running`: ids, start, token, seqNo) and each EVSE's meter register (`registers`),
+written before the message that concerns them is sent. A restarted station takes them back
+(`restore_running`) and ends them as OCPP says for a power loss once the CSMS accepted its boot.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from evharness.idtokens import IdType
 from evharness.ocppj.frames import Payload
 from simulator.core.codec import Trait, VersionRules
+from simulator.core.model import Evse, PresentedToken, Transaction
 from simulator.core.notes import Answer, Ended, RestoredNote, TokenAnswer, TransactionNote, TxMoment
 from simulator.core.outbox import QueuedCall
 
@@ -86,3 +93,48 @@ def learn(note: RestoredNote, answer: Answer, known_ids: dict[str, int]) -> None
     """Keep the transactionId the CSMS gave a restored StartTransaction, for the messages linked to it."""
     if note.link is not None and isinstance(answer, TokenAnswer) and answer.transaction_id is not None:
         known_ids[note.link] = answer.transaction_id
+
+
+def running(evses: dict[int, Evse]) -> list[dict[str, Any]]:
+    """The open transactions, as JSON-able entries."""
+    entries = []
+    for evse in evses.values():
+        transaction = evse.transaction
+        if transaction is None or transaction.ended:
+            continue
+        token = transaction.token
+        entries.append(
+            {
+                "evse": evse.id,
+                "local_id": transaction.local_id,
+                "csms_id": transaction.csms_id,
+                "started_at": transaction.started_at,
+                "meter_start_wh": transaction.meter_start_wh,
+                "seq_no": transaction.seq_no,
+                "authorized": transaction.authorized,
+                "token": None if token is None else {"type": token.id_type.value, "code": token.code},
+            }
+        )
+    return entries
+
+
+def registers(evses: dict[int, Evse]) -> dict[str, float]:
+    return {str(evse.id): evse.meter.energy_wh for evse in evses.values()}
+
+
+def restore_running(entries: list[dict[str, Any]]) -> list[tuple[int, Transaction]]:
+    """(EVSE id, transaction) of each transaction that ran when the station lost power."""
+    restored = []
+    for entry in entries:
+        token = entry.get("token")
+        transaction = Transaction(
+            str(entry["local_id"]),
+            float(entry["started_at"]),
+            float(entry["meter_start_wh"]),
+            token=None if token is None else PresentedToken(IdType(token["type"]), str(token["code"])),
+            csms_id=entry.get("csms_id"),
+            seq_no=int(entry.get("seq_no", 0)),
+            authorized=bool(entry.get("authorized")),
+        )
+        restored.append((int(entry["evse"]), transaction))
+    return restored

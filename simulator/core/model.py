@@ -36,6 +36,7 @@ class StopReason(StrEnum):
     SOFT_RESET = "SoftReset"
     IMMEDIATE_RESET = "ImmediateReset"
     UNLOCK_COMMAND = "UnlockCommand"
+    POWER_LOSS = "PowerLoss"  # a restarted station ends what ran when it lost power (journal)
     OTHER = "Other"
 
 

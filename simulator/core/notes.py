@@ -16,6 +16,7 @@ from enum import Enum, StrEnum
 from typing import Literal
 
 from evharness.ocppj.frames import Payload
+from evharness.x509 import HashData
 from simulator.core.display_messages import DisplayMessage
 from simulator.core.local_auth import TokenInfo
 from simulator.core.model import ConnectorState, Own, PresentedToken, Transaction
@@ -217,6 +218,23 @@ class SecurityEventNote:
 
 
 @dataclass(frozen=True, slots=True)
+class EvCertificateNote:
+    """Get15118EVCertificate (M01/M02) on behalf of the EV: its EXI request, opaque base64."""
+
+    action: Literal["Install", "Update"]
+    exi_request: str
+    schema_version: str = "urn:iso:15118:2:2013:MsgDef"
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateStatusNote:
+    """GetCertificateStatus (M06): the OCSP status of one of the station's certificates."""
+
+    hashed: HashData
+    responder_url: str
+
+
+@dataclass(frozen=True, slots=True)
 class SignCertificateNote:
     """SignCertificate (A02/A03): a CSR for one of the station's own certificates."""
 
@@ -281,6 +299,8 @@ Note = (
     | ReportNote
     | SecurityEventNote
     | SignCertificateNote
+    | EvCertificateNote
+    | CertificateStatusNote
     | RestoredNote
     | ReservationNote
     | DisplayMessagesNote
@@ -319,4 +339,13 @@ class DataTransferAnswer:
     data: object = None
 
 
-Answer = BootAnswer | TokenAnswer | StatusAnswer | DataTransferAnswer | None
+@dataclass(frozen=True, slots=True)
+class CertificateAnswer:
+    """Get15118EVCertificate's or GetCertificateStatus's answer: the status and what came with it
+    (the EXI response, the OCSP result), opaque base64."""
+
+    status: str
+    data: str | None
+
+
+Answer = BootAnswer | TokenAnswer | StatusAnswer | DataTransferAnswer | CertificateAnswer | None

@@ -6,6 +6,11 @@ payload is built when its CALL goes out. Transaction messages survive a lost con
 dropped with the connection (a heartbeat is not worth replaying). Messages restored from a journal
 wait until the CSMS accepted the station's BootNotification (B02.FR.02). `revision` moves whenever
 the transaction messages waiting change, so a journal knows when to write.
+
+A driver's action never waits behind periodic meter samples (issue 13): an Authorize goes ahead of
+the samples queued before it (it is no transaction message; their order among themselves stays).
+`sampling` tells the station whether a periodic sample of an EVSE is still on its way, so that while
+connected it skips the next one instead of queueing samples faster than the CSMS answers them.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from simulator.core import resend
-from simulator.core.notes import BootNote, Note
+from simulator.core.notes import AuthorizeNote, BootNote, Note, TransactionNote, TxMoment
 
 
 @dataclass(slots=True)
@@ -45,9 +50,30 @@ class Outbox:
         return head + [call for call in self._queue if call.transactional]
 
     def put(self, call: QueuedCall) -> None:
+        if isinstance(call.note, AuthorizeNote):
+            first_sample = next((i for i, c in enumerate(self._queue) if _periodic(c)), None)
+            if first_sample is not None:
+                self._queue.insert(first_sample, call)
+                return
         self._queue.append(call)
         if call.transactional:
             self.revision += 1
+
+    def describe(self) -> str:
+        """What waits, for people: `MeterValues ×3, StatusNotification` (in order of first place)."""
+        counts: dict[str, int] = {}
+        for call in self._queue:
+            counts[call.action] = counts.get(call.action, 0) + 1
+        return ", ".join(f"{action} ×{n}" if n > 1 else action for action, n in counts.items())
+
+    def sampling(self, evse_id: int) -> bool:
+        """Whether a periodic meter sample of the EVSE waits or is in flight."""
+        waiting = [self.in_flight, *self._queue] if self.in_flight is not None else self._queue
+        return any(
+            _periodic(c) and isinstance(c.note, TransactionNote) and c.note.evse_id == evse_id
+            for c in waiting
+            if c is not None
+        )
 
     def restore(self, calls: list[QueuedCall]) -> None:
         """Put journal-restored transaction messages in front of anything queued since."""
@@ -113,3 +139,8 @@ class Outbox:
             self.in_flight = None
         self._queue = deque(call for call in self._queue if call.transactional)
         self.revision += 1
+
+
+def _periodic(call: QueuedCall) -> bool:
+    """A periodic meter sample: 1.6 MeterValues / 2.0.1 TransactionEvent Updated (MeterValuePeriodic)."""
+    return isinstance(call.note, TransactionNote) and call.note.moment is TxMoment.METER

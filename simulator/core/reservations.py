@@ -59,7 +59,7 @@ class End(Enum):
     USED = "used"  # its token (or group) started on it (H03)
     EXPIRED = "expired"  # expiryDateTime passed (H04.FR.01/02)
     CANCELLED = "cancelled"  # CancelReservation (H02)
-    FAULTED = "faulted"  # the reserved EVSE faulted (H01; OCTT TC_H_20)
+    FAULTED = "faulted"  # the reserved EVSE faulted or was made unavailable (H01; OCTT TC_H_20)
 
 
 # how a reservation ended → what a 2.0.1 station tells the CSMS (None: nothing)

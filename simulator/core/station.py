@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Literal
 
+import orjson
+
 from evharness.ocppj.errors import ErrorKind, kind_of
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import (
@@ -51,6 +53,7 @@ from simulator.core.events import (
     Authorized,
     Booted,
     CallFailed,
+    CertificateAnswered,
     DataTransferred,
     PeerViolated,
     ReservationChanged,
@@ -63,6 +66,7 @@ from simulator.core.firmware import FirmwareHost, FirmwareUpdater, UpdateRequest
 from simulator.core.lifecycle import Happening, Lifecycle, Occurrence, phase_of
 from simulator.core.local_auth import AuthCache, LocalList, TokenInfo
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
+from simulator.core.logs import LogAnswer, LogHost, LogRequest, LogUploader
 from simulator.core.meter import Meter
 from simulator.core.model import (
     Connector,
@@ -80,12 +84,14 @@ from simulator.core.notes import (
     BootAnswer,
     BootNote,
     BootReason,
+    CertificateAnswer,
+    CertificateStatusNote,
     DataTransferAnswer,
     DataTransferNote,
     DisplayMessagesNote,
+    EvCertificateNote,
     FirmwareStatusNote,
     HeartbeatNote,
-    LogStatus,
     LogStatusNote,
     Note,
     ReservationNote,
@@ -196,9 +202,14 @@ class Station:
             self.transfers,
             config.firmware,
         )
+        self.logs = LogUploader(
+            LogHost(identity, self.send, self.after_answer, self._log_content), self.transfers, config.logs
+        )
         self._held_for_firmware: set[int] = set()  # EVSEs made Unavailable until the update (L01.FR.07)
         self.frame_log: deque[tuple[str, str, float]] = deque(maxlen=FRAME_LOG_SIZE)
         self.restored_ids: dict[str, int] = {}  # 1.6 transactionIds learnt for journal-restored messages
+        self.restored_transactions: dict[str, Transaction] = {}  # ran when an earlier run lost power
+        self.power_lost: list[int] = []  # EVSEs whose restored transaction ends once the boot is accepted
         self.offline_since: float | None = None
         self.reboot_at: float | None = None
         self.reset_reason: str = adapter.rules.default_reset_reason
@@ -285,6 +296,7 @@ class Station:
     def next_deadline(self) -> float | None:
         deadlines = [self.rpc.next_deadline(), self.next_heartbeat_at, self.next_boot_at, self.reboot_at]
         deadlines.append(self.firmware.deadline())
+        deadlines.append(self.logs.deadline())
         deadlines.append(self.certificates.deadline())
         deadlines.append(self.reservations.deadline())
         deadlines += [held.due for held in self._held]
@@ -308,6 +320,7 @@ class Station:
             self.next_boot_at = None
             self.boot(now)
         self.firmware.tick(now)
+        self.logs.tick(now)
         if self.next_heartbeat_at is not None and now >= self.next_heartbeat_at:
             self.next_heartbeat_at = now + self.heartbeat_interval
             # other traffic shows the station is alive (1.6 §4.6); never pile heartbeats up behind it
@@ -324,8 +337,11 @@ class Station:
             if evse.next_power_review_at is not None and now >= evse.next_power_review_at:
                 self.apply_power(evse, now)
             if evse.next_meter_value_at is not None and now >= evse.next_meter_value_at:
+                # sampled on a clock: a sample due while the last is still on its way is skipped
+                # (connected; offline, every sample is kept for the replay). Issue 13.
                 evse.next_meter_value_at = self.lifecycle.next_sample(now)
-                self.lifecycle.handle(evse, Occurrence(Happening.METER_DUE), now)
+                if not (self.connected and self.outbox.sampling(evse.id)):
+                    self.lifecycle.handle(evse, Occurrence(Happening.METER_DUE), now)
         self._pump(now)
 
     # -- what a person (or a scenario) does -----------------------------------------------------
@@ -499,14 +515,15 @@ class Station:
     def set_connector_state(
         self, evse: Evse, connector: Connector, state: ConnectorState, now: float
     ) -> None:
-        """Available shows as Reserved on a reserved EVSE; a faulted EVSE loses its reservation."""
+        """Available shows as Reserved on a reserved EVSE; a faulted or unavailable EVSE loses its
+        reservation (2.0.1 ReservationStatusUpdate Removed)."""
         if state is ConnectorState.AVAILABLE and evse.id in self.reserved_evses():
             state = ConnectorState.RESERVED
         previous = connector.state
         connector.state = state
         if previous is not state:
             self.send(StatusNote(evse.id, connector.id, state, now, previous), now)
-        if state is ConnectorState.FAULTED:
+        if state in (ConnectorState.FAULTED, ConnectorState.UNAVAILABLE) and self.reservations.held:
             for reservation in self.reservations.evse_faulted(evse.id):
                 self._reservation_ended(reservation, End.FAULTED, now)
 
@@ -615,6 +632,10 @@ class Station:
         """L01, 1.6 §5.19 and SignedUpdateFirmware: `simulator.core.firmware`."""
         return self.firmware.update(request, now)
 
+    def get_log(self, request: LogRequest, now: float) -> tuple[LogAnswer, str | None]:
+        """N01, 1.6 GetDiagnostics and GetLog: `simulator.core.logs`."""
+        return self.logs.request(request, now)
+
     def update_local_list(self, request: ListUpdateRequest) -> ListOutcome:
         return local_list.update(self.device, self.local_list, request)
 
@@ -669,6 +690,18 @@ class Station:
         if states == {ConnectorState.UNAVAILABLE}:
             return "Unavailable"
         return "Idle"
+
+    def set_connector_fault(self, evse_id: int, connector_id: int, faulted: bool, now: float) -> None:
+        """A connector faults (StatusNotification Faulted; its EVSE's reservation is removed) or
+        recovers (Available, Occupied with a cable, Unavailable when inoperative)."""
+        evse, connector = self._connector(evse_id, connector_id)
+        if faulted:
+            state = ConnectorState.FAULTED
+        elif not evse.operative:
+            state = ConnectorState.UNAVAILABLE
+        else:
+            state = ConnectorState.OCCUPIED if connector.plugged else ConnectorState.AVAILABLE
+        self.set_connector_state(evse, connector, state, now)
 
     def data_transfer(self, vendor: str, message: str | None, data: object) -> tuple[TransferStatus, object]:
         """The CSMS's DataTransfer, answered from the vendor table (`simulator.core.data_transfer`)."""
@@ -764,6 +797,21 @@ class Station:
             self.certificates.choices.choose(name, value)
         return self.certificates.choices
 
+    def request_ev_certificate(
+        self, action: Literal["Install", "Update"], exi_request: str, now: float
+    ) -> None:
+        """M01/M02: the EV asks for (or to update) its contract certificate; its EXI goes to the CSMS."""
+        self.send(EvCertificateNote(action, exi_request), now)
+
+    def check_certificate_status(self, own: Own, now: float) -> bool:
+        """M06: ask the CSMS for the OCSP status of an own certificate that names its responder;
+        whether there was one to ask about."""
+        asked = self.certificates.status_request(own)
+        if asked is None:
+            return False
+        self.send(CertificateStatusNote(*asked), now)
+        return True
+
     def security_event(self, event: SecurityEvent, now: float, tech_info: str | None = None) -> None:
         """A04: SecurityEventNotification."""
         self.send(SecurityEventNote(event, now, tech_info), now)
@@ -779,6 +827,19 @@ class Station:
             if isinstance(note, RestoredNote) and note.link == transaction_key:
                 return True
         return False
+
+    def waiting_for(self, now: float) -> str:
+        """What the station waits for now, for people (a run that timed out says it, issue 13)."""
+        if not self.connected:
+            what = "a connection to the CSMS"
+        elif self.outbox.in_flight is not None:
+            sent_at = self.rpc.in_flight_since()
+            since = "" if sent_at is None else f", sent {now - sent_at:.0f} s ago"
+            what = f"the answer to {self.outbox.in_flight.action}{since}"
+        else:
+            what = "nothing from the CSMS"
+        queued = self.outbox.describe()
+        return what + (f"; queued: {queued}" if queued else "")
 
     def transaction_ongoing(self, transaction_key: str) -> bool:
         return any(
@@ -800,6 +861,28 @@ class Station:
     @property
     def transactional_queue(self) -> list[QueuedCall]:
         return self.outbox.transactional
+
+    def durable_state(self) -> dict[str, Any]:
+        """What a real station keeps in non-volatile memory besides its queue (`core.journal`): the
+        open transactions and the meter registers."""
+        return {"running": journal.running(self.evses), "registers": journal.registers(self.evses)}
+
+    def restore_durable_state(self, data: dict[str, Any]) -> int:
+        """After a restart: the registers as they were, and the transactions that ran when power was
+        lost, to be ended (PowerLoss) once the CSMS accepted the boot; how many transactions."""
+        for evse_id, energy_wh in (data.get("registers") or {}).items():
+            evse = self.evses.get(int(evse_id))
+            if evse is not None:
+                evse.meter.energy_wh = float(energy_wh)
+        restored = journal.restore_running(data.get("running") or [])
+        for evse_id, transaction in restored:
+            evse = self.evses.get(evse_id)
+            if evse is None:
+                continue
+            evse.transaction = transaction
+            self.restored_transactions[transaction.local_id] = transaction
+            self.power_lost.append(evse_id)
+        return len(restored)
 
     def journal_entries(self) -> list[dict[str, Any]]:
         """The transaction messages still owed to the CSMS, as JSON-able entries (`core.journal`)."""
@@ -836,8 +919,9 @@ class Station:
                     self.lifecycle.handle(evse, Occurrence(happening), now)
             case Trigger.FIRMWARE_STATUS:
                 self.send(FirmwareStatusNote(*self.firmware.status_report()), now)
-            case Trigger.LOG_STATUS:
-                self.send(LogStatusNote(LogStatus.IDLE), now)
+            case Trigger.LOG_STATUS | Trigger.DIAGNOSTICS_STATUS:
+                status, request_id = self.logs.status_report()
+                self.send(LogStatusNote(status, request_id, trigger is Trigger.DIAGNOSTICS_STATUS), now)
             case Trigger.SIGN_STATION_CERTIFICATE:
                 self.request_certificate(Own.STATION, now)
             case Trigger.SIGN_V2G_CERTIFICATE:
@@ -897,8 +981,16 @@ class Station:
             self.next_heartbeat_at = now + self.heartbeat_interval
             self._report_connectors(now)
             self.firmware.booted(now)
+            self._end_lost_transactions(now)
         else:  # Pending / Rejected: ask again after the interval (B02.FR.01, B03.FR.01)
             self.next_boot_at = now + (interval if interval > 0 else self.config.retry_boot_after_s)
+
+    def _end_lost_transactions(self, now: float) -> None:
+        """What ran when the station lost power ends now, with the register it had then (1.6
+        StopTransaction reason PowerLoss, 2.0.1 TransactionEvent Ended stoppedReason PowerLoss)."""
+        lost, self.power_lost = self.power_lost, []
+        for evse_id in lost:
+            self.stop_transaction(evse_id, StopReason.POWER_LOSS, now)
 
     def _variable_changed(self, name: str, value: str) -> None:
         if name == "OCPPCommCtrlr.HeartbeatInterval":
@@ -927,6 +1019,26 @@ class Station:
                 evse.operative = False
                 for connector in evse.connectors.values():
                     self.set_connector_state(evse, connector, ConnectorState.UNAVAILABLE, now)
+
+    def _log_content(self, log_type: str) -> bytes:
+        """The uploaded log: what the station is and holds now, then its recent frames (PINs masked)."""
+        head = {
+            "identity": self.identity,
+            "ocpp": self.version,
+            "firmware": self.config.firmware_version,
+            "log_type": log_type,
+            "at": self._now,
+            "connectors": {
+                f"{evse.id}/{c.id}": c.state.value
+                for evse in self.evses.values()
+                for c in evse.connectors.values()
+            },
+        }
+        lines = [orjson.dumps(head)] + [
+            orjson.dumps({"direction": direction, "at": at, "frame": text})
+            for direction, text, at in self.frame_log
+        ]
+        return b"\n".join(lines) + b"\n"
 
     def _firmware_installed(self, version: str) -> None:
         self.config = replace(self.config, firmware_version=version)
@@ -1005,6 +1117,9 @@ class Station:
         answer = self.adapter.answer_of(queued.action, payload)
         if isinstance(note, RestoredNote):  # an earlier run's message: its ids, and the end it reports
             journal.learn(note, answer, self.restored_ids)
+            restored = self.restored_transactions.get(note.link or "")
+            if restored is not None and restored.csms_id is None:
+                restored.csms_id = self.restored_ids.get(note.link or "")
             if note.ended is not None:
                 key = str(self.payload_of(queued).get("transactionId", note.link))
                 self.emit(
@@ -1021,6 +1136,8 @@ class Station:
                 self._transaction_answered(note, answer, queued.action, now)
             case StatusAnswer(status), SignCertificateNote(own):
                 self.certificates.answered(own, status == Status.ACCEPTED, now)
+            case CertificateAnswer(status, data), EvCertificateNote() | CertificateStatusNote():
+                self.emit(CertificateAnswered(queued.action, status, data, now))
             case DataTransferAnswer(status, data), DataTransferNote(vendor, message):
                 self.emit(DataTransferred(vendor, message, status, data, now))
 

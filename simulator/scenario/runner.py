@@ -23,6 +23,7 @@ from scenarios.model import (
     AwaitLocalListStep,
     BootStep,
     ChargeStep,
+    DataTransferStep,
     FaultStep,
     GoOfflineStep,
     PlugInStep,
@@ -34,7 +35,14 @@ from scenarios.model import (
     UnplugStep,
     WaitStep,
 )
-from simulator.core.events import Authorized, Booted, CallFailed, StationEvent, TransactionStarted
+from simulator.core.events import (
+    Authorized,
+    Booted,
+    CallFailed,
+    DataTransferred,
+    StationEvent,
+    TransactionStarted,
+)
 from simulator.core.faults import FaultKind
 from simulator.core.model import PresentedToken
 from simulator.core.station import Station
@@ -99,6 +107,7 @@ class ScenarioRunner:
         self._wait: Wait | None = None
         self._started = False
         self._heard: list[StationEvent] = []  # the station's events since the current step began
+        self._position = "before the first step"
         self._number = 0  # the current step
         self._judged: set[int] = set()  # ids of the CallFailed events an expectation already reported
 
@@ -133,12 +142,18 @@ class ScenarioRunner:
 
     # -- the program ----------------------------------------------------------------------------
 
+    def waiting_for(self, now: float) -> str:
+        """Where the scenario stands and what the station waits for (a run that timed out says it)."""
+        return f"{self._position}, waiting for {self.station.waiting_for(now)}"
+
     def _run(self) -> Generator[Wait, None, None]:
         for number, step in enumerate(self.scenario.steps, start=1):
+            self._position = f"step {number} ({next(iter(type(step).model_fields))})"
             yield from self._step(number, step)
             if self.aborted:
                 break
         else:
+            self._position = "after the last step"
             yield Until(lambda: self.station.idle)
         self._expect_calls_answered()
 
@@ -175,6 +190,12 @@ class ScenarioRunner:
             case FaultStep(fault=fault):
                 station.inject_fault(FaultKind(fault.kind), self._now, fault.duration)
                 yield Until(self._settled)
+            case DataTransferStep(data_transfer=transfer):
+                station.send_data_transfer(transfer.vendor, transfer.message, transfer.data, self._now)
+                yield Until(self._settled)
+                answers = [e.status for e in self._heard if isinstance(e, DataTransferred)]
+                actual = answers[-1] if answers else "no answer"
+                self._expect(number, f"DataTransfer {transfer.vendor}", tuple(transfer.expect), actual)
             case AwaitLocalListStep(await_local_list=awaited):
                 entries, timeout = (awaited.entries, awaited.timeout) if awaited else (1, 600.0)
                 yield from self._await_local_list(number, entries, timeout)

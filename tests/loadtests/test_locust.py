@@ -287,18 +287,20 @@ def test_console_users_without_the_outbox_check_refusals_and_a_missing_mail_is_a
     process = BackendProcess(f"sqlite:///{tmp_path / 'console.sqlite3'}").start()
     console_url = process.api_url.removesuffix("/api/")
 
-    def console_run(name: str, *args: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+    def console_run(name: str, seconds: int, *args: str) -> tuple[subprocess.CompletedProcess[str], Path]:
         out = tmp_path / name
         command = [
             sys.executable, "-m", "locust", "-f", str(CONSOLE_LOCUSTFILE), "--headless", "-u", "2", "-r", "2",
-            "-t", "3s", "--console-url", console_url, "--csv", str(out), "--only-summary", *args,
+            "-t", f"{seconds}s", "--console-url", console_url, "--csv", str(out), "--only-summary", *args,
         ]  # fmt: skip
         return run(command, timeout=60), out
 
     try:
-        unconfirmed, unconfirmed_out = console_run("unconfirmed")
+        # a sign-up and a login each hash with argon2id (~0.1 s alone, over 1 s on a busy 2-core machine):
+        # long enough for each user to reach its refused login
+        unconfirmed, unconfirmed_out = console_run("unconfirmed", 8)
         elsewhere, elsewhere_out = console_run(
-            "elsewhere", "--outbox-dir", str(tmp_path / "not-the-outbox"), "--call-timeout", "0.5"
+            "elsewhere", 3, "--outbox-dir", str(tmp_path / "not-the-outbox"), "--call-timeout", "0.5"
         )
     finally:
         code = process.stop()

@@ -253,7 +253,7 @@ def test_a_full_201_session_is_persisted(
 
     assert authorize("0000", "KeyCode") == {"status": "Unknown"}
     assert authorize("7310", "KeyCode") == {"status": "Blocked"}  # KeyCode 7310: the PIN #7310
-    assert authorize("04A2B3C4D5E6F7", "eMAID") == {"status": "Invalid"}
+    assert authorize("04A2B3C4D5E6F7", "eMAID") == {"status": "Unknown"}  # no eMAID provisioned (issue 12)
     assert authorize("04a2b3c4d5e6f7", "ISO14443") == {"status": "Accepted"}
     assert authorize("4821", "KeyCode") == {
         "status": "Accepted",

@@ -64,6 +64,7 @@ def test_a_list_over_the_stations_limit_goes_in_several_messages(
         async with BackendServer(settings) as backend:
             store = backend.store
             station_id, _ = store.ensure_station("SIM-SPLIT", datetime.now(UTC))
+            backend.ocpp.gate.records.save("SIM-SPLIT", pins_on_profile_0=True)  # docs/security.md
             store.provision(station_id, SIX)
             seen = SendLocalLists()
             config = StationConfig(
@@ -125,6 +126,7 @@ def test_a_list_over_the_stations_capacity(
         settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url)
         async with BackendServer(settings) as backend:
             station_id, _ = backend.store.ensure_station("SIM-CAP", datetime.now(UTC))
+            backend.ocpp.gate.records.save("SIM-CAP", pins_on_profile_0=True)  # docs/security.md
             backend.store.provision(station_id, SIX)
             seen = SendLocalLists()
             small = (("LocalAuthListCtrlr.ItemsPerMessage", "2"), ("LocalAuthListMaxLength", "3"))
@@ -164,6 +166,7 @@ def test_a_2_0_1_station_whose_list_is_off_gets_no_list(
         settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url)
         async with BackendServer(settings) as backend:
             station_id, _ = backend.store.ensure_station("SIM-OFF", datetime.now(UTC))
+            backend.ocpp.gate.records.save("SIM-OFF", pins_on_profile_0=True)  # docs/security.md
             backend.store.provision(station_id, SIX)
             seen = SendLocalLists()
             config = StationConfig(

@@ -51,6 +51,7 @@ def test_the_station_holds_the_backends_list_and_authorizes_offline_from_it(
         async with BackendServer(settings) as backend:
             store = backend.store
             station_id, _ = store.ensure_station("SIM-LL", datetime.now(UTC))
+            backend.ocpp.gate.records.save("SIM-LL", pins_on_profile_0=True)  # docs/security.md
             store.provision(station_id, [PIN, CARD])
             station = LiveStation("SIM-LL", version, backend.ocpp_url)
             await station.connect()
@@ -103,6 +104,7 @@ def test_a_station_whose_version_differs_gets_the_full_list_on_registration(
         settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url)
         async with BackendServer(settings) as backend:
             station_id, _ = backend.store.ensure_station("SIM-LL2", datetime.now(UTC))
+            backend.ocpp.gate.records.save("SIM-LL2", pins_on_profile_0=True)  # docs/security.md
             backend.store.provision(station_id, [PIN])
             station = LiveStation("SIM-LL2", version, backend.ocpp_url)
             await station.connect()

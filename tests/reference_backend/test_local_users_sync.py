@@ -71,6 +71,7 @@ async def online(
         token = owner_of_station(backend)
         station_id = backend.store.find_station_id(IDENTITY)
         assert station_id is not None
+        backend.ocpp.gate.records.save(IDENTITY, pins_on_profile_0=True)  # docs/security.md
         station = LiveStation(IDENTITY, version, backend.ocpp_url, on_frame=on_frame)
         await station.connect()
         base = f"{backend.api_url}stations/{IDENTITY}/local-users"

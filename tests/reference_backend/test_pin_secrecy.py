@@ -45,6 +45,7 @@ def test_a_pin_session_leaves_no_pin_in_any_log(
         settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url)
         async with BackendServer(settings) as backend:
             station_id, _ = backend.store.ensure_station("SIM-PIN", datetime.now(UTC))
+            backend.ocpp.gate.records.save("SIM-PIN", pins_on_profile_0=True)  # docs/security.md
             backend.store.provision(station_id, [ProvisionedIdentification(IdType.PIN, PIN, "Ada", "Pin")])
             station = LiveStation(
                 "SIM-PIN", version, backend.ocpp_url, on_frame=lambda d, t, at: wire.append((d, t, at))

@@ -110,9 +110,14 @@ def request_for(api: Api, action: Action) -> tuple[str, str, Any]:
         Action.CHANGE_AVAILABILITY: "availability",
         Action.TRIGGER_MESSAGE: "trigger",
         Action.CLEAR_CACHE: "clear-cache",
+        Action.RESERVE: "reserve",
+        Action.SET_DISPLAY_MESSAGES: "set-display-message",
+        Action.DATA_TRANSFER: "data-transfer",
+        Action.MANAGE_CERTIFICATES: "certificates",
     }
     if action in operations:
-        return "POST", f"{base}/operations/{operations[action]}", {"id_tag": "04A1B2C3"}
+        body = {"id_tag": "04A1B2C3", "content": "Welcome", "vendor_id": "org.evharness"}
+        return "POST", f"{base}/operations/{operations[action]}", body
     user = f"{base}/local-users/{api.local_user}"
     others: dict[Action, tuple[str, str, Any]] = {
         Action.PLAN_INSTALLATION: (
@@ -133,6 +138,10 @@ def request_for(api: Api, action: Action) -> tuple[str, str, Any]:
         Action.ADD_RFID_CARD: [
             ("POST", f"{base}/rfid-cards", {"uid": f"{n:08X}", "first_name": "R", "last_name": "C"}),
             ("POST", f"{user}/identifications", {"type": "rfid", "code": f"{n:08X}"}),
+        ][n % 2],
+        Action.SET_SECURITY: [
+            ("PUT", f"{base}/security", {"pins_on_profile_0": bool(n % 2)}),
+            ("POST", f"{base}/password", None),  # offline here: 409 once allowed
         ][n % 2],
         Action.VIEW_SETTINGS: [
             ("GET", f"{base}/settings", None),

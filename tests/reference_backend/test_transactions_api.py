@@ -4,66 +4,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 import pytest
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from reference_backend.backend import BackendServer
 from reference_backend.domain.permissions import Role
-from reference_backend.domain.tokens import new_token, token_hash
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.portal import BackgroundLoop
 
 from .helpers import at, boot_16
+from .live_console import Live, live_console
 
 STATION = "TX-API-1"
 OPERATOR_TOKEN = "operator-secret-for-tests"
 
 
-@dataclass
-class Live:
-    backend: BackendServer
-    base: str
-    tokens: dict[Role, str]
-
-    def client(self, role: Role | None = None, token: str | None = None) -> httpx.Client:
-        bearer = token if token is not None else self.tokens[role] if role is not None else ""
-        return httpx.Client(base_url=self.base, headers={"Authorization": f"Bearer {bearer}"}, timeout=30)
-
-
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[Live]:
-    settings = BackendSettings(
-        ocpp_port=0,
-        api_port=0,
-        database_url=f"sqlite:///{tmp_path / 'tx.sqlite3'}",
-        outbox_dir=str(tmp_path / "outbox"),
-        operator_token=OPERATOR_TOKEN,
-    )
-    with BackgroundLoop("tx-api") as loop:
-        backend = BackendServer(settings)
-        loop.run(backend.start())
-        now = backend.console.now()
-        tokens = {}
-        with backend.stations.store.begin() as tx:
-            station = tx.add_station(STATION, now)
-            for role in (Role.FACILITY_OWNER, Role.CPO):
-                email = f"{role.value}@example.com"
-                user = tx.add_user(email, role.value, None, now, confirmed=True)
-                tokens[role] = new_token()
-                tx.add_session(token_hash(tokens[role]), user, now, now + timedelta(hours=1))
-                tx.add_grant(station, {"role": role, "email": email}, None, now, "test")
-        try:
-            yield Live(backend, backend.api_url.removesuffix("/api/") + "/api/", tokens)
-        finally:
-            loop.run(backend.stop())
+    with live_console(tmp_path, STATION, (Role.FACILITY_OWNER, Role.CPO), OPERATOR_TOKEN) as running:
+        yield running
 
 
 def call(ws: ClientConnection, action: str, payload: dict[str, Any]) -> dict[str, Any]:

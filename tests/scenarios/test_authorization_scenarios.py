@@ -59,7 +59,7 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Outcome:
     database_url = f"sqlite:///{folder / 'backend.sqlite3'}"
     plans = {name: scenarios.load(name) for name in NAMES} | {WRONG: wrong_expectations()}
     for name, scenario in plans.items():
-        seed(database_url, scenario, len(VERSIONS), prefix(name))
+        seed(database_url, scenario, len(VERSIONS), prefix(name), pins_on_profile_0=True)  # offline PINs
 
     async def everything() -> dict[str, FleetResult]:
         settings = BackendSettings(ocpp_port=0, api_port=0, database_url=database_url)

@@ -78,6 +78,15 @@ class Pair:
     def settle(self) -> None:
         self.pump()
 
+    def send_follow_ups(self) -> int:
+        """Send the CALLs the CSMS connection wants sent after its answers (as the OCPP server does:
+        CertificateSigned after SignCertificate …), then move frames; how many were sent."""
+        calls = self.csms.take_follow_ups()
+        for action, payload in calls:
+            self.csms.send_call(action, payload, self.clock.now())
+            self.pump()
+        return len(calls)
+
     def advance(self, seconds: float) -> None:
         """Let simulated time pass, stopping at every deadline of the station on the way."""
         target = self.clock.now() + seconds

@@ -390,4 +390,5 @@ CALLS: dict[str, CallFunction] = {
     Action.TriggerMessage: typed(trigger_message),
     Action.UnlockConnector: typed(unlock),
     Action.UpdateFirmware: typed(update_firmware),
+    Action.GetLog: files.get_log,
 }

@@ -41,6 +41,7 @@ STOP_TRIGGERS: dict[str, tuple[wire.TriggerReasonEnumType, wire.ReasonEnumType]]
     "Other": ("AbnormalCondition", "Other"),
     "ImmediateReset": ("ResetCommand", "ImmediateReset"),
     "UnlockCommand": ("UnlockCommand", "Other"),
+    "PowerLoss": ("AbnormalCondition", "PowerLoss"),
 }
 # moment → (eventType, triggerReason, chargingState or None)
 EVENTS: dict[
@@ -72,6 +73,8 @@ MORE_ACTIONS: dict[type[Note], str] = {
     notes.DisplayMessagesNote: Action.NotifyDisplayMessages,
     notes.FirmwareStatusNote: Action.FirmwareStatusNotification,
     notes.LogStatusNote: Action.LogStatusNotification,
+    notes.EvCertificateNote: Action.Get15118EVCertificate,  # 1.6 has no ISO 15118 messages
+    notes.CertificateStatusNote: Action.GetCertificateStatus,
 }
 
 
@@ -114,6 +117,13 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(wire.SignCertificateRequest(csr=csr, certificateType=SIGNING_USES[own]))
         case notes.SecurityEventNote():
             return common.security_event(note, note.event.value)
+        case notes.EvCertificateNote(action, exi, schema):
+            return as_payload(
+                wire.Get15118EVCertificateRequest(iso15118SchemaVersion=schema, action=action, exiRequest=exi)
+            )
+        case notes.CertificateStatusNote(hashed, url):
+            data = cast(wire.OCSPRequestDataType, hashed.to_wire() | {"responderURL": url})
+            return as_payload(wire.GetCertificateStatusRequest(ocspRequestData=data))
         case notes.ReservationNote(reservation_id, status):
             return {"reservationId": reservation_id, "reservationUpdateStatus": status}
         case notes.DisplayMessagesNote():
@@ -264,6 +274,8 @@ ANSWERS: dict[str, AnswerReader] = {
     Action.Authorize: _token_answer,
     Action.TransactionEvent: _token_answer,
     Action.SignCertificate: common.status_answer,
+    Action.Get15118EVCertificate: lambda p: notes.CertificateAnswer(p["status"], p.get("exiResponse")),
+    Action.GetCertificateStatus: lambda p: notes.CertificateAnswer(p["status"], p.get("ocspResult")),
     Action.DataTransfer: common.data_transfer_answer,
 }
 

@@ -13,7 +13,8 @@ from evharness.ocppj import schemas
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.permissions import Role
 from reference_backend.domain.problems import InvalidInput
-from reference_backend.domain.remote_operations import ACTIONS, Request, build
+from reference_backend.domain.remote_operations import ACTIONS, HASH_FIELDS, Request, build
+from reference_backend.domain.remote_operations import V16 as ON_16
 from reference_backend.domain.station_roles import Grant, Person, roles_of
 from reference_backend.domain.station_settings import SETTINGS, actions_for, parse_changes
 
@@ -80,13 +81,49 @@ def test_actions_for_a_change_come_from_the_settings_table() -> None:
     ]
 
 
+PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+MONITOR = {
+    "value": 10.0,
+    "type": "Delta",
+    "severity": 5,
+    "component": {"name": "EVSE"},
+    "variable": {"name": "Power"},
+}
+
+
 @pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201])
 @pytest.mark.parametrize("operation", sorted(ACTIONS))
 def test_every_remote_operation_is_a_valid_call(version: OcppVersion, operation: str) -> None:
     transaction = "17" if version is OcppVersion.V16 else "tx-17"
     request = Request(
-        id_tag="#1234", transaction_id=transaction, type="hard", operative=False, message="MeterValues"
+        id_tag="#1234",
+        transaction_id=transaction,
+        type="hard",
+        operative=False,
+        message="MeterValues",
+        reservation_id=7,
+        group="FLEET",
+        message_id=3,
+        content="Welcome",
+        language="en",
+        state="Idle",
+        vendor_id="org.evharness",
+        data_message_id="Echo",
+        data="hi",
+        certificate_type="CSMSRootCertificate",
+        certificate=PEM,
+        certificate_hash=dict.fromkeys(HASH_FIELDS, "00ab") | {"hashAlgorithm": "SHA256"},
+        location="https://files.example/fw-2.0.bin",
+        severity=5,
+        monitors=(MONITOR,),
+        monitor_ids=(1, 2),
+        customer_identifier="customer-1",
     )
+    if version is OcppVersion.V16 and operation not in ON_16:  # display messages, monitoring …
+        with pytest.raises(InvalidInput) as refused:
+            build(operation, True, request)
+        assert refused.value.field == "operation"
+        return
     action, payload = build(operation, version is OcppVersion.V16, request)
     validate = schemas.validator(version, action, response=False)
     assert validate is not None
@@ -101,11 +138,57 @@ def test_every_remote_operation_is_a_valid_call(version: OcppVersion, operation:
         ("remote-stop", Request(transaction_id="abc"), "transaction_id"),
         ("reset", Request(type="warm"), "type"),
         ("trigger", Request(message="Authorize"), "message"),
+        ("reserve", Request(id_tag="04A1B2C3"), "reservation_id"),
+        ("reserve", Request(id_tag="04A1B2C3", reservation_id=1, expires_in=5), "expires_in"),
+        ("cancel-reservation", Request(), "reservation_id"),
+        ("data-transfer", Request(), "vendor_id"),
+        ("install-certificate", Request(certificate=PEM), "certificate_type"),
+        (
+            "install-certificate",
+            Request(certificate_type="V2GCertificateChain", certificate=PEM),
+            "certificate_type",
+        ),
+        (
+            "install-certificate",
+            Request(certificate_type="MORootCertificate", certificate=PEM),
+            "certificate_type",
+        ),
+        (
+            "install-certificate",
+            Request(certificate_type="CSMSRootCertificate", certificate="x"),
+            "certificate",
+        ),
+        ("certificates", Request(), "certificate_type"),
+        ("delete-certificate", Request(certificate_hash={"hashAlgorithm": "SHA256"}), "certificate_hash"),
+        ("renew-certificate", Request(which="v2g"), "which"),
+        ("update-firmware", Request(), "location"),
+        ("update-firmware", Request(location="no-url"), "location"),
+        ("update-firmware", Request(location="http://f/x", retrieve_at="soon"), "retrieve_at"),
+        ("update-firmware", Request(location="http://f/x", signature="AAAA"), "signing_certificate"),
+        ("update-firmware", Request(location="http://f/x", retries=-1), "retries"),
+        ("get-log", Request(location="http://f/", log_type="everything"), "log_type"),
+        ("customer-information", Request(), "operation"),
     ],
 )
 def test_bad_operation_requests_name_their_field(operation: str, request_: Request, field: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         build(operation, True, request_)
+    assert refused.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("operation", "request_", "field"),
+    [
+        ("set-display-message", Request(), "content"),
+        ("set-display-message", Request(content="Hi", priority="Top"), "priority"),
+        ("set-display-message", Request(content="Hi", format="PDF"), "format"),
+        ("set-display-message", Request(content="Hi", state="Sleeping"), "state"),
+        ("clear-display-message", Request(), "message_id"),
+    ],
+)
+def test_bad_display_message_requests_name_their_field(operation: str, request_: Request, field: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        build(operation, False, request_)
     assert refused.value.field == field
 
 

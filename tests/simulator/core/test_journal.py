@@ -141,3 +141,48 @@ def test_certificates_and_a_pending_key_survive_a_restart(store: Store, tmp_path
     journal.restore(station)
     assert station.certificates.ids(None) == pair.station.certificates.ids(None)
     assert station.certificate_signed(Own.STATION, ca.sign(csr), pair.clock.now()).status == "Accepted"
+
+
+@pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
+def test_a_crash_mid_session_ends_the_transaction_as_a_power_loss(
+    store: Store, tmp_path: Path, version: OcppVersion
+) -> None:
+    """Issue 13: the journal holds the open transaction, its seqNo and the meter register; the
+    restarted station ends it once booted (1.6 StopTransaction / 2.0.1 TransactionEvent Ended,
+    reason PowerLoss), so the CSMS keeps no transaction open."""
+    pair = Pair.open("SIM-0001", version, store)
+    journal = JournalFile(tmp_path, "SIM-0001")
+    pair.station.boot(pair.clock.now())
+    pair.station.plug_in(1, 1, pair.clock.now())
+    pair.station.present_token(1, CARD, pair.clock.now())
+    pair.pump()
+    pair.station.ev_draw(1, 11_000.0, pair.clock.now())
+    pair.advance(1200)
+    journal.sync(pair.station, pair.clock.now())  # what the driver writes at every turn
+    register = pair.station.evses[1].meter.energy_wh
+    running = pair.station.evses[1].transaction
+    assert running is not None
+    before = [p.get("seqNo") for p in sent(pair, "TransactionEvent")]
+    # kill -9: nothing else is written or sent; a new process starts from the journal alone
+    station = Station(
+        "SIM-0001", adapter_for(version), StationConfig(serial_number="SIM-0001"), pair.clock.advance(300)
+    )
+    journal.restore(station)
+    fresh = Pair(station, CsmsConnection("SIM-0001", version, store, validate_outgoing=True), pair.clock)
+    station.connection_made(pair.clock.now())
+    station.boot(pair.clock.now())
+    fresh.pump()
+
+    if version is OcppVersion.V16:
+        (stop,) = sent(fresh, "StopTransaction")
+        assert stop["reason"] == "PowerLoss"
+        assert abs(stop["meterStop"] - register) < 1  # the register it had when power was lost
+        assert stop["transactionId"] == running.csms_id
+    else:
+        (ended,) = sent(fresh, "TransactionEvent")
+        assert ended["eventType"] == "Ended"
+        assert ended["transactionInfo"]["stoppedReason"] == "PowerLoss"
+        assert ended["transactionInfo"]["transactionId"] == running.local_id
+        assert ended["seqNo"] == max(n for n in before if n is not None) + 1  # gap-free across the crash
+    assert [t.running for t in store.transactions("SIM-0001")] == [False]
+    assert station.evses[1].transaction is None

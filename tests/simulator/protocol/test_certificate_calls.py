@@ -3,15 +3,23 @@ reference backend's session, whose endpoint validates every frame against the of
 
 from __future__ import annotations
 
+import base64
+from datetime import UTC, datetime
+from typing import Literal
+
 import orjson
 import pytest
 
 from evharness import x509
+from evharness.conformance.pki import Pki
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.connection import CsmsConnection
 from reference_backend.handlers import HANDLERS, Handler
 from reference_backend.persistence import Store
 from simulator.core.clock import ManualClock
+from simulator.core.events import CertificateAnswered
+from simulator.core.model import Own
+from simulator.core.notes import SecurityEvent
 from tests.certificates import SigningCa
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
@@ -50,17 +58,51 @@ def security_events(pair: Pair) -> list[str]:
     return [event["type"] for event in sent(pair, "SecurityEventNotification")]
 
 
-@pytest.mark.parametrize("version", [V16, V201])
-def test_a_triggered_csr_is_signed_and_installed(version: OcppVersion, store: Store) -> None:
-    pair = booted(version, store, sign_answer="Accepted")
+@pytest.mark.parametrize("version", [V16, V201, OcppVersion.V21])
+def test_the_reference_backend_signs_a_triggered_csr(version: OcppVersion, store: Store) -> None:
+    """The CSMS's CA signs the CSR and CertificateSigned follows; the station installs the chain."""
+    pair = booted(version, store)
     csr = trigger_signing(pair)
     assert x509.common_name(x509.load_csr(csr).subject) == "SIM-0001"
-    if version is V201:
+    if version is not V16:
         assert sent(pair, "SignCertificate")[0]["certificateType"] == "ChargingStationCertificate"
-    answer = ask(pair, "CertificateSigned", {"certificateChain": SigningCa(START).sign(csr)})
-    assert answer == {"status": "Accepted"}
+    assert pair.send_follow_ups() == 1
+    (signed,) = [f for f in pair.frames if '"CertificateSigned"' in f[1]]
+    assert signed[0] == "in"
+    own = pair.station.certificates.own[Own.STATION]
+    leaf = x509.load_chain(own.chain)[0]
+    assert x509.common_name(leaf.subject) == "SIM-0001"
+    authority = store.certificate_authority(datetime.now(UTC))
+    assert x509.signed_by(leaf, authority.certificate)
+    station_id = store.find_station_id("SIM-0001")
+    assert station_id is not None
+    (issued,) = store.issued(station_id)
+    assert issued.serial_number == format(leaf.serial_number, "x")
     assert security_events(pair) == []
-    assert "station" in pair.station.certificates.own
+
+
+@pytest.mark.parametrize("version", [V16, V201])
+def test_a_csr_for_another_station_is_rejected(version: OcppVersion, store: Store) -> None:
+    pair = booted(version, store)
+    pair.csms.send_call("TriggerMessage", {"requestedMessage": "Heartbeat"}, pair.clock.now())
+    pair.station.identity = "SOMEONE-ELSE"  # the CSR's CN is taken from the station's identity
+    pair.station.certificates.identity = "SOMEONE-ELSE"
+    trigger_signing(pair)
+    assert pair.send_follow_ups() == 0
+    (answer,) = [orjson.loads(text) for d, text in pair.frames if d == "in" and '"Rejected"' in text]
+    if version is V201:
+        assert "not the station's identity" in answer[2]["statusInfo"]["additionalInfo"]
+
+
+@pytest.mark.parametrize("version", [V16, V201])
+def test_security_events_are_stored(version: OcppVersion, store: Store) -> None:
+    pair = booted(version, store)
+    pair.station.security_event(SecurityEvent.TAMPER_DETECTION_ACTIVATED, pair.clock.now(), "lid open")
+    pair.pump()
+    station_id = store.find_station_id("SIM-0001")
+    assert station_id is not None
+    (event,) = store.security_events(station_id)
+    assert (event.type, event.tech_info) == ("TamperDetectionActivated", "lid open")
 
 
 @pytest.mark.parametrize("version", [V16, V201])
@@ -164,3 +206,46 @@ def test_every_frame_was_valid(store: Store) -> None:
     trigger_signing(pair)
     errors = [orjson.loads(text) for _, text in pair.frames if orjson.loads(text)[0] == 4]
     assert errors == []
+
+
+# -- ISO 15118 (M01/M02/M06) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["Install", "Update"])
+def test_the_ev_s_certificate_request_is_answered(store: Store, action: Literal["Install", "Update"]) -> None:
+    pair = booted(V201, store)
+    exi = base64.b64encode(b"CertificateInstallationReq").decode()
+    pair.station.request_ev_certificate(action, exi, pair.clock.now())
+    pair.pump()
+    (request,) = sent(pair, "Get15118EVCertificate")
+    assert request["action"] == action
+    (answered,) = [e for e in pair.station.events if isinstance(e, CertificateAnswered)]
+    assert answered.status == "Accepted"
+    assert answered.data
+
+
+def test_the_v2g_certificate_s_status_is_asked_of_its_ocsp_responder(store: Store) -> None:
+    pair = booted(V201, store)
+    assert not pair.station.check_certificate_status(Own.V2G, pair.clock.now())  # none yet
+    pair.station.request_certificate(Own.V2G, pair.clock.now())
+    pair.pump()
+    (request,) = sent(pair, "SignCertificate")
+    with Pki(at=pair.clock.now()) as pki:
+        chain = pki.sign(request["csr"])
+        signed = {"certificateChain": chain, "certificateType": "V2GCertificate"}
+        assert ask(pair, "CertificateSigned", signed) == {"status": "Accepted"}
+        assert pair.station.check_certificate_status(Own.V2G, pair.clock.now())
+        pair.pump()
+        (status_request,) = sent(pair, "GetCertificateStatus")
+        assert status_request["ocspRequestData"]["responderURL"] == pki.url
+    (answered,) = [e for e in pair.station.events if isinstance(e, CertificateAnswered)]
+    assert answered.status == "Accepted"
+    assert answered.data is not None
+    assert x509.ocsp_status(base64.b64decode(answered.data)) == "GOOD"
+
+
+def test_a_16_station_has_no_iso15118_messages(store: Store) -> None:
+    pair = booted(V16, store)
+    pair.station.request_ev_certificate("Install", "AAAA", pair.clock.now())
+    pair.pump()
+    assert sent(pair, "Get15118EVCertificate") == []

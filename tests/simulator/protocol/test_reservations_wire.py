@@ -3,17 +3,24 @@ reference backend's session in memory."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import cast
+
 import pytest
 
+import scenarios
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.persistence import Store
+from simulator.asyncio.control import COMMANDS
+from simulator.asyncio.transport import StationLink
 from simulator.core.data_transfer import Reply, VendorEntry
 from simulator.core.events import Authorized, CallFailed, DataTransferred, ReservationChanged
 from simulator.core.local_auth import TokenInfo
 from simulator.core.model import StationConfig, Transaction
 from simulator.core.reservations import End
+from simulator.state import station_state
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
 from tests.simulator.protocol.test_calls import CARD, DRIVER, booted
@@ -168,3 +175,58 @@ def test_data_transfer_from_the_vendor_table_both_ways(version: OcppVersion, sto
     (transferred,) = [e for e in pair.station.events if isinstance(e, DataTransferred)]
     assert (transferred.vendor, transferred.message) == ("org.example", "Hello")
     assert transferred.status in ("Rejected", "UnknownVendorId", "UnknownMessageId", "Accepted")
+
+
+def test_the_control_commands_fault_a_reserved_connector_and_transfer_data(store: Store) -> None:
+    """connector_fault removes the reservation (TC_H_20), vendors / data_transfer drive DataTransfer,
+    and the station's state shows its reservations and the messages a driver sees."""
+    pair = booted(V201, store)
+    link = cast(StationLink, SimpleNamespace(station=pair.station))
+    now = pair.clock.now()
+    assert reserve(pair, 8, 1) == "Accepted"
+    message: Payload = {"id": 1, "priority": "NormalCycle", "message": {"format": "UTF8", "content": "Hi"}}
+    ask(pair, "SetDisplayMessage", {"message": message})
+    shown = station_state(pair.station, now)
+    assert [r["id"] for r in shown["reservations"]] == [8]
+    assert [m["content"] for m in shown["display_messages"]] == ["Hi"]
+    COMMANDS["connector_fault"](link, {"evse": 1, "faulted": True}, now)
+    pair.pump()
+    assert sent(pair, "ReservationStatusUpdate") == [
+        {"reservationId": 8, "reservationUpdateStatus": "Removed"}
+    ]
+    assert statuses(pair)[-1] == "Faulted"
+    COMMANDS["connector_fault"](link, {"evse": 1, "faulted": False}, now)
+    COMMANDS["vendors"](link, {"entries": ["com.acme:Price=Accepted:42"]}, now)
+    COMMANDS["data_transfer"](link, {"vendor": "org.evharness", "message": "Echo", "data": "ping"}, now)
+    pair.pump()
+    assert statuses(pair)[-1] == "Available"
+    assert ask(pair, "DataTransfer", {"vendorId": "com.acme", "messageId": "Price"}) == {
+        "status": "Accepted",
+        "data": "42",
+    }
+    (transferred,) = [e for e in pair.station.events if isinstance(e, DataTransferred)]
+    assert (transferred.status, transferred.data) == ("Accepted", "ping")  # the backend's Echo
+
+
+@pytest.mark.parametrize("version", [V16, V201])
+def test_the_bundled_data_transfer_scenario_holds_against_the_reference_backend(
+    version: OcppVersion, store: Store
+) -> None:
+    pair = Pair.open("SIM-0001", version, store)
+    runner = pair.run(scenarios.load("data_transfer"))
+    assert runner.done
+    assert [(e.what, e.actual, e.ok) for e in runner.expectations[1:]] == [
+        ("DataTransfer org.evharness", "Accepted", True),
+        ("DataTransfer com.example.unknown", "UnknownVendorId", True),
+    ]
+
+
+def test_an_evse_made_inoperative_loses_its_reservation(store: Store) -> None:
+    pair = booted(V201, store)
+    assert reserve(pair, 6, 1) == "Accepted"
+    ask(pair, "ChangeAvailability", {"operationalStatus": "Inoperative", "evse": {"id": 1}})
+    assert sent(pair, "ReservationStatusUpdate") == [
+        {"reservationId": 6, "reservationUpdateStatus": "Removed"}
+    ]
+    assert pair.station.reservations.held == {}
+    assert statuses(pair)[-1] == "Unavailable"

@@ -101,6 +101,9 @@ Feature: OCPP 1.6 Reservation profile
     Then the CSMS sent CancelReservation for the reservation
     When the station sends a Heartbeat
     Then the CSMS answers Heartbeat
+    # the reservation ends later, on its expiry
+    When the station reports the connector "Available"
+    Then the CSMS answers StatusNotification
 
   @TC_053_CSMS @reservation @mandatory
   Scenario: TC_053_CSMS Use a Reserved Connector with parentIdTag

@@ -10,4 +10,6 @@ scenarios(
     "rpc.feature",
     "reservation.feature",
     "remote_trigger.feature",
+    "security.feature",
+    "firmware.feature",
 )

@@ -16,4 +16,8 @@ scenarios(
     "reservation.feature",
     "display_messages.feature",
     "data_transfer.feature",
+    "certificates.feature",
+    "certificate_management.feature",
+    "firmware.feature",
+    "diagnostics.feature",
 )

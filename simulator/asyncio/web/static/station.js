@@ -6,7 +6,7 @@ const identity = decodeURIComponent(location.pathname.split("/").pop());
 const KNOWN = new Set([
   "identity", "protocol", "connected", "boot_status", "queued_transaction_messages", "local_list_version",
   "charging_profiles", "faults", "evses", "condition", "link", "local_list", "auth_cache", "configuration",
-  "errors",
+  "errors", "reservations", "display_messages",
 ]);
 const MAX_FRAMES = 400;
 const calls = new Map(); // message id → action, to name the answers
@@ -61,6 +61,12 @@ function renderState(state) {
   ]));
   setText($("list-version"), `version ${state.local_list_version}`);
   const tokens = (list) => list.map((t) => [t.code, t.status, when(t.expires_at), t.group ?? ""]);
+  fillTable($("reservations"), state.reservations.map((r) => [
+    r.id, r.evse ?? "any", when(r.expires_at), r.connector_type ?? "",
+  ]));
+  fillTable($("display-messages"), state.display_messages.map((m) => [
+    m.id, m.priority, m.content, m.language ?? "", m.state ?? "",
+  ]));
   fillTable($("local-list"), tokens(state.local_list));
   fillTable($("auth-cache"), tokens(state.auth_cache));
   $("errors").replaceChildren(...state.errors.slice().reverse().map((e) => element("li", `${when(e.at)}  ${e.text}`)));
@@ -141,6 +147,10 @@ function argumentsOf(command) {
     case "charge": return { evse, power_kw: Number($("power").value), energy_kwh: Number($("energy").value) };
     case "go_offline": return { seconds: seconds("offline-seconds") };
     case "fault": return { kind: $("fault").value, seconds: seconds("fault-seconds") };
+    case "data_transfer": {
+      const text = (id) => $(id).value.trim() || null;
+      return { vendor: $("dt-vendor").value.trim(), message: text("dt-message"), data: text("dt-data") };
+    }
     default: return { evse };
   }
 }
@@ -149,8 +159,12 @@ for (const button of document.querySelectorAll("[data-command]")) {
   button.addEventListener("click", async () => {
     const command = button.dataset.command;
     const outcome = $("outcome");
+    const args = command === "connector_fault"
+      ? { evse: Number($("evse").value || 1), connector: Number($("fault-connector").value || 1),
+          faulted: button.dataset.faulted === "true" }
+      : argumentsOf(command);
     try {
-      await control.command(identity, command, argumentsOf(command));
+      await control.command(identity, command, args);
       outcome.className = "outcome ok";
       setText(outcome, `${button.textContent}: done`);
     } catch (error) {

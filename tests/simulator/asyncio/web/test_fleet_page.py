@@ -3,10 +3,13 @@ frames and energy (about 10 s; skipped, saying how to install it, where Chromium
 
 from __future__ import annotations
 
+import time
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
+from evharness.ocppj.timefmt import format_timestamp
 from reference_backend.persistence import Store
 from tests.browser import chromium, wait_for
 from tests.simulator.asyncio.web.conftest import RFID, RunningFleet
@@ -73,3 +76,41 @@ def test_a_station_is_driven_from_the_fleet_page(running_fleet: RunningFleet, st
 
     (recorded,) = store.transactions("SIM-0001")
     assert recorded.energy_wh == 500
+
+
+def test_the_station_view_shows_reservations_and_messages_and_faults_a_connector(
+    running_fleet: RunningFleet,
+) -> None:
+    """The backend reserves EVSE 1 of the 2.0.1 station and sets a message; the page lists both, a
+    connector fault removes the reservation, and a DataTransfer is sent from the page."""
+    running_fleet.until_booted()
+    expiry = format_timestamp(time.time() + 3600)
+    token = {"idToken": RFID, "type": "ISO14443"}
+    message = {
+        "id": 4,
+        "priority": "InFront",
+        "message": {"format": "UTF8", "language": "en", "content": "Welcome"},
+    }
+    for action, payload in (
+        ("ReserveNow", {"id": 9, "evseId": 1, "expiryDateTime": expiry, "idToken": token}),
+        ("SetDisplayMessage", {"message": message}),
+    ):
+        outcome = running_fleet.loop.run(running_fleet.backend.operations.call("SIM-0002", action, payload))
+        assert outcome.payload == {"status": "Accepted"}, (action, outcome)
+    with chromium() as browser:
+        browser.get(running_fleet.base + "/ui/station/SIM-0002")
+
+        def cells(table: str) -> list[str]:
+            return [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, f"#{table} tbody td")]
+
+        wait_for(browser, lambda b: cells("reservations")[:2] == ["9", "1"], "the reservation listed")
+        assert cells("display-messages")[:3] == ["4", "InFront", "Welcome"]
+        assert "reserved" in evse_cells(browser)[1]
+        browser.find_element(By.CSS_SELECTOR, 'button[data-faulted="true"]').click()
+        wait_for(browser, lambda b: cells("reservations") == [], "the reservation removed")
+        assert "ReservationStatusUpdate" in frame_titles(browser)
+        browser.find_element(By.ID, "recover").click()
+        browser.find_element(By.ID, "dt-vendor").send_keys("org.evharness")
+        browser.find_element(By.ID, "dt-message").send_keys("Echo")
+        press(browser, "data_transfer")
+        wait_for(browser, lambda b: "DataTransfer answered" in frame_titles(b), "the DataTransfer answered")

@@ -198,7 +198,9 @@ class PresentToken(Strict):
 
 
 class PresentTokenStep(Strict):
-    present_token: PresentToken
+    present_token: PresentToken = Field(
+        description="a driver presents a token (by its id) and expects its status"
+    )
 
 
 class Charge(Strict):
@@ -220,7 +222,7 @@ class Charge(Strict):
 
 
 class ChargeStep(Strict):
-    charge: Charge
+    charge: Charge = Field(description="the EV charges an amount of energy, or for a duration")
 
 
 class Stop(Strict):
@@ -238,7 +240,7 @@ class Unplug(Strict):
 
 
 class UnplugStep(Strict):
-    unplug: Unplug | None
+    unplug: Unplug | None = Field(description="the EV cable is unplugged")
 
 
 class WaitStep(Strict):

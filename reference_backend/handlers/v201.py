@@ -61,8 +61,8 @@ def _check_id_token(
     transaction_id: int | None = None,
     evse_id: int | None = None,
 ) -> TokenCheck:
-    if id_token["type"] == CONTRACT_TOKEN:
-        return _contract_check(ctx, id_token["idToken"])
+    if id_token["type"] == CONTRACT_TOKEN and _contract_fresh(ctx, id_token["idToken"]):
+        return TokenCheck(Decision(Verdict.ACCEPTED, "contract certificate"), None)
     return check_token(
         ctx,
         WIRE_TYPE_TO_ID_TYPE.get(id_token["type"]),
@@ -120,13 +120,11 @@ def authorize(ctx: HandlerContext, payload: Payload) -> Payload:
     return {"idTokenInfo": {"status": status_for(ctx.version, decision)}, "certificateStatus": status}
 
 
-def _contract_check(ctx: HandlerContext, emaid: str) -> TokenCheck:
-    """An eMAID is accepted while its contract certificate was found good lately (C07); else it is
-    Invalid, as any identification type this CSMS does not enable (DESIGN §2)."""
+def _contract_fresh(ctx: HandlerContext, emaid: str) -> bool:
+    """Whether the eMAID's contract certificate was found good lately (C07): it then authorizes the
+    station's transactions; otherwise the eMAID is decided as any provisioned token."""
     accepted_at = ctx.store.contract_accepted_at(ctx.station, emaid)
-    fresh = accepted_at is not None and (ctx.now - accepted_at).total_seconds() <= CONTRACT_LIFETIME_S
-    verdict = Verdict.ACCEPTED if fresh else Verdict.INVALID
-    return TokenCheck(Decision(verdict, "contract certificate"), None)
+    return accepted_at is not None and (ctx.now - accepted_at).total_seconds() <= CONTRACT_LIFETIME_S
 
 
 def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:

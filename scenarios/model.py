@@ -332,6 +332,47 @@ class DataTransferStep(Strict):
     data_transfer: DataTransfer = Field(description="the station sends DataTransfer (P02, 1.6 §4.3)")
 
 
+class CertificateOutcomes(Strict):
+    """What the station does whatever the CSMS sends (`check`: what the spec says)."""
+
+    signed: Literal["check", "refuse"] | None = Field(default=None, description="CertificateSigned")
+    install: Literal["check", "reject", "fail"] | None = Field(default=None, description="InstallCertificate")
+    delete: Literal["check", "fail"] | None = Field(default=None, description="DeleteCertificate")
+
+
+class CertificatesStep(Strict):
+    certificates: CertificateOutcomes = Field(description="choose the station's certificate outcomes")
+
+
+RenewOutcome = Literal["installed", "refused", "rejected", "no answer"]
+INSTALLED: list[RenewOutcome] = ["installed"]
+
+
+class RenewCertificate(Strict):
+    which: Literal["station", "v2g"] = Field(default="station", description="its own certificate to renew")
+    timeout: float = Field(default=600.0, gt=0, description="simulated seconds to wait for CertificateSigned")
+    expect: list[RenewOutcome] = Field(
+        default_factory=lambda: list(INSTALLED),
+        description="installed (CertificateSigned valid), refused (CertificateSigned invalid), rejected "
+        "(SignCertificate not accepted), no answer (no CertificateSigned in time)",
+    )
+
+
+class RenewCertificateStep(Strict):
+    renew_certificate: RenewCertificate = Field(
+        description="the station asks the CSMS to sign a new certificate of its own (A03: SignCertificate)"
+    )
+
+
+class SecurityEventSpec(Strict):
+    type: str = Field(min_length=1, max_length=50, description="the event, e.g. TamperDetectionActivated")
+    tech_info: str | None = Field(default=None, max_length=255)
+
+
+class SecurityEventStep(Strict):
+    security_event: SecurityEventSpec = Field(description="SecurityEventNotification (A04)")
+
+
 Step = (
     BootStep
     | PlugInStep
@@ -344,6 +385,9 @@ Step = (
     | FaultStep
     | AwaitLocalListStep
     | DataTransferStep
+    | CertificatesStep
+    | RenewCertificateStep
+    | SecurityEventStep
 )
 STEP_TYPES: dict[str, type[Strict]] = {
     "boot": BootStep,
@@ -357,6 +401,9 @@ STEP_TYPES: dict[str, type[Strict]] = {
     "fault": FaultStep,
     "await_local_list": AwaitLocalListStep,
     "data_transfer": DataTransferStep,
+    "certificates": CertificatesStep,
+    "renew_certificate": RenewCertificateStep,
+    "security_event": SecurityEventStep,
 }
 
 
@@ -395,6 +442,14 @@ class StationSpec(Strict):
         "None leaves the CSMS's setting as it is",
     )
     local_auth: LocalAuth = Field(default_factory=LocalAuth)
+    firmware: dict[str, str | int | float | bool] = Field(
+        default_factory=dict,
+        description="how firmware updates go (e.g. {download: fail, failed_attempts: 2}; "
+        "docs/firmware-diagnostics.md); checked when the station is made",
+    )
+    logs: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="how log uploads go (e.g. {accept: false})"
+    )
 
     @field_validator("meter_interval", mode="before")
     @classmethod

@@ -15,9 +15,14 @@ from evharness.ocppj.versions import OcppVersion
 from reference_backend.backend import BackendServer
 from reference_backend.persistence import Store
 from reference_backend.settings import BackendSettings
-from simulator.asyncio.control import ControlClient, ControlServer
+from simulator.asyncio.control import COMMANDS, ControlClient, ControlServer
 from simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
+from simulator.asyncio.transport import StationLink
 from simulator.core.clock import ScaledClock
+from simulator.core.model import StationConfig
+from simulator.core.station import Station
+from simulator.protocol import adapter_for
+from simulator.state import station_state
 from tests.simulator.fake_csms import FakeCsms
 
 
@@ -153,3 +158,22 @@ async def until(control: ControlClient, condition: Callable[[dict[str, Any]], bo
             return state
         await asyncio.sleep(0.02)
     raise AssertionError(f"never: {state}")
+
+
+def test_the_tester_chooses_firmware_and_log_outcomes_and_observes_a_variable() -> None:
+    clock = ScaledClock(1.0)
+    station = Station("SIM-0009", adapter_for(OcppVersion.V201), StationConfig(), clock.now())
+    link = StationLink(station, "ws://127.0.0.1:9/ocpp", clock)
+    COMMANDS["firmware"](link, {"download": "fail", "failed_attempts": 1}, clock.now())
+    COMMANDS["logs"](link, {"accept": False}, clock.now())
+    COMMANDS["observe"](link, {"variable": "OCPPCommCtrlr.OfflineThreshold", "value": "90"}, clock.now())
+    assert (station.firmware.outcome.download, station.firmware.outcome.failed_attempts) == ("fail", 1)
+    assert station.logs.outcome.accept is False
+    assert station.device.values["OCPPCommCtrlr.OfflineThreshold"] == "90"
+    state = station_state(station, clock.now())
+    assert state["firmware"]["version"] == "0.1.0"
+    assert state["log_upload"] == {"state": "idle", "status": "Idle"}
+    with pytest.raises(ValueError, match="download"):
+        COMMANDS["firmware"](link, {"download": "maybe"}, clock.now())
+    with pytest.raises(ValueError, match="NoSuch"):
+        COMMANDS["observe"](link, {"variable": "NoSuch.Variable", "value": "1"}, clock.now())

@@ -1,4 +1,4 @@
-"""Which catalog cases exist as scenarios: read the feature files' tags, render the README table.
+"""Which catalog cases exist as scenarios: the feature files' tags, rendered in docs/conformance.md.
 
 python -m evharness.conformance.coverage            # prints the Markdown table
 """

@@ -26,7 +26,7 @@ from simulator.core.triggers import Trigger
 from simulator.protocol import common, files, profiles
 from simulator.protocol.certificates import hash_data_of, status_info, wire_hash
 from simulator.protocol.common import CallFunction, typed
-from simulator.protocol.v201 import messages
+from simulator.protocol.v201 import messages, monitoring
 from simulator.protocol.v201.tokens import token_from_wire, token_info
 
 TRIGGERS = common.TRIGGERS | {
@@ -401,4 +401,10 @@ CALLS: dict[str, CallFunction] = {
     Action.UnlockConnector: typed(unlock),
     Action.UpdateFirmware: typed(update_firmware),
     Action.GetLog: files.get_log,
+    Action.SetVariableMonitoring: typed(monitoring.set_variable_monitoring),
+    Action.ClearVariableMonitoring: typed(monitoring.clear_variable_monitoring),
+    Action.SetMonitoringBase: typed(monitoring.set_monitoring_base),
+    Action.SetMonitoringLevel: typed(monitoring.set_monitoring_level),
+    Action.GetMonitoringReport: typed(monitoring.get_monitoring_report),
+    Action.CustomerInformation: typed(monitoring.customer_information),
 }

@@ -21,6 +21,7 @@ from simulator.core.model import ConnectorState, Own
 from simulator.core.notes import Answer, Note, TxMoment
 from simulator.protocol import common
 from simulator.protocol.common import AnswerReader, as_payload
+from simulator.protocol.v201 import monitoring
 from simulator.protocol.v201.tokens import id_token, token_info
 
 # a connector's state → connectorStatus: the words of the device model's AvailabilityState
@@ -70,6 +71,9 @@ MORE_ACTIONS: dict[type[Note], str] = {
     notes.LogStatusNote: Action.LogStatusNotification,
     notes.EvCertificateNote: Action.Get15118EVCertificate,  # 1.6 has no ISO 15118 messages
     notes.CertificateStatusNote: Action.GetCertificateStatus,
+    notes.EventNote: Action.NotifyEvent,
+    notes.MonitoringReportNote: Action.NotifyMonitoringReport,
+    notes.CustomerDataNote: Action.NotifyCustomerInformation,
 }
 
 
@@ -108,6 +112,12 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return progress
         case notes.ReportNote():
             return as_payload(_report(note, view))
+        case notes.EventNote():
+            return monitoring.notify_event(note)
+        case notes.MonitoringReportNote():
+            return monitoring.notify_monitoring_report(note)
+        case notes.CustomerDataNote():
+            return monitoring.notify_customer_information(note)
         case notes.SignCertificateNote(own=own, csr=csr):
             return as_payload(wire.SignCertificateRequest(csr=csr, certificateType=SIGNING_USES[own]))
         case notes.SecurityEventNote():

@@ -1,4 +1,4 @@
-# The two commands of the README: `make demo` (the main job) and `make test` (the whole suite).
+# The two commands of the README: `make demo` (the main job) and `make test` (the whole suite); `make docs`.
 # Each creates the virtual environment in .venv and installs the pinned dependencies first.
 
 PYTHON ?= python3
@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck architecture unit features install clean screenshots
+.PHONY: demo test lint typecheck architecture unit features docs install clean screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "evharness needs Python 3.11+")'
@@ -38,6 +38,11 @@ unit: $(STAMP)
 
 features: $(STAMP)
 	$(BIN)/pytest evharness/suites features
+
+# The documentation site in var/site (mkdocs-material; --strict: a broken link fails). The generated
+# parts come from the code: `python -m evharness.docgen` rewrites them (the tests check they are current).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # The pages' screenshots in docs/images/ (needs Debian's chromium and chromium-driver, as the page tests do).
 screenshots: $(STAMP)

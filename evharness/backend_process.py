@@ -27,8 +27,10 @@ class BackendProcess:
         operator_token: str | None = None,
         ocpp_port: int = 0,
         environment: Mapping[str, str] | None = None,
+        python: str = sys.executable,
     ) -> None:
         self.database_url = database_url
+        self.python = python  # another environment's interpreter, e.g. one with only the built wheel
         self.ocpp_port = ocpp_port  # 0: a free one; a fixed one lets stations find a restarted backend
         self.environment = dict(environment or {})  # added to ours, e.g. EVHARNESS_EVENT_LOOP
         self.operator_token = operator_token  # passed by environment, never on the command line
@@ -42,7 +44,7 @@ class BackendProcess:
 
     def start(self) -> BackendProcess:
         command = [
-            sys.executable, "-m", "evharness", "backend", "--host", self.host,
+            self.python, "-m", "evharness", "backend", "--host", self.host,
             "--ocpp-port", str(self.ocpp_port), "--api-port", "0", "--database-url", self.database_url,
         ]  # fmt: skip
         env = {**os.environ, **self.environment, "PYTHONUNBUFFERED": "1"}

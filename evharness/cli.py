@@ -40,7 +40,10 @@ SIGPIPE_EXIT = 128 + 13  # what a shell reports for a tool ended by SIGPIPE
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and not getattr(args, "pass_unknown", False):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.unknown = unknown  # `evharness conformance` passes them on to pytest
     try:
         code: int = args.run(args)
         sys.stdout.flush()

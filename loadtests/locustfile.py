@@ -3,7 +3,7 @@
     locust -f loadtests/locustfile.py --host ws://127.0.0.1:9000/ocpp --headless -u 50 -r 10 -t 1m \\
            --id-prefix LOAD --csv var/load/run --html var/load/run.html
 
-See the README's "Load tests" section: seeding the stations, the ramp shape, distributed runs, and the
+See docs/loadtests.md: seeding the stations, the ramp shape, distributed runs, and the
 console user (loadtests/console.py, not part of this file).
 """
 

@@ -42,12 +42,10 @@ def find_confirmation_token(mails: Iterable[bytes], address: str) -> str | None:
 
 
 def refusal_reason(step: str, status: int, body: object, retry_after: str | None = None) -> str:
-    """A failure text for Locust's report: the status, the API's own detail (a string, or the field
-    names of a 422: never the submitted values), and for 429 that a login limit was hit."""
+    """A failure text for Locust's report: the status, the API's own detail (the one error shape
+    `{"detail": …, "field": …}`: it never repeats the submitted values), and for 429 that a login
+    limit was hit."""
     detail = body.get("detail") if isinstance(body, dict) else None
-    if isinstance(detail, list):  # schema errors: where, not what was sent
-        fields = [".".join(str(part) for part in e.get("loc", [])) for e in detail if isinstance(e, dict)]
-        detail = "invalid " + ", ".join(fields)
     if status == 0:  # Locust's status when no HTTP answer came at all
         return f"{step}: no answer from the console API (unreachable, or the connection broke)"
     reason = f"{step} answered HTTP {status}"

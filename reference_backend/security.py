@@ -152,7 +152,10 @@ class Gate:
             self._refused(identity, client, keys, outcome, now)
             status = http.HTTPStatus(outcome.status)
             return _refuse(status, outcome.reason, basic=status is http.HTTPStatus.UNAUTHORIZED)
-        self._admitted(identity, keys, outcome)
+        upgrade = (
+            security.upgrade_to if security.upgrade_to is not None and security.upgrade_to > profile else None
+        )
+        self._admitted(identity, keys, outcome, upgrade)
         return None
 
     def _refused(
@@ -176,10 +179,19 @@ class Gate:
                         window.limit,
                     )
 
-    def _admitted(self, identity: str, keys: dict[str, str], admitted: Admitted) -> None:
+    def _admitted(
+        self, identity: str, keys: dict[str, str], admitted: Admitted, upgrade_to: int | None
+    ) -> None:
         with self._lock:
             self._failures["identity"].clear(identity)
             self._proven[identity] = admitted.profile
+        if upgrade_to is not None and admitted.profile >= upgrade_to:  # A05.FR.09
+            self.records.save(identity, profile=upgrade_to, upgrade_to=None)
+            log.info(
+                "%s connected at security profile %d: lower profiles are refused from now on",
+                identity,
+                upgrade_to,
+            )
         if admitted.new_password_used:
             self.records.take_new_password(identity)
             log.info("%s connected with its new password: the old one no longer works", identity)

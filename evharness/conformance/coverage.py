@@ -1,4 +1,4 @@
-"""Which catalog cases exist as scenarios: read the feature files' tags, render the README table.
+"""Which catalog cases exist as scenarios: the feature files' tags, rendered in docs/conformance.md.
 
 python -m evharness.conformance.coverage            # prints the Markdown table
 """
@@ -23,12 +23,16 @@ NEEDS_FEATURE: dict[str, str] = {
     "TC_C_50_CSMS": "iso15118",
     "TC_C_51_CSMS": "iso15118",
     "TC_C_52_CSMS": "iso15118",
+    "TC_N_63_CSMS": "iso15118",
     "TC_H_08_CSMS": "reserve_unspecified",
     "TC_H_14_CSMS": "reserve_unspecified",
     "TC_H_15_CSMS": "reserve_connector_type",
+    **{f"TC_L_{n}_CSMS": "publish_firmware" for n in ("17", "19", "20", "21", "22", "23", "24")},
 }
 # The optional features the reference backend has (the plugin declares them when it starts it)
-REFERENCE_HAS = frozenset({"boot_pending", "reserve_unspecified", "reserve_connector_type"})
+REFERENCE_HAS = frozenset(
+    {"boot_pending", "reserve_unspecified", "reserve_connector_type", "iso15118", "publish_firmware"}
+)
 
 
 def scenarios(directory: Path = FEATURES) -> dict[str, str]:

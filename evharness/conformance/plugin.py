@@ -16,66 +16,38 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from evharness.conformance import catalog, coverage, report
-from evharness.conformance.config import TargetConfig, load
-from evharness.conformance.drivers import Driver, DriverSettings, load_driver
-from evharness.conformance.pacing import Pacer
-from evharness.conformance.session import Conformance
-from evharness.conformance.target import CsmsTarget
+from evharness.conformance import catalog
+from evharness.conformance.options import PLUGIN_OPTIONS
 from evharness.ocppj.versions import OcppVersion
-from evharness.settings import env_name
-from simulator.asyncio.portal import BackgroundLoop
 
-# What the reference backend started here can do beyond the target file's `features:` (its boot
-# policy is set per case through the `reference` driver); an external CSMS has only what its file says.
-REFERENCE_FEATURES: dict[str, object] = dict.fromkeys(coverage.REFERENCE_HAS, True)
+if TYPE_CHECKING:  # loading the plugin stays cheap: every pytest run in the environment loads it
+    from evharness.conformance.config import TargetConfig
+    from evharness.conformance.drivers import Driver
+    from evharness.conformance.pacing import Pacer
+    from evharness.conformance.session import Conformance
+    from evharness.conformance.target import CsmsTarget
+    from simulator.asyncio.portal import BackgroundLoop
+
 NOT_APPLICABLE = "NOT APPLICABLE"
 VERSION_MARKERS: dict[str, OcppVersion] = {"ocpp16": OcppVersion.V16, "ocpp201": OcppVersion.V201}
-SCENARIO_KEY = pytest.StashKey[Conformance]()
-
-OPTIONS: tuple[tuple[str, str, str | None], ...] = (
-    (
-        "--csms-url",
-        "OCPP-J endpoint of the CSMS under test ({identity}: where the station identity goes, else appended);"
-        " default: start the reference backend",
-        None,
-    ),
-    ("--id-prefix", "station identities PREFIX-0001 … the charging features use", "FEAT"),
-    ("--ocpp-version", "versions to test, comma-separated (1.6, 2.0.1)", "1.6,2.0.1"),
-    ("--station-id", "the conformance station's identity (overrides the target file)", None),
-    ("--basic-auth-password", "HTTP Basic password of that station (security profile 1)", None),
-    ("--target-config", "YAML file: station identities, tokens and features the CSMS knows", None),
-    ("--driver", "how the CSMS is made to send CALLs: reference, manual, none or module:factory", None),
-    ("--call-timeout", "seconds the CSMS may take to answer a CALL", "10"),
-    (
-        "--tolerate-error-spellings",
-        "1.6: report FormatViolation / OccurrenceConstraintViolation as warnings, not failures (true/false)",
-        "false",
-    ),
-    ("--manual-timeout", "seconds the manual driver waits for the operator", "300"),
-    (
-        "--reconnect-delay",
-        "seconds a conformance station waits after its socket closed before it connects again",
-        "1",
-    ),
-    (
-        "--conformance-report",
-        "directory of the HTML conformance report and the frame logs",
-        "reports/conformance",
-    ),
-)
+SCENARIO_KEY = pytest.StashKey["Conformance"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("evharness", "evharness: the CSMS under test and the conformance suite")
-    for flag, help_text, default in OPTIONS:
-        env = env_name(flag)
-        shown = f" (env {env}; default {default})" if default is not None else f" (env {env})"
-        group.addoption(flag, default=os.environ.get(env, default), help=help_text + shown)
+    for option in PLUGIN_OPTIONS:
+        shown = (
+            f" (env {option.env}; default {option.default})"
+            if option.default is not None
+            else f" (env {option.env})"
+        )
+        group.addoption(
+            option.flag, default=os.environ.get(option.env, option.default), help=option.help + shown
+        )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -97,6 +69,8 @@ def pytest_configure(config: pytest.Config) -> None:
     for name, text in names.items():
         config.addinivalue_line("markers", f"{name}: {text}")
     config.stash[RESULTS_KEY] = Results()
+    if hasattr(config.pluginmanager.hook, "pytest_bdd_before_scenario"):
+        config.pluginmanager.register(BddHooks(), "evharness-bdd")
 
 
 def selected_versions(config: pytest.Config) -> set[OcppVersion]:
@@ -126,6 +100,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def conformance_config(request: pytest.FixtureRequest) -> TargetConfig:
+    from evharness.conformance.config import load
+
     path = request.config.getoption("--target-config")
     config = load(Path(path) if path else None)
     for version in selected_versions(request.config):
@@ -143,6 +119,8 @@ def running_backend(
 ) -> Iterator[CsmsTarget]:
     """The CSMS every packaged suite talks to, once per session: `--csms-url`, else the reference
     backend started here (free ports, throw-away SQLite) and provisioned for every suite."""
+    from evharness.conformance.target import CsmsTarget
+
     url = request.config.getoption("--csms-url")
     if url:
         yield CsmsTarget(url)
@@ -163,12 +141,16 @@ def running_backend(
 
 @pytest.fixture(scope="session")
 def portal() -> Iterator[BackgroundLoop]:
+    from simulator.asyncio.portal import BackgroundLoop
+
     with BackgroundLoop() as loop:
         yield loop
 
 
 @pytest.fixture(scope="session")
 def driver(request: pytest.FixtureRequest, running_backend: CsmsTarget) -> Driver:
+    from evharness.conformance.drivers import DriverSettings, load_driver
+
     csms = running_backend
     spec = request.config.getoption("--driver") or ("reference" if csms.is_reference else "none")
     capture = request.config.pluginmanager.getplugin("capturemanager")
@@ -193,6 +175,8 @@ def driver(request: pytest.FixtureRequest, running_backend: CsmsTarget) -> Drive
 @pytest.fixture(scope="session")
 def pacer(request: pytest.FixtureRequest) -> Pacer:
     """The run's pause between connections of one station identity (`--reconnect-delay`)."""
+    from evharness.conformance.pacing import Pacer
+
     return Pacer(float(request.config.getoption("--reconnect-delay")))
 
 
@@ -206,10 +190,16 @@ def octt(
     pacer: Pacer,
 ) -> Iterator[Conformance]:
     """The scenario's OCTT station and what it has seen (the conformance steps' world)."""
+    from evharness.conformance.coverage import REFERENCE_HAS
+    from evharness.conformance.session import Conformance
+
     csms = running_backend
+    # What the reference backend started here can do beyond the target file's `features:` (its boot
+    # policy is set per case through the `reference` driver); an external CSMS has only what its file says.
+    reference_features: dict[str, object] = dict.fromkeys(REFERENCE_HAS, True)
     versions = [v for m, v in VERSION_MARKERS.items() if request.node.get_closest_marker(m)]
     assert len(versions) == 1, "tag a conformance feature with exactly one of @ocpp16, @ocpp201"
-    config = conformance_config.with_features(REFERENCE_FEATURES) if csms.is_reference else conformance_config
+    config = conformance_config.with_features(reference_features) if csms.is_reference else conformance_config
     scenario = Conformance(
         portal,
         csms.ocpp_url,
@@ -285,8 +275,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 NAME_KEY = pytest.StashKey[str]()
 
 
-def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
-    request.node.stash[NAME_KEY] = str(scenario.name)
+class BddHooks:
+    """pytest-bdd's hooks, registered only where pytest-bdd is active (`-p no:pytest-bdd` stays possible)."""
+
+    @staticmethod
+    def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+        request.node.stash[NAME_KEY] = str(scenario.name)
 
 
 def _scenario_name(item: pytest.Item) -> str:
@@ -325,6 +319,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     results = session.config.stash.get(RESULTS_KEY, None)
     if results is None or not results.rows or hasattr(session.config, "workerinput"):
         return
+    from evharness.conformance import report
+
     directory = Path(session.config.getoption("--conformance-report"))
     path = report.write(directory, list(results.rows.values()), results.started)
     reporter = session.config.pluginmanager.getplugin("terminalreporter")

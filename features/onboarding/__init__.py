@@ -1,0 +1,1 @@
+"""The console's onboarding flows: accounts, companies, self-registration, agreements, SSO, email."""

@@ -1,0 +1,1 @@
+"""Station roles: the permission matrix, role allocation, settings pushed to stations, remote operations."""

@@ -71,6 +71,7 @@ def create_app(state: ApiState) -> FastAPI:
         lambda: headers.docs_page(f"{API_PREFIX}/openapi.json", docs_title),
         include_in_schema=False,
     )
+    app.mount(headers.DOCS_ASSETS, headers.docs_assets(), name="docs-assets")
     app.add_middleware(headers.SecurityHeaders)
     app.state.api = state
     errors.install(app)

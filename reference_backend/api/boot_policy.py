@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from evharness.identities import identity_problem
 from evharness.ocppj.vocabulary import Action
 from reference_backend.api.deps import BootPoliciesDep, OperationsDep, OperatorDep
+from reference_backend.api.errors import REFUSALS
 from reference_backend.boot_policies import BootPolicies
 from reference_backend.domain.boot import BootPolicy, PolicyName, Registration, trigger_on_accept
 from reference_backend.operations import Operations
@@ -45,7 +46,7 @@ class BootPolicyState(BaseModel):
     registration: Registration | None  # on its live connection, else its last boot answer (None: none yet)
 
 
-router = APIRouter(prefix="/operations", tags=["operations"], dependencies=[OperatorDep])
+router = APIRouter(prefix="/operations", tags=["operations"], dependencies=[OperatorDep], responses=REFUSALS)
 
 
 def checked(station_id: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from reference_backend.domain import problems as p
 
@@ -38,15 +40,25 @@ async def _problem(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=status_of(exc), headers=headers)
 
 
-# What a schema error may say back: never `input` (the submitted value: a PIN, a password) nor `ctx`.
-_SHOWN = ("type", "loc", "msg")
+# Where FastAPI says a field was, not a field name itself
+_LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
 
 
 async def _invalid_body(_request: Request, exc: Exception) -> JSONResponse:
-    """FastAPI's 422 list, minus the echoed input: PIN codes and passwords are not sent back."""
+    """A schema error in the one error shape: the first error's field and message. The submitted input
+    is never echoed (FastAPI's own 422 repeats it: a PIN code, a password)."""
     assert isinstance(exc, RequestValidationError)
-    errors = [{key: error[key] for key in _SHOWN if key in error} for error in exc.errors()]
-    return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+    errors = exc.errors()
+    first = errors[0] if errors else {}
+    field = ".".join(str(part) for part in first.get("loc", ()) if part not in _LOCATIONS) or "body"
+    detail = f"{field}: {first.get('msg', 'not acceptable')}"
+    if len(errors) > 1:
+        detail += f" (and {len(errors) - 1} more: {', '.join(_field_of(error) for error in errors[1:])})"
+    return JSONResponse({"detail": detail, "field": field}, status_code=422)
+
+
+def _field_of(error: Any) -> str:
+    return ".".join(str(part) for part in error.get("loc", ()) if part not in _LOCATIONS) or "body"
 
 
 def install(app: FastAPI) -> None:
@@ -54,10 +66,29 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid_body)
 
 
-REFUSALS: dict[int | str, dict[str, str]] = {
-    401: {"description": "not logged in, or wrong credentials"},
-    403: {"description": "not allowed: the detail names the action and what is missing"},
-    404: {"description": "nothing with that id among what the caller may see"},
-    409: {"description": "clashes with the current state"},
-    422: {"description": "a field is not acceptable: `field` names it"},
+class ErrorBody(BaseModel):
+    """Every refusal of the API: what is wrong, and the field it concerns (422; else absent)."""
+
+    detail: str
+    field: str | None = None
+
+
+# What each refusal means; every operation documents every one of them with the one error body.
+MEANINGS: dict[int, str] = {
+    400: "the request cannot be carried out as it is",
+    401: "not logged in, or wrong credentials",
+    403: "not allowed: the detail names the action and what is missing",
+    404: "nothing with that id among what the caller may see",
+    409: "clashes with the current state",
+    410: "the link was used already or has expired",
+    413: "the upload is over its size limit",
+    422: "a field is not acceptable: `field` names it",
+    429: "too many attempts: wait the Retry-After seconds",
+}
+
+# Every status a refusal can have (`STATUS`, and 400 for any other problem): a new kind of problem
+# without a meaning above fails here, at import.
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    status: {"description": MEANINGS[status], "model": ErrorBody}
+    for status in sorted({400, *(status for _, status in STATUS)})
 }

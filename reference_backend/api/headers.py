@@ -11,9 +11,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from pathlib import Path
 
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HSTS = ("strict-transport-security", "max-age=31536000; includeSubDomains")
@@ -30,7 +32,8 @@ PAGE_POLICY = (
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
-DOCS_CDN = "https://cdn.jsdelivr.net"
+# The Swagger UI's files, served by the backend itself (`/api/docs/assets/`): the docs work offline
+DOCS_ASSETS = "/api/docs/assets"
 
 # path prefix → headers beside COMMON (first match wins)
 AREAS: list[tuple[str, list[tuple[str, str]]]] = [
@@ -42,23 +45,36 @@ AREAS: list[tuple[str, list[tuple[str, str]]]] = [
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
+def docs_assets() -> StaticFiles:
+    """The Swagger UI bundle as the `fastapi-offline` package ships it (Swagger UI 5, OpenAPI 3.1)."""
+    import fastapi_offline
+
+    return StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static")
+
+
 def headers_for(path: str, scheme: str) -> list[tuple[str, str]]:
     own = next(headers for prefix, headers in AREAS if path.startswith(prefix))
     return [*COMMON, *own, *([HSTS] if scheme in ("https", "wss") else [])]
 
 
 def docs_page(openapi_url: str, title: str) -> HTMLResponse:
-    """The Swagger UI page with a policy that allows its scripts and styles from the CDN and its one
-    inline script by hash: nothing else runs on it."""
-    page = get_swagger_ui_html(openapi_url=openapi_url, title=title)
+    """The Swagger UI page with its scripts and styles from the backend itself (no CDN) and a policy that
+    allows those and its one inline script by hash: nothing else runs on it."""
+    page = get_swagger_ui_html(
+        openapi_url=openapi_url,
+        title=title,
+        swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+        swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+        swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+    )
     body = bytes(page.body).decode()
     hashes = " ".join(
         f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
         for script in INLINE_SCRIPT.findall(body)
     )
     policy = (
-        f"default-src 'none'; script-src {DOCS_CDN} {hashes}; style-src {DOCS_CDN} 'unsafe-inline'; "
-        "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; base-uri 'none'; "
+        f"default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
         "frame-ancestors 'none'"
     )
     return HTMLResponse(body, headers={"content-security-policy": policy})
@@ -101,7 +117,7 @@ def render_markdown() -> str:
     lines += [f"| every answer | `{name}` | `{value}` |" for name, value in COMMON]
     for prefix, headers in AREAS:
         own = headers or [
-            ("content-security-policy", "its own: the CDN's Swagger UI, its inline script by hash")
+            ("content-security-policy", "its own: the Swagger UI it serves, its inline script by hash")
         ]
         lines += [f"| `{prefix}…` | `{name}` | `{value}` |" for name, value in own]
     lines.append(f"| behind TLS (`https`) | `{HSTS[0]}` | `{HSTS[1]}` |")

@@ -53,8 +53,10 @@ class IdentificationBody(Body):
 
 
 class IdentificationChange(Body):
-    """Status and expiry only: the code is immutable (remove the identification and add another)."""
+    """Only the fields given change. A PIN's code may change (seed 001: the owner may view and edit a
+    PIN code), checked as a new PIN and never shown afterwards; a card's UID may not."""
 
+    code: Code | None = None
     status: Status | None = None
     expires_at: Expiry = None
 

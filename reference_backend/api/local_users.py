@@ -101,7 +101,7 @@ def change_identification(
     caller: CallerDep,
     st: StationsDep,
 ) -> IdentificationView:
-    """Status and expiry only (null: no expiry); the code is immutable: remove it and add another."""
+    """Status and expiry (null: no expiry), and a PIN's code (checked as a new PIN, shown masked)."""
     wanted = body.model_dump(exclude_unset=True)
     changed = local_users.change_identification(st, caller, identity, user_id, identification_id, wanted)
     return IdentificationView.of(changed)

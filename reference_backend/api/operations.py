@@ -14,9 +14,10 @@ from fastapi import APIRouter, Body, HTTPException
 from pydantic import BaseModel
 
 from reference_backend.api.deps import OperationsDep, OperatorDep
+from reference_backend.api.errors import REFUSALS
 from reference_backend.operations import OutcomeKind
 
-router = APIRouter(prefix="/operations", tags=["operations"], dependencies=[OperatorDep])
+router = APIRouter(prefix="/operations", tags=["operations"], dependencies=[OperatorDep], responses=REFUSALS)
 
 
 class OperationOutcome(BaseModel):

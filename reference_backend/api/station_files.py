@@ -24,7 +24,7 @@ from reference_backend.console import station_files
 from reference_backend.domain.problems import TooLarge
 
 router = APIRouter(tags=["stations"], responses=REFUSALS)
-files_router = APIRouter(prefix="/files", tags=["files"])
+files_router = APIRouter(prefix="/files", tags=["files"], responses=REFUSALS)
 
 
 class Report(Record):

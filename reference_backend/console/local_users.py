@@ -33,7 +33,7 @@ from reference_backend.domain.local_users import (
     written,
 )
 from reference_backend.domain.permissions import Action
-from reference_backend.domain.problems import Conflict, NotFound
+from reference_backend.domain.problems import Conflict, InvalidInput, NotFound
 from reference_backend.domain.validation import check_name
 from reference_backend.persistence.station_access import StationTx
 from reference_backend.persistence.station_records import IdentificationRecord, LocalUserRecord, StationRow
@@ -164,20 +164,62 @@ def change_identification(
     identification_id: int,
     wanted: Mapping[str, object],
 ) -> IdentificationRecord:
-    """Status and expiry only (`IDENTIFICATION_RULES`): a code is replaced by removing and adding."""
-    with stations.store.begin() as tx:
+    """Status and expiry (`IDENTIFICATION_RULES`), and a PIN's code: checked as a new PIN, unique at the
+    station, audited masked (never written in clear: `label`)."""
+    rest = dict(wanted)
+    code = rest.pop("code", None)
+    with _recoded_meanwhile(identity), stations.store.begin() as tx:
         station = check(tx, caller, identity, MANAGE).station
+        if "code" in wanted and code is None:
+            raise InvalidInput("code", "must not be null: leave the field out to keep its value")
         found = _identification(tx, station, user_id, identification_id)
-        new = checked(IDENTIFICATION_RULES, wanted)
+        id_type = IdType(found.type)
+        new = checked(IDENTIFICATION_RULES, rest)
         diff = differences({field: getattr(found, field) for field in new}, new)
+        named, reason, now = label(id_type, found.code), f"of local user {user_id}", stations.now()
+        recoded = code is not None and _recode(tx, station, caller, found, _new_code(id_type, code), now)
         if diff:
             tx.update_identification(found.id, {field: value for field, (_, value) in diff.items()})
-            named, reason = label(IdType(found.type), found.code), f"of local user {user_id}"
-            _audit_diff(tx, station, caller, "identification", named, diff, reason, stations.now())
+            _audit_diff(tx, station, caller, "identification", named, diff, reason, now)
+        if diff or recoded:
             found = _identification(tx, station, user_id, identification_id)
-    if diff:
+    if diff or recoded:
         _changed(stations, identity)
     return found
+
+
+def _new_code(id_type: IdType, code: object) -> str:
+    """A PIN may be edited (seed 001), checked as a new one; a card's UID is the card itself."""
+    if id_type is not IdType.PIN:
+        raise InvalidInput("code", "a card's UID cannot change: remove the card and add the new one")
+    return check_code(id_type, str(code))
+
+
+@contextmanager
+def _recoded_meanwhile(identity: str) -> Iterator[None]:
+    """The same new code given concurrently to another identification (the unique key caught it)."""
+    try:
+        yield
+    except sa.exc.IntegrityError as exc:
+        raise Conflict(
+            f"that code was given to another identification at station {identity} meanwhile"
+        ) from exc
+
+
+def _recode(
+    tx: StationTx, station: StationRow, caller: Caller, found: IdentificationRecord, code: str, now: datetime
+) -> bool:
+    """Give an identification a new code (unique at the station); False if it is the same one."""
+    id_type = IdType(found.type)
+    if code.upper() == found.code.upper():
+        return False
+    if tx.has_code(station.id, code):
+        raise Conflict(f"{label(id_type, code)} is known at station {station.identity} already")
+    tx.update_identification(found.id, {"code": code, "code_key": code.upper()})
+    old, new = label(id_type, found.code), label(id_type, code)  # a PIN: `pin #****` both
+    reason = f"of local user {found.local_user_id}"
+    tx.audit(station.id, caller.id, "identification", f"{old}: code", old, new, reason, now)
+    return True
 
 
 def remove_identification(

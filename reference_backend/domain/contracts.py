@@ -1,4 +1,5 @@
-"""Where the CSMS gets an EV's contract certificate (2.0.1 M01/M02, Get15118EVCertificate).
+"""An EV's contract certificate at the CSMS: where it comes from (2.0.1 M01/M02,
+Get15118EVCertificate) and what its status means for an Authorize (C07).
 
 The EXI messages of ISO 15118 pass through the CSMS as opaque base64: the CSMS hands the EV's
 request to a contract-certificate source (a mobility operator's or a V2G root's PKI) and returns its
@@ -39,3 +40,26 @@ class LocalContracts:
             return ContractAnswer("Failed", "", "exiRequest is not base64")
         made_up = b"evharness-contract:" + action.encode() + b":" + hashlib.sha256(raw).digest()
         return ContractAnswer("Accepted", base64.b64encode(made_up).decode())
+
+
+# An OCSP answer about a contract certificate → AuthorizeResponse.certificateStatus (C07.FR.04/05);
+# anything else the responder says (or its silence) is NoCertificateAvailable.
+CERTIFICATE_STATUS: dict[str, str] = {
+    "GOOD": "Accepted",
+    "REVOKED": "CertificateRevoked",
+}
+NO_CERTIFICATE = "NoCertificateAvailable"
+CONTRACT_TOKEN = "eMAID"  # IdTokenEnumType of a contract (Plug & Charge)
+CONTRACT_LIFETIME_S = 86_400.0  # an accepted contract authorizes the station's transactions this long
+
+
+def certificate_status(ocsp_answers: list[str]) -> str:
+    """The contract's status from the OCSP answers about its chain: revoked if any certificate is,
+    accepted only if every one is good."""
+    statuses = [CERTIFICATE_STATUS.get(answer, NO_CERTIFICATE) for answer in ocsp_answers]
+    if not statuses:
+        return NO_CERTIFICATE
+    for worst in ("CertificateRevoked", NO_CERTIFICATE):
+        if worst in statuses:
+            return worst
+    return "Accepted"

@@ -59,7 +59,7 @@ def check_flag(value: object, field: str) -> bool:
 
 Rules = Mapping[str, Callable[[Any, str], object]]  # field → check(value, field) → the value to store
 USER_RULES: Rules = {"first_name": check_name, "last_name": check_name, "blocked": check_flag}
-IDENTIFICATION_RULES: Rules = {"status": check_status, "expires_at": check_expiry}  # the code is immutable
+IDENTIFICATION_RULES: Rules = {"status": check_status, "expires_at": check_expiry}  # the code: `check_code`
 
 
 def checked(rules: Rules, change: Mapping[str, object]) -> dict[str, object]:

@@ -85,3 +85,17 @@ def password_set(on_16: bool, request: Payload, answer: Payload) -> str | None:
             if same and result.get("attributeStatus") == Status.ACCEPTED:
                 return str(data.get("attributeValue", ""))
     return None
+
+
+def upgrade_accepted(on_16: bool, request: Payload, answer: Payload) -> int | None:
+    """The security profile the station accepted to move to (A05: 1.6 ChangeConfiguration
+    SecurityProfile, 2.0.1 SetNetworkProfile), or None."""
+    if answer.get("status") != Status.ACCEPTED:
+        return None
+    if on_16:
+        if request.get("key") != "SecurityProfile" or not str(request.get("value", "")).isdigit():
+            return None
+        profile = int(str(request["value"]))
+    else:
+        profile = (request.get("connectionData") or {}).get("securityProfile", -1)
+    return profile if profile in (1, 2, 3) else None

@@ -12,11 +12,13 @@ from __future__ import annotations
 import base64
 import logging
 
+from evharness import x509
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.x509 import HashData
+from reference_backend.domain import contracts
 from reference_backend.domain.certificates import csr_refusal, issue
 from reference_backend.domain.contracts import ContractSource, LocalContracts
 from reference_backend.handlers import ocsp
@@ -25,6 +27,7 @@ from reference_backend.handlers.base import HandlerContext, Reply
 log = logging.getLogger("reference_backend.certificates")
 
 STATION_CERTIFICATE = "ChargingStationCertificate"
+MAX_CHAIN = 4  # contract certificate hash data asked about: the certificate and its sub-CAs
 OCSP_RESULT_MAX = 5500  # GetCertificateStatusResponse.ocspResult
 
 
@@ -83,3 +86,37 @@ def get_certificate_status(ctx: HandlerContext, payload: Payload) -> Payload:
     if len(result) > OCSP_RESULT_MAX:
         return {"status": Status.FAILED, "statusInfo": {"reasonCode": "OCSPTooLong"}}
     return {"status": Status.ACCEPTED, "ocspResult": result}
+
+
+def contract_status(ctx: HandlerContext, payload: Payload) -> str | None:
+    """C07: the contract certificate's status by OCSP — from `iso15118CertificateHashData` (the station
+    validated the chain, C07.FR.04) or from the chain in `certificate` (central validation, C07.FR.05);
+    None when the Authorize carries neither."""
+    entries = payload.get("iso15118CertificateHashData") or []
+    asks: list[tuple[HashData, str]] = []
+    for entry in entries[:MAX_CHAIN]:
+        asks.append((HashData.from_wire(entry), entry["responderURL"]))
+    if not asks and "certificate" in payload:
+        try:
+            chain = x509.load_chain(payload["certificate"])
+        except ValueError:
+            return "CertChainError"
+        for child, parent in zip(chain, [*chain[1:], None], strict=True):
+            if parent is not None and not x509.signed_by(child, parent):
+                return "CertChainError"
+            if not x509.valid_at(child, ctx.now.timestamp()):
+                return "CertificateExpired"
+        url = x509.responder_url(chain[0])
+        if url is None:
+            return contracts.NO_CERTIFICATE
+        asks.append((x509.hash_data(chain[0], chain[1] if len(chain) > 1 else None), url))
+    if not asks:
+        return None
+    answers = []
+    for hashed, url in asks:
+        try:
+            answers.append(x509.ocsp_status(ocsp.ask(hashed, url)))
+        except (ocsp.OcspUnavailable, ValueError) as exc:
+            log.info("%s: contract certificate status unknown: %s", ctx.identity, exc)
+            answers.append("UNAVAILABLE")
+    return contracts.certificate_status(answers)

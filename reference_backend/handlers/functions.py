@@ -13,7 +13,7 @@ from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.vocabulary import Action, Status
 from reference_backend.domain import data_transfer as vendors
 from reference_backend.domain.credentials import hash_password
-from reference_backend.domain.password_rotation import password_set
+from reference_backend.domain.password_rotation import password_set, upgrade_accepted
 from reference_backend.domain.reservations import FIELDS, Event, answered
 from reference_backend.handlers.base import HandlerContext
 from reference_backend.persistence import Store
@@ -79,14 +79,17 @@ def _message_cleared(
         store.display_messages.remove(station, request["id"])
 
 
-def _password_set(
+def _security_set(
     store: Store, station: int, on_16: bool, request: Payload, answer: Payload, at: datetime
 ) -> None:
     """A new Basic-auth password the station accepted (docs/security.md: valid beside the old one
-    until the station connects with it)."""
+    until the station connects with it), or a security profile it accepted to move to (A05)."""
     password = password_set(on_16, request, answer)
     if password is not None:
-        SecurityRecords(store.engine).set_new_password(station, hash_password(password))
+        SecurityRecords(store.engine).save_for_station(station, new_password_hash=hash_password(password))
+    profile = upgrade_accepted(on_16, request, answer)
+    if profile is not None:
+        SecurityRecords(store.engine).save_for_station(station, upgrade_to=profile)
 
 
 ANSWERS: dict[str, Recorder] = {
@@ -94,8 +97,9 @@ ANSWERS: dict[str, Recorder] = {
     Action.CancelReservation: _cancelled,
     Action.SetDisplayMessage: _message_set,
     Action.ClearDisplayMessage: _message_cleared,
-    Action.ChangeConfiguration: _password_set,
-    Action.SetVariables: _password_set,
+    Action.ChangeConfiguration: _security_set,
+    Action.SetVariables: _security_set,
+    Action.SetNetworkProfile: _security_set,
 }
 
 

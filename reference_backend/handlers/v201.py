@@ -13,8 +13,9 @@ from dataclasses import replace
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE, from_wire_201
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
-from evharness.ocppj.vocabulary import Action
-from reference_backend.domain.authorization import status_for
+from evharness.ocppj.vocabulary import Action, Status
+from reference_backend.domain.authorization import Decision, Verdict, status_for
+from reference_backend.domain.contracts import CONTRACT_LIFETIME_S, CONTRACT_TOKEN
 from reference_backend.domain.metering import (
     TRANSACTION_BEGIN,
     Register,
@@ -60,6 +61,8 @@ def _check_id_token(
     transaction_id: int | None = None,
     evse_id: int | None = None,
 ) -> TokenCheck:
+    if id_token["type"] == CONTRACT_TOKEN and _contract_fresh(ctx, id_token["idToken"]):
+        return TokenCheck(Decision(Verdict.ACCEPTED, "contract certificate"), None)
     return check_token(
         ctx,
         WIRE_TYPE_TO_ID_TYPE.get(id_token["type"]),
@@ -103,9 +106,25 @@ def status_notification(ctx: HandlerContext, payload: Payload) -> Payload:
 
 
 def authorize(ctx: HandlerContext, payload: Payload) -> Payload:
-    """C01.FR.07 / C04.FR.01: answer with a status that accepts or says why not."""
-    check = _check_id_token(ctx, payload["idToken"], at_start=False)
-    return {"idTokenInfo": id_token_info(ctx, check)}
+    """C01.FR.07 / C04.FR.01: answer with a status that accepts or says why not. A contract (C07):
+    its certificate's status by OCSP decides, and is answered in certificateStatus."""
+    status = certificates.contract_status(ctx, payload)
+    id_token = payload["idToken"]
+    if status is None:
+        check = _check_id_token(ctx, id_token, at_start=False)
+        return {"idTokenInfo": id_token_info(ctx, check)}
+    if status == Status.ACCEPTED and id_token["type"] == CONTRACT_TOKEN:
+        ctx.store.accept_contract(ctx.station, id_token["idToken"], ctx.now)
+    verdict = Verdict.ACCEPTED if status == Status.ACCEPTED else Verdict.INVALID
+    decision = Decision(verdict, "contract certificate")
+    return {"idTokenInfo": {"status": status_for(ctx.version, decision)}, "certificateStatus": status}
+
+
+def _contract_fresh(ctx: HandlerContext, emaid: str) -> bool:
+    """Whether the eMAID's contract certificate was found good lately (C07): it then authorizes the
+    station's transactions; otherwise the eMAID is decided as any provisioned token."""
+    accepted_at = ctx.store.contract_accepted_at(ctx.station, emaid)
+    return accepted_at is not None and (ctx.now - accepted_at).total_seconds() <= CONTRACT_LIFETIME_S
 
 
 def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from reference_backend.domain.certificates import Authority, Issued, new_authority
 from reference_backend.persistence.certificate_tables import (
     certificate_authority,
+    contract_authorizations,
     issued_certificates,
     security_events,
 )
@@ -103,6 +104,25 @@ class CertificateRecords:
         with self.reader.connect() as conn:
             return security_events_of(conn, station_id, limit)
 
+    def accept_contract(self, station_id: int, emaid: str, at: datetime) -> None:
+        """C07: the eMAID's contract certificate was good at `at`."""
+        key = (contract_authorizations.c.station_id == station_id) & (
+            contract_authorizations.c.emaid == emaid
+        )
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(contract_authorizations).where(key))
+            conn.execute(
+                sa.insert(contract_authorizations).values(station_id=station_id, emaid=emaid, accepted_at=at)
+            )
+
+    def contract_accepted_at(self, station_id: int, emaid: str) -> datetime | None:
+        key = (contract_authorizations.c.station_id == station_id) & (
+            contract_authorizations.c.emaid == emaid
+        )
+        with self.reader.connect() as conn:
+            found: datetime | None = conn.scalar(sa.select(contract_authorizations.c.accepted_at).where(key))
+        return found
+
 
 class CertificatesTx:
     """The console's reads (a part of `StationTx`)."""
@@ -137,3 +157,8 @@ def issued_of(conn: sa.Connection, station_id: int) -> list[IssuedRecord]:
     )
     rows = conn.execute(query)
     return [IssuedRecord(r.certificate_type, r.serial_number, r.expires_at, r.issued_at) for r in rows]
+
+
+def _contract(station_id: int, emaid: str) -> sa.ColumnElement[bool]:
+    table = contract_authorizations.c
+    return (table.station_id == station_id) & (table.emaid == emaid)

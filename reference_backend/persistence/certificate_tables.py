@@ -41,3 +41,12 @@ security_events = sa.Table(
     sa.Column("received_at", UtcDateTime, nullable=False),
     sa.Index(None, "station_id", "received_at"),
 )
+
+contract_authorizations = sa.Table(
+    "contract_authorizations",
+    metadata,
+    sa.Column("station_id", sa.ForeignKey("stations.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("emaid", sa.String(255), nullable=False),
+    sa.Column("accepted_at", UtcDateTime, nullable=False),  # its contract certificate was good (C07)
+    sa.PrimaryKeyConstraint("station_id", "emaid"),
+)

@@ -18,6 +18,7 @@ class StationSecurity:
     profile: int | None = None  # None: the backend's default
     pins_on_profile_0: bool = False
     new_password_hash: str | None = None
+    upgrade_to: int | None = None
 
 
 class SecurityRecords:
@@ -31,7 +32,9 @@ class SecurityRecords:
             ).first()
         if row is None:
             return StationSecurity()
-        return StationSecurity(row.profile, bool(row.pins_on_profile_0), row.new_password_hash)
+        return StationSecurity(
+            row.profile, bool(row.pins_on_profile_0), row.new_password_hash, row.upgrade_to
+        )
 
     def save(self, identity: str, **changes: object) -> StationSecurity:
         """Change some of `profile`, `pins_on_profile_0`, `new_password_hash`; the others stay."""
@@ -44,12 +47,12 @@ class SecurityRecords:
                 conn.execute(sa.update(station_security).where(key).values(**changes))
         return self.read(identity)
 
-    def set_new_password(self, station_id: int, password_hash: str) -> None:
-        """The station (by its row id) accepted a new password: its hash waits beside the old one."""
+    def save_for_station(self, station_id: int, **changes: object) -> None:
+        """`save` for the station of this row id (the CALL recorders know the row, not the identity)."""
         with self.engine.connect() as conn:
             identity = conn.scalar(sa.select(stations.c.identity).where(stations.c.id == station_id))
         if identity is not None:
-            self.save(identity, new_password_hash=password_hash)
+            self.save(identity, **changes)
 
     def take_new_password(self, identity: str) -> None:
         """The station connected with its new password: it becomes the one password (the old one

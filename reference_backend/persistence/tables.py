@@ -248,5 +248,8 @@ station_security = sa.Table(
     # Password rotation: the hash of a new password the station accepted and has not connected with yet
     # (the old one in `stations.basic_auth_hash` stays valid until it does).
     sa.Column("new_password_hash", sa.String(200)),
+    # Security profile upgrade (A05): the profile the station accepted to move to; enforced as its
+    # profile from its first connection that proves it (A05.FR.09: no lower profile after that).
+    sa.Column("upgrade_to", sa.Integer),
     sa.CheckConstraint("profile IS NULL OR profile IN (0, 1, 2, 3)", name="profile"),
 )

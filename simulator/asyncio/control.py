@@ -41,6 +41,7 @@ from simulator.core.data_transfer import parse_entry
 from simulator.core.faults import FaultKind
 from simulator.core.model import Own, PresentedToken
 from simulator.core.notes import SecurityEvent
+from simulator.core.outcomes import choose
 from simulator.core.station import Station
 from simulator.state import station_state
 
@@ -48,19 +49,23 @@ Command = Callable[[StationLink, dict[str, Any], float], None]
 
 
 def _plug_in(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """An EV cable is plugged in: {"evse": 1, "connector": 1}."""
     link.station.plug_in(int(args.get("evse", 1)), int(args.get("connector", 1)), now)
 
 
 def _unplug(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The cable is unplugged: {"evse": 1, "connector": 1}."""
     link.station.unplug(int(args.get("evse", 1)), int(args.get("connector", 1)), now)
 
 
 def _present_token(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """A driver presents a token: {"type": "pin" | "rfid", "code": "#4821", "evse": 1}."""
     token = PresentedToken(IdType(args.get("type", "rfid")), str(args["code"]))
     link.station.present_token(int(args.get("evse", 1)), token, now)
 
 
 def _charge(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The EV charges: {"evse": 1, "power_kw": 11, "energy_kwh": 5} (power: the EVSE's maximum by default)."""
     station: Station = link.station
     evse = int(args.get("evse", 1))
     power_w = float(args.get("power_kw", station.evses[evse].max_power_w / 1000.0)) * 1000.0
@@ -72,19 +77,23 @@ def _charge(link: StationLink, args: dict[str, Any], now: float) -> None:
 
 
 def _stop(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The driver ends the transaction: {"evse": 1, "reason": "Local"}."""
     link.station.stop_transaction(int(args.get("evse", 1)), str(args.get("reason", "Local")), now)
 
 
 def _go_offline(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The connection drops: {"seconds": 60} (none: until `reconnect`)."""
     seconds = args.get("seconds")
     link.station.inject_fault(FaultKind.GO_OFFLINE, now, None if seconds is None else float(seconds))
 
 
 def _reconnect(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The station comes back online and replays what it queued."""
     link.station.faults.offline_until = None
 
 
 def _fault(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The station misbehaves: {"kind": "delay_responses", "seconds": 20} (the fault kinds of `FaultKind`)."""
     seconds = args.get("seconds")
     link.station.inject_fault(FaultKind(args["kind"]), now, None if seconds is None else float(seconds))
 
@@ -139,7 +148,27 @@ def _connector_fault(link: StationLink, args: dict[str, Any], now: float) -> Non
     link.station.set_connector_fault(evse, connector, bool(args.get("faulted", True)), now)
 
 
+def _firmware(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """How firmware updates go from now on (`core.outcomes.FirmwareOutcome`): {"download": "fail",
+    "failed_attempts": 2, "signature": "invalid", "install": "verification_fail", "cancelable": false}."""
+    link.station.firmware.outcome = choose(link.station.firmware.outcome, args)
+
+
+def _logs(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """How log uploads go from now on (`core.outcomes.LogOutcome`): {"accept": false, "upload": "fail"}."""
+    link.station.logs.outcome = choose(link.station.logs.outcome, args)
+
+
+def _observe(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """A variable as the station measures it; its monitors may raise an event (N07):
+    {"variable": "OCPPCommCtrlr.OfflineThreshold", "value": "90"}."""
+    link.station.observe(str(args["variable"]), str(args["value"]), now)
+
+
 COMMANDS: dict[str, Command] = {
+    "firmware": _firmware,
+    "logs": _logs,
+    "observe": _observe,
     "data_transfer": _data_transfer,
     "vendors": _vendors,
     "connector_fault": _connector_fault,

@@ -23,6 +23,8 @@ class Kind(Enum):
     INTEGER = "integer"
     STRING = "string"
     CSV = "csv"
+    DECIMAL = "decimal"  # the physical components' Power (`inventory`)
+    OPTION_LIST = "option list"  # AvailabilityState, ConnectorType
 
 
 class Access(Enum):
@@ -109,6 +111,8 @@ VARIABLES: dict[str, Variable] = {
     "SmartChargingCtrlr.PeriodsPerSchedule": Variable("24", N, RO),
     "SmartChargingCtrlr.Entries": Variable("20", N, RO),
     "SmartChargingCtrlr.RateUnit": Variable("A,W", C, RO),
+    "DeviceDataCtrlr.ItemsPerMessage[GetReport]": Variable("100", N, RO),  # NotifyReport rows (B07.FR.07)
+    "DeviceDataCtrlr.BytesPerMessage[GetReport]": Variable("65536", N, RO),
     "DeviceDataCtrlr.ItemsPerMessage[GetVariables]": Variable("100", N, RO),
     "DeviceDataCtrlr.ItemsPerMessage[SetVariables]": Variable("100", N, RO),
     "ChargingStation.AllowNewSessionsPendingFirmwareUpdate": Variable("false", B),  # L01.FR.07
@@ -228,6 +232,8 @@ class ReportRow:
     definition: Variable
     value: str | None
     max_limit: int | None
+    evse_id: int | None = None  # a component of an EVSE (`inventory`: EVSE, Connector)
+    connector_id: int | None = None
 
 
 def _limit(key: str, value: str) -> int:

@@ -166,6 +166,13 @@ class AuthCache:
         """(code, what the CSMS answered), least recently used first: for people to look at."""
         return [(code, cached.info) for code, cached in self._entries.items()]
 
+    def forget(self, code: str) -> bool:
+        """Drop one token (N10: a customer's data cleared); whether it was there."""
+        known = code in self._entries
+        self._drop(code)
+        self._resized()
+        return known
+
     def clear(self) -> None:
         self._entries.clear()
         self._size = 0

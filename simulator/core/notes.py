@@ -177,11 +177,58 @@ class LogStatusNote:
 
 
 @dataclass(frozen=True, slots=True)
+class MonitoredEvent:
+    """One event of a monitor (N07/N08): what triggered it, the value, whether a threshold cleared."""
+
+    event_id: int
+    at: float
+    trigger: str  # Alerting | Delta | Periodic
+    actual_value: str
+    component: str
+    variable: str
+    monitor_id: int
+    severity: int
+    cleared: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EventNote:
+    """2.0.1 NotifyEvent (N07): events of the station's monitors."""
+
+    events: tuple[MonitoredEvent, ...]
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class MonitoringReportNote:
+    """2.0.1 NotifyMonitoringReport (N02): (id, "Component.Variable", type, value, severity) each."""
+
+    request_id: int
+    monitors: tuple[tuple[int, str, str, float, int], ...]
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerDataNote:
+    """2.0.1 NotifyCustomerInformation (N09/N10): what the station holds about a customer."""
+
+    request_id: int
+    data: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class ReportNote:
-    """2.0.1 NotifyReport (B07): the device model, in one part."""
+    """2.0.1 NotifyReport (B07): one page of a report of the device model (`core.inventory`): rows
+    `first` … `first + count - 1` of `base`, the page's seqNo, and whether more follow (tbc)."""
 
     request_id: int
     at: float
+    base: str = "FullInventory"
+    first: int = 0
+    count: int | None = None  # None: every row
+    seq_no: int = 0
+    tbc: bool = False
 
 
 class SecurityEvent(StrEnum):
@@ -295,7 +342,9 @@ Note = (
     | TransactionNote
     | FirmwareStatusNote
     | LogStatusNote
-    | SecurityEventNote
+    | EventNote
+    | MonitoringReportNote
+    | CustomerDataNote
     | ReportNote
     | SecurityEventNote
     | SignCertificateNote

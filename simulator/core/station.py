@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Literal
 
+import orjson
+
 from evharness.ocppj.errors import ErrorKind, kind_of
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import (
@@ -34,10 +36,11 @@ from evharness.ocppj.rpc import (
     RpcEvent,
     SendReceived,
 )
+from evharness.ocppj.timefmt import restamp
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import frame_for_people
 from evharness.x509 import HashData
-from simulator.core import availability, journal, local_list, resend
+from simulator.core import availability, customers, journal, local_list, resend
 from simulator.core.availability import AvailabilityStatus
 from simulator.core.certificates import Certificates, Choices, DeleteOutcome, InstallOutcome, SignedResult
 from simulator.core.charging_profiles import ChargingProfile, ProfileStore, admissible
@@ -63,6 +66,7 @@ from simulator.core.firmware import FirmwareHost, FirmwareUpdater, UpdateRequest
 from simulator.core.lifecycle import Happening, Lifecycle, Occurrence, phase_of
 from simulator.core.local_auth import AuthCache, LocalList, TokenInfo
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
+from simulator.core.logs import LogAnswer, LogHost, LogRequest, LogUploader
 from simulator.core.meter import Meter
 from simulator.core.model import (
     Connector,
@@ -75,6 +79,7 @@ from simulator.core.model import (
     Transaction,
     Use,
 )
+from simulator.core.monitoring import ClearResult, Monitoring, MonitorRequest, SetResult
 from simulator.core.notes import (
     AuthorizeNote,
     BootAnswer,
@@ -82,13 +87,13 @@ from simulator.core.notes import (
     BootReason,
     CertificateAnswer,
     CertificateStatusNote,
+    CustomerDataNote,
     DataTransferAnswer,
     DataTransferNote,
     DisplayMessagesNote,
     EvCertificateNote,
     FirmwareStatusNote,
     HeartbeatNote,
-    LogStatus,
     LogStatusNote,
     Note,
     ReservationNote,
@@ -110,6 +115,7 @@ from simulator.core.triggers import Trigger
 
 MAX_CURRENT_VARIABLE = "ChargingStation.MaxChargingCurrent"  # the reference backend's setting
 FRAME_LOG_SIZE = 64  # frames kept per station as evidence for failed expectations
+SECURITY_COMPONENT = "SecurityCtrlr."  # a change of its variables is a security event (A04)
 
 __all__ = ["MAX_CURRENT_VARIABLE", "CallRefused", "QueuedCall", "Station", "same_token"]
 
@@ -138,6 +144,8 @@ class Station:
     ) -> None:
         self.identity = identity
         self.adapter = adapter  # this station's codec (the OCPP version it speaks)
+        # None: timestamps show simulated time; else the moment they show (Clock.wall_of: the wall clock's)
+        self.stamp_time: Callable[[float], float] | None = None
         self.config = config
         self.rpc = RpcEndpoint(
             adapter.version, call_timeout=config.call_timeout_s, validate_outgoing=validate_outgoing
@@ -197,6 +205,10 @@ class Station:
             self.transfers,
             config.firmware,
         )
+        self.logs = LogUploader(
+            LogHost(identity, self.send, self.after_answer, self._log_content), self.transfers, config.logs
+        )
+        self.monitoring = Monitoring(self.send, self.device.values.get, self._known_component)
         self._held_for_firmware: set[int] = set()  # EVSEs made Unavailable until the update (L01.FR.07)
         self.frame_log: deque[tuple[str, str, float]] = deque(maxlen=FRAME_LOG_SIZE)
         self.restored_ids: dict[str, int] = {}  # 1.6 transactionIds learnt for journal-restored messages
@@ -206,6 +218,7 @@ class Station:
         self.reboot_at: float | None = None
         self.reset_reason: str = adapter.rules.default_reset_reason
         self.reset_pending = False  # 2.0.1 Reset OnIdle while transactions run (B12.FR.01: Scheduled)
+        self.reset_reported = True  # False between a CSMS Reset and the boot after it
         self._now = now
         self._held: list[HeldAnswer] = []
         self._follow_ups: list[Callable[[], None]] = []
@@ -288,6 +301,8 @@ class Station:
     def next_deadline(self) -> float | None:
         deadlines = [self.rpc.next_deadline(), self.next_heartbeat_at, self.next_boot_at, self.reboot_at]
         deadlines.append(self.firmware.deadline())
+        deadlines.append(self.logs.deadline())
+        deadlines.append(self.monitoring.deadline())
         deadlines.append(self.certificates.deadline())
         deadlines.append(self.reservations.deadline())
         deadlines += [held.due for held in self._held]
@@ -311,6 +326,8 @@ class Station:
             self.next_boot_at = None
             self.boot(now)
         self.firmware.tick(now)
+        self.logs.tick(now)
+        self.monitoring.tick(now)
         if self.next_heartbeat_at is not None and now >= self.next_heartbeat_at:
             self.next_heartbeat_at = now + self.heartbeat_interval
             # other traffic shows the station is alive (1.6 §4.6); never pile heartbeats up behind it
@@ -540,6 +557,7 @@ class Station:
         """Reboot at the next tick: transactions end, then BootNotification (B11/B12, 1.6 §5.14)."""
         self.reset_reason = reason or self.rules.default_reset_reason
         self.reboot_at = now
+        self.reset_reported = False  # ResetOrReboot once booted again (A04)
         return Status.ACCEPTED
 
     def _reboot_soon(self, now: float) -> None:
@@ -621,6 +639,57 @@ class Station:
     def update_firmware(self, request: UpdateRequest, now: float) -> UpdateStatus:
         """L01, 1.6 §5.19 and SignedUpdateFirmware: `simulator.core.firmware`."""
         return self.firmware.update(request, now)
+
+    def observe(self, name: str, value: str, now: float) -> None:
+        """The tester sets a variable ("Component.Variable") as the station measured it: its monitors
+        may raise an event (N07, e.g. a temperature over a threshold)."""
+        if name not in self.device.values:
+            raise ValueError(f"{self.identity} has no variable {name!r}")
+        self._now = now
+        self.device.put(name, value)
+        self.monitoring.observed(name, now)
+        self._pump(now)
+
+    def set_monitor(self, request: MonitorRequest, now: float) -> tuple[SetResult, int | None]:
+        return self.monitoring.set(request, now)
+
+    def clear_monitors(self, ids: list[int]) -> list[tuple[int, ClearResult]]:
+        return self.monitoring.clear(ids)
+
+    def set_monitoring_base(self, base: str) -> bool:
+        return self.monitoring.set_base(base)
+
+    def set_monitoring_level(self, severity: int) -> bool:
+        return self.monitoring.set_level(severity)
+
+    def monitoring_report(self, request_id: int, criteria: list[str], names: list[str], now: float) -> bool:
+        """N02: True when monitors match; their report follows the answer."""
+        chosen = self.monitoring.report(request_id, criteria, names, now, dry_run=True)
+        if chosen:
+
+            def send_report() -> None:
+                self.monitoring.report(request_id, criteria, names, now)
+
+            self.after_answer(send_report)
+        return chosen
+
+    def customer_information(
+        self, request_id: int, report: bool, clear: bool, code: str | None, now: float
+    ) -> None:
+        """N09/N10: after the answer, the customer's data (NotifyCustomerInformation), then forget it."""
+
+        def follow_up() -> None:
+            if report:
+                data = customers.customer_data(code, self.local_list, self.auth_cache, self.evses.values())
+                self.send(CustomerDataNote(request_id, data, now), now)
+            if clear:
+                customers.forget(code, self.auth_cache)
+
+        self.after_answer(follow_up)
+
+    def get_log(self, request: LogRequest, now: float) -> tuple[LogAnswer, str | None]:
+        """N01, 1.6 GetDiagnostics and GetLog: `simulator.core.logs`."""
+        return self.logs.request(request, now)
 
     def update_local_list(self, request: ListUpdateRequest) -> ListOutcome:
         return local_list.update(self.device, self.local_list, request)
@@ -884,7 +953,10 @@ class Station:
         """The payload of a queued CALL, built now (a restored one gets the id its start was given)."""
         if isinstance(call.note, RestoredNote):
             return journal.payload_now(call.note, self.restored_ids)
-        return self.adapter.payload_of(call.note, self)
+        payload = self.adapter.payload_of(call.note, self)
+        if self.stamp_time is not None:
+            payload = restamp(payload, self.stamp_time)
+        return payload
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -902,8 +974,9 @@ class Station:
                     self.lifecycle.handle(evse, Occurrence(happening), now)
             case Trigger.FIRMWARE_STATUS:
                 self.send(FirmwareStatusNote(*self.firmware.status_report()), now)
-            case Trigger.LOG_STATUS:
-                self.send(LogStatusNote(LogStatus.IDLE), now)
+            case Trigger.LOG_STATUS | Trigger.DIAGNOSTICS_STATUS:
+                status, request_id = self.logs.status_report()
+                self.send(LogStatusNote(status, request_id, trigger is Trigger.DIAGNOSTICS_STATUS), now)
             case Trigger.SIGN_STATION_CERTIFICATE:
                 self.request_certificate(Own.STATION, now)
             case Trigger.SIGN_V2G_CERTIFICATE:
@@ -964,6 +1037,9 @@ class Station:
             self._report_connectors(now)
             self.firmware.booted(now)
             self._end_lost_transactions(now)
+            if not self.reset_reported:
+                self.reset_reported = True
+                self.security_event(SecurityEvent.RESET_OR_REBOOT, now, f"Reset ({self.reset_reason})")
         else:  # Pending / Rejected: ask again after the interval (B02.FR.01, B03.FR.01)
             self.next_boot_at = now + (interval if interval > 0 else self.config.retry_boot_after_s)
 
@@ -975,6 +1051,7 @@ class Station:
             self.stop_transaction(evse_id, StopReason.POWER_LOSS, now)
 
     def _variable_changed(self, name: str, value: str) -> None:
+        self.monitoring.observed(name, self._now)
         if name == "OCPPCommCtrlr.HeartbeatInterval":
             self.heartbeat_interval = float(value)
             if self.next_heartbeat_at is not None:
@@ -986,6 +1063,8 @@ class Station:
         elif name == MAX_CURRENT_VARIABLE:
             for evse in self.evses.values():  # a lower limit applies at once, mid-session too
                 self.apply_power(evse, self._now)
+        if name.startswith(SECURITY_COMPONENT):  # A04: named, never its value (a password)
+            self.security_event(SecurityEvent.RECONFIGURATION_OF_SECURITY_PARAMETERS, self._now, name)
 
     def _transactions_running(self) -> bool:
         return any(e.transaction is not None and not e.transaction.ended for e in self.evses.values())
@@ -1001,6 +1080,29 @@ class Station:
                 evse.operative = False
                 for connector in evse.connectors.values():
                     self.set_connector_state(evse, connector, ConnectorState.UNAVAILABLE, now)
+
+    def _known_component(self, component: str) -> bool:
+        return any(name.split(".", 1)[0] == component for name in self.device.values)
+
+    def _log_content(self, log_type: str) -> bytes:
+        """The uploaded log: what the station is and holds now, then its recent frames (PINs masked)."""
+        head = {
+            "identity": self.identity,
+            "ocpp": self.version,
+            "firmware": self.config.firmware_version,
+            "log_type": log_type,
+            "at": self._now,
+            "connectors": {
+                f"{evse.id}/{c.id}": c.state.value
+                for evse in self.evses.values()
+                for c in evse.connectors.values()
+            },
+        }
+        lines = [orjson.dumps(head)] + [
+            orjson.dumps({"direction": direction, "at": at, "frame": text})
+            for direction, text, at in self.frame_log
+        ]
+        return b"\n".join(lines) + b"\n"
 
     def _firmware_installed(self, version: str) -> None:
         self.config = replace(self.config, firmware_version=version)
@@ -1027,6 +1129,7 @@ class Station:
             for connector in self.evses[evse_id].connectors.values():
                 connector.state = ConnectorState.OCCUPIED if connector.plugged else ConnectorState.AVAILABLE
         self._held_for_firmware.clear()
+        self.monitoring.rebooted()
         self.boot_status = None
         self.next_heartbeat_at = None
         self.boot(now)

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from evharness.ocppj.timefmt import parse_timestamp
+from simulator.core.codec import StationView
 from simulator.core.firmware import UpdateRequest
+from simulator.core.logs import LogRequest
 
 DEFAULT_RETRY_INTERVAL_S = 60.0  # when the CSMS gives no retryInterval
 
@@ -27,3 +29,19 @@ def firmware_request(payload: Mapping[str, Any], *, secure: bool = False) -> Upd
         signature=firmware.get("signature"),
         secure=secure,
     )
+
+
+def get_log(view: StationView, payload: Mapping[str, Any], now: float) -> dict[str, Any]:
+    """GetLog (2.0.1 N01, 1.6 security extension): the answer and the file's name."""
+    request = LogRequest(
+        location=payload["log"]["remoteLocation"],
+        log_type=payload["logType"],
+        request_id=payload["requestId"],
+        retries=payload.get("retries", 0),
+        retry_interval_s=float(payload.get("retryInterval", DEFAULT_RETRY_INTERVAL_S)),
+    )
+    status, filename = view.get_log(request, now)
+    answer: dict[str, Any] = {"status": status}
+    if filename is not None:
+        answer["filename"] = filename[:255]
+    return answer

@@ -400,3 +400,16 @@ def test_a_server_error_is_no_subprotocol_refusal() -> None:
     violation = checks.check_refusal(checks.Handshake(("ocpp0.1",), 500, None, None))
     assert violation is not None
     assert "server error" in violation.detail
+
+
+def test_a_csms_sending_a_pin_with_its_hash_on_2_0_1_is_reported() -> None:
+    """Issue 20: an IdToken is an identifierString; a KeyCode `#4821` breaks it, its digits do not."""
+    start = {"idToken": {"idToken": "#4821", "type": "KeyCode"}, "remoteStartId": 1}
+    answer = {"status": "Accepted"}
+    wrong = log((C, [2, "c1", "RequestStartTransaction", start], 0), (S, [3, "c1", answer], 0.1))
+    (violation,) = checks.check_exchange(V201, wrong)
+    assert violation.rule == "schema"
+    assert "identifierString" in violation.detail
+    digits = {**start, "idToken": {"idToken": "4821", "type": "KeyCode"}}
+    right = log((C, [2, "c1", "RequestStartTransaction", digits], 0), (S, [3, "c1", answer], 0.1))
+    assert checks.check_exchange(V201, right) == []

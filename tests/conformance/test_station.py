@@ -131,7 +131,7 @@ def test_a_station_waits_the_reconnect_delay_after_its_socket_closed() -> None:
 
 
 def test_the_reconnect_delay_is_an_option_with_a_realistic_default() -> None:
-    from evharness.conformance.plugin import OPTIONS
+    from evharness.conformance.options import PLUGIN_OPTIONS
 
-    (default,) = [default for flag, _, default in OPTIONS if flag == "--reconnect-delay"]
+    (default,) = [option.default for option in PLUGIN_OPTIONS if option.flag == "--reconnect-delay"]
     assert default == "1"

@@ -84,3 +84,40 @@ def test_no_server_error_on_generated_input(running: tuple[BackendServer, int]) 
     assert any(200 <= s < 300 for s in statuses), Counter(statuses)
     assert any(s == 422 for s in statuses), Counter(statuses)
     assert len(statuses) >= 2 * len(labels)
+
+
+def test_every_operation_documents_every_refusal_in_the_one_error_shape(
+    running: tuple[BackendServer, int],
+) -> None:
+    """Issue 18: the OpenAPI document lists every status the API answers (400, 401, 403, 404, 409, 410, 422,
+    429 on every operation), each with the one error body `{"detail": …, "field": …}`."""
+    import httpx
+
+    from reference_backend.api.errors import STATUS
+
+    backend, _ = running
+    document = httpx.get(f"{backend.api_url}openapi.json", timeout=30).json()
+    wanted = {str(status) for _, status in STATUS} | {"400"}
+    body = document["components"]["schemas"]["ErrorBody"]
+    assert set(body["properties"]) == {"detail", "field"}
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            if path == "/api/health":
+                continue  # refuses nothing: it is up, or there is no answer
+            missing = wanted - set(operation["responses"])
+            assert not missing, f"{method.upper()} {path} does not document {sorted(missing)}"
+            for status in wanted:
+                schema = operation["responses"][status]["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (method, path, status, schema)
+
+
+def test_a_schema_error_has_the_one_error_shape(running: tuple[BackendServer, int]) -> None:
+    import httpx
+
+    backend, _ = running
+    answer = httpx.post(f"{backend.api_url}accounts", json={"email": "x@example.com"}, timeout=30)
+    assert answer.status_code == 422
+    body = answer.json()
+    assert set(body) == {"detail", "field"}, body
+    assert isinstance(body["detail"], str)
+    assert body["field"] in ("password", "name"), body

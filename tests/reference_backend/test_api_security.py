@@ -27,6 +27,10 @@ from simulator.asyncio.portal import BackgroundLoop
 
 PUBLIC = {
     "GET /api/health",
+    # stations upload logs and download firmware without a console session (the `location` of the CALL)
+    "PUT /api/files/logs/{identity}/{filename}",
+    "POST /api/files/logs/{identity}/{filename}",
+    "GET /api/files/firmware/{name}",
     "POST /api/accounts",
     "POST /api/accounts/confirmation",
     "POST /api/accounts/confirm",
@@ -157,3 +161,26 @@ def test_the_api_and_its_docs_answer_with_security_headers(tmp_path: Path) -> No
     assert f"'sha256-{digest}'" in policy  # the page's one inline script, and no other, may run
     assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
     assert secure.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_the_api_docs_work_offline(tmp_path: Path) -> None:
+    """Issue 18: /api/docs loads the Swagger UI from the backend itself, never from a CDN."""
+    settings = BackendSettings(
+        ocpp_port=0, api_port=0, database_url=f"sqlite:///{tmp_path / 'd.sqlite3'}", log_level="warning"
+    )
+    with BackgroundLoop("api-docs") as loop:
+        backend = BackendServer(settings)
+        loop.run(backend.start())
+        try:
+            with httpx.Client(base_url=backend.api_url) as client:
+                page = client.get("docs")
+                assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+                origin = backend.api_url.removesuffix("/api/")  # the page's URLs are absolute paths
+                fetched = {url: client.get(origin + url).status_code for url in assets}
+        finally:
+            loop.run(backend.stop())
+    assert page.status_code == 200
+    assert assets, page.text
+    assert not [url for url in assets if "://" in url], assets
+    assert set(fetched.values()) == {200}, fetched
+    assert "https:" not in page.headers["content-security-policy"]

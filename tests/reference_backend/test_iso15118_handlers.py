@@ -15,7 +15,7 @@ from evharness.ocppj.versions import OcppVersion
 from reference_backend.connection import CsmsConnection
 from reference_backend.persistence import Store
 
-from .helpers import boot_201, call
+from .helpers import NOW, boot_201, call, transaction_event
 
 
 @pytest.fixture
@@ -68,3 +68,54 @@ def test_an_unreachable_responder_is_failed_with_why(connection: CsmsConnection)
     answer = call(connection, "GetCertificateStatus", {"ocspRequestData": data}, "m2")  # now stopped
     assert answer["status"] == "Failed"
     assert answer["statusInfo"]["reasonCode"] == "OCSPUnavailable"
+
+
+# -- contract certificates at Authorize (C07) -----------------------------------------------------
+
+EMAID = {"idToken": "DE*EVH*C00000001*1", "type": "eMAID"}
+
+
+def test_a_contract_is_accepted_by_its_ocsp_status_and_then_authorizes_transactions(
+    connection: CsmsConnection,
+) -> None:
+    with Pki() as pki:
+        contract = pki.issue("DE*EVH*C00000001*1")
+        data = [pki.ocsp_request_data(contract)]
+        answer = call(connection, "Authorize", {"idToken": EMAID, "iso15118CertificateHashData": data}, "m2")
+    assert answer == {"idTokenInfo": {"status": "Accepted"}, "certificateStatus": "Accepted"}
+    started = transaction_event("Started", 0, 0, reason="Authorized", idToken=EMAID, evse={"id": 1})
+    assert call(connection, "TransactionEvent", started, "m3")["idTokenInfo"]["status"] == "Accepted"
+
+
+def test_an_emaid_without_contract_data_is_decided_as_any_token(connection: CsmsConnection) -> None:
+    answer = call(connection, "Authorize", {"idToken": EMAID}, "m2")
+    assert answer == {"idTokenInfo": {"status": "Unknown"}}  # not provisioned
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("revoked", "CertificateRevoked"),
+        ("unreachable", "NoCertificateAvailable"),
+        ("broken chain", "CertChainError"),
+        ("central", "Accepted"),
+    ],
+)
+def test_the_certificate_status_says_why(connection: CsmsConnection, case: str, expected: str) -> None:
+    with Pki(at=NOW) as pki:
+        contract = pki.issue("DE*EVH*C00000001*1")
+        payload: dict[str, object] = {"idToken": EMAID}
+        match case:
+            case "revoked":
+                pki.revoked.add(contract.serial_number)
+                payload["iso15118CertificateHashData"] = [pki.ocsp_request_data(contract)]
+            case "unreachable":
+                nowhere = {"responderURL": "http://127.0.0.1:9/"}  # nothing listens on the discard port
+                payload["iso15118CertificateHashData"] = [pki.ocsp_request_data(contract) | nowhere]
+            case "broken chain":
+                payload["certificate"] = x509.pem_of(contract) + x509.pem_of(Pki().root)
+            case "central":
+                payload["certificate"] = x509.pem_of(contract) + x509.pem_of(pki.root)
+        answer = call(connection, "Authorize", payload, "m2")
+    assert answer["certificateStatus"] == expected
+    assert (answer["idTokenInfo"]["status"] == "Accepted") is (expected == "Accepted")

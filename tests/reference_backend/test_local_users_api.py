@@ -306,10 +306,7 @@ def test_every_role_may_add_an_rfid_card_but_only_the_owners_manage_users_and_pi
 
 
 def fields_named(answer: httpx.Response) -> list[str]:
-    body = answer.json()
-    if isinstance(body.get("detail"), list):  # FastAPI's own validation: loc names the field
-        return [str(error["loc"][-1]) for error in body["detail"]]
-    return [body["field"]]
+    return [answer.json()["field"]]
 
 
 @pytest.fixture
@@ -445,4 +442,45 @@ def test_a_refused_body_is_not_echoed_so_a_pin_never_comes_back(api: Api) -> Non
     answer = api.call("owner", "POST", "LU-1/pin-codes", {"code": pin, "first_name": "A"})
     assert (answer.status_code, fields_named(answer)) == (422, ["last_name"]), answer.text
     assert pin not in answer.text
-    assert set(answer.json()["detail"][0]) == {"type", "loc", "msg"}
+    assert set(answer.json()) == {"detail", "field"}  # the one error shape
+
+
+def test_a_pin_code_is_edited_validated_audited_and_never_shown(api: Api) -> None:
+    """Issue 18 (seed 001: the EVSE owner may "view and edit" a PIN code): PATCH code changes a PIN with the
+    rules of a new one; the answer, every read and the audit trail show it masked; a bad or taken code
+    changes nothing."""
+    user = api.user(first_name="Pim")
+    base = f"LU-1/local-users/{user['id']}/identifications"
+    old, new = a_pin(), a_pin()
+    added = api.ok("evse_owner", "POST", base, {"type": "pin", "code": old})
+    synced = len(api.synced)
+    changed = api.ok("evse_owner", "PATCH", f"{base}/{added['id']}", {"code": new})
+    assert api.synced[synced:] == ["LU-1"]  # the station's local list gets the new code
+    assert (changed["id"], changed["code"], changed["status"]) == (added["id"], "#****", "active")
+    with api.backend.store.engine.connect() as conn:
+        codes = conn.execute(
+            sa.text("select code from identifications where id = :id"), {"id": added["id"]}
+        ).all()
+    assert codes == [(new,)]
+    trail = json.dumps(api.ok("installer", "GET", "LU-1/audit"))
+    assert old not in trail
+    assert new not in trail
+    assert '"subject": "pin #****: code"' in trail
+    before = api.snapshot()
+    for body in ({"code": "#12"}, {"code": "1234"}, {"code": None}):  # too short, no '#', null
+        answer = api.call("evse_owner", "PATCH", f"{base}/{added['id']}", body)
+        assert (answer.status_code, answer.json().get("field")) == (422, "code"), answer.text
+        assert new not in answer.text
+    assert api.snapshot() == before
+    taken = api.ok("evse_owner", "POST", base, {"type": "pin", "code": a_pin()})
+    before = api.snapshot()
+    with api.backend.store.engine.connect() as conn:
+        (taken_code,) = conn.execute(
+            sa.text("select code from identifications where id = :id"), {"id": taken["id"]}
+        ).one()
+    answer = api.call("evse_owner", "PATCH", f"{base}/{added['id']}", {"code": taken_code})
+    assert answer.status_code == 409, answer.text
+    assert taken_code not in answer.text
+    assert api.snapshot() == before
+    refused = api.call("installer", "PATCH", f"{base}/{added['id']}", {"code": a_pin()})
+    assert refused.status_code == 403

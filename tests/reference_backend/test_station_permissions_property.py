@@ -26,6 +26,7 @@ from reference_backend.console.context import Console
 from reference_backend.console.station_access import Stations
 from reference_backend.domain.onboarding import CompanyDetails
 from reference_backend.domain.permissions import STATION_ROLES, Action, Role, is_allowed
+from reference_backend.domain.remote_operations import ACTIONS as OPERATION_ACTIONS
 from reference_backend.domain.tokens import new_token, token_hash
 from reference_backend.persistence.tables import metadata
 from reference_backend.settings import BackendSettings
@@ -103,18 +104,8 @@ def request_for(api: Api, action: Action) -> tuple[str, str, Any]:
     }
     if action in settings_change:
         return "PATCH", f"{base}/settings", settings_change[action]
-    operations = {
-        Action.REMOTE_START_STOP: "remote-start",
-        Action.RESET: "reset",
-        Action.UNLOCK_CONNECTOR: "unlock",
-        Action.CHANGE_AVAILABILITY: "availability",
-        Action.TRIGGER_MESSAGE: "trigger",
-        Action.CLEAR_CACHE: "clear-cache",
-        Action.RESERVE: "reserve",
-        Action.SET_DISPLAY_MESSAGES: "set-display-message",
-        Action.DATA_TRANSFER: "data-transfer",
-        Action.MANAGE_CERTIFICATES: "certificates",
-    }
+    # one operation per action, read from the backend's own table: a new operation is covered as it lands
+    operations = {permission: name for name, permission in reversed(OPERATION_ACTIONS.items())}
     if action in operations:
         body = {"id_tag": "04A1B2C3", "content": "Welcome", "vendor_id": "org.evharness"}
         return "POST", f"{base}/operations/{operations[action]}", body
@@ -142,6 +133,10 @@ def request_for(api: Api, action: Action) -> tuple[str, str, Any]:
         Action.SET_SECURITY: [
             ("PUT", f"{base}/security", {"pins_on_profile_0": bool(n % 2)}),
             ("POST", f"{base}/password", None),  # offline here: 409 once allowed
+        ][n % 2],
+        Action.MANAGE_TOKENS: [
+            ("POST", f"{base}/tokens", {"type": "Central", "code": f"CENTRAL-{n}"}),
+            ("DELETE", f"{base}/tokens/{n}", None),
         ][n % 2],
         Action.VIEW_SETTINGS: [
             ("GET", f"{base}/settings", None),

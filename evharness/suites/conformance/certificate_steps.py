@@ -21,6 +21,7 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from evharness import x509
+from evharness.conformance import messages as m
 from evharness.conformance.pki import Pki
 from evharness.conformance.session import Conformance
 from evharness.conformance.station import ReceivedCall
@@ -29,6 +30,8 @@ from evharness.ocppj.timefmt import format_timestamp
 
 ORGANIZATION = "evharness OCTT"
 SCHEMA_15118 = "urn:iso:15118:2:2013:MsgDef"
+EMAID = "DE*EVH*C12345678*9"  # the EV's contract (Plug & Charge)
+CONTRACT_TOKEN = {"idToken": EMAID, "type": "eMAID"}
 EXI_REQUEST = base64.b64encode(b"OCTT EXI CertificateInstallationReq").decode()
 
 
@@ -40,6 +43,7 @@ class CertificateWorld:
     installed: x509.Certificate | None = None  # the root the operator installed
     pki: Pki | None = None
     v2g: x509.Certificate | None = None  # the station's V2G certificate, issued by `pki`
+    contract: x509.Certificate | None = None  # the EV's contract certificate, issued by `pki`
 
 
 @pytest.fixture
@@ -211,3 +215,62 @@ def answers_exi(octt: Conformance) -> None:
     except (KeyError, binascii.Error) as exc:
         raise AssertionError(f"Get15118EVCertificate.exiResponse is not base64: {answer}") from exc
     assert answer["exiResponse"], "Get15118EVCertificate.exiResponse is empty"
+
+
+# -- Contract certificates at Authorize (C07: TC_C_50-52) ---------------------------------------------
+
+
+def _pki(certificates: CertificateWorld) -> Pki:
+    if certificates.pki is None:
+        certificates.pki = Pki().start()
+    return certificates.pki
+
+
+@given(parsers.parse("the EV holds a {state} contract certificate whose OCSP responder runs"))
+def holds_contract(certificates: CertificateWorld, state: str) -> None:
+    """An MO's contract certificate for the eMAID (CN), issued by the harness's root; `revoked`: its
+    responder says so."""
+    pki = _pki(certificates)
+    certificates.contract = pki.issue(EMAID, "OCTT MO")
+    if state == "revoked":
+        pki.revoked.add(certificates.contract.serial_number)
+
+
+def _contract(certificates: CertificateWorld) -> tuple[Pki, x509.Certificate]:
+    assert certificates.pki is not None
+    assert certificates.contract is not None
+    return certificates.pki, certificates.contract
+
+
+@when("the EV presents its contract certificate by its hash data")
+def presents_hash_data(octt: Conformance, certificates: CertificateWorld) -> None:
+    """C07.FR.04: the station validated the chain itself and sends the OCSP request data."""
+    pki, contract = _contract(certificates)
+    payload = {
+        "idToken": {"idToken": EMAID, "type": "eMAID"},
+        "iso15118CertificateHashData": [pki.ocsp_request_data(contract)],
+    }
+    octt.send("Authorize", payload)
+
+
+@when("the EV presents its contract certificate chain")
+def presents_chain(octt: Conformance, certificates: CertificateWorld) -> None:
+    """C07.FR.05: the station leaves the validation to the CSMS and sends the chain."""
+    pki, contract = _contract(certificates)
+    chain = x509.pem_of(contract) + x509.pem_of(pki.root)
+    octt.send("Authorize", {"idToken": CONTRACT_TOKEN, "certificate": chain})
+
+
+@then(
+    parsers.parse('the CSMS answers Authorize with certificateStatus "{status}" after asking its responder')
+)
+def answers_certificate_status(octt: Conformance, certificates: CertificateWorld, status: str) -> None:
+    answer = octt.answer("Authorize").require()
+    assert answer.get("certificateStatus") == status, f"Authorize: {answer}"
+    assert certificates.pki is not None
+    assert certificates.pki.asked >= 1, "the CSMS did not ask the OCSP responder"
+
+
+@when("the station starts a transaction with the contract's eMAID")
+def starts_with_contract(octt: Conformance) -> None:
+    octt.transaction_event("Started", "Authorized", token=m.Token(EMAID, "eMAID"))

@@ -19,8 +19,11 @@ from pytest_bdd import given, parsers, then, when
 from evharness.conformance import checks
 from evharness.conformance import messages as m
 from evharness.conformance.session import Conformance
+from evharness.ocppj.passwords import key_of_password, password_of_key
 from evharness.ocppj.timefmt import format_timestamp
+from evharness.ocppj.versions import OcppVersion
 from evharness.suites.conformance.certificate_steps import *  # noqa: F403  (their step fixtures)
+from evharness.suites.conformance.file_steps import *  # noqa: F403  (their step fixtures)
 from evharness.suites.conformance.reservation_steps import *  # noqa: F403  (their step fixtures)
 
 # -- Given: the OCTT reusable states ------------------------------------------------------------------
@@ -102,6 +105,50 @@ def presents_username(octt: Conformance, username: str) -> None:
 @when(parsers.parse('the station presents the password "{password}"'))
 def presents_password(octt: Conformance, password: str) -> None:
     octt.station.password = password
+
+
+PASSWORD_VARIABLE = {"component": {"name": "SecurityCtrlr"}, "variable": {"name": "BasicAuthPassword"}}
+
+
+@when("the station reconnects with the password the CSMS sent")
+def reconnects_with_new_password(octt: Conformance) -> None:
+    """A01 (TC_A_09), 1.6 TC_073: the password of the CSMS's SetVariables BasicAuthPassword or
+    ChangeConfiguration AuthorizationKey (its hex form read as 1.6 says) opens the next connection."""
+    call = octt.csms_call
+    assert call is not None, "the CSMS sent no new password"
+    if call.action == "ChangeConfiguration":
+        password = password_of_key(str(call.payload.get("value", "")))
+    else:
+        password = str(checks.field(call.payload, "setVariableData.0.attributeValue"))
+    octt.disconnect()
+    octt.station.password = password
+    octt.connect()
+
+
+@then("the CSMS gives the station its configured password back")
+def password_back(octt: Conformance) -> None:
+    """Leave the CSMS as the case found it: the station's configured password works again for the
+    cases after this one (the same CALL, with the target file's password)."""
+    original = octt.config.station(octt.version).password
+    assert original is not None
+    if octt.version is OcppVersion.V16:
+        payload: dict[str, Any] = {"key": "AuthorizationKey", "value": key_of_password(original)}
+        octt.operate("ChangeConfiguration", payload, "give the station its configured password back")
+    else:
+        data = {"attributeValue": original, **PASSWORD_VARIABLE}
+        octt.operate(
+            "SetVariables", {"setVariableData": [data]}, "give the station its configured password back"
+        )
+    octt.disconnect()
+    octt.station.password = original
+    octt.connect()
+    octt.boot()
+
+
+@when("the station reconnects with its password")
+def reconnects(octt: Conformance) -> None:
+    octt.disconnect()
+    octt.connect()
 
 
 @when(parsers.parse("the station sends the report for request {request_id:d}"))

@@ -51,13 +51,8 @@ export async function api(method, path, body) {
 }
 
 function refusal(status, data) {
-  const detail = data && data.detail;
-  if (Array.isArray(detail)) { // the framework's own 422: a list naming each field
-    const first = detail[0] || {};
-    const field = Array.isArray(first.loc) ? String(first.loc[first.loc.length - 1]) : null;
-    return new ApiError(status, detail.map((e) => `${(e.loc || []).slice(1).join(".")}: ${e.msg}`).join("; "), field);
-  }
-  return new ApiError(status, detail || `HTTP ${status}`, data && data.field);
+  // every refusal of the API has one shape: {"detail": "...", "field": "..."}
+  return new ApiError(status, (data && data.detail) || `HTTP ${status}`, data && data.field);
 }
 
 function toLogin() {

@@ -17,6 +17,7 @@ from simulator.core.codec import StationView
 from simulator.core.firmware import UpdateRequest
 from simulator.core.local_auth import ListUpdate
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
+from simulator.core.logs import LogRequest
 from simulator.core.model import Own, Use
 from simulator.core.reservations import Reservation
 from simulator.core.triggers import Trigger
@@ -25,10 +26,13 @@ from simulator.protocol.certificates import hash_data_of, wire_hash
 from simulator.protocol.common import CallFunction, typed
 from simulator.protocol.v16.tokens import token_from_wire, token_info
 
-TRIGGERS = common.TRIGGERS | {Action.DiagnosticsStatusNotification: Trigger.LOG_STATUS}
-# ExtendedTriggerMessage (white paper): LogStatusNotification and FirmwareStatusNotification there
-# are the security extension's messages, not sent yet (NotImplemented)
+TRIGGERS = common.TRIGGERS | {Action.DiagnosticsStatusNotification: Trigger.DIAGNOSTICS_STATUS}
+# ExtendedTriggerMessage (white paper): LogStatusNotification and FirmwareStatusNotification there are
+# the security extension's (a firmware update's status goes as SignedFirmwareStatusNotification when
+# the update was signed)
 EXTENDED_TRIGGERS: dict[str, Trigger] = {
+    Action.LogStatusNotification: Trigger.LOG_STATUS,
+    Action.FirmwareStatusNotification: Trigger.FIRMWARE_STATUS,
     Action.BootNotification: Trigger.BOOT,
     Action.Heartbeat: Trigger.HEARTBEAT,
     Action.MeterValues: Trigger.METER_VALUES,
@@ -195,6 +199,21 @@ def update_firmware(
     return {}
 
 
+def get_diagnostics(
+    view: StationView, payload: wire.GetDiagnosticsRequest, now: float
+) -> wire.GetDiagnosticsResponse:
+    """§5.9: upload the diagnostics file to `location` (`simulator.core.logs`); its name in the answer,
+    none when the station has nothing to send (the tester made it refuse)."""
+    request = LogRequest(
+        location=payload["location"],
+        retries=payload.get("retries", 0),
+        retry_interval_s=float(payload.get("retryInterval", files.DEFAULT_RETRY_INTERVAL_S)),
+        diagnostics=True,
+    )
+    _, filename = view.get_log(request, now)
+    return {} if filename is None else {"fileName": filename[:255]}
+
+
 def signed_update_firmware(
     view: StationView, payload: wire.SignedUpdateFirmwareRequest, now: float
 ) -> wire.SignedUpdateFirmwareResponse:
@@ -293,6 +312,8 @@ CALLS: dict[str, CallFunction] = {
     Action.SetChargingProfile: typed(set_charging_profile),
     Action.TriggerMessage: typed(trigger_message),
     Action.SignedUpdateFirmware: typed(signed_update_firmware),
+    Action.GetDiagnostics: typed(get_diagnostics),
+    Action.GetLog: files.get_log,
     Action.UnlockConnector: typed(unlock),
     Action.UpdateFirmware: typed(update_firmware),
 }

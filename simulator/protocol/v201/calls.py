@@ -13,7 +13,7 @@ import orjson
 from evharness.ocppj.payloads import v201 as wire
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.vocabulary import Action, Status
-from simulator.core import local_list
+from simulator.core import inventory, local_list
 from simulator.core.charging_profiles import TX
 from simulator.core.codec import StationView
 from simulator.core.display_messages import DisplayMessage
@@ -26,6 +26,7 @@ from simulator.core.triggers import Trigger
 from simulator.protocol import common, files, profiles
 from simulator.protocol.certificates import hash_data_of, status_info, wire_hash
 from simulator.protocol.common import CallFunction, typed
+from simulator.protocol.v201 import messages, monitoring
 from simulator.protocol.v201.tokens import token_from_wire, token_info
 
 TRIGGERS = common.TRIGGERS | {
@@ -55,6 +56,7 @@ LIST_STATUS: dict[ListOutcome, wire.SendLocalListStatusEnumType] = {  # D01: a d
     ListOutcome.TOO_MANY_ELEMENTS: Status.FAILED,
     ListOutcome.TOO_LARGE_ELEMENT: Status.FAILED,
 }
+REPORT_OVERHEAD = 200  # bytes of a NotifyReport CALL besides its rows (ids, requestId, generatedAt …)
 LIMITS = (ListOutcome.TOO_MANY_ELEMENTS, ListOutcome.TOO_LARGE_ELEMENT)  # named in statusInfo (D01.FR.11)
 
 
@@ -235,12 +237,20 @@ def get_transaction_status(
 def get_base_report(
     view: StationView, payload: wire.GetBaseReportRequest, now: float
 ) -> wire.GetBaseReportResponse:
-    """B07: Accepted, then the device model in NotifyReport (one part); SummaryInventory is not
-    implemented (NotSupported)."""
-    if payload["reportBase"] == "SummaryInventory":
-        return {"status": Status.NOT_SUPPORTED}
-    note = ReportNote(payload["requestId"], now)
-    view.after_answer(lambda: view.send(note, now))
+    """B07: Accepted, then the report in NotifyReport messages of at most ItemsPerMessage rows and
+    BytesPerMessage bytes each (B07.FR.07), seqNo 0, 1 …, tbc on all but the last (B07.FR.08);
+    EmptyResultSet when the base holds nothing. What each base holds: `simulator.core.inventory`."""
+    base = payload["reportBase"]
+    rows = messages.report_rows(view, base)
+    if not rows:
+        return {"status": "EmptyResultSet"}
+    sizes = [len(orjson.dumps(messages.report_item(row))) + 1 for row in rows]
+    items = view.device.number("DeviceDataCtrlr.ItemsPerMessage[GetReport]")
+    most = view.device.number("DeviceDataCtrlr.BytesPerMessage[GetReport]")
+    parts = inventory.pages(sizes, max(items, 1), most, REPORT_OVERHEAD)
+    for number, (first, count) in enumerate(parts):
+        note = ReportNote(payload["requestId"], now, base, first, count, number, number < len(parts) - 1)
+        view.send(note, now)  # after the answer: the station core holds what a CALL causes
     return {"status": Status.ACCEPTED}
 
 
@@ -390,4 +400,11 @@ CALLS: dict[str, CallFunction] = {
     Action.TriggerMessage: typed(trigger_message),
     Action.UnlockConnector: typed(unlock),
     Action.UpdateFirmware: typed(update_firmware),
+    Action.GetLog: files.get_log,
+    Action.SetVariableMonitoring: typed(monitoring.set_variable_monitoring),
+    Action.ClearVariableMonitoring: typed(monitoring.clear_variable_monitoring),
+    Action.SetMonitoringBase: typed(monitoring.set_monitoring_base),
+    Action.SetMonitoringLevel: typed(monitoring.set_monitoring_level),
+    Action.GetMonitoringReport: typed(monitoring.get_monitoring_report),
+    Action.CustomerInformation: typed(monitoring.customer_information),
 }

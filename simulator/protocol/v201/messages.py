@@ -14,24 +14,18 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.payloads import v201 as wire
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.vocabulary import Action
-from simulator.core import notes
+from simulator.core import inventory, notes
 from simulator.core.codec import Outgoing, StationView
-from simulator.core.device_model import Access, Kind
+from simulator.core.device_model import Access, Kind, ReportRow
 from simulator.core.model import ConnectorState, Own
 from simulator.core.notes import Answer, Note, TxMoment
 from simulator.protocol import common
 from simulator.protocol.common import AnswerReader, as_payload
+from simulator.protocol.v201 import monitoring
 from simulator.protocol.v201.tokens import id_token, token_info
 
-STATUS: dict[ConnectorState, wire.ConnectorStatusEnumType] = {
-    ConnectorState.AVAILABLE: "Available",
-    ConnectorState.OCCUPIED: "Occupied",
-    ConnectorState.CHARGING: "Occupied",
-    ConnectorState.FINISHING: "Occupied",
-    ConnectorState.UNAVAILABLE: "Unavailable",
-    ConnectorState.FAULTED: "Faulted",
-    ConnectorState.RESERVED: "Reserved",
-}
+# a connector's state → connectorStatus: the words of the device model's AvailabilityState
+STATUS = cast(dict[ConnectorState, wire.ConnectorStatusEnumType], inventory.AVAILABILITY_STATE)
 # stop reason → (triggerReason, stoppedReason); any other reason is (AbnormalCondition, Other)
 STOP_TRIGGERS: dict[str, tuple[wire.TriggerReasonEnumType, wire.ReasonEnumType]] = {
     "Local": ("StopAuthorized", "Local"),
@@ -59,6 +53,8 @@ DATA_TYPES: dict[Kind, wire.DataEnumType] = {
     Kind.INTEGER: "integer",
     Kind.STRING: "string",
     Kind.CSV: "MemberList",
+    Kind.DECIMAL: "decimal",
+    Kind.OPTION_LIST: "OptionList",
 }
 MUTABILITY: dict[Access, wire.MutabilityEnumType] = {
     Access.READ_WRITE: "ReadWrite",
@@ -75,6 +71,9 @@ MORE_ACTIONS: dict[type[Note], str] = {
     notes.LogStatusNote: Action.LogStatusNotification,
     notes.EvCertificateNote: Action.Get15118EVCertificate,  # 1.6 has no ISO 15118 messages
     notes.CertificateStatusNote: Action.GetCertificateStatus,
+    notes.EventNote: Action.NotifyEvent,
+    notes.MonitoringReportNote: Action.NotifyMonitoringReport,
+    notes.CustomerDataNote: Action.NotifyCustomerInformation,
 }
 
 
@@ -113,6 +112,12 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return progress
         case notes.ReportNote():
             return as_payload(_report(note, view))
+        case notes.EventNote():
+            return monitoring.notify_event(note)
+        case notes.MonitoringReportNote():
+            return monitoring.notify_monitoring_report(note)
+        case notes.CustomerDataNote():
+            return monitoring.notify_customer_information(note)
         case notes.SignCertificateNote(own=own, csr=csr):
             return as_payload(wire.SignCertificateRequest(csr=csr, certificateType=SIGNING_USES[own]))
         case notes.SecurityEventNote():
@@ -201,40 +206,54 @@ def sample(taken: notes.Sample) -> wire.MeterValueType:
     return {"timestamp": format_timestamp(taken.at), "sampledValue": sampled}
 
 
-def _report(note: notes.ReportNote, view: StationView) -> wire.NotifyReportRequest:
-    """NotifyReport (B07) of the whole device model, in one part."""
-    data: list[wire.ReportDataType] = []
-    for row in view.device.report():
-        attribute: wire.VariableAttributeType = {
-            "type": "Actual",
-            "mutability": MUTABILITY[row.definition.access],
-        }
-        if row.value is not None:
-            attribute["value"] = row.value[:2500]
-        var: wire.VariableType = {"name": row.variable}
-        if row.instance:
-            var["instance"] = row.instance
-        characteristics: wire.VariableCharacteristicsType = {
-            "dataType": DATA_TYPES[row.definition.kind],
-            "supportsMonitoring": False,
-        }
-        if row.max_limit is not None:  # e.g. LocalAuthListCtrlr.Entries: the list's capacity (D01.FR.12)
-            characteristics["maxLimit"] = row.max_limit
-        data.append(
-            {
-                "component": {"name": row.component},
-                "variable": var,
-                "variableAttribute": [attribute],
-                "variableCharacteristics": characteristics,
-            }
-        )
+def report_item(row: ReportRow) -> wire.ReportDataType:
+    """One ReportData: the component (with its EVSE / connector), the variable, its Actual value."""
+    attribute: wire.VariableAttributeType = {
+        "type": "Actual",
+        "mutability": MUTABILITY[row.definition.access],
+    }
+    if row.value is not None:
+        attribute["value"] = row.value[:2500]
+    var: wire.VariableType = {"name": row.variable}
+    if row.instance:
+        var["instance"] = row.instance
+    characteristics: wire.VariableCharacteristicsType = {
+        "dataType": DATA_TYPES[row.definition.kind],
+        "supportsMonitoring": False,
+    }
+    if row.max_limit is not None:  # e.g. LocalAuthListCtrlr.Entries: the list's capacity (D01.FR.12)
+        characteristics["maxLimit"] = row.max_limit
+    component: wire.ComponentType = {"name": row.component}
+    if row.evse_id is not None:
+        evse: wire.EVSEType = {"id": row.evse_id}
+        if row.connector_id is not None:
+            evse["connectorId"] = row.connector_id
+        component["evse"] = evse
     return {
+        "component": component,
+        "variable": var,
+        "variableAttribute": [attribute],
+        "variableCharacteristics": characteristics,
+    }
+
+
+def report_rows(view: StationView, base: str) -> list[ReportRow]:
+    return inventory.report(inventory.ReportBase(base), view.device, view.config, view.evses)
+
+
+def _report(note: notes.ReportNote, view: StationView) -> wire.NotifyReportRequest:
+    """NotifyReport (B07): one page of the report, its rows as they are when it goes out."""
+    rows = report_rows(view, note.base)
+    page = rows[note.first :] if note.count is None else rows[note.first : note.first + note.count]
+    payload: wire.NotifyReportRequest = {
         "requestId": note.request_id,
         "generatedAt": format_timestamp(note.at),
-        "seqNo": 0,
-        "tbc": False,
-        "reportData": data,
+        "seqNo": note.seq_no,
+        "tbc": note.tbc,
     }
+    if page:
+        payload["reportData"] = [report_item(row) for row in page]
+    return payload
 
 
 def display_messages(note: notes.DisplayMessagesNote) -> wire.NotifyDisplayMessagesRequest:

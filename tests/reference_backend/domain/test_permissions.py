@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[3]
 MARKED = re.compile(r"<!-- matrix:start -->\n(.*?)<!-- matrix:end -->", re.S)
 
 
-@pytest.mark.parametrize("document", ["docs/roles.md", "README.md"])
+@pytest.mark.parametrize("document", ["docs/roles.md"])
 def test_the_docs_show_the_matrix(document: str) -> None:
     text = (ROOT / document).read_text(encoding="utf-8")
     found = MARKED.search(text)

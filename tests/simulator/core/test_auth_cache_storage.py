@@ -74,8 +74,8 @@ def test_a_2_0_1_station_reports_the_bytes_its_cache_takes(store: Store) -> None
     assert used == pair.station.auth_cache.size_bytes()
     assert len(pair.station.auth_cache) < used <= capacity  # bytes, not the number of entries
     assert ask(pair, "GetBaseReport", {"requestId": 1, "reportBase": "FullInventory"})["status"] == "Accepted"
-    (report,) = sent(pair, "NotifyReport")
-    by_name = {(r["component"]["name"], r["variable"]["name"]): r for r in report["reportData"]}
+    rows = [r for page in sent(pair, "NotifyReport") for r in page["reportData"]]  # in pages
+    by_name = {(r["component"]["name"], r["variable"]["name"]): r for r in rows}
     storage = by_name[("AuthCacheCtrlr", "Storage")]
     assert storage["variableCharacteristics"]["maxLimit"] == capacity
     assert storage["variableAttribute"][0]["value"] == str(used)

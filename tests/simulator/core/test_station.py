@@ -22,7 +22,7 @@ from simulator.protocol import adapter_for
 from tests.simulator.pair import Pair
 
 DRIVER = PresentedToken(IdType.PIN, "#4821")  # active on SIM-000N (pin_charging)
-CARD = PresentedToken(IdType.RFID, "04A2B3C4D5E6F7")  # active on SIM-000N (rfid_charging)
+CARD = PresentedToken(IdType.RFID, "04A2B3C4D50001")  # active on SIM-000N (rfid_charging)
 
 
 def sent(pair: Pair, action: str) -> list[Payload]:
@@ -140,12 +140,10 @@ def test_an_unsupported_csms_call_gets_not_supported_and_the_station_goes_on(
     version: OcppVersion, code: str
 ) -> None:
     station, csms, clock = _bare_peer(version)
-    # calls this station does not simulate (yet)
-    action, payload = (
-        ("GetLog", {"logType": "SecurityLog", "requestId": 1, "log": {"remoteLocation": "http://127.0.0.1/"}})
-        if version is OcppVersion.V16
-        else ("SetMonitoringBase", {"monitoringBase": "All"})
-    )
+    # calls this station does not take: 1.6 has no CSMS CALL left it does not (a station's own
+    # message sent to it, then); a 2.0.1 station is no local controller (PublishFirmware)
+    publish = {"location": "http://127.0.0.1/fw.bin", "checksum": "0123456789abcdef", "requestId": 1}
+    action, payload = ("Heartbeat", {}) if version is OcppVersion.V16 else ("PublishFirmware", publish)
     csms.send_call(action, payload, clock.now())
     for text in csms.data_to_send():
         station.receive(text, clock.now())

@@ -9,13 +9,14 @@ from evharness.idtokens import IdType
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.persistence import Store
+from simulator.core import inventory
 from simulator.core.events import Authorized, CallFailed, TransactionEnded
 from simulator.core.model import PresentedToken
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
 
 DRIVER = PresentedToken(IdType.PIN, "#4821")
-CARD = PresentedToken(IdType.RFID, "04A2B3C4D5E6F7")
+CARD = PresentedToken(IdType.RFID, "04A2B3C4D50001")
 V2 = [OcppVersion.V201, OcppVersion.V21]
 
 
@@ -131,21 +132,52 @@ def test_variables_get_and_set_with_the_statuses_of_b05_b06(store: Store, versio
 
 @pytest.mark.parametrize("version", V2, ids=lambda v: v.value)
 def test_a_base_report_sends_the_whole_device_model(store: Store, version: OcppVersion) -> None:
+    """B07 and issue 20: the controllers, and ChargingStation, each EVSE (its evse id) and each
+    Connector (evse id and connectorId) — a CSMS builds its list of EVSEs from them — in pages of
+    ItemsPerMessage rows, seqNo 0, 1 …, tbc on all but the last."""
     pair = booted(version, store)
+    pair.station.device.put("DeviceDataCtrlr.ItemsPerMessage[GetReport]", "40")
     assert ask(pair, "GetBaseReport", {"requestId": 5, "reportBase": "FullInventory"}) == {
         "status": "Accepted"
     }
-    (report,) = sent(pair, "NotifyReport")  # valid against the schema: the pair validates what it sends
-    assert report["requestId"] == 5
-    assert report["tbc"] is False
-    by_name = {(r["component"]["name"], r["variable"]["name"]): r for r in report["reportData"]}
+    pages = sent(pair, "NotifyReport")  # valid against the schema: the pair validates what it sends
+    assert len(pages) > 1
+    assert [p["seqNo"] for p in pages] == list(range(len(pages)))
+    assert [p["tbc"] for p in pages] == [True] * (len(pages) - 1) + [False]
+    assert {p["requestId"] for p in pages} == {5}
+    assert all(len(p["reportData"]) <= 40 for p in pages)
+    rows = [r for p in pages for r in p["reportData"]]
+    by_name = {(r["component"]["name"], r["variable"]["name"]): r for r in rows}
     assert by_name[("AuthCtrlr", "LocalPreAuthorize")]["variableAttribute"] == [
         {"type": "Actual", "mutability": "ReadWrite", "value": "false"}
     ]
     assert "value" not in by_name[("SecurityCtrlr", "BasicAuthPassword")]["variableAttribute"][0]
+    components = {(r["component"]["name"], str(r["component"].get("evse"))) for r in rows}
+    assert ("EVSE", "{'id': 1}") in components
+    assert ("Connector", "{'id': 1, 'connectorId': 1}") in components
+    assert ("ChargingStation", "None") in components
+    power = next(r for r in rows if r["component"]["name"] == "EVSE" and r["variable"]["name"] == "Power")
+    assert power["variableCharacteristics"]["maxLimit"] == int(pair.station.config.max_power_w)
+
     assert ask(pair, "GetBaseReport", {"requestId": 6, "reportBase": "SummaryInventory"}) == {
-        "status": "NotSupported"
+        "status": "Accepted"
     }
+    summary = [r for p in sent(pair, "NotifyReport") if p["requestId"] == 6 for r in p["reportData"]]
+    assert {r["variable"]["name"] for r in summary} == {"AvailabilityState", "Available"}
+    assert {r["component"]["name"] for r in summary} == {"ChargingStation", "EVSE", "Connector"}
+    assert ask(pair, "GetBaseReport", {"requestId": 7, "reportBase": "ConfigurationInventory"}) == {
+        "status": "Accepted"
+    }
+    configuration = [r for p in sent(pair, "NotifyReport") if p["requestId"] == 7 for r in p["reportData"]]
+    assert configuration
+    assert all(r["variableAttribute"][0]["mutability"] != "ReadOnly" for r in configuration)
+
+
+def test_report_pages_respect_items_and_bytes() -> None:
+    assert inventory.pages([10] * 5, 2, 10_000, 100) == [(0, 2), (2, 2), (4, 1)]
+    assert inventory.pages([10] * 5, 100, 125, 100) == [(0, 2), (2, 2), (4, 1)]
+    assert inventory.pages([500, 10], 100, 300, 100) == [(0, 1), (1, 1)]  # too big alone: a page of its own
+    assert inventory.pages([], 10, 1000, 100) == [(0, 0)]
 
 
 # -- local list, cache and offline authorization --------------------------------------------------

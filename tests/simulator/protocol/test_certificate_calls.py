@@ -12,6 +12,7 @@ import pytest
 
 from evharness import x509
 from evharness.conformance.pki import Pki
+from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.connection import CsmsConnection
 from reference_backend.handlers import HANDLERS, Handler
@@ -249,3 +250,38 @@ def test_a_16_station_has_no_iso15118_messages(store: Store) -> None:
     pair.station.request_ev_certificate("Install", "AAAA", pair.clock.now())
     pair.pump()
     assert sent(pair, "Get15118EVCertificate") == []
+
+
+# -- security events the spec lists (A04) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("version", "reset"), [(V16, {"type": "Hard"}), (V201, {"type": "Immediate"})])
+def test_a_reset_is_reported_once_booted_again(version: OcppVersion, store: Store, reset: Payload) -> None:
+    pair = booted(version, store)
+    assert ask(pair, "Reset", reset) == {"status": "Accepted"}
+    pair.advance(1)
+    assert security_events(pair) == ["ResetOrReboot"]
+    pair.station.boot(pair.clock.now())  # a boot of its own is no reset
+    pair.pump()
+    assert security_events(pair) == ["ResetOrReboot"]
+
+
+@pytest.mark.parametrize("version", [V16, V201])
+def test_a_changed_security_setting_is_reported_by_name_never_by_value(
+    version: OcppVersion, store: Store
+) -> None:
+    pair = booted(version, store)
+    password = "0123456789abcdef0123"
+    if version is V16:
+        change = {"key": "AuthorizationKey", "value": password.encode().hex()}
+        assert ask(pair, "ChangeConfiguration", change) == {"status": "Accepted"}
+    else:
+        variable = {"component": {"name": "SecurityCtrlr"}, "variable": {"name": "BasicAuthPassword"}}
+        answer = ask(pair, "SetVariables", {"setVariableData": [variable | {"attributeValue": password}]})
+        assert answer["setVariableResult"][0]["attributeStatus"] == "Accepted"
+    (event,) = sent(pair, "SecurityEventNotification")
+    assert event["type"] == "ReconfigurationOfSecurityParameters"
+    assert event["techInfo"] == "SecurityCtrlr.BasicAuthPassword"
+    assert not any(
+        password in text or password.encode().hex() in text for d, text in pair.frames if d == "out"
+    )

@@ -4,6 +4,17 @@ Feature: OCPP 1.6 security extension - certificates and security events (white p
   Central System sends by itself; InstallCertificate, GetInstalledCertificateIds, DeleteCertificate
   on the operator's request; SecurityEventNotification.
 
+  @TC_073_CSMS @security @mandatory
+  Scenario: TC_073_CSMS Update Charge Point Password for HTTP Basic Authentication
+    Given the station uses HTTP Basic authentication
+    And the station is booted
+    When the operator makes the CSMS send ChangeConfiguration with {"key": "AuthorizationKey", "value": "4f4354542d6e65772d70617373776f72642d3733"}
+    Then the CSMS sent ChangeConfiguration with key = "AuthorizationKey"
+    When the station reconnects with the password the CSMS sent
+    And the station sends BootNotification
+    Then the CSMS answers BootNotification with status "Accepted"
+    And the CSMS gives the station its configured password back
+
   @TC_074_CSMS @security @mandatory
   Scenario: TC_074_CSMS Update Charge Point Certificate by request of Central System
     Given the station is booted

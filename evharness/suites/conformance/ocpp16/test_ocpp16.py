@@ -11,4 +11,5 @@ scenarios(
     "reservation.feature",
     "remote_trigger.feature",
     "security.feature",
+    "firmware.feature",
 )

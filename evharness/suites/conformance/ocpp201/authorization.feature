@@ -123,11 +123,30 @@ Feature: OCPP 2.0.1 block C - authorization
   @TC_C_50_CSMS @block_C @mandatory
   Scenario: TC_C_50_CSMS Authorization using Contract Certificates 15118 - Online - Local contract certificate validation - Accepted
     Given the target supports "iso15118"
+    And the station is booted
+    And the EV holds a valid contract certificate whose OCSP responder runs
+    When the EV presents its contract certificate by its hash data
+    Then the CSMS answers Authorize with status "Accepted"
+    And the CSMS answers Authorize with certificateStatus "Accepted" after asking its responder
+    When the station starts a transaction with the contract's eMAID
+    Then the CSMS answers TransactionEvent with status "Accepted"
 
   @TC_C_51_CSMS @block_C @mandatory
   Scenario: TC_C_51_CSMS Authorization using Contract Certificates 15118 - Online - Local contract certificate validation - Rejected
     Given the target supports "iso15118"
+    And the station is booted
+    And the EV holds a revoked contract certificate whose OCSP responder runs
+    When the EV presents its contract certificate by its hash data
+    Then the CSMS answers Authorize with status "Invalid, Unknown, Blocked, Expired or NoCredit"
+    And the CSMS answers Authorize with certificateStatus "CertificateRevoked" after asking its responder
 
   @TC_C_52_CSMS @block_C @mandatory
   Scenario: TC_C_52_CSMS Authorization using Contract Certificates 15118 - Online - Central contract certificate validation - Accepted
     Given the target supports "iso15118"
+    And the station is booted
+    And the EV holds a valid contract certificate whose OCSP responder runs
+    When the EV presents its contract certificate chain
+    Then the CSMS answers Authorize with status "Accepted"
+    And the CSMS answers Authorize with certificateStatus "Accepted" after asking its responder
+    When the station starts a transaction with the contract's eMAID
+    Then the CSMS answers TransactionEvent with status "Accepted"

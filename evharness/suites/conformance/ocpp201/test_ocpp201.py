@@ -18,4 +18,6 @@ scenarios(
     "data_transfer.feature",
     "certificates.feature",
     "certificate_management.feature",
+    "firmware.feature",
+    "diagnostics.feature",
 )

@@ -124,6 +124,14 @@ def pem_of(certificate: x509.Certificate) -> str:
     return certificate.public_bytes(serialization.Encoding.PEM).decode()
 
 
+def is_ca(certificate: x509.Certificate) -> bool:
+    """basicConstraints CA:TRUE."""
+    try:
+        return bool(certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return False
+
+
 def is_self_signed(certificate: x509.Certificate) -> bool:
     return certificate.issuer == certificate.subject and signed_by(certificate, certificate)
 

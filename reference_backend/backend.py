@@ -13,7 +13,7 @@ import contextlib
 import logging
 import socket
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -26,6 +26,7 @@ from reference_backend.console.context import Console, OidcSettings
 from reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
 from reference_backend.console.station_access import Stations
 from reference_backend.console.station_security import StationSecurityUseCases
+from reference_backend.domain.certificates import Authority, authority_problem
 from reference_backend.domain.local_list import MessageLimits
 from reference_backend.domain.security_profiles import PROFILES
 from reference_backend.local_lists import sync_local_list
@@ -62,6 +63,9 @@ class BackendServer:
         self.security = SecurityPolicy(
             settings.security_profile, settings.tls_cert, settings.tls_key, settings.tls_ca
         )
+        self.authority = operator_authority(
+            settings.ca_cert, settings.ca_key
+        )  # checked before anything opens
         self.store = Store.from_url(settings.database_url)
         self.operations = Operations()
         self.boot_policies = BootPolicies(settings.default_boot_policy, BootRecords(self.store.engine))
@@ -127,6 +131,8 @@ class BackendServer:
         see `ocpp_port`, `api_port`)."""
         self.store.create_schema()
         self.boot_policies.restore()
+        if self.authority is not None:
+            self.store.use_certificate_authority(self.authority, datetime.now(UTC))
         if self.password_file is not None:
             imported, kept = import_password_file(self.store, self.password_file)
             log.warning(
@@ -263,3 +269,19 @@ def build_console(settings: BackendSettings, store: Store, *, background_mail: b
         oidc=oidc,
         background_mail=background_mail,
     )
+
+
+def operator_authority(cert_path: str | None, key_path: str | None) -> Authority | None:
+    """The operator's CA (--ca-cert, --ca-key), checked; None: the backend's own. ValueError naming the
+    option when only one is given or the pair cannot sign."""
+    if cert_path is None and key_path is None:
+        return None
+    if cert_path is None or key_path is None:
+        raise ValueError("--ca-cert and --ca-key go together")
+    authority = Authority(
+        Path(cert_path).read_text(encoding="utf-8"), Path(key_path).read_text(encoding="utf-8")
+    )
+    problem = authority_problem(authority, datetime.now(UTC).timestamp())
+    if problem is not None:
+        raise ValueError(f"--ca-cert {cert_path}: {problem}")
+    return authority

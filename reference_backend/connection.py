@@ -10,13 +10,15 @@ releases a transaction message's answer only once what it stored is committed); 
 decides and delivers at once (tests, tools; nothing waits for a commit there). Answers that are
 CALLERRORs, and why:
 
+- an action the version does not have → NotImplemented (the `RpcEndpoint` answers it: `CallRefused`);
 - an action the version knows but this CSMS does not handle → NotSupported;
 - anything but BootNotification from a station that is not Accepted → SecurityError (OCPP-J 1.6
   errata §3.8; 2.0.1 B02.FR.09, B03.FR.07), except, while Pending, what the CSMS asked it to send
   (TriggerMessage, GetBaseReport, GetReport); see `domain.boot`;
 - a handler that raised, or a response that breaks its own schema → InternalError.
 
-In every case the connection stays open. A refusal (NotSupported, SecurityError) is logged at INFO
+In every case the connection stays open. A refusal (NotImplemented, NotSupported, SecurityError, a
+SEND-only message sent as a CALL) is logged at INFO
 once per station and action (`Notices`), so an operator sees what their chargers send that goes
 unanswered. A 2.1 SEND (NotifyPeriodicEventStream) is taken and logged,
 PINs masked, and never answered; nothing here keeps its data yet.
@@ -40,6 +42,7 @@ from evharness.ocppj.errors import ErrorKind, error_code
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import (
     CallReceived,
+    CallRefused,
     CallTimedOut,
     ErrorReceived,
     OutgoingCall,
@@ -84,7 +87,10 @@ NOT_YET: dict[Registration, str] = {
 
 Answered = ResultReceived | ErrorReceived | CallTimedOut
 
-REFUSALS_LOGGED = frozenset({ErrorKind.NOT_SUPPORTED, ErrorKind.SECURITY})  # once per station and action
+# once per station and action (issue 20)
+REFUSALS_LOGGED = frozenset(
+    {ErrorKind.NOT_IMPLEMENTED, ErrorKind.NOT_SUPPORTED, ErrorKind.SECURITY, ErrorKind.PROTOCOL}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,12 +195,26 @@ class CsmsConnection:
                     self.deliver(self.decide(Incoming(event, now)))
             elif isinstance(event, SendReceived):
                 log.debug("%s: SEND %s %s", self.identity, event.action, redact(repr(event.payload)))
+            elif isinstance(event, CallRefused):
+                self._log_refusal(event.action, event.kind, event.description)
             elif isinstance(event, PeerViolation):
                 self._log_violation(event, now)
             elif self.on_answer is not None:
                 self.on_answer(event)
             else:
                 log.debug("%s: unexpected %s", self.identity, type(event).__name__)
+
+    def _log_refusal(self, action: str, kind: ErrorKind, description: str) -> None:
+        """Once per station, action and error code (`Notices`), at INFO: what goes unanswered."""
+        code = error_code(self.version, kind)
+        if self.notices.first(self.identity, action, code):
+            log.info(
+                "%s: %s refused with %s: %s (logged once per station and action)",
+                self.identity,
+                action,
+                code,
+                description,
+            )
 
     def _log_violation(self, event: PeerViolation, now: float) -> None:
         if self._violations.retry_after(self.identity, now):
@@ -269,15 +289,8 @@ class CsmsConnection:
         if decided.error is not None:  # nothing follows a CALLERROR
             kind, description = decided.error
             self.rpc.send_error(call.message_id, kind, description)
-            code = error_code(self.version, kind)
-            if kind in REFUSALS_LOGGED and self.notices.first(self.identity, call.action, code):
-                log.info(
-                    "%s: %s refused with %s: %s (logged once per station and action)",
-                    self.identity,
-                    call.action,
-                    code,
-                    description,
-                )
+            if kind in REFUSALS_LOGGED:
+                self._log_refusal(call.action, kind, description)
             return
         if decided.registration is not None:
             self._registered_as(decided.registration)

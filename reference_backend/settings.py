@@ -76,6 +76,8 @@ class BackendSettings:
     tls_cert: str | None = None
     tls_key: str | None = None
     tls_ca: str | None = None
+    ca_cert: str | None = None  # the CA that signs stations' CSRs (SignCertificate); None: one of its own
+    ca_key: str | None = None
     ocpp_tls_port: int | None = None  # wss://, served with --tls-cert; None: 9443, or a free one with port 0
     boot_policy: PolicyName = PolicyName.ACCEPTED  # how BootNotification is answered (B01–B03)
     boot_retry_interval: int = DEFAULT_RETRY_INTERVAL  # seconds, the interval of a Pending/Rejected answer
@@ -120,6 +122,8 @@ class BackendSettings:
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
             tls_ca=args.tls_ca,
+            ca_cert=args.ca_cert,
+            ca_key=args.ca_key,
             boot_policy=args.boot_policy,
             boot_retry_interval=args.boot_retry_interval,
             boot_trigger=args.boot_trigger,
@@ -147,6 +151,12 @@ SECURITY_OPTIONS = [
     ),
     Option("--tls-key", "PEM private key(s) of the --tls-cert certificate(s), in the same order"),
     Option("--tls-ca", "PEM CA certificate(s) that sign station certificates (profile 3)"),
+    Option(
+        "--ca-cert",
+        "PEM certificate of the CA that signs the stations' CSRs (SignCertificate → CertificateSigned); "
+        "unset: the CA the backend made itself, kept in the database",
+    ),
+    Option("--ca-key", "PEM private key (ECDSA P-256) of --ca-cert"),
 ]
 
 BOOT_OPTIONS = [

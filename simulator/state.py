@@ -56,11 +56,29 @@ def station_state(station: Station, now: float, frames: int = 10) -> dict[str, A
             }
             for m in station.displayed(now)
         ],
+        "firmware": firmware_state(station),
+        "log_upload": {"state": station.logs.state.value, "status": station.logs.status_report()[0].value},
+        "monitors": [
+            {"id": m.id, "variable": m.name, "type": m.type, "value": m.value, "tripped": m.tripped}
+            for m in station.monitoring.monitors.values()
+        ],
         "faults": [kind for kind, _ in station.faults.injected],
         "evses": evses,
         "recent_frames": [
             {"direction": d, "frame": text, "at": at} for d, text, at in list(station.frame_log)[-frames:]
         ],
+    }
+
+
+def firmware_state(station: Station) -> dict[str, Any]:
+    """The firmware the station runs and where an update stands (its last reported status)."""
+    firmware = station.firmware
+    return {
+        "version": station.config.firmware_version,
+        "state": firmware.state.value,
+        "last_status": firmware.last_status.value,
+        "request_id": firmware.last_request_id,
+        "location": None if firmware.job is None else firmware.job.request.location,
     }
 
 

@@ -105,7 +105,20 @@ class PeerViolation:
     text: str
 
 
-RpcEvent = CallReceived | SendReceived | ResultReceived | ErrorReceived | CallTimedOut | PeerViolation
+@dataclass(frozen=True, slots=True)
+class CallRefused:
+    """A CALL the endpoint answered itself with a CALLERROR that is no format problem: an action the
+    version does not have (NotImplemented), a SEND-only message sent as a CALL. The owner may log it."""
+
+    message_id: str
+    action: str
+    kind: ErrorKind
+    description: str
+
+
+RpcEvent = (
+    CallReceived | SendReceived | ResultReceived | ErrorReceived | CallTimedOut | PeerViolation | CallRefused
+)
 
 # The MessageTypeIds a receiver may answer with a CALLERROR when broken; anything else goes unanswered.
 _ANSWERED_WITH_CALLERROR = frozenset({CALL, None})
@@ -256,6 +269,10 @@ class RpcEndpoint:
                 ]
         return [SendReceived(message_id, action, payload)]
 
+    def _refuse(self, refusal: CallRefused) -> list[RpcEvent]:
+        self.send_error(refusal.message_id, refusal.kind, refusal.description)
+        return [refusal]
+
     def _receive_call(self, message_id: str, action: str, payload: Payload) -> list[RpcEvent]:
         if message_id in self._unanswered:
             self.send_error(message_id, ErrorKind.PROTOCOL, "a CALL with this messageId is being handled")
@@ -263,11 +280,12 @@ class RpcEndpoint:
             return []
         validate = schemas.validator(self.version, action, response=False)
         if validate is None:
-            self.send_error(message_id, ErrorKind.NOT_IMPLEMENTED, f"unknown action {action!r}")
-            return []
+            return self._refuse(
+                CallRefused(message_id, action, ErrorKind.NOT_IMPLEMENTED, f"unknown action {action!r}")
+            )
         if action in schemas.unconfirmed_actions(self.version):
-            self.send_error(message_id, ErrorKind.PROTOCOL, f"{action} travels as SEND, never as a CALL")
-            return []
+            sent_as = f"{action} travels as SEND, never as a CALL"
+            return self._refuse(CallRefused(message_id, action, ErrorKind.PROTOCOL, sent_as))
         if self.validate_incoming:
             problem = schemas.check(validate, payload)
             if problem is not None:

@@ -40,6 +40,21 @@ def new_authority(at: float, name: str = AUTHORITY_NAME) -> Authority:
     return Authority(x509.pem_of(x509.self_signed_ca(key, name, at, AUTHORITY_DAYS)), x509.key_pem(key))
 
 
+def authority_problem(authority: Authority, at: float) -> str | None:
+    """Why the operator's CA cannot sign certificates, or None."""
+    try:
+        certificate, key = authority.certificate, authority.key
+    except ValueError as exc:
+        return str(exc)
+    if not x509.same_key(certificate, key):
+        return "the key is not the certificate's"
+    if not x509.is_ca(certificate):
+        return "the certificate is not a CA certificate (basicConstraints CA:TRUE)"
+    if not x509.valid_at(certificate, at):
+        return "the certificate is not valid now"
+    return None
+
+
 def csr_refusal(csr_pem: str, identity: str) -> str | None:
     """Why the CSMS will not sign this CSR for `identity`, or None."""
     try:

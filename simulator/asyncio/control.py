@@ -41,6 +41,7 @@ from simulator.core.data_transfer import parse_entry
 from simulator.core.faults import FaultKind
 from simulator.core.model import Own, PresentedToken
 from simulator.core.notes import SecurityEvent
+from simulator.core.outcomes import choose
 from simulator.core.station import Station
 from simulator.state import station_state
 
@@ -147,7 +148,27 @@ def _connector_fault(link: StationLink, args: dict[str, Any], now: float) -> Non
     link.station.set_connector_fault(evse, connector, bool(args.get("faulted", True)), now)
 
 
+def _firmware(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """How firmware updates go from now on (`core.outcomes.FirmwareOutcome`): {"download": "fail",
+    "failed_attempts": 2, "signature": "invalid", "install": "verification_fail", "cancelable": false}."""
+    link.station.firmware.outcome = choose(link.station.firmware.outcome, args)
+
+
+def _logs(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """How log uploads go from now on (`core.outcomes.LogOutcome`): {"accept": false, "upload": "fail"}."""
+    link.station.logs.outcome = choose(link.station.logs.outcome, args)
+
+
+def _observe(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """A variable as the station measures it; its monitors may raise an event (N07):
+    {"variable": "OCPPCommCtrlr.OfflineThreshold", "value": "90"}."""
+    link.station.observe(str(args["variable"]), str(args["value"]), now)
+
+
 COMMANDS: dict[str, Command] = {
+    "firmware": _firmware,
+    "logs": _logs,
+    "observe": _observe,
     "data_transfer": _data_transfer,
     "vendors": _vendors,
     "connector_fault": _connector_fault,

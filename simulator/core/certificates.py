@@ -151,6 +151,7 @@ class Certificates:
     own: dict[Own, OwnCertificate] = field(default_factory=dict)
     signing: dict[Own, Signing] = field(default_factory=lambda: {own: Signing() for own in Own})
     revision: int = 0  # grows with every change the journal file must keep
+    refusals: int = 0  # CertificateSigned refused so far
 
     # -- InstallCertificate, GetInstalledCertificateIds, DeleteCertificate (M03–M05) -----------
 
@@ -260,6 +261,7 @@ class Certificates:
             self.signing[own] = Signing()
             self.revision += 1
             return SignedResult(Status.ACCEPTED)
+        self.refusals += 1
         return SignedResult(Status.REJECTED, reason or "not asked for")
 
     def due(self, at: float, repeat_times: int) -> list[tuple[Own, str]]:

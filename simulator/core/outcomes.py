@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Literal, TypeVar, get_args, get_type_hints
 
 Judgement = Literal["check", "valid", "invalid"]
 
@@ -33,3 +34,40 @@ class LogOutcome:
     failed_attempts: int = 0  # the first n attempts fail, then one succeeds (retries)
     cancelable: bool = True  # False: a second request while one uploads is Rejected
     upload_s: float = 3.0  # a simulated upload's duration (real ones take what they take)
+
+
+Outcome = TypeVar("Outcome", FirmwareOutcome, LogOutcome)
+
+
+def choose(outcome: Outcome, changes: Mapping[str, object]) -> Outcome:
+    """`outcome` with the tester's `changes` (control API, scenario), each checked against its field's
+    type; ValueError names the field a value does not fit."""
+    hints = get_type_hints(type(outcome))
+    known = {f.name for f in fields(outcome)}
+    chosen: dict[str, object] = {}
+    for name, value in changes.items():
+        if name not in known:
+            raise ValueError(f"unknown outcome {name!r}; known: {', '.join(sorted(known))}")
+        chosen[name] = _fit(name, hints[name], value)
+    return replace(outcome, **chosen)  # type: ignore[arg-type]
+
+
+def _fit(name: str, hint: object, value: object) -> object:
+    allowed = get_args(hint)
+    if allowed and all(isinstance(a, str) for a in allowed):  # a Literal of words
+        if value not in allowed:
+            raise ValueError(f"{name} must be one of {', '.join(allowed)}")
+        return value
+    if value is None and type(None) in allowed:
+        return None
+    kinds = [a for a in allowed if a is not type(None)] or [hint]
+    kind = kinds[0]
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be true or false")
+        return value
+    if kind in (int, float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ValueError(f"{name} must be a number of at least 0")
+        return kind(value)
+    return str(value)

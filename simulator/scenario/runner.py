@@ -22,6 +22,7 @@ from evharness.redaction import redact
 from scenarios.model import (
     AwaitLocalListStep,
     BootStep,
+    CertificatesStep,
     ChargeStep,
     DataTransferStep,
     FaultStep,
@@ -29,12 +30,16 @@ from scenarios.model import (
     PlugInStep,
     PresentToken,
     PresentTokenStep,
+    RenewCertificate,
+    RenewCertificateStep,
     Scenario,
+    SecurityEventStep,
     Step,
     StopStep,
     UnplugStep,
     WaitStep,
 )
+from simulator.core.certificates import SignState
 from simulator.core.events import (
     Authorized,
     Booted,
@@ -44,7 +49,8 @@ from simulator.core.events import (
     TransactionStarted,
 )
 from simulator.core.faults import FaultKind
-from simulator.core.model import PresentedToken
+from simulator.core.model import Own, PresentedToken
+from simulator.core.notes import SecurityEvent
 from simulator.core.station import Station
 
 EVIDENCE = 8  # frames kept with each failed expectation
@@ -101,6 +107,7 @@ class ScenarioRunner:
     aborted: str | None = None
 
     def __post_init__(self) -> None:
+        self.scenario = self.scenario.for_station(self.station.identity)  # its own `{n}` codes
         self._now = 0.0
         self._program = self._run()
         self._wait: Wait | None = None
@@ -195,6 +202,13 @@ class ScenarioRunner:
                 answers = [e.status for e in self._heard if isinstance(e, DataTransferred)]
                 actual = answers[-1] if answers else "no answer"
                 self._expect(number, f"DataTransfer {transfer.vendor}", tuple(transfer.expect), actual)
+            case CertificatesStep(certificates=chosen):
+                station.choose_certificates(**chosen.model_dump(exclude_none=True))
+            case RenewCertificateStep(renew_certificate=renew):
+                yield from self._renew_certificate(number, renew)
+            case SecurityEventStep(security_event=event):
+                station.security_event(SecurityEvent(event.type), self._now, event.tech_info)
+                yield Until(self._settled)
             case AwaitLocalListStep(await_local_list=awaited):
                 entries, timeout = (awaited.entries, awaited.timeout) if awaited else (1, 600.0)
                 yield from self._await_local_list(number, entries, timeout)
@@ -219,6 +233,28 @@ class ScenarioRunner:
             self.aborted = f"boot failed: {actual}"
         else:
             yield Until(self._settled)
+
+    def _renew_certificate(self, number: int, renew: RenewCertificate) -> Generator[Wait, None, None]:
+        """A03: SignCertificate, then the CertificateSigned the CSMS sends by itself (or not)."""
+        own = Own(renew.which)
+        certificates = self.station.certificates
+        before = certificates.own.get(own)
+        refused = certificates.refusals
+        self.station.request_certificate(own, self._now)
+
+        def outcome() -> str | None:
+            if certificates.own.get(own) is not before:
+                return "installed"
+            if certificates.signing[own].state is SignState.IDLE:
+                return "rejected"
+            if certificates.refusals > refused:
+                return "refused"
+            return None
+
+        yield Until(lambda: outcome() is not None, deadline=self._now + renew.timeout)
+        self._expect(
+            number, f"{renew.which} certificate renewed", tuple(renew.expect), outcome() or "no answer"
+        )
 
     def _await_local_list(self, number: int, entries: int, timeout: float) -> Generator[Wait, None, None]:
         local_list = self.station.local_list
@@ -312,7 +348,8 @@ class ScenarioRunner:
         evse = self.station.evses[evse_id]
         transaction = evse.transaction
         if transaction is None or not transaction.authorized:
-            self._expect(number, "a transaction to charge in", ("authorized",), "none")
+            if not self.failed:  # else the refusal that left no transaction is reported already, once
+                self._expect(number, "a transaction to charge in", ("authorized",), "none")
             return
         power_w = min((power_kw * 1000.0) if power_kw else evse.max_power_w, evse.max_power_w)
         evse.meter.advance(self._now)

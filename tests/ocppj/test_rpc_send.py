@@ -9,7 +9,7 @@ import pytest
 
 from evharness.ocppj import schemas
 from evharness.ocppj.frames import Call, Send
-from evharness.ocppj.rpc import CallReceived, PeerViolation, ResultReceived, SendReceived
+from evharness.ocppj.rpc import CallReceived, CallRefused, PeerViolation, ResultReceived, SendReceived
 from evharness.ocppj.versions import OcppVersion
 
 from .helpers import answer, endpoint, is_busy, only_error, raw, sent_frames
@@ -100,7 +100,8 @@ def test_a_send_is_refused_as_an_unknown_message_type_on_201() -> None:
 
 def test_an_unconfirmed_action_sent_as_a_call_is_refused_on_21() -> None:
     ep = endpoint(V21)
-    assert ep.receive(raw(2, "c-1", "NotifyPeriodicEventStream", STREAM), now=0.0) == []
+    (refused,) = ep.receive(raw(2, "c-1", "NotifyPeriodicEventStream", STREAM), now=0.0)
+    assert isinstance(refused, CallRefused)
     error = only_error(ep)
     assert (error.message_id, error.code) == ("c-1", "ProtocolError")
     assert "SEND" in error.description

@@ -14,8 +14,6 @@ from reference_backend.persistence import Store
 
 from .helpers import boot_16, call, exchange, frame
 
-STATUS = {"status": "Idle"}
-
 
 def refusals(caplog: pytest.LogCaptureFixture, identity: str) -> list[str]:
     return [
@@ -38,15 +36,36 @@ def test_a_refused_action_is_logged_once_per_station_and_action(
             answer = exchange(first, frame(f"h{n}", "Heartbeat", {}))
             assert answer[2] == "SecurityError"
         call(first, "BootNotification", boot_16(), message_id="boot")
-        # an action 1.6 has and this CSMS does not handle: NotSupported, on two connections → one line
+        # an action 1.6 has and this CSMS does not handle (one the CSMS sends, not a station): NotSupported,
+        # on two connections → one line
         again = CsmsConnection("RF-1", OcppVersion.V16, store, notices=notices)
         for session in (first, again, first):
-            answer = exchange(session, frame("d", "DiagnosticsStatusNotification", STATUS))
+            answer = exchange(session, frame("d", "ClearCache", {}))
             assert answer[2] == "NotSupported"
         other = CsmsConnection("RF-2", OcppVersion.V16, store, notices=notices)
-        exchange(other, frame("d", "DiagnosticsStatusNotification", STATUS))
+        exchange(other, frame("d", "ClearCache", {}))
     lines = refusals(caplog, "RF-1")
     assert len(lines) == 2, lines
     assert any("Heartbeat refused with SecurityError" in line for line in lines)
-    assert any("DiagnosticsStatusNotification refused with NotSupported" in line for line in lines)
+    assert any("ClearCache refused with NotSupported" in line for line in lines)
     assert len(refusals(caplog, "RF-2")) == 1  # another station is another notice
+
+
+@pytest.mark.parametrize(
+    ("version", "code"), [(OcppVersion.V16, "NotImplemented"), (OcppVersion.V201, "NotImplemented")]
+)
+def test_an_action_the_version_does_not_have_is_logged_once_too(
+    store: Store, caplog: pytest.LogCaptureFixture, version: OcppVersion, code: str
+) -> None:
+    """The RPC layer answers an unknown action itself (a vendor's own message): the operator sees it
+    once per station and action, like the handlers' refusals."""
+    notices = Notices()
+    with caplog.at_level(logging.INFO, logger="reference_backend.connection"):
+        for n in range(3):  # two connections of one station, the second one twice
+            connection = CsmsConnection("RF-9", version, store, notices=notices)
+            answer = exchange(connection, frame(f"v{n}", "VendorPing", {}))
+            assert (answer[0], answer[2]) == (4, code)
+            answer = exchange(connection, frame(f"w{n}", "VendorPing", {}))
+            assert answer[2] == code
+    (line,) = refusals(caplog, "RF-9")
+    assert f"VendorPing refused with {code}" in line

@@ -124,7 +124,7 @@ class Pair:
         )
         for _ in range(max_steps):
             driver.turn()
-            if self.pump():
+            if self.pump() or self.send_follow_ups():  # the CSMS's own CALLs, as its server sends them
                 continue
             if runner.done and self.station.idle:
                 return runner

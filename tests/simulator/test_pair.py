@@ -47,3 +47,25 @@ def test_an_unseeded_station_gets_every_token_refused(store: Store, version: Ocp
     # 1.6 starts a transaction only for an accepted token; 2.0.1 opens one at plug-in (EVConnected)
     assert len(recorded) == (0 if version is OcppVersion.V16 else 1)
     assert all(t.id_token is None and not t.energy_wh for t in recorded)
+
+
+@pytest.mark.parametrize("version", VERSIONS, ids=lambda v: v.value)
+def test_the_certificates_scenario_renews_at_the_reference_backend(
+    store: Store, version: OcppVersion
+) -> None:
+    scenario = scenarios.load("certificates")
+    pair = Pair.open("SIM-0001", version, store, scenario_station(scenario, "SIM-0001"))
+    runner = pair.run(scenario)
+    assert runner.aborted is None
+    assert runner.failed == []
+    station_id = store.find_station_id("SIM-0001")
+    assert station_id is not None
+    assert [e.type for e in store.security_events(station_id)] == ["TamperDetectionActivated"]
+
+
+def test_a_refused_certificate_is_an_expectation_the_scenario_can_hold(store: Store) -> None:
+    steps = ["boot", {"certificates": {"signed": "refuse"}}, {"renew_certificate": {"expect": ["refused"]}}]
+    scenario = scenarios.parse({"name": "refuse", "steps": steps})
+    pair = Pair.open("SIM-0001", OcppVersion.V201, store, scenario_station(scenario, "SIM-0001"))
+    runner = pair.run(scenario)
+    assert runner.failed == []

@@ -15,9 +15,14 @@ from evharness.ocppj.versions import OcppVersion
 from reference_backend.backend import BackendServer
 from reference_backend.persistence import Store
 from reference_backend.settings import BackendSettings
-from simulator.asyncio.control import ControlClient, ControlServer
+from simulator.asyncio.control import COMMANDS, ControlClient, ControlServer
 from simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
+from simulator.asyncio.transport import StationLink
 from simulator.core.clock import ScaledClock
+from simulator.core.model import StationConfig
+from simulator.core.station import Station
+from simulator.protocol import adapter_for
+from simulator.state import station_state
 from tests.simulator.fake_csms import FakeCsms
 
 
@@ -59,7 +64,7 @@ def test_a_fleet_is_driven_through_the_control_api(database_url: str, store: Sto
                         break
                     await asyncio.sleep(0.05)
                 await control.plug_in("SIM-0002")
-                charging = await control.present_token("SIM-0002", "rfid", "04A2B3C4D5E6F7")
+                charging = await control.present_token("SIM-0002", "rfid", "04A2B3C4D50002")
                 for _ in range(200):
                     charging = await control.state("SIM-0002")
                     transaction = charging["evses"][0]["transaction"]
@@ -124,7 +129,7 @@ def test_the_client_has_a_helper_for_each_command_that_drives_a_session() -> Non
         async with ControlClient(f"ws://127.0.0.1:{await ready.get()}/control") as control:
             await until(control, lambda s: s["boot_status"] == "Accepted")
             await control.plug_in("SIM-0001")
-            await control.present_token("SIM-0001", "rfid", "04A2B3C4D5E6F7")
+            await control.present_token("SIM-0001", "rfid", "04A2B3C4D50001")
             await until(control, lambda s: bool(s["evses"][0]["transaction"]))
             seen.append(await control.charge("SIM-0001", power_kw=11, energy_kwh=0.5))
             seen.append(await until(control, lambda s: s["evses"][0]["energy_wh"] >= 500))
@@ -153,3 +158,22 @@ async def until(control: ControlClient, condition: Callable[[dict[str, Any]], bo
             return state
         await asyncio.sleep(0.02)
     raise AssertionError(f"never: {state}")
+
+
+def test_the_tester_chooses_firmware_and_log_outcomes_and_observes_a_variable() -> None:
+    clock = ScaledClock(1.0)
+    station = Station("SIM-0009", adapter_for(OcppVersion.V201), StationConfig(), clock.now())
+    link = StationLink(station, "ws://127.0.0.1:9/ocpp", clock)
+    COMMANDS["firmware"](link, {"download": "fail", "failed_attempts": 1}, clock.now())
+    COMMANDS["logs"](link, {"accept": False}, clock.now())
+    COMMANDS["observe"](link, {"variable": "OCPPCommCtrlr.OfflineThreshold", "value": "90"}, clock.now())
+    assert (station.firmware.outcome.download, station.firmware.outcome.failed_attempts) == ("fail", 1)
+    assert station.logs.outcome.accept is False
+    assert station.device.values["OCPPCommCtrlr.OfflineThreshold"] == "90"
+    state = station_state(station, clock.now())
+    assert state["firmware"]["version"] == "0.1.0"
+    assert state["log_upload"] == {"state": "idle", "status": "Idle"}
+    with pytest.raises(ValueError, match="download"):
+        COMMANDS["firmware"](link, {"download": "maybe"}, clock.now())
+    with pytest.raises(ValueError, match="NoSuch"):
+        COMMANDS["observe"](link, {"variable": "NoSuch.Variable", "value": "1"}, clock.now())

@@ -58,7 +58,7 @@ def fleet(loop: BackgroundLoop, site: ConsoleSite) -> int:
             for number in range(2, 14, 3):
                 station = f"SIM-{number:04d}"
                 await control.plug_in(station)
-                await control.present_token(station, "rfid", "04A2B3C4D5E6F7")
+                await control.present_token(station, "rfid", f"04A2B3C4D5{number:04X}")  # its own card
             await asyncio.sleep(1)
             for number in range(2, 14, 3):
                 await control.command(f"SIM-{number:04d}", "charge", power_kw=11, energy_kwh=20)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 # OCPP-J 2.0.1 §3.2: the identity is an identifierString of at most 48 characters, without ':'
 # because it doubles as the HTTP Basic username.
 MAX_IDENTITY_LENGTH = 48
@@ -24,3 +26,13 @@ def identity_problem(identity: str) -> str | None:
 def station_identity(prefix: str, number: int) -> str:
     """The identities `evharness seed`, the simulator's fleet and the load tests agree on: SIM-0001 …"""
     return f"{prefix}-{number:04d}"
+
+
+_TRAILING_DIGITS = re.compile(r"(\d+)$")
+
+
+def station_number(identity: str) -> int:
+    """A station's number, back from its identity: the digits it ends with (SIM-0042 → 42), or 1
+    (the `{n}` of a scenario's per-station token codes)."""
+    match = _TRAILING_DIGITS.search(identity)
+    return int(match.group(1)) if match else 1

@@ -25,7 +25,7 @@ from locust.exception import StopUser
 
 from evharness.ocppj.versions import OcppVersion
 from loadtests.identities import IdentityPool
-from loadtests.sessions import OcppFailure, Scenarios, failure_reason
+from loadtests.sessions import OcppFailure, Scenarios, expected_statuses, failure_reason
 from loadtests.settings import LoadSettings
 from scenarios.model import Scenario
 from simulator.core.clock import ScaledClock
@@ -94,9 +94,10 @@ class StationClient:
     ) -> bool:
         """Run one scenario; its round trips are reported as they happen, the session itself at the end."""
         settings = self.load.settings
-        self._expected = expected
         self.link.forget_events()
         runner = ScenarioRunner(self.station, scenario)
+        # a scenario with `{n}` codes: this station's own codes (the runner expanded them)
+        self._expected = expected_statuses(runner.scenario) if scenario.per_station else expected
         started = time.perf_counter()
         error: OcppFailure | None = None
         try:

@@ -22,6 +22,7 @@ from evharness.identities import station_identity
 from evharness.idtokens import IdType, normalize
 from reference_backend.persistence import ProvisionedIdentification, Store
 from reference_backend.persistence.station_security import SecurityRecords
+from scenarios import ScenarioError
 from scenarios.model import Provision, Scenario, Token
 
 EXTRA_USERS_PER_STATION = 3
@@ -106,19 +107,23 @@ def _seed_stations(
 ) -> SeedReport:
     fake = Faker()
     now = datetime.now(UTC)
-    absent = [token.code for token in plan.tokens if token.provisioning is Provision.ABSENT]
     totals = dict.fromkeys(SeedReport.__dataclass_fields__, 0)
     for number in range(1, count + 1):
         identity = station_identity(id_prefix, number)
+        try:
+            tokens = plan.for_station(identity).tokens  # each station its own `{n}` codes
+        except ValueError as exc:
+            raise ScenarioError(str(exc)) from None
+        absent = [token.code for token in tokens if token.provisioning is Provision.ABSENT]
         station_id, created = store.ensure_station(identity, now, protocol)
         totals["stations_created" if created else "stations_existing"] += 1
         if plan.station.identification_types is not None:  # else the station keeps what it has
             store.set_identification_types(station_id, plan.station.identification_types)
         # Two seeds: the noise users stay the same whichever scenario is seeded.
         fake.seed_instance(zlib.crc32(f"{identity}/tokens".encode()))
-        wanted = [item for token in plan.tokens if (item := provisioned(token, fake)) is not None]
+        wanted = [item for token in tokens if (item := provisioned(token, fake)) is not None]
         fake.seed_instance(zlib.crc32(f"{identity}/noise".encode()))
-        wanted.extend(extra_cards(fake, taken={token.code.upper() for token in plan.tokens}))
+        wanted.extend(extra_cards(fake, taken={token.code.upper() for token in tokens}))
         counts = store.provision(station_id, wanted, remove=absent)
         totals["users_created"] += counts.users_created
         totals["identifications_created"] += counts.identifications_created

@@ -11,7 +11,14 @@ from rich.table import Table
 
 import scenarios
 from evharness.redaction import redact
+from evharness.settings import Option, add_options
 from scenarios.model import Scenario
+
+STATION_OPTIONS = [  # the same names and defaults as `evharness sim` and `evharness seed`
+    Option("--stations", "how many stations", 1, int),
+    Option("--id-prefix", "station identities are PREFIX-0001 …", "SIM"),
+    Option("--first-number", "number of the first station", 1, int),
+]
 
 
 def register(commands: Any) -> None:
@@ -27,6 +34,7 @@ def register(commands: Any) -> None:
         "tokens", help="the tokens a CSMS must hold for a scenario, and their statuses"
     )
     tokens.add_argument("file")
+    add_options(tokens, STATION_OPTIONS)
     tokens.set_defaults(run=_tokens)
     actions.add_parser("schema", help="print the scenario format as JSON Schema").set_defaults(run=_schema)
 
@@ -49,20 +57,35 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _tokens(args: argparse.Namespace) -> int:
+    identities = [
+        f"{args.id_prefix}-{n:04d}" for n in range(args.first_number, args.first_number + args.stations)
+    ]
     try:
         scenario = scenarios.load(args.file)
-    except scenarios.ScenarioError as exc:
+        per_station = {identity: scenario.for_station(identity) for identity in identities}
+    except ValueError as exc:  # ScenarioError is a ValueError
         print(f"error: {exc}")
         return 1
     table = Table(title=f"{scenario.name}: tokens the CSMS must hold", title_justify="left")
-    for column in ("token", "type", "code", "provision as", "expected status"):
+    for column in ("token", "type", "code", "station", "provision as", "expected status"):
         table.add_column(column)
-    for token in scenario.tokens:
-        table.add_row(
-            token.id, token.type.value, token.code, token.provisioning.value, " or ".join(token.expect)
-        )
+    for index, token in enumerate(scenario.tokens):
+        # a `{n}` code: one row per station, with that station's code; else one row for all
+        rows = [(i, s.tokens[index]) for i, s in per_station.items()] if token.template else [("all", token)]
+        for identity, held in rows:
+            table.add_row(
+                token.id,
+                token.type.value,
+                held.code,
+                identity,
+                token.provisioning.value,
+                " or ".join(token.expect),
+            )
     console = Console()
     console.print(table)
+    if scenario.per_station:
+        templates = ", ".join(f"{t.id} {t.template}" for t in scenario.tokens if t.template)
+        console.print(f"per-station codes ({{n}} = the number its identity ends with): {templates}")
     types = scenario.station.identification_types
     if types is not None:
         console.print(f"identification types to enable at the station: {', '.join(t.value for t in types)}")

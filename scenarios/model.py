@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from evharness.identities import station_number
 from evharness.idtokens import IdType, InvalidCode, normalize
 from evharness.ocppj.vocabulary import ACTIONS
 
@@ -74,10 +84,22 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _expand(template: str, number: int) -> str:
+    """`template` with `{n}` (and `{n:04}`, `{n:04X}` …: a Python format spec) replaced by `number`."""
+    for _, field, _, _ in string.Formatter().parse(template):
+        if field is not None and field != "n":
+            raise ValueError(f"only {{n}} (the station's number) may stand in braces, not {{{field}}}")
+    return template.format(n=number)
+
+
 class Token(Strict):
     id: str = Field(description="the name steps use to present this token")
     type: IdType
-    code: str = Field(description="a PIN ('#' + 4-8 digits) or an RFID card UID in hex (4, 7, 8 or 10 bytes)")
+    code: str = Field(
+        description="a PIN ('#' + 4-8 digits) or an RFID card UID in hex (4, 7, 8 or 10 bytes); `{n}` in it "
+        "stands for the station's number (SIM-0042 → 42; a format spec may follow: `{n:04X}`), so each "
+        "station presents its own code: `#482{n}` is #4821 at SIM-0001, #4822 at SIM-0002"
+    )
     expect: list[AuthStatus] = Field(description="the authorization status(es) the CSMS may answer")
     provision: Provision | None = Field(
         default=None, description="how the CSMS must hold the token; derived from `expect` when omitted"
@@ -90,11 +112,15 @@ class Token(Strict):
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
 
+    _template: str | None = PrivateAttr(default=None)
+
     @model_validator(mode="after")
     def _check(self) -> Token:
+        if "{" in self.code or "}" in self.code:
+            self._template = self.code
         try:
-            object.__setattr__(self, "code", normalize(self.type, self.code))
-        except InvalidCode as exc:
+            object.__setattr__(self, "code", self._code_of(1))  # `code`: station 1's
+        except (ValueError, IndexError, KeyError) as exc:
             raise ValueError(f"code: {exc}") from None
         if self.provision is None:
             derived = next((_DEFAULT_PROVISION[s] for s in self.expect if s in _DEFAULT_PROVISION), None)
@@ -107,6 +133,31 @@ class Token(Strict):
     def provisioning(self) -> Provision:
         assert self.provision is not None  # set by the validator
         return self.provision
+
+    @property
+    def template(self) -> str | None:
+        """The code as written, when it has `{n}`; None when every station presents the same code."""
+        return self._template
+
+    def for_station(self, number: int) -> Token:
+        """This token as station `number` presents it; ValueError naming the token if that code is invalid."""
+        if self._template is None:
+            return self
+        try:
+            code = self._code_of(number)
+        except (ValueError, IndexError, KeyError) as exc:
+            raise ValueError(f"token {self.id}: code {self._template} at station {number}: {exc}") from None
+        token = self.model_copy(update={"code": code})
+        token._template = self._template
+        return token
+
+    def _code_of(self, number: int) -> str:
+        try:
+            return normalize(
+                self.type, self.code if self._template is None else _expand(self._template, number)
+            )
+        except InvalidCode as exc:
+            raise ValueError(str(exc)) from None
 
 
 class BootStep(Strict):
@@ -391,6 +442,14 @@ class StationSpec(Strict):
         "None leaves the CSMS's setting as it is",
     )
     local_auth: LocalAuth = Field(default_factory=LocalAuth)
+    firmware: dict[str, str | int | float | bool] = Field(
+        default_factory=dict,
+        description="how firmware updates go (e.g. {download: fail, failed_attempts: 2}; "
+        "docs/firmware-diagnostics.md); checked when the station is made",
+    )
+    logs: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="how log uploads go (e.g. {accept: false})"
+    )
 
     @field_validator("meter_interval", mode="before")
     @classmethod
@@ -462,6 +521,24 @@ class Scenario(Strict):
 
     def token(self, token_id: str) -> Token:
         return next(t for t in self.tokens if t.id == token_id)
+
+    @property
+    def per_station(self) -> bool:
+        """Whether a token's code depends on the station (`{n}`)."""
+        return any(token.template is not None for token in self.tokens)
+
+    def for_station(self, identity: str) -> Scenario:
+        """The scenario as station `identity` runs it: each `{n}` code expanded for that station.
+        ValueError when a code is invalid there (too many digits) or equals another token's."""
+        if not self.per_station:
+            return self
+        tokens = [token.for_station(station_number(identity)) for token in self.tokens]
+        seen: dict[str, str] = {}
+        for token in tokens:
+            other = seen.setdefault(token.code.upper(), token.id)
+            if other != token.id:
+                raise ValueError(f"{identity}: tokens {other} and {token.id} have the same code {token.code}")
+        return self.model_copy(update={"tokens": tokens})
 
 
 def _station_cannot(local_auth: LocalAuth, step: Step) -> tuple[str, str, str] | None:

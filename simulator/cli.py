@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 import scenarios
 from evharness import eventloop
+from evharness.identities import station_identity
 from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import redact
 from evharness.settings import Option, add_options
@@ -43,6 +44,13 @@ OPTIONS = [
     Option("--id-prefix", "station identities are PREFIX-0001 …", "SIM"),
     Option("--first-number", "number of the first station", 1, int),
     Option("--time-scale", "simulated seconds per real second", 60.0, float),
+    Option(
+        "--timestamps",
+        "what message timestamps show: simulated time (runs --time-scale times faster, so ahead of the"
+        " wall clock) or the wall clock's time of each event",
+        "simulated",
+        choices=("simulated", "wall"),
+    ),
     Option("--call-timeout", "real seconds to wait for a CSMS answer", 30.0, float),
     Option("--stagger", "real seconds between two stations' connects", 0.01, float),
     Option("--run-timeout", "give up after this many real seconds", 600.0, float),
@@ -92,6 +100,9 @@ def run(args: argparse.Namespace) -> int:
         security = SecurityProfile(
             args.security_profile, args.password, args.tls_ca, args.tls_cert, args.tls_key
         )
+        for number in range(args.first_number, args.first_number + args.stations):
+            for scenario in loaded:  # each station's own `{n}` codes are valid there
+                scenario.for_station(station_identity(args.id_prefix, number))
     except ValueError as exc:  # ScenarioError is a ValueError
         console.print(f"[red]error:[/] {redact(str(exc))}")  # a scenario error may quote a PIN
         return 2
@@ -112,11 +123,12 @@ def run(args: argparse.Namespace) -> int:
         security=security,
         state_dir=args.state_dir,
         keep_running=args.control_port is not None,
+        timestamps=args.timestamps,
     )
     console.print(
         f"evharness sim: {args.stations} station(s) {args.id_prefix}-{args.first_number:04d}… "
         f"→ {args.csms_url} (OCPP {', '.join(v.value for v in versions)}; "
-        f"{', '.join(s.name for s in loaded)}; time ×{args.time_scale:g})"
+        f"{', '.join(s.name for s in loaded)}; time ×{args.time_scale:g}, {args.timestamps} timestamps)"
     )
     control = (args.control_host, args.control_port) if args.control_port is not None else None
     try:

@@ -138,6 +138,7 @@ def summarize(result: FleetResult) -> dict[str, Any]:
         "protocol_violations_by_csms": violations,
         "real_seconds": round(result.real_seconds, 2),
         "time_scale": result.time_scale,
+        "timestamps": result.timestamps,
         "authorizations": authorizations,
         "reservations": dict(sorted(reservations.items())),
         "data_transfers": dict(sorted(transfers.items())),
@@ -160,7 +161,7 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
         f"\n{verdict}  {summary['stations_ok']}/{summary['stations']} stations ok · "
         f"{summary['sessions_started']} sessions started, {summary['sessions_completed']} completed · "
         f"{summary['energy_kwh']:.1f} kWh · {summary['real_seconds']:.1f} s real "
-        f"(time ×{summary['time_scale']:g})"
+        f"(time ×{summary['time_scale']:g}, {summary.get('timestamps', 'simulated')} timestamps)"
     )
     if summary["protocol_violations_by_csms"]:
         console.print(f"[red]protocol violations by the CSMS: {summary['protocol_violations_by_csms']}[/]")

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 Say = Callable[[str], None]
 SESSION_SCENARIOS = ("pin_charging", "rfid_charging")
-OCPP_CP_TOKEN = "04A2B3C4D5E6F7"  # the RFID scenario's accepted card, seeded on the reference backend
+OCPP_CP_TOKEN = "04A2B3C4D5{n:04X}"  # the RFID scenario's accepted card (each station its own), seeded
 
 
 def sqlite_url(path: Path) -> str:

@@ -2,10 +2,11 @@
 
 - `ocpp-csms PORT`: a CSMS built the way the package's README shows (a `ChargePoint` per connection with
   `@on` handlers, on `websockets`), for OCPP 1.6 and 2.0.1, that stores nothing. It answers Authorize from
-  the bundled PIN/RFID scenarios' tokens (their first expected status; an unknown code is Invalid), so the
-  simulator's session mix runs against it as against the reference backend.
-- `ocpp-cp URL CONNECTIONS LOOPS PREFIX ID_TAG`: the package's `ChargePoint` as a client on 1.6, each
-  connection booting once and then looping Authorize / StartTransaction / MeterValues / StopTransaction;
+  the bundled PIN/RFID scenarios' tokens at that station (their first expected status; an unknown code is
+  Invalid), so the simulator's session mix runs against it as against the reference backend.
+- `ocpp-cp URL CONNECTIONS LOOPS PREFIX ID_TAG`: the package's `ChargePoint` as a client on 1.6 (`{n}` in
+  ID_TAG: the station's number, as in a scenario's codes), each connection booting once and then
+  looping Authorize / StartTransaction / MeterValues / StopTransaction;
   it prints one JSON line about its load window (after every connection booted).
 
 Both are run by `python -m evharness.bench.children KIND …` on the event loop the bench asks for.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import logging
 import time
@@ -41,16 +43,17 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def token_statuses() -> dict[str, str]:
-    """Each bundled PIN/RFID scenario token's code → the first status its scenario expects."""
+@functools.cache
+def token_statuses(identity: str) -> dict[str, str]:
+    """Each bundled PIN/RFID scenario token's code at station `identity` (its own `{n}` codes) → the
+    first status its scenario expects."""
     table: dict[str, str] = {}
     for name in ("pin_charging", "rfid_charging"):
-        for token in scenarios.load(name).tokens:
+        for token in scenarios.load(name).for_station(identity).tokens:
             table[token.code] = str(token.expect[0])
     return table
 
 
-TOKENS = token_statuses()
 _transaction_ids = itertools.count(1)
 
 
@@ -69,12 +72,13 @@ class Csms16(ChargePoint16):  # type: ignore[misc]  # the package is untyped
 
     @on("Authorize")  # type: ignore[untyped-decorator]
     def on_authorize(self, id_tag: str, **_: Any) -> Any:
-        return result16.Authorize(id_tag_info={"status": TOKENS.get(id_tag, "Invalid")})
+        return result16.Authorize(id_tag_info={"status": token_statuses(self.id).get(id_tag, "Invalid")})
 
     @on("StartTransaction")  # type: ignore[untyped-decorator]
     def on_start(self, id_tag: str, **_: Any) -> Any:
         return result16.StartTransaction(
-            transaction_id=next(_transaction_ids), id_tag_info={"status": TOKENS.get(id_tag, "Invalid")}
+            transaction_id=next(_transaction_ids),
+            id_tag_info={"status": token_statuses(self.id).get(id_tag, "Invalid")},
         )
 
     @on("StopTransaction")  # type: ignore[untyped-decorator]
@@ -105,14 +109,16 @@ class Csms201(ChargePoint201):  # type: ignore[misc]
 
     @on("Authorize")  # type: ignore[untyped-decorator]
     def on_authorize(self, id_token: dict[str, Any], **_: Any) -> Any:
-        return result201.Authorize(id_token_info={"status": TOKENS.get(id_token["id_token"], "Invalid")})
+        return result201.Authorize(
+            id_token_info={"status": token_statuses(self.id).get(id_token["id_token"], "Invalid")}
+        )
 
     @on("TransactionEvent")  # type: ignore[untyped-decorator]
     def on_transaction_event(self, id_token: dict[str, Any] | None = None, **_: Any) -> Any:
         if id_token is None:
             return result201.TransactionEvent()
         return result201.TransactionEvent(
-            id_token_info={"status": TOKENS.get(id_token["id_token"], "Invalid")}
+            id_token_info={"status": token_statuses(self.id).get(id_token["id_token"], "Invalid")}
         )
 
     @on("MeterValues")  # type: ignore[untyped-decorator]
@@ -195,7 +201,7 @@ async def charge_point(url: str, connections: int, loops: int, prefix: str, id_t
                 )
                 await everyone_booted.wait()
                 for loop in range(loops):
-                    refused += await _session(point, id_tag, 1000 * loop)
+                    refused += await _session(point, id_tag.format(n=number), 1000 * loop)  # `{n}`: its own
                 receiving.cancel()
         except Exception as exc:
             errors.append(f"{identity}: {exc!r}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import scenarios
 from evharness.conformance.config import TargetConfig
+from evharness.identities import station_identity
 from scenarios.model import Provision
 
 CHARGING_SCENARIOS = ("pin_charging", "rfid_charging")  # what evharness/suites/charging presents
@@ -84,16 +85,19 @@ def needs(
         for role, token in config.tokens.items()
     ]
     charging_ids = f"{id_prefix}-0001 … {id_prefix}-{charging_stations:04d}"
+    identities = [station_identity(id_prefix, number) for number in range(1, charging_stations + 1)]
     for name in charging_scenarios:
-        for token in scenarios.load(name).tokens:
-            tokens.append(
-                TokenNeed(
-                    token.code,
-                    token.type.value,
-                    token.provisioning,
-                    f"charging ({name}: {token.id})",
-                    charging_ids,
-                )
+        scenario = scenarios.load(name)
+        for index, token in enumerate(scenario.tokens):
+            # a `{n}` code is one code per station (each station presents its own)
+            held = (
+                [(s.tokens[index].code, i) for i in identities for s in [scenario.for_station(i)]]
+                if token.template
+                else [(token.code, charging_ids)]
+            )
+            tokens.extend(
+                TokenNeed(code, token.type.value, token.provisioning, f"charging ({name}: {token.id})", at)
+                for code, at in held
             )
     return Needs(tuple(stations), tuple(tokens))
 

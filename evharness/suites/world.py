@@ -100,7 +100,7 @@ def the_csms_accepts(world: World) -> None:
 
 @when(parsers.parse('the driver plugs in and presents the {kind} "{token}" of scenario "{scenario}"'))
 def plug_in_and_present(world: World, kind: str, token: str, scenario: str) -> None:
-    declared = scenarios.load(scenario).token(token)
+    declared = scenarios.load(scenario).for_station(world.live.identity).token(token)  # its `{n}` codes
     expected_type = IdType.PIN if "PIN" in kind else IdType.RFID
     assert declared.type is expected_type, f"{token} is a {declared.type.value}, not a {kind}"
     world.portal.run(world.live.plug_in())

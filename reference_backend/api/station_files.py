@@ -3,6 +3,7 @@
 - `GET /api/stations/{identity}/reports[?action=…]`: FirmwareStatusNotification, LogStatusNotification,
   NotifyEvent, NotifyMonitoringReport, NotifyCustomerInformation … as received, newest first (every role).
 - `GET /api/stations/{identity}/files[/{id}]`: the files the station uploaded (every role).
+- `POST /api/firmware-campaigns`: update-firmware on many stations, each under the caller's roles there.
 - `PUT|POST /api/files/logs/{identity}/{filename}`: where stations upload logs and diagnostics (the
   `location` of a get-log operation: `{public URL}/api/files/logs/{identity}/`); at most 10 MiB a file.
 - `GET /api/files/firmware/{name}`: firmware images stations download; `PUT` (operator token) adds one.
@@ -14,17 +15,23 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from reference_backend.api.deps import OperatorDep
+from reference_backend.api.deps import CallerDep, OperatorDep
 from reference_backend.api.errors import REFUSALS
 from reference_backend.api.station_deps import CanView, IdentityPath, StationsDep
-from reference_backend.api.station_models import Record
+from reference_backend.api.station_models import OperationBody, Outcome, Record
 from reference_backend.console import station_files
 from reference_backend.domain.problems import TooLarge
+from reference_backend.domain.remote_operations import Request as OperationRequest
 
 router = APIRouter(tags=["stations"], responses=REFUSALS)
 files_router = APIRouter(prefix="/files", tags=["files"], responses=REFUSALS)
+
+
+class CampaignBody(OperationBody):
+    stations: Annotated[list[Annotated[str, Field(max_length=48)]], Field(min_length=1, max_length=500)]
 
 
 class Report(Record):
@@ -53,6 +60,16 @@ def reports(
 ) -> list[Report]:
     """What the station reported (firmware, logs, monitoring, customer information), newest first."""
     return [Report.model_validate(r) for r in station_files.reports(st, access, action)]
+
+
+@router.post("/firmware-campaigns")
+def firmware_campaign(body: CampaignBody, caller: CallerDep, st: StationsDep) -> dict[str, Outcome]:
+    """update-firmware on each station named (`location`, `retrieve_at`, `signing_certificate`, …), each
+    under the caller's roles there (`update_firmware`); a refused or offline station gets that as its
+    outcome, the others go on. Each station's statuses then arrive in its reports."""
+    fields = body.model_dump(exclude={"stations"})
+    outcomes = station_files.campaign(st, caller, body.stations, OperationRequest(**fields))
+    return {identity: Outcome.model_validate(outcome) for identity, outcome in outcomes.items()}
 
 
 @router.get("/stations/{identity}/files")

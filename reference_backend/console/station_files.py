@@ -5,8 +5,12 @@ update-firmware, get-log, set-monitoring …, customer-information)."""
 
 from __future__ import annotations
 
+from reference_backend.console import remote
+from reference_backend.console.caller import Caller
 from reference_backend.console.station_access import StationAccess, Stations
-from reference_backend.domain.problems import InvalidInput, NotFound, TooLarge
+from reference_backend.domain.problems import InvalidInput, NotFound, Problem, TooLarge
+from reference_backend.domain.remote_operations import Request
+from reference_backend.operations import Outcome
 from reference_backend.persistence.report_store import FileRecord, ReportRecord
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # a station's log upload, per file
@@ -60,6 +64,28 @@ def firmware(stations: Stations, name: str) -> bytes:
     if content is None:
         raise NotFound(f"no firmware file {name}")
     return content
+
+
+MAX_CAMPAIGN_STATIONS = 500
+
+
+def campaign(
+    stations: Stations, caller: Caller, identities: list[str], request: Request
+) -> dict[str, Outcome]:
+    """A firmware campaign: update-firmware on each station, each under the caller's roles there;
+    a station refused (no role, offline, unknown) gets its refusal as its outcome, the others go on.
+    Each station's statuses then arrive in its reports."""
+    if not identities or len(identities) > MAX_CAMPAIGN_STATIONS:
+        raise InvalidInput("stations", f"name 1 to {MAX_CAMPAIGN_STATIONS} stations")
+    outcomes: dict[str, Outcome] = {}
+    for identity in dict.fromkeys(identities):
+        try:
+            outcomes[identity] = remote.operate(stations, caller, identity, "update-firmware", request)
+        except InvalidInput:
+            raise  # the request itself is wrong: the same for every station
+        except Problem as refused:
+            outcomes[identity] = Outcome("refused", description=refused.message)
+    return outcomes
 
 
 def _check_name(name: str, field: str) -> None:

@@ -68,6 +68,7 @@ class FleetPlan:
     state_dir: str | None = None  # per-station journals: queued transaction messages survive a restart
     ocpp_backoff: bool = True  # reconnect per OCPPCommCtrlr.RetryBackOff* (else a fixed fast back-off)
     keep_running: bool = False  # stay connected after the scenario (driven by the control API)
+    timestamps: str = "simulated"  # or "wall": message timestamps show the wall clock (Clock.wall_of)
 
 
 @dataclass
@@ -76,6 +77,7 @@ class FleetResult:
     time_scale: float
     real_seconds: float
     extra: dict[str, float] = field(default_factory=dict)
+    timestamps: str = "simulated"  # what the stations' message timestamps showed (FleetPlan.timestamps)
 
     @property
     def ok(self) -> bool:
@@ -96,6 +98,8 @@ def build_runs(
         station = Station(
             identity, adapter_for(version), config, clock.now(), validate_outgoing=plan.validate_outgoing
         )
+        if plan.timestamps == "wall":
+            station.stamp_time = clock.wall_of
         runner = ScenarioRunner(station, scenario)
         link = StationLink(
             station,
@@ -162,4 +166,4 @@ async def run_fleet(
             run.error = f"did not finish within {timeout_s:g} s (last error: {run.link.last_error}); {stood}"
         elif not run.finished:
             run.finished = True
-    return FleetResult(runs, scale, time.monotonic() - started)
+    return FleetResult(runs, scale, time.monotonic() - started, timestamps=plan.timestamps)

@@ -1,7 +1,10 @@
 """Simulated time. The core never reads a clock: drivers pass `now` in, taken from one of these.
 
 Simulated seconds are epoch seconds (OCPP timestamps are made from them); `ScaledClock` runs them
-faster than real time, so a 20 kWh charge does not take real minutes.
+faster than real time, so a 20 kWh charge does not take real minutes. Timestamps made from simulated time
+run ahead of the wall clock by (scale − 1) × the real time elapsed (45 real seconds at ×60: 44 minutes);
+`wall_of` gives the real moment instead, for CSMSs that refuse timestamps in the future
+(`evharness sim --timestamps wall`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ class Clock(Protocol):
 
     def real_delay(self, simulated_seconds: float) -> float | None:
         """Real seconds to wait for `simulated_seconds` to pass; None: only when told."""
+        ...
+
+    def wall_of(self, simulated: float) -> float:
+        """The real (wall-clock) moment at which the simulated moment `simulated` happened."""
         ...
 
 
@@ -39,6 +46,9 @@ class ManualClock:
     def real_delay(self, simulated_seconds: float) -> float | None:
         return None  # time moves only when the owner advances it
 
+    def wall_of(self, simulated: float) -> float:
+        return simulated  # no real time behind it: its moments are the only ones
+
 
 class ScaledClock:
     """Real time multiplied by `scale`, starting at the real wall-clock time."""
@@ -55,3 +65,8 @@ class ScaledClock:
 
     def real_delay(self, simulated_seconds: float) -> float:
         return max(0.0, simulated_seconds / self.scale)
+
+    def wall_of(self, simulated: float) -> float:
+        """Simulated time started at the wall-clock time and runs `scale` times faster: a moment's
+        wall-clock time is the start plus the simulated time since, divided by the scale."""
+        return self._epoch + (simulated - self._epoch) / self.scale

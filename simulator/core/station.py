@@ -36,6 +36,7 @@ from evharness.ocppj.rpc import (
     RpcEvent,
     SendReceived,
 )
+from evharness.ocppj.timefmt import restamp
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import frame_for_people
 from evharness.x509 import HashData
@@ -143,6 +144,8 @@ class Station:
     ) -> None:
         self.identity = identity
         self.adapter = adapter  # this station's codec (the OCPP version it speaks)
+        # None: timestamps show simulated time; else the moment they show (Clock.wall_of: the wall clock's)
+        self.stamp_time: Callable[[float], float] | None = None
         self.config = config
         self.rpc = RpcEndpoint(
             adapter.version, call_timeout=config.call_timeout_s, validate_outgoing=validate_outgoing
@@ -950,7 +953,10 @@ class Station:
         """The payload of a queued CALL, built now (a restored one gets the id its start was given)."""
         if isinstance(call.note, RestoredNote):
             return journal.payload_now(call.note, self.restored_ids)
-        return self.adapter.payload_of(call.note, self)
+        payload = self.adapter.payload_of(call.note, self)
+        if self.stamp_time is not None:
+            payload = restamp(payload, self.stamp_time)
+        return payload
 
     # -- internals ------------------------------------------------------------------------------
 

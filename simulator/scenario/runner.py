@@ -107,6 +107,7 @@ class ScenarioRunner:
     aborted: str | None = None
 
     def __post_init__(self) -> None:
+        self.scenario = self.scenario.for_station(self.station.identity)  # its own `{n}` codes
         self._now = 0.0
         self._program = self._run()
         self._wait: Wait | None = None
@@ -347,7 +348,8 @@ class ScenarioRunner:
         evse = self.station.evses[evse_id]
         transaction = evse.transaction
         if transaction is None or not transaction.authorized:
-            self._expect(number, "a transaction to charge in", ("authorized",), "none")
+            if not self.failed:  # else the refusal that left no transaction is reported already, once
+                self._expect(number, "a transaction to charge in", ("authorized",), "none")
             return
         power_w = min((power_kw * 1000.0) if power_kw else evse.max_power_w, evse.max_power_w)
         evse.meter.advance(self._now)

@@ -43,7 +43,7 @@ def test_a_malformed_payload_gets_the_packages_callerror(csms: Server) -> None:
 
 
 def test_the_ocpp_charge_point_loop_runs_against_it_without_errors(csms: Server) -> None:
-    result = run_child(["ocpp-cp", csms.url, "3", "2", "OCPPCP", "04A2B3C4D5E6F7"], timeout=60).result
+    result = run_child(["ocpp-cp", csms.url, "3", "2", "OCPPCP", "04A2B3C4D5{n:04X}"], timeout=60).result
     assert (result["round_trips"], result["errors"]) == (3 * 2 * 4, 0), result
     assert result["cpu_s"] > 0
     assert result["wall_s"] > 0

@@ -18,7 +18,7 @@ from reference_backend.seed import seed
 from reference_backend.settings import BackendSettings
 from simulator.asyncio.live import LiveStation
 
-CARD = "04A2B3C4D5E6F7"  # accepted in the bundled rfid_charging scenario
+CARD = "04A2B3C4D50001"  # accepted in the bundled rfid_charging scenario
 
 
 def scrape(url: str) -> str:

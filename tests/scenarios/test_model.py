@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 import string
 from collections.abc import Callable
 from decimal import Decimal
@@ -136,7 +137,7 @@ def test_rfid_charging_reads_as_written() -> None:
     scenario = scenarios.load("rfid_charging")
     tokens = {t.id: (t.type, t.code, t.provisioning) for t in scenario.tokens}
     assert tokens == {
-        "fleet-card": (IdType.RFID, "04A2B3C4D5E6F7", Provision.ACTIVE),
+        "fleet-card": (IdType.RFID, "04A2B3C4D50001", Provision.ACTIVE),  # SIM-0001's: 04A2B3C4D5{n:04X}
         "inactive-card": (IdType.RFID, "0A1B2C3D", Provision.INACTIVE),  # given explicitly
         "unknown-card": (IdType.RFID, "DEADBEEF", Provision.ABSENT),
     }
@@ -486,3 +487,52 @@ def test_the_json_schema_is_serialisable_and_names_every_step_kind() -> None:
         assert f'"{kind}"' in text, kind
     assert {"name", "tokens", "steps", "station"} <= set(schema["properties"])
     assert schema["required"] == ["name", "steps"]
+
+
+# --- one token per station (`{n}` codes) ---------------------------------------------------------------
+
+
+def per_station_token(code: str, type_: str = "rfid") -> dict[str, object]:
+    return {"id": "card", "type": type_, "code": code, "expect": "Accepted"}
+
+
+@pytest.mark.parametrize(
+    ("code", "type_", "identity", "held"),
+    [
+        ("#482{n}", "pin", "SIM-0001", "#4821"),
+        ("#482{n}", "pin", "SIM-0012", "#48212"),
+        ("04a2b3c4d5{n:04X}", "rfid", "SIM-0300", "04A2B3C4D5012C"),
+        ("04A2B3C4D5E6F7", "rfid", "SIM-0300", "04A2B3C4D5E6F7"),  # no `{n}`: the same everywhere
+    ],
+)
+def test_a_code_with_n_is_the_stations_own(code: str, type_: str, identity: str, held: str) -> None:
+    scenario = scenarios.parse({"name": "x", "tokens": [per_station_token(code, type_)], "steps": ["boot"]})
+    assert scenario.for_station(identity).token("card").code == held
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [("04A2B3C4D5{x}", "only {n}"), ("#48{n:07}", "4 to 8 digits"), ("04A2B3C4D5{n:05}", "bytes")],
+)
+def test_a_code_template_that_cannot_work_is_refused_naming_the_token(code: str, message: str) -> None:
+    type_ = "pin" if code.startswith("#") else "rfid"
+    with pytest.raises(scenarios.ScenarioError, match=re.escape(message)):
+        scenarios.parse({"name": "x", "tokens": [per_station_token(code, type_)], "steps": ["boot"]})
+
+
+def test_a_station_whose_code_overflows_is_named() -> None:
+    scenario = scenarios.parse(
+        {"name": "x", "tokens": [per_station_token("04A2B3C4D5{n:04X}")], "steps": ["boot"]}
+    )
+    with pytest.raises(ValueError, match=re.escape("token card: code 04A2B3C4D5{n:04X} at station 65536")):
+        scenario.for_station("SIM-65536")
+
+
+@pytest.mark.parametrize("name", ["pin_charging", "rfid_charging", "offline_charging"])
+def test_bundled_charging_scenarios_give_each_station_its_own_accepted_codes(name: str) -> None:
+    scenario = scenarios.load(name)
+    accepted = [t.id for t in scenario.tokens if "Accepted" in t.expect]
+    assert accepted
+    for token_id in accepted:
+        codes = {scenario.for_station(f"SIM-{n:04d}").token(token_id).code for n in range(1, 201)}
+        assert len(codes) == 200, token_id  # a CSMS allowing one transaction per idTag refuses none

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +184,41 @@ def test_a_reader_that_leaves_early_ends_the_command_quietly() -> None:
     assert "Traceback" not in result.stderr, result.stderr
     assert "BrokenPipeError" not in result.stderr, result.stderr
     assert result.returncode == 141
+
+
+# --- timestamps --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["simulated", "wall"])
+def test_wall_timestamps_never_run_ahead_of_the_wall_clock(tmp_path: Path, mode: str) -> None:
+    report = tmp_path / "report.json"
+    scenario = scenario_file(
+        tmp_path,
+        tokens=[{"id": "card", "type": "rfid", "code": "04A2B3C4", "expect": "Accepted"}],
+        steps=[
+            "boot",
+            "plug_in",
+            {"present_token": {"token": "card"}},
+            {"charge": {"duration": "45m"}},
+            "stop",
+        ],
+    )
+    with FakeCsms() as csms:
+        result = sim(csms.url, report, "--scenario", scenario, "--protocol", "1.6", "--timestamps", mode)
+        ended = datetime.now(UTC)
+    assert result.returncode == 0, output(result)
+    assert f"{mode} timestamps" in result.stdout
+    assert read_report(report)["timestamps"] == mode
+    stamps = [
+        datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        for direction, text in csms.frames
+        if direction == "in"
+        for stamp in re.findall(r'"timestamp": ?"([^"]+)"', text)
+    ]
+    (stop,) = [json.loads(text)[3] for direction, text in csms.frames if '"StopTransaction"' in text]
+    stopped = datetime.fromisoformat(stop["timestamp"].replace("Z", "+00:00"))
+    if mode == "wall":
+        assert max(stamps) <= ended
+    else:  # simulated time ran 45 minutes in a moment: the stop is stamped that far ahead
+        assert stopped - ended > timedelta(minutes=30)
+    assert stamps == sorted(stamps)

@@ -52,7 +52,7 @@ async def _charge_once(station: LiveStation) -> float:
     try:
         assert await station.boot() == "Accepted"
         await station.plug_in()
-        assert await station.present_token(IdType.RFID, "04A2B3C4D5E6F7") == "Accepted"
+        assert await station.present_token(IdType.RFID, "04A2B3C4D50001") == "Accepted"
         delivered = await station.charge(energy_kwh=1)
         await station.stop()
         return delivered

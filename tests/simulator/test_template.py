@@ -45,7 +45,7 @@ def test_an_ev_with_a_nearly_full_battery_tapers(store: Store) -> None:
     pair = Pair.open("SIM-0001", OcppVersion.V201, store, config)
     pair.station.boot(pair.clock.now())
     pair.station.plug_in(1, 1, pair.clock.now())
-    pair.station.present_token(1, PresentedToken(IdType.RFID, "04A2B3C4D5E6F7"), pair.clock.now())
+    pair.station.present_token(1, PresentedToken(IdType.RFID, "04A2B3C4D50001"), pair.clock.now())
     pair.pump()
     pair.station.ev_draw(1, 22_000.0, pair.clock.now())
     evse = pair.station.evses[1]

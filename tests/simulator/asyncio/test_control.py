@@ -64,7 +64,7 @@ def test_a_fleet_is_driven_through_the_control_api(database_url: str, store: Sto
                         break
                     await asyncio.sleep(0.05)
                 await control.plug_in("SIM-0002")
-                charging = await control.present_token("SIM-0002", "rfid", "04A2B3C4D5E6F7")
+                charging = await control.present_token("SIM-0002", "rfid", "04A2B3C4D50002")
                 for _ in range(200):
                     charging = await control.state("SIM-0002")
                     transaction = charging["evses"][0]["transaction"]
@@ -129,7 +129,7 @@ def test_the_client_has_a_helper_for_each_command_that_drives_a_session() -> Non
         async with ControlClient(f"ws://127.0.0.1:{await ready.get()}/control") as control:
             await until(control, lambda s: s["boot_status"] == "Accepted")
             await control.plug_in("SIM-0001")
-            await control.present_token("SIM-0001", "rfid", "04A2B3C4D5E6F7")
+            await control.present_token("SIM-0001", "rfid", "04A2B3C4D50001")
             await until(control, lambda s: bool(s["evses"][0]["transaction"]))
             seen.append(await control.charge("SIM-0001", power_kw=11, energy_kwh=0.5))
             seen.append(await until(control, lambda s: s["evses"][0]["energy_wh"] >= 500))

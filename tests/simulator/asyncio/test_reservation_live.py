@@ -17,8 +17,8 @@ from reference_backend.settings import BackendSettings
 from simulator.asyncio.live import LiveStation
 from simulator.core.events import ReservationChanged
 
-CARD = "04A2B3C4D5E6F7"  # accepted at SIM-000x (the seeded rfid_charging scenario)
-PIN = "#4821"
+CARD = "04A2B3C4D50003"  # SIM-0003's own card (the seeded rfid_charging scenario: 04A2B3C4D5{n:04X})
+PIN = "#4823"  # SIM-0003's own PIN (pin_charging: #482{n})
 
 
 @pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)

@@ -36,7 +36,7 @@ def test_a_live_station_charges_over_real_websockets(
             try:
                 assert await station.boot() == "Accepted"
                 await station.plug_in()
-                assert await station.present_token(IdType.RFID, "04a2b3c4d5e6f7") == "Accepted"  # any case
+                assert await station.present_token(IdType.RFID, "04a2b3c4d50001") == "Accepted"  # any case
                 delivered = await station.charge(energy_kwh=3.3)
                 await station.stop()
                 await station.unplug()
@@ -64,7 +64,7 @@ def test_the_station_reconnects_and_replays_what_it_queued_while_the_csms_was_aw
         try:
             await station.boot()
             await station.plug_in()
-            await station.present_token(IdType.PIN, "#4821")
+            await station.present_token(IdType.PIN, "#4822")  # pin_charging's #482{n} at SIM-0002
             await station.charge(seconds=600, power_kw=7.4)
             await backend.stop()  # the CSMS goes away in the middle of the session
             async with asyncio.timeout(5):
@@ -125,7 +125,7 @@ def test_a_restarted_live_station_delivers_what_its_predecessor_queued_offline(
             await first.connect()
             assert await first.boot() == "Accepted"
             await first.plug_in()
-            assert await first.present_token(IdType.RFID, "04A2B3C4D5E6F7") == "Accepted"
+            assert await first.present_token(IdType.RFID, "04A2B3C4D50001") == "Accepted"
             await first.charge(energy_kwh=1)
             await first.disconnect()
             await first.charge(energy_kwh=2)

@@ -20,7 +20,7 @@ from tests.certificates import SigningCa
 from tests.simulator.csms_calls import sent
 from tests.simulator.pair import Pair
 
-CARD = PresentedToken(IdType.RFID, "04A2B3C4D5E6F7")
+CARD = PresentedToken(IdType.RFID, "04A2B3C4D50001")
 
 
 def restarted(pair: Pair, store: Store, journal: JournalFile) -> Pair:

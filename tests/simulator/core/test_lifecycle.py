@@ -16,7 +16,7 @@ from simulator.core.model import PresentedToken, StationConfig
 from simulator.core.station import Station
 from simulator.protocol import codec_for
 
-DRIVER = PresentedToken(IdType.RFID, "04A2B3C4D5E6F7")
+DRIVER = PresentedToken(IdType.RFID, "04A2B3C4D50001")
 VERSIONS = {StartPoint.AUTHORIZED: OcppVersion.V16, StartPoint.EV_CONNECTED: OcppVersion.V201}
 # how to reach each phase from a fresh station (offline: nothing is answered)
 ROUTES: dict[Phase, tuple[str, ...]] = {

@@ -22,7 +22,7 @@ from simulator.core.events import TransactionEnded
 from simulator.core.model import PresentedToken
 from tests.simulator.pair import Pair
 
-CARD = PresentedToken(IdType.RFID, "04A2B3C4D5E6F7")  # active on SIM-000N (rfid_charging)
+CARD = PresentedToken(IdType.RFID, "04A2B3C4D50001")  # active on SIM-000N (rfid_charging)
 VERSIONS = [OcppVersion.V16, OcppVersion.V201]
 
 

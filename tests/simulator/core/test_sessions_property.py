@@ -38,7 +38,7 @@ from tests.simulator.pair import Pair
 TOKENS = [
     PresentedToken(IdType.PIN, "#4821"),  # accepted
     PresentedToken(IdType.PIN, "#7310"),  # blocked
-    PresentedToken(IdType.RFID, "04A2B3C4D5E6F7"),  # accepted
+    PresentedToken(IdType.RFID, "04A2B3C4D50001"),  # accepted
     PresentedToken(IdType.RFID, "DEADBEEF"),  # unknown
 ]
 _runs = itertools.count(1)

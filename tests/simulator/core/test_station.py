@@ -22,7 +22,7 @@ from simulator.protocol import adapter_for
 from tests.simulator.pair import Pair
 
 DRIVER = PresentedToken(IdType.PIN, "#4821")  # active on SIM-000N (pin_charging)
-CARD = PresentedToken(IdType.RFID, "04A2B3C4D5E6F7")  # active on SIM-000N (rfid_charging)
+CARD = PresentedToken(IdType.RFID, "04A2B3C4D50001")  # active on SIM-000N (rfid_charging)
 
 
 def sent(pair: Pair, action: str) -> list[Payload]:

@@ -16,7 +16,7 @@ from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
 
 DRIVER = PresentedToken(IdType.PIN, "#4821")
-CARD = PresentedToken(IdType.RFID, "04A2B3C4D5E6F7")
+CARD = PresentedToken(IdType.RFID, "04A2B3C4D50001")
 V2 = [OcppVersion.V201, OcppVersion.V21]
 
 

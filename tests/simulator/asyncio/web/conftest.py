@@ -30,7 +30,7 @@ from simulator.asyncio.portal import BackgroundLoop
 from simulator.core.clock import ScaledClock
 
 SCALE = 120.0
-RFID = "04A2B3C4D5E6F7"  # an accepted card of the bundled rfid_charging scenario, seeded
+RFID = "04A2B3C4D50001"  # an accepted card of the bundled rfid_charging scenario, seeded
 
 
 @dataclass

@@ -44,6 +44,12 @@ def _lifecycle() -> str:
     return render_markdown()
 
 
+def _certificate_signing() -> str:
+    from simulator.core.certificates import render_markdown
+
+    return render_markdown()
+
+
 def _console_pages() -> str:
     from reference_backend.web.pages import render_markdown
 
@@ -115,6 +121,7 @@ BLOCKS: tuple[tuple[str, str, Callable[[], str]], ...] = (
     ("roles.md", "matrix", _matrix),
     ("authorization.md", "decision", _decision),
     ("architecture.md", "lifecycle", _lifecycle),
+    ("certificates.md", "signing", _certificate_signing),
     ("pages.md", "console-pages", _console_pages),
     ("metrics.md", "csms-metrics", _csms_metrics),
     ("metrics.md", "sim-metrics", _sim_metrics),

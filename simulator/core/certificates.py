@@ -85,6 +85,27 @@ TABLE: dict[SignState, dict[SignRequest, tuple[SignState, SignEffect]]] = {
     },
 }
 
+# what each row means for the station, in the words docs/certificates.md shows
+EFFECTS: dict[SignEffect, str] = {
+    E.NONE: "nothing (already asked)",
+    E.SEND_NEW: "a new key and CSR; SignCertificate",
+    E.SEND_AGAIN: "the same CSR again, the wait doubled",
+    E.WAIT: "wait CertSigningWaitMinimum s for CertificateSigned",
+    E.INSTALL: "installed; CertificateSigned Accepted",
+    E.REFUSE: "CertificateSigned Rejected; security event",
+    E.FORGET: "the pending key is dropped",
+}
+
+
+def render_markdown() -> str:
+    """`TABLE` as docs/certificates.md shows it (docgen keeps the two equal)."""
+    lines = ["| state | request | next | effect |", "|---|---|---|---|"]
+    for state, row in TABLE.items():
+        for request, (following, effect) in row.items():
+            lines.append(f"| {state.value} | {request.value} | {following.value} | {EFFECTS[effect]} |")
+    return "\n".join(lines) + "\n"
+
+
 InstallOutcome = Literal["Accepted", "Rejected", "Failed"]
 DeleteOutcome = Literal["Accepted", "Failed", "NotFound"]
 SignedOutcome = Literal["Accepted", "Rejected"]

@@ -172,11 +172,9 @@ class Reservations:
         if mine is not None:
             self._end([mine], End.USED)
             return True, mine
-        free = _free(evses, self.held)
-        spare = len(free) - len(unspecified)
-        if evse_id in free and spare <= 0:
-            return False, None
-        return True, None
+        # this EVSE is the driver's now (plugged or about to be): the others must hold the reservations
+        others = _free(evses, self.held) - {evse_id}
+        return len(others) >= len(unspecified), None
 
     # -- what the connectors show -----------------------------------------------------------------
 

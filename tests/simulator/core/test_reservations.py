@@ -110,6 +110,16 @@ def test_reservations_of_any_evse_hold_the_free_ones_and_show_them_reserved() ->
     assert used is not None
 
 
+def test_a_plugged_in_driver_cannot_take_the_evse_reservations_of_any_evse_need() -> None:
+    device, places, held = DeviceModel(), evses(1), Reservations()
+    assert held.reserve(Reservation(1, 100.0, OWNER), places, device, TYPE) == "Accepted"
+    places[1].connectors[1].plugged = True  # the cable went in first (1.6 Preparing)
+    assert held.claim(1, OTHER, lambda code: None, places) == (False, None)
+    allowed, used = held.claim(1, OWNER, lambda code: None, places)
+    assert allowed
+    assert used is not None
+
+
 @given(st.lists(st.sampled_from([None, 1, 2, 3]), max_size=6), st.sets(st.sampled_from([1, 2, 3])))
 def test_never_more_reservations_than_places_for_them(wanted: list[int | None], busy: set[int]) -> None:
     """However reservations arrive, each accepted one has an EVSE of its own that is free."""

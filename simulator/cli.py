@@ -67,7 +67,7 @@ OPTIONS = [
         "station template (bundled name or YAML file) instead of the scenario's station"
         " (the scenario's local_auth still applies)",
     ),
-    Option("--state-dir", "keep each station's queued transaction messages here (survive a restart)"),
+    Option("--state-dir", "keep each station's journal here: queued messages, open transactions, meters"),
     Option(
         "--security-profile", "OCPP security profile 0-3 (1: Basic auth, 2: TLS + Basic, 3: mTLS)", 0, int
     ),

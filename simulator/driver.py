@@ -29,7 +29,8 @@ StartTransfer = Callable[[Transfer], None]
 
 
 class Journal(Protocol):
-    """Where a station's unsent transaction messages survive a restart (`simulator.journal_file`)."""
+    """What a station keeps across a restart: unsent messages, open transactions, meters
+    (`simulator.journal_file`)."""
 
     def restore(self, station: Station) -> int: ...
     def sync(self, station: Station, now: float) -> None: ...

@@ -65,7 +65,7 @@ class FleetPlan:
     validate_outgoing: bool = False
     template: StationTemplate | None = None  # replaces each scenario's `station:` block but its local_auth
     security: SecurityProfile = field(default_factory=SecurityProfile)
-    state_dir: str | None = None  # per-station journals: queued transaction messages survive a restart
+    state_dir: str | None = None  # per-station journals: what a station keeps across a restart
     ocpp_backoff: bool = True  # reconnect per OCPPCommCtrlr.RetryBackOff* (else a fixed fast back-off)
     keep_running: bool = False  # stay connected after the scenario (driven by the control API)
     timestamps: str = "simulated"  # or "wall": message timestamps show the wall clock (Clock.wall_of)

@@ -56,6 +56,7 @@ from reference_backend.persistence.tables import (
     stations,
     transaction_events,
 )
+from reference_backend.persistence.tariff_records import TariffRecords
 from reference_backend.persistence.transaction_store import TransactionStore
 from reference_backend.persistence.write_behind import Batch, Status
 
@@ -79,6 +80,7 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         self.writer: GroupCommitter[Batch] = GroupCommitter(Batch, self._write, name="store-commit")
         self.reservations = ReservationRecords(engine)
         self.display_messages = DisplayMessageRecords(engine)
+        self.tariffs = TariffRecords(engine)  # kept in memory: read on every transaction message
 
     @classmethod
     def from_url(cls, url: str) -> Store:

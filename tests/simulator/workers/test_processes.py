@@ -47,8 +47,8 @@ def test_two_workers_print_one_merged_summary_and_keep_their_own_journals(
 ) -> None:
     report, state_dir = tmp_path / "report.json", tmp_path / "state"
     result = evharness(
-        "sim", "--csms-url", f"{backend.ocpp_url}/{{identity}}", "--stations", str(STATIONS), "--processes", "2",
-        "--scenario", "pin_charging", "--time-scale", "3000", "--run-timeout", "60",
+        "sim", "--csms-url", f"{backend.ocpp_url}/{{identity}}", "--stations", str(STATIONS),
+        "--processes", "2", "--scenario", "pin_charging", "--time-scale", "3000", "--run-timeout", "60",
         "--report", str(report), "--state-dir", str(state_dir),
         timeout=120,
     )  # fmt: skip
@@ -135,7 +135,7 @@ async def fleet_view(url: str, **query: Any) -> dict[str, Any]:
     async with connect(url, proxy=None) as control:
         await control.send(json.dumps({"id": 1, "command": "subscribe", "view": "fleet", **query}))
         while True:
-            event = json.loads(await control.recv())
+            event: dict[str, Any] = json.loads(await control.recv())
             if event.get("event") == "fleet" and event["counts"]["idle"] == STATIONS:
                 return event
 
@@ -166,8 +166,10 @@ def test_the_control_api_sees_both_workers_and_a_killed_worker_is_reported(
                 {"station": "SIM-0099", "command": "state"},
             )
         )
-        assert first["ok"] and first["result"]["identity"] == "SIM-0001"
-        assert last["ok"] and last["result"]["evses"][0]["connectors"][0]["plugged"]
+        assert first["ok"]
+        assert first["result"]["identity"] == "SIM-0001"
+        assert last["ok"]
+        assert last["result"]["evses"][0]["connectors"][0]["plugged"]
         assert unknown == {"id": 3, "ok": False, "error": "unknown or missing 'SIM-0099'"}
         with urllib.request.urlopen(base + "/metrics", timeout=30) as answer:
             metrics = answer.read().decode()
@@ -178,7 +180,8 @@ def test_the_control_api_sees_both_workers_and_a_killed_worker_is_reported(
         sim.line(r"worker process 2 \(stations SIM-0021 … SIM-0040\) died with exit code -9")
         assert {state["identity"] for state in get(base, "/stations")} == identities(1, 20)
         (refused,) = asyncio.run(command(control, {"station": "SIM-0040", "command": "state"}))
-        assert not refused["ok"] and "worker process 2, which died with exit code -9" in refused["error"]
+        assert not refused["ok"]
+        assert "worker process 2, which died with exit code -9" in refused["error"]
         code = sim.stop()
     finally:
         sim.kill()

@@ -19,7 +19,9 @@ def test_the_ranges_cover_every_station_once_in_order(stations: int, processes: 
 
 
 @given(st.integers(1, 200_000), st.integers(100, 1_000_000), st.integers(1, 64))
-def test_the_default_is_one_per_core_and_always_fits_under_the_limit(stations: int, files: int, cores: int) -> None:
+def test_the_default_is_one_per_core_and_always_fits_under_the_limit(
+    stations: int, files: int, cores: int
+) -> None:
     processes = default_processes(stations, files, cores)
     assert limits.refusal(stations, processes, files) is None
     if stations <= limits.stations_per_process_max(files):

@@ -33,6 +33,7 @@ from simulator.core.model import Evse, Own, PresentedToken, StationConfig, StopR
 from simulator.core.monitoring import ClearResult, MonitorRequest, SetResult
 from simulator.core.notes import Answer, Note
 from simulator.core.reservations import Reservation, ReserveStatus
+from simulator.core.smart_charging import Criteria, ReportStatus
 from simulator.core.triggers import Trigger
 
 
@@ -171,6 +172,7 @@ class StationView(Protocol):
         stack_level: int | None,
         now: float,
     ) -> bool: ...
+    def report_charging_profiles(self, request_id: int, criteria: Criteria, now: float) -> ReportStatus: ...
     def composite_schedule(
         self, evse_id: int, duration: float, now: float
     ) -> list[tuple[float, float]] | None: ...

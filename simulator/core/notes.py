@@ -20,6 +20,7 @@ from evharness.x509 import HashData
 from simulator.core.display_messages import DisplayMessage
 from simulator.core.local_auth import TokenInfo
 from simulator.core.model import ConnectorState, Own, PresentedToken, Transaction
+from simulator.core.smart_charging import ReportPage
 
 
 class ReadingContext(StrEnum):
@@ -306,6 +307,13 @@ class DisplayMessagesNote:
 
 
 @dataclass(frozen=True, slots=True)
+class ChargingProfilesNote:
+    """2.0.1 ReportChargingProfiles (K09): one page of what a GetChargingProfiles asked for."""
+
+    page: ReportPage
+
+
+@dataclass(frozen=True, slots=True)
 class DataTransferNote:
     """DataTransfer from the station (P02, 1.6 §4.3); the answer is a `DataTransferAnswer`."""
 
@@ -354,6 +362,7 @@ Note = (
     | ReservationNote
     | DisplayMessagesNote
     | DataTransferNote
+    | ChargingProfilesNote
 )
 
 

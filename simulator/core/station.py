@@ -40,7 +40,7 @@ from evharness.ocppj.timefmt import restamp
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import frame_for_people
 from evharness.x509 import HashData
-from simulator.core import availability, customers, journal, local_list, resend
+from simulator.core import availability, customers, journal, local_list, resend, smart_charging
 from simulator.core.availability import AvailabilityStatus
 from simulator.core.certificates import Certificates, Choices, DeleteOutcome, InstallOutcome, SignedResult
 from simulator.core.charging_profiles import ChargingProfile, ProfileStore, admissible
@@ -87,6 +87,7 @@ from simulator.core.notes import (
     BootReason,
     CertificateAnswer,
     CertificateStatusNote,
+    ChargingProfilesNote,
     CustomerDataNote,
     DataTransferAnswer,
     DataTransferNote,
@@ -109,6 +110,7 @@ from simulator.core.notes import (
 from simulator.core.outbox import Outbox, QueuedCall
 from simulator.core.power import deliverable_power
 from simulator.core.reservations import ENDS, End, Reservation, Reservations, ReserveStatus
+from simulator.core.smart_charging import Criteria, ReportStatus
 from simulator.core.tokens import TokenMemory, same_token
 from simulator.core.transfers import TransferResult, Transfers
 from simulator.core.triggers import Trigger
@@ -178,7 +180,8 @@ class Station:
         self.auth_cache.on_resize = lambda size: self.device.put("AuthCacheCtrlr.Storage", str(size))
         self.tokens = TokenMemory(self.device, self.local_list, self.auth_cache)
         self.profiles = ProfileStore(
-            max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel")
+            max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel"),
+            max_entries=self.device.number("SmartChargingCtrlr.Entries"),
         )
         self.certificates = Certificates(
             identity,
@@ -537,7 +540,7 @@ class Station:
     def transaction_ended(self, evse: Evse, transaction: Transaction, now: float) -> None:
         """Housekeeping once a transaction ends: TxProfiles go (K01.FR.05), a waiting reset or
         availability change applies (B12.FR.01, G03.FR.05)."""
-        self.profiles.end_transaction(transaction.key)
+        self.profiles.end_transaction(evse.id, transaction.key)
         if self.display.held:
             self.display.transaction_ended(transaction.local_id)
         if self.reset_pending and all(e.transaction in (None, transaction) for e in self.evses.values()):
@@ -586,8 +589,9 @@ class Station:
         evse = self._evse_for_start(evse_id, open_transactions)
         if evse is None:
             return RemoteStartResult(Status.REJECTED)
-        if profile is not None:
-            self.profiles.install(replace(profile, evse_id=evse.id))
+        if profile is not None:  # K05: for the transaction about to start (or the one open there)
+            bound = evse.transaction.key if evse.transaction is not None else None
+            self.profiles.install(replace(profile, evse_id=evse.id, transaction_id=bound))
         if remote_start_id is not None:
             evse.remote_start_id = remote_start_id
         if self.device.flag("AuthCtrlr.AuthorizeRemoteStart"):
@@ -782,7 +786,15 @@ class Station:
     ) -> bool:
         cleared = self.profiles.clear(profile_id, evse_id, purpose, stack_level)
         self._reapply_profiles(now)
-        return cleared
+        return bool(cleared)
+
+    def report_charging_profiles(self, request_id: int, criteria: Criteria, now: float) -> ReportStatus:
+        """GetChargingProfiles (K09): the matching profiles go in ReportChargingProfiles messages
+        after the answer; NoProfiles when none matches (`simulator.core.smart_charging`)."""
+        pages = smart_charging.report(request_id, criteria, list(self.profiles.profiles.values()))
+        for page in pages:
+            self.send(ChargingProfilesNote(page), now)
+        return smart_charging.REPORT[smart_charging.found(pages)]
 
     def composite_schedule(
         self, evse_id: int, duration: float, now: float

@@ -12,7 +12,6 @@ from evharness.ocppj.payloads import v16 as wire
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.vocabulary import Action, Status
 from simulator.core import local_list
-from simulator.core.charging_profiles import TX
 from simulator.core.codec import StationView
 from simulator.core.firmware import UpdateRequest
 from simulator.core.local_auth import ListUpdate
@@ -20,6 +19,7 @@ from simulator.core.local_list import ListOutcome, ListUpdateRequest
 from simulator.core.logs import LogRequest
 from simulator.core.model import Own, Use
 from simulator.core.reservations import Reservation
+from simulator.core.smart_charging import start_refusal
 from simulator.core.triggers import Trigger
 from simulator.protocol import common, files, profiles
 from simulator.protocol.certificates import hash_data_of, wire_hash
@@ -62,10 +62,11 @@ def remote_start(
     view: StationView, payload: wire.RemoteStartTransactionRequest, now: float
 ) -> wire.RemoteStartTransactionResponse:
     """§5.11: Rejected without a free, operative connector or with a profile that is not a
-    TxProfile; the transaction then starts as with a presented idTag."""
+    TxProfile for the transaction to come (`simulator.core.smart_charging.START_CHECKS`); the
+    transaction then starts as with a presented idTag, under that profile."""
     raw_profile = payload.get("chargingProfile")
     profile = None if raw_profile is None else profiles.parse(raw_profile, 0)
-    if raw_profile is not None and (profile is None or profile.purpose != TX):
+    if raw_profile is not None and start_refusal(profile) is not None:
         return {"status": Status.REJECTED}
     token = token_from_wire(payload["idTag"])
     return {"status": view.remote_start(payload.get("connectorId"), token, profile, now).status}

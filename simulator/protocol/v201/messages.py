@@ -19,7 +19,7 @@ from simulator.core.codec import Outgoing, StationView
 from simulator.core.device_model import Access, Kind, ReportRow
 from simulator.core.model import ConnectorState, Own
 from simulator.core.notes import Answer, Note, TxMoment
-from simulator.protocol import common
+from simulator.protocol import common, profiles
 from simulator.protocol.common import AnswerReader, as_payload
 from simulator.protocol.v201 import monitoring
 from simulator.protocol.v201.tokens import id_token, token_info
@@ -67,6 +67,7 @@ MORE_ACTIONS: dict[type[Note], str] = {
     notes.ReportNote: Action.NotifyReport,
     notes.ReservationNote: Action.ReservationStatusUpdate,
     notes.DisplayMessagesNote: Action.NotifyDisplayMessages,
+    notes.ChargingProfilesNote: Action.ReportChargingProfiles,
     notes.FirmwareStatusNote: Action.FirmwareStatusNotification,
     notes.LogStatusNote: Action.LogStatusNotification,
     notes.EvCertificateNote: Action.Get15118EVCertificate,  # 1.6 has no ISO 15118 messages
@@ -135,6 +136,16 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(display_messages(note))
         case notes.DataTransferNote():
             return common.data_transfer_request(note, data_as_text=False)
+        case notes.ChargingProfilesNote(page):
+            return as_payload(
+                wire.ReportChargingProfilesRequest(
+                    requestId=page.request_id,
+                    chargingLimitSource=cast(wire.ChargingLimitSourceEnumType, page.source),
+                    chargingProfile=[profiles.write_201(p) for p in page.profiles],
+                    evseId=page.evse_id,
+                    tbc=page.tbc,
+                )
+            )
         case notes.RestoredNote():
             pass
     raise ValueError(f"2.0.1 builds no {type(note).__name__}")

@@ -63,8 +63,19 @@ def error_code_defined(version: OcppVersion, code: str) -> bool:
     return code == TIMEOUT or kind_of(version, code) is not None
 
 
-def summarize(result: FleetResult) -> dict[str, Any]:
+def action_stats(result: FleetResult) -> dict[str, ActionStats]:
+    """Every round trip's real latency and outcome, per OCPP action."""
     actions: dict[str, ActionStats] = defaultdict(ActionStats)
+    for run in result.runs:
+        for trip in run.station.round_trips:
+            stats = actions[trip.action]
+            stats.latencies_ms.append((trip.answered_at - trip.sent_at) / result.time_scale * 1000.0)
+            stats.failed += not trip.ok
+    return actions
+
+
+def summarize(result: FleetResult) -> dict[str, Any]:
+    actions = action_stats(result)
     expectations: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     authorizations = dict.fromkeys(("csms", "local_list", "cache", "offline_policy"), 0)
     failures: list[dict[str, Any]] = []
@@ -76,10 +87,6 @@ def summarize(result: FleetResult) -> dict[str, Any]:
     sessions = completed = violations = 0
     energy_wh = 0.0
     for run in result.runs:
-        for trip in run.station.round_trips:
-            stats = actions[trip.action]
-            stats.latencies_ms.append((trip.answered_at - trip.sent_at) / result.time_scale * 1000.0)
-            stats.failed += not trip.ok
         for event in run.events:
             if isinstance(event, TransactionStarted):
                 sessions += 1

@@ -100,6 +100,16 @@ class CertificateAnswered:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class EvNegotiated:
+    """The CSMS answered an ISO 15118 EV's NotifyEVChargingNeeds or NotifyEVChargingSchedule (K15–K17)."""
+
+    evse_id: int
+    action: str
+    status: str
+    at: float
+
+
 StationEvent = (
     Booted
     | Authorized
@@ -110,4 +120,5 @@ StationEvent = (
     | ReservationChanged
     | DataTransferred
     | CertificateAnswered
+    | EvNegotiated
 )

@@ -10,6 +10,7 @@
 Commands: plug_in, unplug, present_token (type pin|rfid, code, evse), charge (evse, power_kw,
 energy_kwh), stop (evse, reason), go_offline (seconds), reconnect, fault (kind, seconds), state,
 data_transfer (vendor, message, data), vendors (entries), connector_fault (evse, connector, faulted),
+ems_limit (evse, limit_kw | limit_a, source, grid_critical, seconds), ems_release (evse, source),
 and the certificate commands below.
 `subscribe` / `unsubscribe` follow a live view (`simulator.asyncio.web.follow`).
 `ControlClient` is the same from Python. Each command acts on the I/O-free station and wakes its
@@ -39,6 +40,7 @@ from simulator.asyncio.transport import StationLink
 from simulator.asyncio.web import follow, pages
 from simulator.asyncio.web.metrics import CONTENT_TYPE, FleetMetrics
 from simulator.asyncio.web.rows import FleetQuery, fleet_slice
+from simulator.core import external_limits
 from simulator.core.certificates import Choices
 from simulator.core.data_transfer import parse_entry
 from simulator.core.faults import FaultKind
@@ -168,7 +170,29 @@ def _observe(link: StationLink, args: dict[str, Any], now: float) -> None:
     link.station.observe(str(args["variable"]), str(args["value"]), now)
 
 
+def _ems_limit(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """An EMS or the grid operator limits the station (K12): {"evse": 0, "limit_kw": 7.4} or
+    {"limit_a": 16}, with "source" (EMS, SO, Other), "grid_critical", "seconds" (how long)."""
+    seconds = args.get("seconds")
+    limit = external_limits.limit_of(
+        int(args.get("evse", 0)),
+        None if args.get("limit_kw") is None else float(args["limit_kw"]),
+        None if args.get("limit_a") is None else float(args["limit_a"]),
+        str(args.get("source", "EMS")),
+        bool(args.get("grid_critical", False)),
+        None if seconds is None else float(seconds),
+    )
+    link.station.ems_limit(limit, now)
+
+
+def _ems_release(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The EMS releases its limit (K13): {"evse": 0, "source": "EMS"}."""
+    link.station.ems_release(int(args.get("evse", 0)), str(args.get("source", "EMS")), now)
+
+
 COMMANDS: dict[str, Command] = {
+    "ems_limit": _ems_limit,
+    "ems_release": _ems_release,
     "firmware": _firmware,
     "logs": _logs,
     "observe": _observe,

@@ -34,6 +34,7 @@ from simulator.core.events import (
     StationEvent,
     TransactionStarted,
 )
+from simulator.core.external_limits import ExternalLimit, Tell
 from simulator.core.faults import FaultKind
 from simulator.core.model import PresentedToken, StationConfig, Transaction
 from simulator.core.reservations import Reservation
@@ -206,6 +207,18 @@ class LiveStation:
         """The connector faults (a reservation of its EVSE is removed) or recovers."""
         self.station.set_connector_fault(evse, connector, faulted, self.clock.now())
         await self.settle()
+
+    async def ems_limit(self, limit: ExternalLimit) -> Tell:
+        """The tester's EMS limits the station (K12); whether the CSMS was told, once it answered."""
+        tell = self.station.ems_limit(limit, self.clock.now())
+        await self.settle()
+        return tell
+
+    async def ems_release(self, evse: int = 0, source: str = "EMS") -> Tell:
+        """The EMS releases its limit (K13: ClearedChargingLimit)."""
+        tell = self.station.ems_release(evse, source, self.clock.now())
+        await self.settle()
+        return tell
 
     def reservations(self) -> list[Reservation]:
         """The reservations the station holds now (`simulator.core.reservations`)."""

@@ -6,11 +6,12 @@ a period for the moment wins (a higher one with nothing to say then lets the nex
 a TxProfile overrides the TxDefaultProfile for its transaction, an EVSE's own TxDefaultProfile the
 station-wide one (EVSE 0); the station-wide maximum (ChargingStationMaxProfile / 1.6
 ChargePointMaxProfile) and the external constraints (ChargingStationExternalConstraints, set by an
-EMS or the grid operator, K11–K13) cap whatever the others allow: the limit is the least of the
-purposes. A schedule starts at `startSchedule` (Absolute), at the transaction's start (Relative —
-for a composite schedule without a transaction, at its start) or at the last daily / weekly
-recurrence of `startSchedule` (Recurring). Limits in A become W with the period's phase count at
-230 V. Adapters translate each version's payload into `ChargingProfile`; this module never sees JSON.
+EMS or the grid operator, K11–K13: each one holds, whatever its stack level) cap whatever the
+others allow: the limit is the least of the purposes. A schedule starts at `startSchedule`
+(Absolute), at the transaction's start (Relative — for a composite schedule without a transaction,
+at its start) or at the last daily / weekly recurrence of `startSchedule` (Recurring). Limits in A
+become W with the period's phase count at 230 V. Adapters translate each version's payload into
+`ChargingProfile`; this module never sees JSON.
 """
 
 from __future__ import annotations
@@ -221,9 +222,11 @@ class ProfileStore:
         self, evse_id: int, at: float, transaction_id: str | None, anchor: float, charging: bool
     ) -> float | None:
         evses = {0, evse_id}
-        limits = [
-            self._winner(STATION_MAX, {0}, at, None, anchor),
-            self._winner(EXTERNAL, evses, at, None, anchor),
+        limits = [self._winner(STATION_MAX, {0}, at, None, anchor)]
+        limits += [  # each external constraint (one per source and EVSE) holds on its own
+            p.limit_w(at, anchor)
+            for p in self.profiles.values()
+            if p.purpose == EXTERNAL and p.evse_id in evses
         ]
         if charging:
             tx = self._winner(TX, {evse_id}, at, transaction_id, anchor) if transaction_id else None

@@ -111,6 +111,8 @@ VARIABLES: dict[str, Variable] = {
     "SmartChargingCtrlr.PeriodsPerSchedule": Variable("24", N, RO),
     "SmartChargingCtrlr.Entries": Variable("20", N, RO),
     "SmartChargingCtrlr.RateUnit": Variable("A,W", C, RO),
+    "SmartChargingCtrlr.LimitChangeSignificance": Variable("0", N, minimum=0, maximum=100),  # percent
+    "SmartChargingCtrlr.NotifyChargingLimitWithSchedules": Variable("true", B),
     "DeviceDataCtrlr.ItemsPerMessage[GetReport]": Variable("100", N, RO),  # NotifyReport rows (B07.FR.07)
     "DeviceDataCtrlr.BytesPerMessage[GetReport]": Variable("65536", N, RO),
     "DeviceDataCtrlr.ItemsPerMessage[GetVariables]": Variable("100", N, RO),

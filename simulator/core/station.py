@@ -41,7 +41,15 @@ from evharness.ocppj.timefmt import restamp
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import frame_for_people
 from evharness.x509 import HashData
-from simulator.core import availability, customers, journal, local_list, resend, smart_charging
+from simulator.core import (
+    availability,
+    customers,
+    external_limits,
+    journal,
+    local_list,
+    resend,
+    smart_charging,
+)
 from simulator.core.availability import AvailabilityStatus
 from simulator.core.certificates import Certificates, Choices, DeleteOutcome, InstallOutcome, SignedResult
 from simulator.core.charging_profiles import ChargingProfile, ProfileStore, admissible
@@ -64,6 +72,7 @@ from simulator.core.events import (
     StationEvent,
     TransactionEnded,
 )
+from simulator.core.external_limits import ExternalLimit, Tell
 from simulator.core.faults import FaultKind, Faults
 from simulator.core.firmware import FirmwareHost, FirmwareUpdater, UpdateRequest, UpdateStatus
 from simulator.core.lifecycle import Happening, Lifecycle, Occurrence, phase_of
@@ -90,7 +99,9 @@ from simulator.core.notes import (
     BootReason,
     CertificateAnswer,
     CertificateStatusNote,
+    ChargingLimitNote,
     ChargingProfilesNote,
+    ClearedLimitNote,
     CustomerDataNote,
     DataTransferAnswer,
     DataTransferNote,
@@ -313,6 +324,7 @@ class Station:
         deadlines.append(self.monitoring.deadline())
         deadlines.append(self.certificates.deadline())
         deadlines.append(self.reservations.deadline())
+        deadlines.append(external_limits.deadline(self.profiles))
         deadlines += [held.due for held in self._held]
         if self.connected:
             deadlines.append(self.outbox.deadline())
@@ -347,6 +359,9 @@ class Station:
                 self.send(SignCertificateNote(own, csr), now)
         for reservation in self.reservations.expire(now):
             self._reservation_ended(reservation, End.EXPIRED, now)
+        for ended in external_limits.expire(self.profiles, now):
+            self.send(ClearedLimitNote(ended.evse_id, ended.source), now)
+            self._limits_changed(ended.evse_id, now)
         for evse in self.evses.values():
             evse.meter.advance(now)
             if evse.next_power_review_at is not None and now >= evse.next_power_review_at:
@@ -806,6 +821,38 @@ class Station:
         cleared = self.profiles.clear(profile_id, evse_id, purpose, stack_level)
         self._reapply_profiles(now)
         return bool(cleared)
+
+    def ems_limit(self, limit: ExternalLimit, now: float) -> Tell:
+        """An EMS or the grid operator limits `limit.evse_id` (0: the whole station): applied at
+        once, and told to the CSMS as `simulator.core.external_limits` says (K12)."""
+        if limit.evse_id != 0:
+            self._evse(limit.evse_id)
+        significance = self.device.number(external_limits.SIGNIFICANCE)
+        outcome = external_limits.set_limit(self.profiles, limit, now, significance)
+        if outcome.tell is Tell.NOTIFY:
+            schedule = outcome.profile if self.device.flag(external_limits.WITH_SCHEDULES) else None
+            self.send(ChargingLimitNote(limit.evse_id, limit.source, limit.grid_critical, schedule), now)
+        self._limits_changed(limit.evse_id, now)
+        return outcome.tell
+
+    def ems_release(self, evse_id: int, source: str, now: float) -> Tell:
+        """The EMS releases its limit on `evse_id`: ClearedChargingLimit (K13) if it had one."""
+        outcome = external_limits.release(self.profiles, evse_id, source)
+        if outcome.tell is Tell.CLEARED:
+            self.send(ClearedLimitNote(evse_id, source), now)
+        self._limits_changed(evse_id, now)
+        return outcome.tell
+
+    def _limits_changed(self, evse_id: int, now: float) -> None:
+        """Apply the new limits; a charging EVSE whose power changed tells the CSMS (2.0.1
+        TransactionEvent ChargingRateChanged)."""
+        for evse in self.evses.values():
+            if evse_id not in (0, evse.id) or evse.transaction is None:
+                continue
+            before = evse.meter.power_w
+            self.apply_power(evse, now)
+            if evse.meter.power_w != before:
+                self.lifecycle.handle(evse, Occurrence(Happening.RATE_CHANGED), now)
 
     def report_charging_profiles(self, request_id: int, criteria: Criteria, now: float) -> ReportStatus:
         """GetChargingProfiles (K09): the matching profiles go in ReportChargingProfiles messages

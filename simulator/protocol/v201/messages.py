@@ -47,6 +47,7 @@ EVENTS: dict[
     TxMoment.AUTHORIZED: ("Updated", "Authorized", "Charging"),
     TxMoment.METER: ("Updated", "MeterValuePeriodic", None),
     TxMoment.TRIGGERED: ("Updated", "Trigger", None),
+    TxMoment.RATE_CHANGED: ("Updated", "ChargingRateChanged", None),
 }
 TRANSACTION_ACTIONS: dict[TxMoment, str] = {moment: Action.TransactionEvent for moment in TxMoment}
 DATA_TYPES: dict[Kind, wire.DataEnumType] = {
@@ -69,6 +70,8 @@ MORE_ACTIONS: dict[type[Note], str] = {
     notes.ReservationNote: Action.ReservationStatusUpdate,
     notes.DisplayMessagesNote: Action.NotifyDisplayMessages,
     notes.ChargingProfilesNote: Action.ReportChargingProfiles,
+    notes.ChargingLimitNote: Action.NotifyChargingLimit,
+    notes.ClearedLimitNote: Action.ClearedChargingLimit,
     notes.FirmwareStatusNote: Action.FirmwareStatusNotification,
     notes.LogStatusNote: Action.LogStatusNotification,
     notes.EvCertificateNote: Action.Get15118EVCertificate,  # 1.6 has no ISO 15118 messages
@@ -137,6 +140,11 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(display_messages(note))
         case notes.DataTransferNote():
             return common.data_transfer_request(note, data_as_text=False)
+        case notes.ChargingLimitNote():
+            return as_payload(charging_limit(note))
+        case notes.ClearedLimitNote(evse_id, source):
+            cleared: Payload = {"chargingLimitSource": source}
+            return cleared | ({"evseId": evse_id} if evse_id else {})
         case notes.ChargingProfilesNote(page):
             return as_payload(
                 wire.ReportChargingProfilesRequest(
@@ -293,6 +301,19 @@ def display_messages(note: notes.DisplayMessagesNote) -> wire.NotifyDisplayMessa
             info["transactionId"] = message.transaction_id
         infos.append(info)
     return {"requestId": note.request_id, "messageInfo": infos, "tbc": False}
+
+
+def charging_limit(note: notes.ChargingLimitNote) -> wire.NotifyChargingLimitRequest:
+    """K12: the source, whether the grid is critical, and the schedule when the station sends it."""
+    source = cast(wire.ChargingLimitSourceEnumType, note.source)
+    payload: wire.NotifyChargingLimitRequest = {
+        "chargingLimit": {"chargingLimitSource": source, "isGridCritical": note.grid_critical}
+    }
+    if note.evse_id:
+        payload["evseId"] = note.evse_id
+    if note.profile is not None:
+        payload["chargingSchedule"] = [profiles.schedule_201(note.profile)]
+    return payload
 
 
 def _token_answer(payload: Payload) -> Answer:

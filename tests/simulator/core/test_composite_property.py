@@ -1,6 +1,7 @@
 """The composite schedule (K08, 1.6 §3.13.4) against an oracle written from the rules, for any
 stack of profiles: stack levels, validFrom/validTo, Absolute/Relative/Recurring schedules with
-durations, a TxProfile over the TxDefaultProfiles, and the least of the purposes."""
+durations, a TxProfile over the TxDefaultProfiles, every external constraint, and the least of the
+purposes."""
 
 from __future__ import annotations
 
@@ -111,7 +112,12 @@ def oracle(store: ProfileStore, at: float, transaction: str | None) -> float:
         tx_limit = best(TX_DEFAULT, {EVSE})
     if tx_limit is None:
         tx_limit = best(TX_DEFAULT, {0})
-    limits = [best(STATION_MAX, {0}), best(EXTERNAL, {0, EVSE}), tx_limit, CEILING]
+    external = [
+        oracle_limit(p, at, TX_START if transaction else NOW)
+        for p in store.profiles.values()
+        if p.purpose == EXTERNAL and p.evse_id in (0, EVSE)
+    ]
+    limits = [best(STATION_MAX, {0}), *external, tx_limit, CEILING]
     return min(limit for limit in limits if limit is not None)
 
 

@@ -149,6 +149,7 @@ def _options_table(parser: argparse.ArgumentParser) -> list[str]:
         if (
             isinstance(action, (argparse._HelpAction, argparse._SubParsersAction))
             or not action.option_strings
+            or action.help == argparse.SUPPRESS  # internal (e.g. `evharness sim --worker-dir`)
         ):
             continue
         flags = ", ".join(f"`{flag}`" for flag in action.option_strings)

@@ -373,6 +373,34 @@ class SecurityEventStep(Strict):
     security_event: SecurityEventSpec = Field(description="SecurityEventNotification (A04)")
 
 
+class EmsLimit(Strict):
+    evse: int = Field(default=0, ge=0, description="0: the whole station (its grid connection)")
+    limit_kw: float | None = Field(default=None, ge=0, description="the limit in kW …")
+    limit_a: float | None = Field(default=None, ge=0, description="… or in A per phase")
+    source: Literal["EMS", "SO", "Other"] = Field(default="EMS", description="chargingLimitSource")
+    grid_critical: bool = False
+    duration: Duration | None = Field(default=None, description="how long it holds (none: until released)")
+    release: bool = Field(default=False, description="release the source's limit instead (K13)")
+
+    @field_validator("duration", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return None if value is None else parse_duration(value)
+
+    @model_validator(mode="after")
+    def _one_limit(self) -> EmsLimit:
+        if not self.release and (self.limit_kw is None) == (self.limit_a is None):
+            raise ValueError("limit_kw or limit_a: exactly one of them (or release: true)")
+        return self
+
+
+class EmsLimitStep(Strict):
+    ems_limit: EmsLimit = Field(
+        description="an EMS or the grid operator limits the station (2.0.1 K12/K13: "
+        "NotifyChargingLimit, ClearedChargingLimit; 1.6: the limit applies, nothing is told)"
+    )
+
+
 Step = (
     BootStep
     | PlugInStep
@@ -388,7 +416,10 @@ Step = (
     | CertificatesStep
     | RenewCertificateStep
     | SecurityEventStep
+    | EmsLimitStep
 )
+
+
 STEP_TYPES: dict[str, type[Strict]] = {
     "boot": BootStep,
     "plug_in": PlugInStep,
@@ -404,6 +435,7 @@ STEP_TYPES: dict[str, type[Strict]] = {
     "certificates": CertificatesStep,
     "renew_certificate": RenewCertificateStep,
     "security_event": SecurityEventStep,
+    "ems_limit": EmsLimitStep,
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import partial
 from typing import Any, Literal
 
@@ -40,11 +41,20 @@ from evharness.ocppj.timefmt import restamp
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import frame_for_people
 from evharness.x509 import HashData
-from simulator.core import availability, customers, journal, local_list, resend
+from simulator.core import (
+    availability,
+    customers,
+    external_limits,
+    journal,
+    local_list,
+    resend,
+    smart_charging,
+)
 from simulator.core.availability import AvailabilityStatus
 from simulator.core.certificates import Certificates, Choices, DeleteOutcome, InstallOutcome, SignedResult
 from simulator.core.charging_profiles import ChargingProfile, ProfileStore, admissible
 from simulator.core.codec import CallRefused, Codec, RemoteStartResult, Trait, UnlockOutcome, VersionRules
+from simulator.core.cost import CostRecord, Costs
 from simulator.core.data_transfer import TransferStatus, VendorTable
 from simulator.core.device_model import DeviceModel
 from simulator.core.display_messages import DisplayMessage, DisplayMessages, SetStatus
@@ -54,6 +64,7 @@ from simulator.core.events import (
     Booted,
     CallFailed,
     CertificateAnswered,
+    CostReceived,
     DataTransferred,
     PeerViolated,
     ReservationChanged,
@@ -61,6 +72,7 @@ from simulator.core.events import (
     StationEvent,
     TransactionEnded,
 )
+from simulator.core.external_limits import ExternalLimit, Tell
 from simulator.core.faults import FaultKind, Faults
 from simulator.core.firmware import FirmwareHost, FirmwareUpdater, UpdateRequest, UpdateStatus
 from simulator.core.lifecycle import Happening, Lifecycle, Occurrence, phase_of
@@ -87,6 +99,9 @@ from simulator.core.notes import (
     BootReason,
     CertificateAnswer,
     CertificateStatusNote,
+    ChargingLimitNote,
+    ChargingProfilesNote,
+    ClearedLimitNote,
     CustomerDataNote,
     DataTransferAnswer,
     DataTransferNote,
@@ -105,10 +120,12 @@ from simulator.core.notes import (
     StatusNote,
     TokenAnswer,
     TransactionNote,
+    TxMoment,
 )
 from simulator.core.outbox import Outbox, QueuedCall
 from simulator.core.power import deliverable_power
 from simulator.core.reservations import ENDS, End, Reservation, Reservations, ReserveStatus
+from simulator.core.smart_charging import Criteria, ReportStatus
 from simulator.core.tokens import TokenMemory, same_token
 from simulator.core.transfers import TransferResult, Transfers
 from simulator.core.triggers import Trigger
@@ -178,7 +195,8 @@ class Station:
         self.auth_cache.on_resize = lambda size: self.device.put("AuthCacheCtrlr.Storage", str(size))
         self.tokens = TokenMemory(self.device, self.local_list, self.auth_cache)
         self.profiles = ProfileStore(
-            max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel")
+            max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel"),
+            max_entries=self.device.number("SmartChargingCtrlr.Entries"),
         )
         self.certificates = Certificates(
             identity,
@@ -188,6 +206,7 @@ class Station:
         self.reservations = Reservations()
         self.display = DisplayMessages(self.device)
         self.vendors = VendorTable(config.data_transfer)
+        self.costs = Costs(self.device)
         self.faults = Faults()
         self.outbox = Outbox()
         self.lifecycle = Lifecycle(self)
@@ -305,6 +324,7 @@ class Station:
         deadlines.append(self.monitoring.deadline())
         deadlines.append(self.certificates.deadline())
         deadlines.append(self.reservations.deadline())
+        deadlines.append(external_limits.deadline(self.profiles))
         deadlines += [held.due for held in self._held]
         if self.connected:
             deadlines.append(self.outbox.deadline())
@@ -339,6 +359,9 @@ class Station:
                 self.send(SignCertificateNote(own, csr), now)
         for reservation in self.reservations.expire(now):
             self._reservation_ended(reservation, End.EXPIRED, now)
+        for ended in external_limits.expire(self.profiles, now):
+            self.send(ClearedLimitNote(ended.evse_id, ended.source), now)
+            self._limits_changed(ended.evse_id, now)
         for evse in self.evses.values():
             evse.meter.advance(now)
             if evse.next_power_review_at is not None and now >= evse.next_power_review_at:
@@ -537,7 +560,7 @@ class Station:
     def transaction_ended(self, evse: Evse, transaction: Transaction, now: float) -> None:
         """Housekeeping once a transaction ends: TxProfiles go (K01.FR.05), a waiting reset or
         availability change applies (B12.FR.01, G03.FR.05)."""
-        self.profiles.end_transaction(transaction.key)
+        self.profiles.end_transaction(evse.id, transaction.key)
         if self.display.held:
             self.display.transaction_ended(transaction.local_id)
         if self.reset_pending and all(e.transaction in (None, transaction) for e in self.evses.values()):
@@ -586,8 +609,9 @@ class Station:
         evse = self._evse_for_start(evse_id, open_transactions)
         if evse is None:
             return RemoteStartResult(Status.REJECTED)
-        if profile is not None:
-            self.profiles.install(replace(profile, evse_id=evse.id))
+        if profile is not None:  # K05: for the transaction about to start (or the one open there)
+            bound = evse.transaction.key if evse.transaction is not None else None
+            self.profiles.install(replace(profile, evse_id=evse.id, transaction_id=bound))
         if remote_start_id is not None:
             evse.remote_start_id = remote_start_id
         if self.device.flag("AuthCtrlr.AuthorizeRemoteStart"):
@@ -762,6 +786,20 @@ class Station:
         """The CSMS's DataTransfer, answered from the vendor table (`simulator.core.data_transfer`)."""
         return self.vendors.answer(vendor, message, data)
 
+    def cost_updated(self, transaction_id: str, total: Decimal, final: bool, now: float) -> bool:
+        """The CSMS told a transaction's cost (2.0.1 CostUpdated, 1.6 RunningCost / FinalCost): whether
+        the station took it (`simulator.core.cost`; TariffCostCtrlr.Enabled[Cost])."""
+        record = (self.costs.final if final else self.costs.running)(transaction_id, total, now)
+        self._cost_event(record, now)
+        return record is not None
+
+    def _cost_event(self, record: CostRecord | None, now: float) -> None:
+        if record is not None:
+            event = CostReceived(
+                record.transaction_id, record.state.value, record.total, record.currency, record.shown, now
+            )
+            self.emit(event)
+
     def send_data_transfer(self, vendor: str, message: str | None, data: object, now: float) -> None:
         """A DataTransfer of the station's own (P02, 1.6 §4.3); its answer is a `DataTransferred`."""
         self.send(DataTransferNote(vendor, message, data), now)
@@ -782,7 +820,47 @@ class Station:
     ) -> bool:
         cleared = self.profiles.clear(profile_id, evse_id, purpose, stack_level)
         self._reapply_profiles(now)
-        return cleared
+        return bool(cleared)
+
+    def ems_limit(self, limit: ExternalLimit, now: float) -> Tell:
+        """An EMS or the grid operator limits `limit.evse_id` (0: the whole station): applied at
+        once, and told to the CSMS as `simulator.core.external_limits` says (K12)."""
+        if limit.evse_id != 0:
+            self._evse(limit.evse_id)
+        significance = self.device.number(external_limits.SIGNIFICANCE)
+        outcome = external_limits.set_limit(self.profiles, limit, now, significance)
+        if outcome.tell is Tell.NOTIFY:
+            schedule = outcome.profile if self.device.flag(external_limits.WITH_SCHEDULES) else None
+            self.send(ChargingLimitNote(limit.evse_id, limit.source, limit.grid_critical, schedule), now)
+        self._limits_changed(limit.evse_id, now)
+        return outcome.tell
+
+    def ems_release(self, evse_id: int, source: str, now: float) -> Tell:
+        """The EMS releases its limit on `evse_id`: ClearedChargingLimit (K13) if it had one."""
+        outcome = external_limits.release(self.profiles, evse_id, source)
+        if outcome.tell is Tell.CLEARED:
+            self.send(ClearedLimitNote(evse_id, source), now)
+        self._limits_changed(evse_id, now)
+        return outcome.tell
+
+    def _limits_changed(self, evse_id: int, now: float) -> None:
+        """Apply the new limits; a charging EVSE whose power changed tells the CSMS (2.0.1
+        TransactionEvent ChargingRateChanged)."""
+        for evse in self.evses.values():
+            if evse_id not in (0, evse.id) or evse.transaction is None:
+                continue
+            before = evse.meter.power_w
+            self.apply_power(evse, now)
+            if evse.meter.power_w != before:
+                self.lifecycle.handle(evse, Occurrence(Happening.RATE_CHANGED), now)
+
+    def report_charging_profiles(self, request_id: int, criteria: Criteria, now: float) -> ReportStatus:
+        """GetChargingProfiles (K09): the matching profiles go in ReportChargingProfiles messages
+        after the answer; NoProfiles when none matches (`simulator.core.smart_charging`)."""
+        pages = smart_charging.report(request_id, criteria, list(self.profiles.profiles.values()))
+        for page in pages:
+            self.send(ChargingProfilesNote(page), now)
+        return smart_charging.REPORT[smart_charging.found(pages)]
 
     def composite_schedule(
         self, evse_id: int, duration: float, now: float
@@ -1219,6 +1297,10 @@ class Station:
         ended = journal.ended_of(note, self.rules)
         if ended is not None:
             self.emit(TransactionEnded(ended.evse_id, transaction.key, ended.energy_wh, ended.reason, now))
+        if answer.total_cost is not None:  # I03: the final cost came with the end's answer
+            self._cost_event(self.costs.final(transaction.key, answer.total_cost, now), now)
+        elif note.moment is TxMoment.ENDED:  # the fallback message; 1.6: a FinalCost may follow
+            self._cost_event(self.costs.ended_without_cost(transaction.key, now), now)
         if not note.decides:
             return
         status = answer.info.status if answer.info is not None else Status.ACCEPTED

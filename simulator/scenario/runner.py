@@ -25,6 +25,7 @@ from scenarios.model import (
     CertificatesStep,
     ChargeStep,
     DataTransferStep,
+    EmsLimitStep,
     FaultStep,
     GoOfflineStep,
     PlugInStep,
@@ -39,6 +40,7 @@ from scenarios.model import (
     UnplugStep,
     WaitStep,
 )
+from simulator.core import external_limits
 from simulator.core.certificates import SignState
 from simulator.core.events import (
     Authorized,
@@ -208,6 +210,15 @@ class ScenarioRunner:
                 yield from self._renew_certificate(number, renew)
             case SecurityEventStep(security_event=event):
                 station.security_event(SecurityEvent(event.type), self._now, event.tech_info)
+                yield Until(self._settled)
+            case EmsLimitStep(ems_limit=ems):
+                if ems.release:
+                    station.ems_release(ems.evse, ems.source, self._now)
+                else:
+                    limit = external_limits.limit_of(
+                        ems.evse, ems.limit_kw, ems.limit_a, ems.source, ems.grid_critical, ems.duration
+                    )
+                    station.ems_limit(limit, self._now)
                 yield Until(self._settled)
             case AwaitLocalListStep(await_local_list=awaited):
                 entries, timeout = (awaited.entries, awaited.timeout) if awaited else (1, 600.0)

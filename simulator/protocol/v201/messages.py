@@ -8,6 +8,7 @@ carries the `seqNo` the station gave it (E01.FR.16), `offline: true` when it hap
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import cast
 
 from evharness.ocppj.frames import Payload
@@ -19,7 +20,7 @@ from simulator.core.codec import Outgoing, StationView
 from simulator.core.device_model import Access, Kind, ReportRow
 from simulator.core.model import ConnectorState, Own
 from simulator.core.notes import Answer, Note, TxMoment
-from simulator.protocol import common
+from simulator.protocol import common, profiles
 from simulator.protocol.common import AnswerReader, as_payload
 from simulator.protocol.v201 import monitoring
 from simulator.protocol.v201.tokens import id_token, token_info
@@ -46,6 +47,7 @@ EVENTS: dict[
     TxMoment.AUTHORIZED: ("Updated", "Authorized", "Charging"),
     TxMoment.METER: ("Updated", "MeterValuePeriodic", None),
     TxMoment.TRIGGERED: ("Updated", "Trigger", None),
+    TxMoment.RATE_CHANGED: ("Updated", "ChargingRateChanged", None),
 }
 TRANSACTION_ACTIONS: dict[TxMoment, str] = {moment: Action.TransactionEvent for moment in TxMoment}
 DATA_TYPES: dict[Kind, wire.DataEnumType] = {
@@ -67,6 +69,9 @@ MORE_ACTIONS: dict[type[Note], str] = {
     notes.ReportNote: Action.NotifyReport,
     notes.ReservationNote: Action.ReservationStatusUpdate,
     notes.DisplayMessagesNote: Action.NotifyDisplayMessages,
+    notes.ChargingProfilesNote: Action.ReportChargingProfiles,
+    notes.ChargingLimitNote: Action.NotifyChargingLimit,
+    notes.ClearedLimitNote: Action.ClearedChargingLimit,
     notes.FirmwareStatusNote: Action.FirmwareStatusNotification,
     notes.LogStatusNote: Action.LogStatusNotification,
     notes.EvCertificateNote: Action.Get15118EVCertificate,  # 1.6 has no ISO 15118 messages
@@ -135,6 +140,21 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(display_messages(note))
         case notes.DataTransferNote():
             return common.data_transfer_request(note, data_as_text=False)
+        case notes.ChargingLimitNote():
+            return as_payload(charging_limit(note))
+        case notes.ClearedLimitNote(evse_id, source):
+            cleared: Payload = {"chargingLimitSource": source}
+            return cleared | ({"evseId": evse_id} if evse_id else {})
+        case notes.ChargingProfilesNote(page):
+            return as_payload(
+                wire.ReportChargingProfilesRequest(
+                    requestId=page.request_id,
+                    chargingLimitSource=cast(wire.ChargingLimitSourceEnumType, page.source),
+                    chargingProfile=[profiles.write_201(p) for p in page.profiles],
+                    evseId=page.evse_id,
+                    tbc=page.tbc,
+                )
+            )
         case notes.RestoredNote():
             pass
     raise ValueError(f"2.0.1 builds no {type(note).__name__}")
@@ -283,15 +303,35 @@ def display_messages(note: notes.DisplayMessagesNote) -> wire.NotifyDisplayMessa
     return {"requestId": note.request_id, "messageInfo": infos, "tbc": False}
 
 
+def charging_limit(note: notes.ChargingLimitNote) -> wire.NotifyChargingLimitRequest:
+    """K12: the source, whether the grid is critical, and the schedule when the station sends it."""
+    source = cast(wire.ChargingLimitSourceEnumType, note.source)
+    payload: wire.NotifyChargingLimitRequest = {
+        "chargingLimit": {"chargingLimitSource": source, "isGridCritical": note.grid_critical}
+    }
+    if note.evse_id:
+        payload["evseId"] = note.evse_id
+    if note.profile is not None:
+        payload["chargingSchedule"] = [profiles.schedule_201(note.profile)]
+    return payload
+
+
 def _token_answer(payload: Payload) -> Answer:
     info = payload.get("idTokenInfo")
     return notes.TokenAnswer(None if info is None else token_info(info))
 
 
+def _transaction_answer(payload: Payload) -> Answer:
+    """The token's status, and (I03) the final cost of an Ended event's answer."""
+    info, total = payload.get("idTokenInfo"), payload.get("totalCost")
+    cost = None if total is None else Decimal(str(total))
+    return notes.TokenAnswer(None if info is None else token_info(info), total_cost=cost)
+
+
 ANSWERS: dict[str, AnswerReader] = {
     Action.BootNotification: common.boot_answer,
     Action.Authorize: _token_answer,
-    Action.TransactionEvent: _token_answer,
+    Action.TransactionEvent: _transaction_answer,
     Action.SignCertificate: common.status_answer,
     Action.Get15118EVCertificate: lambda p: notes.CertificateAnswer(p["status"], p.get("exiResponse")),
     Action.GetCertificateStatus: lambda p: notes.CertificateAnswer(p["status"], p.get("ocspResult")),

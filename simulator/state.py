@@ -63,6 +63,16 @@ def station_state(station: Station, now: float, frames: int = 10) -> dict[str, A
             {"id": m.id, "variable": m.name, "type": m.type, "value": m.value, "tripped": m.tripped}
             for m in station.monitoring.monitors.values()
         ],
+        "costs": [  # what the CSMS told of each transaction's cost (docs/tariffs.md)
+            {
+                "transaction": c.transaction_id,
+                "state": c.state.value,
+                "total": None if c.total is None else str(c.total),
+                "currency": c.currency,
+                "shown": c.shown,
+            }
+            for c in station.costs.records.values()
+        ],
         "faults": [kind for kind, _ in station.faults.injected],
         "evses": evses,
         "recent_frames": [

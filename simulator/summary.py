@@ -18,6 +18,7 @@ from simulator.asyncio.fleet import FleetResult
 from simulator.core.events import (
     Authorized,
     CallFailed,
+    CostReceived,
     DataTransferred,
     PeerViolated,
     ReservationChanged,
@@ -83,6 +84,7 @@ def summarize(result: FleetResult) -> dict[str, Any]:
         int
     )  # Accepted, used, expired, cancelled, faulted, refused_token
     transfers: dict[str, int] = defaultdict(int)  # the CSMS's answers to the stations' DataTransfers
+    costs: dict[str, int] = defaultdict(int)  # the costs the CSMS told: running, final, fallback
     displayed = 0
     sessions = completed = violations = 0
     energy_wh = 0.0
@@ -103,6 +105,8 @@ def summarize(result: FleetResult) -> dict[str, Any]:
                 reservations[event.what] += 1
             elif isinstance(event, DataTransferred):
                 transfers[event.status] += 1
+            elif isinstance(event, CostReceived):
+                costs[event.state] += 1
         displayed += len(run.station.display.held)
         for expectation in run.expectations:
             counts = expectations[(run.scenario.name, expectation.what, expectation.decided_by)]
@@ -149,6 +153,7 @@ def summarize(result: FleetResult) -> dict[str, Any]:
         "authorizations": authorizations,
         "reservations": dict(sorted(reservations.items())),
         "data_transfers": dict(sorted(transfers.items())),
+        "costs_received": dict(sorted(costs.items())),
         "display_messages_held": displayed,
         "expectations": [
             {"scenario": scenario, "what": what, "decided_by": by, "held": held, "failed": failed}
@@ -180,7 +185,11 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
             f"({by['local_list']} from its local list, {by['cache']} from its cache, "
             f"{by['offline_policy']} by its offline policy)"
         )
-    for key, label in (("reservations", "reservations"), ("data_transfers", "DataTransfer answers")):
+    for key, label in (
+        ("reservations", "reservations"),
+        ("data_transfers", "DataTransfer answers"),
+        ("costs_received", "cost received"),  # running, final, fallback (docs/tariffs.md)
+    ):
         if summary.get(key):
             console.print(f"{label}: " + ", ".join(f"{n} {what}" for what, n in summary[key].items()))
     if summary.get("display_messages_held"):

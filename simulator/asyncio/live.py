@@ -24,6 +24,7 @@ from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action
 from simulator.asyncio.transport import Backoff, FrameHook, StationLink
 from simulator.core.clock import ManualClock
+from simulator.core.cost import CostRecord
 from simulator.core.display_messages import DisplayMessage
 from simulator.core.events import (
     Authorized,
@@ -241,6 +242,10 @@ class LiveStation:
     def displayed(self) -> list[DisplayMessage]:
         """The messages a driver sees now (`simulator.core.display_messages`)."""
         return self.station.displayed(self.clock.now())
+
+    def costs(self) -> list[CostRecord]:
+        """The cost the CSMS told of each transaction, in the order told (`simulator.core.cost`)."""
+        return list(self.station.costs.records.values())
 
     # -- time -------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum
 from typing import Literal, Protocol
 
@@ -191,6 +192,7 @@ class StationView(Protocol):
     def data_transfer(
         self, vendor: str, message: str | None, data: object
     ) -> tuple[TransferStatus, object]: ...
+    def cost_updated(self, transaction_id: str, total: Decimal, final: bool, now: float) -> bool: ...
     def messages_waiting(self, transaction_key: str | None) -> bool: ...
     def transaction_ongoing(self, transaction_key: str) -> bool: ...
 

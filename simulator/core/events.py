@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from evharness.ocppj.vocabulary import Action
 
@@ -110,6 +111,18 @@ class EvNegotiated:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class CostReceived:
+    """The CSMS told the station a transaction's cost and the station took it (`core.cost`)."""
+
+    transaction_id: str
+    state: str  # running, final, fallback (ended without a final cost)
+    total: Decimal | None
+    currency: str
+    shown: str  # what the driver reads
+    at: float
+
+
 StationEvent = (
     Booted
     | Authorized
@@ -121,4 +134,5 @@ StationEvent = (
     | DataTransferred
     | CertificateAnswered
     | EvNegotiated
+    | CostReceived
 )

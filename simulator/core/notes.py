@@ -12,6 +12,7 @@ answer is about without any context tuple.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Literal
 
@@ -423,6 +424,7 @@ class TokenAnswer:
 
     info: TokenInfo | None
     transaction_id: int | None = None
+    total_cost: Decimal | None = None  # 2.0.1 I03: the final cost, in the Ended event's answer
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import partial
 from typing import Any, Literal
 
@@ -53,6 +54,7 @@ from simulator.core.availability import AvailabilityStatus
 from simulator.core.certificates import Certificates, Choices, DeleteOutcome, InstallOutcome, SignedResult
 from simulator.core.charging_profiles import TX, ChargingProfile, ProfileStore, admissible
 from simulator.core.codec import CallRefused, Codec, RemoteStartResult, Trait, UnlockOutcome, VersionRules
+from simulator.core.cost import CostRecord, Costs
 from simulator.core.data_transfer import TransferStatus, VendorTable
 from simulator.core.device_model import DeviceModel
 from simulator.core.display_messages import DisplayMessage, DisplayMessages, SetStatus
@@ -64,6 +66,7 @@ from simulator.core.events import (
     Booted,
     CallFailed,
     CertificateAnswered,
+    CostReceived,
     DataTransferred,
     EvNegotiated,
     PeerViolated,
@@ -122,6 +125,7 @@ from simulator.core.notes import (
     StatusNote,
     TokenAnswer,
     TransactionNote,
+    TxMoment,
 )
 from simulator.core.outbox import Outbox, QueuedCall
 from simulator.core.power import deliverable_power
@@ -210,6 +214,7 @@ class Station:
         self.speaks_15118 = adapter.action_of(probe) is not None  # 1.6 has no such messages
         self.display = DisplayMessages(self.device)
         self.vendors = VendorTable(config.data_transfer)
+        self.costs = Costs(self.device)
         self.faults = Faults()
         self.outbox = Outbox()
         self.lifecycle = Lifecycle(self)
@@ -834,6 +839,20 @@ class Station:
         """The CSMS's DataTransfer, answered from the vendor table (`simulator.core.data_transfer`)."""
         return self.vendors.answer(vendor, message, data)
 
+    def cost_updated(self, transaction_id: str, total: Decimal, final: bool, now: float) -> bool:
+        """The CSMS told a transaction's cost (2.0.1 CostUpdated, 1.6 RunningCost / FinalCost): whether
+        the station took it (`simulator.core.cost`; TariffCostCtrlr.Enabled[Cost])."""
+        record = (self.costs.final if final else self.costs.running)(transaction_id, total, now)
+        self._cost_event(record, now)
+        return record is not None
+
+    def _cost_event(self, record: CostRecord | None, now: float) -> None:
+        if record is not None:
+            event = CostReceived(
+                record.transaction_id, record.state.value, record.total, record.currency, record.shown, now
+            )
+            self.emit(event)
+
     def send_data_transfer(self, vendor: str, message: str | None, data: object, now: float) -> None:
         """A DataTransfer of the station's own (P02, 1.6 §4.3); its answer is a `DataTransferred`."""
         self.send(DataTransferNote(vendor, message, data), now)
@@ -1348,6 +1367,10 @@ class Station:
         ended = journal.ended_of(note, self.rules)
         if ended is not None:
             self.emit(TransactionEnded(ended.evse_id, transaction.key, ended.energy_wh, ended.reason, now))
+        if answer.total_cost is not None:  # I03: the final cost came with the end's answer
+            self._cost_event(self.costs.final(transaction.key, answer.total_cost, now), now)
+        elif note.moment is TxMoment.ENDED:  # the fallback message; 1.6: a FinalCost may follow
+            self._cost_event(self.costs.ended_without_cost(transaction.key, now), now)
         if not note.decides:
             return
         status = answer.info.status if answer.info is not None else Status.ACCEPTED

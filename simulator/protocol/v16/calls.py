@@ -8,6 +8,8 @@ NotSupported; every answer here is the status the spec gives, never silence.
 
 from __future__ import annotations
 
+from evharness.ocppj.cost_messages import VENDOR_ID, read_cost
+from evharness.ocppj.frames import Payload
 from evharness.ocppj.payloads import v16 as wire
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.vocabulary import Action, Status
@@ -290,6 +292,17 @@ def delete_certificate(
     return {"status": view.delete_certificate(hash_data_of(payload["certificateHashData"]))}
 
 
+def data_transfer(view: StationView, payload: Payload, now: float) -> Payload:
+    """§5.6; the OCA California Pricing cost messages (`evharness.ocppj.cost_messages`) are the
+    station's cost when it takes them (TariffCostCtrlr.Enabled[Cost], 1.6 CustomDisplayCostAndPrice),
+    else answered from the vendor table like any other."""
+    if payload["vendorId"] == VENDOR_ID:
+        cost = read_cost(payload.get("messageId"), payload.get("data"))
+        if cost is not None and view.cost_updated(str(cost.transaction_id), cost.cost, cost.final, now):
+            return {"status": Status.ACCEPTED}
+    return common.data_transfer(view, payload, now)
+
+
 CALLS: dict[str, CallFunction] = {
     Action.CertificateSigned: typed(certificate_signed),
     Action.DeleteCertificate: typed(delete_certificate),
@@ -301,7 +314,7 @@ CALLS: dict[str, CallFunction] = {
     Action.ChangeConfiguration: typed(change_configuration),
     Action.ClearCache: common.clear_cache,
     Action.ClearChargingProfile: typed(clear_charging_profile),
-    Action.DataTransfer: common.data_transfer,
+    Action.DataTransfer: data_transfer,
     Action.GetCompositeSchedule: typed(get_composite_schedule),
     Action.GetConfiguration: typed(get_configuration),
     Action.GetLocalListVersion: typed(get_local_list_version),

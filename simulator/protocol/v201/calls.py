@@ -8,6 +8,8 @@ NotSupported; every answer here is the status the spec gives.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import orjson
 
 from evharness.ocppj.payloads import v201 as wire
@@ -389,6 +391,12 @@ def clear_display_message(
     return {"status": Status.ACCEPTED if view.clear_display_message(payload["id"]) else "Unknown"}
 
 
+def cost_updated(view: StationView, payload: wire.CostUpdatedRequest, now: float) -> wire.CostUpdatedResponse:
+    """I02.FR.02: the running cost, for the driver (`simulator.core.cost`); the answer has no status."""
+    view.cost_updated(payload["transactionId"], Decimal(str(payload["totalCost"])), False, now)
+    return {}
+
+
 CALLS: dict[str, CallFunction] = {
     Action.CancelReservation: common.cancel_reservation,
     Action.CertificateSigned: typed(certificate_signed),
@@ -399,6 +407,7 @@ CALLS: dict[str, CallFunction] = {
     Action.ClearCache: common.clear_cache,
     Action.ClearChargingProfile: typed(clear_charging_profile),
     Action.ClearDisplayMessage: typed(clear_display_message),
+    Action.CostUpdated: typed(cost_updated),
     Action.DataTransfer: common.data_transfer,
     Action.GetBaseReport: typed(get_base_report),
     Action.GetChargingProfiles: typed(get_charging_profiles),

@@ -8,6 +8,7 @@ carries the `seqNo` the station gave it (E01.FR.16), `offline: true` when it hap
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import cast
 
 from evharness.ocppj.frames import Payload
@@ -366,10 +367,17 @@ def _token_answer(payload: Payload) -> Answer:
     return notes.TokenAnswer(None if info is None else token_info(info))
 
 
+def _transaction_answer(payload: Payload) -> Answer:
+    """The token's status, and (I03) the final cost of an Ended event's answer."""
+    info, total = payload.get("idTokenInfo"), payload.get("totalCost")
+    cost = None if total is None else Decimal(str(total))
+    return notes.TokenAnswer(None if info is None else token_info(info), total_cost=cost)
+
+
 ANSWERS: dict[str, AnswerReader] = {
     Action.BootNotification: common.boot_answer,
     Action.Authorize: _token_answer,
-    Action.TransactionEvent: _token_answer,
+    Action.TransactionEvent: _transaction_answer,
     Action.SignCertificate: common.status_answer,
     Action.Get15118EVCertificate: lambda p: notes.CertificateAnswer(p["status"], p.get("exiResponse")),
     Action.GetCertificateStatus: lambda p: notes.CertificateAnswer(p["status"], p.get("ocspResult")),

@@ -6,7 +6,7 @@ const identity = decodeURIComponent(location.pathname.split("/").pop());
 const KNOWN = new Set([
   "identity", "protocol", "connected", "boot_status", "queued_transaction_messages", "local_list_version",
   "charging_profiles", "faults", "evses", "condition", "link", "local_list", "auth_cache", "configuration",
-  "errors", "reservations", "display_messages",
+  "errors", "reservations", "display_messages", "costs",
 ]);
 const MAX_FRAMES = 400;
 const calls = new Map(); // message id → action, to name the answers
@@ -66,6 +66,9 @@ function renderState(state) {
   ]));
   fillTable($("display-messages"), state.display_messages.map((m) => [
     m.id, m.priority, m.content, m.language ?? "", m.state ?? "",
+  ]));
+  fillTable($("costs"), (state.costs ?? []).map((c) => [
+    c.transaction, c.state, c.total ?? "", c.currency, c.shown,
   ]));
   fillTable($("local-list"), tokens(state.local_list));
   fillTable($("auth-cache"), tokens(state.auth_cache));

@@ -19,7 +19,7 @@ from simulator.asyncio.live import LiveStation
 from simulator.core.cost import CostState
 
 CARD = "04A2B3C4D50003"  # SIM-0003's own card (the seeded rfid_charging scenario)
-TARIFF = {"currency": "CHF", "energy_price_per_kwh": "0.30", "session_fee": "0.50"}
+TARIFF: dict[str, object] = {"currency": "CHF", "energy_price_per_kwh": "0.30", "session_fee": "0.50"}
 
 
 @pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)

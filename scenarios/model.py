@@ -394,6 +394,28 @@ class EmsLimit(Strict):
         return self
 
 
+class EvNeeds(Strict):
+    evse: int = Field(default=1, ge=1)
+    energy_kwh: float | None = Field(default=None, gt=0, description="the energy it now asks for")
+    departure: Duration | None = Field(default=None, description="when it now leaves, after plug-in")
+    expect: list[Literal["Accepted", "Processing", "Rejected", "NoChargingProfile"]] = Field(
+        default=["Accepted", "Processing"],
+        min_length=1,
+        description="the CSMS's answer to NotifyEVChargingNeeds",
+    )
+
+    @field_validator("departure", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return None if value is None else parse_duration(value)
+
+
+class EvNeedsStep(Strict):
+    ev_needs: EvNeeds = Field(
+        description="the ISO 15118 EV (station.ev.iso15118) renegotiates with new needs (2.0.1 K17)"
+    )
+
+
 class EmsLimitStep(Strict):
     ems_limit: EmsLimit = Field(
         description="an EMS or the grid operator limits the station (2.0.1 K12/K13: "
@@ -417,6 +439,7 @@ Step = (
     | RenewCertificateStep
     | SecurityEventStep
     | EmsLimitStep
+    | EvNeedsStep
 )
 
 
@@ -436,6 +459,7 @@ STEP_TYPES: dict[str, type[Strict]] = {
     "renew_certificate": RenewCertificateStep,
     "security_event": SecurityEventStep,
     "ems_limit": EmsLimitStep,
+    "ev_needs": EvNeedsStep,
 }
 
 
@@ -460,6 +484,35 @@ class LocalAuth(Strict):
     )
 
 
+class Ev(BaseModel):
+    """The EV plugged in at every connector (none: it takes whatever it is given)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    battery_kwh: float = Field(default=60.0, gt=0)
+    soc_percent: float = Field(default=20.0, ge=0, le=100)
+    max_ac_kw: float = Field(default=11.0, gt=0)
+    max_dc_kw: float = Field(default=50.0, gt=0)
+    taper_from_percent: float = Field(default=80.0, ge=0, le=100)
+    dc: bool = False
+    iso15118: bool = Field(
+        default=False, description="ISO 15118: it sends its charging needs and answers schedules (K15–K17)"
+    )
+    energy_kwh: float | None = Field(
+        default=None, gt=0, description="the energy it asks for (none: a full battery)"
+    )
+    departure: Duration | None = Field(default=None, description="when it leaves, after plug-in")
+    schedule: Literal["accept", "reject"] = Field(
+        default="accept",
+        description="accept: it follows the schedule it gets; reject: it answers the first one with a "
+        "schedule above the limits (TC_K_55), then accepts",
+    )
+
+    @field_validator("departure", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return None if value is None else parse_duration(value)
+
+
 class StationSpec(Strict):
     evses: int = Field(default=1, ge=1, le=8)
     connectors_per_evse: int = Field(default=1, ge=1, le=4)
@@ -474,6 +527,9 @@ class StationSpec(Strict):
         "None leaves the CSMS's setting as it is",
     )
     local_auth: LocalAuth = Field(default_factory=LocalAuth)
+    ev: Ev | None = Field(
+        default=None, description="the EV at the connectors (none: it takes what it is given)"
+    )
     firmware: dict[str, str | int | float | bool] = Field(
         default_factory=dict,
         description="how firmware updates go (e.g. {download: fail, failed_attempts: 2}; "

@@ -88,8 +88,16 @@ def smart_charging_state(station: Station, evse_id: int, now: float) -> dict[str
     key = None if transaction is None else transaction.key
     started = None if transaction is None else transaction.started_at
     limit = station.profiles.limit_w(evse_id, now, key, started)
+    negotiations = station.negotiations
+    needs, chosen = negotiations.needs.get(evse_id), negotiations.schedules.get(evse_id)
     return {
         "limit_w": None if limit is None else round(limit, 1),
+        "iso15118": {
+            "state": negotiations.state(evse_id).value,
+            "energy_wh": None if needs is None else round(needs.energy_wh),
+            "departure_at": None if needs is None else needs.departure_at,
+            "schedule": None if chosen is None else [[offset, round(w, 1)] for offset, w in chosen.periods],
+        },
         "profiles": [
             {
                 "id": p.id,

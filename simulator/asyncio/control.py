@@ -11,6 +11,7 @@ Commands: plug_in, unplug, present_token (type pin|rfid, code, evse), charge (ev
 energy_kwh), stop (evse, reason), go_offline (seconds), reconnect, fault (kind, seconds), state,
 data_transfer (vendor, message, data), vendors (entries), connector_fault (evse, connector, faulted),
 ems_limit (evse, limit_kw | limit_a, source, grid_critical, seconds), ems_release (evse, source),
+ev_needs (evse, energy_kwh, departure_s),
 and the certificate commands below.
 `subscribe` / `unsubscribe` follow a live view (`simulator.asyncio.web.follow`).
 `ControlClient` is the same from Python. Each command acts on the I/O-free station and wakes its
@@ -190,7 +191,19 @@ def _ems_release(link: StationLink, args: dict[str, Any], now: float) -> None:
     link.station.ems_release(int(args.get("evse", 0)), str(args.get("source", "EMS")), now)
 
 
+def _ev_needs(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The ISO 15118 EV renegotiates (K17): {"evse": 1, "energy_kwh": 20, "departure_s": 7200}."""
+    kwh, departure = args.get("energy_kwh"), args.get("departure_s")
+    link.station.ev_renegotiate(
+        int(args.get("evse", 1)),
+        now,
+        energy_kwh=None if kwh is None else float(kwh),
+        departure_s=None if departure is None else float(departure),
+    )
+
+
 COMMANDS: dict[str, Command] = {
+    "ev_needs": _ev_needs,
     "ems_limit": _ems_limit,
     "ems_release": _ems_release,
     "firmware": _firmware,

@@ -31,6 +31,7 @@ from simulator.core.events import (
     Booted,
     CallFailed,
     DataTransferred,
+    EvNegotiated,
     StationEvent,
     TransactionStarted,
 )
@@ -219,6 +220,20 @@ class LiveStation:
         tell = self.station.ems_release(evse, source, self.clock.now())
         await self.settle()
         return tell
+
+    async def ev_needs(
+        self, evse: int = 1, energy_kwh: float | None = None, departure_s: float | None = None
+    ) -> str:
+        """The ISO 15118 EV renegotiates (K17); the CSMS's answer to NotifyEVChargingNeeds."""
+        cursor = len(self.station.events)
+        self.station.ev_renegotiate(evse, self.clock.now(), energy_kwh=energy_kwh, departure_s=departure_s)
+        event = await self._next_event(
+            cursor,
+            lambda e: isinstance(e, EvNegotiated) and e.action == Action.NotifyEVChargingNeeds,
+            Action.NotifyEVChargingNeeds,
+        )
+        assert isinstance(event, EvNegotiated)
+        return event.status
 
     def reservations(self) -> list[Reservation]:
         """The reservations the station holds now (`simulator.core.reservations`)."""

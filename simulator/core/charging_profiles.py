@@ -119,19 +119,17 @@ class ProfileStore:
     max_entries: int | None = None  # SmartChargingCtrlr.Entries / MaxChargingProfilesInstalled
 
     def install(self, profile: ChargingProfile) -> bool:
-        """K01.FR.05: a profile with the same id, or the same purpose, stack level and EVSE, is
-        replaced; one over the stack level or beyond the station's room is refused."""
+        """K01.FR.05: a profile with the same id, or the same purpose, stack level and EVSE (a
+        TxProfile: of the EVSE's one transaction), is replaced; one over the stack level or beyond
+        the station's room is refused."""
         if profile.stack_level > self.max_stack_level or not profile.periods:
             return False
         replaced = [
             old.id
             for old in self.profiles.values()
             if old.id == profile.id
-            or (
-                old.purpose != TX
-                and (old.purpose, old.stack_level, old.evse_id, old.source)
-                == (profile.purpose, profile.stack_level, profile.evse_id, profile.source)
-            )
+            or (old.purpose, old.stack_level, old.evse_id, old.source)
+            == (profile.purpose, profile.stack_level, profile.evse_id, profile.source)
         ]
         if self.max_entries is not None and len(self.profiles) - len(replaced) >= self.max_entries:
             return False

@@ -102,6 +102,16 @@ class CertificateAnswered:
 
 
 @dataclass(frozen=True, slots=True)
+class EvNegotiated:
+    """The CSMS answered an ISO 15118 EV's NotifyEVChargingNeeds or NotifyEVChargingSchedule (K15–K17)."""
+
+    evse_id: int
+    action: str
+    status: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class CostReceived:
     """The CSMS told the station a transaction's cost and the station took it (`core.cost`)."""
 
@@ -123,5 +133,6 @@ StationEvent = (
     | ReservationChanged
     | DataTransferred
     | CertificateAnswered
+    | EvNegotiated
     | CostReceived
 )

@@ -20,6 +20,7 @@ from evharness.ocppj.frames import Payload
 from evharness.x509 import HashData
 from simulator.core.charging_profiles import ChargingProfile
 from simulator.core.display_messages import DisplayMessage
+from simulator.core.ev_negotiation import EvSchedule, Needs
 from simulator.core.local_auth import TokenInfo
 from simulator.core.model import ConnectorState, Own, PresentedToken, Transaction
 from simulator.core.smart_charging import ReportPage
@@ -337,6 +338,20 @@ class ClearedLimitNote:
 
 
 @dataclass(frozen=True, slots=True)
+class EvNeedsNote:
+    """2.0.1 NotifyEVChargingNeeds (K15/K17): what an ISO 15118 EV needs."""
+
+    needs: Needs
+
+
+@dataclass(frozen=True, slots=True)
+class EvScheduleNote:
+    """2.0.1 NotifyEVChargingSchedule (K15–K17): the schedule the EV chose."""
+
+    schedule: EvSchedule
+
+
+@dataclass(frozen=True, slots=True)
 class DataTransferNote:
     """DataTransfer from the station (P02, 1.6 §4.3); the answer is a `DataTransferAnswer`."""
 
@@ -388,6 +403,8 @@ Note = (
     | ChargingProfilesNote
     | ChargingLimitNote
     | ClearedLimitNote
+    | EvNeedsNote
+    | EvScheduleNote
 )
 
 

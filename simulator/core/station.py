@@ -52,13 +52,15 @@ from simulator.core import (
 )
 from simulator.core.availability import AvailabilityStatus
 from simulator.core.certificates import Certificates, Choices, DeleteOutcome, InstallOutcome, SignedResult
-from simulator.core.charging_profiles import ChargingProfile, ProfileStore, admissible
+from simulator.core.charging_profiles import TX, ChargingProfile, ProfileStore, admissible
 from simulator.core.codec import CallRefused, Codec, RemoteStartResult, Trait, UnlockOutcome, VersionRules
 from simulator.core.cost import CostRecord, Costs
 from simulator.core.data_transfer import TransferStatus, VendorTable
 from simulator.core.device_model import DeviceModel
 from simulator.core.display_messages import DisplayMessage, DisplayMessages, SetStatus
 from simulator.core.ev import EvState
+from simulator.core.ev_negotiation import EvSchedule, Negotiations, NegotiationState, Send, needs_of
+from simulator.core.ev_negotiation import Request as NegotiationRequest
 from simulator.core.events import (
     Authorized,
     Booted,
@@ -66,6 +68,7 @@ from simulator.core.events import (
     CertificateAnswered,
     CostReceived,
     DataTransferred,
+    EvNegotiated,
     PeerViolated,
     ReservationChanged,
     RoundTrip,
@@ -107,6 +110,8 @@ from simulator.core.notes import (
     DataTransferNote,
     DisplayMessagesNote,
     EvCertificateNote,
+    EvNeedsNote,
+    EvScheduleNote,
     FirmwareStatusNote,
     HeartbeatNote,
     LogStatusNote,
@@ -204,6 +209,9 @@ class Station:
             self.device.max_limit("SecurityCtrlr.CertificateEntries"),
         )
         self.reservations = Reservations()
+        self.negotiations = Negotiations()  # ISO 15118 EVs' needs and schedules (K15–K17)
+        probe = EvScheduleNote(EvSchedule(0, now, ()))
+        self.speaks_15118 = adapter.action_of(probe) is not None  # 1.6 has no such messages
         self.display = DisplayMessages(self.device)
         self.vendors = VendorTable(config.data_transfer)
         self.costs = Costs(self.device)
@@ -397,7 +405,7 @@ class Station:
         connector.plugged = True
         if self.config.ev is not None:
             evse.meter.advance(now)
-            evse.ev = EvState.plugged(self.config.ev, evse.meter.energy_wh)
+            evse.ev = EvState.plugged(self.config.ev, evse.meter.energy_wh, now)
         self.set_connector_state(evse, connector, ConnectorState.OCCUPIED, now)
         self.lifecycle.handle(evse, Occurrence(Happening.PLUG, connector_id=connector.id), now, phase=phase)
 
@@ -473,6 +481,50 @@ class Station:
             limit = transaction.energy_cap_wh if limit is None else min(limit, transaction.energy_cap_wh)
         evse.meter.draw(power, now, limit)
         evse.next_power_review_at = review_at
+        if (
+            evse.ev is not None
+            and evse.ev.spec.iso15118
+            and self.speaks_15118
+            and transaction is not None
+            and transaction.authorized
+            and not transaction.ended
+            and self.negotiations.state(evse.id) is NegotiationState.IDLE
+        ):
+            self._negotiate(evse, NegotiationRequest.START, now)  # K15: the EV may draw: its needs
+
+    def ev_renegotiate(
+        self, evse_id: int, now: float, energy_kwh: float | None = None, departure_s: float | None = None
+    ) -> None:
+        """The ISO 15118 EV has new needs (K17): NotifyEVChargingNeeds again; `departure_s` counts
+        from the plug-in. ValueError when no ISO 15118 EV charges there."""
+        evse = self._evse(evse_id)
+        ev = evse.ev
+        if ev is None or not ev.spec.iso15118 or evse.transaction is None:
+            raise ValueError(f"{self.identity} EVSE {evse_id}: no ISO 15118 EV in a transaction")
+        ev.spec = replace(
+            ev.spec,
+            energy_kwh=ev.spec.energy_kwh if energy_kwh is None else energy_kwh,
+            departure_s=ev.spec.departure_s if departure_s is None else departure_s,
+        )
+        self._negotiate(evse, NegotiationRequest.RENEGOTIATE, now)
+
+    def _negotiate(self, evse: Evse, request: NegotiationRequest, now: float) -> None:
+        """One step of `simulator.core.ev_negotiation` for the EV at `evse`, and what it sends."""
+        ev = evse.ev
+        send = self.negotiations.handle(evse.id, request)
+        if ev is None or send is Send.NOTHING:
+            return
+        if send is Send.NEEDS:
+            needs = needs_of(evse.id, ev, evse.meter.phases)
+            self.negotiations.needs[evse.id] = needs
+            self.send(EvNeedsNote(needs), now)
+            return
+        departure = self.negotiations.needs.get(evse.id)
+        horizon = 86_400.0
+        if departure is not None and departure.departure_at is not None:
+            horizon = max(60.0, departure.departure_at - now)
+        offered = self.composite_schedule(evse.id, horizon, now) or [(0.0, evse.max_power_w)]
+        self.send(EvScheduleNote(self.negotiations.choose_schedule(evse.id, ev, offered, now)), now)
 
     def configured_max_current_a(self) -> float | None:
         """The maximum current the CSMS set (ChangeConfiguration MaxChargingCurrent / SetVariables
@@ -561,6 +613,7 @@ class Station:
         """Housekeeping once a transaction ends: TxProfiles go (K01.FR.05), a waiting reset or
         availability change applies (B12.FR.01, G03.FR.05)."""
         self.profiles.end_transaction(evse.id, transaction.key)
+        self.negotiations.handle(evse.id, NegotiationRequest.END)
         if self.display.held:
             self.display.transaction_ended(transaction.local_id)
         if self.reset_pending and all(e.transaction in (None, transaction) for e in self.evses.values()):
@@ -808,6 +861,9 @@ class Station:
         if not admissible(profile, self.evses) or not self.profiles.install(profile):
             return Status.REJECTED
         self._reapply_profiles(now)
+        evse = self.evses.get(profile.evse_id)
+        if profile.purpose == TX and evse is not None and evse.ev is not None:
+            self._negotiate(evse, NegotiationRequest.PROFILE, now)  # K15/K16: the EV gets its schedule
         return Status.ACCEPTED
 
     def clear_charging_profiles(
@@ -1283,6 +1339,20 @@ class Station:
                 self.emit(CertificateAnswered(queued.action, status, data, now))
             case DataTransferAnswer(status, data), DataTransferNote(vendor, message):
                 self.emit(DataTransferred(vendor, message, status, data, now))
+            case StatusAnswer(status), EvNeedsNote(needs):
+                self._ev_answered(needs.evse_id, queued.action, status, now)
+            case StatusAnswer(status), EvScheduleNote(chosen):
+                self._ev_answered(chosen.evse_id, queued.action, status, now)
+
+    def _ev_answered(self, evse_id: int, action: str, status: str, now: float) -> None:
+        """The CSMS's answer to an EV's needs (Accepted / Processing: a TxProfile will come) or to
+        its schedule; the tester sees each as an `EvNegotiated`."""
+        self.negotiations.answers.append((evse_id, action, status))
+        self.emit(EvNegotiated(evse_id, action, status, now))
+        if action == Action.NotifyEVChargingNeeds:
+            taken = status in (Status.ACCEPTED, "Processing")
+            request = NegotiationRequest.ACCEPTED if taken else NegotiationRequest.REJECTED
+            self._negotiate(self.evses[evse_id], request, now)
 
     def _transaction_answered(
         self, note: TransactionNote, answer: TokenAnswer, action: str, now: float
@@ -1323,6 +1393,8 @@ class Station:
         SignCertificate counts as rejected."""
         if isinstance(queued.note, SignCertificateNote):
             self.certificates.answered(queued.note.own, False, now)
+        if isinstance(queued.note, EvNeedsNote):  # no answer: the EV charges without a schedule
+            self._negotiate(self.evses[queued.note.needs.evse_id], NegotiationRequest.REJECTED, now)
         self._retry(queued, now, kind)
 
     def _retry(self, queued: QueuedCall, now: float, kind: ErrorKind | None) -> None:

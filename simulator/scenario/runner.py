@@ -26,6 +26,8 @@ from scenarios.model import (
     ChargeStep,
     DataTransferStep,
     EmsLimitStep,
+    EvNeeds,
+    EvNeedsStep,
     FaultStep,
     GoOfflineStep,
     PlugInStep,
@@ -47,6 +49,7 @@ from simulator.core.events import (
     Booted,
     CallFailed,
     DataTransferred,
+    EvNegotiated,
     StationEvent,
     TransactionStarted,
 )
@@ -220,6 +223,8 @@ class ScenarioRunner:
                     )
                     station.ems_limit(limit, self._now)
                 yield Until(self._settled)
+            case EvNeedsStep(ev_needs=needs):
+                yield from self._ev_needs(number, needs)
             case AwaitLocalListStep(await_local_list=awaited):
                 entries, timeout = (awaited.entries, awaited.timeout) if awaited else (1, 600.0)
                 yield from self._await_local_list(number, entries, timeout)
@@ -266,6 +271,25 @@ class ScenarioRunner:
         self._expect(
             number, f"{renew.which} certificate renewed", tuple(renew.expect), outcome() or "no answer"
         )
+
+    def _ev_needs(self, number: int, needs: EvNeeds) -> Generator[Wait, None, None]:
+        """K17: the EV's new needs, and the CSMS's answer to them."""
+        kwh, departure = needs.energy_kwh, needs.departure
+        self.station.ev_renegotiate(needs.evse, self._now, energy_kwh=kwh, departure_s=departure)
+        answers: list[str] = []
+
+        def answered() -> bool:
+            for event in self._heard:
+                if isinstance(event, EvNegotiated) and event.action == Action.NotifyEVChargingNeeds:
+                    answers.append(event.status)
+                elif isinstance(event, CallFailed) and event.action == Action.NotifyEVChargingNeeds:
+                    answers.append(self._judge(event))
+            return bool(answers)
+
+        yield Until(lambda: answered() or self._settled())
+        actual = answers[0] if answers else "no answer"
+        self._expect(number, "EV charging needs taken", tuple(needs.expect), actual)
+        yield Until(self._settled)
 
     def _await_local_list(self, number: int, entries: int, timeout: float) -> Generator[Wait, None, None]:
         local_list = self.station.local_list

@@ -18,6 +18,7 @@ from evharness.ocppj.vocabulary import Action
 from simulator.core import inventory, notes
 from simulator.core.codec import Outgoing, StationView
 from simulator.core.device_model import Access, Kind, ReportRow
+from simulator.core.ev_negotiation import Needs
 from simulator.core.model import ConnectorState, Own
 from simulator.core.notes import Answer, Note, TxMoment
 from simulator.protocol import common, profiles
@@ -72,6 +73,8 @@ MORE_ACTIONS: dict[type[Note], str] = {
     notes.ChargingProfilesNote: Action.ReportChargingProfiles,
     notes.ChargingLimitNote: Action.NotifyChargingLimit,
     notes.ClearedLimitNote: Action.ClearedChargingLimit,
+    notes.EvNeedsNote: Action.NotifyEVChargingNeeds,
+    notes.EvScheduleNote: Action.NotifyEVChargingSchedule,
     notes.FirmwareStatusNote: Action.FirmwareStatusNotification,
     notes.LogStatusNote: Action.LogStatusNotification,
     notes.EvCertificateNote: Action.Get15118EVCertificate,  # 1.6 has no ISO 15118 messages
@@ -145,6 +148,24 @@ def payload_of(note: Note, view: StationView) -> Payload:
         case notes.ClearedLimitNote(evse_id, source):
             cleared: Payload = {"chargingLimitSource": source}
             return cleared | ({"evseId": evse_id} if evse_id else {})
+        case notes.EvNeedsNote(needs):
+            return as_payload(ev_needs(needs))
+        case notes.EvScheduleNote(chosen):
+            periods: list[wire.ChargingSchedulePeriodType] = [
+                {"startPeriod": int(offset), "limit": round(watts, 1)} for offset, watts in chosen.periods
+            ]
+            schedule: wire.ChargingScheduleType = {
+                "id": chosen.evse_id,
+                "chargingRateUnit": "W",
+                "chargingSchedulePeriod": periods,
+            }
+            return as_payload(
+                wire.NotifyEVChargingScheduleRequest(
+                    timeBase=format_timestamp(chosen.time_base),
+                    chargingSchedule=schedule,
+                    evseId=chosen.evse_id,
+                )
+            )
         case notes.ChargingProfilesNote(page):
             return as_payload(
                 wire.ReportChargingProfilesRequest(
@@ -316,6 +337,31 @@ def charging_limit(note: notes.ChargingLimitNote) -> wire.NotifyChargingLimitReq
     return payload
 
 
+def ev_needs(needs: Needs) -> wire.NotifyEVChargingNeedsRequest:
+    """K15.FR.01: AC or DC parameters as the EV gives them, its departure time if it says one."""
+    energy = int(needs.energy_wh)
+    charging: wire.ChargingNeedsType = {"requestedEnergyTransfer": "DC" if needs.dc else "AC_three_phase"}
+    if needs.dc:
+        charging["dcChargingParameters"] = {
+            "evMaxCurrent": int(needs.max_current_a),
+            "evMaxVoltage": int(needs.max_voltage_v),
+            "energyAmount": energy,
+            "evMaxPower": int(needs.max_power_w),
+            "stateOfCharge": int(needs.soc_percent),
+            "evEnergyCapacity": int(needs.capacity_wh),
+        }
+    else:
+        charging["acChargingParameters"] = {
+            "energyAmount": energy,
+            "evMinCurrent": int(needs.min_current_a),
+            "evMaxCurrent": int(needs.max_current_a),
+            "evMaxVoltage": int(needs.max_voltage_v),
+        }
+    if needs.departure_at is not None:
+        charging["departureTime"] = format_timestamp(needs.departure_at)
+    return {"chargingNeeds": charging, "evseId": needs.evse_id}
+
+
 def _token_answer(payload: Payload) -> Answer:
     info = payload.get("idTokenInfo")
     return notes.TokenAnswer(None if info is None else token_info(info))
@@ -336,6 +382,8 @@ ANSWERS: dict[str, AnswerReader] = {
     Action.Get15118EVCertificate: lambda p: notes.CertificateAnswer(p["status"], p.get("exiResponse")),
     Action.GetCertificateStatus: lambda p: notes.CertificateAnswer(p["status"], p.get("ocspResult")),
     Action.DataTransfer: common.data_transfer_answer,
+    Action.NotifyEVChargingNeeds: common.status_answer,
+    Action.NotifyEVChargingSchedule: common.status_answer,
 }
 
 MESSAGES = common.Messages(action_of, payload_of, ANSWERS)

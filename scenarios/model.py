@@ -314,6 +314,32 @@ class AwaitLocalListStep(Strict):
     )
 
 
+CostOutcome = Literal["running", "final", "fallback"]
+FINAL_COST: list[CostOutcome] = ["final"]
+
+
+class AwaitCost(Strict):
+    expect: list[CostOutcome] = Field(
+        default_factory=lambda: list(FINAL_COST),
+        min_length=1,
+        description="what the CSMS may have told of the last transaction's cost: running (a running cost), "
+        "final (the final cost), fallback (its end answered without a cost)",
+    )
+    timeout: Duration = Field(default=60.0, description="how long to wait for it")
+
+    @field_validator("timeout", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value)
+
+
+class AwaitCostStep(Strict):
+    await_cost: AwaitCost | None = Field(
+        description="wait until the CSMS has told the station the cost of its last transaction (2.0.1 "
+        "CostUpdated / totalCost, 1.6 DataTransfer RunningCost / FinalCost; docs/tariffs.md)"
+    )
+
+
 TransferStatus = Literal["Accepted", "Rejected", "UnknownMessageId", "UnknownVendorId"]
 ANY_TRANSFER_STATUS: list[TransferStatus] = ["Accepted", "Rejected", "UnknownMessageId", "UnknownVendorId"]
 
@@ -434,6 +460,7 @@ Step = (
     | GoOfflineStep
     | FaultStep
     | AwaitLocalListStep
+    | AwaitCostStep
     | DataTransferStep
     | CertificatesStep
     | RenewCertificateStep
@@ -454,6 +481,7 @@ STEP_TYPES: dict[str, type[Strict]] = {
     "go_offline": GoOfflineStep,
     "fault": FaultStep,
     "await_local_list": AwaitLocalListStep,
+    "await_cost": AwaitCostStep,
     "data_transfer": DataTransferStep,
     "certificates": CertificatesStep,
     "renew_certificate": RenewCertificateStep,

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from reference_backend.console.station_access import StationAccess, Stations
+from reference_backend.console.station_settings import push
 from reference_backend.domain.problems import NotFound
 from reference_backend.domain.tariffs import Tariff, parse_tariff
 from reference_backend.persistence.tariff_records import FinalCost, TariffRecords
@@ -36,11 +37,18 @@ def tariff(stations: Stations, access: StationAccess) -> Tariff:
 
 
 def set_tariff(stations: Stations, station: StationRef, body: dict[str, object]) -> Tariff:
+    """Store the tariff; its currency becomes the station's `currency` setting (TariffCostCtrlr.Currency,
+    I02.FR.02: the costs are in it), pushed now if the station is online, else when it next connects."""
     wanted = parse_tariff(body)  # before anything is written
     records, now = _records(stations), stations.now()
     old = records.of(station.id)
     records.put(station.id, wanted, now)
     _audit(stations, station, old, wanted)
+    with stations.store.begin() as tx:
+        previous = tx.set_desired(station.id, "currency", wanted.currency, now)
+        if previous != wanted.currency:
+            tx.audit(station.id, station.actor, "setting", "currency", previous, wanted.currency, None, now)
+    push(stations, station.identity)
     return wanted
 
 

@@ -20,6 +20,8 @@ from evharness.idtokens import IdType
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import redact
 from scenarios.model import (
+    AwaitCost,
+    AwaitCostStep,
     AwaitLocalListStep,
     BootStep,
     CertificatesStep,
@@ -228,6 +230,8 @@ class ScenarioRunner:
             case AwaitLocalListStep(await_local_list=awaited):
                 entries, timeout = (awaited.entries, awaited.timeout) if awaited else (1, 600.0)
                 yield from self._await_local_list(number, entries, timeout)
+            case AwaitCostStep(await_cost=cost):
+                yield from self._await_cost(number, cost or AwaitCost())
 
     def _boot(self, number: int) -> Generator[Wait, None, None]:
         self.station.boot(self._now)
@@ -292,6 +296,17 @@ class ScenarioRunner:
         actual = answers[0] if answers else "no answer"
         self._expect(number, "EV charging needs taken", tuple(needs.expect), actual)
         yield Until(self._settled)
+
+    def _await_cost(self, number: int, cost: AwaitCost) -> Generator[Wait, None, None]:
+        """The cost the CSMS told of the station's last transaction (`simulator.core.cost`)."""
+        costs = self.station.costs
+
+        def state() -> str:
+            latest = costs.latest()
+            return "none told" if latest is None else latest.state.value
+
+        yield Until(lambda: state() in cost.expect, deadline=self._now + cost.timeout)
+        self._expect(number, "cost of the last transaction", tuple(cost.expect), state())
 
     def _await_local_list(self, number: int, entries: int, timeout: float) -> Generator[Wait, None, None]:
         local_list = self.station.local_list

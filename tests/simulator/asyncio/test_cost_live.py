@@ -5,7 +5,6 @@ and shows it in its state (the control API's and the fleet page's)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -13,13 +12,14 @@ import pytest
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.backend import BackendServer
-from reference_backend.domain.tariffs import Tariff
+from reference_backend.console import tariffs
 from reference_backend.persistence import Store
 from reference_backend.settings import BackendSettings
 from simulator.asyncio.live import LiveStation
 from simulator.core.cost import CostState
 
 CARD = "04A2B3C4D50003"  # SIM-0003's own card (the seeded rfid_charging scenario)
+TARIFF: dict[str, object] = {"currency": "CHF", "energy_price_per_kwh": "0.30", "session_fee": "0.50"}
 
 
 @pytest.mark.parametrize("version", [OcppVersion.V16, OcppVersion.V201], ids=lambda v: v.value)
@@ -29,14 +29,15 @@ def test_the_station_records_the_cost_it_is_told(
     async def scenario() -> None:
         settings = BackendSettings(ocpp_port=0, api_port=0, database_url=database_url, validate_outgoing=True)
         async with BackendServer(settings) as backend:
-            station_id = backend.store.find_station_id("SIM-0003")
-            assert station_id is not None
-            tariff = Tariff("EUR", Decimal("0.30"), session_fee=Decimal("0.50"))
-            backend.store.tariffs.put(station_id, tariff, datetime.now(UTC))
             station = LiveStation("SIM-0003", version, backend.ocpp_url)
             await station.connect()
             try:
                 assert await station.boot() == "Accepted"
+                # through the console's use case, as the API does: the currency is pushed to the station
+                operator = tariffs.as_operator(backend.stations, "SIM-0003")
+                await asyncio.to_thread(tariffs.set_tariff, backend.stations, operator, TARIFF)
+                await station.settle()
+                assert station.station.device.values["TariffCostCtrlr.Currency"] == "CHF"
                 await station.plug_in()
                 assert await station.present_token(IdType.RFID, CARD) == "Accepted"
                 await station.charge(energy_kwh=2)
@@ -56,8 +57,8 @@ def test_the_station_records_the_cost_it_is_told(
                         "transaction": record.transaction_id,
                         "state": "final",
                         "total": str(record.total),
-                        "currency": "EUR",
-                        "shown": f"Total cost: {record.total} EUR",
+                        "currency": "CHF",
+                        "shown": f"Total cost: {record.total} CHF",
                     }
                 ]
                 assert station.failures() == []

@@ -8,13 +8,14 @@ from decimal import Decimal
 
 import pytest
 
+import scenarios
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.tariffs import Tariff
 from reference_backend.persistence import Store
 from simulator.core.cost import CostState
 from simulator.core.events import CostReceived
 from tests.simulator.csms_calls import sent
-from tests.simulator.pair import Pair
+from tests.simulator.pair import Pair, scenario_station
 from tests.simulator.protocol.test_calls import charging
 
 V16, V201 = OcppVersion.V16, OcppVersion.V201
@@ -76,3 +77,26 @@ def test_a_201_end_without_a_cost_shows_the_fallback_message(store: Store) -> No
     assert record is not None
     assert record.state is CostState.FALLBACK
     assert record.shown == pair.station.device.values["TariffCostCtrlr.TotalCostFallbackMessage"]
+
+
+@pytest.mark.parametrize("version", [V16, V201])
+def test_the_bundled_cost_scenario_holds_against_the_reference_backend(
+    version: OcppVersion, store: Store
+) -> None:
+    scenario = scenarios.load("cost")
+    pair = Pair.open("SIM-0001", version, store, scenario_station(scenario, "SIM-0001"))
+    priced(store)
+    runner = pair.run(scenario)
+    assert runner.failed == []
+    costs = [(e.what, e.actual) for e in runner.expectations if e.what.startswith("cost")]
+    assert costs == [("cost of the last transaction", "running"), ("cost of the last transaction", "final")]
+
+
+def test_the_cost_scenario_names_what_a_csms_without_a_tariff_told(store: Store) -> None:
+    scenario = scenarios.load("cost")
+    pair = Pair.open("SIM-0001", V201, store, scenario_station(scenario, "SIM-0001"))
+    runner = pair.run(scenario)
+    assert [(e.expected, e.actual) for e in runner.failed] == [
+        (("running", "final"), "none told"),
+        (("final",), "fallback"),
+    ]

@@ -629,6 +629,8 @@ class Scenario(Strict):
                     f"step {number} (present_token), field token: unknown token "
                     f"{step.present_token.token!r} (declared: {', '.join(ids) or 'none'})"
                 )
+            if isinstance(step, EvNeedsStep) and not (self.station.ev and self.station.ev.iso15118):
+                raise ValueError(f"step {number} (ev_needs), field (value): station.ev.iso15118 is not true")
             problem = _station_cannot(self.station.local_auth, step)
             if problem is not None:
                 kind, where, why = problem

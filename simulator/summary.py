@@ -20,6 +20,7 @@ from simulator.core.events import (
     CallFailed,
     CostReceived,
     DataTransferred,
+    LimitChanged,
     PeerViolated,
     ReservationChanged,
     TransactionEnded,
@@ -85,6 +86,9 @@ def summarize(result: FleetResult) -> dict[str, Any]:
     )  # Accepted, used, expired, cancelled, faulted, refused_token
     transfers: dict[str, int] = defaultdict(int)  # the CSMS's answers to the stations' DataTransfers
     costs: dict[str, int] = defaultdict(int)  # the costs the CSMS told: running, final, fallback
+    limits: dict[str, int] = defaultdict(int)  # smart charging: profiles set, external limits …
+    lowest_limit_w: float | None = None
+    in_force = 0
     displayed = 0
     sessions = completed = violations = 0
     energy_wh = 0.0
@@ -107,7 +111,12 @@ def summarize(result: FleetResult) -> dict[str, Any]:
                 transfers[event.status] += 1
             elif isinstance(event, CostReceived):
                 costs[event.state] += 1
+            elif isinstance(event, LimitChanged):
+                limits[event.what] += 1
+                if event.limit_w is not None:
+                    lowest_limit_w = min(event.limit_w, lowest_limit_w or event.limit_w)
         displayed += len(run.station.display.held)
+        in_force += len(run.station.profiles.profiles)
         for expectation in run.expectations:
             counts = expectations[(run.scenario.name, expectation.what, expectation.decided_by)]
             counts[0 if expectation.ok else 1] += 1
@@ -154,6 +163,9 @@ def summarize(result: FleetResult) -> dict[str, Any]:
         "reservations": dict(sorted(reservations.items())),
         "data_transfers": dict(sorted(transfers.items())),
         "costs_received": dict(sorted(costs.items())),
+        "smart_charging": dict(sorted(limits.items())),
+        "lowest_limit_kw": None if lowest_limit_w is None else round(lowest_limit_w / 1000.0, 2),
+        "profiles_in_force_at_end": in_force,
         "display_messages_held": displayed,
         "expectations": [
             {"scenario": scenario, "what": what, "decided_by": by, "held": held, "failed": failed}
@@ -189,9 +201,15 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
         ("reservations", "reservations"),
         ("data_transfers", "DataTransfer answers"),
         ("costs_received", "cost received"),  # running, final, fallback (docs/tariffs.md)
+        ("smart_charging", "smart charging"),  # profiles and limits (docs/smart-charging.md)
     ):
         if summary.get(key):
             console.print(f"{label}: " + ", ".join(f"{n} {what}" for what, n in summary[key].items()))
+    if summary.get("smart_charging"):
+        console.print(
+            f"charging profiles in force at the end: {summary['profiles_in_force_at_end']}; "
+            f"lowest limit applied: {summary['lowest_limit_kw']} kW"
+        )
     if summary.get("display_messages_held"):
         console.print(f"display messages held at the end: {summary['display_messages_held']}")
     if summary["expectations"]:

@@ -71,6 +71,18 @@ TABLE: dict[NegotiationState, dict[Request, tuple[NegotiationState, Send]]] = {
 }
 
 
+SENT = {Send.NOTHING: "", Send.NEEDS: "NotifyEVChargingNeeds", Send.SCHEDULE: "NotifyEVChargingSchedule"}
+
+
+def render_markdown() -> str:
+    """`TABLE` as docs/smart-charging.md shows it (docgen keeps the two equal)."""
+    lines = ["| state | request | next | the station sends |", "|---|---|---|---|"]
+    for state, row in TABLE.items():
+        for request, (following, send) in row.items():
+            lines.append(f"| {state.value} | {request.value} | {following.value} | {SENT[send]} |")
+    return "\n".join(lines) + "\n"
+
+
 @dataclass(frozen=True, slots=True)
 class Needs:
     """What the EV needs (2.0.1 ChargingNeedsType), in neutral words."""

@@ -112,6 +112,18 @@ class EvNegotiated:
 
 
 @dataclass(frozen=True, slots=True)
+class LimitChanged:
+    """Smart charging changed what an EVSE may draw (0: the station): a profile set or cleared, an
+    external limit set or released, an EV's schedule; `limit_w` is the EVSE's limit then (None:
+    unlimited)."""
+
+    evse_id: int
+    what: str  # profile_set, profiles_cleared, external_limit, external_released, ev_schedule
+    limit_w: float | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class CostReceived:
     """The CSMS told the station a transaction's cost and the station took it (`core.cost`)."""
 
@@ -134,5 +146,6 @@ StationEvent = (
     | DataTransferred
     | CertificateAnswered
     | EvNegotiated
+    | LimitChanged
     | CostReceived
 )

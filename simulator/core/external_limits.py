@@ -57,6 +57,22 @@ TABLE: dict[LimitState, dict[Request, tuple[LimitState, Tell]]] = {
 }
 
 
+TOLD = {
+    Tell.NOTIFY: "NotifyChargingLimit",
+    Tell.CLEARED: "ClearedChargingLimit",
+    Tell.NOTHING: "nothing",
+}
+
+
+def render_markdown() -> str:
+    """`TABLE` as docs/smart-charging.md shows it (docgen keeps the two equal)."""
+    lines = ["| limit | the EMS | next | the CSMS hears (2.0.1) |", "|---|---|---|---|"]
+    for state, row in TABLE.items():
+        for request, (following, tell) in row.items():
+            lines.append(f"| {state.value} | {request.value} | {following.value} | {TOLD[tell]} |")
+    return "\n".join(lines) + "\n"
+
+
 @dataclass(frozen=True, slots=True)
 class ExternalLimit:
     """What the EMS says: at most `limit` (in `unit`, W or A per phase) on `evse_id` from now, for

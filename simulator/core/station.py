@@ -69,6 +69,7 @@ from simulator.core.events import (
     CostReceived,
     DataTransferred,
     EvNegotiated,
+    LimitChanged,
     PeerViolated,
     ReservationChanged,
     RoundTrip,
@@ -370,6 +371,7 @@ class Station:
         for ended in external_limits.expire(self.profiles, now):
             self.send(ClearedLimitNote(ended.evse_id, ended.source), now)
             self._limits_changed(ended.evse_id, now)
+            self._limit_changed(ended.evse_id, "external_released", now)
         for evse in self.evses.values():
             evse.meter.advance(now)
             if evse.next_power_review_at is not None and now >= evse.next_power_review_at:
@@ -525,6 +527,7 @@ class Station:
             horizon = max(60.0, departure.departure_at - now)
         offered = self.composite_schedule(evse.id, horizon, now) or [(0.0, evse.max_power_w)]
         self.send(EvScheduleNote(self.negotiations.choose_schedule(evse.id, ev, offered, now)), now)
+        self._limit_changed(evse.id, "ev_schedule", now)
 
     def configured_max_current_a(self) -> float | None:
         """The maximum current the CSMS set (ChangeConfiguration MaxChargingCurrent / SetVariables
@@ -861,6 +864,7 @@ class Station:
         if not admissible(profile, self.evses) or not self.profiles.install(profile):
             return Status.REJECTED
         self._reapply_profiles(now)
+        self._limit_changed(profile.evse_id, "profile_set", now)
         evse = self.evses.get(profile.evse_id)
         if profile.purpose == TX and evse is not None and evse.ev is not None:
             self._negotiate(evse, NegotiationRequest.PROFILE, now)  # K15/K16: the EV gets its schedule
@@ -876,7 +880,17 @@ class Station:
     ) -> bool:
         cleared = self.profiles.clear(profile_id, evse_id, purpose, stack_level)
         self._reapply_profiles(now)
+        for scope in sorted({p.evse_id for p in cleared}):
+            self._limit_changed(scope, "profiles_cleared", now)
         return bool(cleared)
+
+    def _limit_changed(self, evse_id: int, what: str, now: float) -> None:
+        """A `LimitChanged` for people and the summary: the EVSE's limit now (the station's: EVSE 0)."""
+        evse = self.evses.get(evse_id)
+        transaction = evse.transaction if evse is not None else None
+        key = None if transaction is None else transaction.key
+        started = None if transaction is None else transaction.started_at
+        self.emit(LimitChanged(evse_id, what, self.profiles.limit_w(evse_id, now, key, started), now))
 
     def ems_limit(self, limit: ExternalLimit, now: float) -> Tell:
         """An EMS or the grid operator limits `limit.evse_id` (0: the whole station): applied at
@@ -889,6 +903,7 @@ class Station:
             schedule = outcome.profile if self.device.flag(external_limits.WITH_SCHEDULES) else None
             self.send(ChargingLimitNote(limit.evse_id, limit.source, limit.grid_critical, schedule), now)
         self._limits_changed(limit.evse_id, now)
+        self._limit_changed(limit.evse_id, "external_limit", now)
         return outcome.tell
 
     def ems_release(self, evse_id: int, source: str, now: float) -> Tell:
@@ -896,6 +911,7 @@ class Station:
         outcome = external_limits.release(self.profiles, evse_id, source)
         if outcome.tell is Tell.CLEARED:
             self.send(ClearedLimitNote(evse_id, source), now)
+            self._limit_changed(evse_id, "external_released", now)
         self._limits_changed(evse_id, now)
         return outcome.tell
 

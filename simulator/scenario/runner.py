@@ -277,7 +277,9 @@ class ScenarioRunner:
         )
 
     def _ev_needs(self, number: int, needs: EvNeeds) -> Generator[Wait, None, None]:
-        """K17: the EV's new needs, and the CSMS's answer to them."""
+        """K17: the EV's new needs, and the CSMS's answer to them (1.6 has no such message: nothing)."""
+        if not self.station.speaks_15118:
+            return
         kwh, departure = needs.energy_kwh, needs.departure
         self.station.ev_renegotiate(needs.evse, self._now, energy_kwh=kwh, departure_s=departure)
         answers: list[str] = []

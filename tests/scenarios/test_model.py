@@ -40,7 +40,7 @@ from scenarios.model import (
 STEP_KINDS = (
     "boot", "plug_in", "present_token", "charge", "stop", "unplug", "wait", "go_offline", "fault",
     "await_local_list", "data_transfer", "certificates", "renew_certificate", "security_event",
-    "ems_limit", "ev_needs",
+    "ems_limit", "ev_needs", "await_cost",
 )  # fmt: skip
 UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 

@@ -75,7 +75,21 @@ def fleet_row(link: StationLink, now: float) -> dict[str, Any]:
         "power_w": round(power_w, 1),
         "faults": sorted({kind for kind, _ in station.faults.injected}),
         "error": last_error(link),
+        "limits": limits(station, now),
     }
+
+
+def limits(station: Station, now: float) -> list[str]:
+    """Each EVSE's smart-charging limit now, for the fleet table ("1: 3.7"), where it has one."""
+    shown = []
+    for evse in station.evses.values():
+        transaction = evse.transaction
+        key = None if transaction is None else transaction.key
+        started = None if transaction is None else transaction.started_at
+        limit = station.profiles.limit_w(evse.id, now, key, started)
+        if limit is not None:
+            shown.append(f"{evse.id}: {limit / 1000.0:.1f}")
+    return shown
 
 
 @dataclass(frozen=True)

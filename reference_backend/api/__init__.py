@@ -29,6 +29,7 @@ from reference_backend.api import (
     station_files,
     station_security,
     stations,
+    tariffs,
     tokens,
     transactions,
 )
@@ -51,6 +52,8 @@ ROUTERS: list[APIRouter] = [
     local_users.router,
     tokens.router,
     transactions.router,
+    tariffs.router,
+    tariffs.operator_router,
     boot_policy.router,
     transactions.operator_router,
     operations.router,  # last: its POST /operations/{station}/{action} takes any action

@@ -77,7 +77,10 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
     Action.SET_MAX_CURRENT: ("set the maximum charging current", frozenset({INS, TEC})),
     Action.SEND_HANDOVER: ("send the handover invitation to the EVSE owner", frozenset({FAC})),
     Action.ASSIGN_CPO: ("assign the station to a charge point operator", frozenset({FAC})),
-    Action.SET_PRICES: ("set prices and tariff", frozenset({FAC, CPO})),
+    Action.SET_PRICES: (
+        "set prices and the tariff (energy, time, session fee, currency, texts per language)",
+        frozenset({FAC, CPO}),
+    ),
     Action.SET_CHARGING_TIMES: ("set charging times", frozenset({FAC})),
     Action.SET_PRIORITIES: ("set priorities", frozenset({FAC})),
     Action.SET_IDENTIFICATION_TYPES: (

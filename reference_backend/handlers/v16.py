@@ -26,6 +26,7 @@ from reference_backend.handlers.base import (
     timestamp_or_now,
 )
 from reference_backend.handlers.functions import data_transfer
+from reference_backend.handlers.smart_charging import balancing
 from reference_backend.handlers.transactions import (
     end_as_superseded,
     end_lost_at_boot,
@@ -188,8 +189,8 @@ HANDLERS: dict[str, Handler] = {
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,
     Action.Authorize: authorize,
-    Action.StartTransaction: start_transaction,
-    Action.StopTransaction: stop_transaction,
+    Action.StartTransaction: balancing(start_transaction),
+    Action.StopTransaction: balancing(stop_transaction),
     Action.MeterValues: meter_values,
     Action.DataTransfer: data_transfer,
     **reports.V16_HANDLERS,

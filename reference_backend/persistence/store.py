@@ -33,6 +33,7 @@ from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
 from reference_backend.persistence import statements as q
 from reference_backend.persistence.certificate_store import CertificateRecords
+from reference_backend.persistence.charging_records import ChargingRecords
 from reference_backend.persistence.delivered import Delivered
 from reference_backend.persistence.engine import create_engine, read_only
 from reference_backend.persistence.function_records import DisplayMessageRecords, ReservationRecords
@@ -79,6 +80,7 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         self.writer: GroupCommitter[Batch] = GroupCommitter(Batch, self._write, name="store-commit")
         self.reservations = ReservationRecords(engine)
         self.display_messages = DisplayMessageRecords(engine)
+        self.charging = ChargingRecords(engine)
 
     @classmethod
     def from_url(cls, url: str) -> Store:

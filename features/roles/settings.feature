@@ -95,5 +95,9 @@ Feature: Settings are stored as desired and pushed over OCPP, now or when the st
     Then the answer is 422 for the field "language"
     When Ivan calls POST /api/stations/CP-1/operations/reserve with {"id_tag": "04A1B2C3"}
     Then the answer is 403 naming "reserve on station CP-1"
+    When Carl calls POST /api/stations/CP-1/operations/reserve with {"id_tag": "04A1B2C3", "group": "Fleet #1"}
+    Then the answer is 422 for the field "group"
+    When Carl calls POST /api/stations/CP-1/operations/remote-stop with {"transaction_id": "tx/1"}
+    Then the answer is 422 for the field "transaction_id"
     When Fred calls POST /api/stations/CP-1/operations/set-display-message with {"content": "x", "priority": "Top"}
     Then the answer is 422 for the field "priority"

@@ -30,6 +30,7 @@ from reference_backend.api import (
     station_files,
     station_security,
     stations,
+    tariffs,
     tokens,
     transactions,
 )
@@ -53,6 +54,7 @@ ROUTERS: list[APIRouter] = [
     local_users.router,
     tokens.router,
     transactions.router,
+    tariffs.router,
     boot_policy.router,
     transactions.operator_router,
     operations.router,  # last: its POST /operations/{station}/{action} takes any action

@@ -83,7 +83,10 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
     ),
     Action.SEND_HANDOVER: ("send the handover invitation to the EVSE owner", frozenset({FAC})),
     Action.ASSIGN_CPO: ("assign the station to a charge point operator", frozenset({FAC})),
-    Action.SET_PRICES: ("set prices and tariff", frozenset({FAC, CPO})),
+    Action.SET_PRICES: (
+        "set prices and the tariff (energy, time, session fee, currency, texts per language)",
+        frozenset({FAC, CPO}),
+    ),
     Action.SET_CHARGING_TIMES: ("set charging times (TxDefaultProfile charging profiles)", frozenset({FAC})),
     Action.SET_PRIORITIES: ("set priorities (a running transaction's TxProfile)", frozenset({FAC})),
     Action.SET_IDENTIFICATION_TYPES: (

@@ -7,6 +7,7 @@ and returns the OCPP action and payload to send.
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from evharness.idtokens import InvalidCode, WireToken, guess_type_from_idtag, normalize, to_wire
+from evharness.ocppj.primitives import IDENTIFIER_STRING_PATTERN
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from reference_backend.domain.permissions import Action
 from reference_backend.domain.problems import InvalidInput
@@ -101,6 +103,17 @@ def _message(request: Request) -> str:
     if request.message not in TRIGGERABLE:
         raise InvalidInput("message", f"must be one of {', '.join(TRIGGERABLE)}")
     return request.message
+
+
+def _identifier(value: str, field: str, longest: int = 36) -> str:
+    """A 2.0.1 identifierString of 1 to `longest` characters, sent as given (never cut)."""
+    if not re.fullmatch(IDENTIFIER_STRING_PATTERN, value) or not 0 < len(value) <= longest:
+        raise InvalidInput(field, f"must be 1 to {longest} of a-z A-Z 0-9 * - _ = : + | @ . (an identifier)")
+    return value
+
+
+def _transaction_201(request: Request) -> str:
+    return _identifier(_needs(request.transaction_id, "transaction_id"), "transaction_id")
 
 
 def _transaction_16(request: Request) -> int:
@@ -325,7 +338,7 @@ def _reserve_16(request: Request) -> tuple[str, Payload]:
     }
     payload |= {"expiryDate": _expiry(request), "reservationId": _reservation_id(request)}
     if request.group:
-        payload["parentIdTag"] = request.group[:20]
+        payload["parentIdTag"] = _identifier(request.group, "group", 20)  # CiString20
     return "ReserveNow", payload
 
 
@@ -336,7 +349,7 @@ def _reserve_201(request: Request) -> tuple[str, Payload]:
     if not request.any_evse:
         payload["evseId"] = request.evse
     if request.group:
-        payload["groupIdToken"] = {"idToken": request.group[:36], "type": "Central"}
+        payload["groupIdToken"] = {"idToken": _identifier(request.group, "group"), "type": "Central"}
     return "ReserveNow", payload
 
 
@@ -362,7 +375,7 @@ def _display_message(request: Request) -> tuple[str, Payload]:
     if request.state:
         info["state"] = _chosen(request.state, "state", STATES)
     if request.transaction_id:
-        info["transactionId"] = request.transaction_id[:36]
+        info["transactionId"] = _transaction_201(request)
     return "SetDisplayMessage", {"message": info}
 
 
@@ -419,7 +432,7 @@ V201: dict[str, Builder] = {
         "idToken": {"idToken": _token(r).value_201, "type": _token(r).type_201},
         "remoteStartId": next(_remote_start_ids), "evseId": r.evse}),
     "remote-stop": lambda r: (
-        "RequestStopTransaction", {"transactionId": _needs(r.transaction_id, "transaction_id")[:36]}),
+        "RequestStopTransaction", {"transactionId": _transaction_201(r)}),
     "reset": lambda r: ("Reset", {"type": _reset_type(r, "OnIdle", "Immediate")}),
     "unlock": lambda r: ("UnlockConnector", {"evseId": r.evse, "connectorId": r.connector}),
     "availability": lambda r: ("ChangeAvailability", {

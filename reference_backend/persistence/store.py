@@ -57,6 +57,7 @@ from reference_backend.persistence.tables import (
     stations,
     transaction_events,
 )
+from reference_backend.persistence.tariff_records import TariffRecords
 from reference_backend.persistence.transaction_store import TransactionStore
 from reference_backend.persistence.write_behind import Batch, Status
 
@@ -81,6 +82,7 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         self.reservations = ReservationRecords(engine)
         self.display_messages = DisplayMessageRecords(engine)
         self.charging = ChargingRecords(engine)
+        self.tariffs = TariffRecords(engine)  # kept in memory: read on every transaction message
 
     @classmethod
     def from_url(cls, url: str) -> Store:

@@ -55,6 +55,7 @@ ROUTERS: list[APIRouter] = [
     tokens.router,
     transactions.router,
     tariffs.router,
+    tariffs.operator_router,
     boot_policy.router,
     transactions.operator_router,
     operations.router,  # last: its POST /operations/{station}/{action} takes any action

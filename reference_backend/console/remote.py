@@ -13,6 +13,7 @@ from reference_backend.domain.remote_operations import ACTIONS, Request, build
 from reference_backend.domain.tariff_text import tariff_text
 from reference_backend.operations import Outcome
 from reference_backend.persistence.function_records import ReservationRecords
+from reference_backend.persistence.tariff_records import TariffRecords
 
 
 def operate(stations: Stations, caller: Caller, identity: str, operation: str, request: Request) -> Outcome:
@@ -27,10 +28,13 @@ def operate(stations: Stations, caller: Caller, identity: str, operation: str, r
         request = replace(
             request, reservation_id=ReservationRecords(stations.store.engine).next_id(access.station.id)
         )
-    if operation == "tariff-message":  # the station's tariff settings, in the language asked for
-        with stations.store.begin() as tx:
-            desired = {s.name: s.desired for s in tx.settings(access.station.id)}
-        text = tariff_text(request.language, desired.get("price_per_kwh"), desired.get("tariff"))
+    if operation == "tariff-message":  # the tariff's own text in that language, else the settings' words
+        tariff = TariffRecords(stations.store.engine).of(access.station.id)
+        text = None if tariff is None else tariff.texts.get(request.language or "")
+        if text is None:
+            with stations.store.begin() as tx:
+                desired = {s.name: s.desired for s in tx.settings(access.station.id)}
+            text = tariff_text(request.language, desired.get("price_per_kwh"), desired.get("tariff"))
         request = replace(request, content=text)
     ocpp_action, payload = build(operation, version is OcppVersion.V16, request)
     return send(stations, access, operation, ocpp_action, payload)

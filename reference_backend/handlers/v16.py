@@ -96,9 +96,13 @@ def status_notification(ctx: HandlerContext, payload: Payload) -> Payload:
     if connector == STATION_CONNECTOR:
         ctx.store.record_station_status(ctx.station, status, error_code, at)
     else:
-        ctx.store.record_connector_status(ctx.station, connector, ONLY_CONNECTOR, status, error_code, at)
+        changed = ctx.store.record_connector_status(
+            ctx.station, connector, ONLY_CONNECTOR, status, error_code, at
+        )
         ended = ENDED_BY_STATUS_16.get(status)
-        if ended is not None:  # 1.6 has no ReservationStatusUpdate: the connector's status tells
+        # 1.6 has no ReservationStatusUpdate: the connector's status tells, when it changes (a reserved
+        # connector reports Reserved first, §5.13)
+        if changed and ended is not None:
             ctx.store.reservations.end_on_evse(ctx.station, connector, ended, ctx.now)
     return {}
 

@@ -19,6 +19,7 @@ seqNo, eventType and timestamp (`event_seen`, recorded with its samples by `add_
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -38,6 +39,7 @@ from reference_backend.persistence.delivered import Delivered
 from reference_backend.persistence.engine import create_engine, read_only
 from reference_backend.persistence.function_records import DisplayMessageRecords, ReservationRecords
 from reference_backend.persistence.group_commit import GroupCommitter
+from reference_backend.persistence.liveness import Liveness, station_key
 from reference_backend.persistence.records import (
     BootInfo,
     MeterValueRecord,
@@ -79,6 +81,7 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         self._lock = threading.Lock()  # the delivered cache: handlers and the console call from threads
         self._delivered = Delivered()  # what each transaction was sent already (`delivered`)
         self.writer: GroupCommitter[Batch] = GroupCommitter(Batch, self._write, name="store-commit")
+        self.liveness = Liveness()  # heartbeats and statuses: written when they change something
         self.reservations = ReservationRecords(engine)
         self.display_messages = DisplayMessageRecords(engine)
         self.charging = ChargingRecords(engine)
@@ -96,6 +99,10 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         metadata.create_all(self.engine)
 
     def dispose(self) -> None:
+        unwritten = self.liveness.unwritten_heartbeats()
+        if unwritten:
+            with contextlib.suppress(RuntimeError):  # disposed of already
+                self.writer.add(lambda batch: batch.heartbeats.update(unwritten))
         self.writer.close()  # commits what is open first
         self.engine.dispose()
         if self.reader is not self.engine:
@@ -117,6 +124,8 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
                 for row in batch.rows:
                     if row["transaction_id"] is not None:
                         self._delivered.forget(row["transaction_id"])
+            stations = [station_key(s) for s in batch.station_statuses]
+            self.liveness.forget(batch.heartbeats, [*stations, *batch.connector_statuses])
             raise
 
     def _write_batch(self, conn: sa.Connection, batch: Batch) -> None:
@@ -217,7 +226,7 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
             firmware_version=row.firmware_version,
             registered_at=row.registered_at,
             booted_at=row.booted_at,
-            last_heartbeat_at=row.last_heartbeat_at,
+            last_heartbeat_at=_latest(row.last_heartbeat_at, self.liveness.latest_heartbeat(row.id)),
             status=row.status,
             enabled_types=_enabled_types(row),
         )
@@ -277,10 +286,13 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
                 .values(pin_enabled=IdType.PIN in wanted, rfid_enabled=IdType.RFID in wanted)
             )
 
-    # State reports: written with the next group commit; their answers do not wait for it.
+    # State reports: held in memory (`liveness`), written with the next group commit when they change
+    # something; their answers do not wait for it.
 
     def record_heartbeat(self, station_id: int, at: datetime) -> None:
         _aware(at)
+        if not self.liveness.heartbeat(station_id, at):
+            return
 
         def note(batch: Batch) -> None:
             seen = batch.heartbeats.get(station_id)
@@ -291,6 +303,8 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
     def record_station_status(
         self, station_id: int, status: str, error_code: str | None, at: datetime
     ) -> None:
+        if not self.liveness.status(station_key(station_id), status, error_code):
+            return
         self.writer.add(
             lambda batch: batch.station_statuses.__setitem__(station_id, (status, error_code, at))
         )
@@ -303,10 +317,14 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         status: str,
         error_code: str | None,
         at: datetime,
-    ) -> None:
+    ) -> bool:
+        """Note a connector's status; True if it changed (written), False if it repeats the last one."""
         report: Status = (status, error_code, _aware(at))
         key = (station_id, evse_id, connector_id)
+        if not self.liveness.status(key, status, error_code):
+            return False
         self.writer.add(lambda batch: batch.connector_statuses.__setitem__(key, report))
+        return True
 
     def connector_statuses(self, station_id: int) -> dict[tuple[int, int], str]:
         """(evse id, connector id) → the last status reported."""
@@ -545,6 +563,12 @@ def _insert_new(conn: sa.Connection, table: sa.Table) -> Any:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def _latest(stored: datetime | None, held: datetime | None) -> datetime | None:
+    if stored is None or held is None:
+        return held if stored is None else stored
+    return max(stored, held)
 
 
 def _aware(at: datetime) -> datetime:

@@ -123,12 +123,13 @@ def described(config: StationConfig, vendor: tuple[str, int], model: str, serial
 
 # why a sample was taken, in the words both versions' ReadingContext have
 CONTEXTS: dict[
-    ReadingContext, Literal["Sample.Periodic", "Transaction.Begin", "Transaction.End", "Trigger"]
+    ReadingContext, Literal["Sample.Periodic", "Transaction.Begin", "Transaction.End", "Trigger", "Other"]
 ] = {
     ReadingContext.PERIODIC: "Sample.Periodic",
     ReadingContext.BEGIN: "Transaction.Begin",
     ReadingContext.END: "Transaction.End",
     ReadingContext.TRIGGER: "Trigger",
+    ReadingContext.OTHER: "Other",
 }
 
 

@@ -18,7 +18,6 @@ from simulator.asyncio.fleet import FleetResult
 from simulator.core.events import (
     Authorized,
     CallFailed,
-    CostReceived,
     DataTransferred,
     LimitChanged,
     PeerViolated,
@@ -85,7 +84,7 @@ def summarize(result: FleetResult) -> dict[str, Any]:
         int
     )  # Accepted, used, expired, cancelled, faulted, refused_token
     transfers: dict[str, int] = defaultdict(int)  # the CSMS's answers to the stations' DataTransfers
-    costs: dict[str, int] = defaultdict(int)  # the costs the CSMS told: running, final, fallback
+    costs: dict[str, int] = defaultdict(int)  # transactions by what the CSMS told of their cost at the end
     limits: dict[str, int] = defaultdict(int)  # smart charging: profiles set, external limits …
     lowest_limit_w: float | None = None
     in_force = 0
@@ -109,13 +108,13 @@ def summarize(result: FleetResult) -> dict[str, Any]:
                 reservations[event.what] += 1
             elif isinstance(event, DataTransferred):
                 transfers[event.status] += 1
-            elif isinstance(event, CostReceived):
-                costs[event.state] += 1
             elif isinstance(event, LimitChanged):
                 limits[event.what] += 1
                 if event.limit_w is not None:
                     lowest_limit_w = min(event.limit_w, lowest_limit_w or event.limit_w)
         displayed += len(run.station.display.held)
+        for record in run.station.costs.records.values():  # final, running (no end yet), fallback
+            costs[record.state.value] += 1
         in_force += len(run.station.profiles.profiles)
         for expectation in run.expectations:
             counts = expectations[(run.scenario.name, expectation.what, expectation.decided_by)]
@@ -200,7 +199,7 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
     for key, label in (
         ("reservations", "reservations"),
         ("data_transfers", "DataTransfer answers"),
-        ("costs_received", "cost received"),  # running, final, fallback (docs/tariffs.md)
+        ("costs_received", "cost received"),  # transactions by final, running, fallback (docs/tariffs.md)
         ("smart_charging", "smart charging"),  # profiles and limits (docs/smart-charging.md)
     ):
         if summary.get(key):

@@ -174,12 +174,23 @@ class ProfileStore:
                 del self.profiles[profile.id]
 
     def limit_w(
-        self, evse_id: int, now: float, transaction_id: str | None, transaction_start: float | None
+        self,
+        evse_id: int,
+        now: float,
+        transaction_id: str | None,
+        transaction_start: float | None,
+        station_wide: bool = True,
     ) -> float | None:
         """The power limit on `evse_id` (0: the station's grid connection) at `now` from every
-        installed profile, or None if unlimited; without a transaction only the caps apply."""
+        installed profile, or None if unlimited; without a transaction only the caps apply.
+        `station_wide` False leaves out the limits of the whole station (`station_limit_w`)."""
         anchor = transaction_start if transaction_start is not None else now
-        return self._limit(evse_id, now, transaction_id, anchor, transaction_id is not None)
+        return self._limit(evse_id, now, transaction_id, anchor, transaction_id is not None, station_wide)
+
+    def station_limit_w(self, now: float) -> float | None:
+        """What the whole station may draw at `now` (the station maximum, the external limits on
+        EVSE 0), or None if unlimited: its EVSEs share it (`simulator.core.power.share`)."""
+        return self._limit(0, now, None, now, False)
 
     def next_change(self, now: float, anchor: float, horizon_s: float = HORIZON_S) -> float | None:
         moments = [m for p in self.profiles.values() for m in p.boundaries(now, now + horizon_s, anchor)]
@@ -217,10 +228,16 @@ class ProfileStore:
         )
 
     def _limit(
-        self, evse_id: int, at: float, transaction_id: str | None, anchor: float, charging: bool
+        self,
+        evse_id: int,
+        at: float,
+        transaction_id: str | None,
+        anchor: float,
+        charging: bool,
+        station_wide: bool = True,
     ) -> float | None:
-        evses = {0, evse_id}
-        limits = [self._winner(STATION_MAX, {0}, at, None, anchor)]
+        evses = {0, evse_id} if station_wide else {evse_id}
+        limits = [self._winner(STATION_MAX, {0}, at, None, anchor) if station_wide else None]
         limits += [  # each external constraint (one per source and EVSE) holds on its own
             p.limit_w(at, anchor)
             for p in self.profiles.values()

@@ -129,7 +129,7 @@ from simulator.core.notes import (
     TxMoment,
 )
 from simulator.core.outbox import Outbox, QueuedCall
-from simulator.core.power import deliverable_power
+from simulator.core.power import deliverable_power, share
 from simulator.core.reservations import ENDS, End, Reservation, Reservations, ReserveStatus
 from simulator.core.smart_charging import Criteria, ReportStatus
 from simulator.core.tokens import TokenMemory, same_token
@@ -473,10 +473,23 @@ class Station:
     # -- power ----------------------------------------------------------------------------------
 
     def apply_power(self, evse: Evse, now: float) -> None:
-        """Deliver what `simulator.core.power` allows now; look again at the next change."""
-        power, review_at = deliverable_power(
-            evse, self.config, self.profiles, now, self.configured_max_current_a()
-        )
+        """Deliver what `simulator.core.power` allows now; look again at the next change. A limit
+        of the whole station is shared by every EVSE (`power.share`)."""
+        station_limit = self.profiles.station_limit_w(now) if len(self.evses) > 1 else None
+        current = self.configured_max_current_a()
+        if station_limit is None:
+            power, review_at = deliverable_power(evse, self.config, self.profiles, now, current)
+            self._deliver_power(evse, power, review_at, now)
+            return
+        wanted = {
+            e.id: deliverable_power(e, self.config, self.profiles, now, current, station_wide=False)
+            for e in self.evses.values()
+        }
+        given = share(station_limit, {evse_id: power for evse_id, (power, _) in wanted.items()})
+        for each in self.evses.values():
+            self._deliver_power(each, given[each.id], wanted[each.id][1], now)
+
+    def _deliver_power(self, evse: Evse, power: float, review_at: float | None, now: float) -> None:
         limit = evse.ev_limit_wh
         transaction = evse.transaction
         if transaction is not None and not transaction.authorized and transaction.energy_cap_wh is not None:
@@ -617,6 +630,8 @@ class Station:
         availability change applies (B12.FR.01, G03.FR.05)."""
         self.profiles.end_transaction(evse.id, transaction.key)
         self.negotiations.handle(evse.id, NegotiationRequest.END)
+        if len(self.evses) > 1 and self.profiles.station_limit_w(now) is not None:
+            self._reapply_profiles(now)  # what it drew of the station's limit goes to the others
         if self.display.held:
             self.display.transaction_ended(transaction.local_id)
         if self.reset_pending and all(e.transaction in (None, transaction) for e in self.evses.values()):

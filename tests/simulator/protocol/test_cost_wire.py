@@ -7,13 +7,17 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from rich.console import Console
 
 import scenarios
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain.tariffs import Tariff
 from reference_backend.persistence import Store
+from simulator.asyncio.fleet import FleetResult, StationRun
+from simulator.asyncio.transport import StationLink
 from simulator.core.cost import CostState
 from simulator.core.events import CostReceived
+from simulator.summary import render, summarize
 from tests.simulator.csms_calls import sent
 from tests.simulator.pair import Pair, scenario_station
 from tests.simulator.protocol.test_calls import charging
@@ -90,6 +94,12 @@ def test_the_bundled_cost_scenario_holds_against_the_reference_backend(
     assert runner.failed == []
     costs = [(e.what, e.actual) for e in runner.expectations if e.what.startswith("cost")]
     assert costs == [("cost of the last transaction", "running"), ("cost of the last transaction", "final")]
+    link = StationLink(pair.station, "ws://127.0.0.1:9", pair.clock)
+    summary = summarize(FleetResult([StationRun("SIM-0001", version, scenario, link, runner)], 1.0, 0.0))
+    assert summary["costs_received"] == {"final": 1}  # one transaction, its final cost told
+    console = Console(width=200, record=True)
+    render(summary, console)
+    assert "cost received: 1 final" in console.export_text()
 
 
 def test_the_cost_scenario_names_what_a_csms_without_a_tariff_told(store: Store) -> None:

@@ -12,6 +12,7 @@ from locust.argument_parser import LocustArgumentParser
 from locust.env import Environment
 
 from evharness.settings import env_name
+from loadtests import final_csv  # noqa: F401  (Locust's --csv files end with the final figures)
 from loadtests.settings import LoadSettings
 
 

@@ -17,6 +17,7 @@ from reference_backend.api import (
     accounts,
     agreements,
     boot_policy,
+    charging,
     companies,
     errors,
     headers,
@@ -45,6 +46,7 @@ ROUTERS: list[APIRouter] = [
     agreements.router,
     sso.router,
     stations.router,
+    charging.router,
     station_security.router,
     station_certificates.router,
     station_files.router,
@@ -53,6 +55,7 @@ ROUTERS: list[APIRouter] = [
     tokens.router,
     transactions.router,
     tariffs.router,
+    tariffs.operator_router,
     boot_policy.router,
     transactions.operator_router,
     operations.router,  # last: its POST /operations/{station}/{action} takes any action

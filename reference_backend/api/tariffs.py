@@ -5,6 +5,8 @@ currency and the text per language a driver reads.
 - `PUT /api/stations/{identity}/tariff` (`set_prices`): set it whole; 422 naming the first bad field
   (a negative price, a currency not in ISO 4217, an unknown field …), nothing changed.
 - `DELETE /api/stations/{identity}/tariff` (`set_prices`): its sessions are no longer priced.
+- `PUT` / `DELETE /api/operations/{identity}/tariff`: the same for the backend operator
+  (`--operator-token`), as the conformance driver uses it.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel
 
-from reference_backend.api.deps import StationsDep
+from reference_backend.api.deps import OperatorDep, StationsDep
 from reference_backend.api.errors import REFUSALS
-from reference_backend.api.station_deps import CanView, requires
+from reference_backend.api.station_deps import CanView, IdentityPath, requires
 from reference_backend.console import tariffs
 from reference_backend.console.station_access import StationAccess
 from reference_backend.domain.permissions import Action
@@ -48,10 +50,26 @@ def get_tariff(access: CanView, st: StationsDep) -> Tariff:
 @router.put("/stations/{identity}/tariff")
 def put_tariff(access: CanSetPrices, body: TariffBody, st: StationsDep) -> Tariff:
     """Prices as decimal numbers or text ("0.35"), at most 6 decimals, none negative; absent: 0."""
-    return Tariff.of(tariffs.set_tariff(st, access, body))
+    return Tariff.of(tariffs.set_tariff(st, tariffs.as_caller(access), body))
 
 
 @router.delete("/stations/{identity}/tariff", status_code=status.HTTP_204_NO_CONTENT)
 def delete_tariff(access: CanSetPrices, st: StationsDep) -> Response:
-    tariffs.remove_tariff(st, access)
+    tariffs.remove_tariff(st, tariffs.as_caller(access))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+operator_router = APIRouter(
+    prefix="/operations", tags=["operations"], responses=REFUSALS, dependencies=[OperatorDep]
+)
+
+
+@operator_router.put("/{identity}/tariff")
+def put_tariff_as_operator(identity: IdentityPath, body: TariffBody, st: StationsDep) -> Tariff:
+    return Tariff.of(tariffs.set_tariff(st, tariffs.as_operator(st, identity), body))
+
+
+@operator_router.delete("/{identity}/tariff", status_code=status.HTTP_204_NO_CONTENT)
+def delete_tariff_as_operator(identity: IdentityPath, st: StationsDep) -> Response:
+    tariffs.remove_tariff(st, tariffs.as_operator(st, identity))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

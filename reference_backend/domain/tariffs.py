@@ -75,9 +75,9 @@ def _price(name: str, value: object) -> Decimal:
     return price
 
 
-def _currency(value: object) -> str:
+def parse_currency(field: str, value: object) -> str:
     if not isinstance(value, str) or value not in CURRENCIES:
-        raise InvalidInput("currency", "must be an ISO 4217 currency code in capitals, e.g. EUR")
+        raise InvalidInput(field, "must be an ISO 4217 currency code in capitals, e.g. EUR")
     return value
 
 
@@ -102,7 +102,7 @@ def parse_tariff(body: Mapping[str, object]) -> Tariff:
     if "currency" not in body:
         raise InvalidInput("currency", "is required (ISO 4217, e.g. EUR)")
     prices = {name: _price(name, body[name]) for name in PRICES if name in body}
-    return Tariff(_currency(body["currency"]), texts=_texts(body.get("texts")), **prices)
+    return Tariff(parse_currency("currency", body["currency"]), texts=_texts(body.get("texts")), **prices)
 
 
 def minor_unit(currency: str) -> Decimal:

@@ -71,6 +71,8 @@ class Reply:
 
     payload: Payload
     then: tuple[tuple[str, Payload], ...] = ()
+    # CALLs for other stations, (identity, action, payload): the profiles of a site's stations
+    elsewhere: tuple[tuple[str, str, Payload], ...] = ()
 
 
 Handler = Callable[[HandlerContext, Payload], Payload | Reply]

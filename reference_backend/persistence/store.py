@@ -35,6 +35,7 @@ from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
 from reference_backend.persistence import statements as q
 from reference_backend.persistence.certificate_store import CertificateRecords
+from reference_backend.persistence.charging_records import ChargingRecords
 from reference_backend.persistence.delivered import Delivered
 from reference_backend.persistence.engine import create_engine, read_only
 from reference_backend.persistence.facts_cache import FactsCache
@@ -88,6 +89,7 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         self.facts.watch(engine)
         self.reservations = ReservationRecords(engine)
         self.display_messages = DisplayMessageRecords(engine)
+        self.charging = ChargingRecords(engine)
         self.tariffs = TariffRecords(engine)  # kept in memory: read on every transaction message
 
     @classmethod

@@ -1,11 +1,11 @@
 """Tariffs per station and the final cost of each transaction (`domain.tariffs`; docs/tariffs.md).
 
 The OCPP handlers ask for a station's tariff on every transaction message; they get it from memory:
-`TariffRecords.of` reads a station's row once and keeps it for `CACHE_SECONDS`, and a tariff set or
-removed through any `TariffRecords` on the same engine replaces the kept one at once (the cache is
-per engine, shared by the `Store` of the OCPP side and the console's records). A tariff written to
-the database by another process (a second backend on the same PostgreSQL, `evharness provision`)
-is seen within `CACHE_SECONDS`.
+`TariffRecords.of` reads the whole (small) table at most once per `CACHE_SECONDS`, whatever the number
+of stations and messages, and a tariff set or removed through any `TariffRecords` on the same engine
+replaces the kept one at once (the cache is per engine, shared by the `Store` of the OCPP side and the
+console's records). A tariff written to the database by another process (a second backend on the same
+PostgreSQL, `evharness provision`) is seen within `CACHE_SECONDS`.
 
 The final cost is a row of its own (`transaction_costs`), written once when the station ends the
 transaction, in the tariff's currency; prices and costs are kept as decimal text, never floats.
@@ -59,7 +59,9 @@ class FinalCost:
 class _Cache:
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.tariffs: dict[int, tuple[float, Tariff | None]] = {}  # station id → (when read, tariff)
+        self.read_at = -CACHE_SECONDS  # when the table was last read (time.monotonic)
+        self.tariffs: dict[int, Tariff] = {}  # station id → its tariff
+        self.changes = 0  # tariffs set or removed here: a read that overlapped one is not kept
 
 
 _CACHES: weakref.WeakKeyDictionary[sa.Engine, _Cache] = weakref.WeakKeyDictionary()
@@ -91,17 +93,19 @@ class TariffRecords:
 
     def of(self, station_id: int) -> Tariff | None:
         """The station's tariff (None: it has none), from memory while it is fresh."""
-        now = time.monotonic()
-        with self._cache.lock:
-            kept = self._cache.tariffs.get(station_id)
-        if kept is not None and now - kept[0] < CACHE_SECONDS:
-            return kept[1]
+        cache, now = self._cache, time.monotonic()
+        with cache.lock:
+            if now - cache.read_at < CACHE_SECONDS:
+                return cache.tariffs.get(station_id)
+            cache.read_at, changes = now, cache.changes  # one reader refreshes, the others use what is kept
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(tariffs).where(tariffs.c.station_id == station_id)).first()
-        found = None if row is None else _tariff(row)
-        with self._cache.lock:
-            self._cache.tariffs[station_id] = (now, found)
-        return found
+            fresh = {row.station_id: _tariff(row) for row in conn.execute(sa.select(tariffs))}
+        with cache.lock:
+            if cache.changes == changes:
+                cache.tariffs = fresh
+            else:  # a tariff changed meanwhile: what is kept has it; read again next time
+                cache.read_at = -CACHE_SECONDS
+        return fresh.get(station_id)
 
     def put(self, station_id: int, tariff: Tariff, at: datetime) -> None:
         values = {
@@ -116,13 +120,15 @@ class TariffRecords:
             conn.execute(sa.delete(tariffs).where(tariffs.c.station_id == station_id))
             conn.execute(sa.insert(tariffs).values(station_id=station_id, **values))
         with self._cache.lock:
-            self._cache.tariffs[station_id] = (time.monotonic(), tariff)
+            self._cache.tariffs[station_id] = tariff
+            self._cache.changes += 1
 
     def remove(self, station_id: int) -> bool:
         with self.engine.begin() as conn:
             removed = conn.execute(sa.delete(tariffs).where(tariffs.c.station_id == station_id)).rowcount
         with self._cache.lock:
-            self._cache.tariffs[station_id] = (time.monotonic(), None)
+            self._cache.tariffs.pop(station_id, None)
+            self._cache.changes += 1
         return bool(removed)
 
     def record_cost(self, transaction_id: int, total: Decimal, currency: str, at: datetime) -> None:

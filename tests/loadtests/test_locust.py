@@ -147,6 +147,8 @@ def test_unexpected_authorization_statuses_are_failures_with_a_reason(
             "1",
             "-t",
             "4s",
+            "--stop-timeout",  # the session under way when the time is up ends, however slow the machine
+            "60",
             "--id-prefix",
             PREFIX,
             "--scenario",

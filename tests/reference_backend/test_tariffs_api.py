@@ -36,21 +36,48 @@ def live(tmp_path: Path) -> Iterator[Live]:
         yield running
 
 
+def accepted(action: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A station that takes every CALL: the currency setting's push, CostUpdated, the cost DataTransfers."""
+    if action == "SetVariables":
+        return {
+            "setVariableResult": [
+                {"attributeStatus": "Accepted", "component": d["component"], "variable": d["variable"]}
+                for d in payload["setVariableData"]
+            ]
+        }
+    return {} if action == "CostUpdated" else {"status": "Accepted"}
+
+
+def receive(ws: ClientConnection) -> list[Any]:
+    """The next frame; a CALL of the CSMS is answered (and kept for `csms_call`)."""
+    message: list[Any] = orjson.loads(ws.recv(timeout=30))
+    if message[0] == 2:
+        ws.send(orjson.dumps([3, message[1], accepted(message[2], message[3])]).decode())
+        CALLS.setdefault(id(ws), []).append((message[2], message[3]))
+    return message
+
+
+CALLS: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+
+
 def call(ws: ClientConnection, action: str, payload: dict[str, Any]) -> dict[str, Any]:
     ws.send(orjson.dumps([2, action, action, payload]).decode())
-    answer = orjson.loads(ws.recv(timeout=30))
+    while (answer := receive(ws))[0] == 2:
+        pass
     assert answer[0] == 3, answer
     result: dict[str, Any] = answer[2]
     return result
 
 
-def csms_call(ws: ClientConnection) -> tuple[str, dict[str, Any]]:
-    """The next CALL of the CSMS, answered as a station that takes it."""
-    message = orjson.loads(ws.recv(timeout=30))
-    assert message[0] == 2, message
-    answer = {"status": "Accepted"} if message[2] == "DataTransfer" else {}
-    ws.send(orjson.dumps([3, message[1], answer]).decode())
-    return message[2], message[3]
+def csms_call(ws: ClientConnection, action: str) -> dict[str, Any]:
+    """The next CALL `action` of the CSMS (answered as a station that takes it); the others skipped."""
+    while True:
+        kept = CALLS.setdefault(id(ws), [])
+        while kept:
+            name, payload = kept.pop(0)
+            if name == action:
+                return payload
+        receive(ws)
 
 
 def test_the_roles_of_the_matrix_set_the_tariff_and_bad_input_names_its_field(live: Live) -> None:
@@ -68,6 +95,8 @@ def test_the_roles_of_the_matrix_set_the_tariff_and_bad_input_names_its_field(li
             bad = cpo.put(f"stations/{STATION}/tariff", json=body)
             assert bad.status_code == 422
             assert field in bad.text
+        settings = {s["name"]: s["desired"] for s in installer.get(f"stations/{STATION}/settings").json()}
+        assert settings["currency"] == "EUR"  # TariffCostCtrlr.Currency, pushed when the station connects
         shown = installer.get(f"stations/{STATION}/tariff").json()  # every role sees it; unchanged
         assert (shown["currency"], shown["session_fee"]) == ("EUR", "0.5")
         audit = installer.get(f"stations/{STATION}/audit").json()
@@ -92,8 +121,8 @@ def test_a_201_session_is_told_its_running_and_final_cost(live: Live) -> None:
             ws, "TransactionEvent", transaction_event("Updated", 1, 30, meterValue=[register_201(30, 3000)])
         )
         assert "totalCost" not in answer  # 2.0.1: only once charging has ended
-        action, cost = csms_call(ws)
-        assert (action, cost) == ("CostUpdated", {"totalCost": 1.70, "transactionId": "tx-1"})  # 0.5+0.6+0.6
+        cost = csms_call(ws, "CostUpdated")
+        assert cost == {"totalCost": 1.70, "transactionId": "tx-1"}  # 0.50 + 2 kWh × 0.30 + 0.5 h × 1.20
         end = register_201(60, 6000, "Transaction.End")
         ended = transaction_event("Ended", 2, 60, reason="EVCommunicationLost", meterValue=[end])
         assert call(ws, "TransactionEvent", ended)["totalCost"] == 3.20  # 0.50 + 5 kWh × 0.30 + 1 h × 1.20
@@ -114,21 +143,16 @@ def test_a_16_session_is_told_its_cost_by_data_transfer(live: Live) -> None:
         call(
             ws, "MeterValues", {"connectorId": 1, "transactionId": tx, "meterValue": [register_16(10, 2500)]}
         )
-        action, running = csms_call(ws)
-        assert (action, running["vendorId"], running["messageId"]) == (
-            "DataTransfer",
+        running = csms_call(ws, "DataTransfer")
+        assert (running["vendorId"], running["messageId"]) == (
             "org.openchargealliance.costmsg",
             "RunningCost",
         )
         assert json.loads(running["data"])["cost"] == 100  # 2.5 kWh × 40 JPY
         stop = {"transactionId": tx, "meterStop": 10_000, "timestamp": at(20)}
         call(ws, "StopTransaction", stop)
-        action, final = csms_call(ws)
-        assert (action, final["messageId"], json.loads(final["data"])["cost"]) == (
-            "DataTransfer",
-            "FinalCost",
-            400,
-        )
+        final = csms_call(ws, "DataTransfer")
+        assert (final["messageId"], json.loads(final["data"])["cost"]) == ("FinalCost", 400)
     with live.client(Role.CPO) as cpo:
         (shown,) = cpo.get(f"stations/{STATION}/transactions").json()
         assert (shown["total_cost"], shown["currency"]) == ("400", "JPY")
@@ -140,4 +164,5 @@ def test_a_station_without_a_tariff_is_told_no_cost(live: Live) -> None:
         call(ws, "TransactionEvent", transaction_event("Started", 0, 0, reason="Authorized"))
         ended = transaction_event("Ended", 1, 5, meterValue=[register_201(5, 500, "Transaction.End")])
         assert "totalCost" not in call(ws, "TransactionEvent", ended)
-        call(ws, "Heartbeat", {})  # answered next: no CostUpdated came between
+        call(ws, "Heartbeat", {})
+        assert [name for name, _ in CALLS.get(id(ws), [])] == []  # no CostUpdated, no tariff: no push

@@ -16,6 +16,7 @@ scenarios(
     "reservation.feature",
     "display_messages.feature",
     "data_transfer.feature",
+    "tariff_cost.feature",
     "certificates.feature",
     "certificate_management.feature",
     "firmware.feature",

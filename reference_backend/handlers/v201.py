@@ -25,7 +25,7 @@ from reference_backend.domain.metering import (
 )
 from reference_backend.domain.reservations import UPDATES, Event
 from reference_backend.domain.transactions import RESUMED
-from reference_backend.handlers import certificates, reports
+from reference_backend.handlers import certificates, reports, smart_charging
 from reference_backend.handlers.base import (
     Handler,
     HandlerContext,
@@ -254,10 +254,11 @@ HANDLERS: dict[str, Handler] = {
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,
     Action.Authorize: authorize,
-    Action.TransactionEvent: transaction_event,
+    Action.TransactionEvent: smart_charging.balancing(transaction_event, smart_charging.session_edge),
     Action.MeterValues: meter_values,
     Action.DataTransfer: data_transfer,
     Action.ReservationStatusUpdate: reservation_status_update,
     Action.NotifyDisplayMessages: notify_display_messages,
     **reports.V201_HANDLERS,
+    **smart_charging.V201_HANDLERS,
 }

@@ -20,12 +20,13 @@ import itertools
 import os
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, serve
+from websockets.typing import Subprotocol
 
 from evharness import eventloop
 from evharness.bench.probe import cpu_seconds, raise_fd_limit, report, rss_bytes
@@ -72,7 +73,12 @@ async def echo(port: int) -> None:
             payload = BOOT_ACCEPTED if frame[2] == "BootNotification" else {}
             await connection.send(orjson.dumps([3, frame[1], payload]).decode())
 
-    async with serve(answer, "127.0.0.1", port, compression=None, ping_interval=None) as server:
+    def ocpp(connection: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol | None:
+        return next((protocol for protocol in offered if protocol.startswith("ocpp")), None)  # stations
+
+    async with serve(
+        answer, "127.0.0.1", port, compression=None, ping_interval=None, select_subprotocol=ocpp
+    ) as server:
         bound = next(iter(server.sockets)).getsockname()[1]
         print(f"ECHO ws://127.0.0.1:{bound}", flush=True)
         await asyncio.Future()

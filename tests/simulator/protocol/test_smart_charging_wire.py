@@ -217,3 +217,18 @@ def test_the_station_maximum_is_shared_by_its_evses(store: Store, version: OcppV
     pair.station.stop_transaction(2, "Local", pair.clock.now())
     pair.pump()
     assert [m.power_w for m in meters] == [pytest.approx(11_000), 0.0]  # the EVSE's own maximum
+
+
+@pytest.mark.parametrize("version", [V16, V201], ids=lambda v: v.value)
+def test_a_station_without_smart_charging_answers_not_supported(store: Store, version: OcppVersion) -> None:
+    """TC_K_15: the tester's station without smart charging (SmartChargingCtrlr.Enabled false)."""
+    config = StationConfig(serial_number="SIM-0001", variables=(("SmartChargingCtrlr.Enabled", "false"),))
+    pair = Pair.open("SIM-0001", version, store, config)
+    pair.station.boot(pair.clock.now())
+    pair.pump()
+    station_max = "ChargePointMaxProfile" if version is V16 else "ChargingStationMaxProfile"
+    with pytest.raises(AssertionError, match="CALLERROR NotSupported"):
+        install(pair, version, 0, profile(version, 1, station_max, 16))
+    with pytest.raises(AssertionError, match="CALLERROR NotSupported"):
+        ask(pair, "ClearChargingProfile", {})
+    assert pair.station.profiles.profiles == {}

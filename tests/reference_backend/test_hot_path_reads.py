@@ -42,7 +42,8 @@ def test_a_16_meter_values_reads_nothing_and_sees_an_outside_change(store: Store
             store.flush()
     assert reads(seen) == []
     record = store.transaction(store.find_station_id("CP-1") or 0, tx)
-    assert record is not None and record.meter_last_wh == 1400
+    assert record is not None
+    assert record.meter_last_wh == 1400
     with store.engine.begin() as conn:  # someone else (an operator's tool) writes the table
         conn.execute(sa.update(transactions).where(transactions.c.id == tx).values(energy_problem="checked"))
     meter(5, 1500)

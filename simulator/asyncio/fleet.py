@@ -12,7 +12,8 @@ from typing import Any
 from evharness.identities import station_identity
 from evharness.ocppj.versions import OcppVersion
 from scenarios.model import Scenario
-from simulator.asyncio.transport import Backoff, FrameHook, OcppBackoff, StationLink
+from simulator.asyncio.transport import FrameHook, StationLink
+from simulator.backoff import Backoff, OcppBackoff
 from simulator.core.clock import Clock
 from simulator.core.events import StationEvent
 from simulator.core.station import Station

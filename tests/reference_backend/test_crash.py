@@ -38,7 +38,7 @@ from reference_backend.domain.metering import Sample, samples_v16, samples_v201
 from reference_backend.persistence import Store, TransactionRecord
 from reference_backend.seed import seed
 from simulator.asyncio.fleet import FleetPlan, StationRun, build_runs
-from simulator.asyncio.transport import Backoff
+from simulator.backoff import Backoff
 from simulator.core.clock import ScaledClock
 
 STATIONS = 60

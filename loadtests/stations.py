@@ -30,7 +30,7 @@ from loadtests.identities import IdentityPool
 from loadtests.sessions import OcppFailure, Scenarios, expected_statuses, failure_reason
 from loadtests.settings import LoadSettings
 from scenarios.model import Scenario
-from simulator.core.clock import ScaledClock
+from simulator.core.clock import ScaledClock, stamp_time
 from simulator.core.events import RoundTrip, StationEvent
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
@@ -74,6 +74,7 @@ class StationClient:
         # one station runs every scenario of the run: it is built to fit them all
         config = context.scenarios.station_config(identity, settings.call_timeout_s * settings.time_scale)
         self.station = Station(identity, adapter_for(version), config, self.clock.now())
+        self.station.stamp_time = stamp_time(self.clock, settings.timestamps)
         self.link = SyncStationLink(
             self.station,
             user.host or "",

@@ -104,21 +104,44 @@ def notify_ev_charging_needs(ctx: HandlerContext, payload: Payload) -> Payload |
     return Reply({"status": status}, then=(set_call(profile, EV_PROFILE_IDS + evse, False, ctx.now),))
 
 
-def _csms_tx_profile(store: Store, station_id: int, evse: int) -> StoredProfile | None:
-    stored = store.charging.of_station(station_id, "set")
-    found = [p for p in stored if p.purpose == "TxProfile" and p.evse_id == evse]
-    return max(found, key=lambda p: (p.stack_level, p.updated_at)) if found else None
+def _offer(store: Store, station_id: int, evse: int) -> Payload | None:
+    """The TxProfile the CSMS stands by for the transaction running on the EVSE: the newest of those
+    the station accepted for it and of the one answering the EV's latest needs (which the station may
+    not have answered yet when the EV's schedule comes); profiles of earlier transactions do not count."""
+    transaction = store.running_transaction(station_id, evse)
+    reference = None if transaction is None else transaction.transaction_ref
+    if transaction is None or reference is None:
+        return None
+    candidates = [
+        (p.updated_at, 0, p.profile)
+        for p in store.charging.of_station(station_id, "set")
+        if p.purpose == "TxProfile" and p.evse_id == evse and p.transaction_ref == reference
+    ]
+    needs = [
+        n
+        for n in store.charging.notices(station_id, [Action.NotifyEVChargingNeeds])
+        if n.evse_id == evse and n.status == Status.ACCEPTED
+    ]
+    started = transaction.started_at
+    if needs and (started is None or needs[-1].received_at >= started):
+        last = needs[-1]
+        profile = needs_profile(
+            last.payload["chargingNeeds"], evse, reference, _cap(store, station_id), last.received_at
+        )
+        offered = set_call(profile, EV_PROFILE_IDS + evse, False, last.received_at)[1]["chargingProfile"]
+        candidates.append((last.received_at, 1, offered))
+    return max(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
 
 def notify_ev_charging_schedule(ctx: HandlerContext, payload: Payload) -> Payload | Reply:
     evse = payload["evseId"]
-    ours = _csms_tx_profile(ctx.store, ctx.station, evse)
-    ok = within(payload["chargingSchedule"], None if ours is None else ours.profile)
+    ours = _offer(ctx.store, ctx.station, evse)
+    ok = within(payload["chargingSchedule"], ours)
     status = Status.ACCEPTED if ok else Status.REJECTED
     ctx.store.charging.notice(ctx.station, Action.NotifyEVChargingSchedule, evse, status, payload, ctx.now)
     if ok or ours is None:
         return {"status": status}
-    again = {"evseId": evse, "chargingProfile": ours.profile}
+    again = {"evseId": evse, "chargingProfile": ours}
     return Reply({"status": status}, then=((Action.SetChargingProfile, again),))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,37 @@ def test_a_cut_connection_does_not_stop_a_locust_station(tmp_path: Path, version
         assert [e["seqNo"] for e in payloads] == list(range(len(payloads)))  # gap-free
         assert sum(1 for e in payloads if e.get("offline")) >= 3
         assert payloads[-1]["eventType"] == "Ended"
+
+
+@pytest.mark.parametrize("mode", ["simulated", "wall"])
+def test_locust_stations_stamp_wall_clock_time_when_told(tmp_path: Path, mode: str) -> None:
+    """`--timestamps wall` (EVHARNESS_TIMESTAMPS), as `evharness sim` has it: at ×600 a station's
+    simulated time runs half an hour ahead in three seconds; with wall timestamps no message is
+    stamped later than the moment it reached the CSMS."""
+    scenario = tmp_path / "cut.yaml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+
+    async def run() -> StationSide:
+        async with strict_csms(OcppVersion.V16) as csms:
+            process = await locust(csms.url, OcppVersion.V16, scenario, "--timestamps", mode)
+            try:
+                side = await csms.station("CUT-0001")
+                await until(lambda: bool(side.calls("StopTransaction")), "the end of the session")
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    await stopped(process)
+            return side
+
+    side = asyncio.run(run())
+    received = time.time()
+    stamps = [
+        parse_timestamp(payload["timestamp"]).timestamp()
+        for action in ("StartTransaction", "MeterValues", "StopTransaction")
+        for payload in side.calls(action)
+        if "timestamp" in payload
+    ]
+    (stop,) = side.calls("StopTransaction")[:1]
+    if mode == "wall":
+        assert max(stamps) <= received
+    else:  # simulated time ran 30 minutes in three seconds: the stop is stamped that far ahead
+        assert parse_timestamp(stop["timestamp"]).timestamp() - received > 20 * 60

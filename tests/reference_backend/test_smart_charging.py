@@ -182,3 +182,31 @@ def test_no_smart_charging_message_of_a_station_is_not_supported(action: str) ->
     from reference_backend.handlers.v201 import HANDLERS
 
     assert action in HANDLERS
+
+
+def test_an_ev_schedule_is_checked_against_what_the_csms_offered_this_transaction(sqlite_url: str) -> None:
+    """The profile of an earlier transaction on the EVSE is not the limit, nor is a new offer the
+    station has not answered yet left out (its schedule may come first)."""
+
+    async def scenario(backend: BackendServer, station: OcttStation, station_id: int) -> None:
+        needs = {"evseId": 1, "chargingNeeds": NEEDS}
+        await start_201(station, "tx-old")
+        await station.call("NotifyEVChargingNeeds", needs)
+        await station.expect_call("SetChargingProfile", within=5)
+        await backend.operations.settle()
+        await start_201(station, "tx-new")  # the old one ends: a new transaction on its EVSE
+        station.hold("SetChargingProfile")
+        cursor = len(station.received)
+        assert (await station.call("NotifyEVChargingNeeds", needs)).require() == {"status": "Accepted"}
+        await station.expect_call("SetChargingProfile", within=5, after=cursor)
+        over = {
+            "evseId": 1,
+            "timeBase": format_timestamp(time.time()),
+            "chargingSchedule": {"id": 1, **schedule(40)},
+        }
+        assert (await station.call("NotifyEVChargingSchedule", over)).require() == {"status": "Rejected"}
+        await station.release()
+        again = (await station.expect_call("SetChargingProfile", within=5, after=cursor + 1)).payload
+        assert again["chargingProfile"]["transactionId"] == "tx-new"
+
+    run(sqlite_url, V201, scenario)

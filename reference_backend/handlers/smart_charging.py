@@ -75,6 +75,31 @@ def balancing(handler: Handler, when: Callable[[Payload], bool] = lambda payload
     return balanced
 
 
+def with_site_profile(boot: Handler) -> Handler:
+    """A BootNotification answered Accepted: a station of a site with a limit gets its share now
+    (it may have been offline when the limit was set or the sessions changed)."""
+
+    def booted(ctx: HandlerContext, payload: Payload) -> Payload | Reply:
+        answer = boot(ctx, payload)
+        status = (answer.payload if isinstance(answer, Reply) else answer).get("status")
+        station = ctx.store.find_station_id(ctx.identity) if status == Status.ACCEPTED else None
+        site = None if station is None else ctx.store.charging.site_of(station)
+        if site is None:
+            return answer
+        mine = tuple(
+            (action, call)
+            for identity, action, call in site_calls(ctx.store.charging, *site, ctx.now)
+            if identity == ctx.identity
+        )
+        if isinstance(answer, Reply):
+            return replace(answer, then=answer.then + mine)
+        return Reply(answer, then=mine)
+
+    booted.__name__ = booted.__qualname__ = boot.__name__
+    booted.__doc__ = boot.__doc__
+    return booted
+
+
 def session_edge(payload: Payload) -> bool:
     """A 2.0.1 TransactionEvent that opens or ends a transaction."""
     return payload.get("eventType") in ("Started", "Ended")
@@ -104,21 +129,44 @@ def notify_ev_charging_needs(ctx: HandlerContext, payload: Payload) -> Payload |
     return Reply({"status": status}, then=(set_call(profile, EV_PROFILE_IDS + evse, False, ctx.now),))
 
 
-def _csms_tx_profile(store: Store, station_id: int, evse: int) -> StoredProfile | None:
-    stored = store.charging.of_station(station_id, "set")
-    found = [p for p in stored if p.purpose == "TxProfile" and p.evse_id == evse]
-    return max(found, key=lambda p: (p.stack_level, p.updated_at)) if found else None
+def _offer(store: Store, station_id: int, evse: int) -> Payload | None:
+    """The TxProfile the CSMS stands by for the transaction running on the EVSE: the newest of those
+    the station accepted for it and of the one answering the EV's latest needs (which the station may
+    not have answered yet when the EV's schedule comes); profiles of earlier transactions do not count."""
+    transaction = store.running_transaction(station_id, evse)
+    reference = None if transaction is None else transaction.transaction_ref
+    if transaction is None or reference is None:
+        return None
+    candidates = [
+        (p.updated_at, 0, p.profile)
+        for p in store.charging.of_station(station_id, "set")
+        if p.purpose == "TxProfile" and p.evse_id == evse and p.transaction_ref == reference
+    ]
+    needs = [
+        n
+        for n in store.charging.notices(station_id, [Action.NotifyEVChargingNeeds])
+        if n.evse_id == evse and n.status == Status.ACCEPTED
+    ]
+    started = transaction.started_at
+    if needs and (started is None or needs[-1].received_at >= started):
+        last = needs[-1]
+        profile = needs_profile(
+            last.payload["chargingNeeds"], evse, reference, _cap(store, station_id), last.received_at
+        )
+        offered = set_call(profile, EV_PROFILE_IDS + evse, False, last.received_at)[1]["chargingProfile"]
+        candidates.append((last.received_at, 1, offered))
+    return max(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
 
 def notify_ev_charging_schedule(ctx: HandlerContext, payload: Payload) -> Payload | Reply:
     evse = payload["evseId"]
-    ours = _csms_tx_profile(ctx.store, ctx.station, evse)
-    ok = within(payload["chargingSchedule"], None if ours is None else ours.profile)
+    ours = _offer(ctx.store, ctx.station, evse)
+    ok = within(payload["chargingSchedule"], ours)
     status = Status.ACCEPTED if ok else Status.REJECTED
     ctx.store.charging.notice(ctx.station, Action.NotifyEVChargingSchedule, evse, status, payload, ctx.now)
     if ok or ours is None:
         return {"status": status}
-    again = {"evseId": evse, "chargingProfile": ours.profile}
+    again = {"evseId": evse, "chargingProfile": ours}
     return Reply({"status": status}, then=((Action.SetChargingProfile, again),))
 
 

@@ -144,7 +144,8 @@ def test_ev_needs_are_answered_with_a_tx_profile_and_an_ev_schedule_over_it_rene
     run(sqlite_url, V201, scenario)
 
 
-def test_reports_and_external_limits_are_kept(sqlite_url: str) -> None:
+@pytest.mark.parametrize("version", [V201, OcppVersion.V21])
+def test_reports_and_external_limits_are_kept(sqlite_url: str, version: OcppVersion) -> None:
     async def scenario(backend: BackendServer, station: OcttStation, station_id: int) -> None:
         external = profile_201(50, "ChargingStationExternalConstraints", 0, 12)
         report = {"requestId": 4, "chargingLimitSource": "EMS", "evseId": 0, "chargingProfile": [external]}
@@ -165,7 +166,7 @@ def test_reports_and_external_limits_are_kept(sqlite_url: str) -> None:
         actions = [n.action for n in backend.store.charging.notices(station_id)]
         assert actions == ["NotifyChargingLimit", "ClearedChargingLimit"]
 
-    run(sqlite_url, V201, scenario)
+    run(sqlite_url, version, scenario)
 
 
 @pytest.mark.parametrize(
@@ -182,3 +183,31 @@ def test_no_smart_charging_message_of_a_station_is_not_supported(action: str) ->
     from reference_backend.handlers.v201 import HANDLERS
 
     assert action in HANDLERS
+
+
+def test_an_ev_schedule_is_checked_against_what_the_csms_offered_this_transaction(sqlite_url: str) -> None:
+    """The profile of an earlier transaction on the EVSE is not the limit, nor is a new offer the
+    station has not answered yet left out (its schedule may come first)."""
+
+    async def scenario(backend: BackendServer, station: OcttStation, station_id: int) -> None:
+        needs = {"evseId": 1, "chargingNeeds": NEEDS}
+        await start_201(station, "tx-old")
+        await station.call("NotifyEVChargingNeeds", needs)
+        await station.expect_call("SetChargingProfile", within=5)
+        await backend.operations.settle()
+        await start_201(station, "tx-new")  # the old one ends: a new transaction on its EVSE
+        station.hold("SetChargingProfile")
+        cursor = len(station.received)
+        assert (await station.call("NotifyEVChargingNeeds", needs)).require() == {"status": "Accepted"}
+        await station.expect_call("SetChargingProfile", within=5, after=cursor)
+        over = {
+            "evseId": 1,
+            "timeBase": format_timestamp(time.time()),
+            "chargingSchedule": {"id": 1, **schedule(40)},
+        }
+        assert (await station.call("NotifyEVChargingSchedule", over)).require() == {"status": "Rejected"}
+        await station.release()
+        again = (await station.expect_call("SetChargingProfile", within=5, after=cursor + 1)).payload
+        assert again["chargingProfile"]["transactionId"] == "tx-new"
+
+    run(sqlite_url, V201, scenario)

@@ -293,7 +293,11 @@ def test_security_events_of_an_offline_station_are_sent_once_it_is_back(
     assert security_events(pair, startup=True) == ["StartupOfTheDevice"]
     pair.reconnect()
     pair.advance(1)
-    assert security_events(pair, startup=True) == ["StartupOfTheDevice", "TamperDetectionActivated", "SettingSystemTime"]
+    assert security_events(pair, startup=True) == [
+        "StartupOfTheDevice",
+        "TamperDetectionActivated",
+        "SettingSystemTime",
+    ]
     assert pair.station.idle
 
 

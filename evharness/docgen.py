@@ -50,6 +50,18 @@ def _certificate_signing() -> str:
     return render_markdown()
 
 
+def _ems_limits() -> str:
+    from simulator.core.external_limits import render_markdown
+
+    return render_markdown()
+
+
+def _ev_negotiation() -> str:
+    from simulator.core.ev_negotiation import render_markdown
+
+    return render_markdown()
+
+
 def _console_pages() -> str:
     from reference_backend.web.pages import render_markdown
 
@@ -88,6 +100,12 @@ def _security_headers() -> str:
     return render_markdown()
 
 
+def _profile_purposes() -> str:
+    from reference_backend.domain.charging_profiles import render_markdown
+
+    return render_markdown()
+
+
 def _conformance_cases() -> str:
     from evharness.conformance.coverage import table
 
@@ -122,6 +140,8 @@ BLOCKS: tuple[tuple[str, str, Callable[[], str]], ...] = (
     ("authorization.md", "decision", _decision),
     ("architecture.md", "lifecycle", _lifecycle),
     ("certificates.md", "signing", _certificate_signing),
+    ("smart-charging.md", "ems-limits", _ems_limits),
+    ("smart-charging.md", "ev-negotiation", _ev_negotiation),
     ("pages.md", "console-pages", _console_pages),
     ("metrics.md", "csms-metrics", _csms_metrics),
     ("metrics.md", "sim-metrics", _sim_metrics),
@@ -129,6 +149,7 @@ BLOCKS: tuple[tuple[str, str, Callable[[], str]], ...] = (
     ("security.md", "profiles", _security_profiles),
     ("security.md", "tls", _tls),
     ("security.md", "headers", _security_headers),
+    ("smart-charging.md", "profile-purposes", _profile_purposes),
 )
 
 
@@ -149,6 +170,7 @@ def _options_table(parser: argparse.ArgumentParser) -> list[str]:
         if (
             isinstance(action, (argparse._HelpAction, argparse._SubParsersAction))
             or not action.option_strings
+            or action.help == argparse.SUPPRESS  # internal (e.g. `evharness sim --worker-dir`)
         ):
             continue
         flags = ", ".join(f"`{flag}`" for flag in action.option_strings)

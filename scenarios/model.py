@@ -314,6 +314,32 @@ class AwaitLocalListStep(Strict):
     )
 
 
+CostOutcome = Literal["running", "final", "fallback"]
+FINAL_COST: list[CostOutcome] = ["final"]
+
+
+class AwaitCost(Strict):
+    expect: list[CostOutcome] = Field(
+        default_factory=lambda: list(FINAL_COST),
+        min_length=1,
+        description="what the CSMS may have told of the last transaction's cost: running (a running cost), "
+        "final (the final cost), fallback (its end answered without a cost)",
+    )
+    timeout: Duration = Field(default=60.0, description="how long to wait for it")
+
+    @field_validator("timeout", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value)
+
+
+class AwaitCostStep(Strict):
+    await_cost: AwaitCost | None = Field(
+        description="wait until the CSMS has told the station the cost of its last transaction (2.0.1 "
+        "CostUpdated / totalCost, 1.6 DataTransfer RunningCost / FinalCost; docs/tariffs.md)"
+    )
+
+
 TransferStatus = Literal["Accepted", "Rejected", "UnknownMessageId", "UnknownVendorId"]
 ANY_TRANSFER_STATUS: list[TransferStatus] = ["Accepted", "Rejected", "UnknownMessageId", "UnknownVendorId"]
 
@@ -373,6 +399,56 @@ class SecurityEventStep(Strict):
     security_event: SecurityEventSpec = Field(description="SecurityEventNotification (A04)")
 
 
+class EmsLimit(Strict):
+    evse: int = Field(default=0, ge=0, description="0: the whole station (its grid connection)")
+    limit_kw: float | None = Field(default=None, ge=0, description="the limit in kW …")
+    limit_a: float | None = Field(default=None, ge=0, description="… or in A per phase")
+    source: Literal["EMS", "SO", "Other"] = Field(default="EMS", description="chargingLimitSource")
+    grid_critical: bool = False
+    duration: Duration | None = Field(default=None, description="how long it holds (none: until released)")
+    release: bool = Field(default=False, description="release the source's limit instead (K13)")
+
+    @field_validator("duration", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return None if value is None else parse_duration(value)
+
+    @model_validator(mode="after")
+    def _one_limit(self) -> EmsLimit:
+        if not self.release and (self.limit_kw is None) == (self.limit_a is None):
+            raise ValueError("limit_kw or limit_a: exactly one of them (or release: true)")
+        return self
+
+
+class EvNeeds(Strict):
+    evse: int = Field(default=1, ge=1)
+    energy_kwh: float | None = Field(default=None, gt=0, description="the energy it now asks for")
+    departure: Duration | None = Field(default=None, description="when it now leaves, after plug-in")
+    expect: list[Literal["Accepted", "Processing", "Rejected", "NoChargingProfile"]] = Field(
+        default=["Accepted", "Processing"],
+        min_length=1,
+        description="the CSMS's answer to NotifyEVChargingNeeds",
+    )
+
+    @field_validator("departure", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return None if value is None else parse_duration(value)
+
+
+class EvNeedsStep(Strict):
+    ev_needs: EvNeeds = Field(
+        description="the ISO 15118 EV (station.ev.iso15118) renegotiates with new needs (2.0.1 K17)"
+    )
+
+
+class EmsLimitStep(Strict):
+    ems_limit: EmsLimit = Field(
+        description="an EMS or the grid operator limits the station (2.0.1 K12/K13: "
+        "NotifyChargingLimit, ClearedChargingLimit; 1.6: the limit applies, nothing is told)"
+    )
+
+
 Step = (
     BootStep
     | PlugInStep
@@ -384,11 +460,16 @@ Step = (
     | GoOfflineStep
     | FaultStep
     | AwaitLocalListStep
+    | AwaitCostStep
     | DataTransferStep
     | CertificatesStep
     | RenewCertificateStep
     | SecurityEventStep
+    | EmsLimitStep
+    | EvNeedsStep
 )
+
+
 STEP_TYPES: dict[str, type[Strict]] = {
     "boot": BootStep,
     "plug_in": PlugInStep,
@@ -400,10 +481,13 @@ STEP_TYPES: dict[str, type[Strict]] = {
     "go_offline": GoOfflineStep,
     "fault": FaultStep,
     "await_local_list": AwaitLocalListStep,
+    "await_cost": AwaitCostStep,
     "data_transfer": DataTransferStep,
     "certificates": CertificatesStep,
     "renew_certificate": RenewCertificateStep,
     "security_event": SecurityEventStep,
+    "ems_limit": EmsLimitStep,
+    "ev_needs": EvNeedsStep,
 }
 
 
@@ -428,6 +512,35 @@ class LocalAuth(Strict):
     )
 
 
+class Ev(BaseModel):
+    """The EV plugged in at every connector (none: it takes whatever it is given)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    battery_kwh: float = Field(default=60.0, gt=0)
+    soc_percent: float = Field(default=20.0, ge=0, le=100)
+    max_ac_kw: float = Field(default=11.0, gt=0)
+    max_dc_kw: float = Field(default=50.0, gt=0)
+    taper_from_percent: float = Field(default=80.0, ge=0, le=100)
+    dc: bool = False
+    iso15118: bool = Field(
+        default=False, description="ISO 15118: it sends its charging needs and answers schedules (K15–K17)"
+    )
+    energy_kwh: float | None = Field(
+        default=None, gt=0, description="the energy it asks for (none: a full battery)"
+    )
+    departure: Duration | None = Field(default=None, description="when it leaves, after plug-in")
+    schedule: Literal["accept", "reject"] = Field(
+        default="accept",
+        description="accept: it follows the schedule it gets; reject: it answers the first one with a "
+        "schedule above the limits (TC_K_55), then accepts",
+    )
+
+    @field_validator("departure", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return None if value is None else parse_duration(value)
+
+
 class StationSpec(Strict):
     evses: int = Field(default=1, ge=1, le=8)
     connectors_per_evse: int = Field(default=1, ge=1, le=4)
@@ -442,6 +555,9 @@ class StationSpec(Strict):
         "None leaves the CSMS's setting as it is",
     )
     local_auth: LocalAuth = Field(default_factory=LocalAuth)
+    ev: Ev | None = Field(
+        default=None, description="the EV at the connectors (none: it takes what it is given)"
+    )
     firmware: dict[str, str | int | float | bool] = Field(
         default_factory=dict,
         description="how firmware updates go (e.g. {download: fail, failed_attempts: 2}; "
@@ -513,6 +629,8 @@ class Scenario(Strict):
                     f"step {number} (present_token), field token: unknown token "
                     f"{step.present_token.token!r} (declared: {', '.join(ids) or 'none'})"
                 )
+            if isinstance(step, EvNeedsStep) and not (self.station.ev and self.station.ev.iso15118):
+                raise ValueError(f"step {number} (ev_needs), field (value): station.ev.iso15118 is not true")
             problem = _station_cannot(self.station.local_auth, step)
             if problem is not None:
                 kind, where, why = problem

@@ -21,11 +21,12 @@ from evharness.redaction import redact
 from evharness.settings import Option, add_options
 from simulator import template as templates
 from simulator.asyncio.control import ControlServer
-from simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
-from simulator.core.clock import ScaledClock
+from simulator.asyncio.fleet import FleetPlan, FleetResult, StationRun, run_fleet
+from simulator.core.clock import TIMESTAMPS, ScaledClock
 from simulator.security import SecurityProfile
-from simulator.summary import render, summarize
+from simulator.summary import action_stats, render, summarize
 from simulator.watch import Watch
+from simulator.workers import limits, merge, parent
 
 
 def _csv(text: str) -> list[str]:
@@ -49,7 +50,7 @@ OPTIONS = [
         "what message timestamps show: simulated time (runs --time-scale times faster, so ahead of the"
         " wall clock) or the wall clock's time of each event",
         "simulated",
-        choices=("simulated", "wall"),
+        choices=TIMESTAMPS,
     ),
     Option("--call-timeout", "real seconds to wait for a CSMS answer", 30.0, float),
     Option("--stagger", "real seconds between two stations' connects", 0.01, float),
@@ -79,6 +80,13 @@ OPTIONS = [
         "--control-port", "serve the control API on this port (0: any free port); stations stay on", None, int
     ),
     Option("--control-host", "interface of the control API", "127.0.0.1"),
+    Option(
+        "--processes",
+        "worker processes the stations are spread over, with one summary and one control API"
+        " (0: one per core, at most one per 1000 stations, at least as many as the open-files limit needs)",
+        0,
+        int,
+    ),
     eventloop.EVENT_LOOP,
 ]
 
@@ -88,6 +96,7 @@ def register(commands: Any) -> None:
         "sim", help="run simulated stations against a CSMS", description=__doc__
     )
     add_options(parser, OPTIONS)
+    parser.add_argument("--worker-dir", help=argparse.SUPPRESS)  # a worker of --processes (simulator.workers)
     parser.set_defaults(run=run)
 
 
@@ -109,6 +118,15 @@ def run(args: argparse.Namespace) -> int:
     if args.stations < 1:
         console.print("[red]error:[/] --stations must be at least 1")
         return 2
+    if args.processes < 0:
+        console.print("[red]error:[/] --processes must be 0 (one per core) or more")
+        return 2
+    open_files = limits.raise_open_files()
+    processes = min(args.stations, args.processes or parent.default_processes(args.stations, open_files))
+    refused = limits.refusal(args.stations, processes, open_files)
+    if refused is not None:
+        console.print(f"[red]error:[/] {refused}")
+        return 2
     plan = FleetPlan(
         csms_url=args.csms_url,
         versions=versions,
@@ -125,18 +143,35 @@ def run(args: argparse.Namespace) -> int:
         keep_running=args.control_port is not None,
         timestamps=args.timestamps,
     )
-    console.print(
-        f"evharness sim: {args.stations} station(s) {args.id_prefix}-{args.first_number:04d}… "
-        f"→ {args.csms_url} (OCPP {', '.join(v.value for v in versions)}; "
-        f"{', '.join(s.name for s in loaded)}; time ×{args.time_scale:g}, {args.timestamps} timestamps)"
-    )
+    worker = Path(args.worker_dir) if args.worker_dir else None
+    spread = f" over {processes} processes" if processes > 1 else ""
+    if worker is None:
+        console.print(
+            f"evharness sim: {args.stations} station(s) {args.id_prefix}-{args.first_number:04d}… "
+            f"→ {args.csms_url} (OCPP {', '.join(v.value for v in versions)}; "
+            f"{', '.join(s.name for s in loaded)}; time ×{args.time_scale:g}, {args.timestamps} timestamps)"
+            + spread
+        )
     control = (args.control_host, args.control_port) if args.control_port is not None else None
     try:
-        watch = Watch(console, args.progress_interval)
-        summary = eventloop.run(
-            _run_with_progress(plan, args.time_scale, args.run_timeout, console, watch, control),
-            args.event_loop,
-        )
+        if processes > 1:
+            empty = summarize(FleetResult([], args.time_scale, 0.0, timestamps=args.timestamps))
+            summary = eventloop.run(
+                parent.run_workers(_worker_plan(args, processes, control, versions, loaded, empty), console),
+                args.event_loop,
+            )
+        else:
+            watch = Watch(console, args.progress_interval, label=f"worker {worker.name}: " if worker else "")
+            result = eventloop.run(
+                _run_with_progress(plan, args.time_scale, args.run_timeout, console, watch, control, worker),
+                args.event_loop,
+            )
+            summary = summarize(result)
+            if worker is not None:  # the parent prints the fleet's summary
+                written = worker / f"{parent.SUMMARY_FILE}.partial"
+                written.write_text(json.dumps(merge.worker_part(summary, action_stats(result))))
+                written.replace(worker / parent.SUMMARY_FILE)
+                return 0 if summary["ok"] else 1
     except eventloop.EventLoopUnavailable as exc:
         console.print(f"[red]error:[/] {exc}")
         return 2
@@ -147,6 +182,29 @@ def run(args: argparse.Namespace) -> int:
     return 0 if summary["ok"] else 1
 
 
+def _worker_plan(
+    args: argparse.Namespace,
+    processes: int,
+    control: tuple[str, int] | None,
+    versions: list[OcppVersion],
+    loaded: list[scenarios.Scenario],
+    empty: dict[str, Any],
+) -> parent.WorkerPlan:
+    return parent.WorkerPlan(
+        options=OPTIONS,
+        values=vars(args),
+        stations=args.stations,
+        first_number=args.first_number,
+        id_prefix=args.id_prefix,
+        processes=processes,
+        control=control,
+        run_timeout_s=args.run_timeout,
+        protocols=", ".join(v.value for v in versions),
+        scenarios=", ".join(s.name for s in loaded),
+        empty=merge.worker_part(empty, {}),
+    )
+
+
 async def _run_with_progress(
     plan: FleetPlan,
     scale: float,
@@ -154,7 +212,8 @@ async def _run_with_progress(
     console: Console,
     watch: Watch,
     control: tuple[str, int] | None = None,
-) -> dict[str, Any]:
+    worker: Path | None = None,
+) -> FleetResult:
     clock = ScaledClock(scale)
     columns = (
         TextColumn("stations"),
@@ -167,7 +226,8 @@ async def _run_with_progress(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
+    bar = console.is_terminal and worker is None  # the workers of --processes draw no bar
+    with Progress(*columns, console=console, transient=True, disable=not bar) as progress:
         task = progress.add_task("stations", total=plan.stations, failed=0)
         failed = 0
 
@@ -179,7 +239,10 @@ async def _run_with_progress(
         async def start(runs: list[StationRun]) -> Callable[[], Awaitable[None]]:
             stop_watching = watch.start(runs)
             server = None if control is None else ControlServer([run.link for run in runs], *control)
-            if server is not None:
+            if server is not None and worker is not None:  # the parent serves the fleet's control API
+                await server.start()
+                (worker / parent.CONTROL_FILE).write_text(json.dumps({"port": server.port}))
+            elif server is not None:
                 await server.start()
                 url = f"{server.host}:{server.port}"
                 console.print(f"control API  http://{url}/stations  ws://{url}/control")
@@ -198,4 +261,4 @@ async def _run_with_progress(
         )
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.remove_signal_handler(signum)
-    return summarize(result)
+    return result

@@ -31,6 +31,7 @@ def station_state(station: Station, now: float, frames: int = 10) -> dict[str, A
                 "energy_wh": round(evse.meter.energy_wh, 3),
                 "power_w": round(evse.meter.power_w, 1),
                 "soc_percent": None if evse.ev is None else round(evse.ev.soc_percent, 2),
+                "smart_charging": smart_charging_state(station, evse.id, now),
             }
         )
     return {
@@ -62,10 +63,52 @@ def station_state(station: Station, now: float, frames: int = 10) -> dict[str, A
             {"id": m.id, "variable": m.name, "type": m.type, "value": m.value, "tripped": m.tripped}
             for m in station.monitoring.monitors.values()
         ],
+        "costs": [  # what the CSMS told of each transaction's cost (docs/tariffs.md)
+            {
+                "transaction": c.transaction_id,
+                "state": c.state.value,
+                "total": None if c.total is None else str(c.total),
+                "currency": c.currency,
+                "shown": c.shown,
+            }
+            for c in station.costs.records.values()
+        ],
         "faults": [kind for kind, _ in station.faults.injected],
         "evses": evses,
         "recent_frames": [
             {"direction": d, "frame": text, "at": at} for d, text, at in list(station.frame_log)[-frames:]
+        ],
+    }
+
+
+def smart_charging_state(station: Station, evse_id: int, now: float) -> dict[str, Any]:
+    """The charging profiles in force on an EVSE (its own and the station's) and the limit they
+    put on it now (W; None: unlimited)."""
+    transaction = station.evses[evse_id].transaction
+    key = None if transaction is None else transaction.key
+    started = None if transaction is None else transaction.started_at
+    limit = station.profiles.limit_w(evse_id, now, key, started)
+    negotiations = station.negotiations
+    needs, chosen = negotiations.needs.get(evse_id), negotiations.schedules.get(evse_id)
+    return {
+        "limit_w": None if limit is None else round(limit, 1),
+        "iso15118": {
+            "state": negotiations.state(evse_id).value,
+            "energy_wh": None if needs is None else round(needs.energy_wh),
+            "departure_at": None if needs is None else needs.departure_at,
+            "schedule": None if chosen is None else [[offset, round(w, 1)] for offset, w in chosen.periods],
+        },
+        "profiles": [
+            {
+                "id": p.id,
+                "evse": p.evse_id,
+                "purpose": p.purpose,
+                "stack_level": p.stack_level,
+                "source": p.source,
+                "limit_w": None if (now_w := p.limit_w(now, started or now)) is None else round(now_w, 1),
+            }
+            for p in station.profiles.in_force(evse_id, now)
+            if p.purpose != "Tx" or p.transaction_id in (None, key)
         ],
     }
 

@@ -19,6 +19,7 @@ from simulator.core.events import (
     Authorized,
     CallFailed,
     DataTransferred,
+    LimitChanged,
     PeerViolated,
     ReservationChanged,
     TransactionEnded,
@@ -63,8 +64,19 @@ def error_code_defined(version: OcppVersion, code: str) -> bool:
     return code == TIMEOUT or kind_of(version, code) is not None
 
 
-def summarize(result: FleetResult) -> dict[str, Any]:
+def action_stats(result: FleetResult) -> dict[str, ActionStats]:
+    """Every round trip's real latency and outcome, per OCPP action."""
     actions: dict[str, ActionStats] = defaultdict(ActionStats)
+    for run in result.runs:
+        for trip in run.station.round_trips:
+            stats = actions[trip.action]
+            stats.latencies_ms.append((trip.answered_at - trip.sent_at) / result.time_scale * 1000.0)
+            stats.failed += not trip.ok
+    return actions
+
+
+def summarize(result: FleetResult) -> dict[str, Any]:
+    actions = action_stats(result)
     expectations: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     authorizations = dict.fromkeys(("csms", "local_list", "cache", "offline_policy"), 0)
     failures: list[dict[str, Any]] = []
@@ -72,14 +84,14 @@ def summarize(result: FleetResult) -> dict[str, Any]:
         int
     )  # Accepted, used, expired, cancelled, faulted, refused_token
     transfers: dict[str, int] = defaultdict(int)  # the CSMS's answers to the stations' DataTransfers
+    costs: dict[str, int] = defaultdict(int)  # transactions by what the CSMS told of their cost at the end
+    limits: dict[str, int] = defaultdict(int)  # smart charging: profiles set, external limits …
+    lowest_limit_w: float | None = None
+    in_force = 0
     displayed = 0
     sessions = completed = violations = 0
     energy_wh = 0.0
     for run in result.runs:
-        for trip in run.station.round_trips:
-            stats = actions[trip.action]
-            stats.latencies_ms.append((trip.answered_at - trip.sent_at) / result.time_scale * 1000.0)
-            stats.failed += not trip.ok
         for event in run.events:
             if isinstance(event, TransactionStarted):
                 sessions += 1
@@ -96,7 +108,14 @@ def summarize(result: FleetResult) -> dict[str, Any]:
                 reservations[event.what] += 1
             elif isinstance(event, DataTransferred):
                 transfers[event.status] += 1
+            elif isinstance(event, LimitChanged):
+                limits[event.what] += 1
+                if event.limit_w is not None:
+                    lowest_limit_w = min(event.limit_w, lowest_limit_w or event.limit_w)
         displayed += len(run.station.display.held)
+        for record in run.station.costs.records.values():  # final, running (no end yet), fallback
+            costs[record.state.value] += 1
+        in_force += len(run.station.profiles.profiles)
         for expectation in run.expectations:
             counts = expectations[(run.scenario.name, expectation.what, expectation.decided_by)]
             counts[0 if expectation.ok else 1] += 1
@@ -142,6 +161,10 @@ def summarize(result: FleetResult) -> dict[str, Any]:
         "authorizations": authorizations,
         "reservations": dict(sorted(reservations.items())),
         "data_transfers": dict(sorted(transfers.items())),
+        "costs_received": dict(sorted(costs.items())),
+        "smart_charging": dict(sorted(limits.items())),
+        "lowest_limit_kw": None if lowest_limit_w is None else round(lowest_limit_w / 1000.0, 2),
+        "profiles_in_force_at_end": in_force,
         "display_messages_held": displayed,
         "expectations": [
             {"scenario": scenario, "what": what, "decided_by": by, "held": held, "failed": failed}
@@ -173,9 +196,19 @@ def render(summary: dict[str, Any], console: Console, max_failures: int = 20) ->
             f"({by['local_list']} from its local list, {by['cache']} from its cache, "
             f"{by['offline_policy']} by its offline policy)"
         )
-    for key, label in (("reservations", "reservations"), ("data_transfers", "DataTransfer answers")):
+    for key, label in (
+        ("reservations", "reservations"),
+        ("data_transfers", "DataTransfer answers"),
+        ("costs_received", "cost received"),  # transactions by final, running, fallback (docs/tariffs.md)
+        ("smart_charging", "smart charging"),  # profiles and limits (docs/smart-charging.md)
+    ):
         if summary.get(key):
             console.print(f"{label}: " + ", ".join(f"{n} {what}" for what, n in summary[key].items()))
+    if summary.get("smart_charging"):
+        console.print(
+            f"charging profiles in force at the end: {summary['profiles_in_force_at_end']}; "
+            f"lowest limit applied: {summary['lowest_limit_kw']} kW"
+        )
     if summary.get("display_messages_held"):
         console.print(f"display messages held at the end: {summary['display_messages_held']}")
     if summary["expectations"]:

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from scenarios.model import parse_duration
+from scenarios.model import Ev, parse_duration
 from simulator.core.device_model import DeviceModel
 from simulator.core.ev import EvSpec
 from simulator.core.model import StationConfig
@@ -20,14 +20,9 @@ from simulator.core.model import StationConfig
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-class Ev(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    battery_kwh: float = Field(default=60.0, gt=0)
-    soc_percent: float = Field(default=20.0, ge=0, le=100)
-    max_ac_kw: float = Field(default=11.0, gt=0)
-    max_dc_kw: float = Field(default=50.0, gt=0)
-    taper_from_percent: float = Field(default=80.0, ge=0, le=100)
-    dc: bool = False
+def ev_spec(ev: Ev) -> EvSpec:
+    """A template's or a scenario's `ev:` as the station's EV."""
+    return EvSpec(**ev.model_dump(exclude={"departure"}), departure_s=ev.departure)
 
 
 class StationTemplate(BaseModel):
@@ -61,7 +56,7 @@ class StationTemplate(BaseModel):
         return value
 
     def config(self, identity: str, call_timeout_s: float) -> StationConfig:
-        ev = None if self.ev is None else EvSpec(**self.ev.model_dump())
+        ev = None if self.ev is None else ev_spec(self.ev)
         return StationConfig(
             vendor=self.vendor,
             model=self.model,

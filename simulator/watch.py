@@ -44,6 +44,7 @@ class Watch:
 
     console: Console
     interval: float
+    label: str = ""  # what each line starts with ("worker 2: " in a worker of --processes)
     seen: set[str] = field(default_factory=set)
     _task: asyncio.Task[None] | None = None
 
@@ -68,8 +69,9 @@ class Watch:
                 continue
             self.seen.add(kind)
             others = "" if len(runs) == 1 else " (printed once for all stations)"
+            station = escape(self.label + run.identity)
             self.console.print(
-                f"[yellow]{escape(run.identity)}: connection error: {escape(error)}[/]{others}",
+                f"[yellow]{station}: connection error: {escape(error)}[/]{others}",
                 overflow="fold",
             )
 
@@ -82,4 +84,4 @@ class Watch:
             now = time.monotonic()
             if progress and now - last >= self.interval:
                 last = now
-                self.console.print(progress_line(runs, now - started))
+                self.console.print(self.label + progress_line(runs, now - started), markup=False)

@@ -12,7 +12,9 @@ waits for the operator) and `none` (every CSMS-initiated case is NOT APPLICABLE)
 Some cases need the CSMS set up first: "the CSMS is configured to first respond to a
 BootNotificationRequest with status Pending" (TC_B_02/30/31). A driver that can do that also has
 `configure_boot(BootSetup | None)` (`ConfiguresBoot`; None puts the CSMS back as it was); with any
-other driver the harness relies on the target file's `features.boot_pending` alone.
+other driver the harness relies on the target file's `features.boot_pending` alone. Likewise "the
+CSMS is configured with a tariff" (TC_I_01/02): `configure_tariff` (`ConfiguresTariff`), else the
+target file's `features.tariff`.
 """
 
 from __future__ import annotations
@@ -81,6 +83,12 @@ class Driver(Protocol):
 class ConfiguresBoot(Protocol):
     async def configure_boot(self, setup: BootSetup | None) -> None:
         """Make the CSMS answer the station's BootNotification as `setup` says; None: as before."""
+
+
+@runtime_checkable
+class ConfiguresTariff(Protocol):
+    async def configure_tariff(self, station: str, tariff: Payload | None) -> None:
+        """Give the station a tariff in the CSMS (TC_I_01/02's memory state); None: take it away."""
 
 
 class NoDriver:
@@ -156,6 +164,11 @@ class ReferenceDriver:
         await asyncio.to_thread(self._post, url, body, "PUT")
         self._configured.add(setup.station)
 
+    async def configure_tariff(self, station: str, tariff: Payload | None) -> None:
+        """PUT (or, for None, DELETE) `/api/operations/{station}/tariff` (docs/tariffs.md)."""
+        url = f"{self.api_url}operations/{quote(station, safe='')}/tariff"
+        await asyncio.to_thread(self._post, url, tariff, "PUT" if tariff is not None else "DELETE")
+
     def _post(self, url: str, payload: Payload | None, method: str = "POST") -> Payload:
         request = urllib.request.Request(
             url,
@@ -165,7 +178,8 @@ class ReferenceDriver:
         )
         try:
             with urllib.request.urlopen(request, timeout=self.http_timeout) as response:
-                body: Payload = json.loads(response.read())
+                raw = response.read()
+                body: Payload = json.loads(raw) if raw else {}  # a 204 has no body
                 return body
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")

@@ -21,7 +21,14 @@ from websockets.exceptions import InvalidStatus
 from evharness.conformance import checks
 from evharness.conformance import messages as m
 from evharness.conformance.config import TargetConfig
-from evharness.conformance.drivers import BootSetup, ConfiguresBoot, Driver, NotApplicable, Operation
+from evharness.conformance.drivers import (
+    BootSetup,
+    ConfiguresBoot,
+    ConfiguresTariff,
+    Driver,
+    NotApplicable,
+    Operation,
+)
 from evharness.conformance.pacing import Pacer
 from evharness.conformance.station import Answer, OcttStation, ReceivedCall, probe_handshake
 from evharness.ocppj.errors import ErrorKind
@@ -48,6 +55,9 @@ CONNECTOR_STATUS_201: dict[str, str] = {
 }
 
 # 2.0.1 stoppedReason → the triggerReason the station gives with it (E06)
+# TC_I_01/02's memory state when the driver sets it up: a tariff based on energy (docs/tariffs.md)
+ENERGY_TARIFF: Payload = {"currency": "EUR", "energy_price_per_kwh": "0.30"}
+
 STOP_TRIGGER_201: dict[str, str] = {
     "Local": "StopAuthorized",
     "Remote": "RemoteStop",
@@ -112,6 +122,7 @@ class Conformance:
         self.pending_operation: asyncio.Future[Payload | None] | None = None
         self.local_list_version = 0  # what the station says it holds (GetLocalListVersion)
         self.boot_configured = False  # the driver changed how the CSMS answers BootNotification
+        self.tariff_configured = False  # the driver gave the station a tariff in the CSMS
         self.upgrades: list[str] = []  # every upgrade request and its HTTP answer, for the case log
 
     # -- plumbing ----------------------------------------------------------------------------------
@@ -160,6 +171,9 @@ class Conformance:
         if self.boot_configured and isinstance(self.driver, ConfiguresBoot):
             self.boot_configured = False
             self.run(self.driver.configure_boot(None))
+        if self.tariff_configured and isinstance(self.driver, ConfiguresTariff):
+            self.tariff_configured = False
+            self.run(self.driver.configure_tariff(self.station.identity, None))
 
     # -- connection ---------------------------------------------------------------------------------
 
@@ -247,6 +261,18 @@ class Conformance:
         setup = BootSetup(self.station.identity, self.version, status, trigger)
         self.run(self.driver.configure_boot(setup))
         self.boot_configured = True
+
+    def configure_tariff(self) -> None:
+        """TC_I_01/02's memory state "the CSMS is configured with a tariff based on energy": through the
+        driver if it can (`features.tariff` if it is a tariff, else `ENERGY_TARIFF`); otherwise the
+        target file must declare it (`features.tariff`), or the case is NOT APPLICABLE."""
+        declared = self.feature("tariff")
+        if not isinstance(self.driver, ConfiguresTariff):
+            self.require_feature("tariff", "the case needs a tariff for the station in the CSMS")
+            return
+        tariff = declared if isinstance(declared, dict) else ENERGY_TARIFF
+        self.run(self.driver.configure_tariff(self.station.identity, tariff))
+        self.tariff_configured = True
 
     def booted(self) -> None:
         """Booted: BootNotification Accepted, then the connector Available."""

@@ -91,6 +91,10 @@ Feature: Settings are stored as desired and pushed over OCPP, now or when the st
     And Fred calls POST /api/stations/CP-1/operations/tariff-message with {"message_id": 20, "language": "nl"}
     Then the operation answered Accepted
     And station "CP-1" lists the display message "Prijs: 0.35 per kWh"
+    When Fred calls PUT /api/stations/CP-1/tariff with {"currency": "EUR", "energy_price_per_kwh": "0.35", "texts": {"es": "0,35 EUR por kWh"}}
+    And Fred calls POST /api/stations/CP-1/operations/tariff-message with {"message_id": 21, "language": "es"}
+    Then the operation answered Accepted
+    And station "CP-1" lists the display message "0,35 EUR por kWh"
     When Fred calls POST /api/stations/CP-1/operations/tariff-message with {"language": "xx"}
     Then the answer is 422 for the field "language"
     When Ivan calls POST /api/stations/CP-1/operations/reserve with {"id_tag": "04A1B2C3"}

@@ -17,6 +17,7 @@ from reference_backend.api import (
     accounts,
     agreements,
     boot_policy,
+    charging,
     companies,
     errors,
     headers,
@@ -29,6 +30,7 @@ from reference_backend.api import (
     station_files,
     station_security,
     stations,
+    tariffs,
     tokens,
     transactions,
 )
@@ -44,6 +46,7 @@ ROUTERS: list[APIRouter] = [
     agreements.router,
     sso.router,
     stations.router,
+    charging.router,
     station_security.router,
     station_certificates.router,
     station_files.router,
@@ -51,6 +54,8 @@ ROUTERS: list[APIRouter] = [
     local_users.router,
     tokens.router,
     transactions.router,
+    tariffs.router,
+    tariffs.operator_router,
     boot_policy.router,
     transactions.operator_router,
     operations.router,  # last: its POST /operations/{station}/{action} takes any action

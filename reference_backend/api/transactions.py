@@ -2,7 +2,8 @@
 
 - `GET /api/stations/{identity}/transactions` (`view_settings`): newest first, with who ended each
   (`station` / `csms`), why the CSMS did (`end_note`) and why the energy does not add up
-  (`energy_problem`; `energy_wh` is then null: no made-up figure).
+  (`energy_problem`; `energy_wh` is then null: no made-up figure) and, for one the station ended
+  under a tariff, its final cost (`total_cost`, `currency`; docs/tariffs.md).
 - `POST /api/stations/{identity}/transactions/{id}/end` `{"reason": "…"}` (`end_transaction`): ended
   by the CSMS with that reason and the last meter reading known; 404 unknown, 409 not running.
 - `POST /api/operations/{identity}/transactions/{id}/end`: the same for the backend operator
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from reference_backend.api.deps import MAX_ID, CallerDep, OperatorDep, StationsDep, StoreDep
 from reference_backend.api.errors import REFUSALS
 from reference_backend.api.station_deps import CanView, IdentityPath
-from reference_backend.console import transactions
+from reference_backend.console import tariffs, transactions
 
 router = APIRouter(tags=["transactions"], responses=REFUSALS)
 
@@ -46,6 +47,8 @@ class Transaction(BaseModel):
     energy_wh: float | None
     energy_problem: str | None
     id_token_status: str | None
+    total_cost: str | None = None  # the final cost, once the station ended it under a tariff
+    currency: str | None = None
 
 
 class EndBody(BaseModel):
@@ -53,8 +56,15 @@ class EndBody(BaseModel):
 
 
 @router.get("/stations/{identity}/transactions")
-def list_transactions(access: CanView, store: StoreDep) -> list[Transaction]:
-    return [Transaction.model_validate(t) for t in transactions.listed(store, access)]
+def list_transactions(access: CanView, store: StoreDep, st: StationsDep) -> list[Transaction]:
+    listed = transactions.listed(store, access)
+    costs = tariffs.final_costs(st, [t.id for t in listed])
+    return [
+        Transaction.model_validate(t).model_copy(
+            update={"total_cost": str(c.total_cost), "currency": c.currency} if (c := costs.get(t.id)) else {}
+        )
+        for t in listed
+    ]
 
 
 @router.post("/stations/{identity}/transactions/{transaction_id}/end")

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from reference_backend.domain.permissions import Action
 from reference_backend.domain.problems import InvalidInput
+from reference_backend.domain.tariffs import parse_currency
 
 Parser = Callable[[str, object], str]
 
@@ -103,6 +104,8 @@ SETTINGS: dict[str, Setting] = {
                 "TariffCtrlr", "PricePerKWh", "price per kWh"),
         Setting("tariff", Action.SET_PRICES, _text(50), "TariffName",
                 "TariffCtrlr", "TariffName", "tariff name"),
+        Setting("currency", Action.SET_PRICES, parse_currency, "Currency", "TariffCostCtrlr", "Currency",
+                "currency of the costs the station is told (ISO 4217; set with the tariff)"),
         Setting("charging_times", Action.SET_CHARGING_TIMES, _window, "ChargingTimes",
                 "ChargingStation", "ChargingTimes", "daily charging window HH:MM-HH:MM"),
         Setting("priority", Action.SET_PRIORITIES, _integer(0, 9), "ChargingPriority",

@@ -20,12 +20,15 @@ from reference_backend.handlers import certificates, reports
 from reference_backend.handlers.base import (
     Handler,
     HandlerContext,
+    Reply,
     TokenCheck,
     boot_answer,
     check_token,
     timestamp_or_now,
 )
+from reference_backend.handlers.costs import final_cost_16, running_cost_16, session_cost
 from reference_backend.handlers.functions import data_transfer
+from reference_backend.handlers.smart_charging import balancing
 from reference_backend.handlers.transactions import (
     end_as_superseded,
     end_lost_at_boot,
@@ -93,9 +96,13 @@ def status_notification(ctx: HandlerContext, payload: Payload) -> Payload:
     if connector == STATION_CONNECTOR:
         ctx.store.record_station_status(ctx.station, status, error_code, at)
     else:
-        ctx.store.record_connector_status(ctx.station, connector, ONLY_CONNECTOR, status, error_code, at)
+        changed = ctx.store.record_connector_status(
+            ctx.station, connector, ONLY_CONNECTOR, status, error_code, at
+        )
         ended = ENDED_BY_STATUS_16.get(status)
-        if ended is not None:  # 1.6 has no ReservationStatusUpdate: the connector's status tells
+        # 1.6 has no ReservationStatusUpdate: the connector's status tells, when it changes (a reserved
+        # connector reports Reserved first, §5.13)
+        if changed and ended is not None:
             ctx.store.reservations.end_on_evse(ctx.station, connector, ended, ctx.now)
     return {}
 
@@ -134,13 +141,14 @@ def start_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
     return {"idTagInfo": id_tag_info(ctx, check), "transactionId": transaction_id}
 
 
-def stop_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
+def stop_transaction(ctx: HandlerContext, payload: Payload) -> Payload | Reply:
     """The station's stop is recorded, also for a transaction the CSMS had ended as abandoned (a late
     StopTransaction). One resent after a lost answer (§4.10) finds its transaction ended by the
     station: it is answered as the first one was and changes nothing. Readings of `transactionData`
-    are stored once."""
+    are stored once. With a tariff on the station, a DataTransfer FinalCost follows the answer."""
     transaction_id = payload["transactionId"]
     transaction = ctx.store.transaction(ctx.station, transaction_id)
+    follow_ups: tuple[tuple[str, Payload], ...] = ()
     if transaction is None:
         # Answer anyway: a CALLERROR would make the charge point retry a message we can never place.
         log.warning("%s: StopTransaction for unknown transactionId %s", ctx.identity, transaction_id)
@@ -157,15 +165,22 @@ def stop_transaction(ctx: HandlerContext, payload: Payload) -> Payload:
                 meter_stop,
                 stop_check(transaction, change, Register(stopped_at, meter_stop)),
             )
-    if "idTag" not in payload:
-        return {}
-    check = _check_id_tag(ctx, payload["idTag"], at_start=False, transaction_id=transaction_id)
-    return {"idTagInfo": id_tag_info(ctx, check)}
+            tariff = ctx.store.tariffs.of(ctx.station)
+            if tariff is not None:  # the final cost: kept, and told by DataTransfer (`handlers.costs`)
+                total = session_cost(tariff, transaction, change, stopped_at, meter_stop)
+                ctx.store.tariffs.record_cost(transaction.id, total, tariff.currency, stopped_at)
+                follow_ups = (final_cost_16(tariff, transaction.id, total),)
+    answer: Payload = {}
+    if "idTag" in payload:
+        check = _check_id_tag(ctx, payload["idTag"], at_start=False, transaction_id=transaction_id)
+        answer = {"idTagInfo": id_tag_info(ctx, check)}
+    return Reply(answer, follow_ups) if follow_ups else answer
 
 
-def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
+def meter_values(ctx: HandlerContext, payload: Payload) -> Payload | Reply:
     """A transaction's readings are stored once: a MeterValues resent after a lost answer adds nothing.
-    They move the transaction's last reading, never its start (`domain.metering`)."""
+    They move the transaction's last reading, never its start (`domain.metering`). With a tariff on
+    the station, a new reading of a running transaction is followed by a DataTransfer RunningCost."""
     connector = payload["connectorId"]
     samples = list(samples_v16(payload["meterValue"]))
     transaction = None
@@ -178,6 +193,11 @@ def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
     else:
         change = meter_of(transaction, samples)
         ctx.store.add_new_meter_samples(ctx.station, samples, transaction.id, connector, change)
+        tariff = ctx.store.tariffs.of(ctx.station)
+        if tariff is not None and change.last is not None and transaction.running:
+            total = session_cost(tariff, transaction, change, change.last.at)
+            at = format_timestamp(change.last.at.timestamp())
+            return Reply({}, (running_cost_16(transaction.id, total, change.last.wh, at),))
     return {}
 
 
@@ -188,8 +208,8 @@ HANDLERS: dict[str, Handler] = {
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,
     Action.Authorize: authorize,
-    Action.StartTransaction: start_transaction,
-    Action.StopTransaction: stop_transaction,
+    Action.StartTransaction: balancing(start_transaction),
+    Action.StopTransaction: balancing(stop_transaction),
     Action.MeterValues: meter_values,
     Action.DataTransfer: data_transfer,
     **reports.V16_HANDLERS,

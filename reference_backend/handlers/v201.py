@@ -25,8 +25,16 @@ from reference_backend.domain.metering import (
 )
 from reference_backend.domain.reservations import UPDATES, Event
 from reference_backend.domain.transactions import RESUMED
-from reference_backend.handlers import certificates, reports
-from reference_backend.handlers.base import Handler, HandlerContext, TokenCheck, boot_answer, check_token
+from reference_backend.handlers import certificates, reports, smart_charging
+from reference_backend.handlers.base import (
+    Handler,
+    HandlerContext,
+    Reply,
+    TokenCheck,
+    boot_answer,
+    check_token,
+)
+from reference_backend.handlers.costs import cost_updated, session_cost
 from reference_backend.handlers.functions import data_transfer, message_record
 from reference_backend.handlers.transactions import (
     end_as_superseded,
@@ -127,7 +135,7 @@ def _contract_fresh(ctx: HandlerContext, emaid: str) -> bool:
     return accepted_at is not None and (ctx.now - accepted_at).total_seconds() <= CONTRACT_LIFETIME_S
 
 
-def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
+def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload | Reply:
     """E01.FR.11/12: check every idToken a TransactionEvent carries and answer its status.
 
     The first idToken seen on a transaction is its start authorization: only then can it be
@@ -137,6 +145,8 @@ def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
     The same message again (E13: same seqNo, eventType and timestamp, resent after a lost answer) gets
     the answer it got then and stores nothing; a different event is stored even when it reuses a seqNo
     (logged once per station), and an event replayed from an offline queue has a new seqNo.
+    With a tariff on the station, an Ended event's answer carries the final cost and an Updated one
+    with a new reading is followed by a CostUpdated (`handlers.costs`).
     """
     at = parse_timestamp(payload["timestamp"])
     event_type, seq_no = payload["eventType"], payload["seqNo"]
@@ -180,19 +190,29 @@ def transaction_event(ctx: HandlerContext, payload: Payload) -> Payload:
     begin = [s for s in samples if s.context == TRANSACTION_BEGIN]
     start = first_register_wh(samples) if event_type == "Started" else first_register_wh(begin)
     change = meter_of(transaction, samples, start)
+    stop: Register | None = readings[-1] if readings else None
+    tariff = ctx.store.tariffs.of(ctx.station)  # kept in memory: no database read
+    follow_ups: tuple[tuple[str, Payload], ...] = ()
+    if tariff is not None:  # I03: the final cost in the answer; I02: the running cost after it
+        total = session_cost(tariff, transaction, change, at, None if stop is None else stop.wh)
+        if event_type == "Ended":
+            response["totalCost"] = float(total)
+        elif event_type == "Updated" and change.last is not None and transaction.running:
+            follow_ups = (cost_updated(payload["transactionInfo"]["transactionId"], total),)
     event = (seq_no, event_type, at)
     ctx.store.add_transaction_event(
         ctx.station, transaction.id, event, response, samples, transaction.evse_id, change
     )
     if event_type == "Ended" and transaction.accepts_stop:
-        stop: Register | None = readings[-1] if readings else None
         # E06: an absent stoppedReason means Local.
         reason = payload["transactionInfo"].get("stoppedReason", "Local")
         problem = stop_check(transaction, change, stop)
         ctx.store.stop_transaction(transaction.id, at, reason, None if stop is None else stop.wh, problem)
+        if tariff is not None:
+            ctx.store.tariffs.record_cost(transaction.id, total, tariff.currency, at)
     elif over:
         end_as_superseded(ctx, transaction.id)
-    return response
+    return Reply(response, follow_ups) if follow_ups else response
 
 
 def meter_values(ctx: HandlerContext, payload: Payload) -> Payload:
@@ -234,10 +254,11 @@ HANDLERS: dict[str, Handler] = {
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,
     Action.Authorize: authorize,
-    Action.TransactionEvent: transaction_event,
+    Action.TransactionEvent: smart_charging.balancing(transaction_event, smart_charging.session_edge),
     Action.MeterValues: meter_values,
     Action.DataTransfer: data_transfer,
     Action.ReservationStatusUpdate: reservation_status_update,
     Action.NotifyDisplayMessages: notify_display_messages,
     **reports.V201_HANDLERS,
+    **smart_charging.V201_HANDLERS,
 }

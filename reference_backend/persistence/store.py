@@ -19,6 +19,8 @@ seqNo, eventType and timestamp (`event_seen`, recorded with its samples by `add_
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -33,10 +35,13 @@ from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
 from reference_backend.persistence import statements as q
 from reference_backend.persistence.certificate_store import CertificateRecords
+from reference_backend.persistence.charging_records import ChargingRecords
 from reference_backend.persistence.delivered import Delivered
 from reference_backend.persistence.engine import create_engine, read_only
+from reference_backend.persistence.facts_cache import FactsCache
 from reference_backend.persistence.function_records import DisplayMessageRecords, ReservationRecords
 from reference_backend.persistence.group_commit import GroupCommitter
+from reference_backend.persistence.liveness import Liveness, station_key
 from reference_backend.persistence.records import (
     BootInfo,
     MeterValueRecord,
@@ -56,6 +61,7 @@ from reference_backend.persistence.tables import (
     stations,
     transaction_events,
 )
+from reference_backend.persistence.tariff_records import TariffRecords
 from reference_backend.persistence.transaction_store import TransactionStore
 from reference_backend.persistence.write_behind import Batch, Status
 
@@ -77,8 +83,14 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         self._lock = threading.Lock()  # the delivered cache: handlers and the console call from threads
         self._delivered = Delivered()  # what each transaction was sent already (`delivered`)
         self.writer: GroupCommitter[Batch] = GroupCommitter(Batch, self._write, name="store-commit")
+        self.liveness = Liveness()  # heartbeats and statuses: written when they change something
+        # what token decisions read, kept until a write could change it (`facts_cache`)
+        self.facts: FactsCache[TokenLookup | None] = FactsCache(quiet=_reports)
+        self.facts.watch(engine)
         self.reservations = ReservationRecords(engine)
         self.display_messages = DisplayMessageRecords(engine)
+        self.charging = ChargingRecords(engine)
+        self.tariffs = TariffRecords(engine)  # kept in memory: read on every transaction message
 
     @classmethod
     def from_url(cls, url: str) -> Store:
@@ -92,6 +104,10 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         metadata.create_all(self.engine)
 
     def dispose(self) -> None:
+        unwritten = self.liveness.unwritten_heartbeats()
+        if unwritten:
+            with contextlib.suppress(RuntimeError):  # disposed of already
+                self.writer.add(lambda batch: batch.heartbeats.update(unwritten))
         self.writer.close()  # commits what is open first
         self.engine.dispose()
         if self.reader is not self.engine:
@@ -113,6 +129,8 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
                 for row in batch.rows:
                     if row["transaction_id"] is not None:
                         self._delivered.forget(row["transaction_id"])
+            stations = [station_key(s) for s in batch.station_statuses]
+            self.liveness.forget(batch.heartbeats, [*stations, *batch.connector_statuses])
             raise
 
     def _write_batch(self, conn: sa.Connection, batch: Batch) -> None:
@@ -213,7 +231,7 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
             firmware_version=row.firmware_version,
             registered_at=row.registered_at,
             booted_at=row.booted_at,
-            last_heartbeat_at=row.last_heartbeat_at,
+            last_heartbeat_at=_latest(row.last_heartbeat_at, self.liveness.latest_heartbeat(row.id)),
             status=row.status,
             enabled_types=_enabled_types(row),
         )
@@ -273,10 +291,13 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
                 .values(pin_enabled=IdType.PIN in wanted, rfid_enabled=IdType.RFID in wanted)
             )
 
-    # State reports: written with the next group commit; their answers do not wait for it.
+    # State reports: held in memory (`liveness`), written with the next group commit when they change
+    # something; their answers do not wait for it.
 
     def record_heartbeat(self, station_id: int, at: datetime) -> None:
         _aware(at)
+        if not self.liveness.heartbeat(station_id, at):
+            return
 
         def note(batch: Batch) -> None:
             seen = batch.heartbeats.get(station_id)
@@ -287,6 +308,8 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
     def record_station_status(
         self, station_id: int, status: str, error_code: str | None, at: datetime
     ) -> None:
+        if not self.liveness.status(station_key(station_id), status, error_code):
+            return
         self.writer.add(
             lambda batch: batch.station_statuses.__setitem__(station_id, (status, error_code, at))
         )
@@ -299,10 +322,14 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         status: str,
         error_code: str | None,
         at: datetime,
-    ) -> None:
+    ) -> bool:
+        """Note a connector's status; True if it changed (written), False if it repeats the last one."""
         report: Status = (status, error_code, _aware(at))
         key = (station_id, evse_id, connector_id)
+        if not self.liveness.status(key, status, error_code):
+            return False
         self.writer.add(lambda batch: batch.connector_statuses.__setitem__(key, report))
+        return True
 
     def connector_statuses(self, station_id: int) -> dict[tuple[int, int], str]:
         """(evse id, connector id) → the last status reported."""
@@ -316,9 +343,27 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
     # -- authorization facts --------------------------------------------------------------------
 
     def lookup_token(
-        self, station_id: int, id_type: IdType | None, code: str, exclude_transaction: int | None = None
+        self,
+        station_id: int,
+        id_type: IdType | None,
+        code: str,
+        exclude_transaction: int | None = None,
+        *,
+        busy: bool = True,
     ) -> TokenLookup:
-        """What the station and its local users say about a presented code, in one query."""
+        """What the station and its local users say about a presented code, in one query. Without
+        `busy` (the decision is not at a transaction's start), from the facts cache when it has them,
+        and whether the identification is in a running transaction is not looked at (False)."""
+        if busy:
+            return self._lookup_token(station_id, id_type, code, exclude_transaction)
+        key = ("identification", station_id, id_type, code_key(code))
+        found = self.facts.get(key, lambda: _idle(self._lookup_token(station_id, id_type, code, None)))
+        assert found is not None
+        return found
+
+    def _lookup_token(
+        self, station_id: int, id_type: IdType | None, code: str, exclude_transaction: int | None
+    ) -> TokenLookup:
         params = {
             "p_station": station_id,
             "p_code_key": code_key(code),
@@ -338,10 +383,26 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         return TokenLookup(_enabled_types(row), found, row.identification_id, row.group_id)
 
     def lookup_provisioned(
-        self, station_id: int, token_type: str | None, code: str, exclude_transaction: int | None = None
+        self,
+        station_id: int,
+        token_type: str | None,
+        code: str,
+        exclude_transaction: int | None = None,
+        *,
+        busy: bool = True,
     ) -> TokenLookup | None:
         """A token provisioned for the station with this code (of `token_type`; of any type if None,
-        as a 1.6 idTag has none); None if there is none."""
+        as a 1.6 idTag has none); None if there is none. `busy` as for `lookup_token`."""
+        if busy:
+            return self._lookup_provisioned(station_id, token_type, code, exclude_transaction)
+        key = ("provisioned", station_id, token_type, code_key(code))
+        return self.facts.get(
+            key, lambda: _idle(self._lookup_provisioned(station_id, token_type, code, None))
+        )
+
+    def _lookup_provisioned(
+        self, station_id: int, token_type: str | None, code: str, exclude_transaction: int | None
+    ) -> TokenLookup | None:
         params = {
             "p_station": station_id,
             "p_code_key": code_key(code),
@@ -541,6 +602,26 @@ def _insert_new(conn: sa.Connection, table: sa.Table) -> Any:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def _reports(statement: object) -> bool:
+    """The group commit's heartbeat and station status updates: they change no token decision."""
+    return statement is q.SET_HEARTBEAT or statement is q.SET_STATION_STATUS
+
+
+def _idle(lookup: TokenLookup | None) -> TokenLookup | None:
+    """The facts without whether the token is in a running transaction (not decided from a cache)."""
+    if lookup is None or lookup.identification is None:
+        return lookup
+    return dataclasses.replace(
+        lookup, identification=dataclasses.replace(lookup.identification, in_other_transaction=False)
+    )
+
+
+def _latest(stored: datetime | None, held: datetime | None) -> datetime | None:
+    if stored is None or held is None:
+        return held if stored is None else stored
+    return max(stored, held)
 
 
 def _aware(at: datetime) -> datetime:

@@ -10,6 +10,8 @@
 Commands: plug_in, unplug, present_token (type pin|rfid, code, evse), charge (evse, power_kw,
 energy_kwh), stop (evse, reason), go_offline (seconds), reconnect, fault (kind, seconds), state,
 data_transfer (vendor, message, data), vendors (entries), connector_fault (evse, connector, faulted),
+ems_limit (evse, limit_kw | limit_a, source, grid_critical, seconds), ems_release (evse, source),
+ev_needs (evse, energy_kwh, departure_s),
 and the certificate commands below.
 `subscribe` / `unsubscribe` follow a live view (`simulator.asyncio.web.follow`).
 `ControlClient` is the same from Python. Each command acts on the I/O-free station and wakes its
@@ -23,8 +25,10 @@ import dataclasses
 import http
 import json
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -36,6 +40,8 @@ from evharness.idtokens import IdType
 from simulator.asyncio.transport import StationLink
 from simulator.asyncio.web import follow, pages
 from simulator.asyncio.web.metrics import CONTENT_TYPE, FleetMetrics
+from simulator.asyncio.web.rows import FleetQuery, fleet_slice
+from simulator.core import external_limits
 from simulator.core.certificates import Choices
 from simulator.core.data_transfer import parse_entry
 from simulator.core.faults import FaultKind
@@ -165,7 +171,41 @@ def _observe(link: StationLink, args: dict[str, Any], now: float) -> None:
     link.station.observe(str(args["variable"]), str(args["value"]), now)
 
 
+def _ems_limit(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """An EMS or the grid operator limits the station (K12): {"evse": 0, "limit_kw": 7.4} or
+    {"limit_a": 16}, with "source" (EMS, SO, Other), "grid_critical", "seconds" (how long)."""
+    seconds = args.get("seconds")
+    limit = external_limits.limit_of(
+        int(args.get("evse", 0)),
+        None if args.get("limit_kw") is None else float(args["limit_kw"]),
+        None if args.get("limit_a") is None else float(args["limit_a"]),
+        str(args.get("source", "EMS")),
+        bool(args.get("grid_critical", False)),
+        None if seconds is None else float(seconds),
+    )
+    link.station.ems_limit(limit, now)
+
+
+def _ems_release(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The EMS releases its limit (K13): {"evse": 0, "source": "EMS"}."""
+    link.station.ems_release(int(args.get("evse", 0)), str(args.get("source", "EMS")), now)
+
+
+def _ev_needs(link: StationLink, args: dict[str, Any], now: float) -> None:
+    """The ISO 15118 EV renegotiates (K17): {"evse": 1, "energy_kwh": 20, "departure_s": 7200}."""
+    kwh, departure = args.get("energy_kwh"), args.get("departure_s")
+    link.station.ev_renegotiate(
+        int(args.get("evse", 1)),
+        now,
+        energy_kwh=None if kwh is None else float(kwh),
+        departure_s=None if departure is None else float(departure),
+    )
+
+
 COMMANDS: dict[str, Command] = {
+    "ev_needs": _ev_needs,
+    "ems_limit": _ems_limit,
+    "ems_release": _ems_release,
     "firmware": _firmware,
     "logs": _logs,
     "observe": _observe,
@@ -189,13 +229,14 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-class ControlServer:
-    def __init__(self, links: list[StationLink], host: str = "127.0.0.1", port: int = 0) -> None:
-        self.links = {link.station.identity: link for link in links}
+class ControlPort:
+    """What a control port is besides its resources: its address, the pages, the origin check of the
+    WebSocket (`ControlServer`; the parent of worker processes: `simulator.workers.proxy`)."""
+
+    def __init__(self, host: str, port: int) -> None:
         self.host = host
         self.requested_port = port
         self._server: Server | None = None
-        self.metrics = FleetMetrics()
 
     @property
     def port(self) -> int:
@@ -211,11 +252,10 @@ class ControlServer:
     def page_url(self) -> str:
         return f"http://{self.host}:{self.port}/ui"
 
-    async def start(self) -> int:
-        for link in self.links.values():
-            if not link.interactive:
-                link.make_interactive()
-        self._server = await serve(self._serve, self.host, self.requested_port, process_request=self._http)
+    async def listen(
+        self, handler: Callable[[ServerConnection], Awaitable[None]], process_request: Any
+    ) -> int:
+        self._server = await serve(handler, self.host, self.requested_port, process_request=process_request)
         return self.port
 
     async def stop(self) -> None:
@@ -223,6 +263,29 @@ class ControlServer:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+
+    def front(self, path: str, request: Request) -> tuple[bool, Response | None]:
+        """(answered, the answer) for the WebSocket's handshake and the pages; (False, None): the rest."""
+        if path == "/control":
+            refused = pages.foreign_origin(request, self.host)
+            if refused is not None:
+                return True, json_response(http.HTTPStatus.FORBIDDEN, {"error": refused})
+            return True, None  # the WebSocket
+        shown = pages.page(path, request)
+        return shown is not None, shown
+
+
+class ControlServer(ControlPort):
+    def __init__(self, links: list[StationLink], host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(host, port)
+        self.links = {link.station.identity: link for link in links}
+        self.metrics = FleetMetrics()
+
+    async def start(self) -> int:
+        for link in self.links.values():
+            if not link.interactive:
+                link.make_interactive()
+        return await self.listen(self._serve, self._http)
 
     def execute(self, message: dict[str, Any]) -> dict[str, Any]:
         """Run one command; the reply to send back (never raises)."""
@@ -242,25 +305,25 @@ class ControlServer:
 
     def _http(self, connection: ServerConnection, request: Request) -> Response | None:
         path = request.path.split("?")[0].rstrip("/")
-        if path == "/control":
-            refused = pages.foreign_origin(request, self.host)
-            if refused is not None:
-                return _json(http.HTTPStatus.FORBIDDEN, {"error": refused})
-            return None  # the WebSocket
-        shown = pages.page(path, request)
-        if shown is not None:
-            return shown
+        answered, answer = self.front(path, request)
+        if answered:
+            return answer
         if path == "/metrics":
             text = self.metrics.render(self.links.values())
             return Response(200, "OK", Headers([("Content-Type", CONTENT_TYPE)]), text)
-        if path == "/stations":
-            body: Any = [station_state(link.station, link.clock.now()) for link in self.links.values()]
+        if path == "/fleet":  # a slice of the fleet table, for the parent of worker processes
+            try:
+                body: Any = fleet_slice_of(self.links.values(), request.path)
+            except ValueError as exc:
+                return json_response(http.HTTPStatus.BAD_REQUEST, {"error": str(exc)})
+        elif path == "/stations":
+            body = [station_state(link.station, link.clock.now()) for link in self.links.values()]
         elif path.startswith("/stations/") and path.removeprefix("/stations/") in self.links:
             link = self.links[path.removeprefix("/stations/")]
             body = station_state(link.station, link.clock.now(), frames=50)
         else:
-            return _json(http.HTTPStatus.NOT_FOUND, {"error": f"no such resource: {path}"})
-        return _json(http.HTTPStatus.OK, body)
+            return json_response(http.HTTPStatus.NOT_FOUND, {"error": f"no such resource: {path}"})
+        return json_response(http.HTTPStatus.OK, body)
 
     async def _serve(self, connection: ServerConnection) -> None:
         follower = follow.Follower(self.links, connection.send)
@@ -283,7 +346,15 @@ class ControlServer:
             follower.close()
 
 
-def _json(status: http.HTTPStatus, body: Any) -> Response:
+def fleet_slice_of(links: Collection[StationLink], target: str) -> dict[str, Any]:
+    """`GET /fleet?page=…&size=…&condition=…&search=…&offset=…&limit=…` (`rows.fleet_slice`)."""
+    asked = {key: values[-1] for key, values in parse_qs(urlsplit(target).query).items()}
+    now = next(iter(links)).clock.now() if links else time.time()
+    query = FleetQuery.of(asked)
+    return fleet_slice(links, query, int(asked.get("offset", 0)), int(asked.get("limit", query.size)), now)
+
+
+def json_response(status: http.HTTPStatus, body: Any) -> Response:
     headers = Headers([("Content-Type", "application/json")])
     return Response(status.value, status.phrase, headers, json.dumps(body).encode())
 

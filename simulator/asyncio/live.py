@@ -22,17 +22,21 @@ from collections.abc import Callable
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action
-from simulator.asyncio.transport import Backoff, FrameHook, StationLink
+from simulator.asyncio.transport import FrameHook, StationLink
+from simulator.backoff import Backoff
 from simulator.core.clock import ManualClock
+from simulator.core.cost import CostRecord
 from simulator.core.display_messages import DisplayMessage
 from simulator.core.events import (
     Authorized,
     Booted,
     CallFailed,
     DataTransferred,
+    EvNegotiated,
     StationEvent,
     TransactionStarted,
 )
+from simulator.core.external_limits import ExternalLimit, Tell
 from simulator.core.faults import FaultKind
 from simulator.core.model import PresentedToken, StationConfig, Transaction
 from simulator.core.reservations import Reservation
@@ -206,6 +210,32 @@ class LiveStation:
         self.station.set_connector_fault(evse, connector, faulted, self.clock.now())
         await self.settle()
 
+    async def ems_limit(self, limit: ExternalLimit) -> Tell:
+        """The tester's EMS limits the station (K12); whether the CSMS was told, once it answered."""
+        tell = self.station.ems_limit(limit, self.clock.now())
+        await self.settle()
+        return tell
+
+    async def ems_release(self, evse: int = 0, source: str = "EMS") -> Tell:
+        """The EMS releases its limit (K13: ClearedChargingLimit)."""
+        tell = self.station.ems_release(evse, source, self.clock.now())
+        await self.settle()
+        return tell
+
+    async def ev_needs(
+        self, evse: int = 1, energy_kwh: float | None = None, departure_s: float | None = None
+    ) -> str:
+        """The ISO 15118 EV renegotiates (K17); the CSMS's answer to NotifyEVChargingNeeds."""
+        cursor = len(self.station.events)
+        self.station.ev_renegotiate(evse, self.clock.now(), energy_kwh=energy_kwh, departure_s=departure_s)
+        event = await self._next_event(
+            cursor,
+            lambda e: isinstance(e, EvNegotiated) and e.action == Action.NotifyEVChargingNeeds,
+            Action.NotifyEVChargingNeeds,
+        )
+        assert isinstance(event, EvNegotiated)
+        return event.status
+
     def reservations(self) -> list[Reservation]:
         """The reservations the station holds now (`simulator.core.reservations`)."""
         return list(self.station.reservations.held.values())
@@ -213,6 +243,10 @@ class LiveStation:
     def displayed(self) -> list[DisplayMessage]:
         """The messages a driver sees now (`simulator.core.display_messages`)."""
         return self.station.displayed(self.clock.now())
+
+    def costs(self) -> list[CostRecord]:
+        """The cost the CSMS told of each transaction, in the order told (`simulator.core.cost`)."""
+        return list(self.station.costs.records.values())
 
     # -- time -------------------------------------------------------------------------------------
 

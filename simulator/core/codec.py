@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum
 from typing import Literal, Protocol
 
@@ -33,6 +34,7 @@ from simulator.core.model import Evse, Own, PresentedToken, StationConfig, StopR
 from simulator.core.monitoring import ClearResult, MonitorRequest, SetResult
 from simulator.core.notes import Answer, Note
 from simulator.core.reservations import Reservation, ReserveStatus
+from simulator.core.smart_charging import Criteria, ReportStatus
 from simulator.core.triggers import Trigger
 
 
@@ -171,6 +173,7 @@ class StationView(Protocol):
         stack_level: int | None,
         now: float,
     ) -> bool: ...
+    def report_charging_profiles(self, request_id: int, criteria: Criteria, now: float) -> ReportStatus: ...
     def composite_schedule(
         self, evse_id: int, duration: float, now: float
     ) -> list[tuple[float, float]] | None: ...
@@ -189,6 +192,7 @@ class StationView(Protocol):
     def data_transfer(
         self, vendor: str, message: str | None, data: object
     ) -> tuple[TransferStatus, object]: ...
+    def cost_updated(self, transaction_id: str, total: Decimal, final: bool, now: float) -> bool: ...
     def messages_waiting(self, transaction_key: str | None) -> bool: ...
     def transaction_ongoing(self, transaction_key: str) -> bool: ...
 

@@ -111,6 +111,8 @@ VARIABLES: dict[str, Variable] = {
     "SmartChargingCtrlr.PeriodsPerSchedule": Variable("24", N, RO),
     "SmartChargingCtrlr.Entries": Variable("20", N, RO),
     "SmartChargingCtrlr.RateUnit": Variable("A,W", C, RO),
+    "SmartChargingCtrlr.LimitChangeSignificance": Variable("0", N, minimum=0, maximum=100),  # percent
+    "SmartChargingCtrlr.NotifyChargingLimitWithSchedules": Variable("true", B),
     "DeviceDataCtrlr.ItemsPerMessage[GetReport]": Variable("100", N, RO),  # NotifyReport rows (B07.FR.07)
     "DeviceDataCtrlr.BytesPerMessage[GetReport]": Variable("65536", N, RO),
     "DeviceDataCtrlr.ItemsPerMessage[GetVariables]": Variable("100", N, RO),
@@ -127,6 +129,14 @@ VARIABLES: dict[str, Variable] = {
     "LoadBalancer.MaxCurrent": Variable("0", N, minimum=0),
     "TariffCtrlr.PricePerKWh": Variable("", S),
     "TariffCtrlr.TariffName": Variable("", S),
+    # I: tariff and cost (`core.cost`): Enabled[Cost] false makes the station ignore every cost it is told
+    "TariffCostCtrlr.Available[Tariff]": Variable("true", B, RO),
+    "TariffCostCtrlr.Available[Cost]": Variable("true", B, RO),
+    "TariffCostCtrlr.Enabled[Tariff]": Variable("true", B),
+    "TariffCostCtrlr.Enabled[Cost]": Variable("true", B),
+    "TariffCostCtrlr.Currency": Variable("EUR", S),
+    "TariffCostCtrlr.TariffFallbackMessage": Variable("Prices at the station", S),
+    "TariffCostCtrlr.TotalCostFallbackMessage": Variable("Your total cost follows by email", S),
     "AuthCtrlr.AuthorizationTypes": Variable("pin,rfid", C),
     # measured by the station (the tester sets it with `Station.observe`); hard-wired monitors watch it
     "TemperatureSensor.Temperature": Variable("25", N, RO),
@@ -184,6 +194,9 @@ KEYS_16: dict[str, str] = {
     "TariffName": "TariffCtrlr.TariffName",
     "AuthorizationTypes": "AuthCtrlr.AuthorizationTypes",
     "ReserveConnectorZeroSupported": "ReservationCtrlr.NonEvseSpecific",
+    # the OCA California Pricing keys (1.6 has no cost messages: `evharness.ocppj.cost_messages`)
+    "CustomDisplayCostAndPrice": "TariffCostCtrlr.Enabled[Cost]",
+    "Currency": "TariffCostCtrlr.Currency",
 }
 # OCPP 1.6 configuration key → the variable whose maxLimit it is (read-only on 1.6)
 LIMIT_KEYS_16: dict[str, str] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from evharness.ocppj.vocabulary import Action
 
@@ -100,6 +101,40 @@ class CertificateAnswered:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class EvNegotiated:
+    """The CSMS answered an ISO 15118 EV's NotifyEVChargingNeeds or NotifyEVChargingSchedule (K15–K17)."""
+
+    evse_id: int
+    action: str
+    status: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class LimitChanged:
+    """Smart charging changed what an EVSE may draw (0: the station): a profile set or cleared, an
+    external limit set or released, an EV's schedule; `limit_w` is the EVSE's limit then (None:
+    unlimited)."""
+
+    evse_id: int
+    what: str  # profile_set, profiles_cleared, external_limit, external_released, ev_schedule
+    limit_w: float | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CostReceived:
+    """The CSMS told the station a transaction's cost and the station took it (`core.cost`)."""
+
+    transaction_id: str
+    state: str  # running, final, fallback (ended without a final cost)
+    total: Decimal | None
+    currency: str
+    shown: str  # what the driver reads
+    at: float
+
+
 StationEvent = (
     Booted
     | Authorized
@@ -110,4 +145,7 @@ StationEvent = (
     | ReservationChanged
     | DataTransferred
     | CertificateAnswered
+    | EvNegotiated
+    | LimitChanged
+    | CostReceived
 )

@@ -62,6 +62,7 @@ class Happening(Enum):
     STOP = "stop"  # ended by the driver, the CSMS, a reset, an unlock
     METER_DUE = "meter_due"  # SampledDataCtrlr.TxUpdatedInterval passed, or TriggerMessage MeterValues
     REPORT = "report"  # TriggerMessage TransactionEvent (2.0.1 F06)
+    RATE_CHANGED = "rate_changed"  # an external limit changed the power of a charging EVSE (K12)
 
 
 class Step(Enum):
@@ -75,6 +76,7 @@ class Step(Enum):
     END = "end"  # the transaction ends (the happening's reason): StopTransaction / TransactionEvent Ended
     SAMPLE = "sample"  # MeterValues / TransactionEvent Updated MeterValuePeriodic
     REPORT = "report"  # TransactionEvent Updated Trigger
+    RATE = "rate"  # TransactionEvent Updated ChargingRateChanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,10 @@ TABLE: dict[StartPoint, dict[Phase, dict[Happening, Transition]]] = {
             H.ACCEPTED_LOCALLY: Transition(P.CHARGING, (S.AUTHORIZE, S.ENERGIZE)),
             H.REPORT: Transition(P.STARTING, (S.REPORT,)),
         },
-        CHARGING={H.REPORT: Transition(P.CHARGING, (S.REPORT,))},
+        CHARGING={
+            H.REPORT: Transition(P.CHARGING, (S.REPORT,)),
+            H.RATE_CHANGED: Transition(P.CHARGING, (S.RATE,)),
+        },
         SUSPENDED={
             H.ACCEPTED: Transition(P.STARTING, (S.AUTHORIZE,)),
             H.ACCEPTED_LOCALLY: Transition(P.CHARGING, (S.AUTHORIZE, S.ENERGIZE)),
@@ -259,6 +264,8 @@ class Lifecycle:
                 self._transaction_note(evse, TxMoment.METER, now, ReadingContext.PERIODIC)
             case Step.REPORT:
                 self._transaction_note(evse, TxMoment.TRIGGERED, now, ReadingContext.TRIGGER)
+            case Step.RATE:
+                self._transaction_note(evse, TxMoment.RATE_CHANGED, now, ReadingContext.OTHER)
 
     def _open(self, evse: Evse, connector_id: int, now: float) -> None:
         evse.meter.advance(now)

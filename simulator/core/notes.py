@@ -12,14 +12,18 @@ answer is about without any context tuple.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Literal
 
 from evharness.ocppj.frames import Payload
 from evharness.x509 import HashData
+from simulator.core.charging_profiles import ChargingProfile
 from simulator.core.display_messages import DisplayMessage
+from simulator.core.ev_negotiation import EvSchedule, Needs
 from simulator.core.local_auth import TokenInfo
 from simulator.core.model import ConnectorState, Own, PresentedToken, Transaction
+from simulator.core.smart_charging import ReportPage
 
 
 class ReadingContext(StrEnum):
@@ -29,6 +33,7 @@ class ReadingContext(StrEnum):
     BEGIN = "Transaction.Begin"
     END = "Transaction.End"
     TRIGGER = "Trigger"
+    OTHER = "Other"  # the charging rate changed (2.0.1 ChargingRateChanged)
 
 
 Measurand = Literal[
@@ -98,6 +103,7 @@ class TxMoment(Enum):
     AUTHORIZED = "authorized"  # 2.0.1 TransactionEvent Updated: the token of an open transaction
     METER = "meter"  # 1.6 MeterValues / 2.0.1 TransactionEvent Updated MeterValuePeriodic
     TRIGGERED = "triggered"  # 2.0.1 TransactionEvent Updated Trigger (F06)
+    RATE_CHANGED = "rate_changed"  # 2.0.1 TransactionEvent Updated ChargingRateChanged (K12)
     ENDED = "ended"  # 1.6 StopTransaction / 2.0.1 TransactionEvent Ended
 
 
@@ -307,6 +313,46 @@ class DisplayMessagesNote:
 
 
 @dataclass(frozen=True, slots=True)
+class ChargingProfilesNote:
+    """2.0.1 ReportChargingProfiles (K09): one page of what a GetChargingProfiles asked for."""
+
+    page: ReportPage
+
+
+@dataclass(frozen=True, slots=True)
+class ChargingLimitNote:
+    """2.0.1 NotifyChargingLimit (K12): an external limit was set or changed on `evse_id` (0: the
+    station); `profile` is its schedule, when the station sends schedules with it."""
+
+    evse_id: int
+    source: str
+    grid_critical: bool
+    profile: ChargingProfile | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClearedLimitNote:
+    """2.0.1 ClearedChargingLimit (K13): the external limit of `source` on `evse_id` was released."""
+
+    evse_id: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvNeedsNote:
+    """2.0.1 NotifyEVChargingNeeds (K15/K17): what an ISO 15118 EV needs."""
+
+    needs: Needs
+
+
+@dataclass(frozen=True, slots=True)
+class EvScheduleNote:
+    """2.0.1 NotifyEVChargingSchedule (K15–K17): the schedule the EV chose."""
+
+    schedule: EvSchedule
+
+
+@dataclass(frozen=True, slots=True)
 class DataTransferNote:
     """DataTransfer from the station (P02, 1.6 §4.3); the answer is a `DataTransferAnswer`."""
 
@@ -355,6 +401,11 @@ Note = (
     | ReservationNote
     | DisplayMessagesNote
     | DataTransferNote
+    | ChargingProfilesNote
+    | ChargingLimitNote
+    | ClearedLimitNote
+    | EvNeedsNote
+    | EvScheduleNote
 )
 
 
@@ -374,6 +425,7 @@ class TokenAnswer:
 
     info: TokenInfo | None
     transaction_id: int | None = None
+    total_cost: Decimal | None = None  # 2.0.1 I03: the final cost, in the Ended event's answer
 
 
 @dataclass(frozen=True, slots=True)

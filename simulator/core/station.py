@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import partial
 from typing import Any, Literal
 
@@ -40,27 +41,42 @@ from evharness.ocppj.timefmt import restamp
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import frame_for_people
 from evharness.x509 import HashData
-from simulator.core import availability, customers, journal, local_list, resend
+from simulator.core import (
+    availability,
+    customers,
+    external_limits,
+    journal,
+    local_list,
+    resend,
+    smart_charging,
+)
 from simulator.core.availability import AvailabilityStatus
 from simulator.core.certificates import Certificates, Choices, DeleteOutcome, InstallOutcome, SignedResult
-from simulator.core.charging_profiles import ChargingProfile, ProfileStore, admissible
+from simulator.core.charging_profiles import TX, ChargingProfile, ProfileStore, admissible
 from simulator.core.codec import CallRefused, Codec, RemoteStartResult, Trait, UnlockOutcome, VersionRules
+from simulator.core.cost import CostRecord, Costs
 from simulator.core.data_transfer import TransferStatus, VendorTable
 from simulator.core.device_model import DeviceModel
 from simulator.core.display_messages import DisplayMessage, DisplayMessages, SetStatus
 from simulator.core.ev import EvState
+from simulator.core.ev_negotiation import EvSchedule, Negotiations, NegotiationState, Send, needs_of
+from simulator.core.ev_negotiation import Request as NegotiationRequest
 from simulator.core.events import (
     Authorized,
     Booted,
     CallFailed,
     CertificateAnswered,
+    CostReceived,
     DataTransferred,
+    EvNegotiated,
+    LimitChanged,
     PeerViolated,
     ReservationChanged,
     RoundTrip,
     StationEvent,
     TransactionEnded,
 )
+from simulator.core.external_limits import ExternalLimit, Tell
 from simulator.core.faults import FaultKind, Faults
 from simulator.core.firmware import FirmwareHost, FirmwareUpdater, UpdateRequest, UpdateStatus
 from simulator.core.lifecycle import Happening, Lifecycle, Occurrence, phase_of
@@ -87,11 +103,16 @@ from simulator.core.notes import (
     BootReason,
     CertificateAnswer,
     CertificateStatusNote,
+    ChargingLimitNote,
+    ChargingProfilesNote,
+    ClearedLimitNote,
     CustomerDataNote,
     DataTransferAnswer,
     DataTransferNote,
     DisplayMessagesNote,
     EvCertificateNote,
+    EvNeedsNote,
+    EvScheduleNote,
     FirmwareStatusNote,
     HeartbeatNote,
     LogStatusNote,
@@ -105,10 +126,12 @@ from simulator.core.notes import (
     StatusNote,
     TokenAnswer,
     TransactionNote,
+    TxMoment,
 )
 from simulator.core.outbox import Outbox, QueuedCall
-from simulator.core.power import deliverable_power
+from simulator.core.power import deliverable_power, share
 from simulator.core.reservations import ENDS, End, Reservation, Reservations, ReserveStatus
+from simulator.core.smart_charging import Criteria, ReportStatus
 from simulator.core.tokens import TokenMemory, same_token
 from simulator.core.transfers import TransferResult, Transfers
 from simulator.core.triggers import Trigger
@@ -178,7 +201,8 @@ class Station:
         self.auth_cache.on_resize = lambda size: self.device.put("AuthCacheCtrlr.Storage", str(size))
         self.tokens = TokenMemory(self.device, self.local_list, self.auth_cache)
         self.profiles = ProfileStore(
-            max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel")
+            max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel"),
+            max_entries=self.device.number("SmartChargingCtrlr.Entries"),
         )
         self.certificates = Certificates(
             identity,
@@ -186,8 +210,12 @@ class Station:
             self.device.max_limit("SecurityCtrlr.CertificateEntries"),
         )
         self.reservations = Reservations()
+        self.negotiations = Negotiations()  # ISO 15118 EVs' needs and schedules (K15–K17)
+        probe = EvScheduleNote(EvSchedule(0, now, ()))
+        self.speaks_15118 = adapter.action_of(probe) is not None  # 1.6 has no such messages
         self.display = DisplayMessages(self.device)
         self.vendors = VendorTable(config.data_transfer)
+        self.costs = Costs(self.device)
         self.faults = Faults()
         self.outbox = Outbox()
         self.lifecycle = Lifecycle(self)
@@ -306,6 +334,7 @@ class Station:
         deadlines.append(self.monitoring.deadline())
         deadlines.append(self.certificates.deadline())
         deadlines.append(self.reservations.deadline())
+        deadlines.append(external_limits.deadline(self.profiles))
         deadlines += [held.due for held in self._held]
         if self.connected:
             deadlines.append(self.outbox.deadline())
@@ -340,6 +369,10 @@ class Station:
                 self.send(SignCertificateNote(own, csr), now)
         for reservation in self.reservations.expire(now):
             self._reservation_ended(reservation, End.EXPIRED, now)
+        for ended in external_limits.expire(self.profiles, now):
+            self.send(ClearedLimitNote(ended.evse_id, ended.source), now)
+            self._limits_changed(ended.evse_id, now)
+            self._limit_changed(ended.evse_id, "external_released", now)
         for evse in self.evses.values():
             evse.meter.advance(now)
             if evse.next_power_review_at is not None and now >= evse.next_power_review_at:
@@ -375,7 +408,7 @@ class Station:
         connector.plugged = True
         if self.config.ev is not None:
             evse.meter.advance(now)
-            evse.ev = EvState.plugged(self.config.ev, evse.meter.energy_wh)
+            evse.ev = EvState.plugged(self.config.ev, evse.meter.energy_wh, now)
         self.set_connector_state(evse, connector, ConnectorState.OCCUPIED, now)
         self.lifecycle.handle(evse, Occurrence(Happening.PLUG, connector_id=connector.id), now, phase=phase)
 
@@ -441,16 +474,74 @@ class Station:
     # -- power ----------------------------------------------------------------------------------
 
     def apply_power(self, evse: Evse, now: float) -> None:
-        """Deliver what `simulator.core.power` allows now; look again at the next change."""
-        power, review_at = deliverable_power(
-            evse, self.config, self.profiles, now, self.configured_max_current_a()
-        )
+        """Deliver what `simulator.core.power` allows now; look again at the next change. A limit
+        of the whole station is shared by every EVSE (`power.share`)."""
+        station_limit = self.profiles.station_limit_w(now) if len(self.evses) > 1 else None
+        current = self.configured_max_current_a()
+        if station_limit is None:
+            power, review_at = deliverable_power(evse, self.config, self.profiles, now, current)
+            self._deliver_power(evse, power, review_at, now)
+            return
+        wanted = {
+            e.id: deliverable_power(e, self.config, self.profiles, now, current, station_wide=False)
+            for e in self.evses.values()
+        }
+        given = share(station_limit, {evse_id: power for evse_id, (power, _) in wanted.items()})
+        for each in self.evses.values():
+            self._deliver_power(each, given[each.id], wanted[each.id][1], now)
+
+    def _deliver_power(self, evse: Evse, power: float, review_at: float | None, now: float) -> None:
         limit = evse.ev_limit_wh
         transaction = evse.transaction
         if transaction is not None and not transaction.authorized and transaction.energy_cap_wh is not None:
             limit = transaction.energy_cap_wh if limit is None else min(limit, transaction.energy_cap_wh)
         evse.meter.draw(power, now, limit)
         evse.next_power_review_at = review_at
+        if (
+            evse.ev is not None
+            and evse.ev.spec.iso15118
+            and self.speaks_15118
+            and transaction is not None
+            and transaction.authorized
+            and not transaction.ended
+            and self.negotiations.state(evse.id) is NegotiationState.IDLE
+        ):
+            self._negotiate(evse, NegotiationRequest.START, now)  # K15: the EV may draw: its needs
+
+    def ev_renegotiate(
+        self, evse_id: int, now: float, energy_kwh: float | None = None, departure_s: float | None = None
+    ) -> None:
+        """The ISO 15118 EV has new needs (K17): NotifyEVChargingNeeds again; `departure_s` counts
+        from the plug-in. ValueError when no ISO 15118 EV charges there."""
+        evse = self._evse(evse_id)
+        ev = evse.ev
+        if ev is None or not ev.spec.iso15118 or evse.transaction is None:
+            raise ValueError(f"{self.identity} EVSE {evse_id}: no ISO 15118 EV in a transaction")
+        ev.spec = replace(
+            ev.spec,
+            energy_kwh=ev.spec.energy_kwh if energy_kwh is None else energy_kwh,
+            departure_s=ev.spec.departure_s if departure_s is None else departure_s,
+        )
+        self._negotiate(evse, NegotiationRequest.RENEGOTIATE, now)
+
+    def _negotiate(self, evse: Evse, request: NegotiationRequest, now: float) -> None:
+        """One step of `simulator.core.ev_negotiation` for the EV at `evse`, and what it sends."""
+        ev = evse.ev
+        send = self.negotiations.handle(evse.id, request)
+        if ev is None or send is Send.NOTHING:
+            return
+        if send is Send.NEEDS:
+            needs = needs_of(evse.id, ev, evse.meter.phases)
+            self.negotiations.needs[evse.id] = needs
+            self.send(EvNeedsNote(needs), now)
+            return
+        departure = self.negotiations.needs.get(evse.id)
+        horizon = 86_400.0
+        if departure is not None and departure.departure_at is not None:
+            horizon = max(60.0, departure.departure_at - now)
+        offered = self.composite_schedule(evse.id, horizon, now) or [(0.0, evse.max_power_w)]
+        self.send(EvScheduleNote(self.negotiations.choose_schedule(evse.id, ev, offered, now)), now)
+        self._limit_changed(evse.id, "ev_schedule", now)
 
     def configured_max_current_a(self) -> float | None:
         """The maximum current the CSMS set (ChangeConfiguration MaxChargingCurrent / SetVariables
@@ -538,7 +629,10 @@ class Station:
     def transaction_ended(self, evse: Evse, transaction: Transaction, now: float) -> None:
         """Housekeeping once a transaction ends: TxProfiles go (K01.FR.05), a waiting reset or
         availability change applies (B12.FR.01, G03.FR.05)."""
-        self.profiles.end_transaction(transaction.key)
+        self.profiles.end_transaction(evse.id, transaction.key)
+        self.negotiations.handle(evse.id, NegotiationRequest.END)
+        if len(self.evses) > 1 and self.profiles.station_limit_w(now) is not None:
+            self._reapply_profiles(now)  # what it drew of the station's limit goes to the others
         if self.display.held:
             self.display.transaction_ended(transaction.local_id)
         if self.reset_pending and all(e.transaction in (None, transaction) for e in self.evses.values()):
@@ -587,8 +681,9 @@ class Station:
         evse = self._evse_for_start(evse_id, open_transactions)
         if evse is None:
             return RemoteStartResult(Status.REJECTED)
-        if profile is not None:
-            self.profiles.install(replace(profile, evse_id=evse.id))
+        if profile is not None:  # K05: for the transaction about to start (or the one open there)
+            bound = evse.transaction.key if evse.transaction is not None else None
+            self.profiles.install(replace(profile, evse_id=evse.id, transaction_id=bound))
         if remote_start_id is not None:
             evse.remote_start_id = remote_start_id
         if self.device.flag("AuthCtrlr.AuthorizeRemoteStart"):
@@ -763,6 +858,20 @@ class Station:
         """The CSMS's DataTransfer, answered from the vendor table (`simulator.core.data_transfer`)."""
         return self.vendors.answer(vendor, message, data)
 
+    def cost_updated(self, transaction_id: str, total: Decimal, final: bool, now: float) -> bool:
+        """The CSMS told a transaction's cost (2.0.1 CostUpdated, 1.6 RunningCost / FinalCost): whether
+        the station took it (`simulator.core.cost`; TariffCostCtrlr.Enabled[Cost])."""
+        record = (self.costs.final if final else self.costs.running)(transaction_id, total, now)
+        self._cost_event(record, now)
+        return record is not None
+
+    def _cost_event(self, record: CostRecord | None, now: float) -> None:
+        if record is not None:
+            event = CostReceived(
+                record.transaction_id, record.state.value, record.total, record.currency, record.shown, now
+            )
+            self.emit(event)
+
     def send_data_transfer(self, vendor: str, message: str | None, data: object, now: float) -> None:
         """A DataTransfer of the station's own (P02, 1.6 §4.3); its answer is a `DataTransferred`."""
         self.send(DataTransferNote(vendor, message, data), now)
@@ -771,6 +880,10 @@ class Station:
         if not admissible(profile, self.evses) or not self.profiles.install(profile):
             return Status.REJECTED
         self._reapply_profiles(now)
+        self._limit_changed(profile.evse_id, "profile_set", now)
+        evse = self.evses.get(profile.evse_id)
+        if profile.purpose == TX and evse is not None and evse.ev is not None:
+            self._negotiate(evse, NegotiationRequest.PROFILE, now)  # K15/K16: the EV gets its schedule
         return Status.ACCEPTED
 
     def clear_charging_profiles(
@@ -783,7 +896,59 @@ class Station:
     ) -> bool:
         cleared = self.profiles.clear(profile_id, evse_id, purpose, stack_level)
         self._reapply_profiles(now)
-        return cleared
+        for scope in sorted({p.evse_id for p in cleared}):
+            self._limit_changed(scope, "profiles_cleared", now)
+        return bool(cleared)
+
+    def _limit_changed(self, evse_id: int, what: str, now: float) -> None:
+        """A `LimitChanged` for people and the summary: the EVSE's limit now (the station's: EVSE 0)."""
+        evse = self.evses.get(evse_id)
+        transaction = evse.transaction if evse is not None else None
+        key = None if transaction is None else transaction.key
+        started = None if transaction is None else transaction.started_at
+        self.emit(LimitChanged(evse_id, what, self.profiles.limit_w(evse_id, now, key, started), now))
+
+    def ems_limit(self, limit: ExternalLimit, now: float) -> Tell:
+        """An EMS or the grid operator limits `limit.evse_id` (0: the whole station): applied at
+        once, and told to the CSMS as `simulator.core.external_limits` says (K12)."""
+        if limit.evse_id != 0:
+            self._evse(limit.evse_id)
+        significance = self.device.number(external_limits.SIGNIFICANCE)
+        outcome = external_limits.set_limit(self.profiles, limit, now, significance)
+        if outcome.tell is Tell.NOTIFY:
+            schedule = outcome.profile if self.device.flag(external_limits.WITH_SCHEDULES) else None
+            self.send(ChargingLimitNote(limit.evse_id, limit.source, limit.grid_critical, schedule), now)
+        self._limits_changed(limit.evse_id, now)
+        self._limit_changed(limit.evse_id, "external_limit", now)
+        return outcome.tell
+
+    def ems_release(self, evse_id: int, source: str, now: float) -> Tell:
+        """The EMS releases its limit on `evse_id`: ClearedChargingLimit (K13) if it had one."""
+        outcome = external_limits.release(self.profiles, evse_id, source)
+        if outcome.tell is Tell.CLEARED:
+            self.send(ClearedLimitNote(evse_id, source), now)
+            self._limit_changed(evse_id, "external_released", now)
+        self._limits_changed(evse_id, now)
+        return outcome.tell
+
+    def _limits_changed(self, evse_id: int, now: float) -> None:
+        """Apply the new limits; a charging EVSE whose power changed tells the CSMS (2.0.1
+        TransactionEvent ChargingRateChanged)."""
+        for evse in self.evses.values():
+            if evse_id not in (0, evse.id) or evse.transaction is None:
+                continue
+            before = evse.meter.power_w
+            self.apply_power(evse, now)
+            if evse.meter.power_w != before:
+                self.lifecycle.handle(evse, Occurrence(Happening.RATE_CHANGED), now)
+
+    def report_charging_profiles(self, request_id: int, criteria: Criteria, now: float) -> ReportStatus:
+        """GetChargingProfiles (K09): the matching profiles go in ReportChargingProfiles messages
+        after the answer; NoProfiles when none matches (`simulator.core.smart_charging`)."""
+        pages = smart_charging.report(request_id, criteria, list(self.profiles.profiles.values()))
+        for page in pages:
+            self.send(ChargingProfilesNote(page), now)
+        return smart_charging.REPORT[smart_charging.found(pages)]
 
     def composite_schedule(
         self, evse_id: int, duration: float, now: float
@@ -1209,6 +1374,20 @@ class Station:
                 self.emit(CertificateAnswered(queued.action, status, data, now))
             case DataTransferAnswer(status, data), DataTransferNote(vendor, message):
                 self.emit(DataTransferred(vendor, message, status, data, now))
+            case StatusAnswer(status), EvNeedsNote(needs):
+                self._ev_answered(needs.evse_id, queued.action, status, now)
+            case StatusAnswer(status), EvScheduleNote(chosen):
+                self._ev_answered(chosen.evse_id, queued.action, status, now)
+
+    def _ev_answered(self, evse_id: int, action: str, status: str, now: float) -> None:
+        """The CSMS's answer to an EV's needs (Accepted / Processing: a TxProfile will come) or to
+        its schedule; the tester sees each as an `EvNegotiated`."""
+        self.negotiations.answers.append((evse_id, action, status))
+        self.emit(EvNegotiated(evse_id, action, status, now))
+        if action == Action.NotifyEVChargingNeeds:
+            taken = status in (Status.ACCEPTED, "Processing")
+            request = NegotiationRequest.ACCEPTED if taken else NegotiationRequest.REJECTED
+            self._negotiate(self.evses[evse_id], request, now)
 
     def _transaction_answered(
         self, note: TransactionNote, answer: TokenAnswer, action: str, now: float
@@ -1223,6 +1402,10 @@ class Station:
         ended = journal.ended_of(note, self.rules)
         if ended is not None:
             self.emit(TransactionEnded(ended.evse_id, transaction.key, ended.energy_wh, ended.reason, now))
+        if answer.total_cost is not None:  # I03: the final cost came with the end's answer
+            self._cost_event(self.costs.final(transaction.key, answer.total_cost, now), now)
+        elif note.moment is TxMoment.ENDED:  # the fallback message; 1.6: a FinalCost may follow
+            self._cost_event(self.costs.ended_without_cost(transaction.key, now), now)
         if not note.decides:
             return
         status = answer.info.status if answer.info is not None else Status.ACCEPTED
@@ -1245,6 +1428,8 @@ class Station:
         SignCertificate counts as rejected."""
         if isinstance(queued.note, SignCertificateNote):
             self.certificates.answered(queued.note.own, False, now)
+        if isinstance(queued.note, EvNeedsNote):  # no answer: the EV charges without a schedule
+            self._negotiate(self.evses[queued.note.needs.evse_id], NegotiationRequest.REJECTED, now)
         self._retry(queued, now, kind)
 
     def _retry(self, queued: QueuedCall, now: float, kind: ErrorKind | None) -> None:

@@ -13,6 +13,7 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
+from simulator.core import smart_charging
 from simulator.core.codec import CallRefused, Outgoing, StationView, VersionRules
 from simulator.core.model import StationConfig
 from simulator.core.notes import (
@@ -95,6 +96,20 @@ class VersionCodec:
         return function(view, payload, now)
 
 
+def smart(function: CallFunction) -> CallFunction:
+    """A smart-charging CALL: CALLERROR NotSupported while SmartChargingCtrlr.Enabled is false (a
+    station without smart charging, the tester's choice: TC_K_15)."""
+
+    def call(view: StationView, payload: Payload, now: float) -> Payload:
+        if not view.device.flag(smart_charging.ENABLED):
+            raise CallRefused(
+                ErrorKind.NOT_SUPPORTED, "smart charging is disabled (SmartChargingCtrlr.Enabled)"
+            )
+        return function(view, payload, now)
+
+    return call
+
+
 def action_of(
     note: Note,
     transactions: Mapping[TxMoment, str],
@@ -123,12 +138,13 @@ def described(config: StationConfig, vendor: tuple[str, int], model: str, serial
 
 # why a sample was taken, in the words both versions' ReadingContext have
 CONTEXTS: dict[
-    ReadingContext, Literal["Sample.Periodic", "Transaction.Begin", "Transaction.End", "Trigger"]
+    ReadingContext, Literal["Sample.Periodic", "Transaction.Begin", "Transaction.End", "Trigger", "Other"]
 ] = {
     ReadingContext.PERIODIC: "Sample.Periodic",
     ReadingContext.BEGIN: "Transaction.Begin",
     ReadingContext.END: "Transaction.End",
     ReadingContext.TRIGGER: "Trigger",
+    ReadingContext.OTHER: "Other",
 }
 
 

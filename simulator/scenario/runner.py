@@ -20,11 +20,16 @@ from evharness.idtokens import IdType
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import redact
 from scenarios.model import (
+    AwaitCost,
+    AwaitCostStep,
     AwaitLocalListStep,
     BootStep,
     CertificatesStep,
     ChargeStep,
     DataTransferStep,
+    EmsLimitStep,
+    EvNeeds,
+    EvNeedsStep,
     FaultStep,
     GoOfflineStep,
     PlugInStep,
@@ -39,12 +44,14 @@ from scenarios.model import (
     UnplugStep,
     WaitStep,
 )
+from simulator.core import external_limits
 from simulator.core.certificates import SignState
 from simulator.core.events import (
     Authorized,
     Booted,
     CallFailed,
     DataTransferred,
+    EvNegotiated,
     StationEvent,
     TransactionStarted,
 )
@@ -209,9 +216,22 @@ class ScenarioRunner:
             case SecurityEventStep(security_event=event):
                 station.security_event(SecurityEvent(event.type), self._now, event.tech_info)
                 yield Until(self._settled)
+            case EmsLimitStep(ems_limit=ems):
+                if ems.release:
+                    station.ems_release(ems.evse, ems.source, self._now)
+                else:
+                    limit = external_limits.limit_of(
+                        ems.evse, ems.limit_kw, ems.limit_a, ems.source, ems.grid_critical, ems.duration
+                    )
+                    station.ems_limit(limit, self._now)
+                yield Until(self._settled)
+            case EvNeedsStep(ev_needs=needs):
+                yield from self._ev_needs(number, needs)
             case AwaitLocalListStep(await_local_list=awaited):
                 entries, timeout = (awaited.entries, awaited.timeout) if awaited else (1, 600.0)
                 yield from self._await_local_list(number, entries, timeout)
+            case AwaitCostStep(await_cost=cost):
+                yield from self._await_cost(number, cost or AwaitCost())
 
     def _boot(self, number: int) -> Generator[Wait, None, None]:
         self.station.boot(self._now)
@@ -255,6 +275,38 @@ class ScenarioRunner:
         self._expect(
             number, f"{renew.which} certificate renewed", tuple(renew.expect), outcome() or "no answer"
         )
+
+    def _ev_needs(self, number: int, needs: EvNeeds) -> Generator[Wait, None, None]:
+        """K17: the EV's new needs, and the CSMS's answer to them (1.6 has no such message: nothing)."""
+        if not self.station.speaks_15118:
+            return
+        kwh, departure = needs.energy_kwh, needs.departure
+        self.station.ev_renegotiate(needs.evse, self._now, energy_kwh=kwh, departure_s=departure)
+        answers: list[str] = []
+
+        def answered() -> bool:
+            for event in self._heard:
+                if isinstance(event, EvNegotiated) and event.action == Action.NotifyEVChargingNeeds:
+                    answers.append(event.status)
+                elif isinstance(event, CallFailed) and event.action == Action.NotifyEVChargingNeeds:
+                    answers.append(self._judge(event))
+            return bool(answers)
+
+        yield Until(lambda: answered() or self._settled())
+        actual = answers[0] if answers else "no answer"
+        self._expect(number, "EV charging needs taken", tuple(needs.expect), actual)
+        yield Until(self._settled)
+
+    def _await_cost(self, number: int, cost: AwaitCost) -> Generator[Wait, None, None]:
+        """The cost the CSMS told of the station's last transaction (`simulator.core.cost`)."""
+        costs = self.station.costs
+
+        def state() -> str:
+            latest = costs.latest()
+            return "none told" if latest is None else latest.state.value
+
+        yield Until(lambda: state() in cost.expect, deadline=self._now + cost.timeout)
+        self._expect(number, "cost of the last transaction", tuple(cost.expect), state())
 
     def _await_local_list(self, number: int, entries: int, timeout: float) -> Generator[Wait, None, None]:
         local_list = self.station.local_list

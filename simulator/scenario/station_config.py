@@ -13,7 +13,7 @@ from dataclasses import replace
 from scenarios.model import LocalAuth, Scenario
 from simulator.core.model import StationConfig
 from simulator.core.outcomes import FirmwareOutcome, LogOutcome, choose
-from simulator.template import StationTemplate
+from simulator.template import StationTemplate, ev_spec
 
 # `local_auth` field → OCPP 1.6 key (1.6 §9.1; 2.0.1 AuthCtrlr / AuthCacheCtrlr / LocalAuthListCtrlr)
 LOCAL_AUTH_KEYS: dict[str, str] = {
@@ -47,6 +47,7 @@ def config_for(scenario: Scenario, identity: str, call_timeout_s: float) -> Stat
         meter_interval_s=spec.meter_interval,
         call_timeout_s=call_timeout_s,
         variables=local_auth_variables(spec.local_auth),
+        ev=None if spec.ev is None else ev_spec(spec.ev),
         firmware=choose(FirmwareOutcome(), spec.firmware),
         logs=choose(LogOutcome(), spec.logs),
     )

@@ -17,8 +17,8 @@ import pytest
 
 import scenarios
 from evharness.backend_process import BackendProcess
+from evharness.seed import seed
 from reference_backend.persistence import Store
-from reference_backend.seed import seed
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCUSTFILE = ROOT / "loadtests" / "locustfile.py"
@@ -147,6 +147,8 @@ def test_unexpected_authorization_statuses_are_failures_with_a_reason(
             "1",
             "-t",
             "4s",
+            "--stop-timeout",  # the session under way when the time is up ends, however slow the machine
+            "60",
             "--id-prefix",
             PREFIX,
             "--scenario",

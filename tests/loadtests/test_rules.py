@@ -31,6 +31,7 @@ def options(**changes: str) -> SimpleNamespace:
         "session_timeout": "60",
         "console_url": "http://127.0.0.1:8000",
         "outbox_dir": "",
+        "timestamps": "simulated",
     }
     values.update(changes)
     return SimpleNamespace(**values)
@@ -79,6 +80,10 @@ class TestSettings:
         assert settings.id_stride == 100
         assert settings.outbox_dir == ""  # no outbox: the console user cannot confirm accounts
 
+    def test_wall_timestamps_are_read(self) -> None:
+        assert LoadSettings.from_options(options()).timestamps == "simulated"
+        assert LoadSettings.from_options(options(timestamps="wall")).timestamps == "wall"
+
     def test_the_outbox_dir_is_read(self) -> None:
         assert LoadSettings.from_options(options(outbox_dir="var/outbox")).outbox_dir == "var/outbox"
 
@@ -90,6 +95,10 @@ class TestSettings:
             ({"protocol": "1.5"}, "--protocol or EVHARNESS_PROTOCOL"),
             ({"id_stride": "many"}, "--id-stride or EVHARNESS_ID_STRIDE"),
             ({"time_scale": "0"}, "must be positive"),
+            (
+                {"timestamps": "local"},
+                "'local' .from --timestamps or EVHARNESS_TIMESTAMPS.: choose simulated or wall",
+            ),
         ],
     )
     def test_bad_values_name_flag_and_variable(self, change: dict[str, str], message: str) -> None:

@@ -31,10 +31,14 @@ def exchange(session: CsmsConnection, text: str | bytes, now: float = NOW) -> li
 
 
 def call(
-    session: CsmsConnection, action: str, payload: dict[str, Any], message_id: str = "m1"
+    session: CsmsConnection,
+    action: str,
+    payload: dict[str, Any],
+    message_id: str = "m1",
+    now: float = NOW,
 ) -> dict[str, Any]:
     """A CALL that must get a CALLRESULT; its payload."""
-    answer = exchange(session, frame(message_id, action, payload))
+    answer = exchange(session, frame(message_id, action, payload), now)
     assert answer[0] == 3, answer
     assert answer[1] == message_id
     result: dict[str, Any] = answer[2]

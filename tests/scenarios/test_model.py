@@ -25,6 +25,7 @@ from scenarios.model import (
     STEP_TYPES,
     BootStep,
     ChargeStep,
+    EmsLimitStep,
     PlugInStep,
     PresentTokenStep,
     Provision,
@@ -39,6 +40,7 @@ from scenarios.model import (
 STEP_KINDS = (
     "boot", "plug_in", "present_token", "charge", "stop", "unplug", "wait", "go_offline", "fault",
     "await_local_list", "data_transfer", "certificates", "renew_certificate", "security_event",
+    "ems_limit", "ev_needs", "await_cost",
 )  # fmt: skip
 UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
@@ -536,3 +538,15 @@ def test_bundled_charging_scenarios_give_each_station_its_own_accepted_codes(nam
     for token_id in accepted:
         codes = {scenario.for_station(f"SIM-{n:04d}").token(token_id).code for n in range(1, 201)}
         assert len(codes) == 200, token_id  # a CSMS allowing one transaction per idTag refuses none
+
+
+def test_an_ems_limit_step_names_what_is_wrong() -> None:
+    scenario = Scenario.model_validate(
+        {"name": "ems", "steps": ["boot", {"ems_limit": {"limit_kw": 7.4, "duration": "10m"}}]}
+    )
+    step = scenario.steps[1]
+    assert isinstance(step, EmsLimitStep)
+    assert (step.ems_limit.evse, step.ems_limit.duration) == (0, 600.0)
+    for wrong, field in (({}, "limit_kw or limit_a"), ({"limit_a": 6, "source": "CSO"}, "source")):
+        with pytest.raises(ValueError, match=field):
+            Scenario.model_validate({"name": "ems", "steps": [{"ems_limit": wrong}]})

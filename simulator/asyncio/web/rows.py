@@ -75,7 +75,21 @@ def fleet_row(link: StationLink, now: float) -> dict[str, Any]:
         "power_w": round(power_w, 1),
         "faults": sorted({kind for kind, _ in station.faults.injected}),
         "error": last_error(link),
+        "limits": limits(station, now),
     }
+
+
+def limits(station: Station, now: float) -> list[str]:
+    """Each EVSE's smart-charging limit now, for the fleet table ("1: 3.7"), where it has one."""
+    shown = []
+    for evse in station.evses.values():
+        transaction = evse.transaction
+        key = None if transaction is None else transaction.key
+        started = None if transaction is None else transaction.started_at
+        limit = station.profiles.limit_w(evse.id, now, key, started)
+        if limit is not None:
+            shown.append(f"{evse.id}: {limit / 1000.0:.1f}")
+    return shown
 
 
 @dataclass(frozen=True)
@@ -98,8 +112,10 @@ class FleetQuery:
         return cls(max(0, int(message.get("page", 0))), size, wanted, str(message.get("search", ""))[:100])
 
 
-def fleet_page(links: Iterable[StationLink], query: FleetQuery, now: float) -> dict[str, Any]:
-    """The counts per condition of the whole fleet, and the rows of the one page asked for."""
+def fleet_matching(
+    links: Iterable[StationLink], query: FleetQuery
+) -> tuple[int, dict[str, int], list[StationLink]]:
+    """The whole fleet's size and counts per condition, and the stations the query matches, in order."""
     counts = dict.fromkeys(CONDITION_NAMES, 0)
     matching: list[StationLink] = []
     needle = query.search.casefold()
@@ -112,8 +128,19 @@ def fleet_page(links: Iterable[StationLink], query: FleetQuery, now: float) -> d
             continue
         if query.condition is None or state == query.condition:
             matching.append(link)
-    pages = max(1, -(-len(matching) // query.size))
-    page = min(query.page, pages - 1)
+    return total, counts, matching
+
+
+def page_of(matching: int, query: FleetQuery) -> tuple[int, int]:
+    """The page shown (the one asked for, or the last there is) and how many pages there are."""
+    pages = max(1, -(-matching // query.size))
+    return min(query.page, pages - 1), pages
+
+
+def fleet_page(links: Iterable[StationLink], query: FleetQuery, now: float) -> dict[str, Any]:
+    """The counts per condition of the whole fleet, and the rows of the one page asked for."""
+    total, counts, matching = fleet_matching(links, query)
+    page, pages = page_of(len(matching), query)
     shown = matching[page * query.size : (page + 1) * query.size]
     return {
         "total": total,
@@ -122,5 +149,20 @@ def fleet_page(links: Iterable[StationLink], query: FleetQuery, now: float) -> d
         "page": page,
         "pages": pages,
         "size": query.size,
+        "rows": [fleet_row(link, now) for link in shown],
+    }
+
+
+def fleet_slice(
+    links: Iterable[StationLink], query: FleetQuery, offset: int, limit: int, now: float
+) -> dict[str, Any]:
+    """The counts, and the rows of the matching stations from `offset` on (one worker's part of a page
+    of a fleet spread over processes: `simulator.workers.proxy`)."""
+    total, counts, matching = fleet_matching(links, query)
+    shown = matching[offset : offset + limit]
+    return {
+        "total": total,
+        "counts": counts,
+        "matching": len(matching),
         "rows": [fleet_row(link, now) for link in shown],
     }

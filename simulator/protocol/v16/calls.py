@@ -8,11 +8,12 @@ NotSupported; every answer here is the status the spec gives, never silence.
 
 from __future__ import annotations
 
+from evharness.ocppj.cost_messages import VENDOR_ID, read_cost
+from evharness.ocppj.frames import Payload
 from evharness.ocppj.payloads import v16 as wire
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.vocabulary import Action, Status
 from simulator.core import local_list
-from simulator.core.charging_profiles import TX
 from simulator.core.codec import StationView
 from simulator.core.firmware import UpdateRequest
 from simulator.core.local_auth import ListUpdate
@@ -20,6 +21,7 @@ from simulator.core.local_list import ListOutcome, ListUpdateRequest
 from simulator.core.logs import LogRequest
 from simulator.core.model import Own, Use
 from simulator.core.reservations import Reservation
+from simulator.core.smart_charging import start_refusal
 from simulator.core.triggers import Trigger
 from simulator.protocol import common, files, profiles
 from simulator.protocol.certificates import hash_data_of, wire_hash
@@ -62,10 +64,11 @@ def remote_start(
     view: StationView, payload: wire.RemoteStartTransactionRequest, now: float
 ) -> wire.RemoteStartTransactionResponse:
     """§5.11: Rejected without a free, operative connector or with a profile that is not a
-    TxProfile; the transaction then starts as with a presented idTag."""
+    TxProfile for the transaction to come (`simulator.core.smart_charging.START_CHECKS`); the
+    transaction then starts as with a presented idTag, under that profile."""
     raw_profile = payload.get("chargingProfile")
     profile = None if raw_profile is None else profiles.parse(raw_profile, 0)
-    if raw_profile is not None and (profile is None or profile.purpose != TX):
+    if raw_profile is not None and start_refusal(profile) is not None:
         return {"status": Status.REJECTED}
     token = token_from_wire(payload["idTag"])
     return {"status": view.remote_start(payload.get("connectorId"), token, profile, now).status}
@@ -289,6 +292,17 @@ def delete_certificate(
     return {"status": view.delete_certificate(hash_data_of(payload["certificateHashData"]))}
 
 
+def data_transfer(view: StationView, payload: Payload, now: float) -> Payload:
+    """§5.6; the OCA California Pricing cost messages (`evharness.ocppj.cost_messages`) are the
+    station's cost when it takes them (TariffCostCtrlr.Enabled[Cost], 1.6 CustomDisplayCostAndPrice),
+    else answered from the vendor table like any other."""
+    if payload["vendorId"] == VENDOR_ID:
+        cost = read_cost(payload.get("messageId"), payload.get("data"))
+        if cost is not None and view.cost_updated(str(cost.transaction_id), cost.cost, cost.final, now):
+            return {"status": Status.ACCEPTED}
+    return common.data_transfer(view, payload, now)
+
+
 CALLS: dict[str, CallFunction] = {
     Action.CertificateSigned: typed(certificate_signed),
     Action.DeleteCertificate: typed(delete_certificate),
@@ -299,9 +313,9 @@ CALLS: dict[str, CallFunction] = {
     Action.ChangeAvailability: typed(change_availability),
     Action.ChangeConfiguration: typed(change_configuration),
     Action.ClearCache: common.clear_cache,
-    Action.ClearChargingProfile: typed(clear_charging_profile),
-    Action.DataTransfer: common.data_transfer,
-    Action.GetCompositeSchedule: typed(get_composite_schedule),
+    Action.ClearChargingProfile: common.smart(typed(clear_charging_profile)),
+    Action.DataTransfer: data_transfer,
+    Action.GetCompositeSchedule: common.smart(typed(get_composite_schedule)),
     Action.GetConfiguration: typed(get_configuration),
     Action.GetLocalListVersion: typed(get_local_list_version),
     Action.RemoteStartTransaction: typed(remote_start),
@@ -309,7 +323,7 @@ CALLS: dict[str, CallFunction] = {
     Action.ReserveNow: typed(reserve_now),
     Action.Reset: typed(reset),
     Action.SendLocalList: typed(send_local_list),
-    Action.SetChargingProfile: typed(set_charging_profile),
+    Action.SetChargingProfile: common.smart(typed(set_charging_profile)),
     Action.TriggerMessage: typed(trigger_message),
     Action.SignedUpdateFirmware: typed(signed_update_firmware),
     Action.GetDiagnostics: typed(get_diagnostics),

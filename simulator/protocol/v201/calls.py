@@ -8,13 +8,15 @@ NotSupported; every answer here is the status the spec gives.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import orjson
 
 from evharness.ocppj.payloads import v201 as wire
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.vocabulary import Action, Status
 from simulator.core import inventory, local_list
-from simulator.core.charging_profiles import TX
+from simulator.core.charging_profiles import PURPOSES
 from simulator.core.codec import StationView
 from simulator.core.display_messages import DisplayMessage
 from simulator.core.local_auth import ListUpdate
@@ -22,6 +24,7 @@ from simulator.core.local_list import ListOutcome, ListUpdateRequest
 from simulator.core.model import Own, Use
 from simulator.core.notes import ReportNote
 from simulator.core.reservations import Reservation
+from simulator.core.smart_charging import Criteria, start_refusal
 from simulator.core.triggers import Trigger
 from simulator.protocol import common, files, profiles
 from simulator.protocol.certificates import hash_data_of, status_info, wire_hash
@@ -115,7 +118,7 @@ def request_start(
     carry remoteStartId (F01.FR.25)."""
     raw_profile = payload.get("chargingProfile")
     profile = None if raw_profile is None else profiles.parse(raw_profile, 0)
-    if raw_profile is not None and (profile is None or profile.purpose != TX):
+    if raw_profile is not None and start_refusal(profile) is not None:
         return {"status": Status.REJECTED}
     token = token_from_wire(payload["idToken"])
     result = view.remote_start(
@@ -201,6 +204,22 @@ def clear_charging_profile(
     purpose, stack_level = criteria.get("chargingProfilePurpose"), criteria.get("stackLevel")
     profile_id = payload.get("chargingProfileId")
     return {"status": profiles.clear(view, profile_id, criteria.get("evseId"), purpose, stack_level, now)}
+
+
+def get_charging_profiles(
+    view: StationView, payload: wire.GetChargingProfilesRequest, now: float
+) -> wire.GetChargingProfilesResponse:
+    """K09: Accepted, then ReportChargingProfiles messages; NoProfiles when nothing matches."""
+    wanted = payload["chargingProfile"]
+    purpose = wanted.get("chargingProfilePurpose")
+    criteria = Criteria(
+        payload.get("evseId"),
+        None if purpose is None else PURPOSES[purpose],
+        wanted.get("stackLevel"),
+        tuple(wanted.get("chargingProfileId", ())),
+        tuple(wanted.get("chargingLimitSource", ())),
+    )
+    return {"status": view.report_charging_profiles(payload["requestId"], criteria, now)}
 
 
 def get_composite_schedule(
@@ -372,6 +391,12 @@ def clear_display_message(
     return {"status": Status.ACCEPTED if view.clear_display_message(payload["id"]) else "Unknown"}
 
 
+def cost_updated(view: StationView, payload: wire.CostUpdatedRequest, now: float) -> wire.CostUpdatedResponse:
+    """I02.FR.02: the running cost, for the driver (`simulator.core.cost`); the answer has no status."""
+    view.cost_updated(payload["transactionId"], Decimal(str(payload["totalCost"])), False, now)
+    return {}
+
+
 CALLS: dict[str, CallFunction] = {
     Action.CancelReservation: common.cancel_reservation,
     Action.CertificateSigned: typed(certificate_signed),
@@ -380,11 +405,13 @@ CALLS: dict[str, CallFunction] = {
     Action.InstallCertificate: typed(install_certificate),
     Action.ChangeAvailability: typed(change_availability),
     Action.ClearCache: common.clear_cache,
-    Action.ClearChargingProfile: typed(clear_charging_profile),
+    Action.ClearChargingProfile: common.smart(typed(clear_charging_profile)),
     Action.ClearDisplayMessage: typed(clear_display_message),
+    Action.CostUpdated: typed(cost_updated),
     Action.DataTransfer: common.data_transfer,
     Action.GetBaseReport: typed(get_base_report),
-    Action.GetCompositeSchedule: typed(get_composite_schedule),
+    Action.GetChargingProfiles: common.smart(typed(get_charging_profiles)),
+    Action.GetCompositeSchedule: common.smart(typed(get_composite_schedule)),
     Action.GetDisplayMessages: typed(get_display_messages),
     Action.GetLocalListVersion: typed(get_local_list_version),
     Action.GetTransactionStatus: typed(get_transaction_status),
@@ -394,7 +421,7 @@ CALLS: dict[str, CallFunction] = {
     Action.ReserveNow: typed(reserve_now),
     Action.Reset: typed(reset),
     Action.SendLocalList: typed(send_local_list),
-    Action.SetChargingProfile: typed(set_charging_profile),
+    Action.SetChargingProfile: common.smart(typed(set_charging_profile)),
     Action.SetDisplayMessage: typed(set_display_message),
     Action.SetVariables: typed(set_variables),
     Action.TriggerMessage: typed(trigger_message),

@@ -8,6 +8,7 @@ carries the `seqNo` the station gave it (E01.FR.16), `offline: true` when it hap
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import cast
 
 from evharness.ocppj.frames import Payload
@@ -17,9 +18,10 @@ from evharness.ocppj.vocabulary import Action
 from simulator.core import inventory, notes
 from simulator.core.codec import Outgoing, StationView
 from simulator.core.device_model import Access, Kind, ReportRow
+from simulator.core.ev_negotiation import Needs
 from simulator.core.model import ConnectorState, Own
 from simulator.core.notes import Answer, Note, TxMoment
-from simulator.protocol import common
+from simulator.protocol import common, profiles
 from simulator.protocol.common import AnswerReader, as_payload
 from simulator.protocol.v201 import monitoring
 from simulator.protocol.v201.tokens import id_token, token_info
@@ -46,6 +48,7 @@ EVENTS: dict[
     TxMoment.AUTHORIZED: ("Updated", "Authorized", "Charging"),
     TxMoment.METER: ("Updated", "MeterValuePeriodic", None),
     TxMoment.TRIGGERED: ("Updated", "Trigger", None),
+    TxMoment.RATE_CHANGED: ("Updated", "ChargingRateChanged", None),
 }
 TRANSACTION_ACTIONS: dict[TxMoment, str] = {moment: Action.TransactionEvent for moment in TxMoment}
 DATA_TYPES: dict[Kind, wire.DataEnumType] = {
@@ -67,6 +70,11 @@ MORE_ACTIONS: dict[type[Note], str] = {
     notes.ReportNote: Action.NotifyReport,
     notes.ReservationNote: Action.ReservationStatusUpdate,
     notes.DisplayMessagesNote: Action.NotifyDisplayMessages,
+    notes.ChargingProfilesNote: Action.ReportChargingProfiles,
+    notes.ChargingLimitNote: Action.NotifyChargingLimit,
+    notes.ClearedLimitNote: Action.ClearedChargingLimit,
+    notes.EvNeedsNote: Action.NotifyEVChargingNeeds,
+    notes.EvScheduleNote: Action.NotifyEVChargingSchedule,
     notes.FirmwareStatusNote: Action.FirmwareStatusNotification,
     notes.LogStatusNote: Action.LogStatusNotification,
     notes.EvCertificateNote: Action.Get15118EVCertificate,  # 1.6 has no ISO 15118 messages
@@ -135,6 +143,39 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(display_messages(note))
         case notes.DataTransferNote():
             return common.data_transfer_request(note, data_as_text=False)
+        case notes.ChargingLimitNote():
+            return as_payload(charging_limit(note))
+        case notes.ClearedLimitNote(evse_id, source):
+            cleared: Payload = {"chargingLimitSource": source}
+            return cleared | ({"evseId": evse_id} if evse_id else {})
+        case notes.EvNeedsNote(needs):
+            return as_payload(ev_needs(needs))
+        case notes.EvScheduleNote(chosen):
+            periods: list[wire.ChargingSchedulePeriodType] = [
+                {"startPeriod": int(offset), "limit": round(watts, 1)} for offset, watts in chosen.periods
+            ]
+            schedule: wire.ChargingScheduleType = {
+                "id": chosen.evse_id,
+                "chargingRateUnit": "W",
+                "chargingSchedulePeriod": periods,
+            }
+            return as_payload(
+                wire.NotifyEVChargingScheduleRequest(
+                    timeBase=format_timestamp(chosen.time_base),
+                    chargingSchedule=schedule,
+                    evseId=chosen.evse_id,
+                )
+            )
+        case notes.ChargingProfilesNote(page):
+            return as_payload(
+                wire.ReportChargingProfilesRequest(
+                    requestId=page.request_id,
+                    chargingLimitSource=cast(wire.ChargingLimitSourceEnumType, page.source),
+                    chargingProfile=[profiles.write_201(p) for p in page.profiles],
+                    evseId=page.evse_id,
+                    tbc=page.tbc,
+                )
+            )
         case notes.RestoredNote():
             pass
     raise ValueError(f"2.0.1 builds no {type(note).__name__}")
@@ -283,19 +324,66 @@ def display_messages(note: notes.DisplayMessagesNote) -> wire.NotifyDisplayMessa
     return {"requestId": note.request_id, "messageInfo": infos, "tbc": False}
 
 
+def charging_limit(note: notes.ChargingLimitNote) -> wire.NotifyChargingLimitRequest:
+    """K12: the source, whether the grid is critical, and the schedule when the station sends it."""
+    source = cast(wire.ChargingLimitSourceEnumType, note.source)
+    payload: wire.NotifyChargingLimitRequest = {
+        "chargingLimit": {"chargingLimitSource": source, "isGridCritical": note.grid_critical}
+    }
+    if note.evse_id:
+        payload["evseId"] = note.evse_id
+    if note.profile is not None:
+        payload["chargingSchedule"] = [profiles.schedule_201(note.profile)]
+    return payload
+
+
+def ev_needs(needs: Needs) -> wire.NotifyEVChargingNeedsRequest:
+    """K15.FR.01: AC or DC parameters as the EV gives them, its departure time if it says one."""
+    energy = int(needs.energy_wh)
+    charging: wire.ChargingNeedsType = {"requestedEnergyTransfer": "DC" if needs.dc else "AC_three_phase"}
+    if needs.dc:
+        charging["dcChargingParameters"] = {
+            "evMaxCurrent": int(needs.max_current_a),
+            "evMaxVoltage": int(needs.max_voltage_v),
+            "energyAmount": energy,
+            "evMaxPower": int(needs.max_power_w),
+            "stateOfCharge": int(needs.soc_percent),
+            "evEnergyCapacity": int(needs.capacity_wh),
+        }
+    else:
+        charging["acChargingParameters"] = {
+            "energyAmount": energy,
+            "evMinCurrent": int(needs.min_current_a),
+            "evMaxCurrent": int(needs.max_current_a),
+            "evMaxVoltage": int(needs.max_voltage_v),
+        }
+    if needs.departure_at is not None:
+        charging["departureTime"] = format_timestamp(needs.departure_at)
+    return {"chargingNeeds": charging, "evseId": needs.evse_id}
+
+
 def _token_answer(payload: Payload) -> Answer:
     info = payload.get("idTokenInfo")
     return notes.TokenAnswer(None if info is None else token_info(info))
 
 
+def _transaction_answer(payload: Payload) -> Answer:
+    """The token's status, and (I03) the final cost of an Ended event's answer."""
+    info, total = payload.get("idTokenInfo"), payload.get("totalCost")
+    cost = None if total is None else Decimal(str(total))
+    return notes.TokenAnswer(None if info is None else token_info(info), total_cost=cost)
+
+
 ANSWERS: dict[str, AnswerReader] = {
     Action.BootNotification: common.boot_answer,
     Action.Authorize: _token_answer,
-    Action.TransactionEvent: _token_answer,
+    Action.TransactionEvent: _transaction_answer,
     Action.SignCertificate: common.status_answer,
     Action.Get15118EVCertificate: lambda p: notes.CertificateAnswer(p["status"], p.get("exiResponse")),
     Action.GetCertificateStatus: lambda p: notes.CertificateAnswer(p["status"], p.get("ocspResult")),
     Action.DataTransfer: common.data_transfer_answer,
+    Action.NotifyEVChargingNeeds: common.status_answer,
+    Action.NotifyEVChargingSchedule: common.status_answer,
 }
 
 MESSAGES = common.Messages(action_of, payload_of, ANSWERS)

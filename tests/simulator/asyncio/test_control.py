@@ -177,3 +177,20 @@ def test_the_tester_chooses_firmware_and_log_outcomes_and_observes_a_variable() 
         COMMANDS["firmware"](link, {"download": "maybe"}, clock.now())
     with pytest.raises(ValueError, match="NoSuch"):
         COMMANDS["observe"](link, {"variable": "NoSuch.Variable", "value": "1"}, clock.now())
+
+
+def test_the_tester_plays_the_ems_through_the_control_api() -> None:
+    clock = ScaledClock(1.0)
+    station = Station("SIM-0009", adapter_for(OcppVersion.V201), StationConfig(), clock.now())
+    link = StationLink(station, "ws://127.0.0.1:9/ocpp", clock)
+    COMMANDS["ems_limit"](link, {"evse": 0, "limit_a": 10, "source": "SO", "seconds": 600}, clock.now())
+    (shown,) = station_state(station, clock.now())["evses"]
+    assert shown["smart_charging"]["limit_w"] == 6_900.0
+    assert [(p["purpose"], p["source"]) for p in shown["smart_charging"]["profiles"]] == [("External", "SO")]
+    COMMANDS["ems_release"](link, {"evse": 0, "source": "SO"}, clock.now())
+    released = station_state(station, clock.now())["evses"][0]["smart_charging"]
+    assert (released["limit_w"], released["profiles"]) == (None, [])
+    with pytest.raises(ValueError, match="limit_kw or limit_a"):
+        COMMANDS["ems_limit"](link, {"evse": 0}, clock.now())
+    with pytest.raises(ValueError, match="source"):
+        COMMANDS["ems_limit"](link, {"limit_kw": 3, "source": "CSO"}, clock.now())

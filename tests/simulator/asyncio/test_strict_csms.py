@@ -13,7 +13,8 @@ from evharness.idtokens import IdType
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
 from simulator.asyncio.live import LiveStation
-from tests.strict_csms import StationSide, strict_csms
+from simulator.core.model import StationConfig
+from tests.strict_csms import StationSide, strict_csms, until
 
 VERSIONS = [OcppVersion.V16, OcppVersion.V201]
 
@@ -121,3 +122,53 @@ def test_a_pin_session_passes_a_strict_csms(version: OcppVersion) -> None:
     assert authorize["idToken"] == {"idToken": "4821", "type": "KeyCode"}
     tokens = {e["idToken"]["idToken"] for e in side.calls("TransactionEvent") if "idToken" in e}
     assert tokens == {"4821"}
+
+
+def test_a_full_inventory_report_arrives_in_valid_pages_over_a_real_socket() -> None:
+    """B07.FR.07/08 on the wire: the station answers GetBaseReport first, then sends its whole device model
+    in NotifyReport pages a strict CSMS accepts: one requestId, seqNo 0, 1 … without a gap, tbc on all but
+    the last, at most ItemsPerMessage[GetReport] rows each, every (component, variable) once."""
+
+    async def scenario() -> tuple[StationSide, Payload | str, int]:
+        async with strict_csms(OcppVersion.V201) as csms:
+            config = StationConfig(serial_number="STRICT-REPORT", evses=8, connectors_per_evse=2)
+            station = LiveStation("STRICT-REPORT", OcppVersion.V201, csms.url, config=config)
+            await station.connect()
+            try:
+                await station.boot()
+                side = await csms.station("STRICT-REPORT")
+                answer = await csms.call(
+                    "STRICT-REPORT", "GetBaseReport", {"requestId": 41, "reportBase": "FullInventory"}
+                )
+                await until(
+                    lambda: any(not p["tbc"] for p in side.calls("NotifyReport")),
+                    "the last NotifyReport page",
+                )
+                limit = station.station.device.number("DeviceDataCtrlr.ItemsPerMessage[GetReport]")
+                return side, answer, limit
+            finally:
+                await station.close()
+
+    side, answer, limit = asyncio.run(scenario())
+    assert answer == {"status": "Accepted"}
+    first = after(side, our_call(side, "GetBaseReport"))[0]
+    assert first[0] == 3  # the answer before the first page
+    pages = side.calls("NotifyReport")
+    assert len(pages) > 1, "the report should need more than one page"
+    assert [p["seqNo"] for p in pages] == list(range(len(pages)))
+    assert {p["requestId"] for p in pages} == {41}
+    assert [p["tbc"] for p in pages] == [True] * (len(pages) - 1) + [False]
+    assert all(0 < len(p["reportData"]) <= limit for p in pages)
+    rows = [
+        (
+            r["component"]["name"],
+            r["component"].get("instance"),
+            str(r["component"].get("evse")),
+            r["variable"]["name"],
+            r["variable"].get("instance"),
+        )
+        for p in pages
+        for r in p["reportData"]
+    ]
+    assert len(rows) == len(set(rows))
+    assert side.violations == []

@@ -22,6 +22,7 @@ const COLUMNS = [
   (row) => kw(row.power_w),
   (row) => row.faults.join(", "),
   (row) => row.error,
+  (row) => row.limits.join(" · "),
 ];
 
 function rowElement(index) {

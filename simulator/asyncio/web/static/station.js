@@ -6,7 +6,7 @@ const identity = decodeURIComponent(location.pathname.split("/").pop());
 const KNOWN = new Set([
   "identity", "protocol", "connected", "boot_status", "queued_transaction_messages", "local_list_version",
   "charging_profiles", "faults", "evses", "condition", "link", "local_list", "auth_cache", "configuration",
-  "errors", "reservations", "display_messages",
+  "errors", "reservations", "display_messages", "costs",
 ]);
 const MAX_FRAMES = 400;
 const calls = new Map(); // message id → action, to name the answers
@@ -58,6 +58,8 @@ function renderState(state) {
     e.connectors.map((c) => `${c.id}: ${c.state}${c.plugged ? " (plugged)" : ""}`).join(", "),
     e.transaction ? `${e.transaction.id}${e.transaction.authorized ? "" : " (not authorized)"}` : "",
     kwh(e.energy_wh), kw(e.power_w), e.soc_percent ?? "",
+    e.smart_charging.limit_w === null ? "" : kw(e.smart_charging.limit_w),
+    e.smart_charging.profiles.map((p) => `${p.id} ${p.purpose} #${p.stack_level} ${p.source}`).join(", "),
   ]));
   setText($("list-version"), `version ${state.local_list_version}`);
   const tokens = (list) => list.map((t) => [t.code, t.status, when(t.expires_at), t.group ?? ""]);
@@ -66,6 +68,9 @@ function renderState(state) {
   ]));
   fillTable($("display-messages"), state.display_messages.map((m) => [
     m.id, m.priority, m.content, m.language ?? "", m.state ?? "",
+  ]));
+  fillTable($("costs"), (state.costs ?? []).map((c) => [
+    c.transaction, c.state, c.total ?? "", c.currency, c.shown,
   ]));
   fillTable($("local-list"), tokens(state.local_list));
   fillTable($("auth-cache"), tokens(state.auth_cache));
@@ -147,6 +152,8 @@ function argumentsOf(command) {
     case "charge": return { evse, power_kw: Number($("power").value), energy_kwh: Number($("energy").value) };
     case "go_offline": return { seconds: seconds("offline-seconds") };
     case "fault": return { kind: $("fault").value, seconds: seconds("fault-seconds") };
+    case "ems_limit": return { evse: 0, limit_kw: Number($("ems-kw").value) };
+    case "ems_release": return { evse: 0 };
     case "data_transfer": {
       const text = (id) => $(id).value.trim() || null;
       return { vendor: $("dt-vendor").value.trim(), message: text("dt-message"), data: text("dt-data") };

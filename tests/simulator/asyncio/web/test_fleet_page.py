@@ -114,3 +114,41 @@ def test_the_station_view_shows_reservations_and_messages_and_faults_a_connector
         browser.find_element(By.ID, "dt-message").send_keys("Echo")
         press(browser, "data_transfer")
         wait_for(browser, lambda b: "DataTransfer answered" in frame_titles(b), "the DataTransfer answered")
+
+
+def test_the_pages_show_the_limits_in_force_and_the_ems_is_driven_from_them(
+    running_fleet: RunningFleet,
+) -> None:
+    """The backend sets a station maximum on the 2.0.1 station; its page lists the profile and the
+    EVSE's limit; the tester's EMS limits the station from the page; the fleet table shows it."""
+    running_fleet.until_booted()
+    schedule = {
+        "id": 1,
+        "chargingRateUnit": "W",
+        "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 7000}],
+    }
+    profile = {
+        "id": 5,
+        "stackLevel": 0,
+        "chargingProfilePurpose": "ChargingStationMaxProfile",
+        "chargingProfileKind": "Relative",
+        "chargingSchedule": [schedule],
+    }
+    call = running_fleet.backend.operations.call(
+        "SIM-0002", "SetChargingProfile", {"evseId": 0, "chargingProfile": profile}
+    )
+    assert running_fleet.loop.run(call).payload == {"status": "Accepted"}
+    with chromium() as browser:
+        browser.get(running_fleet.base + "/ui/station/SIM-0002")
+        wait_for(
+            browser, lambda b: evse_cells(b)[6:8] == ["7.00", "5 StationMax #0 CSO"], "the profile listed"
+        )
+        limit = browser.find_element(By.ID, "ems-kw")
+        limit.clear()
+        limit.send_keys("3.7")
+        press(browser, "ems_limit")
+        wait_for(
+            browser, lambda b: evse_cells(b)[6] == "3.70" and "External" in evse_cells(b)[7], "the EMS limit"
+        )
+        browser.get(running_fleet.base + "/ui")
+        wait_for(browser, lambda b: any("1: 3.7" in row for row in rows(b)), "the limit in the fleet table")

@@ -2,7 +2,8 @@
 
 `shorten_json(text, width)` gives JSON of at most `width` characters where it can: long strings keep
 their head and tail around `…`, then long arrays and objects keep their first members and end with a
-`"…"` member, down to none but that one. What comes out always parses; text that is not JSON is cut with `…` at the end.
+`"…"` member, down to none but that one. What comes out always parses; text that is not JSON is cut
+with `…` at the end.
 """
 
 from __future__ import annotations

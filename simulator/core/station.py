@@ -203,6 +203,7 @@ class Station:
         self.profiles = ProfileStore(
             max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel"),
             max_entries=self.device.number("SmartChargingCtrlr.Entries"),
+            max_periods=self.device.number("SmartChargingCtrlr.PeriodsPerSchedule"),
         )
         self.certificates = Certificates(
             identity,
@@ -679,7 +680,7 @@ class Station:
         transaction, opened at plug-in, is not yet authorized also serves); the token then goes the
         way of a presented one — authorized first when AuthorizeRemoteStart is true (F01.FR.01/02)."""
         evse = self._evse_for_start(evse_id, open_transactions)
-        if evse is None:
+        if evse is None or (profile is not None and not self.profiles.well_formed(profile)):
             return RemoteStartResult(Status.REJECTED)
         if profile is not None:  # K05: for the transaction about to start (or the one open there)
             bound = evse.transaction.key if evse.transaction is not None else None

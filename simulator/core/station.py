@@ -237,6 +237,7 @@ class Station:
         self.logs = LogUploader(
             LogHost(identity, self.send, self.after_answer, self._log_content), self.transfers, config.logs
         )
+        self.customers = config.customers  # N09: what it keeps by customer identifier / certificate
         self.monitoring = Monitoring(self.send, self.device.values.get, self._known_component)
         self._held_for_firmware: set[int] = set()  # EVSEs made Unavailable until the update (L01.FR.07)
         self.frame_log: deque[tuple[str, str, float]] = deque(maxlen=FRAME_LOG_SIZE)
@@ -771,16 +772,18 @@ class Station:
         return chosen
 
     def customer_information(
-        self, request_id: int, report: bool, clear: bool, code: str | None, now: float
+        self, request_id: int, report: bool, clear: bool, customer: customers.Customer, now: float
     ) -> None:
         """N09/N10: after the answer, the customer's data (NotifyCustomerInformation), then forget it."""
 
         def follow_up() -> None:
             if report:
-                data = customers.customer_data(code, self.local_list, self.auth_cache, self.evses.values())
+                data = customers.customer_data(
+                    customer, self.customers, self.local_list, self.auth_cache, self.evses.values()
+                )
                 self.send(CustomerDataNote(request_id, data, now), now)
             if clear:
-                customers.forget(code, self.auth_cache)
+                self.customers = customers.forget(customer, self.customers, self.auth_cache)
 
         self.after_answer(follow_up)
 

@@ -9,6 +9,7 @@ from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.vocabulary import Status
 from simulator.core import notes
 from simulator.core.codec import StationView
+from simulator.core.customers import Customer
 from simulator.core.monitoring import MonitorRequest
 from simulator.protocol.common import as_payload
 
@@ -97,13 +98,17 @@ def get_monitoring_report(
 def customer_information(
     view: StationView, payload: wire.CustomerInformationRequest, now: float
 ) -> wire.CustomerInformationResponse:
-    """N09/N10: by idToken or customerIdentifier (a certificate is not held here: no data)."""
-    if not (payload["report"] or payload["clear"]):
-        return {"status": "Invalid"}
-    token = payload.get("idToken")
-    view.customer_information(
-        payload["requestId"], payload["report"], payload["clear"], token["idToken"] if token else None, now
+    """N09/N10: by idToken, customerIdentifier or customerCertificate — one of them; Invalid when the
+    request names more than one customer or asks neither report nor clear."""
+    token, certificate = payload.get("idToken"), payload.get("customerCertificate")
+    customer = Customer(
+        token["idToken"] if token else None,
+        payload.get("customerIdentifier"),
+        certificate["serialNumber"] if certificate else None,
     )
+    if not (payload["report"] or payload["clear"]) or customer.named > 1:
+        return {"status": "Invalid"}
+    view.customer_information(payload["requestId"], payload["report"], payload["clear"], customer, now)
     return {"status": Status.ACCEPTED}
 
 

@@ -77,3 +77,13 @@ Feature: Smart charging through the console: charging profiles by their roles, a
       | version |
       | 1.6     |
       | 2.0.1   |
+
+  Scenario: A station that connects after the site limit was set gets its share at its boot
+    Given Pia registered station "CP-2" for "Volt Supply"
+    And Ivan added station "CP-2" to installation "Garage"
+    And Ivan set max_current of station "CP-2" to 32
+    And station "CP-1" is online on OCPP 2.0.1
+    When Ivan sets the site limit of installation "Garage" to 24
+    Then station "CP-1" holds the site profile limited to 24
+    When station "CP-2" connects on OCPP 1.6
+    Then station "CP-2" holds the site profile limited to 24

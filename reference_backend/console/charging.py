@@ -152,7 +152,7 @@ def set_site_limit(
     for identity, action, payload in calls:
         version = None if ops is None else ops.version_of(identity)
         if version is None:
-            pushes.append(SitePush(identity, "offline", "pushed when a session starts or stops"))
+            pushes.append(SitePush(identity, "offline", "pushed when its next BootNotification is accepted"))
             continue
         if limit_a is None and version.value == "1.6":
             payload = {"id": SITE_PROFILE_ID}

@@ -75,6 +75,31 @@ def balancing(handler: Handler, when: Callable[[Payload], bool] = lambda payload
     return balanced
 
 
+def with_site_profile(boot: Handler) -> Handler:
+    """A BootNotification answered Accepted: a station of a site with a limit gets its share now
+    (it may have been offline when the limit was set or the sessions changed)."""
+
+    def booted(ctx: HandlerContext, payload: Payload) -> Payload | Reply:
+        answer = boot(ctx, payload)
+        status = (answer.payload if isinstance(answer, Reply) else answer).get("status")
+        station = ctx.store.find_station_id(ctx.identity) if status == Status.ACCEPTED else None
+        site = None if station is None else ctx.store.charging.site_of(station)
+        if site is None:
+            return answer
+        mine = tuple(
+            (action, call)
+            for identity, action, call in site_calls(ctx.store.charging, *site, ctx.now)
+            if identity == ctx.identity
+        )
+        if isinstance(answer, Reply):
+            return replace(answer, then=answer.then + mine)
+        return Reply(answer, then=mine)
+
+    booted.__name__ = booted.__qualname__ = boot.__name__
+    booted.__doc__ = boot.__doc__
+    return booted
+
+
 def session_edge(payload: Payload) -> bool:
     """A 2.0.1 TransactionEvent that opens or ends a transaction."""
     return payload.get("eventType") in ("Started", "Ended")

@@ -250,7 +250,7 @@ HANDLERS: dict[str, Handler] = {
     Action.SecurityEventNotification: certificates.security_event_notification,
     Action.Get15118EVCertificate: certificates.get_15118_ev_certificate,
     Action.GetCertificateStatus: certificates.get_certificate_status,
-    Action.BootNotification: boot_notification,
+    Action.BootNotification: smart_charging.with_site_profile(boot_notification),
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,
     Action.Authorize: authorize,

@@ -34,11 +34,12 @@ from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
 from reference_backend.persistence import statements as q
+from reference_backend.persistence.cached import Cached
 from reference_backend.persistence.certificate_store import CertificateRecords
 from reference_backend.persistence.charging_records import ChargingRecords
 from reference_backend.persistence.delivered import Delivered
 from reference_backend.persistence.engine import create_engine, read_only
-from reference_backend.persistence.facts_cache import FactsCache
+from reference_backend.persistence.facts_cache import facts_cache
 from reference_backend.persistence.function_records import DisplayMessageRecords, ReservationRecords
 from reference_backend.persistence.group_commit import GroupCommitter
 from reference_backend.persistence.liveness import Liveness, station_key
@@ -62,7 +63,7 @@ from reference_backend.persistence.tables import (
     transaction_events,
 )
 from reference_backend.persistence.tariff_records import TariffRecords
-from reference_backend.persistence.transaction_store import TransactionStore
+from reference_backend.persistence.transaction_store import TransactionStore, cached_transactions
 from reference_backend.persistence.write_behind import Batch, Status
 
 
@@ -85,8 +86,8 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         self.writer: GroupCommitter[Batch] = GroupCommitter(Batch, self._write, name="store-commit")
         self.liveness = Liveness()  # heartbeats and statuses: written when they change something
         # what token decisions read, kept until a write could change it (`facts_cache`)
-        self.facts: FactsCache[TokenLookup | None] = FactsCache(quiet=_reports)
-        self.facts.watch(engine)
+        self.facts: Cached[TokenLookup | None] = facts_cache(engine)
+        self._records = cached_transactions(engine)  # committed transaction records (`transaction_store`)
         self.reservations = ReservationRecords(engine)
         self.display_messages = DisplayMessageRecords(engine)
         self.charging = ChargingRecords(engine)
@@ -132,6 +133,7 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
             stations = [station_key(s) for s in batch.station_statuses]
             self.liveness.forget(batch.heartbeats, [*stations, *batch.connector_statuses])
             raise
+        self._committed(batch)  # the cached transaction records as the batch wrote them
 
     def _write_batch(self, conn: sa.Connection, batch: Batch) -> None:
         if batch.rows:
@@ -602,11 +604,6 @@ def _insert_new(conn: sa.Connection, table: sa.Table) -> Any:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
-
-
-def _reports(statement: object) -> bool:
-    """The group commit's heartbeat and station status updates: they change no token decision."""
-    return statement is q.SET_HEARTBEAT or statement is q.SET_STATION_STATUS
 
 
 def _idle(lookup: TokenLookup | None) -> TokenLookup | None:

@@ -16,6 +16,7 @@ become W with the period's phase count at 230 V. Adapters translate each version
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -117,12 +118,13 @@ class ProfileStore:
     profiles: dict[int, ChargingProfile] = field(default_factory=dict)
     max_stack_level: int = 10
     max_entries: int | None = None  # SmartChargingCtrlr.Entries / MaxChargingProfilesInstalled
+    max_periods: int | None = None  # SmartChargingCtrlr.PeriodsPerSchedule / ChargingScheduleMaxPeriods
 
     def install(self, profile: ChargingProfile) -> bool:
         """K01.FR.05: a profile with the same id, or the same purpose, stack level and EVSE (a
-        TxProfile: of the EVSE's one transaction), is replaced; one over the stack level or beyond
-        the station's room is refused."""
-        if profile.stack_level > self.max_stack_level or not profile.periods:
+        TxProfile: of the EVSE's one transaction), is replaced; one that is not `well_formed` or
+        beyond the station's room is refused."""
+        if not self.well_formed(profile):
             return False
         replaced = [
             old.id
@@ -137,6 +139,18 @@ class ProfileStore:
             del self.profiles[key]
         self.profiles[profile.id] = profile
         return True
+
+    def well_formed(self, profile: ChargingProfile) -> bool:
+        """Within the station's stack levels and periods per schedule; periods from 0 on, in
+        increasing order (K01.FR.31/35)."""
+        starts = [p.start_s for p in profile.periods]
+        return (
+            profile.stack_level <= self.max_stack_level
+            and bool(starts)
+            and starts[0] == 0
+            and all(a < b for a, b in itertools.pairwise(starts))
+            and (self.max_periods is None or len(starts) <= self.max_periods)
+        )
 
     def clear(
         self,

@@ -203,6 +203,7 @@ class Station:
         self.profiles = ProfileStore(
             max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel"),
             max_entries=self.device.number("SmartChargingCtrlr.Entries"),
+            max_periods=self.device.number("SmartChargingCtrlr.PeriodsPerSchedule"),
         )
         self.certificates = Certificates(
             identity,
@@ -247,6 +248,7 @@ class Station:
         self.reset_reason: str = adapter.rules.default_reset_reason
         self.reset_pending = False  # 2.0.1 Reset OnIdle while transactions run (B12.FR.01: Scheduled)
         self.reset_reported = True  # False between a CSMS Reset and the boot after it
+        self.startup_reported = False  # StartupOfTheDevice once the first boot is accepted (A04)
         self._now = now
         self._held: list[HeldAnswer] = []
         self._follow_ups: list[Callable[[], None]] = []
@@ -678,7 +680,7 @@ class Station:
         transaction, opened at plug-in, is not yet authorized also serves); the token then goes the
         way of a presented one — authorized first when AuthorizeRemoteStart is true (F01.FR.01/02)."""
         evse = self._evse_for_start(evse_id, open_transactions)
-        if evse is None:
+        if evse is None or (profile is not None and not self.profiles.well_formed(profile)):
             return RemoteStartResult(Status.REJECTED)
         if profile is not None:  # K05: for the transaction about to start (or the one open there)
             bound = evse.transaction.key if evse.transaction is not None else None
@@ -1202,6 +1204,9 @@ class Station:
             self._report_connectors(now)
             self.firmware.booted(now)
             self._end_lost_transactions(now)
+            if not self.startup_reported:
+                self.startup_reported = True
+                self.security_event(SecurityEvent.STARTUP_OF_THE_DEVICE, now)
             if not self.reset_reported:
                 self.reset_reported = True
                 self.security_event(SecurityEvent.RESET_OR_REBOOT, now, f"Reset ({self.reset_reason})")

@@ -144,7 +144,8 @@ def test_ev_needs_are_answered_with_a_tx_profile_and_an_ev_schedule_over_it_rene
     run(sqlite_url, V201, scenario)
 
 
-def test_reports_and_external_limits_are_kept(sqlite_url: str) -> None:
+@pytest.mark.parametrize("version", [V201, OcppVersion.V21])
+def test_reports_and_external_limits_are_kept(sqlite_url: str, version: OcppVersion) -> None:
     async def scenario(backend: BackendServer, station: OcttStation, station_id: int) -> None:
         external = profile_201(50, "ChargingStationExternalConstraints", 0, 12)
         report = {"requestId": 4, "chargingLimitSource": "EMS", "evseId": 0, "chargingProfile": [external]}
@@ -165,7 +166,7 @@ def test_reports_and_external_limits_are_kept(sqlite_url: str) -> None:
         actions = [n.action for n in backend.store.charging.notices(station_id)]
         assert actions == ["NotifyChargingLimit", "ClearedChargingLimit"]
 
-    run(sqlite_url, V201, scenario)
+    run(sqlite_url, version, scenario)
 
 
 @pytest.mark.parametrize(

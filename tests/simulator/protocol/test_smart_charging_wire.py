@@ -232,3 +232,27 @@ def test_a_station_without_smart_charging_answers_not_supported(store: Store, ve
     with pytest.raises(AssertionError, match="CALLERROR NotSupported"):
         ask(pair, "ClearChargingProfile", {})
     assert pair.station.profiles.profiles == {}
+
+
+@pytest.mark.parametrize("version", [V16, V201], ids=lambda v: v.value)
+def test_periods_out_of_order_are_rejected(store: Store, version: OcppVersion) -> None:
+    """K01.FR.31/35: the first period starts at 0, the others after it; in a remote start too."""
+    pair = booted(version, store)
+    raw = profile(version, 7, "TxDefaultProfile", 16)
+    schedule = raw["chargingSchedule"] if version is V16 else raw["chargingSchedule"][0]
+    schedule["chargingSchedulePeriod"] = [{"startPeriod": 600, "limit": 6}, {"startPeriod": 0, "limit": 16}]
+    assert install(pair, version, 1, raw) == "Rejected"
+    tx = profile(version, 8, "TxProfile", 16)
+    (tx["chargingSchedule"] if version is V16 else tx["chargingSchedule"][0])["chargingSchedulePeriod"][0][
+        "startPeriod"
+    ] = 60
+    if version is V16:
+        answer = ask(
+            pair, "RemoteStartTransaction", {"connectorId": 1, "idTag": CARD.code, "chargingProfile": tx}
+        )
+    else:
+        token = {"idToken": CARD.code, "type": "ISO14443"}
+        request = {"evseId": 1, "remoteStartId": 5, "idToken": token, "chargingProfile": tx}
+        answer = ask(pair, "RequestStartTransaction", request)
+    assert answer["status"] == "Rejected"
+    assert pair.station.profiles.profiles == {}

@@ -1,4 +1,4 @@
-"""`FactsCache` alone: kept for its TTL, dropped by a write, never filled by a load a write overlapped."""
+"""`Cached` alone: kept for its TTL, dropped by a write, never filled by a load a write overlapped."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.facts_cache import FactsCache
+from reference_backend.persistence.cached import Cached
+from reference_backend.persistence.facts_cache import facts_cache
 
 
 def test_kept_for_its_ttl_then_loaded_again() -> None:
     now = [0.0]
-    cache: FactsCache[int] = FactsCache(ttl=30, clock=lambda: now[0])
+    cache: Cached[int] = Cached("test", ttl=30, clock=lambda: now[0])
     loads = iter(range(10))
     assert cache.get("k", lambda: next(loads)) == 0
     now[0] = 29.9
@@ -21,14 +22,16 @@ def test_kept_for_its_ttl_then_loaded_again() -> None:
 
 
 def test_a_write_during_a_load_keeps_nothing() -> None:
-    cache: FactsCache[str] = FactsCache()
+    cache: Cached[str] = Cached("test")
 
     def load_while_someone_writes() -> str:
-        cache.clear()
+        cache.forget("other")
         return "old"
 
     assert cache.get("k", load_while_someone_writes) == "old"
     assert cache.get("k", lambda: "new") == "new"
+    cache.update("k", lambda value: value + "er")
+    assert cache.get("k", lambda: "loaded") == "newer"
 
 
 def test_writes_to_the_facts_clear_it_writes_to_unread_tables_do_not(tmp_path: Path) -> None:
@@ -37,8 +40,7 @@ def test_writes_to_the_facts_clear_it_writes_to_unread_tables_do_not(tmp_path: P
     facts = sa.Table("identifications", meta, sa.Column("id", sa.Integer, primary_key=True))
     readings = sa.Table("meter_values", meta, sa.Column("id", sa.Integer, primary_key=True))
     meta.create_all(engine)
-    cache: FactsCache[str] = FactsCache()
-    cache.watch(engine)
+    cache = facts_cache(engine)
     cache.get("k", lambda: "cached")
     with engine.begin() as conn:
         conn.execute(sa.insert(readings).values(id=1))

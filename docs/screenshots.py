@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import scenarios
 from evharness.ocppj.versions import OcppVersion
+from evharness.seed import seed
 from features.onboarding.conftest import start_backend
 from features.onboarding.mailbox import Mailbox
-from reference_backend.seed import seed
 from simulator.asyncio.control import ControlClient, ControlServer
 from simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
 from simulator.asyncio.portal import BackgroundLoop

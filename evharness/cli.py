@@ -11,7 +11,7 @@ from evharness import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from evharness import demo
+    from evharness import demo, seed_cli
     from evharness.bench import cli as bench_cli
     from evharness.conformance import cli as conformance_cli
     from reference_backend import cli as backend_cli
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"evharness {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     backend_cli.register(commands)
+    seed_cli.register(commands)
     password_cli.register(commands)
     token_cli.register(commands)
     simulator_cli.register(commands)

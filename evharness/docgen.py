@@ -100,6 +100,12 @@ def _security_headers() -> str:
     return render_markdown()
 
 
+def _profile_purposes() -> str:
+    from reference_backend.domain.charging_profiles import render_markdown
+
+    return render_markdown()
+
+
 def _conformance_cases() -> str:
     from evharness.conformance.coverage import table
 
@@ -143,6 +149,7 @@ BLOCKS: tuple[tuple[str, str, Callable[[], str]], ...] = (
     ("security.md", "profiles", _security_profiles),
     ("security.md", "tls", _tls),
     ("security.md", "headers", _security_headers),
+    ("smart-charging.md", "profile-purposes", _profile_purposes),
 )
 
 

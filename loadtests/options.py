@@ -47,6 +47,12 @@ def add_arguments(parser: LocustArgumentParser, **_: Any) -> None:
         "simulated seconds per real second (a 30 min charge takes 3 s at 600; keep the 60 s meter interval "
         "longer in real time than a round trip, or MeterValues queue up)",
     )
+    option(
+        "--timestamps",
+        "simulated",
+        "what message timestamps show: simulated (runs --time-scale times faster, so ahead of the wall "
+        "clock) or wall (the wall clock's time of each event, for a CSMS that refuses future timestamps)",
+    )
     option("--call-timeout", "10", "real seconds to wait for a CSMS answer before it counts as a timeout")
     option("--session-timeout", "60", "real seconds one charging session may take before it fails")
     option("--console-url", "http://127.0.0.1:8000", "the console API's base URL (for the console user)")

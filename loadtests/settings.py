@@ -8,6 +8,7 @@ from typing import Any
 
 from evharness.ocppj.versions import OcppVersion
 from evharness.settings import env_name
+from simulator.core.clock import TIMESTAMPS
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class LoadSettings:
     session_timeout_s: float
     console_url: str
     outbox_dir: str  # "": the console user cannot read mails, so it cannot confirm accounts
+    timestamps: str = "simulated"  # or "wall" (simulator.core.clock.TIMESTAMPS)
 
     @classmethod
     def from_options(cls, options: Any) -> LoadSettings:
@@ -41,6 +43,11 @@ class LoadSettings:
         def names(text: str) -> tuple[str, ...]:
             return tuple(part.strip() for part in text.split(",") if part.strip())
 
+        def timestamps(text: str) -> str:
+            if text not in TIMESTAMPS:
+                raise ValueError(f"choose {' or '.join(TIMESTAMPS)}")
+            return text
+
         def numbers(text: str) -> tuple[float, ...]:
             return tuple(float(part) for part in (text or "").split(",") if part.strip())
 
@@ -56,6 +63,7 @@ class LoadSettings:
             session_timeout_s=read("--session-timeout", float),
             console_url=read("--console-url", str),
             outbox_dir=read("--outbox-dir", str),
+            timestamps=read("--timestamps", timestamps),
         )
         if not settings.weights:  # not given: every scenario as likely as the others
             settings = replace(settings, weights=(1.0,) * len(settings.scenarios))

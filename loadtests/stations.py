@@ -7,7 +7,9 @@ its `boot` step: plug in, present tokens (refused ones first), charge, stop, unp
 - request_type "OCPP", name = the action: every round trip of the station, with its real response
   time. A CALLERROR, an answer that breaks the schema, a timeout, or an authorization status the
   scenario did not expect for that token is a failure whose message says why.
-- request_type "WebSocket", name "connect": each handshake (failures: refused, unreachable).
+- request_type "WebSocket", name "connect": each handshake (failures: refused, unreachable), the
+  reconnections after a dropped connection too: a session goes on through a drop (the station
+  charges, meters and queues while it backs off, and replays once back: `simulator.sync`).
 - request_type "Session", name = the scenario's name: one whole session, failed if any expectation
   of the scenario failed or it did not finish in time (`--session-timeout`).
 """
@@ -28,7 +30,7 @@ from loadtests.identities import IdentityPool
 from loadtests.sessions import OcppFailure, Scenarios, expected_statuses, failure_reason
 from loadtests.settings import LoadSettings
 from scenarios.model import Scenario
-from simulator.core.clock import ScaledClock
+from simulator.core.clock import ScaledClock, stamp_time
 from simulator.core.events import RoundTrip, StationEvent
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
@@ -72,18 +74,20 @@ class StationClient:
         # one station runs every scenario of the run: it is built to fit them all
         config = context.scenarios.station_config(identity, settings.call_timeout_s * settings.time_scale)
         self.station = Station(identity, adapter_for(version), config, self.clock.now())
-        self.link = SyncStationLink(self.station, user.host or "", self.clock, on_round_trip=self._round_trip)
+        self.station.stamp_time = stamp_time(self.clock, settings.timestamps)
+        self.link = SyncStationLink(
+            self.station,
+            user.host or "",
+            self.clock,
+            on_round_trip=self._round_trip,
+            on_connect=self._connected,
+        )
         self._expected: Mapping[str, frozenset[str]] = {}
 
     # -- what the user does ---------------------------------------------------------------------
 
     def connect(self) -> None:
-        try:
-            self.link.connect()
-        except LinkError as exc:
-            self._fire("WebSocket", "connect", 0.0, OcppFailure(str(exc)))
-            raise
-        self._fire("WebSocket", "connect", self.link.connect_seconds, None)
+        self.link.connect()  # reported by `_connected`
 
     def boot(self) -> bool:
         """BootNotification until Accepted (the scenario's boot step); False if it failed."""
@@ -147,6 +151,9 @@ class StationClient:
         reason = failure_reason(trip, events, self._expected)
         self._fire(REQUEST_TYPE, trip.action, real_seconds, OcppFailure(reason) if reason else None)
 
+    def _connected(self, seconds: float, error: LinkError | None) -> None:
+        self._fire("WebSocket", "connect", seconds, None if error is None else OcppFailure(str(error)))
+
     def _fire(self, kind: str, name: str, seconds: float, error: Exception | None) -> None:
         self.user.environment.events.request.fire(
             request_type=kind,
@@ -203,6 +210,6 @@ class StationUser(User):
             if exc.final:  # the CSMS refused this station (HTTP 4xx): retrying will not change that
                 raise StopUser from None
         ready = self.booted and self.client.link.connected
-        if not ready:
-            time.sleep(self.reconnect_delay_s)
+        if not ready:  # the station's clock runs on meanwhile: it charges, meters and queues
+            self.client.link.wait_offline(self.reconnect_delay_s)
         return ready

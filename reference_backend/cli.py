@@ -1,6 +1,6 @@
-"""`evharness backend` and `evharness seed`.
+"""`evharness backend` and `evharness operator` (`evharness seed` is `evharness.seed_cli`).
 
-Heavy imports (uvicorn, FastAPI, SQLAlchemy, faker) wait until a command runs, so that
+Heavy imports (uvicorn, FastAPI, SQLAlchemy) wait until a command runs, so that
 `evharness --help` and the other components' commands start quickly.
 """
 
@@ -16,23 +16,7 @@ from urllib.parse import urlsplit
 
 from evharness import eventloop
 from evharness.settings import Option, add_options
-from reference_backend.settings import BACKEND_OPTIONS, DATABASE_URL, BackendSettings, parse_bool
-
-SEED_OPTIONS = [
-    DATABASE_URL,
-    Option("--scenario", "scenario file, or the name of a bundled one (pin_charging, rfid_charging …)"),
-    Option("--stations", "how many stations to provision", default=1, type=int),
-    Option("--id-prefix", "station identities are PREFIX-0001, PREFIX-0002 …", default="SIM"),
-    Option("--protocol", "OCPP version to record for the stations", choices=("1.6", "2.0.1", "2.1")),
-    Option(
-        "--pins-on-profile-0",
-        "let the stations' local lists hold PINs though they connect without security (labs; "
-        "docs/security.md) (true/false)",
-        default=False,
-        type=parse_bool,
-    ),
-]
-
+from reference_backend.settings import BACKEND_OPTIONS, DATABASE_URL, BackendSettings
 
 OPERATOR_OPTIONS = [
     DATABASE_URL,
@@ -50,14 +34,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_options(backend, [*BACKEND_OPTIONS, eventloop.EVENT_LOOP])
     backend.set_defaults(run=run_backend)
-
-    seed = subparsers.add_parser(
-        "seed",
-        help="provision the reference CSMS's database for a scenario",
-        description="Create stations and the local users and identifications a scenario expects. Idempotent.",
-    )
-    add_options(seed, SEED_OPTIONS)
-    seed.set_defaults(run=run_seed)
 
     operator = subparsers.add_parser(
         "operator",
@@ -140,29 +116,6 @@ async def _serve(settings: BackendSettings, stop: asyncio.Event, out: TextIO) ->
     finally:
         await backend.stop()
     print("stopped", file=out, flush=True)
-    return 0
-
-
-def run_seed(args: argparse.Namespace) -> int:
-    from reference_backend.seed import seed
-    from scenarios import ScenarioError
-
-    if args.scenario is None:
-        print("evharness seed: give --scenario (a file or a bundled name)", file=sys.stderr)
-        return 2
-    try:
-        report = seed(
-            args.database_url,
-            args.scenario,
-            args.stations,
-            args.id_prefix,
-            args.protocol,
-            pins_on_profile_0=args.pins_on_profile_0,
-        )
-    except ScenarioError as exc:
-        print(f"evharness seed: {exc}", file=sys.stderr)
-        return 2
-    print(report.summary())
     return 0
 
 

@@ -111,9 +111,12 @@ class Decided:
     stored: Span = field(default_factory=Span)  # the group commits holding what the handler stored
     registration: Registration | None = None  # a BootNotification's answer
     follow_ups: tuple[tuple[str, Payload], ...] = ()  # CALLs the handler wants sent after the answer
+    elsewhere: tuple[tuple[str, str, Payload], ...] = ()  # … and to other stations (identity first)
 
     def failed(self, kind: ErrorKind, description: str) -> Decided:
-        return replace(self, response=None, error=(kind, description), registration=None, follow_ups=())
+        return replace(
+            self, response=None, error=(kind, description), registration=None, follow_ups=(), elsewhere=()
+        )
 
 
 class CsmsConnection:
@@ -144,6 +147,7 @@ class CsmsConnection:
         self.registration = Registration.UNKNOWN
         self._permitted: set[str] = set()  # what a Pending station was asked to send (B02.FR.09)
         self._follow_ups: list[tuple[str, Payload]] = []
+        self._elsewhere: list[tuple[str, str, Payload]] = []
         self._violations = SlidingWindow(VIOLATIONS_LOGGED, VIOLATION_WINDOW)
         self.violations_unlogged = 0  # malformed frames counted, not logged yet
         self.on_answer: Callable[[Answered], None] | None = None  # answers to our own CALLs
@@ -180,6 +184,11 @@ class CsmsConnection:
     def take_follow_ups(self) -> list[tuple[str, Payload]]:
         """CALLs the connection wants sent (the TriggerMessage after a Pending answer); each once."""
         calls, self._follow_ups = self._follow_ups, []
+        return calls
+
+    def take_elsewhere(self) -> list[tuple[str, str, Payload]]:
+        """CALLs a handler wants sent to other stations, (identity, action, payload); each once."""
+        calls, self._elsewhere = self._elsewhere, []
         return calls
 
     def tick(self, now: float) -> None:
@@ -271,7 +280,12 @@ class CsmsConnection:
             self._find_station()  # the boot registered it: its id for the next CALLs
         if isinstance(reply, Reply):
             return Decided(
-                call, reply.payload, stored=tracked.span, registration=registration, follow_ups=reply.then
+                call,
+                reply.payload,
+                stored=tracked.span,
+                registration=registration,
+                follow_ups=reply.then,
+                elsewhere=reply.elsewhere,
             )
         return Decided(call, reply, stored=tracked.span, registration=registration)
 
@@ -295,6 +309,7 @@ class CsmsConnection:
         if decided.registration is not None:
             self._registered_as(decided.registration)
         self._follow_ups.extend(decided.follow_ups)
+        self._elsewhere.extend(decided.elsewhere)
 
     def _registered_as(self, answer: Registration) -> None:
         self.registration = answer

@@ -230,6 +230,8 @@ class OcppServer:
         def answered() -> None:
             nonlocal announced
             link.send_follow_ups()  # e.g. TriggerMessage after Pending
+            for identity_elsewhere, action, payload in connection.take_elsewhere():  # a site's profiles
+                self.operations.call_soon(identity_elsewhere, action, payload)
             if not announced and connection.registered:
                 announced = True
                 if self.on_registered is not None:

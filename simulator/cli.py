@@ -22,7 +22,7 @@ from evharness.settings import Option, add_options
 from simulator import template as templates
 from simulator.asyncio.control import ControlServer
 from simulator.asyncio.fleet import FleetPlan, FleetResult, StationRun, run_fleet
-from simulator.core.clock import ScaledClock
+from simulator.core.clock import TIMESTAMPS, ScaledClock
 from simulator.security import SecurityProfile
 from simulator.summary import action_stats, render, summarize
 from simulator.watch import Watch
@@ -50,7 +50,7 @@ OPTIONS = [
         "what message timestamps show: simulated time (runs --time-scale times faster, so ahead of the"
         " wall clock) or the wall clock's time of each event",
         "simulated",
-        choices=("simulated", "wall"),
+        choices=TIMESTAMPS,
     ),
     Option("--call-timeout", "real seconds to wait for a CSMS answer", 30.0, float),
     Option("--stagger", "real seconds between two stations' connects", 0.01, float),

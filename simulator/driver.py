@@ -3,16 +3,20 @@
 A transport (`simulator.asyncio.transport`, `simulator.sync.transport`) only moves frames: after it
 connected it calls `connection_made`; then, over and over, `turn()`, sends `data_to_send()`, stops
 if `finished` or `should_disconnect()`, waits at most `real_wait()` real seconds for a frame and
-hands it to `receive`. A turn ticks the station when its deadline (or the scenario's) has come,
-drains the station's events once and hands them on — to the scenario runner, and with the round
-trips they came with to `on_round_trip` (a load tool's report) — moves the scenario on as far as it
-goes, hands the file transfers the station wants to the transport's `start_transfer`, and lets the
-journal write what changed.
+hands it to `receive`. Without a connection (backing off before the next attempt) it sleeps the
+pauses `offline(seconds)` gives, each after a turn: the station's clock runs on.
+
+A turn ticks the station when its deadline (or the scenario's) has come, drains the station's
+events once and hands them on — to the scenario runner, and with the round trips they came with to
+`on_round_trip` (a load tool's report) — moves the scenario on as far as it goes, hands the file
+transfers the station wants to the transport's `start_transfer`, and lets the journal write what
+changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -74,6 +78,16 @@ class Driver:
             for transfer in self.station.transfers.take():
                 self.start_transfer(transfer)
         self.sync_journal()
+
+    def offline(self, seconds: float) -> Iterator[float]:
+        """The real pauses that make up `seconds` real seconds without a connection, a turn before
+        each: however the connection was lost, a station keeps charging and metering and queues
+        its transaction messages for the replay (issue 13). Over early if the scenario is."""
+        until = time.monotonic() + seconds
+        while (left := until - time.monotonic()) > 0 and not self.finished:
+            self.turn()
+            wait = self.real_wait()
+            yield left if wait is None else min(left, max(wait, 0.001))
 
     def receive(self, text: str | bytes) -> None:
         self.station.receive(text, self.clock.now())

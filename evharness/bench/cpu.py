@@ -23,7 +23,7 @@ import scenarios
 from evharness.backend_process import BackendProcess
 from evharness.bench.figures import Figures, ratio
 from evharness.bench.measure import Server, cpu_seconds, loop_environment, run_child
-from reference_backend.seed import seed
+from evharness.seed import seed
 
 if TYPE_CHECKING:
     from evharness.bench.plan import BenchPlan

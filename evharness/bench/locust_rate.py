@@ -30,7 +30,7 @@ from evharness.backend_process import BackendProcess
 from evharness.bench.cpu import SESSION_SCENARIOS, sqlite_url
 from evharness.bench.figures import Figures, ratio
 from evharness.bench.measure import Server, cpu_seconds
-from reference_backend.seed import seed
+from evharness.seed import seed
 
 if TYPE_CHECKING:
     from evharness.bench.plan import BenchPlan

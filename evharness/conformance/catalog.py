@@ -3,7 +3,7 @@
 `mandatory` is the Part 5 certification marking for the CSMS: "M" mandatory, "C" conditional on
 an optional feature, "-" not in the Part 5 tables. OCPP 1.6 has no such marking; its cases are
 mandatory for their feature profile (`block`: core, local-auth-list, reservation, remote-trigger,
-security).
+smart-charging, security).
 """
 
 from __future__ import annotations
@@ -117,6 +117,11 @@ CASES: tuple[Case, ...] = (
     Case("TC_053_CSMS", V16, "reservation", "Use a Reserved Connector with parentIdTag", "M"),
     Case("TC_054_CSMS", V16, "remote-trigger", "Trigger Message", "M"),
     Case("TC_055_CSMS", V16, "remote-trigger", "Trigger Message - Rejected", "M"),
+    Case("TC_056_CSMS", V16, "smart-charging", "Central Smart Charging - TxDefaultProfile", "M"),
+    Case("TC_057_CSMS", V16, "smart-charging", "Central Smart Charging - TxProfile", "M"),
+    Case("TC_059_CSMS", V16, "smart-charging", "Remote Start Transaction with Charging Profile", "M"),
+    Case("TC_066_CSMS", V16, "smart-charging", "Get Composite Schedule", "M"),
+    Case("TC_067_CSMS", V16, "smart-charging", "Clear Charging Profile", "M"),
     Case("TC_073_CSMS", V16, "security", "Update Charge Point Password for HTTP Basic Authentication", "M"),
     Case("TC_074_CSMS", V16, "security", "Update Charge Point Certificate by request of Central System", "M"),
     Case(
@@ -406,6 +411,95 @@ CASES: tuple[Case, ...] = (
     Case("TC_J_10_CSMS", V201, "J", "Sampled Meter Values - EventType Ended", "M"),
     Case("TC_J_11_CSMS", V201, "J", "Sampled Meter Values - Signed", "M"),
     Case("TC_B_58_CSMS", V201, "B", "WebSocket Subprotocol validation", "M"),
+    Case("TC_K_01_CSMS", V201, "K", "Set Charging Profile - TxDefaultProfile - Specific EVSE", "M"),
+    Case(
+        "TC_K_02_CSMS",
+        V201,
+        "K",
+        "Set Charging Profile - TxProfile without ongoing transaction on the specified EVSE",
+        "-",
+    ),
+    Case("TC_K_03_CSMS", V201, "K", "Set Charging Profile - ChargingStationMaxProfile", "M"),
+    Case("TC_K_04_CSMS", V201, "K", "Replace charging profile - With chargingProfileId", "M"),
+    Case("TC_K_05_CSMS", V201, "K", "Clear Charging Profile - With chargingProfileId", "M"),
+    Case(
+        "TC_K_06_CSMS",
+        V201,
+        "K",
+        "Clear Charging Profile - With stackLevel/purpose combination for one profile",
+        "M",
+    ),
+    Case("TC_K_08_CSMS", V201, "K", "Clear Charging Profile - Without previous charging profile", "M"),
+    Case("TC_K_10_CSMS", V201, "K", "Set Charging Profile - TxDefaultProfile - All EVSE", "C"),
+    Case("TC_K_15_CSMS", V201, "K", "Set Charging Profile - Not Supported", "M"),
+    Case("TC_K_19_CSMS", V201, "K", "Set Charging Profile - ChargingProfileKind is Recurring", "M"),
+    Case("TC_K_29_CSMS", V201, "K", "Get Charging Profile - EvseId 0", "M"),
+    Case("TC_K_30_CSMS", V201, "K", "Get Charging Profile - EvseId > 0", "M"),
+    Case("TC_K_31_CSMS", V201, "K", "Get Charging Profile - No EvseId", "M"),
+    Case("TC_K_32_CSMS", V201, "K", "Get Charging Profile - chargingProfileId", "M"),
+    Case("TC_K_33_CSMS", V201, "K", "Get Charging Profile - EvseId > 0 + stackLevel", "M"),
+    Case("TC_K_34_CSMS", V201, "K", "Get Charging Profile - EvseId > 0 + chargingLimitSource", "M"),
+    Case("TC_K_35_CSMS", V201, "K", "Get Charging Profile - EvseId > 0 + chargingProfilePurpose", "M"),
+    Case(
+        "TC_K_36_CSMS",
+        V201,
+        "K",
+        "Get Charging Profile - EvseId > 0 + chargingProfilePurpose + stackLevel",
+        "M",
+    ),
+    Case("TC_K_37_CSMS", V201, "K", "Remote start transaction with charging profile - Success", "M"),
+    Case("TC_K_43_CSMS", V201, "K", "Get Composite Schedule - Specific EVSE", "M"),
+    Case("TC_K_44_CSMS", V201, "K", "Get Composite Schedule - Charging Station", "M"),
+    Case("TC_K_48_CSMS", V201, "K", "Set / Update External Charging Limit (not on a transaction)", "-"),
+    Case(
+        "TC_K_50_CSMS",
+        V201,
+        "K",
+        "Reset / release external charging limit - Without ongoing transaction",
+        "-",
+    ),
+    Case(
+        "TC_K_51_CSMS", V201, "K", "Reset / release external charging limit - With ongoing transaction", "-"
+    ),
+    Case(
+        "TC_K_52_CSMS",
+        V201,
+        "K",
+        "Set / Update External Charging Limit (not on a transaction)"
+        " - ChargingStationExternalConstraints in report",
+        "-",
+    ),
+    Case(
+        "TC_K_53_CSMS",
+        V201,
+        "K",
+        "Charging with load leveling based on High Level Communication - Success",
+        "M",
+    ),
+    Case(
+        "TC_K_55_CSMS",
+        V201,
+        "K",
+        "Charging with load leveling based on High Level Communication - EV charging profile exceeds limits",
+        "M",
+    ),
+    Case("TC_K_57_CSMS", V201, "K", "Renegotiating a Charging Schedule - Initiated by EV", "M"),
+    Case("TC_K_58_CSMS", V201, "K", "Renegotiating a Charging Schedule - Initiated by CSMS", "M"),
+    Case(
+        "TC_K_59_CSMS",
+        V201,
+        "K",
+        "Renegotiating a Charging Schedule - Initiated by CSMS - Send NotifyEVChargingNeeds",
+        "M",
+    ),
+    Case(
+        "TC_K_60_CSMS",
+        V201,
+        "K",
+        "Set Charging Profile - TxProfile with ongoing transaction on the specified EVSE",
+        "M",
+    ),
+    Case("TC_K_70_CSMS", V201, "K", "Set Charging Profile - Multiple Profiles", "M"),
     Case("TC_L_01_CSMS", V201, "L", "Secure Firmware Update - Installation successful", "M"),
     Case("TC_L_02_CSMS", V201, "L", "Secure Firmware Update - InstallScheduled", "C"),
     Case("TC_L_03_CSMS", V201, "L", "Secure Firmware Update - DownloadScheduled", "C"),

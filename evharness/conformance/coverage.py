@@ -28,6 +28,7 @@ NEEDS_FEATURE: dict[str, str] = {
     "TC_H_14_CSMS": "reserve_unspecified",
     "TC_H_15_CSMS": "reserve_connector_type",
     **{f"TC_L_{n}_CSMS": "publish_firmware" for n in ("17", "19", "20", "21", "22", "23", "24")},
+    **{f"TC_K_{n}_CSMS": "ev_charging_needs" for n in ("53", "55", "57", "58", "59")},
     "TC_I_01_CSMS": "tariff",
     "TC_I_02_CSMS": "tariff",
 }
@@ -40,6 +41,7 @@ REFERENCE_HAS = frozenset(
         "iso15118",
         "publish_firmware",
         "tariff",
+        "ev_charging_needs",
     }
 )
 

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from evharness.conformance.config import TargetConfig
 from evharness.conformance.requirements import CHARGING_SCENARIOS, CHARGING_STATIONS, GROUP_OF, ROLE_PROVISION
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE, IdType
+from evharness.seed import EXPIRED_ON, seed
 from reference_backend.domain.credentials import hash_password
 from reference_backend.persistence import ProvisionedIdentification, Store
 from reference_backend.persistence.station_security import SecurityRecords
-from reference_backend.seed import EXPIRED_ON, seed
 from scenarios.model import Provision
 
 

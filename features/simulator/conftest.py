@@ -78,7 +78,7 @@ def lab(world: World, tmp_path: Path) -> Iterator[Lab]:
 
 @given(parsers.parse("a reference backend with security profile {profile:d}"))
 def a_reference_backend(world: World, lab: Lab, profile: int) -> None:
-    from reference_backend.seed import seed
+    from evharness.seed import seed
 
     database_url = f"sqlite:///{lab.directory / f'lab{next(_labs)}.sqlite3'}"
     for name in ("pin_charging", "rfid_charging"):

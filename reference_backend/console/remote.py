@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.console.caller import Caller
-from reference_backend.console.station_access import Stations, require
+from reference_backend.console.station_access import StationAccess, Stations, require
 from reference_backend.domain.problems import Conflict, NotFound
 from reference_backend.domain.remote_operations import ACTIONS, Request, build
 from reference_backend.domain.tariff_text import tariff_text
@@ -21,10 +22,7 @@ def operate(stations: Stations, caller: Caller, identity: str, operation: str, r
     if action is None:
         raise NotFound(f"no remote operation {operation!r}; known: {', '.join(ACTIONS)}")
     access = require(stations, caller, identity, [action])
-    ops = stations.operations
-    version = ops.version_of(identity) if ops is not None else None
-    if ops is None or version is None:
-        raise Conflict(f"station {identity} is offline: {operation} needs a connected station")
+    version = online_version(stations, identity, operation)
     request = replace(request, at=stations.now())
     if operation == "reserve" and request.reservation_id is None:  # the CSMS picks the id
         request = replace(
@@ -39,10 +37,36 @@ def operate(stations: Stations, caller: Caller, identity: str, operation: str, r
             text = tariff_text(request.language, desired.get("price_per_kwh"), desired.get("tariff"))
         request = replace(request, content=text)
     ocpp_action, payload = build(operation, version is OcppVersion.V16, request)
-    outcome = ops.call_from_thread(identity, ocpp_action, payload)
+    return send(stations, access, operation, ocpp_action, payload)
+
+
+def online_version(stations: Stations, identity: str, operation: str) -> OcppVersion:
+    """The OCPP version of the connected station; 409 if it is offline."""
+    ops = stations.operations
+    version = ops.version_of(identity) if ops is not None else None
+    if version is None:
+        raise Conflict(f"station {identity} is offline: {operation} needs a connected station")
+    return version
+
+
+def send(
+    stations: Stations, access: StationAccess, operation: str, ocpp_action: str, payload: Payload
+) -> Outcome:
+    """Send the CALL (the caller's permission checked already) and audit it with its outcome."""
+    ops = stations.operations
+    if ops is None:
+        raise Conflict(f"station {access.identity} is offline: {operation} needs a connected station")
+    outcome = ops.call_from_thread(access.identity, ocpp_action, payload)
     with stations.store.begin() as tx:
         detail = f"{outcome.status}" + (f": {outcome.detail}" if outcome.detail else "")
         tx.audit(
-            access.station.id, caller.id, "operation", operation, None, ocpp_action, detail, stations.now()
+            access.station.id,
+            access.caller.id,
+            "operation",
+            operation,
+            None,
+            ocpp_action,
+            detail,
+            stations.now(),
         )
     return outcome

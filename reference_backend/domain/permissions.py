@@ -73,16 +73,22 @@ INS, TEC, FAC, EVO, CPO, ADM = (
 MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
     Action.PLAN_INSTALLATION: ("plan the installation, add or remove stations", frozenset({INS, FAC})),
     Action.CONFIGURE: ("configure, commission, test & verify (phases)", frozenset({INS, TEC})),
-    Action.CONFIGURE_ACCESSORIES: ("configure accessories (load balancer)", frozenset({INS, TEC})),
-    Action.SET_MAX_CURRENT: ("set the maximum charging current", frozenset({INS, TEC})),
+    Action.CONFIGURE_ACCESSORIES: (
+        "configure accessories (load balancer: the installation's site limit, on each of its stations)",
+        frozenset({INS, TEC}),
+    ),
+    Action.SET_MAX_CURRENT: (
+        "set the maximum charging current (setting, ChargingStationMaxProfile)",
+        frozenset({INS, TEC}),
+    ),
     Action.SEND_HANDOVER: ("send the handover invitation to the EVSE owner", frozenset({FAC})),
     Action.ASSIGN_CPO: ("assign the station to a charge point operator", frozenset({FAC})),
     Action.SET_PRICES: (
         "set prices and the tariff (energy, time, session fee, currency, texts per language)",
         frozenset({FAC, CPO}),
     ),
-    Action.SET_CHARGING_TIMES: ("set charging times", frozenset({FAC})),
-    Action.SET_PRIORITIES: ("set priorities", frozenset({FAC})),
+    Action.SET_CHARGING_TIMES: ("set charging times (TxDefaultProfile charging profiles)", frozenset({FAC})),
+    Action.SET_PRIORITIES: ("set priorities (a running transaction's TxProfile)", frozenset({FAC})),
     Action.SET_IDENTIFICATION_TYPES: (
         "set the supported identification types (PIN, RFID)",
         frozenset({FAC, EVO}),
@@ -94,7 +100,8 @@ MATRIX: dict[Action, tuple[str, frozenset[Role]]] = {
         frozenset({FAC, EVO, CPO}),
     ),
     Action.VIEW_SETTINGS: (
-        "see settings, meter values, roles and the audit trail (exception: every role)",
+        "see settings, meter values, roles, the audit trail, charging profiles and schedules"
+        " (exception: every role)",
         frozenset({INS, TEC, FAC, EVO, CPO}),
     ),
     Action.REMOTE_START_STOP: ("remote start / stop a transaction", frozenset({TEC, CPO})),

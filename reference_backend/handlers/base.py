@@ -71,6 +71,8 @@ class Reply:
 
     payload: Payload
     then: tuple[tuple[str, Payload], ...] = ()
+    # CALLs for other stations, (identity, action, payload): the profiles of a site's stations
+    elsewhere: tuple[tuple[str, str, Payload], ...] = ()
 
 
 Handler = Callable[[HandlerContext, Payload], Payload | Reply]
@@ -111,14 +113,15 @@ def check_token(
     an EVSE reserved for another token is refused (`domain.reservations`)."""
     source = TokenSource.IDENTIFICATION if token_type is None else source_of(token_type)
     lookup = NOTHING_KNOWN
+    busy = at_transaction_start  # only then is ConcurrentTx decided: else the facts may come from a cache
     if source is TokenSource.IDENTIFICATION:
-        lookup = ctx.store.lookup_token(ctx.station, id_type, code, exclude_transaction=transaction_id)
+        lookup = ctx.store.lookup_token(ctx.station, id_type, code, transaction_id, busy=busy)
         if token_type is None and id_type is IdType.RFID and lookup.identification is None:
-            provisioned = ctx.store.lookup_provisioned(ctx.station, None, code, transaction_id)
+            provisioned = ctx.store.lookup_provisioned(ctx.station, None, code, transaction_id, busy=busy)
             if provisioned is not None:
                 lookup, source = provisioned, TokenSource.PROVISIONED
     elif source is TokenSource.PROVISIONED:
-        found = ctx.store.lookup_provisioned(ctx.station, token_type, code, transaction_id)
+        found = ctx.store.lookup_provisioned(ctx.station, token_type, code, transaction_id, busy=busy)
         lookup = found if found is not None else NOTHING_KNOWN
     held = ctx.store.reservations.held(ctx.station, evse_id) if at_transaction_start and evse_id else []
     decision = decide(

@@ -15,6 +15,7 @@ from reference_backend.domain import data_transfer as vendors
 from reference_backend.domain.credentials import hash_password
 from reference_backend.domain.password_rotation import password_set, upgrade_accepted
 from reference_backend.domain.reservations import FIELDS, Event, answered
+from reference_backend.handlers import smart_charging
 from reference_backend.handlers.base import HandlerContext
 from reference_backend.persistence import Store
 from reference_backend.persistence.function_records import DisplayMessageRecord
@@ -100,6 +101,7 @@ ANSWERS: dict[str, Recorder] = {
     Action.ChangeConfiguration: _security_set,
     Action.SetVariables: _security_set,
     Action.SetNetworkProfile: _security_set,
+    **smart_charging.ANSWERS,
 }
 
 

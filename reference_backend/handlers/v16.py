@@ -28,6 +28,7 @@ from reference_backend.handlers.base import (
 )
 from reference_backend.handlers.costs import final_cost_16, running_cost_16, session_cost
 from reference_backend.handlers.functions import data_transfer
+from reference_backend.handlers.smart_charging import balancing, with_site_profile
 from reference_backend.handlers.transactions import (
     end_as_superseded,
     end_lost_at_boot,
@@ -203,12 +204,12 @@ def meter_values(ctx: HandlerContext, payload: Payload) -> Payload | Reply:
 HANDLERS: dict[str, Handler] = {
     Action.SignCertificate: certificates.sign_certificate,
     Action.SecurityEventNotification: certificates.security_event_notification,
-    Action.BootNotification: boot_notification,
+    Action.BootNotification: with_site_profile(boot_notification),
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,
     Action.Authorize: authorize,
-    Action.StartTransaction: start_transaction,
-    Action.StopTransaction: stop_transaction,
+    Action.StartTransaction: balancing(start_transaction),
+    Action.StopTransaction: balancing(stop_transaction),
     Action.MeterValues: meter_values,
     Action.DataTransfer: data_transfer,
     **reports.V16_HANDLERS,

@@ -25,7 +25,7 @@ from reference_backend.domain.metering import (
 )
 from reference_backend.domain.reservations import UPDATES, Event
 from reference_backend.domain.transactions import RESUMED
-from reference_backend.handlers import certificates, reports
+from reference_backend.handlers import certificates, reports, smart_charging
 from reference_backend.handlers.base import (
     Handler,
     HandlerContext,
@@ -250,14 +250,15 @@ HANDLERS: dict[str, Handler] = {
     Action.SecurityEventNotification: certificates.security_event_notification,
     Action.Get15118EVCertificate: certificates.get_15118_ev_certificate,
     Action.GetCertificateStatus: certificates.get_certificate_status,
-    Action.BootNotification: boot_notification,
+    Action.BootNotification: smart_charging.with_site_profile(boot_notification),
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,
     Action.Authorize: authorize,
-    Action.TransactionEvent: transaction_event,
+    Action.TransactionEvent: smart_charging.balancing(transaction_event, smart_charging.session_edge),
     Action.MeterValues: meter_values,
     Action.DataTransfer: data_transfer,
     Action.ReservationStatusUpdate: reservation_status_update,
     Action.NotifyDisplayMessages: notify_display_messages,
     **reports.V201_HANDLERS,
+    **smart_charging.V201_HANDLERS,
 }

@@ -32,6 +32,9 @@ SAME_AS_201 = (
     Action.NotifyCustomerInformation,
     Action.Get15118EVCertificate,
     Action.GetCertificateStatus,
+    Action.ReportChargingProfiles,
+    Action.NotifyChargingLimit,
+    Action.ClearedChargingLimit,
 )
 
 HANDLERS: dict[str, Handler] = {action: v201.HANDLERS[action] for action in SAME_AS_201}

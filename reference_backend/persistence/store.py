@@ -20,6 +20,7 @@ seqNo, eventType and timestamp (`event_seen`, recorded with its samples by `add_
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -33,9 +34,12 @@ from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
 from reference_backend.persistence import statements as q
+from reference_backend.persistence.cached import Cached
 from reference_backend.persistence.certificate_store import CertificateRecords
+from reference_backend.persistence.charging_records import ChargingRecords
 from reference_backend.persistence.delivered import Delivered
 from reference_backend.persistence.engine import create_engine, read_only
+from reference_backend.persistence.facts_cache import facts_cache
 from reference_backend.persistence.function_records import DisplayMessageRecords, ReservationRecords
 from reference_backend.persistence.group_commit import GroupCommitter
 from reference_backend.persistence.liveness import Liveness, station_key
@@ -59,7 +63,7 @@ from reference_backend.persistence.tables import (
     transaction_events,
 )
 from reference_backend.persistence.tariff_records import TariffRecords
-from reference_backend.persistence.transaction_store import TransactionStore
+from reference_backend.persistence.transaction_store import TransactionStore, cached_transactions
 from reference_backend.persistence.write_behind import Batch, Status
 
 
@@ -81,8 +85,12 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         self._delivered = Delivered()  # what each transaction was sent already (`delivered`)
         self.writer: GroupCommitter[Batch] = GroupCommitter(Batch, self._write, name="store-commit")
         self.liveness = Liveness()  # heartbeats and statuses: written when they change something
+        # what token decisions read, kept until a write could change it (`facts_cache`)
+        self.facts: Cached[TokenLookup | None] = facts_cache(engine)
+        self._records = cached_transactions(engine)  # committed transaction records (`transaction_store`)
         self.reservations = ReservationRecords(engine)
         self.display_messages = DisplayMessageRecords(engine)
+        self.charging = ChargingRecords(engine)
         self.tariffs = TariffRecords(engine)  # kept in memory: read on every transaction message
 
     @classmethod
@@ -125,6 +133,7 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
             stations = [station_key(s) for s in batch.station_statuses]
             self.liveness.forget(batch.heartbeats, [*stations, *batch.connector_statuses])
             raise
+        self._committed(batch)  # the cached transaction records as the batch wrote them
 
     def _write_batch(self, conn: sa.Connection, batch: Batch) -> None:
         if batch.rows:
@@ -336,9 +345,27 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
     # -- authorization facts --------------------------------------------------------------------
 
     def lookup_token(
-        self, station_id: int, id_type: IdType | None, code: str, exclude_transaction: int | None = None
+        self,
+        station_id: int,
+        id_type: IdType | None,
+        code: str,
+        exclude_transaction: int | None = None,
+        *,
+        busy: bool = True,
     ) -> TokenLookup:
-        """What the station and its local users say about a presented code, in one query."""
+        """What the station and its local users say about a presented code, in one query. Without
+        `busy` (the decision is not at a transaction's start), from the facts cache when it has them,
+        and whether the identification is in a running transaction is not looked at (False)."""
+        if busy:
+            return self._lookup_token(station_id, id_type, code, exclude_transaction)
+        key = ("identification", station_id, id_type, code_key(code))
+        found = self.facts.get(key, lambda: _idle(self._lookup_token(station_id, id_type, code, None)))
+        assert found is not None
+        return found
+
+    def _lookup_token(
+        self, station_id: int, id_type: IdType | None, code: str, exclude_transaction: int | None
+    ) -> TokenLookup:
         params = {
             "p_station": station_id,
             "p_code_key": code_key(code),
@@ -358,10 +385,26 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         return TokenLookup(_enabled_types(row), found, row.identification_id, row.group_id)
 
     def lookup_provisioned(
-        self, station_id: int, token_type: str | None, code: str, exclude_transaction: int | None = None
+        self,
+        station_id: int,
+        token_type: str | None,
+        code: str,
+        exclude_transaction: int | None = None,
+        *,
+        busy: bool = True,
     ) -> TokenLookup | None:
         """A token provisioned for the station with this code (of `token_type`; of any type if None,
-        as a 1.6 idTag has none); None if there is none."""
+        as a 1.6 idTag has none); None if there is none. `busy` as for `lookup_token`."""
+        if busy:
+            return self._lookup_provisioned(station_id, token_type, code, exclude_transaction)
+        key = ("provisioned", station_id, token_type, code_key(code))
+        return self.facts.get(
+            key, lambda: _idle(self._lookup_provisioned(station_id, token_type, code, None))
+        )
+
+    def _lookup_provisioned(
+        self, station_id: int, token_type: str | None, code: str, exclude_transaction: int | None
+    ) -> TokenLookup | None:
         params = {
             "p_station": station_id,
             "p_code_key": code_key(code),
@@ -561,6 +604,15 @@ def _insert_new(conn: sa.Connection, table: sa.Table) -> Any:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def _idle(lookup: TokenLookup | None) -> TokenLookup | None:
+    """The facts without whether the token is in a running transaction (not decided from a cache)."""
+    if lookup is None or lookup.identification is None:
+        return lookup
+    return dataclasses.replace(
+        lookup, identification=dataclasses.replace(lookup.identification, in_other_transaction=False)
+    )
 
 
 def _latest(stored: datetime | None, held: datetime | None) -> datetime | None:

@@ -19,16 +19,18 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
 
 from reference_backend.domain.metering import MeterChange, ReadingKey, Sample, new_readings
 from reference_backend.persistence import statements as q
+from reference_backend.persistence.cached import Cached, written_table
 from reference_backend.persistence.delivered import NEVER, Delivered, EventId
 from reference_backend.persistence.group_commit import GroupCommitter
 from reference_backend.persistence.records import TokenUse, TransactionRecord
-from reference_backend.persistence.statements import ENDED, RUNNING
+from reference_backend.persistence.statements import ENDED, KNOWN, KNOWN_OPTION, RUNNING
 from reference_backend.persistence.tables import stations, transactions
 from reference_backend.persistence.write_behind import Answer, Batch, EventKey
 
@@ -57,6 +59,8 @@ class TransactionStore:
     writer: GroupCommitter[Batch]
     _lock: threading.Lock
     _delivered: Delivered
+    # transaction id → its committed record, (station, 2.0.1 transactionId) → its id: `cached_transactions`
+    _records: Cached[TransactionRecord | None]
 
     def flush(self) -> None:
         raise NotImplementedError
@@ -87,7 +91,9 @@ class TransactionStore:
             if found is not None:
                 return int(found)
             result = conn.execute(
-                sa.insert(transactions).values(
+                sa.insert(transactions)
+                .execution_options(**KNOWN)
+                .values(
                     station_id=station_id,
                     evse_id=evse_id,
                     connector_id=connector_id,
@@ -130,16 +136,26 @@ class TransactionStore:
         Most events change nothing here: they are answered from a read, without the write lock.
         """
         key = {"p_station": station_id, "p_ref": transaction_ref}
-        with self.reader.connect() as conn:
-            row = conn.execute(q.TRANSACTION_BY_REF, key).first()
-        if row is not None and not _opening_changes(row, at, evse_id, connector_id):
-            return Opened(self._with_pending(_transaction(row)), placed=False)
+        ref_key = ("ref", station_id, transaction_ref)
+
+        def by_ref() -> TransactionRecord | None:
+            with self.reader.connect() as conn:
+                row = conn.execute(q.TRANSACTION_BY_REF, key).first()
+            return None if row is None else _transaction(row)
+
+        found = self._records.get(ref_key, by_ref)  # its id, once known (the rest is read by id)
+        current = None if found is None else self._record(found.id)
+        if current is not None and not _opening_changes(current, at, evse_id, connector_id):
+            return Opened(self._with_pending(current), placed=False)
+        self._records.forget(ref_key)
         with self.engine.begin() as conn:
             row = conn.execute(q.TRANSACTION_BY_REF, key).first()
             placed = row is None and evse_id is not None
             if row is None:
                 conn.execute(
-                    sa.insert(transactions).values(
+                    sa.insert(transactions)
+                    .execution_options(**KNOWN)
+                    .values(
                         station_id=station_id,
                         transaction_ref=transaction_ref,
                         evse_id=evse_id,
@@ -150,12 +166,20 @@ class TransactionStore:
                 )
             elif changes := _opening_changes(row, at, evse_id, connector_id):
                 placed = "evse_id" in changes
-                conn.execute(sa.update(transactions).where(transactions.c.id == row.id).values(**changes))
+                conn.execute(
+                    sa.update(transactions)
+                    .execution_options(**KNOWN)
+                    .where(transactions.c.id == row.id)
+                    .values(**changes)
+                )
             record = _transaction(conn.execute(q.TRANSACTION_BY_REF, key).one())
+        self._records.forget(("id", record.id))
+        self._records.forget(ref_key)
         return Opened(self._with_pending(record), placed)
 
     def assign_token(self, transaction_id: int, token: TokenUse) -> None:
         """Remember the token that authorized the transaction (2.0.1: the first idToken seen)."""
+        self._records.forget(("id", transaction_id))
         with self.engine.begin() as conn:
             conn.execute(
                 q.ASSIGN_TOKEN,
@@ -167,6 +191,7 @@ class TransactionStore:
                     "p_identification": token.identification_id,
                 },
             )
+        self._records.forget(("id", transaction_id))
 
     # -- ending ---------------------------------------------------------------------------------
 
@@ -186,9 +211,11 @@ class TransactionStore:
         with self._lock:
             self._delivered.forget(transaction_id)
         stop: Any = meter_stop_wh if meter_stop_wh is not None else transactions.c.meter_last_wh
+        self._records.forget(("id", transaction_id))
         with self.engine.begin() as conn:
             changed = conn.execute(
                 sa.update(transactions)
+                .execution_options(**KNOWN)
                 .where(
                     (transactions.c.id == transaction_id)
                     & ((transactions.c.state == RUNNING) | (transactions.c.ended_by == CSMS))
@@ -202,6 +229,7 @@ class TransactionStore:
                     energy_problem=sa.func.coalesce(transactions.c.energy_problem, energy_problem),
                 )
             ).rowcount
+        self._records.forget(("id", transaction_id))
         return bool(changed)
 
     def end_by_csms(self, transaction_ids: Sequence[int], at: datetime, reason: str, note: str) -> list[int]:
@@ -213,8 +241,10 @@ class TransactionStore:
         ended = []
         with self.engine.begin() as conn:
             for transaction_id in transaction_ids:
+                self._records.forget(("id", transaction_id))
                 done = conn.execute(
                     sa.update(transactions)
+                    .execution_options(**KNOWN)
                     .where((transactions.c.id == transaction_id) & (transactions.c.state == RUNNING))
                     .values(
                         state=ENDED,
@@ -230,13 +260,17 @@ class TransactionStore:
         with self._lock:
             for transaction_id in ended:
                 self._delivered.forget(transaction_id)
+        for transaction_id in transaction_ids:
+            self._records.forget(("id", transaction_id))
         return ended
 
     def resume(self, transaction_id: int) -> None:
         """A transaction the CSMS ended runs again: the station resumed it (2.1 E17, TxResumed)."""
+        self._records.forget(("id", transaction_id))
         with self.engine.begin() as conn:
             conn.execute(
                 sa.update(transactions)
+                .execution_options(**KNOWN)
                 .where((transactions.c.id == transaction_id) & (transactions.c.ended_by == CSMS))
                 .values(
                     state=RUNNING,
@@ -247,6 +281,7 @@ class TransactionStore:
                     end_note=sa.func.coalesce(transactions.c.end_note, "") + "; resumed by the station",
                 )
             )
+        self._records.forget(("id", transaction_id))
 
     def running_here(self, station_id: int, evse_id: int) -> list[tuple[int, datetime | None]]:
         """(id, start) of every transaction running on the EVSE (a 1.6 connector)."""
@@ -415,21 +450,28 @@ class TransactionStore:
     def _with_pending(self, record: TransactionRecord) -> TransactionRecord:
         """The record as it will be once the accepted meter changes are committed."""
         pending: MeterChange | None = self.writer.read(lambda batches: _merged(batches, record.id))
-        if pending is None:
-            return record
-        start = record.meter_start_wh if record.meter_start_wh is not None else pending.start_wh
-        last_wh, last_at = record.meter_last_wh, record.meter_last_at
-        if pending.last is not None and (last_at is None or last_at <= pending.last.at):
-            last_wh, last_at = pending.last.wh, pending.last.at
-        problem = record.energy_problem if record.energy_problem is not None else pending.problem
-        return replace(
-            record, meter_start_wh=start, meter_last_wh=last_wh, meter_last_at=last_at, energy_problem=problem
-        )
+        return record if pending is None else applied(record, pending)
+
+    def _record(self, transaction_id: int) -> TransactionRecord | None:
+        """The committed record, from `_records` (loaded once, then kept as each commit changes it)."""
+
+        def load() -> TransactionRecord | None:
+            with self.reader.connect() as conn:
+                row = conn.execute(q.TRANSACTION_BY_KEY, {"p_id": transaction_id}).first()
+            return None if row is None else _transaction(row)
+
+        return self._records.get(("id", transaction_id), load)
+
+    def _committed(self, batch: Batch) -> None:
+        """A group commit succeeded: the records it changed are as it wrote them (`cached_transactions`)."""
+        for transaction_id, change in batch.meters.items():
+            self._records.update(("id", transaction_id), partial(_applied_to, change))
 
     def transaction(self, station_id: int, transaction_id: int) -> TransactionRecord | None:
-        with self.reader.connect() as conn:
-            row = conn.execute(q.TRANSACTION_BY_ID, {"p_station": station_id, "p_id": transaction_id}).first()
-        return None if row is None else self._with_pending(_transaction(row))
+        record = self._record(transaction_id)
+        if record is None or record.station_id != station_id:
+            return None
+        return self._with_pending(record)
 
     def running_transaction(self, station_id: int, evse_id: int) -> TransactionRecord | None:
         """The transaction running on an EVSE (a 1.6 connector), if any; the latest if several."""
@@ -448,6 +490,38 @@ class TransactionStore:
         )
         with self.reader.connect() as conn:
             return [_transaction(row) for row in conn.execute(query)]
+
+
+def applied(record: TransactionRecord, change: MeterChange) -> TransactionRecord:
+    """The record once `change` is written (as `SET_METER_START`, `SET_METER_LAST`, `SET_ENERGY_PROBLEM`)."""
+    start = record.meter_start_wh if record.meter_start_wh is not None else change.start_wh
+    last_wh, last_at = record.meter_last_wh, record.meter_last_at
+    if change.last is not None and (last_at is None or last_at <= change.last.at):
+        last_wh, last_at = change.last.wh, change.last.at
+    problem = record.energy_problem
+    if problem is None and change.problem:
+        problem = change.problem[:255]
+    return replace(
+        record, meter_start_wh=start, meter_last_wh=last_wh, meter_last_at=last_at, energy_problem=problem
+    )
+
+
+def _applied_to(change: MeterChange, record: TransactionRecord | None) -> TransactionRecord | None:
+    return None if record is None else applied(record, change)
+
+
+def cached_transactions(engine: sa.Engine) -> Cached[TransactionRecord | None]:
+    """The committed records of transactions, kept as this process changes them. The store's own writes
+    to `transactions` carry `KNOWN` and keep it right themselves (forget, or `applied` after a group
+    commit); any other write to the table through the engine empties it."""
+    cache: Cached[TransactionRecord | None] = Cached("transactions")
+
+    def stale(context: Any, statement: str) -> bool:
+        table = written_table(context, statement)
+        return table in ("transactions", "") and not context.execution_options.get(KNOWN_OPTION)
+
+    cache.watch(engine, stale)
+    return cache
 
 
 def _merged(batches: Sequence[Batch], transaction_id: int) -> MeterChange | None:

@@ -12,8 +12,9 @@ from typing import Any
 from evharness.identities import station_identity
 from evharness.ocppj.versions import OcppVersion
 from scenarios.model import Scenario
-from simulator.asyncio.transport import Backoff, FrameHook, OcppBackoff, StationLink
-from simulator.core.clock import Clock
+from simulator.asyncio.transport import FrameHook, StationLink
+from simulator.backoff import Backoff, OcppBackoff
+from simulator.core.clock import Clock, stamp_time
 from simulator.core.events import StationEvent
 from simulator.core.station import Station
 from simulator.journal_file import JournalFile
@@ -98,8 +99,7 @@ def build_runs(
         station = Station(
             identity, adapter_for(version), config, clock.now(), validate_outgoing=plan.validate_outgoing
         )
-        if plan.timestamps == "wall":
-            station.stamp_time = clock.wall_of
+        station.stamp_time = stamp_time(clock, plan.timestamps)
         runner = ScenarioRunner(station, scenario)
         link = StationLink(
             station,

@@ -22,7 +22,8 @@ from collections.abc import Callable
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action
-from simulator.asyncio.transport import Backoff, FrameHook, StationLink
+from simulator.asyncio.transport import FrameHook, StationLink
+from simulator.backoff import Backoff
 from simulator.core.clock import ManualClock
 from simulator.core.cost import CostRecord
 from simulator.core.display_messages import DisplayMessage

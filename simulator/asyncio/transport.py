@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +17,7 @@ from websockets.typing import Subprotocol
 
 from evharness.csms_target import describe_refusal, refusal_is_final, station_url
 from evharness.redaction import guard_loggers
+from simulator.backoff import Backoff, OcppBackoff
 from simulator.core.clock import Clock
 from simulator.core.station import Station
 from simulator.core.transfers import Transfer
@@ -34,48 +33,6 @@ TRANSFER_POLL_S = 0.1  # how often a link without a wake event looks for finishe
 
 class HandshakeRefused(Exception):
     """The CSMS refused the WebSocket upgrade or the OCPP subprotocol."""
-
-
-@dataclass
-class Backoff:
-    """Reconnect delays in real seconds: doubling from `minimum` to `maximum`, plus jitter."""
-
-    minimum: float = 0.5
-    maximum: float = 30.0
-    jitter: float = 0.5
-    attempts: int = 0
-
-    def next_delay(self) -> float:
-        delay = min(self.maximum, self.minimum * 2**self.attempts)
-        self.attempts += 1
-        jittered: float = delay + random.uniform(0, self.jitter * delay)
-        return jittered
-
-    def reset(self) -> None:
-        self.attempts = 0
-
-
-@dataclass
-class OcppBackoff:
-    """2.0.1 B10 / OCPPCommCtrlr.RetryBackOff*: wait RetryBackOffWaitMinimum, doubled for each of
-    up to RetryBackOffRepeatTimes failures, plus a random part up to RetryBackOffRandomRange —
-    read from the station's device model at every attempt. The waits are real seconds: a network
-    outage or a CSMS restart does not run faster because simulated charging does."""
-
-    station: Station
-    attempts: int = 0
-
-    def next_delay(self) -> float:
-        device = self.station.device
-        minimum = device.number("OCPPCommCtrlr.RetryBackOffWaitMinimum")
-        repeat = device.number("OCPPCommCtrlr.RetryBackOffRepeatTimes")
-        spread = device.number("OCPPCommCtrlr.RetryBackOffRandomRange")
-        delay: float = minimum * 2 ** min(self.attempts, repeat) + random.uniform(0, spread)
-        self.attempts += 1
-        return delay
-
-    def reset(self) -> None:
-        self.attempts = 0
 
 
 @dataclass
@@ -160,12 +117,8 @@ class StationLink:
         """Wait `seconds` real seconds before the next connection attempt, the station's clock
         running all the while: however the connection was lost, a station keeps charging and
         metering, and queues its transaction messages for the replay (issue 13)."""
-        driver = self.driver
-        until = time.monotonic() + seconds
-        while (left := until - time.monotonic()) > 0 and not driver.finished:
-            driver.turn()
-            wait = driver.real_wait()
-            await self._sleep(left if wait is None else min(left, max(wait, 0.001)))
+        for pause in self.driver.offline(seconds):
+            await self._sleep(pause)
 
     async def _sleep(self, seconds: float) -> None:
         if self._wake is None:

@@ -16,6 +16,7 @@ become W with the period's phase count at 230 V. Adapters translate each version
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -117,12 +118,13 @@ class ProfileStore:
     profiles: dict[int, ChargingProfile] = field(default_factory=dict)
     max_stack_level: int = 10
     max_entries: int | None = None  # SmartChargingCtrlr.Entries / MaxChargingProfilesInstalled
+    max_periods: int | None = None  # SmartChargingCtrlr.PeriodsPerSchedule / ChargingScheduleMaxPeriods
 
     def install(self, profile: ChargingProfile) -> bool:
         """K01.FR.05: a profile with the same id, or the same purpose, stack level and EVSE (a
-        TxProfile: of the EVSE's one transaction), is replaced; one over the stack level or beyond
-        the station's room is refused."""
-        if profile.stack_level > self.max_stack_level or not profile.periods:
+        TxProfile: of the EVSE's one transaction), is replaced; one that is not `well_formed` or
+        beyond the station's room is refused."""
+        if not self.well_formed(profile):
             return False
         replaced = [
             old.id
@@ -137,6 +139,18 @@ class ProfileStore:
             del self.profiles[key]
         self.profiles[profile.id] = profile
         return True
+
+    def well_formed(self, profile: ChargingProfile) -> bool:
+        """Within the station's stack levels and periods per schedule; periods from 0 on, in
+        increasing order (K01.FR.31/35)."""
+        starts = [p.start_s for p in profile.periods]
+        return (
+            profile.stack_level <= self.max_stack_level
+            and bool(starts)
+            and starts[0] == 0
+            and all(a < b for a, b in itertools.pairwise(starts))
+            and (self.max_periods is None or len(starts) <= self.max_periods)
+        )
 
     def clear(
         self,
@@ -174,12 +188,23 @@ class ProfileStore:
                 del self.profiles[profile.id]
 
     def limit_w(
-        self, evse_id: int, now: float, transaction_id: str | None, transaction_start: float | None
+        self,
+        evse_id: int,
+        now: float,
+        transaction_id: str | None,
+        transaction_start: float | None,
+        station_wide: bool = True,
     ) -> float | None:
         """The power limit on `evse_id` (0: the station's grid connection) at `now` from every
-        installed profile, or None if unlimited; without a transaction only the caps apply."""
+        installed profile, or None if unlimited; without a transaction only the caps apply.
+        `station_wide` False leaves out the limits of the whole station (`station_limit_w`)."""
         anchor = transaction_start if transaction_start is not None else now
-        return self._limit(evse_id, now, transaction_id, anchor, transaction_id is not None)
+        return self._limit(evse_id, now, transaction_id, anchor, transaction_id is not None, station_wide)
+
+    def station_limit_w(self, now: float) -> float | None:
+        """What the whole station may draw at `now` (the station maximum, the external limits on
+        EVSE 0), or None if unlimited: its EVSEs share it (`simulator.core.power.share`)."""
+        return self._limit(0, now, None, now, False)
 
     def next_change(self, now: float, anchor: float, horizon_s: float = HORIZON_S) -> float | None:
         moments = [m for p in self.profiles.values() for m in p.boundaries(now, now + horizon_s, anchor)]
@@ -217,10 +242,16 @@ class ProfileStore:
         )
 
     def _limit(
-        self, evse_id: int, at: float, transaction_id: str | None, anchor: float, charging: bool
+        self,
+        evse_id: int,
+        at: float,
+        transaction_id: str | None,
+        anchor: float,
+        charging: bool,
+        station_wide: bool = True,
     ) -> float | None:
-        evses = {0, evse_id}
-        limits = [self._winner(STATION_MAX, {0}, at, None, anchor)]
+        evses = {0, evse_id} if station_wide else {evse_id}
+        limits = [self._winner(STATION_MAX, {0}, at, None, anchor) if station_wide else None]
         limits += [  # each external constraint (one per source and EVSE) holds on its own
             p.limit_w(at, anchor)
             for p in self.profiles.values()

@@ -10,7 +10,11 @@ run ahead of the wall clock by (scale − 1) × the real time elapsed (45 real s
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Protocol
+
+TIMESTAMPS = ("simulated", "wall")
+"""What a station's message timestamps show (`--timestamps`, for `evharness sim` and Locust alike)."""
 
 
 class Clock(Protocol):
@@ -70,3 +74,11 @@ class ScaledClock:
         """Simulated time started at the wall-clock time and runs `scale` times faster: a moment's
         wall-clock time is the start plus the simulated time since, divided by the scale."""
         return self._epoch + (simulated - self._epoch) / self.scale
+
+
+def stamp_time(clock: Clock, timestamps: str) -> Callable[[float], float] | None:
+    """The station's `stamp_time` for a `TIMESTAMPS` choice: None shows simulated time, else the
+    moment each timestamp shows (the wall clock's); ValueError for anything else."""
+    if timestamps not in TIMESTAMPS:
+        raise ValueError(f"timestamps are {' or '.join(TIMESTAMPS)}, not {timestamps!r}")
+    return clock.wall_of if timestamps == "wall" else None

@@ -8,7 +8,9 @@ to the CSMS in ReportChargingProfiles, one message per EVSE and chargingLimitSou
 of the message), sorted by stackLevel, `tbc` on all but the last (K09.FR.01/02); nothing found is
 answered NoProfiles (`REPORT`). ClearChargingProfile (K10) is answered from `CLEAR`. A profile
 that comes with a remote start (K05, 1.6 §5.11) is checked in the order of `START_CHECKS`; the first
-refusal found answers Rejected. Nothing here knows a payload.
+refusal found answers Rejected. A tester who sets SmartChargingCtrlr.Enabled false gets a station
+without smart charging: those CALLs are answered CALLERROR NotSupported (TC_K_15). Nothing here
+knows a payload.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Literal
 from evharness.ocppj.vocabulary import Status
 from simulator.core.charging_profiles import TX, ChargingProfile
 
+ENABLED = "SmartChargingCtrlr.Enabled"  # false: the station does not do smart charging (TC_K_15)
 ReportStatus = Literal["Accepted", "NoProfiles"]
 ClearStatus = Literal["Accepted", "Unknown"]
 

@@ -129,7 +129,7 @@ from simulator.core.notes import (
     TxMoment,
 )
 from simulator.core.outbox import Outbox, QueuedCall
-from simulator.core.power import deliverable_power
+from simulator.core.power import deliverable_power, share
 from simulator.core.reservations import ENDS, End, Reservation, Reservations, ReserveStatus
 from simulator.core.smart_charging import Criteria, ReportStatus
 from simulator.core.tokens import TokenMemory, same_token
@@ -203,6 +203,7 @@ class Station:
         self.profiles = ProfileStore(
             max_stack_level=self.device.number("SmartChargingCtrlr.ProfileStackLevel"),
             max_entries=self.device.number("SmartChargingCtrlr.Entries"),
+            max_periods=self.device.number("SmartChargingCtrlr.PeriodsPerSchedule"),
         )
         self.certificates = Certificates(
             identity,
@@ -247,6 +248,7 @@ class Station:
         self.reset_reason: str = adapter.rules.default_reset_reason
         self.reset_pending = False  # 2.0.1 Reset OnIdle while transactions run (B12.FR.01: Scheduled)
         self.reset_reported = True  # False between a CSMS Reset and the boot after it
+        self.startup_reported = False  # StartupOfTheDevice once the first boot is accepted (A04)
         self._now = now
         self._held: list[HeldAnswer] = []
         self._follow_ups: list[Callable[[], None]] = []
@@ -473,10 +475,23 @@ class Station:
     # -- power ----------------------------------------------------------------------------------
 
     def apply_power(self, evse: Evse, now: float) -> None:
-        """Deliver what `simulator.core.power` allows now; look again at the next change."""
-        power, review_at = deliverable_power(
-            evse, self.config, self.profiles, now, self.configured_max_current_a()
-        )
+        """Deliver what `simulator.core.power` allows now; look again at the next change. A limit
+        of the whole station is shared by every EVSE (`power.share`)."""
+        station_limit = self.profiles.station_limit_w(now) if len(self.evses) > 1 else None
+        current = self.configured_max_current_a()
+        if station_limit is None:
+            power, review_at = deliverable_power(evse, self.config, self.profiles, now, current)
+            self._deliver_power(evse, power, review_at, now)
+            return
+        wanted = {
+            e.id: deliverable_power(e, self.config, self.profiles, now, current, station_wide=False)
+            for e in self.evses.values()
+        }
+        given = share(station_limit, {evse_id: power for evse_id, (power, _) in wanted.items()})
+        for each in self.evses.values():
+            self._deliver_power(each, given[each.id], wanted[each.id][1], now)
+
+    def _deliver_power(self, evse: Evse, power: float, review_at: float | None, now: float) -> None:
         limit = evse.ev_limit_wh
         transaction = evse.transaction
         if transaction is not None and not transaction.authorized and transaction.energy_cap_wh is not None:
@@ -617,6 +632,8 @@ class Station:
         availability change applies (B12.FR.01, G03.FR.05)."""
         self.profiles.end_transaction(evse.id, transaction.key)
         self.negotiations.handle(evse.id, NegotiationRequest.END)
+        if len(self.evses) > 1 and self.profiles.station_limit_w(now) is not None:
+            self._reapply_profiles(now)  # what it drew of the station's limit goes to the others
         if self.display.held:
             self.display.transaction_ended(transaction.local_id)
         if self.reset_pending and all(e.transaction in (None, transaction) for e in self.evses.values()):
@@ -663,7 +680,7 @@ class Station:
         transaction, opened at plug-in, is not yet authorized also serves); the token then goes the
         way of a presented one — authorized first when AuthorizeRemoteStart is true (F01.FR.01/02)."""
         evse = self._evse_for_start(evse_id, open_transactions)
-        if evse is None:
+        if evse is None or (profile is not None and not self.profiles.well_formed(profile)):
             return RemoteStartResult(Status.REJECTED)
         if profile is not None:  # K05: for the transaction about to start (or the one open there)
             bound = evse.transaction.key if evse.transaction is not None else None
@@ -1187,6 +1204,9 @@ class Station:
             self._report_connectors(now)
             self.firmware.booted(now)
             self._end_lost_transactions(now)
+            if not self.startup_reported:
+                self.startup_reported = True
+                self.security_event(SecurityEvent.STARTUP_OF_THE_DEVICE, now)
             if not self.reset_reported:
                 self.reset_reported = True
                 self.security_event(SecurityEvent.RESET_OR_REBOOT, now, f"Reset ({self.reset_reason})")

@@ -13,6 +13,7 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
+from simulator.core import smart_charging
 from simulator.core.codec import CallRefused, Outgoing, StationView, VersionRules
 from simulator.core.model import StationConfig
 from simulator.core.notes import (
@@ -93,6 +94,20 @@ class VersionCodec:
         if function is None:
             raise CallRefused(ErrorKind.NOT_SUPPORTED, f"{action} is not supported by this station")
         return function(view, payload, now)
+
+
+def smart(function: CallFunction) -> CallFunction:
+    """A smart-charging CALL: CALLERROR NotSupported while SmartChargingCtrlr.Enabled is false (a
+    station without smart charging, the tester's choice: TC_K_15)."""
+
+    def call(view: StationView, payload: Payload, now: float) -> Payload:
+        if not view.device.flag(smart_charging.ENABLED):
+            raise CallRefused(
+                ErrorKind.NOT_SUPPORTED, "smart charging is disabled (SmartChargingCtrlr.Enabled)"
+            )
+        return function(view, payload, now)
+
+    return call
 
 
 def action_of(

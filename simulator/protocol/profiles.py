@@ -41,7 +41,7 @@ def parse(raw: Mapping[str, Any], evse_id: int) -> ChargingProfile | None:
         schedule = schedule[0]
     periods = tuple(
         Period(float(p["startPeriod"]), float(p.get("limit", 0.0)), int(p.get("numberPhases", 3)))
-        for p in sorted(schedule["chargingSchedulePeriod"], key=lambda p: p["startPeriod"])
+        for p in schedule["chargingSchedulePeriod"]  # in the CSMS's order: `well_formed` checks it
     )
     transaction = raw.get("transactionId")
     minimum = schedule.get("minChargingRate")

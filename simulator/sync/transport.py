@@ -9,6 +9,11 @@ Measured on this machine for the choice (20 greenlets echoing 1 000 frames each,
 round trip): `websockets.sync` 52-58 µs, websockets' sans-I/O protocol over the greenlet's own socket
 (`wire.BlockingWebSocket`) 35 µs — no reader thread per connection, no hand-over per frame.
 
+An unscripted drop (a CSMS restart, a network cut) does not end a scenario: the link backs off and
+connects again within the scenario's time, the station's clock running all the while (`Driver.offline`):
+it keeps charging and metering, queues its transaction messages and replays them once back, as the
+asyncio transport does. Every connection attempt is handed to `on_connect`.
+
 Every answered, failed or timed-out CALL of the station is handed to `on_round_trip` with its real
 duration and the station events it caused, so a load tool can report it.
 """
@@ -16,12 +21,14 @@ duration and the station events it caused, so a load tool can report it.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from evharness.csms_target import describe_refusal, refusal_is_final, station_url
 from evharness.redaction import guard_loggers
+from simulator.backoff import Backoff
 from simulator.core.clock import Clock
 from simulator.core.station import Station
 from simulator.driver import Driver, RoundTripHook
@@ -29,7 +36,7 @@ from simulator.scenario.runner import ScenarioRunner
 from simulator.sync.wire import BlockingWebSocket
 from simulator.transfers import perform
 
-__all__ = ["LinkError", "RoundTripHook", "SyncStationLink"]
+__all__ = ["ConnectHook", "LinkError", "RoundTripHook", "SyncStationLink"]
 
 
 class LinkError(Exception):
@@ -41,15 +48,22 @@ class LinkError(Exception):
         self.final = final
 
 
+ConnectHook = Callable[[float, LinkError | None], None]
+"""(real seconds the handshake took, or None if it succeeded else why it failed)"""
+
+
 @dataclass
 class SyncStationLink:
     station: Station
     csms_url: str
     clock: Clock
     on_round_trip: RoundTripHook | None = None
+    on_connect: ConnectHook | None = None
+    backoff: Backoff = field(default_factory=Backoff)
     open_timeout: float = 10.0
     connect_seconds: float = 0.0  # real duration of the last WebSocket handshake
     _websocket: BlockingWebSocket | None = field(default=None, repr=False)
+    _give_up: tuple[float, float] = (0.0, 0.0)  # (monotonic moment, the timeout) of the running scenario
 
     def __post_init__(self) -> None:
         self.station.keep_history = False  # a load test runs for hours: drained events are enough
@@ -63,7 +77,18 @@ class SyncStationLink:
         return self._websocket is not None
 
     def connect(self) -> None:
-        """Open the WebSocket with the station's OCPP subprotocol; raise LinkError if refused."""
+        """Open the WebSocket with the station's OCPP subprotocol; raise LinkError if refused.
+        Either way `on_connect` hears of it."""
+        try:
+            self._open()
+        except LinkError as exc:
+            if self.on_connect is not None:
+                self.on_connect(0.0, exc)
+            raise
+        if self.on_connect is not None:
+            self.on_connect(self.connect_seconds, None)
+
+    def _open(self) -> None:
         guard_loggers()  # websockets logs frames at DEBUG: PINs masked there too
         subprotocol = self.station.rpc.version.subprotocol
         started = time.perf_counter()
@@ -86,7 +111,11 @@ class SyncStationLink:
             )
         self._websocket = websocket
         self.station.connection_made(self.clock.now())
-        self._flush(self.station.data_to_send())
+        try:
+            self._flush(self.station.data_to_send())
+        except ConnectionClosed as exc:
+            self.close()
+            raise LinkError(f"{self.url}: connection closed: {exc}") from None
 
     def close(self) -> None:
         websocket, self._websocket = self._websocket, None
@@ -96,14 +125,13 @@ class SyncStationLink:
             self.station.connection_lost(self.clock.now())
 
     def run(self, runner: ScenarioRunner, timeout: float) -> None:
-        """Drive the station through `runner` until it is done and the station idle.
+        """Drive the station through `runner` until it is done and the station idle; a dropped
+        connection is opened again (backing off, the station's clock running).
 
-        Raises LinkError if the connection breaks or `timeout` real seconds pass first; the link is
-        closed then (the station keeps its transaction messages for the next connection).
+        Raises LinkError if `timeout` real seconds pass first, or the CSMS refuses the station for
+        good; the link is closed then (the station keeps its transaction messages for the next
+        connection).
         """
-        websocket = self._websocket
-        if websocket is None:
-            raise LinkError(f"{self.url}: not connected")
         station, clock = self.station, self.clock
         driver = Driver(
             station,
@@ -112,29 +140,67 @@ class SyncStationLink:
             on_round_trip=self.on_round_trip,
             start_transfer=lambda transfer: station.transfer_finished(perform(transfer), clock.now()),
         )
-        give_up_at = time.monotonic() + timeout
+        self._give_up = (time.monotonic() + timeout, timeout)
+        try:
+            while not self._drive(driver):
+                self._reconnect(driver)
+        except LinkError:
+            self.close()
+            raise
+
+    def wait_offline(self, seconds: float) -> None:
+        """Wait `seconds` real seconds without a connection, the station's clock running (between
+        two connection attempts outside a scenario)."""
+        for pause in Driver(self.station, self.clock, on_round_trip=self.on_round_trip).offline(seconds):
+            time.sleep(pause)
+
+    def _drive(self, driver: Driver) -> bool:
+        """Move frames until the scenario is finished (True) or the connection dropped (False)."""
+        websocket = self._websocket
+        if websocket is None:
+            return driver.finished
         try:
             while True:
                 driver.turn()
                 self._flush(driver.data_to_send())
                 if driver.finished:
-                    return
-                left = give_up_at - time.monotonic()
-                if left <= 0:
-                    raise LinkError(f"{station.identity}: scenario not finished within {timeout:g} s")
+                    return True
+                left = self._left()
                 delay = driver.real_wait()
-                wait = left if delay is None else min(left, delay)
                 try:
-                    text = websocket.recv(timeout=wait)
+                    text = websocket.recv(timeout=left if delay is None else min(left, delay))
                 except TimeoutError:
                     continue
                 driver.receive(text)
-        except ConnectionClosed as exc:
+        except ConnectionClosed:
             self.close()
-            raise LinkError(f"{station.identity}: connection closed: {exc}") from None
-        except LinkError:
-            self.close()
-            raise
+            return False
+
+    def _reconnect(self, driver: Driver) -> None:
+        """Back off (the station's clock running), then connect; again until connected, out of time
+        or refused for good (LinkError)."""
+        while True:
+            for pause in driver.offline(min(self.backoff.next_delay(), self._left())):
+                time.sleep(pause)
+            if driver.finished:
+                return
+            self._left()
+            try:
+                self.connect()
+            except LinkError as exc:
+                if exc.final:
+                    raise
+                continue
+            self.backoff.reset()
+            return
+
+    def _left(self) -> float:
+        """Real seconds the scenario has left; LinkError once none."""
+        give_up_at, timeout = self._give_up
+        left = give_up_at - time.monotonic()
+        if left <= 0:
+            raise LinkError(f"{self.station.identity}: scenario not finished within {timeout:g} s")
+        return left
 
     def forget_events(self) -> None:
         """Drop what the station has not handed out yet (between scenarios: a new one starts fresh)."""

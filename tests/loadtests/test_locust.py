@@ -17,8 +17,8 @@ import pytest
 
 import scenarios
 from evharness.backend_process import BackendProcess
+from evharness.seed import seed
 from reference_backend.persistence import Store
-from reference_backend.seed import seed
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCUSTFILE = ROOT / "loadtests" / "locustfile.py"

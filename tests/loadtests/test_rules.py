@@ -13,6 +13,7 @@ from loadtests.sessions import Scenarios, expected_statuses, failure_reason
 from loadtests.settings import LoadSettings, parse_stages
 from scenarios.model import BootStep
 from simulator.core.events import Authorized, CallFailed, RoundTrip
+from simulator.core.outcomes import FirmwareOutcome, LogOutcome, choose
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
 from simulator.scenario.station_config import config_for_all
@@ -31,6 +32,7 @@ def options(**changes: str) -> SimpleNamespace:
         "session_timeout": "60",
         "console_url": "http://127.0.0.1:8000",
         "outbox_dir": "",
+        "timestamps": "simulated",
     }
     values.update(changes)
     return SimpleNamespace(**values)
@@ -79,6 +81,10 @@ class TestSettings:
         assert settings.id_stride == 100
         assert settings.outbox_dir == ""  # no outbox: the console user cannot confirm accounts
 
+    def test_wall_timestamps_are_read(self) -> None:
+        assert LoadSettings.from_options(options()).timestamps == "simulated"
+        assert LoadSettings.from_options(options(timestamps="wall")).timestamps == "wall"
+
     def test_the_outbox_dir_is_read(self) -> None:
         assert LoadSettings.from_options(options(outbox_dir="var/outbox")).outbox_dir == "var/outbox"
 
@@ -90,6 +96,10 @@ class TestSettings:
             ({"protocol": "1.5"}, "--protocol or EVHARNESS_PROTOCOL"),
             ({"id_stride": "many"}, "--id-stride or EVHARNESS_ID_STRIDE"),
             ({"time_scale": "0"}, "must be positive"),
+            (
+                {"timestamps": "local"},
+                "'local' .from --timestamps or EVHARNESS_TIMESTAMPS.: choose simulated or wall",
+            ),
         ],
     )
     def test_bad_values_name_flag_and_variable(self, change: dict[str, str], message: str) -> None:
@@ -129,6 +139,20 @@ class TestSessions:
         assert not station.device.flag("LocalAuthListCtrlr.Enabled")
         assert config.evses == 1
         assert config.serial_number == "LOAD-0001"
+
+    def test_the_load_station_fails_firmware_and_logs_as_any_of_its_scenarios_says(self) -> None:
+        """A station that runs several scenarios takes each one's `firmware` / `logs` outcomes, not
+        only the first scenario's; two scenarios that disagree are refused, naming the setting."""
+        plan = Scenarios(["pin_charging", "firmware_failures"], [1, 1])
+        config = plan.station_config("LOAD-0001", 30.0)
+        failing = scenarios.load("firmware_failures").station
+        assert config.firmware == choose(FirmwareOutcome(), failing.firmware)
+        assert config.logs == choose(LogOutcome(), failing.logs)
+        other = scenarios.parse(
+            {"name": "other", "station": {"logs": {"upload": "ok"}}, "tokens": [], "steps": ["boot"]}
+        )
+        with pytest.raises(ValueError, match="logs upload"):
+            config_for_all([*plan.full, other], "LOAD-0001", 30.0)
 
     def test_what_fails_a_round_trip(self) -> None:
         expected = expected_statuses(scenarios.load("pin_charging"))

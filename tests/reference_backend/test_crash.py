@@ -34,11 +34,11 @@ import scenarios
 from evharness.backend_process import BackendProcess
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.versions import OcppVersion
+from evharness.seed import seed
 from reference_backend.domain.metering import Sample, samples_v16, samples_v201
 from reference_backend.persistence import Store, TransactionRecord
-from reference_backend.seed import seed
 from simulator.asyncio.fleet import FleetPlan, StationRun, build_runs
-from simulator.asyncio.transport import Backoff
+from simulator.backoff import Backoff
 from simulator.core.clock import ScaledClock
 
 STATIONS = 60

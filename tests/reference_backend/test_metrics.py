@@ -12,9 +12,9 @@ from websockets.typing import Subprotocol
 import scenarios
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from evharness.seed import seed
 from reference_backend.backend import BackendServer
 from reference_backend.metrics import CsmsMetrics
-from reference_backend.seed import seed
 from reference_backend.settings import BackendSettings
 from simulator.asyncio.live import LiveStation
 

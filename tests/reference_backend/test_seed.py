@@ -9,13 +9,13 @@ import pytest
 import sqlalchemy as sa
 
 import scenarios
+from evharness import seed_cli
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE, guess_type_from_idtag, to_wire
 from evharness.ocppj.versions import OcppVersion
-from reference_backend import cli
+from evharness.seed import EXTRA_USERS_PER_STATION, seed
 from reference_backend.domain.authorization import Facts, decide, status_for
 from reference_backend.persistence import Store
 from reference_backend.persistence.tables import identifications, local_users
-from reference_backend.seed import EXTRA_USERS_PER_STATION, seed
 
 
 def test_seeding_twice_changes_nothing(database_url: str) -> None:
@@ -92,7 +92,7 @@ def test_the_noise_does_not_depend_on_the_scenario(sqlite_url: str) -> None:
 
 def test_the_seed_command(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     parser = argparse.ArgumentParser()
-    cli.register(parser.add_subparsers())
+    seed_cli.register(parser.add_subparsers())
     args = parser.parse_args(
         ["seed", "--database-url", sqlite_url, "--scenario", "rfid_charging", "--stations", "2"]
     )

@@ -16,8 +16,8 @@ import yaml
 import scenarios
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from evharness.seed import seed
 from reference_backend.persistence import Store
-from reference_backend.seed import seed
 from scenarios import ScenarioError
 from scenarios.model import AwaitLocalListStep, PresentTokenStep, Scenario
 from simulator.core.station import Station

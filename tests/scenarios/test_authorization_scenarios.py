@@ -16,8 +16,8 @@ from rich.console import Console
 
 import scenarios
 from evharness.ocppj.versions import OcppVersion
+from evharness.seed import seed
 from reference_backend.backend import BackendServer
-from reference_backend.seed import seed
 from reference_backend.settings import BackendSettings
 from scenarios.model import PresentTokenStep, Scenario
 from simulator.asyncio.fleet import FleetPlan, FleetResult, StationRun, run_fleet

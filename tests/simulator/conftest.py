@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 import scenarios
+from evharness.seed import seed
 from reference_backend.persistence import Store
-from reference_backend.seed import seed
 
 
 @pytest.fixture

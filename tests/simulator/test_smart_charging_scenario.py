@@ -11,9 +11,9 @@ from rich.console import Console
 import scenarios
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action
+from evharness.seed import seed
 from reference_backend.handlers import v201 as backend_201
 from reference_backend.persistence import Store
-from reference_backend.seed import seed
 from simulator.asyncio.fleet import FleetResult, StationRun
 from simulator.asyncio.transport import StationLink
 from simulator.core.events import LimitChanged

@@ -25,6 +25,7 @@ from evharness.ocppj.versions import OcppVersion
 from evharness.suites.conformance.certificate_steps import *  # noqa: F403  (their step fixtures)
 from evharness.suites.conformance.file_steps import *  # noqa: F403  (their step fixtures)
 from evharness.suites.conformance.reservation_steps import *  # noqa: F403  (their step fixtures)
+from evharness.suites.conformance.smart_charging_steps import *  # noqa: F403  (their step fixtures)
 from evharness.suites.conformance.tariff_steps import *  # noqa: F403  (their step fixtures)
 
 # -- Given: the OCTT reusable states ------------------------------------------------------------------

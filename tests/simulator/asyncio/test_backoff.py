@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evharness.ocppj.versions import OcppVersion
-from simulator.asyncio.transport import OcppBackoff
+from simulator.backoff import OcppBackoff
 from simulator.core.model import StationConfig
 from simulator.core.station import Station
 from simulator.protocol import adapter_for

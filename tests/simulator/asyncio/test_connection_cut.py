@@ -14,7 +14,8 @@ import pytest
 from evharness.idtokens import IdType
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.versions import OcppVersion
-from simulator.asyncio.transport import Backoff, StationLink
+from simulator.asyncio.transport import StationLink
+from simulator.backoff import Backoff
 from simulator.core.clock import ScaledClock
 from simulator.core.model import PresentedToken, StationConfig
 from simulator.core.station import Station

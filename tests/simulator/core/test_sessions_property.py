@@ -24,9 +24,9 @@ from hypothesis.stateful import (
 import scenarios
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from evharness.seed import seed
 from reference_backend.connection import CsmsConnection
 from reference_backend.persistence import Store
-from reference_backend.seed import seed
 from simulator.core.ev import EvSpec
 from simulator.core.events import CallFailed, StationEvent, TransactionEnded
 from simulator.core.model import PresentedToken, StationConfig

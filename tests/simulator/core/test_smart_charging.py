@@ -129,3 +129,14 @@ def test_the_same_slot_is_replaced_and_a_full_store_refuses() -> None:
     assert store.install(profile(3, 0, STATION_MAX))
     assert not store.install(profile(4, 1, TX_DEFAULT, 5))  # SmartChargingCtrlr.Entries reached
     assert store.install(profile(3, 0, STATION_MAX, 1))  # same id: replaced, room enough
+
+
+@pytest.mark.parametrize(
+    ("starts", "ok"),
+    [((0,), True), ((0, 60, 120), True), ((60,), False), ((0, 120, 60), False), ((0, 60, 60), False)],
+)
+def test_periods_start_at_0_and_increase(starts: tuple[int, ...], ok: bool) -> None:
+    """K01.FR.31/35; more periods than PeriodsPerSchedule are refused too."""
+    shaped = ChargingProfile(1, 1, 0, TX_DEFAULT, "Relative", "A", tuple(Period(s, 16) for s in starts))
+    assert ProfileStore(max_periods=3).install(shaped) is ok
+    assert ProfileStore(max_periods=len(starts) - 1).install(shaped) is False

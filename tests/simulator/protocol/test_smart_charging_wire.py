@@ -10,9 +10,10 @@ import pytest
 
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.persistence import Store
+from simulator.core.model import StationConfig
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
-from tests.simulator.protocol.test_calls import CARD, booted, charging
+from tests.simulator.protocol.test_calls import CARD, DRIVER, booted, charging
 
 V16, V201 = OcppVersion.V16, OcppVersion.V201
 
@@ -192,3 +193,66 @@ def test_1_6_and_2_0_1_stacking_tx_over_tx_default_and_the_least_of_the_purposes
         composite = ask(pair, "GetCompositeSchedule", {"evseId": 1, "duration": 60, "chargingRateUnit": "A"})
         periods = composite["schedule"]["chargingSchedulePeriod"]
     assert periods == [{"startPeriod": 0, "limit": 6.0}]
+
+
+@pytest.mark.parametrize("version", [V16, V201], ids=lambda v: v.value)
+def test_the_station_maximum_is_shared_by_its_evses(store: Store, version: OcppVersion) -> None:
+    """ChargingStationMaxProfile / ChargePointMaxProfile limits the whole station (K01): two
+    charging EVSEs share it; when one ends, the other takes what it left."""
+    config = StationConfig(serial_number="SIM-0001", evses=2)
+    pair = Pair.open("SIM-0001", version, store, config)
+    pair.station.boot(pair.clock.now())
+    pair.pump()
+    for evse, token in ((1, CARD), (2, DRIVER)):
+        pair.station.plug_in(evse, 1, pair.clock.now())
+        pair.station.present_token(evse, token, pair.clock.now())
+        pair.pump()
+        pair.station.ev_draw(evse, 11_000.0, pair.clock.now())
+    station_max = "ChargePointMaxProfile" if version is V16 else "ChargingStationMaxProfile"
+    assert install(pair, version, 0, profile(version, 1, station_max, 16)) == "Accepted"
+    meters = [pair.station.evses[evse].meter for evse in (1, 2)]
+    assert [m.power_w for m in meters] == [pytest.approx(8 * 690), pytest.approx(8 * 690)]
+    pair.station.ev_draw(2, 2_000.0, pair.clock.now())
+    assert [m.power_w for m in meters] == [pytest.approx(16 * 690 - 2_000), pytest.approx(2_000)]
+    pair.station.stop_transaction(2, "Local", pair.clock.now())
+    pair.pump()
+    assert [m.power_w for m in meters] == [pytest.approx(11_000), 0.0]  # the EVSE's own maximum
+
+
+@pytest.mark.parametrize("version", [V16, V201], ids=lambda v: v.value)
+def test_a_station_without_smart_charging_answers_not_supported(store: Store, version: OcppVersion) -> None:
+    """TC_K_15: the tester's station without smart charging (SmartChargingCtrlr.Enabled false)."""
+    config = StationConfig(serial_number="SIM-0001", variables=(("SmartChargingCtrlr.Enabled", "false"),))
+    pair = Pair.open("SIM-0001", version, store, config)
+    pair.station.boot(pair.clock.now())
+    pair.pump()
+    station_max = "ChargePointMaxProfile" if version is V16 else "ChargingStationMaxProfile"
+    with pytest.raises(AssertionError, match="CALLERROR NotSupported"):
+        install(pair, version, 0, profile(version, 1, station_max, 16))
+    with pytest.raises(AssertionError, match="CALLERROR NotSupported"):
+        ask(pair, "ClearChargingProfile", {})
+    assert pair.station.profiles.profiles == {}
+
+
+@pytest.mark.parametrize("version", [V16, V201], ids=lambda v: v.value)
+def test_periods_out_of_order_are_rejected(store: Store, version: OcppVersion) -> None:
+    """K01.FR.31/35: the first period starts at 0, the others after it; in a remote start too."""
+    pair = booted(version, store)
+    raw = profile(version, 7, "TxDefaultProfile", 16)
+    schedule = raw["chargingSchedule"] if version is V16 else raw["chargingSchedule"][0]
+    schedule["chargingSchedulePeriod"] = [{"startPeriod": 600, "limit": 6}, {"startPeriod": 0, "limit": 16}]
+    assert install(pair, version, 1, raw) == "Rejected"
+    tx = profile(version, 8, "TxProfile", 16)
+    (tx["chargingSchedule"] if version is V16 else tx["chargingSchedule"][0])["chargingSchedulePeriod"][0][
+        "startPeriod"
+    ] = 60
+    if version is V16:
+        answer = ask(
+            pair, "RemoteStartTransaction", {"connectorId": 1, "idTag": CARD.code, "chargingProfile": tx}
+        )
+    else:
+        token = {"idToken": CARD.code, "type": "ISO14443"}
+        request = {"evseId": 1, "remoteStartId": 5, "idToken": token, "chargingProfile": tx}
+        answer = ask(pair, "RequestStartTransaction", request)
+    assert answer["status"] == "Rejected"
+    assert pair.station.profiles.profiles == {}

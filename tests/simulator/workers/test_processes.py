@@ -23,7 +23,7 @@ from websockets.asyncio.client import connect
 
 import scenarios
 from evharness.backend_process import BackendProcess
-from reference_backend.seed import seed
+from evharness.seed import seed
 from tests.test_commands import evharness, output, read_report
 
 STATIONS = 40

@@ -9,6 +9,7 @@ scenarios(
     "local_list.feature",
     "rpc.feature",
     "reservation.feature",
+    "smart_charging.feature",
     "remote_trigger.feature",
     "security.feature",
     "firmware.feature",

@@ -14,6 +14,7 @@ scenarios(
     "rpc.feature",
     "offline.feature",
     "reservation.feature",
+    "smart_charging.feature",
     "display_messages.feature",
     "data_transfer.feature",
     "tariff_cost.feature",

@@ -248,6 +248,7 @@ class Station:
         self.reset_reason: str = adapter.rules.default_reset_reason
         self.reset_pending = False  # 2.0.1 Reset OnIdle while transactions run (B12.FR.01: Scheduled)
         self.reset_reported = True  # False between a CSMS Reset and the boot after it
+        self.startup_reported = False  # StartupOfTheDevice once the first boot is accepted (A04)
         self._now = now
         self._held: list[HeldAnswer] = []
         self._follow_ups: list[Callable[[], None]] = []
@@ -1203,6 +1204,9 @@ class Station:
             self._report_connectors(now)
             self.firmware.booted(now)
             self._end_lost_transactions(now)
+            if not self.startup_reported:
+                self.startup_reported = True
+                self.security_event(SecurityEvent.STARTUP_OF_THE_DEVICE, now)
             if not self.reset_reported:
                 self.reset_reported = True
                 self.security_event(SecurityEvent.RESET_OR_REBOOT, now, f"Reset ({self.reset_reason})")

@@ -25,6 +25,11 @@ TRIGGERS: dict[str, wire.EventTriggerEnumType] = {
     "Periodic": "Periodic",
 }
 
+ORIGINS: dict[str, wire.EventNotificationEnumType] = {
+    "HardWiredMonitor": "HardWiredMonitor",
+    "CustomMonitor": "CustomMonitor",
+}
+
 
 def set_variable_monitoring(
     view: StationView, payload: wire.SetVariableMonitoringRequest, now: float
@@ -115,7 +120,7 @@ def notify_event(note: notes.EventNote) -> Payload:
             "component": {"name": event.component},
             "variable": {"name": event.variable},
             "variableMonitoringId": event.monitor_id,
-            "eventNotificationType": "CustomMonitor",
+            "eventNotificationType": ORIGINS[event.origin],
         }
         if event.cleared:
             data["cleared"] = True
@@ -126,9 +131,9 @@ def notify_event(note: notes.EventNote) -> Payload:
 
 
 def notify_monitoring_report(note: notes.MonitoringReportNote) -> Payload:
-    monitors: list[wire.MonitoringDataType] = []
+    """One entry per variable, with every monitor on it."""
+    by_variable: dict[str, list[wire.VariableMonitoringType]] = {}
     for number, name, kind, value, severity in note.monitors:
-        component, variable = name.split(".", 1)
         monitoring: wire.VariableMonitoringType = {
             "id": number,
             "transaction": False,
@@ -136,11 +141,15 @@ def notify_monitoring_report(note: notes.MonitoringReportNote) -> Payload:
             "type": MONITOR_TYPES[kind],
             "severity": severity,
         }
+        by_variable.setdefault(name, []).append(monitoring)
+    monitors: list[wire.MonitoringDataType] = []
+    for name, monitorings in by_variable.items():
+        component, variable = name.split(".", 1)
         monitors.append(
             {
                 "component": {"name": component},
                 "variable": {"name": variable},
-                "variableMonitoring": [monitoring],
+                "variableMonitoring": monitorings,
             }
         )
     report = wire.NotifyMonitoringReportRequest(

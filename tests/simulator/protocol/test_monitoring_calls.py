@@ -108,3 +108,37 @@ def test_customer_information_reports_and_forgets_the_cached_token(
     assert "authorization cache" in data["data"]
     assert data["requestId"] == 7
     assert (card.code in dict(pair.station.auth_cache.entries())) is expected
+
+
+def test_hard_wired_monitors_are_there_out_of_the_box_and_stay(store: Store) -> None:
+    """The station's own monitors: reported, raising HardWiredMonitor events, never cleared or replaced,
+    kept by SetMonitoringBase HardWiredOnly / FactoryDefault (which remove the CSMS's)."""
+    pair = booted(store)
+    assert ask(pair, "GetMonitoringReport", {"requestId": 1}) == {"status": "Accepted"}
+    (report,) = sent(pair, "NotifyMonitoringReport")
+    wired = {
+        (m["component"]["name"], m["variable"]["name"]): m["variableMonitoring"][0] for m in report["monitor"]
+    }
+    hot = wired[("TemperatureSensor", "Temperature")]
+    assert hot["type"] == "UpperThreshold"
+    pair.station.observe("TemperatureSensor.Temperature", str(int(hot["value"]) + 10), pair.clock.now())
+    pair.pump()
+    (event,) = sent(pair, "NotifyEvent")[0]["eventData"]
+    assert (event["eventNotificationType"], event["variableMonitoringId"]) == ("HardWiredMonitor", hot["id"])
+    custom = ask(pair, "SetVariableMonitoring", {"setMonitoringData": [THRESHOLD]})["setMonitoringResult"][0]
+    replace = dict(THRESHOLD, id=hot["id"])
+    assert (
+        ask(pair, "SetVariableMonitoring", {"setMonitoringData": [replace]})["setMonitoringResult"][0][
+            "status"
+        ]
+        == "Rejected"
+    )
+    cleared = ask(pair, "ClearVariableMonitoring", {"id": [hot["id"]]})["clearMonitoringResult"]
+    assert cleared == [{"id": hot["id"], "status": "Rejected"}]
+    for base in ("HardWiredOnly", "FactoryDefault"):
+        assert ask(pair, "SetMonitoringBase", {"monitoringBase": base}) == {"status": "Accepted"}
+        assert ask(pair, "GetMonitoringReport", {"requestId": 2}) == {"status": "Accepted"}
+        reported = sent(pair, "NotifyMonitoringReport")[-1]["monitor"]
+        ids = [monitor["id"] for m in reported for monitor in m["variableMonitoring"]]
+        assert hot["id"] in ids
+        assert custom["id"] not in ids

@@ -2,7 +2,8 @@
 
 `shorten_json(text, width)` gives JSON of at most `width` characters where it can: long strings keep
 their head and tail around `…`, then long arrays and objects keep their first members and end with a
-`"…"` member. What comes out always parses; text that is not JSON is cut with `…` at the end.
+`"…"` member, down to none but that one. What comes out always parses; text that is not JSON is cut
+with `…` at the end.
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ def shorten_json(text: str, width: int) -> str:
         if len(shown) <= width:
             return shown
     members = _largest_container(value)
-    for keep in range(members - 1, 0, -1):
+    for keep in range(members - 1, -1, -1):
         shown = _dump(_elide(value, SHORTEST_STRING, keep))
         if len(shown) <= width:
             return shown
-    return _dump(_elide(value, SHORTEST_STRING, 1))
+    return _dump(_elide(value, SHORTEST_STRING, 0))
 
 
 def _dump(value: object) -> str:

@@ -32,7 +32,7 @@ from reference_backend.domain.security_profiles import PROFILES
 from reference_backend.local_lists import sync_local_list
 from reference_backend.metrics import CsmsMetrics
 from reference_backend.operations import Link, Operations
-from reference_backend.passwords import DEPRECATED, import_password_file, read_password_file
+from reference_backend.passwords import REMOVED
 from reference_backend.persistence import Store
 from reference_backend.persistence.boot_records import BootRecords
 from reference_backend.persistence.console import ConsoleStore
@@ -56,10 +56,8 @@ class _ApiServer(uvicorn.Server):
 class BackendServer:
     def __init__(self, settings: BackendSettings) -> None:
         self.settings = settings
-        # Deprecated: a legacy password file, checked before anything opens, imported at start.
-        self.password_file = (
-            read_password_file(settings.station_passwords) if settings.station_passwords else None
-        )
+        if settings.station_passwords:  # ignored, its stations would fail to authenticate
+            raise ValueError(REMOVED)
         self.security = SecurityPolicy(
             settings.security_profile, settings.tls_cert, settings.tls_key, settings.tls_ca
         )
@@ -133,15 +131,6 @@ class BackendServer:
         self.boot_policies.restore()
         if self.authority is not None:
             self.store.use_certificate_authority(self.authority, datetime.now(UTC))
-        if self.password_file is not None:
-            imported, kept = import_password_file(self.store, self.password_file)
-            log.warning(
-                "%s (%d password hashes imported from %s, %d kept as the database had them)",
-                DEPRECATED,
-                imported,
-                self.settings.station_passwords,
-                kept,
-            )
         self.operations.bind(asyncio.get_running_loop())
         self._loop = asyncio.get_running_loop()
         for warning in self.security_warnings():

@@ -1,9 +1,9 @@
 """Station Basic-auth passwords live in the database only (`stations.basic_auth_hash`).
 
-Two ways in: `evharness station-password` sets one (hashed here, the plaintext never stored), and a
-`--station-passwords` JSON file `{identity: hash}` of the retired file store is imported at backend
-start — deprecated, kept so existing set-ups keep working. An import fills in only the stations
-without a hash: the database wins, so passwords set since are not undone by an old file.
+Two ways in, both `evharness station-password`: `--identity --password` sets one (hashed here, the
+plaintext never stored), and `--import-file FILE` copies a JSON file `{identity: hash}` of the retired file
+store into the database once (a migration). An import fills in only the stations without a hash: the
+database wins, so passwords set since are not undone by an old file. The backend reads no file at start.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from evharness.identities import identity_problem
 from reference_backend.domain.credentials import hash_password, import_problems, password_problem
 from reference_backend.persistence import Store
 
-DEPRECATED = (
-    "--station-passwords (EVHARNESS_STATION_PASSWORDS) is deprecated: the database is the one store of "
-    "station passwords; set them with `evharness station-password --database-url …` and drop the flag"
+REMOVED = (
+    "--station-passwords (EVHARNESS_STATION_PASSWORDS) is no longer read: the database is the one store of "
+    "station passwords; import the file once with `evharness station-password --import-file FILE "
+    "--database-url …`, then drop the flag"
 )
 
 
@@ -46,12 +47,12 @@ def read_password_file(path: Path | str) -> dict[str, str]:
     try:
         hashes = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
-        raise ValueError(f"--station-passwords {path}: cannot read it ({error.strerror})") from None
+        raise ValueError(f"--import-file {path}: cannot read it ({error.strerror})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"--station-passwords {path}: not JSON ({error})") from None
+        raise ValueError(f"--import-file {path}: not JSON ({error})") from None
     problems = import_problems(hashes)
     if problems:
-        raise ValueError(f"--station-passwords {path}: " + "; ".join(problems))
+        raise ValueError(f"--import-file {path}: " + "; ".join(problems))
     return {str(identity): str(stored) for identity, stored in hashes.items()}
 
 

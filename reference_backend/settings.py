@@ -72,7 +72,7 @@ class BackendSettings:
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
     security_profile: int = 0  # OCPP security profile 0 (none), 1, 2 or 3: see reference_backend.security
-    station_passwords: str | None = None  # deprecated: a legacy JSON file of hashes, imported at start
+    station_passwords: str | None = None  # retired: given, the backend refuses to start (`passwords.REMOVED`)
     tls_cert: str | None = None
     tls_key: str | None = None
     tls_ca: str | None = None
@@ -141,8 +141,8 @@ SECURITY_OPTIONS = [
     ),
     Option(
         "--station-passwords",
-        "deprecated: a JSON file {identity: hash} of the old file store, imported into the database at "
-        "start (stations that have a password keep it); set passwords with `evharness station-password`",
+        "retired: the backend no longer reads a password file and refuses to start with it; import the file "
+        "once with `evharness station-password --import-file FILE`",
     ),
     Option(
         "--tls-cert",

@@ -43,3 +43,12 @@ def test_the_frame_keeps_its_shape_and_the_values_their_head_and_tail() -> None:
 
 def test_text_that_is_not_json_is_cut_with_an_ellipsis() -> None:
     assert shorten_json("x" * 50, 10) == "x" * 9 + ELLIPSIS
+
+
+def test_a_payload_gives_up_every_member_before_the_frame_is_too_wide() -> None:
+    """The frame's own id and action stay whole; the payload shrinks to `{"…":"…"}` if it must."""
+    frame = [2, "8a3e221b24de-4", "SecurityEventNotification",
+             {"type": "StartupOfTheDevice", "timestamp": "2026-12-05T13:00:00Z"}]  # fmt: skip
+    shown = shorten_json(json.dumps(frame, separators=(",", ":")), 72)
+    assert len(shown) <= 72, shown
+    assert json.loads(shown)[:3] == frame[:3]

@@ -87,3 +87,11 @@ Feature: Smart charging through the console: charging profiles by their roles, a
     Then station "CP-1" holds the site profile limited to 24
     When station "CP-2" connects on OCPP 1.6
     Then station "CP-2" holds the site profile limited to 24
+
+  Scenario: An ISO 15118 EV's needs answered with a schedule within the site share, which the EV follows
+    Given station "CP-1" is online on OCPP 2.0.1 with an ISO 15118 EV
+    And Fred added the RFID card "04AABBCC" at station "CP-1"
+    When Ivan sets the site limit of installation "Garage" to 10
+    And an EV starts charging at station "CP-1" with the card "04AABBCC"
+    Then station "CP-1" holds charging profile 1000002 limited to 10
+    And Eve sees the notices of station "CP-1" as NotifyEVChargingNeeds Accepted, NotifyEVChargingSchedule Accepted

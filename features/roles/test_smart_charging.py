@@ -9,10 +9,12 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 from evharness.idtokens import IdType
 from features.onboarding.conftest import World
-from features.roles.conftest import ok
+from features.roles.conftest import VERSIONS, ok
 from reference_backend.domain.load_management import SITE_PROFILE_ID
 from simulator.asyncio.live import LiveStation
 from simulator.asyncio.portal import BackgroundLoop
+from simulator.core.ev import EvSpec
+from simulator.core.model import StationConfig
 
 scenarios("smart_charging.feature")
 
@@ -89,3 +91,23 @@ def session_stops(live: dict[str, LiveStation], onboarding_loop: BackgroundLoop,
 def set_max_current(world: World, who: str, identity: str, value: str) -> None:
     """The installer's first settings edit: its installer role on the station."""
     ok(world, "PATCH", f"/api/stations/{identity}/settings", who, {"max_current": int(value)})
+
+
+@given(parsers.parse('station "{identity}" is online on OCPP {version} with an ISO 15118 EV'))
+def online_with_iso15118_ev(
+    world: World, live: dict[str, LiveStation], onboarding_loop: BackgroundLoop, identity: str, version: str
+) -> None:
+    config = StationConfig(serial_number=identity, ev=EvSpec(iso15118=True, energy_kwh=20))
+    station = LiveStation(identity, VERSIONS[version], world.backend.ocpp_url, config=config)
+    live[identity] = station
+    onboarding_loop.run(station.connect())
+    assert onboarding_loop.run(station.boot()) == "Accepted"
+
+
+@then(parsers.parse('{who} sees the notices of station "{identity}" as {listed}'))
+def sees_notices(world: World, who: str, identity: str, listed: str) -> None:
+    def shown() -> str:
+        found = ok(world, "GET", f"/api/stations/{identity}/charging-notices", who)
+        return ", ".join(f"{n['action']} {n['status']}" for n in found)
+
+    _eventually(lambda: shown() == listed, f"{identity}: notices {listed}; got {shown()}")

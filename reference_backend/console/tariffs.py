@@ -38,7 +38,7 @@ def tariff(stations: Stations, access: StationAccess) -> Tariff:
 
 def set_tariff(stations: Stations, station: StationRef, body: dict[str, object]) -> Tariff:
     """Store the tariff; its currency becomes the station's `currency` setting (TariffCostCtrlr.Currency,
-    I02.FR.02: the costs are in it), pushed now if the station is online, else when it next connects."""
+    the costs a station is told are in it), pushed now if the station is online, else when it connects."""
     wanted = parse_tariff(body)  # before anything is written
     records, now = _records(stations), stations.now()
     old = records.of(station.id)

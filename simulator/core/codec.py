@@ -23,6 +23,7 @@ from evharness.x509 import HashData
 from simulator.core.availability import AvailabilityStatus
 from simulator.core.certificates import Certificates, DeleteOutcome, InstallOutcome, SignedResult
 from simulator.core.charging_profiles import ChargingProfile, ProfileStore
+from simulator.core.customers import Customer
 from simulator.core.data_transfer import TransferStatus
 from simulator.core.device_model import DeviceModel
 from simulator.core.display_messages import DisplayMessage, SetStatus
@@ -159,7 +160,7 @@ class StationView(Protocol):
         self, request_id: int, criteria: list[str], names: list[str], now: float
     ) -> bool: ...
     def customer_information(
-        self, request_id: int, report: bool, clear: bool, code: str | None, now: float
+        self, request_id: int, report: bool, clear: bool, customer: Customer, now: float
     ) -> None: ...
     def update_local_list(self, request: ListUpdateRequest) -> ListOutcome: ...
     def set_charging_profile(

@@ -12,7 +12,7 @@ What a tester chooses, as data in the device model: `TariffCostCtrlr.Enabled[Cos
 `CustomDisplayCostAndPrice`) makes the station ignore every cost (a CostUpdated is still answered,
 it has no status; a 1.6 cost DataTransfer is then answered from the vendor table, UnknownVendorId
 by default); `TariffCostCtrlr.Currency` is the currency the station shows the amounts in (the
-CSMS's costs are in it, I02.FR.02). Nothing here knows a payload: the codecs read CostUpdated,
+costs the CSMS tells are in it). Nothing here knows a payload: the codecs read CostUpdated,
 totalCost and the 1.6 cost messages (`evharness.ocppj.cost_messages`) into these calls.
 """
 

@@ -139,6 +139,8 @@ VARIABLES: dict[str, Variable] = {
     "TariffCostCtrlr.TariffFallbackMessage": Variable("Prices at the station", S),
     "TariffCostCtrlr.TotalCostFallbackMessage": Variable("Your total cost follows by email", S),
     "AuthCtrlr.AuthorizationTypes": Variable("pin,rfid", C),
+    # measured by the station (the tester sets it with `Station.observe`); hard-wired monitors watch it
+    "TemperatureSensor.Temperature": Variable("25", N, RO),
     # H01: reservations (1.6 ReserveConnectorZeroSupported reads NonEvseSpecific)
     "ReservationCtrlr.Available": Variable("true", B, RO),
     "ReservationCtrlr.Enabled": Variable("true", B),

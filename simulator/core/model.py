@@ -125,6 +125,17 @@ class Evse:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    """What the station keeps about one customer besides its tokens' entries (N09): found by the
+    customer identifier, or by the serial number of the customer's contract certificate."""
+
+    identifier: str  # CustomerInformation customerIdentifier (CiString64)
+    certificate_serial: str | None = None  # customerCertificate.serialNumber (hex), e.g. of an eMAID's
+    tokens: tuple[str, ...] = ()  # the customer's idTokens: their local-list, cache, transaction data too
+    data: str = ""  # anything else the station holds, as it is reported
+
+
+@dataclass(frozen=True, slots=True)
 class StationConfig:
     vendor: str = "evharness"
     model: str = "SimStation"
@@ -145,3 +156,4 @@ class StationConfig:
     logs: LogOutcome = field(default_factory=LogOutcome)  # how log uploads go
     connector_type: str = "cType2"  # every connector's (2.0.1 ConnectorEnumType), for reservations
     data_transfer: tuple[VendorEntry, ...] = DEFAULT_TABLE  # the vendors DataTransfer answers
+    customers: tuple[CustomerRecord, ...] = ()  # known by identifier / certificate (N09/N10)

@@ -9,6 +9,10 @@ HardWiredOnly removes the CSMS's monitors; `ClearVariableMonitoring` (N06) remov
 `GetMonitoringReport` (N02) lists them (NotifyMonitoringReport). A variable changes by a CSMS write
 or by the tester (`Station.observe`); `observed` checks the monitors on it. Monitors live in memory
 only: a reboot forgets the thresholds' tripped state (TC_N_49).
+
+The station also has monitors of its own, out of the box (`HARD_WIRED`, data): they are reported like
+the CSMS's, raise events of type HardWiredMonitor, and cannot be cleared or replaced (Rejected); no
+SetMonitoringBase removes them.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Literal
 from simulator.core.notes import EventNote, MonitoredEvent, MonitoringReportNote, Note
 
 MonitorType = Literal["UpperThreshold", "LowerThreshold", "Delta", "Periodic", "PeriodicClockAligned"]
+Origin = Literal["HardWiredMonitor", "CustomMonitor"]  # 2.0.1 EventNotificationEnumType words
 SetResult = Literal["Accepted", "UnknownComponent", "UnknownVariable", "UnsupportedMonitorType", "Rejected"]
 ClearResult = Literal["Accepted", "Rejected", "NotFound"]
 BASES = ("All", "FactoryDefault", "HardWiredOnly")
@@ -28,7 +33,14 @@ CRITERIA: dict[str, tuple[str, ...]] = {  # GetMonitoringReport monitoringCriter
     "DeltaMonitoring": ("Delta",),
     "PeriodicMonitoring": ("Periodic", "PeriodicClockAligned"),
 }
-MAX_MONITORS = 100
+MAX_MONITORS = 100  # the CSMS's
+
+# The station's own monitors: (id, "Component.Variable", type, value, severity). Their ids stay clear
+# of the ones the station gives the CSMS's monitors (counted up from 1).
+HARD_WIRED: tuple[tuple[int, str, MonitorType, float, int], ...] = (
+    (9001, "TemperatureSensor.Temperature", "UpperThreshold", 85.0, 2),  # Critical: overheating
+    (9002, "TemperatureSensor.Temperature", "LowerThreshold", -30.0, 4),  # Error: too cold to charge
+)
 
 
 @dataclass
@@ -42,6 +54,7 @@ class Monitor:
     tripped: bool = False  # a threshold crossed and not yet cleared
     last_reported: float | None = None  # Delta: the value of the last event
     next_at: float | None = None  # Periodic: the next event
+    origin: Origin = "CustomMonitor"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +78,18 @@ class Monitoring:
     _next_id: int = 1
     _next_event: int = 1
 
+    def __post_init__(self) -> None:
+        for number, name, kind, value, severity in HARD_WIRED:
+            if self.value_of(name) is not None:
+                self.monitors[number] = Monitor(
+                    number, name, kind, value, severity, origin="HardWiredMonitor"
+                )
+
+    def _fixed(self, number: int | None) -> bool:
+        """Whether `number` is one of the station's own monitors (never cleared or replaced)."""
+        monitor = self.monitors.get(number) if number is not None else None
+        return monitor is not None and monitor.origin != "CustomMonitor"
+
     def set(self, request: MonitorRequest, now: float) -> tuple[SetResult, int | None]:
         """N04.FR.02–07: the result and the monitor's id."""
         name = f"{request.component}.{request.variable}"
@@ -74,7 +99,8 @@ class Monitoring:
             ), None
         if request.type == "PeriodicClockAligned" or not 0 <= request.severity <= 9:
             return ("UnsupportedMonitorType" if request.severity <= 9 else "Rejected"), None
-        if request.id is None and len(self.monitors) >= MAX_MONITORS:
+        custom = sum(m.origin == "CustomMonitor" for m in self.monitors.values())
+        if self._fixed(request.id) or (request.id is None and custom >= MAX_MONITORS):
             return "Rejected", None
         if request.type == "Periodic" and request.value <= 0:
             return "Rejected", None
@@ -86,13 +112,23 @@ class Monitoring:
         return "Accepted", number
 
     def clear(self, ids: Sequence[int]) -> list[tuple[int, ClearResult]]:
-        return [(number, "Accepted" if self.monitors.pop(number, None) else "NotFound") for number in ids]
+        return [
+            (
+                number,
+                "Rejected"
+                if self._fixed(number)
+                else "Accepted"
+                if self.monitors.pop(number, None)
+                else "NotFound",
+            )
+            for number in ids
+        ]
 
     def set_base(self, base: str) -> bool:
         if base not in BASES:
             return False
-        if base != "All":
-            self.monitors.clear()  # the CSMS's own monitors go; this station has no preconfigured ones
+        if base != "All":  # the CSMS's monitors go, the hard-wired stay (no preconfigured ones here)
+            self.monitors = {n: m for n, m in self.monitors.items() if m.origin != "CustomMonitor"}
         return True
 
     def set_level(self, severity: int) -> bool:
@@ -178,7 +214,16 @@ class Monitoring:
         component, variable = monitor.name.split(".", 1)
         actual = self.value_of(monitor.name) or ""
         return MonitoredEvent(
-            number, now, trigger, actual, component, variable, monitor.id, monitor.severity, cleared
+            number,
+            now,
+            trigger,
+            actual,
+            component,
+            variable,
+            monitor.id,
+            monitor.severity,
+            cleared,
+            monitor.origin,
         )
 
     def _send(self, events: list[MonitoredEvent], now: float) -> None:

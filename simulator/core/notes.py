@@ -195,6 +195,7 @@ class MonitoredEvent:
     monitor_id: int
     severity: int
     cleared: bool = False
+    origin: str = "CustomMonitor"  # HardWiredMonitor for the station's own (`core.monitoring.HARD_WIRED`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,11 @@
 
 OCPP-J allows one CALL of ours in flight (§4.1.1); the rest wait here in order, as notes, and each
 payload is built when its CALL goes out. Transaction messages survive a lost connection (1.6 §3.7,
-2.0.1 E04) and are retried after a CALLERROR or a timeout (E13.FR.01/02, 1.6 §4.10); the rest are
-dropped with the connection (a heartbeat is not worth replaying). Messages restored from a journal
-wait until the CSMS accepted the station's BootNotification (B02.FR.02). `revision` moves whenever
-the transaction messages waiting change, so a journal knows when to write.
+2.0.1 E04) and are retried after a CALLERROR or a timeout (E13.FR.01/02, 1.6 §4.10); security events
+are kept too (A04.FR.02, `KEPT_OFFLINE`); the rest are dropped with the connection (a heartbeat is
+not worth replaying). Messages restored from a journal wait until the CSMS accepted the station's
+BootNotification (B02.FR.02). `revision` moves whenever the transaction messages waiting change, so a
+journal knows when to write.
 
 A driver's action never waits behind periodic meter samples (issue 13): an Authorize goes ahead of
 the samples queued before it (it is no transaction message; their order among themselves stays).
@@ -18,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator.core import resend
-from simulator.core.notes import AuthorizeNote, BootNote, Note, TransactionNote, TxMoment
+from simulator.core.notes import AuthorizeNote, BootNote, Note, SecurityEventNote, TransactionNote, TxMoment
 
 
 @dataclass(slots=True)
@@ -136,8 +137,17 @@ class Outbox:
         if self.in_flight is not None:
             self._queue.insert(0, self.in_flight)
             self.in_flight = None
-        self._queue = [call for call in self._queue if call.transactional]
+        self._queue = [call for call in self._queue if call.transactional or _kept_offline(call)]
         self.revision += 1
+
+
+# Besides transaction messages, what a station keeps while it is offline and sends once it is back
+# (A04.FR.02: security events). Only in memory: not journaled, not retried after a CALLERROR.
+KEPT_OFFLINE: tuple[type[Note], ...] = (SecurityEventNote,)
+
+
+def _kept_offline(call: QueuedCall) -> bool:
+    return isinstance(call.note, KEPT_OFFLINE)
 
 
 def _periodic(call: QueuedCall) -> bool:

@@ -237,6 +237,7 @@ class Station:
         self.logs = LogUploader(
             LogHost(identity, self.send, self.after_answer, self._log_content), self.transfers, config.logs
         )
+        self.customers = config.customers  # N09: what it keeps by customer identifier / certificate
         self.monitoring = Monitoring(self.send, self.device.values.get, self._known_component)
         self._held_for_firmware: set[int] = set()  # EVSEs made Unavailable until the update (L01.FR.07)
         self.frame_log: deque[tuple[str, str, float]] = deque(maxlen=FRAME_LOG_SIZE)
@@ -248,6 +249,7 @@ class Station:
         self.reset_reason: str = adapter.rules.default_reset_reason
         self.reset_pending = False  # 2.0.1 Reset OnIdle while transactions run (B12.FR.01: Scheduled)
         self.reset_reported = True  # False between a CSMS Reset and the boot after it
+        self.startup_reported = False  # StartupOfTheDevice once the first boot is accepted (A04)
         self._now = now
         self._held: list[HeldAnswer] = []
         self._follow_ups: list[Callable[[], None]] = []
@@ -770,16 +772,18 @@ class Station:
         return chosen
 
     def customer_information(
-        self, request_id: int, report: bool, clear: bool, code: str | None, now: float
+        self, request_id: int, report: bool, clear: bool, customer: customers.Customer, now: float
     ) -> None:
         """N09/N10: after the answer, the customer's data (NotifyCustomerInformation), then forget it."""
 
         def follow_up() -> None:
             if report:
-                data = customers.customer_data(code, self.local_list, self.auth_cache, self.evses.values())
+                data = customers.customer_data(
+                    customer, self.customers, self.local_list, self.auth_cache, self.evses.values()
+                )
                 self.send(CustomerDataNote(request_id, data, now), now)
             if clear:
-                customers.forget(code, self.auth_cache)
+                self.customers = customers.forget(customer, self.customers, self.auth_cache)
 
         self.after_answer(follow_up)
 
@@ -1203,6 +1207,9 @@ class Station:
             self._report_connectors(now)
             self.firmware.booted(now)
             self._end_lost_transactions(now)
+            if not self.startup_reported:
+                self.startup_reported = True
+                self.security_event(SecurityEvent.STARTUP_OF_THE_DEVICE, now)
             if not self.reset_reported:
                 self.reset_reported = True
                 self.security_event(SecurityEvent.RESET_OR_REBOOT, now, f"Reset ({self.reset_reason})")

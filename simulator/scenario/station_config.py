@@ -7,13 +7,16 @@ its 2.0.1 variable (`simulator.core.device_model.KEYS_16`), so a 1.6 and a 2.0.1
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from scenarios.model import LocalAuth, Scenario
 from simulator.core.model import StationConfig
 from simulator.core.outcomes import FirmwareOutcome, LogOutcome, choose
 from simulator.template import StationTemplate, ev_spec
+
+V = TypeVar("V")
 
 # `local_auth` field → OCPP 1.6 key (1.6 §9.1; 2.0.1 AuthCtrlr / AuthCacheCtrlr / LocalAuthListCtrlr)
 LOCAL_AUTH_KEYS: dict[str, str] = {
@@ -66,17 +69,13 @@ def station_config(
 
 def config_for_all(scenarios: Sequence[Scenario], identity: str, call_timeout_s: float) -> StationConfig:
     """One station that runs each of `scenarios` in turn (a load user): the most EVSEs, connectors
-    and power, the shortest meter interval, and every scenario's `local_auth` — which must agree,
-    or no one station could run them all (ValueError naming the setting)."""
-    variables: dict[str, str] = {}
-    for scenario in scenarios:
-        for key, value in local_auth_variables(scenario.station.local_auth):
-            if variables.setdefault(key, value) != value:
-                names = ", ".join(s.name for s in scenarios)
-                raise ValueError(
-                    f"scenarios {names} set local_auth {key} differently: one station runs them all"
-                )
+    and power, the shortest meter interval, and every scenario's `local_auth`, `firmware` and `logs`
+    settings — which must agree, or no one station could run them all (ValueError naming the setting)."""
+    names = ", ".join(s.name for s in scenarios)
     specs = [scenario.station for scenario in scenarios]
+    variables = _agreed(names, "local_auth", [dict(local_auth_variables(spec.local_auth)) for spec in specs])
+    firmware = _agreed(names, "firmware", [spec.firmware for spec in specs])
+    logs = _agreed(names, "logs", [spec.logs for spec in specs])
     return replace(
         config_for(scenarios[0], identity, call_timeout_s),
         evses=max(spec.evses for spec in specs),
@@ -84,4 +83,18 @@ def config_for_all(scenarios: Sequence[Scenario], identity: str, call_timeout_s:
         max_power_w=max(spec.max_power_kw for spec in specs) * 1000.0,
         meter_interval_s=min(spec.meter_interval for spec in specs),
         variables=tuple(variables.items()),
+        firmware=choose(FirmwareOutcome(), firmware),
+        logs=choose(LogOutcome(), logs),
     )
+
+
+def _agreed(names: str, block: str, settings: Sequence[Mapping[str, V]]) -> dict[str, V]:
+    """The settings of every scenario's `block` together; ValueError where two set one differently."""
+    merged: dict[str, V] = {}
+    for each in settings:
+        for key, value in each.items():
+            if merged.setdefault(key, value) != value:
+                raise ValueError(
+                    f"scenarios {names} set {block} {key} differently: one station runs them all"
+                )
+    return merged

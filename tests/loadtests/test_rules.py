@@ -13,6 +13,7 @@ from loadtests.sessions import Scenarios, expected_statuses, failure_reason
 from loadtests.settings import LoadSettings, parse_stages
 from scenarios.model import BootStep
 from simulator.core.events import Authorized, CallFailed, RoundTrip
+from simulator.core.outcomes import FirmwareOutcome, LogOutcome, choose
 from simulator.core.station import Station
 from simulator.protocol import adapter_for
 from simulator.scenario.station_config import config_for_all
@@ -138,6 +139,20 @@ class TestSessions:
         assert not station.device.flag("LocalAuthListCtrlr.Enabled")
         assert config.evses == 1
         assert config.serial_number == "LOAD-0001"
+
+    def test_the_load_station_fails_firmware_and_logs_as_any_of_its_scenarios_says(self) -> None:
+        """A station that runs several scenarios takes each one's `firmware` / `logs` outcomes, not
+        only the first scenario's; two scenarios that disagree are refused, naming the setting."""
+        plan = Scenarios(["pin_charging", "firmware_failures"], [1, 1])
+        config = plan.station_config("LOAD-0001", 30.0)
+        failing = scenarios.load("firmware_failures").station
+        assert config.firmware == choose(FirmwareOutcome(), failing.firmware)
+        assert config.logs == choose(LogOutcome(), failing.logs)
+        other = scenarios.parse(
+            {"name": "other", "station": {"logs": {"upload": "ok"}}, "tokens": [], "steps": ["boot"]}
+        )
+        with pytest.raises(ValueError, match="logs upload"):
+            config_for_all([*plan.full, other], "LOAD-0001", 30.0)
 
     def test_what_fails_a_round_trip(self) -> None:
         expected = expected_statuses(scenarios.load("pin_charging"))

@@ -72,8 +72,8 @@ def test_a_rotated_password_replaces_the_old_one_once_the_station_uses_it(
                 rotated = await api.post("password")
                 seen["rotated"] = rotated.status_code, rotated.json()
                 seen["pending"] = (await api.get("security")).json()["new_password_pending"]
-                seen["old before"] = await gets_in(backend, version, PASSWORD)  # supersedes `station`
-                await station.close()
+                await station.close()  # else it comes straight back and supersedes the one below
+                seen["old before"] = await gets_in(backend, version, PASSWORD)
                 await station.connect()  # with the password it was given
                 seen["station again"] = await station.boot()
                 seen["pending after"] = (await api.get("security")).json()["new_password_pending"]

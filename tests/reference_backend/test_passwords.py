@@ -1,12 +1,12 @@
-"""A legacy `--station-passwords` file is imported into the database at backend start: its scrypt
-hashes keep working, passwords the database already has win, and a bad file changes nothing."""
+"""A legacy `--station-passwords` file is imported into the database once, by `evharness station-password
+--import-file FILE`: its scrypt hashes keep working, passwords the database already has win, and a bad file
+changes nothing. The backend itself reads no file at start."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import json
-import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
+from evharness.cli import main
 from reference_backend.backend import BackendServer
 from reference_backend.domain.credentials import hash_password, verify_password
 from reference_backend.passwords import read_password_file, set_station_password
@@ -54,17 +55,22 @@ def test_a_legacy_scrypt_hash_still_verifies() -> None:
     assert not verify_password(LEGACY_PASSWORD, LEGACY_HASH.replace("scrypt$16384", "scrypt$x"))
 
 
-def test_the_file_is_imported_once_and_the_database_wins(
-    sqlite_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+def import_file(database_url: str, file: Path) -> int:
+    return main(["station-password", "--database-url", database_url, "--import-file", str(file)])
+
+
+def test_the_file_is_imported_once_by_the_command_and_the_database_wins(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = Store.from_url(sqlite_url)
     store.create_schema()
     set_station_password(store, "CP-2", NEWER_PASSWORD)  # set since the file was written
     store.dispose()
     file = write_file(tmp_path, {"CP-1": LEGACY_HASH, "CP-2": LEGACY_HASH})
-    settings = BackendSettings(
-        ocpp_port=0, api_port=0, database_url=sqlite_url, security_profile=1, station_passwords=str(file)
-    )
+    assert import_file(sqlite_url, file) == 0
+    assert "imported 1 password hash, kept 1" in capsys.readouterr().out
+    file.unlink()  # the database alone now holds both
+    settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url, security_profile=1)
 
     async def scenario() -> list[int]:
         async with BackendServer(settings) as backend:
@@ -76,16 +82,18 @@ def test_the_file_is_imported_once_and_the_database_wins(
                 await handshake(url + "CP-2", basic("CP-2", LEGACY_PASSWORD)),  # the file lost
             ]
 
-    with caplog.at_level(logging.WARNING, logger="reference_backend"):
-        assert asyncio.run(scenario()) == [101, 401, 101, 401]
-    assert "--station-passwords (EVHARNESS_STATION_PASSWORDS) is deprecated" in caplog.text
-    assert "1 password hashes imported" in caplog.text
-    assert "1 kept" in caplog.text
-    file.unlink()  # the database alone now holds both
-    store = Store.from_url(sqlite_url)
-    stored = store.basic_auth_hash("CP-1")
-    store.dispose()
-    assert stored == LEGACY_HASH
+    assert asyncio.run(scenario()) == [101, 401, 101, 401]
+
+
+def test_the_backend_reads_no_password_file_and_says_how_to_import_it(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """The retired flag (or EVHARNESS_STATION_PASSWORDS) stops the start: ignored, its stations would fail."""
+    file = write_file(tmp_path, {"CP-1": LEGACY_HASH})
+    settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url, station_passwords=str(file))
+    with pytest.raises(ValueError, match="evharness station-password --import-file"):
+        BackendServer(settings)
+    assert not Path(sqlite_url.removeprefix("sqlite:///")).exists()  # the database was not even opened
 
 
 @pytest.mark.parametrize(
@@ -99,21 +107,21 @@ def test_the_file_is_imported_once_and_the_database_wins(
     ],
 )
 def test_a_bad_file_is_refused_naming_the_entry_and_changes_nothing(
-    sqlite_url: str, tmp_path: Path, content: object, named: str
+    sqlite_url: str, tmp_path: Path, content: object, named: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     file = write_file(tmp_path, content)
-    settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url, station_passwords=str(file))
-    with pytest.raises(ValueError, match="--station-passwords") as refused:
-        BackendServer(settings)
-    assert named in str(refused.value)
+    assert import_file(sqlite_url, file) == 2
+    error = capsys.readouterr().err
+    assert "--import-file" in error
+    assert named in error
     assert not Path(sqlite_url.removeprefix("sqlite:///")).exists()  # the database was not even opened
 
 
 def test_a_missing_or_broken_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"--station-passwords .*missing\.json: cannot read it"):
+    with pytest.raises(ValueError, match=r"--import-file .*missing\.json: cannot read it"):
         read_password_file(tmp_path / "missing.json")
     (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"--station-passwords .*broken\.json: not JSON"):
+    with pytest.raises(ValueError, match=r"--import-file .*broken\.json: not JSON"):
         read_password_file(tmp_path / "broken.json")
 
 

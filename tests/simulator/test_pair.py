@@ -60,7 +60,8 @@ def test_the_certificates_scenario_renews_at_the_reference_backend(
     assert runner.failed == []
     station_id = store.find_station_id("SIM-0001")
     assert station_id is not None
-    assert [e.type for e in store.security_events(station_id)] == ["TamperDetectionActivated"]
+    kinds = sorted(e.type for e in store.security_events(station_id))
+    assert kinds == ["StartupOfTheDevice", "TamperDetectionActivated"]
 
 
 def test_a_refused_certificate_is_an_expectation_the_scenario_can_hold(store: Store) -> None:

@@ -9,6 +9,7 @@ from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.vocabulary import Status
 from simulator.core import notes
 from simulator.core.codec import StationView
+from simulator.core.customers import Customer
 from simulator.core.monitoring import MonitorRequest
 from simulator.protocol.common import as_payload
 
@@ -23,6 +24,11 @@ TRIGGERS: dict[str, wire.EventTriggerEnumType] = {
     "Alerting": "Alerting",
     "Delta": "Delta",
     "Periodic": "Periodic",
+}
+
+ORIGINS: dict[str, wire.EventNotificationEnumType] = {
+    "HardWiredMonitor": "HardWiredMonitor",
+    "CustomMonitor": "CustomMonitor",
 }
 
 
@@ -92,13 +98,17 @@ def get_monitoring_report(
 def customer_information(
     view: StationView, payload: wire.CustomerInformationRequest, now: float
 ) -> wire.CustomerInformationResponse:
-    """N09/N10: by idToken or customerIdentifier (a certificate is not held here: no data)."""
-    if not (payload["report"] or payload["clear"]):
-        return {"status": "Invalid"}
-    token = payload.get("idToken")
-    view.customer_information(
-        payload["requestId"], payload["report"], payload["clear"], token["idToken"] if token else None, now
+    """N09/N10: by idToken, customerIdentifier or customerCertificate — one of them; Invalid when the
+    request names more than one customer or asks neither report nor clear."""
+    token, certificate = payload.get("idToken"), payload.get("customerCertificate")
+    customer = Customer(
+        token["idToken"] if token else None,
+        payload.get("customerIdentifier"),
+        certificate["serialNumber"] if certificate else None,
     )
+    if not (payload["report"] or payload["clear"]) or customer.named > 1:
+        return {"status": "Invalid"}
+    view.customer_information(payload["requestId"], payload["report"], payload["clear"], customer, now)
     return {"status": Status.ACCEPTED}
 
 
@@ -115,7 +125,7 @@ def notify_event(note: notes.EventNote) -> Payload:
             "component": {"name": event.component},
             "variable": {"name": event.variable},
             "variableMonitoringId": event.monitor_id,
-            "eventNotificationType": "CustomMonitor",
+            "eventNotificationType": ORIGINS[event.origin],
         }
         if event.cleared:
             data["cleared"] = True
@@ -126,9 +136,9 @@ def notify_event(note: notes.EventNote) -> Payload:
 
 
 def notify_monitoring_report(note: notes.MonitoringReportNote) -> Payload:
-    monitors: list[wire.MonitoringDataType] = []
+    """One entry per variable, with every monitor on it."""
+    by_variable: dict[str, list[wire.VariableMonitoringType]] = {}
     for number, name, kind, value, severity in note.monitors:
-        component, variable = name.split(".", 1)
         monitoring: wire.VariableMonitoringType = {
             "id": number,
             "transaction": False,
@@ -136,11 +146,15 @@ def notify_monitoring_report(note: notes.MonitoringReportNote) -> Payload:
             "type": MONITOR_TYPES[kind],
             "severity": severity,
         }
+        by_variable.setdefault(name, []).append(monitoring)
+    monitors: list[wire.MonitoringDataType] = []
+    for name, monitorings in by_variable.items():
+        component, variable = name.split(".", 1)
         monitors.append(
             {
                 "component": {"name": component},
                 "variable": {"name": variable},
-                "variableMonitoring": [monitoring],
+                "variableMonitoring": monitorings,
             }
         )
     report = wire.NotifyMonitoringReportRequest(

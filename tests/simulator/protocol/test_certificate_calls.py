@@ -55,8 +55,10 @@ def trigger_signing(pair: Pair) -> str:
     return csr
 
 
-def security_events(pair: Pair) -> list[str]:
-    return [event["type"] for event in sent(pair, "SecurityEventNotification")]
+def security_events(pair: Pair, startup: bool = False) -> list[str]:
+    """The security events the station sent, but the StartupOfTheDevice of every boot (unless `startup`)."""
+    kinds = [event["type"] for event in sent(pair, "SecurityEventNotification")]
+    return kinds if startup else [kind for kind in kinds if kind != "StartupOfTheDevice"]
 
 
 @pytest.mark.parametrize("version", [V16, V201, OcppVersion.V21])
@@ -102,8 +104,8 @@ def test_security_events_are_stored(version: OcppVersion, store: Store) -> None:
     pair.pump()
     station_id = store.find_station_id("SIM-0001")
     assert station_id is not None
-    (event,) = store.security_events(station_id)
-    assert (event.type, event.tech_info) == ("TamperDetectionActivated", "lid open")
+    events = [(event.type, event.tech_info) for event in store.security_events(station_id)]
+    assert sorted(events, key=str) == [("StartupOfTheDevice", None), ("TamperDetectionActivated", "lid open")]
 
 
 @pytest.mark.parametrize("version", [V16, V201])
@@ -255,15 +257,48 @@ def test_a_16_station_has_no_iso15118_messages(store: Store) -> None:
 # -- security events the spec lists (A04) -----------------------------------------------------------
 
 
+@pytest.mark.parametrize("version", [V16, V201])
+def test_the_startup_is_reported_once_the_first_boot_is_accepted(version: OcppVersion, store: Store) -> None:
+    pair = booted(version, store)
+    assert security_events(pair, startup=True) == ["StartupOfTheDevice"]
+    first = [orjson.loads(text)[2] for direction, text in pair.frames if direction == "out"]
+    assert first.index("BootNotification") < first.index("SecurityEventNotification")
+    pair.station.boot(pair.clock.now())  # booting again is no new startup
+    pair.pump()
+    assert security_events(pair, startup=True) == ["StartupOfTheDevice"]
+
+
 @pytest.mark.parametrize(("version", "reset"), [(V16, {"type": "Hard"}), (V201, {"type": "Immediate"})])
 def test_a_reset_is_reported_once_booted_again(version: OcppVersion, store: Store, reset: Payload) -> None:
     pair = booted(version, store)
     assert ask(pair, "Reset", reset) == {"status": "Accepted"}
     pair.advance(1)
-    assert security_events(pair) == ["ResetOrReboot"]
+    assert security_events(pair, startup=True) == ["StartupOfTheDevice", "ResetOrReboot"]
     pair.station.boot(pair.clock.now())  # a boot of its own is no reset
     pair.pump()
-    assert security_events(pair) == ["ResetOrReboot"]
+    assert security_events(pair, startup=True) == ["StartupOfTheDevice", "ResetOrReboot"]
+
+
+@pytest.mark.parametrize("version", [V16, V201])
+def test_security_events_of_an_offline_station_are_sent_once_it_is_back(
+    version: OcppVersion, store: Store
+) -> None:
+    """A04.FR.02: queued while offline — also the one waiting when the connection went — never dropped."""
+    pair = booted(version, store)
+    pair.connected = False  # the frame in flight never arrives
+    pair.station.security_event(SecurityEvent.TAMPER_DETECTION_ACTIVATED, pair.clock.now(), "lid")
+    pair.disconnect()
+    pair.station.security_event(SecurityEvent.SETTING_SYSTEM_TIME, pair.clock.now())
+    pair.advance(600)
+    assert security_events(pair, startup=True) == ["StartupOfTheDevice"]
+    pair.reconnect()
+    pair.advance(1)
+    assert security_events(pair, startup=True) == [
+        "StartupOfTheDevice",
+        "TamperDetectionActivated",
+        "SettingSystemTime",
+    ]
+    assert pair.station.idle
 
 
 @pytest.mark.parametrize("version", [V16, V201])
@@ -279,7 +314,7 @@ def test_a_changed_security_setting_is_reported_by_name_never_by_value(
         variable = {"component": {"name": "SecurityCtrlr"}, "variable": {"name": "BasicAuthPassword"}}
         answer = ask(pair, "SetVariables", {"setVariableData": [variable | {"attributeValue": password}]})
         assert answer["setVariableResult"][0]["attributeStatus"] == "Accepted"
-    (event,) = sent(pair, "SecurityEventNotification")
+    (_startup, event) = sent(pair, "SecurityEventNotification")  # StartupOfTheDevice, then this
     assert event["type"] == "ReconfigurationOfSecurityParameters"
     assert event["techInfo"] == "SecurityCtrlr.BasicAuthPassword"
     assert not any(

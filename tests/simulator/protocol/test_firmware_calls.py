@@ -119,7 +119,7 @@ def test_201_invalid_signature_is_reported_with_a_security_event(
     assert ask(pair, "UpdateFirmware", payload) == {"status": "Accepted"}
     pair.advance(60)
     assert statuses(pair) == ["Downloading", "Downloaded", "InvalidSignature"]
-    (event,) = sent(pair, "SecurityEventNotification")
+    (_startup, event) = sent(pair, "SecurityEventNotification")  # StartupOfTheDevice, then this
     assert event["type"] == "InvalidFirmwareSignature"
     assert len(sent(pair, "BootNotification")) == 1
 

@@ -20,15 +20,19 @@ import itertools
 import os
 import sys
 import time
-from collections.abc import Coroutine
-from typing import Any
+from collections.abc import Callable, Coroutine, Sequence
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, serve
+from websockets.typing import Subprotocol
 
 from evharness import eventloop
 from evharness.bench.probe import cpu_seconds, raise_fd_limit, report, rss_bytes
+
+if TYPE_CHECKING:
+    from simulator.asyncio.transport import StationLink
 
 FRAMES = [  # what stations send most, as they send it (1.6 and 2.0.1)
     '[2,"{id}","Heartbeat",{{}}]',
@@ -56,13 +60,25 @@ WARM_ACTIONS = frozenset(
 # -- the baseline server ------------------------------------------------------------------------
 
 
+BOOT_ACCEPTED = {"status": "Accepted", "currentTime": "2026-01-01T00:00:00Z", "interval": 86_400}
+
+
 async def echo(port: int) -> None:
+    """Every CALL answered `{}`, but BootNotification Accepted (no Heartbeat for a day), so idle
+    stations can boot against it (the stand-in of `evharness.bench.fleet`)."""
+
     async def answer(connection: ServerConnection) -> None:
         async for message in connection:
             frame = orjson.loads(message)
-            await connection.send(orjson.dumps([3, frame[1], {}]).decode())
+            payload = BOOT_ACCEPTED if frame[2] == "BootNotification" else {}
+            await connection.send(orjson.dumps([3, frame[1], payload]).decode())
 
-    async with serve(answer, "127.0.0.1", port, compression=None, ping_interval=None) as server:
+    def ocpp(connection: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol | None:
+        return next((protocol for protocol in offered if protocol.startswith("ocpp")), None)  # stations
+
+    async with serve(
+        answer, "127.0.0.1", port, compression=None, ping_interval=None, select_subprotocol=ocpp
+    ) as server:
         bound = next(iter(server.sockets)).getsockname()[1]
         print(f"ECHO ws://127.0.0.1:{bound}", flush=True)
         await asyncio.Future()
@@ -139,6 +155,34 @@ async def sim(url: str, stations: int, scale: float, prefix: str) -> None:
 # -- idle stations ------------------------------------------------------------------------------
 
 
+IN_FLIGHT = 200  # connects until booted at once: the server's accept backlog is finite
+LOOK_S = 0.005
+
+
+def _booted_or_done(link: StationLink, task: asyncio.Task[None]) -> bool:
+    return link.station.boot_status is not None or task.done()
+
+
+async def boot_gated(
+    links: list[StationLink], run: Callable[[StationLink], Coroutine[Any, Any, None]]
+) -> list[asyncio.Task[None]]:
+    """Start every link, at most `IN_FLIGHT` between connect and BootNotification answer; one look
+    at those in flight every `LOOK_S` (not a poller per station: 200 of them woke the loop 40 000
+    times a second and slowed the boot down)."""
+    tasks: list[asyncio.Task[None]] = []
+    flying: list[tuple[StationLink, asyncio.Task[None]]] = []
+    pending = iter(links)
+    while True:
+        flying = [(link, task) for link, task in flying if not _booted_or_done(link, task)]
+        for link in itertools.islice(pending, IN_FLIGHT - len(flying)):
+            task = asyncio.create_task(run(link))
+            tasks.append(task)
+            flying.append((link, task))
+        if not flying:
+            return tasks
+        await asyncio.sleep(LOOK_S)
+
+
 async def hold(url: str, stations: int, prefix: str) -> None:
     import scenarios
     from evharness.identities import station_identity
@@ -160,7 +204,6 @@ async def hold(url: str, stations: int, prefix: str) -> None:
         station = Station(identity, adapter_for(versions[number % 2]), StationConfig(), clock.now())
         links.append(StationLink(station, url, clock, ScenarioRunner(station, idle), max_connect_attempts=3))
     started = time.perf_counter()
-    gate = asyncio.Semaphore(200)  # connects in flight: the server's accept backlog is finite
     errors: list[str] = []
 
     async def run(link: StationLink) -> None:
@@ -169,14 +212,7 @@ async def hold(url: str, stations: int, prefix: str) -> None:
         except ConnectionError as exc:
             errors.append(str(exc))
 
-    async def start(link: StationLink) -> asyncio.Task[None]:
-        async with gate:
-            task = asyncio.create_task(run(link))
-            while link.station.boot_status is None and not task.done():  # noqa: ASYNC110 (the core has no awaitable)
-                await asyncio.sleep(0.005)
-            return task
-
-    tasks = await asyncio.gather(*(start(link) for link in links))
+    tasks = await boot_gated(links, run)
     booted = sum(link.station.boot_status == "Accepted" for link in links)
     report(
         stations=stations,

@@ -9,7 +9,7 @@ from typing import Any
 
 from evharness.settings import Option, add_options
 
-PART_NAMES = ("cpu", "memory", "locust", "profile")
+PART_NAMES = ("cpu", "memory", "fleet", "locust", "profile")
 
 
 def _counts(text: str) -> tuple[int, ...]:
@@ -47,7 +47,10 @@ OPTIONS = [
     Option("--report", "the figures as JSON", "var/bench/bench.json"),
     Option("--html", "the report with charts, one static HTML file", "var/bench/bench.html"),
     Option(
-        "--parts", "which measurements: cpu, memory, locust (comma separated)", "cpu,memory,locust", _parts
+        "--parts",
+        "which measurements: cpu, memory, fleet, locust, profile (comma separated)",
+        "cpu,memory,fleet,locust",
+        _parts,
     ),
     Option("--session-stations", "stations running PIN/RFID sessions for the CPU figures", 100, int),
     Option("--time-scale", "simulated seconds per real second of those sessions", 300.0, float),
@@ -60,6 +63,7 @@ OPTIONS = [
         "1000,10000",
         _counts,
     ),
+    Option("--fleet-stations", "idle stations one machine holds, over several processes", 50_000, int),
     Option("--hold-seconds", "how long the idle stations are held before they are counted again", 5.0, float),
     Option("--locust-users", "station users per Locust worker", 100, int),
     Option("--locust-seconds", "how long each Locust run lasts", 30, int),
@@ -109,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         ocpp_loops=args.ocpp_loops,
         raw_round_trips=args.raw_round_trips,
         idle_counts=args.idle_stations,
+        fleet_stations=args.fleet_stations,
         locust_users=args.locust_users,
         locust_seconds=args.locust_seconds,
         event_loops=loops,

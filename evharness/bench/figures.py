@@ -58,6 +58,12 @@ TARGETS = (
     Target("idle_boot_s", "stations boot, s (largest count; 10 000 in the full run)", 15, True),
     Target("idle_errors", "errors connecting and holding the idle stations (largest count)", 0, True),
     Target(
+        "fleet_errors",
+        "errors connecting and holding one machine's fleet of idle stations (50 000 in the full run)",
+        0,
+        True,
+    ),
+    Target(
         "backend_vs_ocpp_csms",
         "backend CPU per round trip ÷ the ocpp package's CSMS, same ocpp ChargePoint client",
         1,

@@ -7,7 +7,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -71,6 +73,7 @@ class Server:
     process: subprocess.Popen[str]
     url: str = ""
     ps: psutil.Process = field(init=False)
+    output: deque[str] = field(default_factory=lambda: deque(maxlen=200))  # its last lines
 
     def __post_init__(self) -> None:
         self.ps = psutil.Process(self.process.pid)
@@ -95,9 +98,17 @@ class Server:
                 break
             if line.startswith(ready_prefix):
                 server.url = line.split()[1]
+                threading.Thread(target=server._drain, daemon=True).start()
                 return server
         server.stop()
         raise RuntimeError(f"benchmark child {args[0]} did not start")
+
+    def _drain(self) -> None:
+        """Read what the server prints after it is ready (websockets' log of handshakes that failed):
+        a full pipe would block the server mid-run."""
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line)
 
     def __enter__(self) -> Server:
         return self

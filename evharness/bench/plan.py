@@ -28,6 +28,7 @@ class BenchPlan:
     ocpp_loops: int = 20  # 1.6 Authorize / StartTransaction / MeterValues / StopTransaction loops each
     idle_counts: tuple[int, ...] = (1000, 10_000)
     hold_seconds: float = 5.0
+    fleet_stations: int = 50_000  # one machine's idle fleet, over several processes (`bench.fleet`)
     locust_users: int = 100
     locust_seconds: int = 30
     locust_time_scale: float = 600.0

@@ -12,6 +12,7 @@ import psutil
 
 from evharness.bench.cpu import cpu_per_round_trip
 from evharness.bench.figures import Figures
+from evharness.bench.fleet import fleet_capacity
 from evharness.bench.locust_rate import locust_rates
 from evharness.bench.measure import load_average
 from evharness.bench.memory import idle_memory
@@ -20,8 +21,19 @@ from evharness.bench.probe import raise_fd_limit
 from evharness.bench.profile import backend_profile
 
 Say = Callable[[str], None]
-PARTS = {"cpu": cpu_per_round_trip, "memory": idle_memory, "locust": locust_rates, "profile": backend_profile}
-DEFAULT_PARTS = ("cpu", "memory", "locust")  # profile: on request (needs py-spy, the `profile` extra)
+PARTS = {
+    "cpu": cpu_per_round_trip,
+    "memory": idle_memory,
+    "fleet": fleet_capacity,
+    "locust": locust_rates,
+    "profile": backend_profile,
+}
+DEFAULT_PARTS = (
+    "cpu",
+    "memory",
+    "fleet",
+    "locust",
+)  # profile: on request (needs py-spy, the `profile` extra)
 
 
 def machine() -> dict[str, object]:

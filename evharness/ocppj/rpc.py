@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -141,7 +140,7 @@ class RpcEndpoint:
 
     def __post_init__(self) -> None:
         self._outbox: list[str] = []
-        self._pending: deque[OutgoingCall] = deque()
+        self._pending: list[OutgoingCall] = []  # a list: an empty deque holds a 64-slot block
         self._in_flight: OutgoingCall | None = None
         self._unanswered: set[str] = set()
 
@@ -361,7 +360,7 @@ class RpcEndpoint:
     def _pump(self, now: float) -> None:
         if self._in_flight is not None or not self._pending:
             return
-        call = self._pending.popleft()
+        call = self._pending.pop(0)
         call.message_id = self.new_message_id()  # fresh id, also on a retry (OCPP-J 2.0.1 §4.1.4)
         call.sent_at = now
         self._in_flight = call

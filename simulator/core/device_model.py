@@ -9,7 +9,8 @@ answer with the status each version's message uses (B05/B06 SetVariables/GetVari
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import ChainMap
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
@@ -266,15 +267,22 @@ SetVariableStatus = Literal["Accepted", "Rejected", "RebootRequired", "UnknownCo
 ConfigurationStatus = Literal["Accepted", "Rejected", "RebootRequired", "NotSupported"]
 
 
+# Shared by every station, never written: a station's writes go to its own map (`DeviceModel`).
+DEFAULTS: dict[str, str] = {key: variable.default for key, variable in VARIABLES.items()}
+MAX_LIMITS: dict[str, int] = {
+    key: variable.max_limit for key, variable in VARIABLES.items() if variable.max_limit is not None
+}
+
+
 class DeviceModel:
     """The values of `VARIABLES`, overridable by a template; `on_change` hears accepted writes."""
 
     def __init__(self, overrides: dict[str, str] | None = None) -> None:
-        self.values: dict[str, str] = {key: variable.default for key, variable in VARIABLES.items()}
-        self.max_limits: dict[str, int] = {
-            key: variable.max_limit for key, variable in VARIABLES.items() if variable.max_limit is not None
-        }
-        self.fixed_16 = dict(FIXED_16)
+        # A station's own values over the defaults every station shares (a fleet of 10 000 keeps one
+        # copy of the defaults, not 10 000: memory per idle station, issue 17).
+        self.values: MutableMapping[str, str] = ChainMap({}, DEFAULTS)
+        self.max_limits: MutableMapping[str, int] = ChainMap({}, MAX_LIMITS)
+        self.fixed_16: MutableMapping[str, str] = ChainMap({}, FIXED_16)
         self.on_change: ChangeHook | None = None
         for key, value in (overrides or {}).items():
             name = KEYS_16.get(key, key)

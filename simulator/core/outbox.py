@@ -16,7 +16,6 @@ connected it skips the next one instead of queueing samples faster than the CSMS
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 from simulator.core import resend
@@ -37,7 +36,7 @@ class Outbox:
     def __init__(self) -> None:
         self.revision = 0
         self.in_flight: QueuedCall | None = None
-        self._queue: deque[QueuedCall] = deque()
+        self._queue: list[QueuedCall] = []  # a list: an empty deque holds a 64-slot block (issue 17)
 
     @property
     def idle(self) -> bool:
@@ -78,7 +77,7 @@ class Outbox:
 
     def restore(self, calls: list[QueuedCall]) -> None:
         """Put journal-restored transaction messages in front of anything queued since."""
-        self._queue.extendleft(reversed(calls))
+        self._queue[:0] = calls
         self.revision += 1
 
     def deadline(self) -> float | None:
@@ -97,8 +96,8 @@ class Outbox:
             if boot is None:
                 return None
             self._queue.remove(boot)
-            self._queue.appendleft(boot)
-        queued = self._queue.popleft()
+            self._queue.insert(0, boot)
+        queued = self._queue.pop(0)
         self.in_flight = queued
         if queued.transactional:
             self.revision += 1
@@ -120,7 +119,7 @@ class Outbox:
             self.revision += 1
             return False
         call.not_before = now + interval * call.attempts
-        self._queue.appendleft(call)
+        self._queue.insert(0, call)
         return True
 
     def resend(self, call: QueuedCall, note: Note, now: float, attempts: int, interval: float) -> bool:
@@ -136,9 +135,9 @@ class Outbox:
 
     def connection_lost(self) -> None:
         if self.in_flight is not None:
-            self._queue.appendleft(self.in_flight)
+            self._queue.insert(0, self.in_flight)
             self.in_flight = None
-        self._queue = deque(call for call in self._queue if call.transactional or _kept_offline(call))
+        self._queue = [call for call in self._queue if call.transactional or _kept_offline(call)]
         self.revision += 1
 
 

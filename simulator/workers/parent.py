@@ -100,6 +100,9 @@ def worker_environment(plan: WorkerPlan) -> dict[str, str]:
         else:
             env[option.env] = str(value)
     env.pop("EVHARNESS_REPORT", None)
+    stagger = plan.values.get("stagger")
+    if stagger is not None:  # --stagger paces the fleet: N workers connect one station each N × stagger
+        env["EVHARNESS_STAGGER"] = repr(float(stagger) * plan.processes)
     return env | {"PYTHONUNBUFFERED": "1"}
 
 

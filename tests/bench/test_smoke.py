@@ -21,8 +21,8 @@ from tests.test_commands import output
 
 TINY = (
     "--session-stations", "2", "--time-scale", "3000", "--ocpp-connections", "2", "--ocpp-loops", "2",
-    "--raw-round-trips", "200", "--idle-stations", "5,10", "--hold-seconds", "0.5", "--locust-users", "2",
-    "--locust-seconds", "4", "--event-loops", "asyncio,uvloop",
+    "--raw-round-trips", "200", "--idle-stations", "5,10", "--fleet-stations", "6", "--hold-seconds", "0.5",
+    "--locust-users", "2", "--locust-seconds", "4", "--event-loops", "asyncio,uvloop",
 )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from evharness.x509 import HashData
 from simulator.core.charging_profiles import ChargingProfile
 from simulator.core.display_messages import DisplayMessage
 from simulator.core.ev_negotiation import EvSchedule, Needs
+from simulator.core.inventory import Selection
 from simulator.core.local_auth import TokenInfo
 from simulator.core.model import ConnectorState, Own, PresentedToken, Transaction
 from simulator.core.smart_charging import ReportPage
@@ -236,6 +237,7 @@ class ReportNote:
     count: int | None = None  # None: every row
     seq_no: int = 0
     tbc: bool = False
+    selection: Selection | None = None  # GetReport (B08): only these rows of the full report
 
 
 class SecurityEvent(StrEnum):

@@ -18,6 +18,7 @@ from evharness.ocppj.vocabulary import Action, Status
 from simulator.core import inventory, local_list
 from simulator.core.charging_profiles import PURPOSES
 from simulator.core.codec import StationView
+from simulator.core.device_model import ReportRow
 from simulator.core.display_messages import DisplayMessage
 from simulator.core.local_auth import ListUpdate
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
@@ -260,7 +261,37 @@ def get_base_report(
     BytesPerMessage bytes each (B07.FR.07), seqNo 0, 1 …, tbc on all but the last (B07.FR.08);
     EmptyResultSet when the base holds nothing. What each base holds: `simulator.core.inventory`."""
     base = payload["reportBase"]
-    rows = messages.report_rows(view, base)
+    return _report(view, payload["requestId"], base, messages.report_rows(view, base), None, now)
+
+
+def get_report(view: StationView, payload: wire.GetReportRequest, now: float) -> wire.GetReportResponse:
+    """B08: the rows of the full report the componentVariable items and componentCriteria pick
+    (`inventory.select`), paged as GetBaseReport's; EmptyResultSet when none."""
+    wanted = tuple(
+        inventory.Wanted(
+            item["component"]["name"],
+            item["component"].get("evse", {}).get("id"),
+            item["component"].get("evse", {}).get("connectorId"),
+            item.get("variable", {}).get("name"),
+            item.get("variable", {}).get("instance"),
+        )
+        for item in payload.get("componentVariable", [])
+    )
+    selection = inventory.Selection(tuple(payload.get("componentCriteria", [])), wanted)
+    base = inventory.ReportBase.FULL
+    rows = inventory.select(messages.report_rows(view, base), selection)
+    return _report(view, payload["requestId"], base, rows, selection, now)
+
+
+def _report(
+    view: StationView,
+    request_id: int,
+    base: str,
+    rows: list[ReportRow],
+    selection: inventory.Selection | None,
+    now: float,
+) -> wire.GetBaseReportResponse:
+    """Accepted and the NotifyReport pages of `rows`, or EmptyResultSet."""
     if not rows:
         return {"status": "EmptyResultSet"}
     sizes = [len(orjson.dumps(messages.report_item(row))) + 1 for row in rows]
@@ -268,7 +299,8 @@ def get_base_report(
     most = view.device.number("DeviceDataCtrlr.BytesPerMessage[GetReport]")
     parts = inventory.pages(sizes, max(items, 1), most, REPORT_OVERHEAD)
     for number, (first, count) in enumerate(parts):
-        note = ReportNote(payload["requestId"], now, base, first, count, number, number < len(parts) - 1)
+        more = number < len(parts) - 1
+        note = ReportNote(request_id, now, base, first, count, number, more, selection)
         view.send(note, now)  # after the answer: the station core holds what a CALL causes
     return {"status": Status.ACCEPTED}
 
@@ -410,6 +442,7 @@ CALLS: dict[str, CallFunction] = {
     Action.CostUpdated: typed(cost_updated),
     Action.DataTransfer: common.data_transfer,
     Action.GetBaseReport: typed(get_base_report),
+    Action.GetReport: typed(get_report),
     Action.GetChargingProfiles: common.smart(typed(get_charging_profiles)),
     Action.GetCompositeSchedule: common.smart(typed(get_composite_schedule)),
     Action.GetDisplayMessages: typed(get_display_messages),

@@ -285,6 +285,8 @@ def report_rows(view: StationView, base: str) -> list[ReportRow]:
 def _report(note: notes.ReportNote, view: StationView) -> wire.NotifyReportRequest:
     """NotifyReport (B07): one page of the report, its rows as they are when it goes out."""
     rows = report_rows(view, note.base)
+    if note.selection is not None:
+        rows = inventory.select(rows, note.selection)
     page = rows[note.first :] if note.count is None else rows[note.first : note.first + note.count]
     payload: wire.NotifyReportRequest = {
         "requestId": note.request_id,

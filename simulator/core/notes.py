@@ -151,6 +151,16 @@ class FirmwareStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class PublishStatusNote:
+    """2.0.1 PublishFirmwareStatusNotification (L05): a status of the publishing, and where the
+    published file is once it is (Published)."""
+
+    status: str  # PublishFirmwareStatusEnumType
+    request_id: int
+    locations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FirmwareStatusNote:
     """FirmwareStatusNotification (L01, 1.6 §4.5); `secure`: of a 1.6 SignedUpdateFirmware, sent as
     SignedFirmwareStatusNotification."""
@@ -390,6 +400,7 @@ Note = (
     | AuthorizeNote
     | TransactionNote
     | FirmwareStatusNote
+    | PublishStatusNote
     | LogStatusNote
     | EventNote
     | MonitoringReportNote

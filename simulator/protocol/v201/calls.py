@@ -24,6 +24,7 @@ from simulator.core.local_auth import ListUpdate
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
 from simulator.core.model import Own, Use
 from simulator.core.notes import ReportNote
+from simulator.core.publishing import PublishRequest
 from simulator.core.reservations import Reservation
 from simulator.core.smart_charging import Criteria, start_refusal
 from simulator.core.triggers import Trigger
@@ -312,6 +313,27 @@ def update_firmware(
     return {"status": view.update_firmware(files.firmware_request(payload), now)}
 
 
+def publish_firmware(
+    view: StationView, payload: wire.PublishFirmwareRequest, now: float
+) -> wire.PublishFirmwareResponse:
+    """L05: the station as a local controller (`simulator.core.publishing`)."""
+    request = PublishRequest(
+        payload["requestId"],
+        payload["location"],
+        payload["checksum"],
+        payload.get("retries", 0),
+        payload.get("retryInterval", 60),
+    )
+    return {"status": view.publish_firmware(request, now)}
+
+
+def unpublish_firmware(
+    view: StationView, payload: wire.UnpublishFirmwareRequest, now: float
+) -> wire.UnpublishFirmwareResponse:
+    """L06: DownloadOngoing, NoFirmware or Unpublished."""
+    return {"status": view.unpublish_firmware(payload["checksum"])}
+
+
 def trigger_message(
     view: StationView, payload: wire.TriggerMessageRequest, now: float
 ) -> wire.TriggerMessageResponse:
@@ -460,6 +482,8 @@ CALLS: dict[str, CallFunction] = {
     Action.TriggerMessage: typed(trigger_message),
     Action.UnlockConnector: typed(unlock),
     Action.UpdateFirmware: typed(update_firmware),
+    Action.PublishFirmware: typed(publish_firmware),
+    Action.UnpublishFirmware: typed(unpublish_firmware),
     Action.GetLog: files.get_log,
     Action.SetVariableMonitoring: typed(monitoring.set_variable_monitoring),
     Action.ClearVariableMonitoring: typed(monitoring.clear_variable_monitoring),

@@ -4,8 +4,9 @@ Every role may list them (`view_settings`); provisioning and removing need `mana
 change is one transaction — the matrix check, the rules (422 naming the field), the write and its audit
 entry — so a refusal changes nothing. Provisioning a token the station has (same type and code) changes
 its status, expiry and group. The backend decides a presented token from them at once
-(`domain.authorization`); they are not part of the station's local authorization list. The backend
-operator's CLI (`evharness tokens`) writes through `put` and `drop` with no caller.
+(`domain.authorization`), and they are entries of the station's local authorization list: a change
+syncs it (`Stations.on_identifications_changed`). The backend operator's CLI (`evharness tokens`)
+writes through `put` and `drop` with no caller (the list follows at the station's next registration).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def provision(stations: Stations, caller: Caller, identity: str, spec: TokenSpec
     """The token as stored, and True if it is new."""
     with stations.store.begin() as tx:
         station_id = check(tx, caller, identity, MANAGE).station.id
-        return put(tx, station_id, caller.id, spec, stations.now())
+        stored = put(tx, station_id, caller.id, spec, stations.now())
+    _list_changed(stations, identity)
+    return stored
 
 
 def remove(stations: Stations, caller: Caller, identity: str, token_id: int) -> TokenRecord:
@@ -42,7 +45,13 @@ def remove(stations: Stations, caller: Caller, identity: str, token_id: int) -> 
         if found is None:
             raise NotFound(f"no token {token_id} at station {identity!r}")
         drop(tx, station_id, caller.id, found, stations.now())
+    _list_changed(stations, identity)
     return found
+
+
+def _list_changed(stations: Stations, identity: str) -> None:
+    if stations.on_identifications_changed is not None:
+        stations.on_identifications_changed(identity)
 
 
 def put(

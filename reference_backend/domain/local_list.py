@@ -1,8 +1,11 @@
 """A station's Local Authorization List as the backend wants it (OCPP 1.6 §5.15, 2.0.1 D01/D02).
 
-Theory of operation: every identification of a station is one entry; its status is what the
-authorization decision (`authorization.decide`) answers for it now, outside a transaction start —
-Accepted (with the expiry), Blocked, Expired or Invalid. The backend remembers the version and the
+Theory of operation: every identification of a station is one entry, and so is every token provisioned
+for it (Central, eMAID, …; its group goes along as 1.6 parentIdTag / 2.0.1 groupIdToken; on 1.6 only a
+code that fits the 20-character idTag); its status is what the authorization decision
+(`authorization.decide`) answers for it now, outside a transaction start — Accepted (with the expiry),
+Blocked, Expired or Invalid. Where an identification and a provisioned token share a code, the
+identification's entry is the one. The backend remembers the version and the
 entries it last sent; `plan` compares them with the station's reported version and today's entries:
 a station whose version is not the one last sent (or that never got a list) gets a Full list with the
 next version, otherwise only the changed entries go out as a Differential with the next version (an
@@ -27,16 +30,18 @@ from evharness.idtokens import IdType, to_wire
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
-from reference_backend.domain.authorization import Facts, Identification, decide, status_for
+from reference_backend.domain.authorization import Facts, Identification, TokenSource, decide, status_for
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One code in the list: its type, and the status and expiry a station should apply offline."""
 
-    id_type: IdType
+    id_type: IdType  # a provisioned token: RFID (on 1.6 it travels as an idTag like a card UID)
     status: str
     expires_at: datetime | None = None
+    token_type: str | None = None  # a provisioned token's 2.0.1 IdTokenEnumType (Central, eMAID, …)
+    group: str | None = None  # a provisioned token's group: parentIdTag / groupIdToken
 
 
 Entries = Mapping[str, Entry]  # by code, as the station stores it
@@ -70,6 +75,35 @@ def entry_for(
     )
     decision = decide(facts)
     return Entry(id_type, status_for(version, decision), decision.expires_at)
+
+
+IDTAG_LENGTH = 20  # 1.6 CiString20: a longer provisioned code cannot be in a 1.6 list
+
+
+def token_entry(
+    version: OcppVersion,
+    token_type: str,
+    active: bool,
+    expires_at: datetime | None,
+    group: str | None,
+    now: datetime,
+) -> Entry:
+    """The entry for a provisioned token: the decision table's answer, with its type and group."""
+    facts = Facts(
+        presented_type=None,
+        enabled_types=frozenset(),
+        identification=Identification(False, active, expires_at, in_other_transaction=False),
+        at_transaction_start=False,
+        now=now,
+        source=TokenSource.PROVISIONED,
+    )
+    decision = decide(facts)
+    return Entry(IdType.RFID, status_for(version, decision), decision.expires_at, token_type, group)
+
+
+def fits(version: OcppVersion, code: str) -> bool:
+    """Whether a provisioned code can be a list entry on `version`."""
+    return version is not OcppVersion.V16 or len(code) <= IDTAG_LENGTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,14 +187,24 @@ def _item(version: OcppVersion, code: str, entry: Entry | None) -> dict[str, obj
         if entry.expires_at is not None:
             expiry = "expiryDate" if version is OcppVersion.V16 else "cacheExpiryDateTime"
             info[expiry] = format_timestamp(entry.expires_at.timestamp())
+        if entry.group is not None:
+            on_16 = version is OcppVersion.V16
+            info |= {"parentIdTag": entry.group} if on_16 else {"groupIdToken": _central(entry.group)}
     if version is OcppVersion.V16:
         return {"idTag": code, "idTagInfo": info} if info else {"idTag": code}
-    id_type = entry.id_type if entry is not None else _guess_type(code)
-    wire = to_wire(id_type, code)
-    item: dict[str, object] = {"idToken": {"idToken": wire.value_201, "type": wire.type_201}}
+    if entry is not None and entry.token_type is not None:
+        token: dict[str, str] = {"idToken": code, "type": entry.token_type}
+    else:
+        wire = to_wire(entry.id_type if entry is not None else _guess_type(code), code)
+        token = {"idToken": wire.value_201, "type": wire.type_201}
+    item: dict[str, object] = {"idToken": token}
     if info:
         item["idTokenInfo"] = info
     return item
+
+
+def _central(group: str) -> dict[str, str]:
+    return {"idToken": group, "type": "Central"}
 
 
 # The CALL around a payload: `[2,"<message id, at most 36 characters>","SendLocalList",…]`.

@@ -59,6 +59,7 @@ from reference_backend.persistence.tables import (
     local_users,
     metadata,
     meter_values,
+    station_tokens,
     stations,
     transaction_events,
 )
@@ -527,7 +528,8 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
     def local_list_entries(
         self, station_id: int, version: OcppVersion, now: datetime
     ) -> dict[str, local_list.Entry]:
-        """Every identification of the station as a local list entry, by code."""
+        """Every identification and provisioned token of the station as a local list entry, by code
+        (`domain.local_list`: an identification's code wins over a token's)."""
         query = (
             sa.select(
                 identifications.c.code,
@@ -542,8 +544,22 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
             .join(stations, stations.c.id == identifications.c.station_id)
             .where(identifications.c.station_id == station_id)
         )
+        tokens = sa.select(
+            station_tokens.c.type,
+            station_tokens.c.code,
+            station_tokens.c.status,
+            station_tokens.c.expires_at,
+            station_tokens.c.group_id,
+        ).where(station_tokens.c.station_id == station_id)
         with self.reader.connect() as conn:
-            return {
+            entries = {
+                row.code: local_list.token_entry(
+                    version, row.type, row.status == "active", row.expires_at, row.group_id, now
+                )
+                for row in conn.execute(tokens.order_by(station_tokens.c.id))
+                if local_list.fits(version, row.code)
+            }
+            return entries | {
                 row.code: local_list.entry_for(
                     version,
                     IdType(row.type),
@@ -567,14 +583,18 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
             return None
         return row.version, {
             code: local_list.Entry(
-                IdType(kind), status, None if expiry is None else datetime.fromisoformat(expiry)
+                IdType(kind),
+                status,
+                None if expiry is None else datetime.fromisoformat(expiry),
+                *more,  # a provisioned token's type and group (absent from rows written before them)
             )
-            for code, (kind, status, expiry) in row.entries.items()
+            for code, (kind, status, expiry, *more) in row.entries.items()
         }
 
     def record_local_list(self, station_id: int, version: int, entries: dict[str, local_list.Entry]) -> None:
         data = {
             code: [e.id_type.value, e.status, None if e.expires_at is None else e.expires_at.isoformat()]
+            + ([e.token_type, e.group] if e.token_type is not None else [])
             for code, e in entries.items()
         }
         with self.engine.begin() as conn:

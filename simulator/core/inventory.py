@@ -7,11 +7,16 @@ each with AvailabilityState, Available, SupplyPhases, and Power / ConnectorType 
 What each report base holds is data (`BASES`): FullInventory everything; ConfigurationInventory what
 the operator can set (not ReadOnly); SummaryInventory the availability of every component.
 `pages` splits the rows by DeviceDataCtrlr.ItemsPerMessage/BytesPerMessage[GetReport].
+
+GetReport (B08) picks rows of the full report (`select`): `Wanted` components (by name, EVSE and
+connector) and, if named, one variable of each; componentCriteria keep the components whose variable
+of the criterion's name (Active, Available, Enabled, Problem) is true. Both given: both apply.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 from simulator.core.device_model import Access, DeviceModel, Kind, ReportRow, Variable
@@ -121,3 +126,50 @@ def pages(sizes: Sequence[int], items: int, max_bytes: int, overhead: int) -> li
         size += row_size
     found.append((first, len(sizes) - first))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """One GetReport componentVariable: a component (its EVSE / connector if given), a variable or all."""
+
+    component: str
+    evse_id: int | None = None
+    connector_id: int | None = None
+    variable: str | None = None
+    instance: str | None = None
+
+    def picks(self, row: ReportRow) -> bool:
+        return (
+            row.component == self.component
+            and (self.evse_id is None or row.evse_id == self.evse_id)
+            and (self.connector_id is None or row.connector_id == self.connector_id)
+            and (self.variable is None or row.variable == self.variable)
+            and (self.instance is None or row.instance == self.instance)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What a GetReport asks for (B08); empty: everything."""
+
+    criteria: tuple[str, ...] = ()  # componentCriteria: Active, Available, Enabled, Problem
+    wanted: tuple[Wanted, ...] = ()
+
+
+def select(rows: Sequence[ReportRow], selection: Selection) -> list[ReportRow]:
+    """The rows a GetReport reports, in report order."""
+
+    def component(row: ReportRow) -> tuple[str, int | None, int | None]:
+        return row.component, row.evse_id, row.connector_id
+
+    meeting = {
+        component(row)
+        for row in rows
+        if row.variable in selection.criteria and (row.value or "").lower() == "true"
+    }
+    return [
+        row
+        for row in rows
+        if (not selection.criteria or component(row) in meeting)
+        and (not selection.wanted or any(w.picks(row) for w in selection.wanted))
+    ]

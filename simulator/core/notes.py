@@ -21,6 +21,7 @@ from evharness.x509 import HashData
 from simulator.core.charging_profiles import ChargingProfile
 from simulator.core.display_messages import DisplayMessage
 from simulator.core.ev_negotiation import EvSchedule, Needs
+from simulator.core.inventory import Selection
 from simulator.core.local_auth import TokenInfo
 from simulator.core.model import ConnectorState, Own, PresentedToken, Transaction
 from simulator.core.smart_charging import ReportPage
@@ -150,6 +151,16 @@ class FirmwareStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class PublishStatusNote:
+    """2.0.1 PublishFirmwareStatusNotification (L05): a status of the publishing, and where the
+    published file is once it is (Published)."""
+
+    status: str  # PublishFirmwareStatusEnumType
+    request_id: int
+    locations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FirmwareStatusNote:
     """FirmwareStatusNotification (L01, 1.6 §4.5); `secure`: of a 1.6 SignedUpdateFirmware, sent as
     SignedFirmwareStatusNotification."""
@@ -236,6 +247,7 @@ class ReportNote:
     count: int | None = None  # None: every row
     seq_no: int = 0
     tbc: bool = False
+    selection: Selection | None = None  # GetReport (B08): only these rows of the full report
 
 
 class SecurityEvent(StrEnum):
@@ -388,6 +400,7 @@ Note = (
     | AuthorizeNote
     | TransactionNote
     | FirmwareStatusNote
+    | PublishStatusNote
     | LogStatusNote
     | EventNote
     | MonitoringReportNote

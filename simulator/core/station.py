@@ -130,6 +130,7 @@ from simulator.core.notes import (
 )
 from simulator.core.outbox import Outbox, QueuedCall
 from simulator.core.power import deliverable_power, share
+from simulator.core.publishing import PublishAnswer, Publisher, PublishRequest, UnpublishAnswer
 from simulator.core.reservations import ENDS, End, Reservation, Reservations, ReserveStatus
 from simulator.core.smart_charging import Criteria, ReportStatus
 from simulator.core.tokens import TokenMemory, same_token
@@ -234,6 +235,7 @@ class Station:
             self.transfers,
             config.firmware,
         )
+        self.publisher = Publisher(identity, self.send, self.after_answer, self.transfers, config.firmware)
         self.logs = LogUploader(
             LogHost(identity, self.send, self.after_answer, self._log_content), self.transfers, config.logs
         )
@@ -332,6 +334,7 @@ class Station:
     def next_deadline(self) -> float | None:
         deadlines = [self.rpc.next_deadline(), self.next_heartbeat_at, self.next_boot_at, self.reboot_at]
         deadlines.append(self.firmware.deadline())
+        deadlines.append(self.publisher.deadline())
         deadlines.append(self.logs.deadline())
         deadlines.append(self.monitoring.deadline())
         deadlines.append(self.certificates.deadline())
@@ -358,6 +361,7 @@ class Station:
             self.next_boot_at = None
             self.boot(now)
         self.firmware.tick(now)
+        self.publisher.tick(now)
         self.logs.tick(now)
         self.monitoring.tick(now)
         if self.next_heartbeat_at is not None and now >= self.next_heartbeat_at:
@@ -737,6 +741,13 @@ class Station:
     def update_firmware(self, request: UpdateRequest, now: float) -> UpdateStatus:
         """L01, 1.6 §5.19 and SignedUpdateFirmware: `simulator.core.firmware`."""
         return self.firmware.update(request, now)
+
+    def publish_firmware(self, request: PublishRequest, now: float) -> PublishAnswer:
+        """L05: the station as a local controller, `simulator.core.publishing`."""
+        return self.publisher.publish(request, now)
+
+    def unpublish_firmware(self, checksum: str) -> UnpublishAnswer:
+        return self.publisher.unpublish(checksum)
 
     def observe(self, name: str, value: str, now: float) -> None:
         """The tester sets a variable ("Component.Variable") as the station measured it: its monitors

@@ -15,6 +15,7 @@ from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.backend import BackendServer
 from reference_backend.persistence.records import ProvisionedIdentification
+from reference_backend.persistence.station_access import StationStore
 from reference_backend.settings import BackendSettings
 from simulator.asyncio.live import LiveStation
 
@@ -118,6 +119,46 @@ def test_a_station_whose_version_differs_gets_the_full_list_on_registration(
                 assert await station.boot() == "Accepted"  # registered again on the new connection
                 await until(lambda: synced(backend, station, station_id, 8))
                 assert held(station) == {"#1234": "Accepted"}
+            finally:
+                await station.close()
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("version", VERSIONS, ids=lambda v: v.value)
+def test_provisioned_tokens_are_in_the_list_with_their_status_and_group(
+    sqlite_url: str, version: OcppVersion
+) -> None:
+    """docs/authorization.md: a token provisioned for the station is a list entry (status by the
+    decision table, group as parentIdTag / groupIdToken); a change goes out as a Differential."""
+
+    async def scenario() -> None:
+        settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url)
+        async with BackendServer(settings) as backend:
+            store = backend.store
+            station_id, _ = store.ensure_station("SIM-LLT", datetime.now(UTC))
+            store.provision(station_id, [CARD])
+            with StationStore(store.engine).begin() as tx:
+                tx.put_token(station_id, "Central", "TAG-001", "active", LATER, "FLEET-7")
+                tx.put_token(station_id, "eMAID", "NL-EVH-C00000001-K", "inactive", None, None)
+            station = LiveStation("SIM-LLT", version, backend.ocpp_url)
+            await station.connect()
+            try:
+                assert await station.boot() == "Accepted"
+                await until(lambda: synced(backend, station, station_id, 1))
+                assert held(station) == {
+                    "04A2B3C4": "Accepted",
+                    "TAG-001": "Accepted",
+                    "NL-EVH-C00000001-K": "Invalid",
+                }
+                entry = station.station.local_list.entries["TAG-001"]
+                assert entry.group == "FLEET-7"
+                assert entry.expires_at == pytest.approx(LATER.timestamp(), abs=1.0)
+                with StationStore(store.engine).begin() as tx:
+                    tx.put_token(station_id, "eMAID", "NL-EVH-C00000001-K", "active", None, None)
+                assert await backend.sync_local_list("SIM-LLT") == "Accepted"
+                assert station.station.local_list.version == 2
+                assert held(station)["NL-EVH-C00000001-K"] == "Accepted"
             finally:
                 await station.close()
 

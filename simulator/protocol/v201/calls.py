@@ -18,11 +18,13 @@ from evharness.ocppj.vocabulary import Action, Status
 from simulator.core import inventory, local_list
 from simulator.core.charging_profiles import PURPOSES
 from simulator.core.codec import StationView
+from simulator.core.device_model import ReportRow
 from simulator.core.display_messages import DisplayMessage
 from simulator.core.local_auth import ListUpdate
 from simulator.core.local_list import ListOutcome, ListUpdateRequest
 from simulator.core.model import Own, Use
 from simulator.core.notes import ReportNote
+from simulator.core.publishing import PublishRequest
 from simulator.core.reservations import Reservation
 from simulator.core.smart_charging import Criteria, start_refusal
 from simulator.core.triggers import Trigger
@@ -260,7 +262,37 @@ def get_base_report(
     BytesPerMessage bytes each (B07.FR.07), seqNo 0, 1 …, tbc on all but the last (B07.FR.08);
     EmptyResultSet when the base holds nothing. What each base holds: `simulator.core.inventory`."""
     base = payload["reportBase"]
-    rows = messages.report_rows(view, base)
+    return _report(view, payload["requestId"], base, messages.report_rows(view, base), None, now)
+
+
+def get_report(view: StationView, payload: wire.GetReportRequest, now: float) -> wire.GetReportResponse:
+    """B08: the rows of the full report the componentVariable items and componentCriteria pick
+    (`inventory.select`), paged as GetBaseReport's; EmptyResultSet when none."""
+    wanted = tuple(
+        inventory.Wanted(
+            item["component"]["name"],
+            item["component"].get("evse", {}).get("id"),
+            item["component"].get("evse", {}).get("connectorId"),
+            item.get("variable", {}).get("name"),
+            item.get("variable", {}).get("instance"),
+        )
+        for item in payload.get("componentVariable", [])
+    )
+    selection = inventory.Selection(tuple(payload.get("componentCriteria", [])), wanted)
+    base = inventory.ReportBase.FULL
+    rows = inventory.select(messages.report_rows(view, base), selection)
+    return _report(view, payload["requestId"], base, rows, selection, now)
+
+
+def _report(
+    view: StationView,
+    request_id: int,
+    base: str,
+    rows: list[ReportRow],
+    selection: inventory.Selection | None,
+    now: float,
+) -> wire.GetBaseReportResponse:
+    """Accepted and the NotifyReport pages of `rows`, or EmptyResultSet."""
     if not rows:
         return {"status": "EmptyResultSet"}
     sizes = [len(orjson.dumps(messages.report_item(row))) + 1 for row in rows]
@@ -268,7 +300,8 @@ def get_base_report(
     most = view.device.number("DeviceDataCtrlr.BytesPerMessage[GetReport]")
     parts = inventory.pages(sizes, max(items, 1), most, REPORT_OVERHEAD)
     for number, (first, count) in enumerate(parts):
-        note = ReportNote(payload["requestId"], now, base, first, count, number, number < len(parts) - 1)
+        more = number < len(parts) - 1
+        note = ReportNote(request_id, now, base, first, count, number, more, selection)
         view.send(note, now)  # after the answer: the station core holds what a CALL causes
     return {"status": Status.ACCEPTED}
 
@@ -278,6 +311,27 @@ def update_firmware(
 ) -> wire.UpdateFirmwareResponse:
     """L01: download, check the signature, install, reboot (`simulator.core.firmware`)."""
     return {"status": view.update_firmware(files.firmware_request(payload), now)}
+
+
+def publish_firmware(
+    view: StationView, payload: wire.PublishFirmwareRequest, now: float
+) -> wire.PublishFirmwareResponse:
+    """L05: the station as a local controller (`simulator.core.publishing`)."""
+    request = PublishRequest(
+        payload["requestId"],
+        payload["location"],
+        payload["checksum"],
+        payload.get("retries", 0),
+        payload.get("retryInterval", 60),
+    )
+    return {"status": view.publish_firmware(request, now)}
+
+
+def unpublish_firmware(
+    view: StationView, payload: wire.UnpublishFirmwareRequest, now: float
+) -> wire.UnpublishFirmwareResponse:
+    """L06: DownloadOngoing, NoFirmware or Unpublished."""
+    return {"status": view.unpublish_firmware(payload["checksum"])}
 
 
 def trigger_message(
@@ -410,6 +464,7 @@ CALLS: dict[str, CallFunction] = {
     Action.CostUpdated: typed(cost_updated),
     Action.DataTransfer: common.data_transfer,
     Action.GetBaseReport: typed(get_base_report),
+    Action.GetReport: typed(get_report),
     Action.GetChargingProfiles: common.smart(typed(get_charging_profiles)),
     Action.GetCompositeSchedule: common.smart(typed(get_composite_schedule)),
     Action.GetDisplayMessages: typed(get_display_messages),
@@ -427,6 +482,8 @@ CALLS: dict[str, CallFunction] = {
     Action.TriggerMessage: typed(trigger_message),
     Action.UnlockConnector: typed(unlock),
     Action.UpdateFirmware: typed(update_firmware),
+    Action.PublishFirmware: typed(publish_firmware),
+    Action.UnpublishFirmware: typed(unpublish_firmware),
     Action.GetLog: files.get_log,
     Action.SetVariableMonitoring: typed(monitoring.set_variable_monitoring),
     Action.ClearVariableMonitoring: typed(monitoring.clear_variable_monitoring),

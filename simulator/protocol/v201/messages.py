@@ -76,6 +76,7 @@ MORE_ACTIONS: dict[type[Note], str] = {
     notes.EvNeedsNote: Action.NotifyEVChargingNeeds,
     notes.EvScheduleNote: Action.NotifyEVChargingSchedule,
     notes.FirmwareStatusNote: Action.FirmwareStatusNotification,
+    notes.PublishStatusNote: Action.PublishFirmwareStatusNotification,
     notes.LogStatusNote: Action.LogStatusNotification,
     notes.EvCertificateNote: Action.Get15118EVCertificate,  # 1.6 has no ISO 15118 messages
     notes.CertificateStatusNote: Action.GetCertificateStatus,
@@ -113,6 +114,9 @@ def payload_of(note: Note, view: StationView) -> Payload:
             return as_payload(wire.AuthorizeRequest(idToken=id_token(token)))
         case notes.TransactionNote():
             return as_payload(transaction_event(note))
+        case notes.PublishStatusNote(status, request_id, locations):
+            published: Payload = {"status": status, "requestId": request_id}
+            return published | ({"location": list(locations)} if locations else {})
         case notes.FirmwareStatusNote() | notes.LogStatusNote():
             progress: Payload = {"status": note.status.value}  # the 2.0.1 words are the notes' own
             if note.request_id is not None:
@@ -285,6 +289,8 @@ def report_rows(view: StationView, base: str) -> list[ReportRow]:
 def _report(note: notes.ReportNote, view: StationView) -> wire.NotifyReportRequest:
     """NotifyReport (B07): one page of the report, its rows as they are when it goes out."""
     rows = report_rows(view, note.base)
+    if note.selection is not None:
+        rows = inventory.select(rows, note.selection)
     page = rows[note.first :] if note.count is None else rows[note.first : note.first + note.count]
     payload: wire.NotifyReportRequest = {
         "requestId": note.request_id,

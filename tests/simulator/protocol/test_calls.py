@@ -173,6 +173,35 @@ def test_a_base_report_sends_the_whole_device_model(store: Store, version: OcppV
     assert all(r["variableAttribute"][0]["mutability"] != "ReadOnly" for r in configuration)
 
 
+@pytest.mark.parametrize("version", [OcppVersion.V201, OcppVersion.V21], ids=lambda v: v.value)
+def test_get_report_selects_by_component_variable_and_criteria(version: OcppVersion, store: Store) -> None:
+    """B08 (TC_B_18): componentVariable picks components (by EVSE / connector) and variables,
+    componentCriteria keeps the components whose variable of that name is true; nothing: EmptyResultSet."""
+    pair = booted(version, store)
+    evse_state = {"component": {"name": "EVSE", "evse": {"id": 1}}, "variable": {"name": "AvailabilityState"}}
+    whole = {"component": {"name": "AuthCacheCtrlr"}}
+    request = {"requestId": 11, "componentVariable": [evse_state, whole]}
+    assert ask(pair, "GetReport", request) == {"status": "Accepted"}
+    rows = [r for p in sent(pair, "NotifyReport") if p["requestId"] == 11 for r in p["reportData"]]
+    picked = {(r["component"]["name"], r["variable"]["name"]) for r in rows}
+    assert ("EVSE", "AvailabilityState") in picked
+    assert ("EVSE", "Available") not in picked
+    assert {"Enabled", "Available", "LifeTime"} <= {v for c, v in picked if c == "AuthCacheCtrlr"}
+    assert {c for c, _ in picked} == {"EVSE", "AuthCacheCtrlr"}
+
+    enabled = {"requestId": 12, "componentCriteria": ["Enabled"]}
+    assert ask(pair, "GetReport", enabled) == {"status": "Accepted"}
+    rows = [r for p in sent(pair, "NotifyReport") if p["requestId"] == 12 for r in p["reportData"]]
+    assert "AuthCacheCtrlr" in {r["component"]["name"] for r in rows}
+    assert "DeviceDataCtrlr" not in {r["component"]["name"] for r in rows}  # it has no Enabled
+
+    problem = {"requestId": 13, "componentCriteria": ["Problem"], "componentVariable": [evse_state]}
+    assert ask(pair, "GetReport", problem) == {"status": "EmptyResultSet"}  # TC_B_18: no EVSE has one
+    unknown = {"requestId": 14, "componentVariable": [{"component": {"name": "NoSuchCtrlr"}}]}
+    assert ask(pair, "GetReport", unknown) == {"status": "EmptyResultSet"}
+    assert [p for p in sent(pair, "NotifyReport") if p["requestId"] in (13, 14)] == []
+
+
 def test_report_pages_respect_items_and_bytes() -> None:
     assert inventory.pages([10] * 5, 2, 10_000, 100) == [(0, 2), (2, 2), (4, 1)]
     assert inventory.pages([10] * 5, 100, 125, 100) == [(0, 2), (2, 2), (4, 1)]

@@ -3,6 +3,7 @@ session, with the firmware downloaded for real from an HTTP server on 127.0.0.1.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 
 import pytest
@@ -179,3 +180,60 @@ def test_201_installation_waits_for_the_transaction_and_holds_idle_evses(store: 
     pair.advance(30)
     assert statuses(pair)[-2:] == ["InstallRebooting", "Installed"]
     assert pair.station.evses[2].operative
+
+
+# -- PublishFirmware / UnpublishFirmware: the station as a local controller (L05, L06) ------------
+
+
+def publish(pair: Pair, location: str, checksum: str, request_id: int = 30, **more: int) -> dict[str, object]:
+    return {"requestId": request_id, "location": location, "checksum": checksum, **more}
+
+
+@pytest.mark.parametrize("version", [OcppVersion.V201, OcppVersion.V21], ids=lambda v: v.value)
+def test_publish_downloads_checks_the_checksum_publishes_and_unpublishes(
+    store: Store, files: FileServer, version: OcppVersion
+) -> None:
+    pair = booted(version, store)
+    checksum = hashlib.md5(IMAGE).hexdigest()
+    request = publish(pair, files.url("/fw/sim-2.0.0.bin"), checksum)
+    assert ask(pair, "PublishFirmware", request) == {"status": "Accepted"}
+    pair.advance(60)
+    assert files.requests == [("GET", "/fw/sim-2.0.0.bin")]
+    notifications = sent(pair, "PublishFirmwareStatusNotification")
+    assert [n["status"] for n in notifications] == [
+        "Downloading",
+        "Downloaded",
+        "ChecksumVerified",
+        "Published",
+    ]
+    assert {n["requestId"] for n in notifications} == {30}
+    (where,) = notifications[-1]["location"]
+    assert checksum in where
+    station_id = store.find_station_id("SIM-0001")
+    assert station_id is not None
+    assert len(store.reports(station_id, "PublishFirmwareStatusNotification")) == 4
+    assert ask(pair, "UnpublishFirmware", {"checksum": "0" * 32}) == {"status": "NoFirmware"}
+    assert ask(pair, "UnpublishFirmware", {"checksum": checksum.upper()}) == {"status": "Unpublished"}
+    assert ask(pair, "UnpublishFirmware", {"checksum": checksum}) == {"status": "NoFirmware"}
+
+
+def test_publish_reports_a_wrong_checksum_and_a_failed_download_after_its_retries(
+    store: Store, files: FileServer
+) -> None:
+    pair = booted(OcppVersion.V201, store)
+    assert ask(pair, "PublishFirmware", publish(pair, files.url("/fw/sim-2.0.0.bin"), "f" * 32)) == {
+        "status": "Accepted"
+    }
+    pair.advance(60)
+    assert statuses(pair, "PublishFirmwareStatusNotification") == [
+        "Downloading",
+        "Downloaded",
+        "InvalidChecksum",
+    ]
+    missing = publish(pair, files.url("/fw/missing.bin"), "f" * 32, 31, retries=1, retryInterval=30)
+    assert ask(pair, "PublishFirmware", missing) == {"status": "Accepted"}
+    assert ask(pair, "UnpublishFirmware", {"checksum": "f" * 32}) == {"status": "DownloadOngoing"}
+    assert ask(pair, "PublishFirmware", missing) == {"status": "Rejected"}  # one download at a time
+    pair.advance(120)
+    assert files.requests.count(("GET", "/fw/missing.bin")) == 2
+    assert statuses(pair, "PublishFirmwareStatusNotification")[3:] == ["Downloading", "DownloadFailed"]

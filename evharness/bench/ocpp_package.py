@@ -99,6 +99,10 @@ class Csms16(ChargePoint16):  # type: ignore[misc]  # the package is untyped
     def on_data_transfer(self, **_: Any) -> Any:
         return result16.DataTransfer(status="Accepted")
 
+    @on("SecurityEventNotification")  # type: ignore[untyped-decorator]
+    def on_security_event(self, **_: Any) -> Any:  # a station's StartupOfTheDevice after its first boot
+        return result16.SecurityEventNotification()
+
 
 class Csms201(ChargePoint201):  # type: ignore[misc]
     @on("BootNotification")  # type: ignore[untyped-decorator]
@@ -130,6 +134,10 @@ class Csms201(ChargePoint201):  # type: ignore[misc]
     @on("NotifyEvent")  # type: ignore[untyped-decorator]
     def on_notify_event(self, **_: Any) -> Any:
         return result201.NotifyEvent()
+
+    @on("SecurityEventNotification")  # type: ignore[untyped-decorator]
+    def on_security_event(self, **_: Any) -> Any:  # a station's StartupOfTheDevice after its first boot
+        return result201.SecurityEventNotification()
 
 
 async def csms(port: int) -> None:

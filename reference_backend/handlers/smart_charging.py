@@ -56,12 +56,20 @@ def site_calls(
     ]
 
 
-def balancing(handler: Handler, when: Callable[[Payload], bool] = lambda payload: True) -> Handler:
-    """`handler` of a message that starts or stops a session (`when` it does): with a site limit, its
+def balancing(
+    handler: Handler,
+    when: Callable[[Payload], bool] = lambda payload: True,
+    ends: Callable[[Payload], str | None] = lambda payload: None,
+) -> Handler:
+    """`handler` of a message that starts or stops a session (`when` it does): the TxProfiles of the
+    transaction it `ends` are forgotten (the station discards them, K01); with a site limit, the
     answer comes with the site's new profiles, sent to every station of the installation."""
 
     def balanced(ctx: HandlerContext, payload: Payload) -> Payload | Reply:
         answer = handler(ctx, payload)
+        ended = ends(payload)
+        if ended is not None and ctx.station_id is not None:
+            ctx.store.charging.transaction_ended(ctx.station_id, ended)
         site = ctx.store.charging.site_of(ctx.station) if when(payload) else None
         if site is None:
             return answer
@@ -73,6 +81,21 @@ def balancing(handler: Handler, when: Callable[[Payload], bool] = lambda payload
     balanced.__name__ = balanced.__qualname__ = handler.__name__
     balanced.__doc__ = handler.__doc__
     return balanced
+
+
+def session_edge(payload: Payload) -> bool:
+    """A 2.0.1 TransactionEvent that opens or ends a transaction."""
+    return payload.get("eventType") in ("Started", "Ended")
+
+
+def ended_201(payload: Payload) -> str | None:
+    """The transaction a 2.0.1 TransactionEvent Ended ends."""
+    return str(payload["transactionInfo"]["transactionId"]) if payload.get("eventType") == "Ended" else None
+
+
+def ended_16(payload: Payload) -> str | None:
+    """The transaction a 1.6 StopTransaction ends."""
+    return str(payload["transactionId"])
 
 
 def with_site_profile(boot: Handler) -> Handler:
@@ -98,11 +121,6 @@ def with_site_profile(boot: Handler) -> Handler:
     booted.__name__ = booted.__qualname__ = boot.__name__
     booted.__doc__ = boot.__doc__
     return booted
-
-
-def session_edge(payload: Payload) -> bool:
-    """A 2.0.1 TransactionEvent that opens or ends a transaction."""
-    return payload.get("eventType") in ("Started", "Ended")
 
 
 def _cap(store: Store, station_id: int) -> float | None:

@@ -28,7 +28,7 @@ from reference_backend.handlers.base import (
 )
 from reference_backend.handlers.costs import final_cost_16, running_cost_16, session_cost
 from reference_backend.handlers.functions import data_transfer
-from reference_backend.handlers.smart_charging import balancing, with_site_profile
+from reference_backend.handlers.smart_charging import balancing, ended_16, with_site_profile
 from reference_backend.handlers.transactions import (
     end_as_superseded,
     end_lost_at_boot,
@@ -209,7 +209,7 @@ HANDLERS: dict[str, Handler] = {
     Action.StatusNotification: status_notification,
     Action.Authorize: authorize,
     Action.StartTransaction: balancing(start_transaction),
-    Action.StopTransaction: balancing(stop_transaction),
+    Action.StopTransaction: balancing(stop_transaction, ends=ended_16),
     Action.MeterValues: meter_values,
     Action.DataTransfer: data_transfer,
     **reports.V16_HANDLERS,

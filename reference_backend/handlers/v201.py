@@ -254,7 +254,9 @@ HANDLERS: dict[str, Handler] = {
     Action.Heartbeat: heartbeat,
     Action.StatusNotification: status_notification,
     Action.Authorize: authorize,
-    Action.TransactionEvent: smart_charging.balancing(transaction_event, smart_charging.session_edge),
+    Action.TransactionEvent: smart_charging.balancing(
+        transaction_event, smart_charging.session_edge, smart_charging.ended_201
+    ),
     Action.MeterValues: meter_values,
     Action.DataTransfer: data_transfer,
     Action.ReservationStatusUpdate: reservation_status_update,

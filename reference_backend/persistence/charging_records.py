@@ -194,6 +194,18 @@ class ChargingRecords:
         with self.engine.begin() as conn:
             return int(conn.execute(sa.delete(charging_profiles).where(where)).rowcount or 0)
 
+    def transaction_ended(self, station_id: int, transaction_ref: str) -> None:
+        """Forget the TxProfiles set for a transaction that ended (the station discards them, K01)."""
+        table = charging_profiles.c
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.delete(charging_profiles).where(
+                    (table.station_id == station_id)
+                    & (table.purpose == "TxProfile")
+                    & (table.transaction_ref == transaction_ref)
+                )
+            )
+
     def of_station(self, station_id: int, source: str | None = None) -> list[StoredProfile]:
         table = charging_profiles.c
         where = table.station_id == station_id

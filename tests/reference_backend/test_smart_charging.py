@@ -211,3 +211,26 @@ def test_an_ev_schedule_is_checked_against_what_the_csms_offered_this_transactio
         assert again["chargingProfile"]["transactionId"] == "tx-new"
 
     run(sqlite_url, V201, scenario)
+
+
+def test_a_tx_profile_is_forgotten_when_its_transaction_ends(sqlite_url: str) -> None:
+    """K01: a TxProfile lives as long as its transaction; the station discards it, so does the CSMS."""
+
+    async def scenario(backend: BackendServer, station: OcttStation, station_id: int) -> None:
+        await start_201(station, "tx-end")
+        tx = {"evseId": 1, "chargingProfile": profile_201(5, "TxProfile", 0, 10, transactionId="tx-end")}
+        default = {"evseId": 1, "chargingProfile": profile_201(6, "TxDefaultProfile", 0, 16)}
+        await operate(backend, "SetChargingProfile", tx)
+        await operate(backend, "SetChargingProfile", default)
+        ended = {
+            "eventType": "Ended",
+            "timestamp": format_timestamp(time.time()),
+            "triggerReason": "EVCommunicationLost",
+            "seqNo": 1,
+            "transactionInfo": {"transactionId": "tx-end", "stoppedReason": "EVDisconnected"},
+            "evse": {"id": 1, "connectorId": 1},
+        }
+        (await station.call("TransactionEvent", ended)).require()
+        assert [p.profile_id for p in backend.store.charging.of_station(station_id)] == [6]
+
+    run(sqlite_url, V201, scenario)

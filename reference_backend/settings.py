@@ -78,7 +78,7 @@ class BackendSettings:
     tls_ca: str | None = None
     ca_cert: str | None = None  # the CA that signs stations' CSRs (SignCertificate); None: one of its own
     ca_key: str | None = None
-    contract_source: str | None = "local"  # M01/M02: local, an http(s) URL or module:Name (`contract_sources`)
+    contract_source: str | None = "local"  # M01/M02: local, an http(s) URL or module:Name
     ocpp_tls_port: int | None = None  # wss://, served with --tls-cert; None: 9443, or a free one with port 0
     boot_policy: PolicyName = PolicyName.ACCEPTED  # how BootNotification is answered (B01–B03)
     boot_retry_interval: int = DEFAULT_RETRY_INTERVAL  # seconds, the interval of a Pending/Rejected answer

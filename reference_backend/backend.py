@@ -26,6 +26,7 @@ from reference_backend.console.context import Console, OidcSettings
 from reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
 from reference_backend.console.station_access import Stations
 from reference_backend.console.station_security import StationSecurityUseCases
+from reference_backend.contract_sources import contract_source
 from reference_backend.domain.certificates import Authority, authority_problem
 from reference_backend.domain.local_list import MessageLimits
 from reference_backend.domain.security_profiles import PROFILES
@@ -64,7 +65,9 @@ class BackendServer:
         self.authority = operator_authority(
             settings.ca_cert, settings.ca_key
         )  # checked before anything opens
+        contracts = contract_source(settings.contract_source)  # checked before anything opens
         self.store = Store.from_url(settings.database_url)
+        self.store.contract_source = contracts
         self.operations = Operations()
         self.boot_policies = BootPolicies(settings.default_boot_policy, BootRecords(self.store.engine))
         self.ocpp = OcppServer(

@@ -78,6 +78,7 @@ class BackendSettings:
     tls_ca: str | None = None
     ca_cert: str | None = None  # the CA that signs stations' CSRs (SignCertificate); None: one of its own
     ca_key: str | None = None
+    contract_source: str | None = "local"  # M01/M02: local, an http(s) URL or module:Name
     ocpp_tls_port: int | None = None  # wss://, served with --tls-cert; None: 9443, or a free one with port 0
     boot_policy: PolicyName = PolicyName.ACCEPTED  # how BootNotification is answered (B01–B03)
     boot_retry_interval: int = DEFAULT_RETRY_INTERVAL  # seconds, the interval of a Pending/Rejected answer
@@ -124,6 +125,7 @@ class BackendSettings:
             tls_ca=args.tls_ca,
             ca_cert=args.ca_cert,
             ca_key=args.ca_key,
+            contract_source=args.contract_source,
             boot_policy=args.boot_policy,
             boot_retry_interval=args.boot_retry_interval,
             boot_trigger=args.boot_trigger,
@@ -157,6 +159,12 @@ SECURITY_OPTIONS = [
         "unset: the CA the backend made itself, kept in the database",
     ),
     Option("--ca-key", "PEM private key (ECDSA P-256) of --ca-cert"),
+    Option(
+        "--contract-source",
+        "where EVs' contract certificates come from (Get15118EVCertificate): local (made-up answers), a "
+        "mobility operator's http(s) URL (JSON POST), or package.module:Name of a source of your own",
+        default="local",
+    ),
 ]
 
 BOOT_OPTIONS = [

@@ -20,7 +20,6 @@ from evharness.ocppj.vocabulary import Action, Status
 from evharness.x509 import HashData
 from reference_backend.domain import contracts
 from reference_backend.domain.certificates import csr_refusal, issue
-from reference_backend.domain.contracts import ContractSource, LocalContracts
 from reference_backend.handlers import ocsp
 from reference_backend.handlers.base import HandlerContext, Reply
 
@@ -57,12 +56,9 @@ def security_event_notification(ctx: HandlerContext, payload: Payload) -> Payloa
     return {}
 
 
-CONTRACTS: ContractSource = LocalContracts()  # the contract-certificate source (M01/M02)
-
-
 def get_15118_ev_certificate(ctx: HandlerContext, payload: Payload) -> Payload:
     """M01/M02: the EV's EXI request to the contract-certificate source, its answer back."""
-    answer = CONTRACTS.answer(
+    answer = ctx.store.contract_source.answer(  # `contract_sources`, chosen by --contract-source
         ctx.identity, payload["iso15118SchemaVersion"], payload["action"], payload["exiRequest"]
     )
     response: Payload = {"status": answer.status, "exiResponse": answer.exi_response}

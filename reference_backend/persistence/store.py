@@ -33,6 +33,7 @@ from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from reference_backend.domain import local_list
 from reference_backend.domain.authorization import Identification
+from reference_backend.domain.contracts import ContractSource, LocalContracts
 from reference_backend.persistence import statements as q
 from reference_backend.persistence.cached import Cached
 from reference_backend.persistence.certificate_store import CertificateRecords
@@ -93,6 +94,7 @@ class Store(TransactionStore, CertificateRecords, ReportRecords):
         self.display_messages = DisplayMessageRecords(engine)
         self.charging = ChargingRecords(engine)
         self.tariffs = TariffRecords(engine)  # kept in memory: read on every transaction message
+        self.contract_source: ContractSource = LocalContracts()  # M01/M02; the backend sets its own
 
     @classmethod
     def from_url(cls, url: str) -> Store:

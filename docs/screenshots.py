@@ -15,15 +15,15 @@ from selenium.webdriver.common.by import By
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import scenarios
+from evharness import scenarios
 from evharness.ocppj.versions import OcppVersion
 from evharness.seed import seed
+from evharness.simulator.asyncio.control import ControlClient, ControlServer
+from evharness.simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
+from evharness.simulator.asyncio.portal import BackgroundLoop
+from evharness.simulator.core.clock import ScaledClock
 from features.onboarding.conftest import start_backend
 from features.onboarding.mailbox import Mailbox
-from simulator.asyncio.control import ControlClient, ControlServer
-from simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
-from simulator.asyncio.portal import BackgroundLoop
-from simulator.core.clock import ScaledClock
 from tests.browser import chromium, wait_for
 from tests.reference_backend.web.conftest import ConsoleSite
 from tests.reference_backend.web.pages import form, log_in, submit, wait_text

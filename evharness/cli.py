@@ -14,10 +14,10 @@ def build_parser() -> argparse.ArgumentParser:
     from evharness import demo, seed_cli
     from evharness.bench import cli as bench_cli
     from evharness.conformance import cli as conformance_cli
-    from reference_backend import cli as backend_cli
-    from reference_backend import password_cli, token_cli
-    from scenarios import cli as scenario_cli
-    from simulator import cli as simulator_cli
+    from evharness.reference_backend import cli as backend_cli
+    from evharness.reference_backend import password_cli, token_cli
+    from evharness.scenarios import cli as scenario_cli
+    from evharness.simulator import cli as simulator_cli
 
     parser = argparse.ArgumentParser(
         prog="evharness", description="Charger simulator and OCPP conformance harness, with a reference CSMS."

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
 def _compare_energy(database_url: str, report: Path, stations: int) -> bool:
     """The backend's recorded energy must equal what the stations metered (1.6 rounds to the Wh)."""
     from evharness.identities import station_identity
-    from reference_backend.persistence.store import Store
+    from evharness.reference_backend.persistence.store import Store
 
     if not report.exists():
         return False

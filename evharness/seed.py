@@ -17,13 +17,13 @@ from pathlib import Path
 
 from faker import Faker
 
-import scenarios
+from evharness import scenarios
 from evharness.identities import station_identity
 from evharness.idtokens import IdType, normalize
-from reference_backend.persistence import ProvisionedIdentification, Store
-from reference_backend.persistence.station_security import SecurityRecords
-from scenarios import ScenarioError
-from scenarios.model import Provision, Scenario, Token
+from evharness.reference_backend.persistence import ProvisionedIdentification, Store
+from evharness.reference_backend.persistence.station_security import SecurityRecords
+from evharness.scenarios import ScenarioError
+from evharness.scenarios.model import Provision, Scenario, Token
 
 EXTRA_USERS_PER_STATION = 3
 EXTRA_CARD_BYTES = 7  # ISO 14443 double-size UID

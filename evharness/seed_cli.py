@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from evharness.reference_backend.settings import DATABASE_URL, parse_bool
 from evharness.settings import Option, add_options
-from reference_backend.settings import DATABASE_URL, parse_bool
 
 SEED_OPTIONS = [
     DATABASE_URL,
@@ -39,8 +39,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_seed(args: argparse.Namespace) -> int:
+    from evharness.scenarios import ScenarioError
     from evharness.seed import seed
-    from scenarios import ScenarioError
 
     if args.scenario is None:
         print("evharness seed: give --scenario (a file or a bundled name)", file=sys.stderr)

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from pytest_bdd import parsers, then
 
+from evharness.reference_backend.persistence.store import Store
 from evharness.suites.world import *  # noqa: F403  (pytest-bdd finds steps and fixtures by module globals)
 from evharness.suites.world import World
-from reference_backend.persistence.store import Store
 
 
 @pytest.fixture

@@ -36,13 +36,13 @@ from locust import HttpUser, between, task
 from locust.clients import ResponseContextManager
 from locust.env import Environment
 
-from loadtests import options  # noqa: F401  (registers --console-url, --outbox-dir)
-from loadtests.mailbox import find_confirmation_token, is_complete, refusal_reason
-from loadtests.settings import LoadSettings
+from evharness.loadtests import options  # noqa: F401  (registers --console-url, --outbox-dir)
+from evharness.loadtests.mailbox import find_confirmation_token, is_complete, refusal_reason
+from evharness.loadtests.settings import LoadSettings
 
 __all__ = ["ConsoleUser"]
 
-log = logging.getLogger("loadtests.console")
+log = logging.getLogger("evharness.loadtests.console")
 
 PAGES = ("/api/me", "/api/stations", "/api/companies")  # what a logged-in user reads
 ROUNDS = 2  # reads of each page per login: a journey waits ≥ 7 × 0.5 s, so ≤ 20 logins a minute a user

@@ -9,8 +9,8 @@ console user (loadtests/console.py, not part of this file).
 
 from __future__ import annotations
 
-from loadtests import options  # noqa: F401  (registers the evharness command-line arguments)
-from loadtests.stations import StationUser
+from evharness.loadtests import options  # noqa: F401  (registers the evharness command-line arguments)
+from evharness.loadtests.stations import StationUser
 
 __all__ = ["ChargingStationUser"]
 

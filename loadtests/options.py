@@ -11,9 +11,9 @@ from locust import events
 from locust.argument_parser import LocustArgumentParser
 from locust.env import Environment
 
+from evharness.loadtests import final_csv  # noqa: F401  (Locust's --csv files end with the final figures)
+from evharness.loadtests.settings import LoadSettings
 from evharness.settings import env_name
-from loadtests import final_csv  # noqa: F401  (Locust's --csv files end with the final figures)
-from loadtests.settings import LoadSettings
 
 
 @events.init_command_line_parser.add_listener
@@ -72,5 +72,5 @@ def check_arguments(environment: Environment, **_: Any) -> None:
     try:
         LoadSettings.from_options(environment.parsed_options)
     except ValueError as exc:
-        logging.getLogger("loadtests").error("evharness load test: %s", exc)
+        logging.getLogger("evharness.loadtests").error("evharness load test: %s", exc)
         sys.exit(2)

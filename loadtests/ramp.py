@@ -11,8 +11,8 @@ from typing import Any
 from locust import LoadTestShape, events
 from locust.argument_parser import LocustArgumentParser
 
+from evharness.loadtests.settings import parse_stages
 from evharness.settings import env_name
-from loadtests.settings import parse_stages
 
 
 @events.init_command_line_parser.add_listener

@@ -9,12 +9,12 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 
-import scenarios
+from evharness import scenarios
 from evharness.redaction import mask, redact
-from scenarios.model import BootStep, PresentTokenStep, Scenario
-from simulator.core.events import Authorized, CallFailed, RoundTrip, StationEvent
-from simulator.core.model import StationConfig
-from simulator.scenario.station_config import config_for_all
+from evharness.scenarios.model import BootStep, PresentTokenStep, Scenario
+from evharness.simulator.core.events import Authorized, CallFailed, RoundTrip, StationEvent
+from evharness.simulator.core.model import StationConfig
+from evharness.simulator.scenario.station_config import config_for_all
 
 
 class OcppFailure(Exception):

@@ -8,7 +8,7 @@ from typing import Any
 
 from evharness.ocppj.versions import OcppVersion
 from evharness.settings import env_name
-from simulator.core.clock import TIMESTAMPS
+from evharness.simulator.core.clock import TIMESTAMPS
 
 
 @dataclass(frozen=True)

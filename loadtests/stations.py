@@ -25,17 +25,17 @@ from locust import User, constant, task
 from locust.env import Environment
 from locust.exception import StopUser
 
+from evharness.loadtests.identities import IdentityPool
+from evharness.loadtests.sessions import OcppFailure, Scenarios, expected_statuses, failure_reason
+from evharness.loadtests.settings import LoadSettings
 from evharness.ocppj.versions import OcppVersion
-from loadtests.identities import IdentityPool
-from loadtests.sessions import OcppFailure, Scenarios, expected_statuses, failure_reason
-from loadtests.settings import LoadSettings
-from scenarios.model import Scenario
-from simulator.core.clock import ScaledClock, stamp_time
-from simulator.core.events import RoundTrip, StationEvent
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
-from simulator.scenario.runner import ScenarioRunner
-from simulator.sync.transport import LinkError, SyncStationLink
+from evharness.scenarios.model import Scenario
+from evharness.simulator.core.clock import ScaledClock, stamp_time
+from evharness.simulator.core.events import RoundTrip, StationEvent
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
+from evharness.simulator.scenario.runner import ScenarioRunner
+from evharness.simulator.sync.transport import LinkError, SyncStationLink
 
 REQUEST_TYPE = "OCPP"
 

@@ -25,8 +25,8 @@ from concurrent.futures import Executor
 from websockets.exceptions import ConnectionClosed
 
 from evharness.ocppj.errors import ErrorKind
-from reference_backend.connection import CsmsConnection
-from reference_backend.persistence.group_commit import CommitFailed
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.persistence.group_commit import CommitFailed
 
 log = logging.getLogger(__name__)
 

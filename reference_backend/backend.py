@@ -19,29 +19,29 @@ from types import TracebackType
 
 import uvicorn
 
-from reference_backend.api import create_app
-from reference_backend.api.state import ApiState
-from reference_backend.boot_policies import BootPolicies
-from reference_backend.console.context import Console, OidcSettings
-from reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
-from reference_backend.console.station_access import Stations
-from reference_backend.console.station_security import StationSecurityUseCases
-from reference_backend.contract_sources import contract_source
-from reference_backend.domain.certificates import Authority, authority_problem
-from reference_backend.domain.local_list import MessageLimits
-from reference_backend.domain.security_profiles import PROFILES
-from reference_backend.local_lists import sync_local_list
-from reference_backend.metrics import CsmsMetrics
-from reference_backend.operations import Link, Operations
-from reference_backend.passwords import REMOVED
-from reference_backend.persistence import Store
-from reference_backend.persistence.boot_records import BootRecords
-from reference_backend.persistence.console import ConsoleStore
-from reference_backend.persistence.station_access import StationStore
-from reference_backend.pushing import push_settings
-from reference_backend.security import SecurityPolicy
-from reference_backend.server import PATH_PREFIX, OcppServer
-from reference_backend.settings import BackendSettings
+from evharness.reference_backend.api import create_app
+from evharness.reference_backend.api.state import ApiState
+from evharness.reference_backend.boot_policies import BootPolicies
+from evharness.reference_backend.console.context import Console, OidcSettings
+from evharness.reference_backend.console.mail import Mailer, OutboxMailer, SmtpMailer
+from evharness.reference_backend.console.station_access import Stations
+from evharness.reference_backend.console.station_security import StationSecurityUseCases
+from evharness.reference_backend.contract_sources import contract_source
+from evharness.reference_backend.domain.certificates import Authority, authority_problem
+from evharness.reference_backend.domain.local_list import MessageLimits
+from evharness.reference_backend.domain.security_profiles import PROFILES
+from evharness.reference_backend.local_lists import sync_local_list
+from evharness.reference_backend.metrics import CsmsMetrics
+from evharness.reference_backend.operations import Link, Operations
+from evharness.reference_backend.passwords import REMOVED
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.boot_records import BootRecords
+from evharness.reference_backend.persistence.console import ConsoleStore
+from evharness.reference_backend.persistence.station_access import StationStore
+from evharness.reference_backend.pushing import push_settings
+from evharness.reference_backend.security import SecurityPolicy
+from evharness.reference_backend.server import PATH_PREFIX, OcppServer
+from evharness.reference_backend.settings import BackendSettings
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ failed write changes nothing) and `restore()` reads them back at start. Without,
 
 from __future__ import annotations
 
-from reference_backend.domain.boot import BootPolicy, PolicyName, Registration
-from reference_backend.persistence.boot_records import BootRecords
+from evharness.reference_backend.domain.boot import BootPolicy, PolicyName, Registration
+from evharness.reference_backend.persistence.boot_records import BootRecords
 
 HELD_BACK = frozenset({Registration.PENDING, Registration.REJECTED})
 

@@ -15,8 +15,8 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from evharness import eventloop
+from evharness.reference_backend.settings import BACKEND_OPTIONS, DATABASE_URL, BackendSettings
 from evharness.settings import Option, add_options
-from reference_backend.settings import BACKEND_OPTIONS, DATABASE_URL, BackendSettings
 
 OPERATOR_OPTIONS = [
     DATABASE_URL,
@@ -85,7 +85,7 @@ async def serve_until_signalled(settings: BackendSettings, out: TextIO = sys.std
 
 
 async def _serve(settings: BackendSettings, stop: asyncio.Event, out: TextIO) -> int:
-    from reference_backend.backend import BackendServer
+    from evharness.reference_backend.backend import BackendServer
 
     try:
         backend = BackendServer(settings)
@@ -122,10 +122,10 @@ async def _serve(settings: BackendSettings, stop: asyncio.Event, out: TextIO) ->
 def run_create_admin(args: argparse.Namespace) -> int:
     import getpass
 
-    from reference_backend.backend import build_console
-    from reference_backend.console import operator
-    from reference_backend.domain.problems import Problem
-    from reference_backend.persistence import Store
+    from evharness.reference_backend.backend import build_console
+    from evharness.reference_backend.console import operator
+    from evharness.reference_backend.domain.problems import Problem
+    from evharness.reference_backend.persistence import Store
 
     if not args.email:
         print("evharness operator create-admin: give --email (or EVHARNESS_EMAIL)", file=sys.stderr)

@@ -55,8 +55,8 @@ from evharness.ocppj.rpc import (
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action
 from evharness.redaction import redact
-from reference_backend.boot_policies import BootPolicies
-from reference_backend.domain.boot import (
+from evharness.reference_backend.boot_policies import BootPolicies
+from evharness.reference_backend.domain.boot import (
     BOOT,
     Registration,
     answer_boot,
@@ -65,11 +65,11 @@ from reference_backend.domain.boot import (
     permitted_by,
     station_may_send,
 )
-from reference_backend.domain.ratelimit import SlidingWindow
-from reference_backend.handlers import HANDLERS, BootAnswer, Handler, HandlerContext, Reply
-from reference_backend.notices import Notices
-from reference_backend.persistence import Store
-from reference_backend.persistence.group_commit import Span
+from evharness.reference_backend.domain.ratelimit import SlidingWindow
+from evharness.reference_backend.handlers import HANDLERS, BootAnswer, Handler, HandlerContext, Reply
+from evharness.reference_backend.notices import Notices
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.group_commit import Span
 
 # Malformed frames (PeerViolation) logged per connection and window; the rest are counted and summed up
 # in the next line logged or when the connection closes, so no client can flood the log.

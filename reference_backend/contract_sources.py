@@ -19,7 +19,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from reference_backend.domain.contracts import ContractAnswer, ContractSource, LocalContracts
+from evharness.reference_backend.domain.contracts import ContractAnswer, ContractSource, LocalContracts
 
 FLAG = "--contract-source"
 

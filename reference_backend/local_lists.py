@@ -28,9 +28,9 @@ from datetime import datetime
 
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
-from reference_backend.domain import local_list
-from reference_backend.operations import Link
-from reference_backend.persistence import Store
+from evharness.reference_backend.domain import local_list
+from evharness.reference_backend.operations import Link
+from evharness.reference_backend.persistence import Store
 
 log = logging.getLogger(__name__)
 

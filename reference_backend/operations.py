@@ -29,8 +29,8 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import CallTimedOut, ErrorReceived, ResultReceived
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Status
-from reference_backend.connection import CsmsConnection
-from reference_backend.handlers.functions import ANSWERS, record_answer
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.handlers.functions import ANSWERS, record_answer
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ import argparse
 import sys
 from typing import Any
 
+from evharness.reference_backend.settings import DATABASE_URL
 from evharness.settings import Option, add_options
-from reference_backend.settings import DATABASE_URL
 
 OPTIONS = [
     DATABASE_URL,
@@ -37,8 +37,8 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.import_file:
         return import_file(args)
-    from reference_backend.passwords import check_station_password, set_station_password
-    from reference_backend.persistence import Store
+    from evharness.reference_backend.passwords import check_station_password, set_station_password
+    from evharness.reference_backend.persistence import Store
 
     try:
         if not args.identity or not args.password:
@@ -59,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def import_file(args: argparse.Namespace) -> int:
-    from reference_backend.passwords import import_password_file, read_password_file
-    from reference_backend.persistence import Store
+    from evharness.reference_backend.passwords import import_password_file, read_password_file
+    from evharness.reference_backend.persistence import Store
 
     try:
         if args.identity or args.password:

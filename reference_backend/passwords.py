@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from evharness.identities import identity_problem
-from reference_backend.domain.credentials import hash_password, import_problems, password_problem
-from reference_backend.persistence import Store
+from evharness.reference_backend.domain.credentials import hash_password, import_problems, password_problem
+from evharness.reference_backend.persistence import Store
 
 REMOVED = (
     "--station-passwords (EVHARNESS_STATION_PASSWORDS) is no longer read: the database is the one store of "

@@ -17,10 +17,10 @@ from datetime import datetime
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
-from reference_backend.domain.station_settings import SETTINGS
-from reference_backend.operations import Link, Outcome
-from reference_backend.persistence.station_access import StationStore
-from reference_backend.persistence.station_records import SettingRecord
+from evharness.reference_backend.domain.station_settings import SETTINGS
+from evharness.reference_backend.operations import Link, Outcome
+from evharness.reference_backend.persistence.station_access import StationStore
+from evharness.reference_backend.persistence.station_records import SettingRecord
 
 
 @dataclass(frozen=True)

@@ -34,12 +34,12 @@ from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
-from reference_backend.domain.ratelimit import SlidingWindow
-from reference_backend.domain.security_profiles import PROFILES, Admitted, Presented, Refusal, admit
-from reference_backend.persistence import Store
-from reference_backend.persistence.station_security import SecurityRecords
+from evharness.reference_backend.domain.ratelimit import SlidingWindow
+from evharness.reference_backend.domain.security_profiles import PROFILES, Admitted, Presented, Refusal, admit
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.station_security import SecurityRecords
 
-log = logging.getLogger("reference_backend.security")
+log = logging.getLogger("evharness.reference_backend.security")
 
 # TLS 1.2 suites: the four the OCPP security profiles require (2.0.1 A00.FR.309/310; 1.6 security
 # white paper §4.1.3: ECDSA for the first two, RSA for the last two) and, for RSA certificates, the

@@ -32,14 +32,14 @@ from websockets.typing import Subprotocol
 from evharness.identities import identity_problem
 from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import FRAME_LOGGERS, guard_loggers
-from reference_backend.answering import Answering
-from reference_backend.boot_policies import BootPolicies
-from reference_backend.connection import CsmsConnection
-from reference_backend.notices import Notices
-from reference_backend.operations import Link, Operations
-from reference_backend.persistence import Store
-from reference_backend.persistence.station_security import SecurityRecords
-from reference_backend.security import Gate, SecurityPolicy
+from evharness.reference_backend.answering import Answering
+from evharness.reference_backend.boot_policies import BootPolicies
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.notices import Notices
+from evharness.reference_backend.operations import Link, Operations
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.station_security import SecurityRecords
+from evharness.reference_backend.security import Gate, SecurityPolicy
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ class OcppServer:
     async def start(self) -> int:
         """Listen; return the bound port (useful when asked for port 0)."""
         # websockets logs frames at DEBUG; the connection and server log tracebacks: PINs masked there too
-        guard_loggers((*FRAME_LOGGERS, "reference_backend.connection", __name__))
+        guard_loggers((*FRAME_LOGGERS, "evharness.reference_backend.connection", __name__))
         self._server = await self._listen(self.requested_port, None)
         context = self.security.ssl_context()
         if context is not None:

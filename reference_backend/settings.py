@@ -6,9 +6,9 @@ import argparse
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from evharness.reference_backend.console.mail import check_smtp_url
+from evharness.reference_backend.domain.boot import DEFAULT_RETRY_INTERVAL, BootPolicy, PolicyName
 from evharness.settings import Option
-from reference_backend.console.mail import check_smtp_url
-from reference_backend.domain.boot import DEFAULT_RETRY_INTERVAL, BootPolicy, PolicyName
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 DEFAULT_TLS_PORT = 9443

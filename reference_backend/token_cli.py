@@ -9,8 +9,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from evharness.reference_backend.settings import DATABASE_URL
 from evharness.settings import Option, add_options
-from reference_backend.settings import DATABASE_URL
 
 OPTIONS = [
     DATABASE_URL,
@@ -34,11 +34,11 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from reference_backend.console import tokens
-    from reference_backend.domain.problems import InvalidInput, NotFound
-    from reference_backend.domain.provisioned_tokens import check_token, check_type
-    from reference_backend.persistence import Store
-    from reference_backend.persistence.station_access import StationStore
+    from evharness.reference_backend.console import tokens
+    from evharness.reference_backend.domain.problems import InvalidInput, NotFound
+    from evharness.reference_backend.domain.provisioned_tokens import check_token, check_type
+    from evharness.reference_backend.persistence import Store
+    from evharness.reference_backend.persistence.station_access import StationStore
 
     try:
         if not args.identity:

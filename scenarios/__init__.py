@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from scenarios.model import Scenario
+from evharness.scenarios.model import Scenario
 
 __all__ = ["Scenario", "ScenarioError", "bundled", "load", "resolve"]
 
@@ -23,7 +23,7 @@ class ScenarioError(ValueError):
 
 def bundled() -> dict[str, Path]:
     """The scenarios shipped with evharness, by name."""
-    folder = importlib.resources.files("scenarios")
+    folder = importlib.resources.files("evharness.scenarios")
     return {
         entry.name.removesuffix(".yaml"): Path(str(entry))
         for entry in folder.iterdir()

@@ -9,10 +9,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-import scenarios
+from evharness import scenarios
 from evharness.redaction import redact
+from evharness.scenarios.model import Scenario
 from evharness.settings import Option, add_options
-from scenarios.model import Scenario
 
 STATION_OPTIONS = [  # the same names and defaults as `evharness sim` and `evharness seed`
     Option("--stations", "how many stations", 1, int),

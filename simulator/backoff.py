@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from simulator.core.station import Station
+from evharness.simulator.core.station import Station
 
 
 @dataclass

@@ -13,20 +13,19 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-import scenarios
-from evharness import eventloop
+from evharness import eventloop, scenarios
 from evharness.identities import station_identity
 from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import redact
 from evharness.settings import Option, add_options
-from simulator import template as templates
-from simulator.asyncio.control import ControlServer
-from simulator.asyncio.fleet import FleetPlan, FleetResult, StationRun, run_fleet
-from simulator.core.clock import TIMESTAMPS, ScaledClock
-from simulator.security import SecurityProfile
-from simulator.summary import action_stats, render, summarize
-from simulator.watch import Watch
-from simulator.workers import limits, merge, parent
+from evharness.simulator import template as templates
+from evharness.simulator.asyncio.control import ControlServer
+from evharness.simulator.asyncio.fleet import FleetPlan, FleetResult, StationRun, run_fleet
+from evharness.simulator.core.clock import TIMESTAMPS, ScaledClock
+from evharness.simulator.security import SecurityProfile
+from evharness.simulator.summary import action_stats, render, summarize
+from evharness.simulator.watch import Watch
+from evharness.simulator.workers import limits, merge, parent
 
 
 def _csv(text: str) -> list[str]:

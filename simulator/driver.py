@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from simulator.core.clock import Clock
-from simulator.core.events import RoundTrip, StationEvent
-from simulator.core.station import Station
-from simulator.core.transfers import Transfer
-from simulator.scenario.runner import ScenarioRunner
+from evharness.simulator.core.clock import Clock
+from evharness.simulator.core.events import RoundTrip, StationEvent
+from evharness.simulator.core.station import Station
+from evharness.simulator.core.transfers import Transfer
+from evharness.simulator.scenario.runner import ScenarioRunner
 
 RoundTripHook = Callable[[RoundTrip, float, list[StationEvent]], None]
 """(the round trip, its real duration in seconds, the station events that arrived with its answer)"""

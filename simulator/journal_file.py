@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from simulator.core.station import Station
+from evharness.simulator.core.station import Station
 
 
 class JournalFile:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from simulator.core.station import Station
+from evharness.simulator.core.station import Station
 
 
 def station_state(station: Station, now: float, frames: int = 10) -> dict[str, Any]:

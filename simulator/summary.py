@@ -14,8 +14,8 @@ from evharness.ocppj.errors import kind_of
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action
 from evharness.shortened import shorten_json
-from simulator.asyncio.fleet import FleetResult
-from simulator.core.events import (
+from evharness.simulator.asyncio.fleet import FleetResult
+from evharness.simulator.core.events import (
     Authorized,
     CallFailed,
     DataTransferred,
@@ -25,7 +25,7 @@ from simulator.core.events import (
     TransactionEnded,
     TransactionStarted,
 )
-from simulator.scenario.runner import DECIDED_BY
+from evharness.simulator.scenario.runner import DECIDED_BY
 
 # A token's first answer comes from these; StartTransaction / TransactionEvent only re-check it.
 FIRST_DECISIONS = (Action.Authorize, "Remote", "LocalList", "Cache", "Offline", "OfflineUnknown")

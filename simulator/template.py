@@ -12,10 +12,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from scenarios.model import Ev, parse_duration
-from simulator.core.device_model import DeviceModel
-from simulator.core.ev import EvSpec
-from simulator.core.model import StationConfig
+from evharness.scenarios.model import Ev, parse_duration
+from evharness.simulator.core.device_model import DeviceModel
+from evharness.simulator.core.ev import EvSpec
+from evharness.simulator.core.model import StationConfig
 
 TEMPLATES = Path(__file__).parent / "templates"
 

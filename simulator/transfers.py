@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import requests
 
-from simulator.core.transfers import Direction, Transfer, TransferResult
+from evharness.simulator.core.transfers import Direction, Transfer, TransferResult
 
 MAX_BYTES = 64 * 1024 * 1024  # a firmware image larger than this is a failed download
 TIMEOUT_S = 30.0

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from rich.console import Console
 from rich.markup import escape
 
-from simulator.asyncio.fleet import StationRun
-from simulator.core.events import TransactionStarted
+from evharness.simulator.asyncio.fleet import StationRun
+from evharness.simulator.core.events import TransactionStarted
 
 POLL_S = 0.2  # how often the links' last errors are looked at (real seconds)
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from evharness.backend_process import BackendProcess
-from reference_backend.persistence import Store
+from evharness.reference_backend.persistence import Store
 
 PIN_TOKENS = {  # pin_charging.yaml: id → (type, code, provision, expected status)
     "driver": ("pin", "#4821", "active", "Accepted"),

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from evharness.prometheus import render_markdown, sample_names
-from reference_backend.metrics import METRICS as CSMS_METRICS
-from reference_backend.web.pages import render_markdown as render_pages
-from simulator.asyncio.web.metrics import METRICS as SIM_METRICS
+from evharness.reference_backend.metrics import METRICS as CSMS_METRICS
+from evharness.reference_backend.web.pages import render_markdown as render_pages
+from evharness.simulator.asyncio.web.metrics import METRICS as SIM_METRICS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -21,9 +21,9 @@ from evharness.idtokens import IdType, InvalidCode, normalize
 from evharness.ocppj import schemas
 from evharness.ocppj.frames import Call, decode
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from reference_backend.persistence.records import ProvisionedIdentification
-from simulator.core.model import PresentedToken
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.records import ProvisionedIdentification
+from evharness.simulator.core.model import PresentedToken
 from tests.simulator.pair import Pair
 
 ROUND_TRIP = settings(max_examples=40, database=None)

@@ -109,11 +109,6 @@ def test_the_packaged_suites_run_from_the_wheel_against_a_reference_backend(inst
     assert " passed" in charging.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 18: the top-level packages simulator/ and scenarios/ are shadowed by a user's own (not yet "
-    "importable as evharness.*)",
-)
 def test_a_project_with_its_own_simulator_and_scenarios_packages(
     installed: Installed, tmp_path: Path
 ) -> None:

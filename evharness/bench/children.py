@@ -32,7 +32,7 @@ from evharness import eventloop
 from evharness.bench.probe import cpu_seconds, raise_fd_limit, report, rss_bytes
 
 if TYPE_CHECKING:
-    from simulator.asyncio.transport import StationLink
+    from evharness.simulator.asyncio.transport import StationLink
 
 FRAMES = [  # what stations send most, as they send it (1.6 and 2.0.1)
     '[2,"{id}","Heartbeat",{{}}]',
@@ -115,11 +115,11 @@ async def raw(url: str, connections: int, round_trips: int) -> None:
 
 
 async def sim(url: str, stations: int, scale: float, prefix: str) -> None:
-    import scenarios
+    from evharness import scenarios
     from evharness.ocppj import schemas
     from evharness.ocppj.versions import OcppVersion
-    from simulator.asyncio.fleet import FleetPlan, run_fleet
-    from simulator.core.clock import ScaledClock
+    from evharness.simulator.asyncio.fleet import FleetPlan, run_fleet
+    from evharness.simulator.core.clock import ScaledClock
 
     for version in (OcppVersion.V16, OcppVersion.V201):  # compile the validators outside the window
         for action in schemas.known_actions(version) & WARM_ACTIONS:
@@ -184,15 +184,15 @@ async def boot_gated(
 
 
 async def hold(url: str, stations: int, prefix: str) -> None:
-    import scenarios
+    from evharness import scenarios
     from evharness.identities import station_identity
     from evharness.ocppj.versions import OcppVersion
-    from simulator.asyncio.transport import StationLink
-    from simulator.core.clock import ScaledClock
-    from simulator.core.model import StationConfig
-    from simulator.core.station import Station
-    from simulator.protocol import adapter_for
-    from simulator.scenario.runner import ScenarioRunner
+    from evharness.simulator.asyncio.transport import StationLink
+    from evharness.simulator.core.clock import ScaledClock
+    from evharness.simulator.core.model import StationConfig
+    from evharness.simulator.core.station import Station
+    from evharness.simulator.protocol import adapter_for
+    from evharness.simulator.scenario.runner import ScenarioRunner
 
     idle = scenarios.parse({"name": "idle", "tokens": [], "steps": ["boot", {"wait": "24h"}]})
     clock = ScaledClock(1.0)

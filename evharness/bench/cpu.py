@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import scenarios
+from evharness import scenarios
 from evharness.backend_process import BackendProcess
 from evharness.bench.figures import Figures, ratio
 from evharness.bench.measure import Server, cpu_seconds, loop_environment, run_child

@@ -21,7 +21,7 @@ from evharness.backend_process import BackendProcess
 from evharness.bench.cpu import sqlite_url
 from evharness.bench.figures import Figures
 from evharness.bench.measure import CHILD, Server, read_json_line
-from simulator.workers.limits import hard_limit, processes_needed, stations_per_process_max
+from evharness.simulator.workers.limits import hard_limit, processes_needed, stations_per_process_max
 
 if TYPE_CHECKING:
     from evharness.bench.plan import BenchPlan

@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import psutil
 
-import loadtests
-import scenarios
+from evharness import loadtests, scenarios
 from evharness.backend_process import BackendProcess
 from evharness.bench.cpu import SESSION_SCENARIOS, sqlite_url
 from evharness.bench.figures import Figures, ratio

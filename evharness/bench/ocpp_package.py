@@ -33,7 +33,7 @@ from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-import scenarios
+from evharness import scenarios
 from evharness.bench.probe import cpu_seconds, report
 from evharness.idtokens import from_wire_201
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # loading the plugin stays cheap: every pytest run in the env
     from evharness.conformance.pacing import Pacer
     from evharness.conformance.session import Conformance
     from evharness.conformance.target import CsmsTarget
-    from simulator.asyncio.portal import BackgroundLoop
+    from evharness.simulator.asyncio.portal import BackgroundLoop
 
 NOT_APPLICABLE = "NOT APPLICABLE"
 VERSION_MARKERS: dict[str, OcppVersion] = {"ocpp16": OcppVersion.V16, "ocpp201": OcppVersion.V201}
@@ -141,7 +141,7 @@ def running_backend(
 
 @pytest.fixture(scope="session")
 def portal() -> Iterator[BackgroundLoop]:
-    from simulator.asyncio.portal import BackgroundLoop
+    from evharness.simulator.asyncio.portal import BackgroundLoop
 
     with BackgroundLoop() as loop:
         yield loop

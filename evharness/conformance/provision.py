@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from evharness.conformance.config import TargetConfig
 from evharness.conformance.requirements import CHARGING_SCENARIOS, CHARGING_STATIONS, GROUP_OF, ROLE_PROVISION
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE, IdType
+from evharness.reference_backend.domain.credentials import hash_password
+from evharness.reference_backend.persistence import ProvisionedIdentification, Store
+from evharness.reference_backend.persistence.station_security import SecurityRecords
+from evharness.scenarios.model import Provision
 from evharness.seed import EXPIRED_ON, seed
-from reference_backend.domain.credentials import hash_password
-from reference_backend.persistence import ProvisionedIdentification, Store
-from reference_backend.persistence.station_security import SecurityRecords
-from scenarios.model import Provision
 
 
 def provision_reference_backend(

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import scenarios
+from evharness import scenarios
 from evharness.conformance.config import TargetConfig
 from evharness.identities import station_identity
-from scenarios.model import Provision
+from evharness.scenarios.model import Provision
 
 CHARGING_SCENARIOS = ("pin_charging", "rfid_charging")  # what evharness/suites/charging presents
 CHARGING_STATIONS = 40  # stations PREFIX-0001 … PREFIX-0040

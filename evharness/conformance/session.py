@@ -35,7 +35,7 @@ from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
-from simulator.asyncio.portal import BackgroundLoop
+from evharness.simulator.asyncio.portal import BackgroundLoop
 
 T = TypeVar("T")
 V16 = OcppVersion.V16

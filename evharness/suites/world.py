@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-import scenarios
+from evharness import scenarios
 from evharness.conformance.target import CsmsTarget
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from simulator.asyncio.live import LiveStation
-from simulator.asyncio.portal import BackgroundLoop
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.asyncio.portal import BackgroundLoop
 
 
 @dataclass

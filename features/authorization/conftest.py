@@ -22,6 +22,10 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from evharness.idtokens import IdType
+from evharness.reference_backend.backend import BackendServer
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.asyncio.portal import BackgroundLoop
+from evharness.simulator.core.model import StationConfig
 from features.authorization.local_users import KINDS, STATES, LocalUsers
 from features.authorization.scene import Charger, Scene, eventually, parse_settings
 from features.authorization.wire import FrameLog
@@ -29,10 +33,6 @@ from features.onboarding.conftest import World, logged_in, start_backend
 from features.onboarding.mailbox import Mailbox
 from features.roles.conftest import *  # noqa: F403  (the onboarding and roles fixtures and steps)
 from features.roles.conftest import VERSIONS, a_company, added, ok, owns_installation, registered
-from reference_backend.backend import BackendServer
-from simulator.asyncio.live import LiveStation
-from simulator.asyncio.portal import BackgroundLoop
-from simulator.core.model import StationConfig
 
 PROTOCOL = r"(?P<protocol>1\.6|2\.0\.1)"
 ID_TYPES = {"pin": IdType.PIN, "rfid": IdType.RFID}

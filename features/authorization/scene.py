@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.asyncio.portal import BackgroundLoop
 from features.authorization.local_users import LocalUsers
 from features.authorization.wire import FrameLog
-from simulator.asyncio.live import LiveStation
-from simulator.asyncio.portal import BackgroundLoop
 
 WAIT_S = 10.0  # the longest a background effect (a list sync, a replay) may take on a loaded machine
 

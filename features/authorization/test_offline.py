@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, scenarios, then
 
+from evharness.simulator.core.events import Authorized
 from features.authorization.scene import Scene
-from simulator.core.events import Authorized
 
 scenarios("offline.feature")
 

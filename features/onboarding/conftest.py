@@ -22,12 +22,12 @@ import httpx
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.console import operator
+from evharness.reference_backend.console.passwords import Passwords
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.portal import BackgroundLoop
 from features.onboarding.mailbox import Mail, Mailbox
-from reference_backend.backend import BackendServer
-from reference_backend.console import operator
-from reference_backend.console.passwords import Passwords
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.portal import BackgroundLoop
 
 PASSWORD = "Corr3ct-horse-battery"
 OPERATOR_PASSWORD = "0perator-Secret-pass"
@@ -131,7 +131,9 @@ class World:
 
 @pytest.fixture
 def world(backend: BackendServer, mailbox: Mailbox, caplog: pytest.LogCaptureFixture) -> Iterator[World]:
-    caplog.set_level(logging.INFO, logger="reference_backend")  # steps may check what the backend logged
+    caplog.set_level(
+        logging.INFO, logger="evharness.reference_backend"
+    )  # steps may check what the backend logged
     with httpx.Client(base_url=backend.api_url.rstrip("/").removesuffix("/api"), timeout=30) as client:
         yield World(backend, mailbox, client)
 

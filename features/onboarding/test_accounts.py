@@ -8,10 +8,10 @@ import httpx
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
+from evharness.reference_backend.backend import BackendServer
+from evharness.simulator.asyncio.portal import BackgroundLoop
 from features.onboarding.conftest import PASSWORD, World, log_in, sign_up, start_backend
 from features.onboarding.mailbox import Mailbox
-from reference_backend.backend import BackendServer
-from simulator.asyncio.portal import BackgroundLoop
 
 scenarios("accounts.feature")
 
@@ -168,6 +168,6 @@ def can_log_in_with(world: World, name: str, password: str) -> None:
 @then(parsers.parse("the backend's log shows {name}'s link only masked"))
 def log_masks_link(world: World, caplog: pytest.LogCaptureFixture, name: str) -> None:
     token = world.mailbox.wait(world.person(name).email, "Confirm your").token()
-    mail_lines = [r.getMessage() for r in caplog.records if r.name == "reference_backend.mail"]
+    mail_lines = [r.getMessage() for r in caplog.records if r.name == "evharness.reference_backend.mail"]
     assert any(f"token={token[:4]}…" in line for line in mail_lines), mail_lines
     assert token not in caplog.text

@@ -11,13 +11,13 @@ import pytest
 from joserfc.jwk import RSAKey
 from pytest_bdd import given, parsers, scenarios, then, when
 
+from evharness.reference_backend.backend import BackendServer
+from evharness.simulator.asyncio.portal import BackgroundLoop
 from features.onboarding.conftest import World, start_backend
 from features.onboarding.mailbox import Mailbox
 from features.onboarding.oidc_provider import Provider
 from features.onboarding.registration_steps import *  # noqa: F403  (pytest-bdd finds steps by module globals)
 from features.onboarding.registration_steps import PROPERTIES, operator_name
-from reference_backend.backend import BackendServer
-from simulator.asyncio.portal import BackgroundLoop
 
 scenarios("sso.feature")
 

@@ -20,13 +20,13 @@ from pytest_bdd import given, parsers, then, when
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from evharness.reference_backend.domain.onboarding import CompanyDetails
+from evharness.reference_backend.persistence.tables import metadata
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.asyncio.portal import BackgroundLoop
+from evharness.simulator.core.station import MAX_CURRENT_VARIABLE
 from features.onboarding.conftest import *  # noqa: F403  (backend, world, mailbox and the shared steps)
 from features.onboarding.conftest import PASSWORD, World, confirmed_account, log_in, logged_in, operator_admin
-from reference_backend.domain.onboarding import CompanyDetails
-from reference_backend.persistence.tables import metadata
-from simulator.asyncio.live import LiveStation
-from simulator.asyncio.portal import BackgroundLoop
-from simulator.core.station import MAX_CURRENT_VARIABLE
 
 CAST = {
     "partner_tech_support": "Pia",

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from evharness import x509
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.core.model import Own
 from features.onboarding.conftest import World
 from features.roles.conftest import ok
-from simulator.asyncio.live import LiveStation
-from simulator.core.model import Own
 
 scenarios("certificates.feature")
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.asyncio.portal import BackgroundLoop
 from features.onboarding.conftest import World
 from features.roles.conftest import ok
-from simulator.asyncio.live import LiveStation
-from simulator.asyncio.portal import BackgroundLoop
 
 scenarios("firmware.feature")
 

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from evharness.idtokens import IdType
+from evharness.reference_backend.domain.load_management import SITE_PROFILE_ID
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.asyncio.portal import BackgroundLoop
+from evharness.simulator.core.ev import EvSpec
+from evharness.simulator.core.model import StationConfig
 from features.onboarding.conftest import World
 from features.roles.conftest import VERSIONS, ok
-from reference_backend.domain.load_management import SITE_PROFILE_ID
-from simulator.asyncio.live import LiveStation
-from simulator.asyncio.portal import BackgroundLoop
-from simulator.core.ev import EvSpec
-from simulator.core.model import StationConfig
 
 scenarios("smart_charging.feature")
 

@@ -14,15 +14,15 @@ import orjson
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-import scenarios
+from evharness import scenarios
 from evharness.ocppj.versions import OcppVersion
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.passwords import set_station_password
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.live import LiveStation, StationError
+from evharness.simulator.security import SecurityProfile
 from evharness.suites.world import World
-from reference_backend.backend import BackendServer
-from reference_backend.passwords import set_station_password
-from reference_backend.persistence import Store
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.live import LiveStation, StationError
-from simulator.security import SecurityProfile
 from tests.certificates import ThrowawayPki
 
 PASSWORD = "feature-secret-0123"

@@ -12,8 +12,8 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from evharness import __version__
-from reference_backend import metrics, web
-from reference_backend.api import (
+from evharness.reference_backend import metrics, web
+from evharness.reference_backend.api import (
     accounts,
     agreements,
     boot_policy,
@@ -34,7 +34,7 @@ from reference_backend.api import (
     tokens,
     transactions,
 )
-from reference_backend.api.state import ApiState
+from evharness.reference_backend.api.state import ApiState
 
 API_PREFIX = "/api"
 

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel
 
-from reference_backend.api.deps import AnyCallerDep, ConsoleDep, client_address
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.models import Accepted, Email, Me, Name, Password, Session, Token
-from reference_backend.console import accounts
-from reference_backend.console.context import SESSION_TTL
+from evharness.reference_backend.api.deps import AnyCallerDep, ConsoleDep, client_address
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.models import Accepted, Email, Me, Name, Password, Session, Token
+from evharness.reference_backend.console import accounts
+from evharness.reference_backend.console.context import SESSION_TTL
 
 router = APIRouter(tags=["accounts"], responses=REFUSALS)
 

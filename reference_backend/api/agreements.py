@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 from pydantic import BaseModel, Field
 
-from reference_backend.api.deps import MAX_ID, AnyCallerDep, CallerDep, ConsoleDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.models import Acceptance, Agreement
-from reference_backend.console import agreements
+from evharness.reference_backend.api.deps import MAX_ID, AnyCallerDep, CallerDep, ConsoleDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.models import Acceptance, Agreement
+from evharness.reference_backend.console import agreements
 
 router = APIRouter(tags=["agreements"], responses=REFUSALS)
 

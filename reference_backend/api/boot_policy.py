@@ -19,11 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from evharness.identities import identity_problem
 from evharness.ocppj.vocabulary import Action
-from reference_backend.api.deps import BootPoliciesDep, OperationsDep, OperatorDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.boot_policies import BootPolicies
-from reference_backend.domain.boot import BootPolicy, PolicyName, Registration, trigger_on_accept
-from reference_backend.operations import Operations
+from evharness.reference_backend.api.deps import BootPoliciesDep, OperationsDep, OperatorDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.boot_policies import BootPolicies
+from evharness.reference_backend.domain.boot import BootPolicy, PolicyName, Registration, trigger_on_accept
+from evharness.reference_backend.operations import Operations
 
 MAX_RETRY_INTERVAL = 86_400
 

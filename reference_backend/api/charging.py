@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from reference_backend.api.charging_models import (
+from evharness.reference_backend.api.charging_models import (
     ChargingNotice,
     ChargingProfile,
     CompositeBody,
@@ -18,11 +18,11 @@ from reference_backend.api.charging_models import (
     SiteLimitBody,
     SitePush,
 )
-from reference_backend.api.deps import MAX_ID, CallerDep, StationsDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.station_deps import CanView, IdentityPath
-from reference_backend.api.station_models import Outcome
-from reference_backend.console import charging
+from evharness.reference_backend.api.deps import MAX_ID, CallerDep, StationsDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.station_deps import CanView, IdentityPath
+from evharness.reference_backend.api.station_models import Outcome
+from evharness.reference_backend.console import charging
 
 router = APIRouter(tags=["smart charging"], responses=REFUSALS)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reference_backend.domain.charging_profiles import Criteria, Period, Profile
+from evharness.reference_backend.domain.charging_profiles import Criteria, Period, Profile
 
 Seconds = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Evse = Annotated[int, Field(ge=0, le=100)]

@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
-from reference_backend.api.deps import MAX_ID, CallerDep, ConsoleDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.models import (
+from evharness.reference_backend.api.deps import MAX_ID, CallerDep, ConsoleDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.models import (
     AccessRequest,
     Application,
     Company,
@@ -19,8 +19,8 @@ from reference_backend.api.models import (
     Name,
     ShortText,
 )
-from reference_backend.console import companies, registration
-from reference_backend.domain.onboarding import Decision
+from evharness.reference_backend.console import companies, registration
+from evharness.reference_backend.domain.onboarding import Decision
 
 router = APIRouter(tags=["companies"], responses=REFUSALS)
 

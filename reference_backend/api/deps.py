@@ -14,15 +14,15 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from reference_backend.api.state import ApiState
-from reference_backend.boot_policies import BootPolicies
-from reference_backend.console import accounts
-from reference_backend.console.caller import Caller
-from reference_backend.console.context import Console
-from reference_backend.console.station_access import Stations
-from reference_backend.domain.problems import NotAuthenticated
-from reference_backend.operations import Operations
-from reference_backend.persistence import Store
+from evharness.reference_backend.api.state import ApiState
+from evharness.reference_backend.boot_policies import BootPolicies
+from evharness.reference_backend.console import accounts
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.context import Console
+from evharness.reference_backend.console.station_access import Stations
+from evharness.reference_backend.domain.problems import NotAuthenticated
+from evharness.reference_backend.operations import Operations
+from evharness.reference_backend.persistence import Store
 
 _bearer = HTTPBearer(auto_error=False, description="the token of POST /api/session")
 

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from reference_backend.domain import problems as p
+from evharness.reference_backend.domain import problems as p
 
 STATUS: list[tuple[type[p.Problem], int]] = [
     (p.InvalidInput, 422),

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from evharness import __version__
-from reference_backend.api.deps import StateDep
+from evharness.reference_backend.api.deps import StateDep
 
 router = APIRouter(tags=["health"])
 

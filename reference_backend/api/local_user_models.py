@@ -13,9 +13,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from evharness.idtokens import IdType
 from evharness.redaction import mask
-from reference_backend.console.local_users import NewIdentification
-from reference_backend.domain.local_users import Status, check_status
-from reference_backend.persistence.station_records import IdentificationRecord, LocalUserRecord
+from evharness.reference_backend.console.local_users import NewIdentification
+from evharness.reference_backend.domain.local_users import Status, check_status
+from evharness.reference_backend.persistence.station_records import IdentificationRecord, LocalUserRecord
 
 PersonName = Annotated[str, Field(min_length=1, max_length=200, examples=["Ada"])]
 Code = Annotated[str, Field(min_length=1, max_length=64, examples=["#1234", "04A1B2C3"])]

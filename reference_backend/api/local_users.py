@@ -11,9 +11,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
 
-from reference_backend.api.deps import MAX_ID, CallerDep, StationsDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.local_user_models import (
+from evharness.reference_backend.api.deps import MAX_ID, CallerDep, StationsDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.local_user_models import (
     IdentificationBody,
     IdentificationChange,
     IdentificationView,
@@ -21,9 +21,9 @@ from reference_backend.api.local_user_models import (
     LocalUserBody,
     LocalUserChange,
 )
-from reference_backend.api.station_deps import CanView, IdentityPath, requires
-from reference_backend.console import local_users
-from reference_backend.domain.permissions import Action
+from evharness.reference_backend.api.station_deps import CanView, IdentityPath, requires
+from evharness.reference_backend.console import local_users
+from evharness.reference_backend.domain.permissions import Action
 
 router = APIRouter(prefix="/stations/{identity}/local-users", tags=["local users"], responses=REFUSALS)
 MANAGE = [Depends(requires(Action.MANAGE_LOCAL_USERS))]

@@ -11,8 +11,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from reference_backend.console.caller import Caller
-from reference_backend.persistence.console_records import (
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.persistence.console_records import (
     AcceptanceRecord,
     AccessRequestRecord,
     AgreementRecord,

@@ -13,9 +13,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, HTTPException
 from pydantic import BaseModel
 
-from reference_backend.api.deps import OperationsDep, OperatorDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.operations import OutcomeKind
+from evharness.reference_backend.api.deps import OperationsDep, OperatorDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.operations import OutcomeKind
 
 router = APIRouter(prefix="/operations", tags=["operations"], dependencies=[OperatorDep], responses=REFUSALS)
 

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from reference_backend.api.deps import CallerDep, ConsoleDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.models import (
+from evharness.reference_backend.api.deps import CallerDep, ConsoleDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.models import (
     Accepted,
     Agreement,
     Company,
@@ -21,9 +21,9 @@ from reference_backend.api.models import (
     ShortText,
     Token,
 )
-from reference_backend.console import registration
-from reference_backend.console.context import SESSION_TTL
-from reference_backend.domain.onboarding import AccountType, OnboardingSettings
+from evharness.reference_backend.console import registration
+from evharness.reference_backend.console.context import SESSION_TTL
+from evharness.reference_backend.domain.onboarding import AccountType, OnboardingSettings
 
 router = APIRouter(tags=["self-registration"], responses=REFUSALS)
 

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from reference_backend.api.deps import ConsoleDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.models import Me, Name, Session, Token
-from reference_backend.api.registration import Properties
-from reference_backend.console import sso
-from reference_backend.console.context import SESSION_TTL
-from reference_backend.domain.onboarding import REQUIRED_PROPERTIES, AccountType
+from evharness.reference_backend.api.deps import ConsoleDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.models import Me, Name, Session, Token
+from evharness.reference_backend.api.registration import Properties
+from evharness.reference_backend.console import sso
+from evharness.reference_backend.console.context import SESSION_TTL
+from evharness.reference_backend.domain.onboarding import REQUIRED_PROPERTIES, AccountType
 
 router = APIRouter(prefix="/sso", tags=["sso"], responses=REFUSALS)
 

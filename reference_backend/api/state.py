@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reference_backend.boot_policies import BootPolicies
-from reference_backend.console.context import Console
-from reference_backend.console.station_access import Stations
-from reference_backend.console.station_security import StationSecurityUseCases
-from reference_backend.metrics import CsmsMetrics
-from reference_backend.operations import Operations
-from reference_backend.persistence import Store
+from evharness.reference_backend.boot_policies import BootPolicies
+from evharness.reference_backend.console.context import Console
+from evharness.reference_backend.console.station_access import Stations
+from evharness.reference_backend.console.station_security import StationSecurityUseCases
+from evharness.reference_backend.metrics import CsmsMetrics
+from evharness.reference_backend.operations import Operations
+from evharness.reference_backend.persistence import Store
 
 
 def _nobody() -> int:

@@ -8,10 +8,10 @@ from datetime import datetime
 
 from fastapi import APIRouter
 
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.station_deps import CanView, StationsDep
-from reference_backend.api.station_models import Record
-from reference_backend.console import certificates
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.station_deps import CanView, StationsDep
+from evharness.reference_backend.api.station_models import Record
+from evharness.reference_backend.console import certificates
 
 router = APIRouter(tags=["stations"], responses=REFUSALS)
 

@@ -14,9 +14,9 @@ from typing import Annotated
 
 from fastapi import Depends, Path
 
-from reference_backend.api.deps import CallerDep, StationsDep
-from reference_backend.console.station_access import StationAccess, require
-from reference_backend.domain.permissions import Action
+from evharness.reference_backend.api.deps import CallerDep, StationsDep
+from evharness.reference_backend.console.station_access import StationAccess, require
+from evharness.reference_backend.domain.permissions import Action
 
 IdentityPath = Annotated[str, Path(min_length=1, max_length=48)]
 

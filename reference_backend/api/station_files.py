@@ -18,13 +18,13 @@ from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from reference_backend.api.deps import CallerDep, OperatorDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.station_deps import CanView, IdentityPath, StationsDep
-from reference_backend.api.station_models import OperationBody, Outcome, Record
-from reference_backend.console import station_files
-from reference_backend.domain.problems import TooLarge
-from reference_backend.domain.remote_operations import Request as OperationRequest
+from evharness.reference_backend.api.deps import CallerDep, OperatorDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.station_deps import CanView, IdentityPath, StationsDep
+from evharness.reference_backend.api.station_models import OperationBody, Outcome, Record
+from evharness.reference_backend.console import station_files
+from evharness.reference_backend.domain.problems import TooLarge
+from evharness.reference_backend.domain.remote_operations import Request as OperationRequest
 
 router = APIRouter(tags=["stations"], responses=REFUSALS)
 files_router = APIRouter(prefix="/files", tags=["files"], responses=REFUSALS)

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from evharness.ocppj import vocabulary
-from reference_backend.api.local_user_models import Body, Expiry, PersonName
-from reference_backend.domain.local_users import Status
+from evharness.reference_backend.api.local_user_models import Body, Expiry, PersonName
+from evharness.reference_backend.domain.local_users import Status
 
 Identity = Annotated[str, Field(min_length=1, max_length=48, examples=["CP-0001"])]
 ClaimCode = Annotated[str, Field(min_length=1, max_length=64, examples=["K7X2-9QPA"])]

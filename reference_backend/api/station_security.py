@@ -17,13 +17,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from reference_backend.api.deps import CallerDep, StateDep, StationsDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.station_deps import CanView, IdentityPath, requires
-from reference_backend.console import stations
-from reference_backend.console.station_access import StationAccess
-from reference_backend.console.station_security import StationSecurityUseCases
-from reference_backend.domain.permissions import Action
+from evharness.reference_backend.api.deps import CallerDep, StateDep, StationsDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.station_deps import CanView, IdentityPath, requires
+from evharness.reference_backend.console import stations
+from evharness.reference_backend.console.station_access import StationAccess
+from evharness.reference_backend.console.station_security import StationSecurityUseCases
+from evharness.reference_backend.domain.permissions import Action
 
 router = APIRouter(tags=["stations"], responses=REFUSALS)
 

@@ -11,11 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from evharness.idtokens import IdType
-from reference_backend.api.deps import MAX_ID, CallerDep, StationsDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.models import Installation
-from reference_backend.api.station_deps import CanView, IdentityPath, requires
-from reference_backend.api.station_models import (
+from evharness.reference_backend.api.deps import MAX_ID, CallerDep, StationsDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.models import Installation
+from evharness.reference_backend.api.station_deps import CanView, IdentityPath, requires
+from evharness.reference_backend.api.station_models import (
     AuditEntry,
     Card,
     CardBody,
@@ -38,7 +38,7 @@ from reference_backend.api.station_models import (
     SettingsBody,
     Station,
 )
-from reference_backend.console import (
+from evharness.reference_backend.console import (
     handover,
     local_users,
     remote,
@@ -47,10 +47,10 @@ from reference_backend.console import (
     station_settings,
     stations,
 )
-from reference_backend.console.local_users import NewIdentification
-from reference_backend.console.station_access import require
-from reference_backend.domain.permissions import Action
-from reference_backend.domain.remote_operations import ACTIONS, Request
+from evharness.reference_backend.console.local_users import NewIdentification
+from evharness.reference_backend.console.station_access import require
+from evharness.reference_backend.domain.permissions import Action
+from evharness.reference_backend.domain.remote_operations import ACTIONS, Request
 
 router = APIRouter(tags=["stations"], responses=REFUSALS)
 

@@ -16,13 +16,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel
 
-from reference_backend.api.deps import OperatorDep, StationsDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.station_deps import CanView, IdentityPath, requires
-from reference_backend.console import tariffs
-from reference_backend.console.station_access import StationAccess
-from reference_backend.domain.permissions import Action
-from reference_backend.domain.tariffs import Tariff as TariffRule
+from evharness.reference_backend.api.deps import OperatorDep, StationsDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.station_deps import CanView, IdentityPath, requires
+from evharness.reference_backend.console import tariffs
+from evharness.reference_backend.console.station_access import StationAccess
+from evharness.reference_backend.domain.permissions import Action
+from evharness.reference_backend.domain.tariffs import Tariff as TariffRule
 
 router = APIRouter(tags=["tariffs"], responses=REFUSALS)
 

@@ -13,12 +13,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from reference_backend.api.deps import MAX_ID, CallerDep, StationsDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.station_deps import CanView, IdentityPath, requires
-from reference_backend.console import tokens
-from reference_backend.domain.permissions import Action
-from reference_backend.domain.provisioned_tokens import check_token
+from evharness.reference_backend.api.deps import MAX_ID, CallerDep, StationsDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.station_deps import CanView, IdentityPath, requires
+from evharness.reference_backend.console import tokens
+from evharness.reference_backend.domain.permissions import Action
+from evharness.reference_backend.domain.provisioned_tokens import check_token
 
 router = APIRouter(prefix="/stations/{identity}/tokens", tags=["tokens"], responses=REFUSALS)
 MANAGE = [Depends(requires(Action.MANAGE_TOKENS))]

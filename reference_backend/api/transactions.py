@@ -18,10 +18,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from reference_backend.api.deps import MAX_ID, CallerDep, OperatorDep, StationsDep, StoreDep
-from reference_backend.api.errors import REFUSALS
-from reference_backend.api.station_deps import CanView, IdentityPath
-from reference_backend.console import tariffs, transactions
+from evharness.reference_backend.api.deps import MAX_ID, CallerDep, OperatorDep, StationsDep, StoreDep
+from evharness.reference_backend.api.errors import REFUSALS
+from evharness.reference_backend.api.station_deps import CanView, IdentityPath
+from evharness.reference_backend.console import tariffs, transactions
 
 router = APIRouter(tags=["transactions"], responses=REFUSALS)
 

@@ -11,15 +11,15 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from reference_backend.console import links
-from reference_backend.console.caller import Caller
-from reference_backend.console.context import SESSION_TTL, Console
-from reference_backend.console.mail import Message
-from reference_backend.domain import validation as v
-from reference_backend.domain.onboarding import Status
-from reference_backend.domain.problems import Forbidden, NotAuthenticated, TooManyAttempts
-from reference_backend.domain.tokens import new_token, token_hash
-from reference_backend.persistence.console import ConsoleTx
+from evharness.reference_backend.console import links
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.context import SESSION_TTL, Console
+from evharness.reference_backend.console.mail import Message
+from evharness.reference_backend.domain import validation as v
+from evharness.reference_backend.domain.onboarding import Status
+from evharness.reference_backend.domain.problems import Forbidden, NotAuthenticated, TooManyAttempts
+from evharness.reference_backend.domain.tokens import new_token, token_hash
+from evharness.reference_backend.persistence.console import ConsoleTx
 
 
 def sign_up(console: Console, email: str, name: str, password: str) -> None:

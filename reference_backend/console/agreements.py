@@ -6,12 +6,12 @@ lists it at their next request, and until they accept, only their profile, the a
 
 from __future__ import annotations
 
-from reference_backend.console.caller import Caller
-from reference_backend.console.context import Console
-from reference_backend.domain import validation as v
-from reference_backend.domain.onboarding import AGREEMENT_TYPES, CompanyType
-from reference_backend.domain.problems import Conflict, InvalidInput, NotFound
-from reference_backend.persistence.console_records import AcceptanceRecord, AgreementRecord
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.context import Console
+from evharness.reference_backend.domain import validation as v
+from evharness.reference_backend.domain.onboarding import AGREEMENT_TYPES, CompanyType
+from evharness.reference_backend.domain.problems import Conflict, InvalidInput, NotFound
+from evharness.reference_backend.persistence.console_records import AcceptanceRecord, AgreementRecord
 
 
 def _company_type(value: str) -> CompanyType:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reference_backend.domain.onboarding import CompanyType, Status
-from reference_backend.domain.permissions import Action, Role, is_allowed
-from reference_backend.domain.problems import Forbidden, NotFound
-from reference_backend.persistence.console_records import AgreementRecord, MembershipRecord, UserRecord
+from evharness.reference_backend.domain.onboarding import CompanyType, Status
+from evharness.reference_backend.domain.permissions import Action, Role, is_allowed
+from evharness.reference_backend.domain.problems import Forbidden, NotFound
+from evharness.reference_backend.persistence.console_records import (
+    AgreementRecord,
+    MembershipRecord,
+    UserRecord,
+)
 
 
 @dataclass(frozen=True)

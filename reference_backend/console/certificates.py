@@ -4,8 +4,8 @@ signed for it. Installing, listing and deleting on the station are remote operat
 
 from __future__ import annotations
 
-from reference_backend.console.station_access import StationAccess, Stations
-from reference_backend.persistence.certificate_store import IssuedRecord, SecurityEventRecord
+from evharness.reference_backend.console.station_access import StationAccess, Stations
+from evharness.reference_backend.persistence.certificate_store import IssuedRecord, SecurityEventRecord
 
 
 def security_events(stations: Stations, access: StationAccess) -> list[SecurityEventRecord]:

@@ -13,11 +13,11 @@ import itertools
 from dataclasses import dataclass, replace
 
 from evharness.ocppj.vocabulary import Action as OcppAction
-from reference_backend.console.caller import Caller
-from reference_backend.console.remote import online_version, send
-from reference_backend.console.station_access import StationAccess, Stations, check, require
-from reference_backend.domain import charging_profiles
-from reference_backend.domain.charging_profiles import (
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.remote import online_version, send
+from evharness.reference_backend.console.station_access import StationAccess, Stations, check, require
+from evharness.reference_backend.domain import charging_profiles
+from evharness.reference_backend.domain.charging_profiles import (
     CONSOLE_IDS,
     Criteria,
     Profile,
@@ -27,12 +27,12 @@ from reference_backend.domain.charging_profiles import (
     report_call,
     set_call,
 )
-from reference_backend.domain.load_management import SITE_PROFILE_ID
-from reference_backend.domain.permissions import Action
-from reference_backend.domain.problems import InvalidInput, NotFound
-from reference_backend.handlers.smart_charging import site_calls
-from reference_backend.operations import Outcome
-from reference_backend.persistence.charging_records import ChargingRecords, Notice, StoredProfile
+from evharness.reference_backend.domain.load_management import SITE_PROFILE_ID
+from evharness.reference_backend.domain.permissions import Action
+from evharness.reference_backend.domain.problems import InvalidInput, NotFound
+from evharness.reference_backend.handlers.smart_charging import site_calls
+from evharness.reference_backend.operations import Outcome
+from evharness.reference_backend.persistence.charging_records import ChargingRecords, Notice, StoredProfile
 
 _request_ids = itertools.count(1)
 LIMIT_ACTIONS = (OcppAction.NotifyChargingLimit, OcppAction.ClearedChargingLimit)

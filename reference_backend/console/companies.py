@@ -3,14 +3,14 @@ applications decided by the platform operator, and the admins' management of mem
 
 from __future__ import annotations
 
-from reference_backend.console.caller import Caller
-from reference_backend.console.context import Console
-from reference_backend.console.mail import Message
-from reference_backend.domain import onboarding as rules
-from reference_backend.domain.onboarding import CompanyType, Decision, Status
-from reference_backend.domain.problems import Conflict, InvalidInput, NotFound
-from reference_backend.persistence.console import ConsoleTx
-from reference_backend.persistence.console_records import (
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.context import Console
+from evharness.reference_backend.console.mail import Message
+from evharness.reference_backend.domain import onboarding as rules
+from evharness.reference_backend.domain.onboarding import CompanyType, Decision, Status
+from evharness.reference_backend.domain.problems import Conflict, InvalidInput, NotFound
+from evharness.reference_backend.persistence.console import ConsoleTx
+from evharness.reference_backend.persistence.console_records import (
     AccessRequestRecord,
     ApplicationRecord,
     CompanyRecord,

@@ -10,10 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from reference_backend.console.mail import Mailer, Message
-from reference_backend.console.passwords import Passwords
-from reference_backend.domain.ratelimit import SlidingWindow
-from reference_backend.persistence.console import ConsoleStore
+from evharness.reference_backend.console.mail import Mailer, Message
+from evharness.reference_backend.console.passwords import Passwords
+from evharness.reference_backend.domain.ratelimit import SlidingWindow
+from evharness.reference_backend.persistence.console import ConsoleStore
 
 SESSION_TTL = timedelta(hours=12)
 
@@ -76,6 +76,6 @@ class Console:
         try:
             self.mailer.send(message)
         except OSError as exc:
-            logging.getLogger("reference_backend.mail").error(
+            logging.getLogger("evharness.reference_backend.mail").error(
                 "mail to %s failed: %s (%s)", message.to, message.subject, exc
             )

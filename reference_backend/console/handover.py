@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reference_backend.console.caller import Caller
-from reference_backend.console.mail import Message
-from reference_backend.console.station_access import Stations, check
-from reference_backend.domain.permissions import Action, Role
-from reference_backend.domain.problems import Conflict, LinkGone
-from reference_backend.domain.tokens import new_token, token_hash
-from reference_backend.domain.validation import check_name, check_password, normalise_email
-from reference_backend.persistence.station_access import StationTx
-from reference_backend.persistence.station_records import GrantRecord
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.mail import Message
+from evharness.reference_backend.console.station_access import Stations, check
+from evharness.reference_backend.domain.permissions import Action, Role
+from evharness.reference_backend.domain.problems import Conflict, LinkGone
+from evharness.reference_backend.domain.tokens import new_token, token_hash
+from evharness.reference_backend.domain.validation import check_name, check_password, normalise_email
+from evharness.reference_backend.persistence.station_access import StationTx
+from evharness.reference_backend.persistence.station_records import GrantRecord
 
 
 @dataclass(frozen=True)

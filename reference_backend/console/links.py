@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from reference_backend.console.context import Console
-from reference_backend.domain.problems import LinkGone, NotFound
-from reference_backend.domain.tokens import new_token, token_hash
-from reference_backend.persistence.console import ConsoleTx
-from reference_backend.persistence.console_records import LinkRecord
+from evharness.reference_backend.console.context import Console
+from evharness.reference_backend.domain.problems import LinkGone, NotFound
+from evharness.reference_backend.domain.tokens import new_token, token_hash
+from evharness.reference_backend.persistence.console import ConsoleTx
+from evharness.reference_backend.persistence.console_records import LinkRecord
 
 WHAT = {
     "confirm": "confirmation link",

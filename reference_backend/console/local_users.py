@@ -19,9 +19,9 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from evharness.idtokens import IdType
-from reference_backend.console.caller import Caller
-from reference_backend.console.station_access import StationAccess, Stations, check
-from reference_backend.domain.local_users import (
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.station_access import StationAccess, Stations, check
+from evharness.reference_backend.domain.local_users import (
     IDENTIFICATION_RULES,
     USER_RULES,
     check_code,
@@ -32,11 +32,15 @@ from reference_backend.domain.local_users import (
     label,
     written,
 )
-from reference_backend.domain.permissions import Action
-from reference_backend.domain.problems import Conflict, InvalidInput, NotFound
-from reference_backend.domain.validation import check_name
-from reference_backend.persistence.station_access import StationTx
-from reference_backend.persistence.station_records import IdentificationRecord, LocalUserRecord, StationRow
+from evharness.reference_backend.domain.permissions import Action
+from evharness.reference_backend.domain.problems import Conflict, InvalidInput, NotFound
+from evharness.reference_backend.domain.validation import check_name
+from evharness.reference_backend.persistence.station_access import StationTx
+from evharness.reference_backend.persistence.station_records import (
+    IdentificationRecord,
+    LocalUserRecord,
+    StationRow,
+)
 
 CODE_RULES: dict[IdType, Action] = {IdType.RFID: Action.ADD_RFID_CARD, IdType.PIN: Action.MANAGE_LOCAL_USERS}
 MANAGE = [Action.MANAGE_LOCAL_USERS]

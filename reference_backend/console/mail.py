@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from reference_backend.domain.tokens import mask_secret
+from evharness.reference_backend.domain.tokens import mask_secret
 
-log = logging.getLogger("reference_backend.mail")
+log = logging.getLogger("evharness.reference_backend.mail")
 
 
 @dataclass(frozen=True)

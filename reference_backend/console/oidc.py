@@ -18,8 +18,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from reference_backend.console.context import OidcSettings
-from reference_backend.domain.problems import NotAuthenticated
+from evharness.reference_backend.console.context import OidcSettings
+from evharness.reference_backend.domain.problems import NotAuthenticated
 
 SCOPE = "openid email profile"
 TIMEOUT = 10.0

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from reference_backend.console.context import Console
-from reference_backend.domain import validation as v
-from reference_backend.domain.onboarding import CompanyDetails, CompanyType, Status
-from reference_backend.domain.problems import Conflict
+from evharness.reference_backend.console.context import Console
+from evharness.reference_backend.domain import validation as v
+from evharness.reference_backend.domain.onboarding import CompanyDetails, CompanyType, Status
+from evharness.reference_backend.domain.problems import Conflict
 
 OPERATOR_NAME = "Platform operator"
 

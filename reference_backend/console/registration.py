@@ -11,15 +11,15 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from reference_backend.console import links
-from reference_backend.console.accounts import start_session
-from reference_backend.console.caller import Caller
-from reference_backend.console.companies import operator_admins_in
-from reference_backend.console.context import Console
-from reference_backend.console.mail import Message
-from reference_backend.domain import onboarding as rules
-from reference_backend.domain import validation as v
-from reference_backend.domain.onboarding import (
+from evharness.reference_backend.console import links
+from evharness.reference_backend.console.accounts import start_session
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.companies import operator_admins_in
+from evharness.reference_backend.console.context import Console
+from evharness.reference_backend.console.mail import Message
+from evharness.reference_backend.domain import onboarding as rules
+from evharness.reference_backend.domain import validation as v
+from evharness.reference_backend.domain.onboarding import (
     COMPANY_OF_ACCOUNT,
     DEFAULT_LOCATION,
     AccountType,
@@ -29,9 +29,9 @@ from reference_backend.domain.onboarding import (
     OnboardingSettings,
     Status,
 )
-from reference_backend.domain.problems import Conflict, InvalidInput, NotFound
-from reference_backend.persistence.console import ConsoleTx
-from reference_backend.persistence.console_records import AgreementRecord, CompanyRecord
+from evharness.reference_backend.domain.problems import Conflict, InvalidInput, NotFound
+from evharness.reference_backend.persistence.console import ConsoleTx
+from evharness.reference_backend.persistence.console_records import AgreementRecord, CompanyRecord
 
 
 def settings(console: Console) -> OnboardingSettings:

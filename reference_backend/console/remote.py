@@ -6,14 +6,14 @@ from dataclasses import replace
 
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.console.caller import Caller
-from reference_backend.console.station_access import StationAccess, Stations, require
-from reference_backend.domain.problems import Conflict, NotFound
-from reference_backend.domain.remote_operations import ACTIONS, Request, build
-from reference_backend.domain.tariff_text import tariff_text
-from reference_backend.operations import Outcome
-from reference_backend.persistence.function_records import ReservationRecords
-from reference_backend.persistence.tariff_records import TariffRecords
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.station_access import StationAccess, Stations, require
+from evharness.reference_backend.domain.problems import Conflict, NotFound
+from evharness.reference_backend.domain.remote_operations import ACTIONS, Request, build
+from evharness.reference_backend.domain.tariff_text import tariff_text
+from evharness.reference_backend.operations import Outcome
+from evharness.reference_backend.persistence.function_records import ReservationRecords
+from evharness.reference_backend.persistence.tariff_records import TariffRecords
 
 
 def operate(stations: Stations, caller: Caller, identity: str, operation: str, request: Request) -> Outcome:

@@ -11,17 +11,27 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from reference_backend.console import links
-from reference_backend.console.accounts import start_session
-from reference_backend.console.caller import Caller
-from reference_backend.console.context import Console
-from reference_backend.console.oidc import RelyingParty
-from reference_backend.console.registration import NewCompany, check_agreements, create_company_with_admin
-from reference_backend.domain import onboarding as rules
-from reference_backend.domain import validation as v
-from reference_backend.domain.onboarding import COMPANY_OF_ACCOUNT, AccountType, Status
-from reference_backend.domain.problems import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
-from reference_backend.domain.tokens import new_token, token_hash
+from evharness.reference_backend.console import links
+from evharness.reference_backend.console.accounts import start_session
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.context import Console
+from evharness.reference_backend.console.oidc import RelyingParty
+from evharness.reference_backend.console.registration import (
+    NewCompany,
+    check_agreements,
+    create_company_with_admin,
+)
+from evharness.reference_backend.domain import onboarding as rules
+from evharness.reference_backend.domain import validation as v
+from evharness.reference_backend.domain.onboarding import COMPANY_OF_ACCOUNT, AccountType, Status
+from evharness.reference_backend.domain.problems import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+)
+from evharness.reference_backend.domain.tokens import new_token, token_hash
 
 LOGIN_TTL = timedelta(minutes=10)
 SSO_ACCOUNT_TYPES = (AccountType.CUSTOMER_PERSONAL, AccountType.CUSTOMER_BUSINESS)

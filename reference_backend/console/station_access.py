@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from reference_backend.console.caller import Caller
-from reference_backend.console.context import Console
-from reference_backend.domain.permissions import Action, Role, refusal
-from reference_backend.domain.problems import Forbidden, NotFound
-from reference_backend.domain.station_roles import Grant, Person, roles_of
-from reference_backend.operations import Operations
-from reference_backend.persistence.station_access import StationStore, StationTx
-from reference_backend.persistence.station_records import StationRow
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.context import Console
+from evharness.reference_backend.domain.permissions import Action, Role, refusal
+from evharness.reference_backend.domain.problems import Forbidden, NotFound
+from evharness.reference_backend.domain.station_roles import Grant, Person, roles_of
+from evharness.reference_backend.operations import Operations
+from evharness.reference_backend.persistence.station_access import StationStore, StationTx
+from evharness.reference_backend.persistence.station_records import StationRow
 
 
 @dataclass

@@ -5,13 +5,13 @@ update-firmware, get-log, set-monitoring …, customer-information)."""
 
 from __future__ import annotations
 
-from reference_backend.console import remote
-from reference_backend.console.caller import Caller
-from reference_backend.console.station_access import StationAccess, Stations
-from reference_backend.domain.problems import InvalidInput, NotFound, Problem, TooLarge
-from reference_backend.domain.remote_operations import Request
-from reference_backend.operations import Outcome
-from reference_backend.persistence.report_store import FileRecord, ReportRecord
+from evharness.reference_backend.console import remote
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.station_access import StationAccess, Stations
+from evharness.reference_backend.domain.problems import InvalidInput, NotFound, Problem, TooLarge
+from evharness.reference_backend.domain.remote_operations import Request
+from evharness.reference_backend.operations import Outcome
+from evharness.reference_backend.persistence.report_store import FileRecord, ReportRecord
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # a station's log upload, per file
 MAX_FIRMWARE_BYTES = 64 * 1024 * 1024

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from reference_backend.console.station_access import StationAccess, Stations
-from reference_backend.persistence.function_records import (
+from evharness.reference_backend.console.station_access import StationAccess, Stations
+from evharness.reference_backend.persistence.function_records import (
     DisplayMessageRecord,
     DisplayMessageRecords,
     ReservationRecord,

@@ -8,11 +8,11 @@ entry. (The handover invitation is in `handover.py`.)
 
 from __future__ import annotations
 
-from reference_backend.console.caller import Caller
-from reference_backend.console.station_access import StationAccess, Stations, check
-from reference_backend.domain.permissions import Action, Role
-from reference_backend.domain.problems import Conflict, InvalidInput
-from reference_backend.persistence.station_records import AuditRecord, GrantRecord, MeterSample
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.station_access import StationAccess, Stations, check
+from evharness.reference_backend.domain.permissions import Action, Role
+from evharness.reference_backend.domain.problems import Conflict, InvalidInput
+from evharness.reference_backend.persistence.station_records import AuditRecord, GrantRecord, MeterSample
 
 
 def assign_cpo(stations: Stations, caller: Caller, identity: str, company_id: int) -> GrantRecord:

@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reference_backend.console.station_access import StationAccess, Stations
-from reference_backend.domain.credentials import BasicAuth
-from reference_backend.domain.password_rotation import ROTATION, new_password
-from reference_backend.domain.problems import Conflict, InvalidInput
-from reference_backend.domain.security_profiles import PROFILES, profile_problem
-from reference_backend.persistence.station_security import SecurityRecords, StationSecurity
+from evharness.reference_backend.console.station_access import StationAccess, Stations
+from evharness.reference_backend.domain.credentials import BasicAuth
+from evharness.reference_backend.domain.password_rotation import ROTATION, new_password
+from evharness.reference_backend.domain.problems import Conflict, InvalidInput
+from evharness.reference_backend.domain.security_profiles import PROFILES, profile_problem
+from evharness.reference_backend.persistence.station_security import SecurityRecords, StationSecurity
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reference_backend.console.caller import Caller
-from reference_backend.console.station_access import StationAccess, Stations, check
-from reference_backend.domain.permissions import Role, allowed_roles
-from reference_backend.domain.station_settings import SETTINGS, actions_for, parse_changes
-from reference_backend.persistence.station_records import GrantRecord
-from reference_backend.pushing import Pushed, push_settings
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.station_access import StationAccess, Stations, check
+from evharness.reference_backend.domain.permissions import Role, allowed_roles
+from evharness.reference_backend.domain.station_settings import SETTINGS, actions_for, parse_changes
+from evharness.reference_backend.persistence.station_records import GrantRecord
+from evharness.reference_backend.pushing import Pushed, push_settings
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from evharness.identities import identity_problem
-from reference_backend.console.caller import Caller
-from reference_backend.console.station_access import (
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.station_access import (
     StationAccess,
     Stations,
     check,
@@ -26,13 +26,13 @@ from reference_backend.console.station_access import (
     roles_in,
     station_in,
 )
-from reference_backend.domain.permissions import Action, Role, refusal
-from reference_backend.domain.problems import Conflict, Forbidden, InvalidInput, NotFound
-from reference_backend.domain.tokens import token_hash
-from reference_backend.domain.validation import check_name
-from reference_backend.persistence.console_records import InstallationRecord
-from reference_backend.persistence.station_access import StationTx
-from reference_backend.persistence.station_records import ConnectorRecord, StationRow
+from evharness.reference_backend.domain.permissions import Action, Role, refusal
+from evharness.reference_backend.domain.problems import Conflict, Forbidden, InvalidInput, NotFound
+from evharness.reference_backend.domain.tokens import token_hash
+from evharness.reference_backend.domain.validation import check_name
+from evharness.reference_backend.persistence.console_records import InstallationRecord
+from evharness.reference_backend.persistence.station_access import StationTx
+from evharness.reference_backend.persistence.station_records import ConnectorRecord, StationRow
 
 CLAIM_CODE = re.compile(r"[A-Za-z0-9-]{6,32}")
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from reference_backend.console.station_access import StationAccess, Stations
-from reference_backend.console.station_settings import push
-from reference_backend.domain.problems import NotFound
-from reference_backend.domain.tariffs import Tariff, parse_tariff
-from reference_backend.persistence.tariff_records import FinalCost, TariffRecords
+from evharness.reference_backend.console.station_access import StationAccess, Stations
+from evharness.reference_backend.console.station_settings import push
+from evharness.reference_backend.domain.problems import NotFound
+from evharness.reference_backend.domain.tariffs import Tariff, parse_tariff
+from evharness.reference_backend.persistence.tariff_records import FinalCost, TariffRecords
 
 
 @dataclass(frozen=True, slots=True)

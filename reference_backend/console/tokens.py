@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from reference_backend.console.caller import Caller
-from reference_backend.console.station_access import StationAccess, Stations, check
-from reference_backend.domain.permissions import Action
-from reference_backend.domain.problems import NotFound
-from reference_backend.domain.provisioned_tokens import TokenSpec, label
-from reference_backend.persistence.station_access import StationTx
-from reference_backend.persistence.station_records import TokenRecord
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.station_access import StationAccess, Stations, check
+from evharness.reference_backend.domain.permissions import Action
+from evharness.reference_backend.domain.problems import NotFound
+from evharness.reference_backend.domain.provisioned_tokens import TokenSpec, label
+from evharness.reference_backend.persistence.station_access import StationTx
+from evharness.reference_backend.persistence.station_records import TokenRecord
 
 MANAGE = [Action.MANAGE_TOKENS]
 

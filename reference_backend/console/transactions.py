@@ -8,12 +8,12 @@ the last meter reading known (`domain.transactions`, rule "operator"); the stati
 
 from __future__ import annotations
 
-from reference_backend.console.caller import Caller
-from reference_backend.console.station_access import StationAccess, Stations, require
-from reference_backend.domain.permissions import Action
-from reference_backend.domain.problems import Conflict, NotFound
-from reference_backend.domain.transactions import Ending, ending
-from reference_backend.persistence import Store, TransactionRecord
+from evharness.reference_backend.console.caller import Caller
+from evharness.reference_backend.console.station_access import StationAccess, Stations, require
+from evharness.reference_backend.domain.permissions import Action
+from evharness.reference_backend.domain.problems import Conflict, NotFound
+from evharness.reference_backend.domain.transactions import Ending, ending
+from evharness.reference_backend.persistence import Store, TransactionRecord
 
 
 def listed(store: Store, access: StationAccess) -> list[TransactionRecord]:

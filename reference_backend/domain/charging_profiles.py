@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from evharness.ocppj.timefmt import format_timestamp
-from reference_backend.domain.permissions import Action
-from reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.permissions import Action
+from evharness.reference_backend.domain.problems import InvalidInput
 
 Payload = dict[str, Any]
 

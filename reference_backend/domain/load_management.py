@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from reference_backend.domain.charging_profiles import CONSOLE_IDS, Period, Profile, first_schedule
+from evharness.reference_backend.domain.charging_profiles import CONSOLE_IDS, Period, Profile, first_schedule
 
 SITE_PROFILE_ID = CONSOLE_IDS  # the site's TxDefaultProfile on every station of the installation
 SITE_STACK_LEVEL = 0

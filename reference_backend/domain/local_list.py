@@ -30,7 +30,13 @@ from evharness.idtokens import IdType, to_wire
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
-from reference_backend.domain.authorization import Facts, Identification, TokenSource, decide, status_for
+from evharness.reference_backend.domain.authorization import (
+    Facts,
+    Identification,
+    TokenSource,
+    decide,
+    status_for,
+)
 
 
 @dataclass(frozen=True, slots=True)

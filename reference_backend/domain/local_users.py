@@ -13,8 +13,8 @@ from typing import Any, Literal, get_args
 
 from evharness.idtokens import IdType, InvalidCode, normalize
 from evharness.redaction import mask
-from reference_backend.domain.problems import InvalidInput
-from reference_backend.domain.validation import check_name
+from evharness.reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.validation import check_name
 
 Status = Literal["active", "inactive"]
 STATUSES: tuple[str, ...] = get_args(Status)

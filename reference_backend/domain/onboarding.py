@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reference_backend.domain import validation as v
-from reference_backend.domain.problems import Conflict, Forbidden, InvalidInput
+from evharness.reference_backend.domain import validation as v
+from evharness.reference_backend.domain.problems import Conflict, Forbidden, InvalidInput
 
 
 class CompanyType(StrEnum):

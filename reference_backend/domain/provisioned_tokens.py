@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from evharness.idtokens import InvalidCode, normalize_identifier
-from reference_backend.domain.authorization import PROVISIONED_TYPES, TokenSource, source_of
-from reference_backend.domain.local_users import Status, check_expiry, check_status
-from reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.authorization import PROVISIONED_TYPES, TokenSource, source_of
+from evharness.reference_backend.domain.local_users import Status, check_expiry, check_status
+from evharness.reference_backend.domain.problems import InvalidInput
 
 ELSEWHERE: dict[TokenSource, str] = {
     TokenSource.IDENTIFICATION: "PIN codes and RFID cards belong to a local user "

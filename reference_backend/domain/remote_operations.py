@@ -17,8 +17,8 @@ from typing import Any
 from evharness.idtokens import InvalidCode, WireToken, guess_type_from_idtag, normalize, to_wire
 from evharness.ocppj.primitives import IDENTIFIER_STRING_PATTERN
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
-from reference_backend.domain.permissions import Action
-from reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.permissions import Action
+from evharness.reference_backend.domain.problems import InvalidInput
 
 Payload = dict[str, Any]
 

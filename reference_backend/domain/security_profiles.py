@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reference_backend.domain.credentials import BasicAuth, basic_credentials, verify_password
+from evharness.reference_backend.domain.credentials import BasicAuth, basic_credentials, verify_password
 
 PROFILE_NUMBERS = (0, 1, 2, 3)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from reference_backend.domain.permissions import Role
+from evharness.reference_backend.domain.permissions import Role
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from reference_backend.domain.permissions import Action
-from reference_backend.domain.problems import InvalidInput
-from reference_backend.domain.tariffs import parse_currency
+from evharness.reference_backend.domain.permissions import Action
+from evharness.reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.tariffs import parse_currency
 
 Parser = Callable[[str, object], str]
 

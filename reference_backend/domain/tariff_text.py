@@ -7,7 +7,7 @@ language asked for as a SetDisplayMessage (one message per language, each with i
 
 from __future__ import annotations
 
-from reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.problems import InvalidInput
 
 TEXTS: dict[str, str] = {
     "en": "Price: {price} per kWh{name}",

@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcont
 
 from babel.numbers import get_currency_precision, list_currencies
 
-from reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.problems import InvalidInput
 
 PRICE_LIMIT = Decimal(10_000)  # per kWh, per hour or per session: a typo guard, not a market rule
 PRICE_PLACES = 6  # a price has at most this many decimals

@@ -11,7 +11,7 @@ import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 
-from reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.problems import InvalidInput
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128  # argon2 takes any length; a bound keeps hashing cost bounded per request

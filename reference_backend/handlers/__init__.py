@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.handlers import v16, v21, v201
-from reference_backend.handlers.base import BootAnswer, Handler, HandlerContext, Reply
+from evharness.reference_backend.handlers import v16, v21, v201
+from evharness.reference_backend.handlers.base import BootAnswer, Handler, HandlerContext, Reply
 
 HANDLERS: dict[OcppVersion, dict[str, Handler]] = {
     OcppVersion.V16: v16.HANDLERS,

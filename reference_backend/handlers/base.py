@@ -18,11 +18,11 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.redaction import mask
-from reference_backend.domain.authorization import Decision, Facts, TokenSource, decide, source_of
-from reference_backend.domain.boot import Registration
-from reference_backend.domain.reservations import reserved_for_other
-from reference_backend.notices import Notices
-from reference_backend.persistence import Store, TokenLookup
+from evharness.reference_backend.domain.authorization import Decision, Facts, TokenSource, decide, source_of
+from evharness.reference_backend.domain.boot import Registration
+from evharness.reference_backend.domain.reservations import reserved_for_other
+from evharness.reference_backend.notices import Notices
+from evharness.reference_backend.persistence import Store, TokenLookup
 
 log = logging.getLogger(__name__)
 

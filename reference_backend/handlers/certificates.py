@@ -17,13 +17,13 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
+from evharness.reference_backend.domain import contracts
+from evharness.reference_backend.domain.certificates import csr_refusal, issue
+from evharness.reference_backend.handlers import ocsp
+from evharness.reference_backend.handlers.base import HandlerContext, Reply
 from evharness.x509 import HashData
-from reference_backend.domain import contracts
-from reference_backend.domain.certificates import csr_refusal, issue
-from reference_backend.handlers import ocsp
-from reference_backend.handlers.base import HandlerContext, Reply
 
-log = logging.getLogger("reference_backend.certificates")
+log = logging.getLogger("evharness.reference_backend.certificates")
 
 STATION_CERTIFICATE = "ChargingStationCertificate"
 MAX_CHAIN = 4  # contract certificate hash data asked about: the certificate and its sub-CAs

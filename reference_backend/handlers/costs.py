@@ -24,9 +24,9 @@ from evharness.ocppj.cost_messages import (
 )
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.vocabulary import Action
-from reference_backend.domain.metering import MeterChange
-from reference_backend.domain.tariffs import Tariff, cost
-from reference_backend.persistence import TransactionRecord
+from evharness.reference_backend.domain.metering import MeterChange
+from evharness.reference_backend.domain.tariffs import Tariff, cost
+from evharness.reference_backend.persistence import TransactionRecord
 
 
 def session_cost(

@@ -11,15 +11,15 @@ from typing import Any
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.vocabulary import Action, Status
-from reference_backend.domain import data_transfer as vendors
-from reference_backend.domain.credentials import hash_password
-from reference_backend.domain.password_rotation import password_set, upgrade_accepted
-from reference_backend.domain.reservations import FIELDS, Event, answered
-from reference_backend.handlers import smart_charging
-from reference_backend.handlers.base import HandlerContext
-from reference_backend.persistence import Store
-from reference_backend.persistence.function_records import DisplayMessageRecord
-from reference_backend.persistence.station_security import SecurityRecords
+from evharness.reference_backend.domain import data_transfer as vendors
+from evharness.reference_backend.domain.credentials import hash_password
+from evharness.reference_backend.domain.password_rotation import password_set, upgrade_accepted
+from evharness.reference_backend.domain.reservations import FIELDS, Event, answered
+from evharness.reference_backend.handlers import smart_charging
+from evharness.reference_backend.handlers.base import HandlerContext
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.function_records import DisplayMessageRecord
+from evharness.reference_backend.persistence.station_security import SecurityRecords
 
 
 def data_transfer(ctx: HandlerContext, payload: Payload) -> Payload:

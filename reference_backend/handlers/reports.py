@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.vocabulary import Action
-from reference_backend.handlers.base import Handler, HandlerContext
+from evharness.reference_backend.handlers.base import Handler, HandlerContext
 
 # action → the field with the message's status (None: the message has none)
 REPORTED: dict[str, str | None] = {

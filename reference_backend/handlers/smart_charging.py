@@ -19,8 +19,8 @@ from datetime import datetime
 
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.vocabulary import Action, Status
-from reference_backend.domain.charging_profiles import WORDS_16, first_schedule, placed, set_call
-from reference_backend.domain.load_management import (
+from evharness.reference_backend.domain.charging_profiles import WORDS_16, first_schedule, placed, set_call
+from evharness.reference_backend.domain.load_management import (
     EV_PROFILE_IDS,
     SITE_PROFILE_ID,
     needs_profile,
@@ -28,9 +28,9 @@ from reference_backend.domain.load_management import (
     site_profile,
     within,
 )
-from reference_backend.handlers.base import Handler, HandlerContext, Reply
-from reference_backend.persistence import Store
-from reference_backend.persistence.charging_records import ChargingRecords, StoredProfile
+from evharness.reference_backend.handlers.base import Handler, HandlerContext, Reply
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.charging_records import ChargingRecords, StoredProfile
 
 
 def site_share(store: Store, station_id: int) -> float | None:

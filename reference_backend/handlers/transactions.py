@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from reference_backend.domain.metering import (
+from evharness.reference_backend.domain.metering import (
     MeterChange,
     Register,
     Sample,
@@ -19,14 +19,14 @@ from reference_backend.domain.metering import (
     registers,
     stop_problem,
 )
-from reference_backend.domain.transactions import (
+from evharness.reference_backend.domain.transactions import (
     Ending,
     boot_ends_transactions,
     ending,
     superseded,
 )
-from reference_backend.handlers.base import HandlerContext
-from reference_backend.persistence import TransactionRecord
+from evharness.reference_backend.handlers.base import HandlerContext
+from evharness.reference_backend.persistence import TransactionRecord
 
 log = logging.getLogger(__name__)
 

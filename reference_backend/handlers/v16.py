@@ -13,11 +13,11 @@ from evharness.idtokens import guess_type_from_idtag
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.vocabulary import Action
-from reference_backend.domain.authorization import status_for
-from reference_backend.domain.metering import Register, samples_v16
-from reference_backend.domain.reservations import ENDED_BY_STATUS_16, Event
-from reference_backend.handlers import certificates, reports
-from reference_backend.handlers.base import (
+from evharness.reference_backend.domain.authorization import status_for
+from evharness.reference_backend.domain.metering import Register, samples_v16
+from evharness.reference_backend.domain.reservations import ENDED_BY_STATUS_16, Event
+from evharness.reference_backend.handlers import certificates, reports
+from evharness.reference_backend.handlers.base import (
     Handler,
     HandlerContext,
     Reply,
@@ -26,17 +26,17 @@ from reference_backend.handlers.base import (
     check_token,
     timestamp_or_now,
 )
-from reference_backend.handlers.costs import final_cost_16, running_cost_16, session_cost
-from reference_backend.handlers.functions import data_transfer
-from reference_backend.handlers.smart_charging import balancing, ended_16, with_site_profile
-from reference_backend.handlers.transactions import (
+from evharness.reference_backend.handlers.costs import final_cost_16, running_cost_16, session_cost
+from evharness.reference_backend.handlers.functions import data_transfer
+from evharness.reference_backend.handlers.smart_charging import balancing, ended_16, with_site_profile
+from evharness.reference_backend.handlers.transactions import (
     end_as_superseded,
     end_lost_at_boot,
     make_room,
     meter_of,
     stop_check,
 )
-from reference_backend.persistence import BootInfo, TokenUse
+from evharness.reference_backend.persistence import BootInfo, TokenUse
 
 log = logging.getLogger(__name__)
 

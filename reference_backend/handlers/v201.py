@@ -14,19 +14,19 @@ from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE, from_wire_201
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
 from evharness.ocppj.vocabulary import Action, Status
-from reference_backend.domain.authorization import Decision, Verdict, status_for
-from reference_backend.domain.contracts import CONTRACT_LIFETIME_S, CONTRACT_TOKEN
-from reference_backend.domain.metering import (
+from evharness.reference_backend.domain.authorization import Decision, Verdict, status_for
+from evharness.reference_backend.domain.contracts import CONTRACT_LIFETIME_S, CONTRACT_TOKEN
+from evharness.reference_backend.domain.metering import (
     TRANSACTION_BEGIN,
     Register,
     first_register_wh,
     registers,
     samples_v201,
 )
-from reference_backend.domain.reservations import UPDATES, Event
-from reference_backend.domain.transactions import RESUMED
-from reference_backend.handlers import certificates, reports, smart_charging
-from reference_backend.handlers.base import (
+from evharness.reference_backend.domain.reservations import UPDATES, Event
+from evharness.reference_backend.domain.transactions import RESUMED
+from evharness.reference_backend.handlers import certificates, reports, smart_charging
+from evharness.reference_backend.handlers.base import (
     Handler,
     HandlerContext,
     Reply,
@@ -34,16 +34,16 @@ from reference_backend.handlers.base import (
     boot_answer,
     check_token,
 )
-from reference_backend.handlers.costs import cost_updated, session_cost
-from reference_backend.handlers.functions import data_transfer, message_record
-from reference_backend.handlers.transactions import (
+from evharness.reference_backend.handlers.costs import cost_updated, session_cost
+from evharness.reference_backend.handlers.functions import data_transfer, message_record
+from evharness.reference_backend.handlers.transactions import (
     end_as_superseded,
     end_lost_at_boot,
     make_room,
     meter_of,
     stop_check,
 )
-from reference_backend.persistence import BootInfo, TokenUse
+from evharness.reference_backend.persistence import BootInfo, TokenUse
 
 log = logging.getLogger(__name__)
 

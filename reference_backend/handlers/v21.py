@@ -8,8 +8,8 @@ Checked against the `ocpp` package's 2.1 schemas: 2.1 only adds optional fields 
 from __future__ import annotations
 
 from evharness.ocppj.vocabulary import Action
-from reference_backend.handlers import v201
-from reference_backend.handlers.base import Handler
+from evharness.reference_backend.handlers import v201
+from evharness.reference_backend.handlers.base import Handler
 
 SAME_AS_201 = (
     Action.BootNotification,

@@ -1,6 +1,6 @@
 """Persistence behind one module: SQLAlchemy Core tables and the `Store` that reads and writes them."""
 
-from reference_backend.persistence.records import (
+from evharness.reference_backend.persistence.records import (
     BootInfo,
     MeterValueRecord,
     ProvisionCounts,
@@ -10,7 +10,7 @@ from reference_backend.persistence.records import (
     TokenUse,
     TransactionRecord,
 )
-from reference_backend.persistence.store import Store
+from evharness.reference_backend.persistence.store import Store
 
 __all__ = [
     "BootInfo",
@@ -25,9 +25,9 @@ __all__ = [
 ]
 
 # The console's tables join the shared metadata whenever persistence is imported.
-from reference_backend.persistence import account_tables as _account_tables
-from reference_backend.persistence import certificate_tables as _certificate_tables
-from reference_backend.persistence import report_tables as _report_tables
-from reference_backend.persistence import station_tables as _station_tables
+from evharness.reference_backend.persistence import account_tables as _account_tables
+from evharness.reference_backend.persistence import certificate_tables as _certificate_tables
+from evharness.reference_backend.persistence import report_tables as _report_tables
+from evharness.reference_backend.persistence import station_tables as _station_tables
 
 del _account_tables, _certificate_tables, _report_tables, _station_tables

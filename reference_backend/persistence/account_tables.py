@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.tables import UtcDateTime, metadata
+from evharness.reference_backend.persistence.tables import UtcDateTime, metadata
 
 
 def _user_fk(name: str = "user_id", *, nullable: bool = False) -> sa.Column[int]:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from reference_backend.domain.boot import BootPolicy, PolicyName, Registration
-from reference_backend.persistence.tables import boot_holds, boot_policies
+from evharness.reference_backend.domain.boot import BootPolicy, PolicyName, Registration
+from evharness.reference_backend.persistence.tables import boot_holds, boot_policies
 
 
 @dataclass(frozen=True, slots=True)

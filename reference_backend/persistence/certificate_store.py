@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from reference_backend.domain.certificates import Authority, Issued, new_authority
-from reference_backend.persistence.certificate_tables import (
+from evharness.reference_backend.domain.certificates import Authority, Issued, new_authority
+from evharness.reference_backend.persistence.certificate_tables import (
     certificate_authority,
     contract_authorizations,
     issued_certificates,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.tables import UtcDateTime, metadata
+from evharness.reference_backend.persistence.tables import UtcDateTime, metadata
 
 certificate_authority = sa.Table(
     "certificate_authority",

@@ -11,8 +11,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.station_tables import station_registry
-from reference_backend.persistence.tables import UtcDateTime, metadata, stations, transactions
+from evharness.reference_backend.persistence.station_tables import station_registry
+from evharness.reference_backend.persistence.tables import UtcDateTime, metadata, stations, transactions
 
 
 def _station_fk() -> sa.Column[int]:

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from reference_backend.persistence import statements as q
-from reference_backend.persistence.cached import Cached, written_table
+from evharness.reference_backend.persistence import statements as q
+from evharness.reference_backend.persistence.cached import Cached, written_table
 
 T = TypeVar("T")
 

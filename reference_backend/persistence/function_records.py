@@ -8,8 +8,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from reference_backend.domain.reservations import Event, Held, Reserved, State, next_state
-from reference_backend.persistence.tables import UtcDateTime, metadata
+from evharness.reference_backend.domain.reservations import Event, Held, Reserved, State, next_state
+from evharness.reference_backend.persistence.tables import UtcDateTime, metadata
 
 
 def _station_fk() -> sa.Column[int]:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-log = logging.getLogger("reference_backend.persistence")
+log = logging.getLogger("evharness.reference_backend.persistence")
 
 
 class Batch(Protocol):

@@ -13,9 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.console.base import TxBase, inserted_id
-from reference_backend.persistence.station_records import IdentificationRecord, LocalUserRecord
-from reference_backend.persistence.tables import identifications, local_users
+from evharness.reference_backend.persistence.console.base import TxBase, inserted_id
+from evharness.reference_backend.persistence.station_records import IdentificationRecord, LocalUserRecord
+from evharness.reference_backend.persistence.tables import identifications, local_users
 
 _IDENTIFICATION = sa.select(
     identifications.c.id,

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from evharness.idtokens import IdType
-from reference_backend.domain.authorization import Identification
-from reference_backend.domain.metering import Register
+from evharness.reference_backend.domain.authorization import Identification
+from evharness.reference_backend.domain.metering import Register
 
 
 @dataclass(frozen=True, slots=True)

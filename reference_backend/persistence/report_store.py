@@ -13,7 +13,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.report_tables import firmware_files, station_files, station_reports
+from evharness.reference_backend.persistence.report_tables import (
+    firmware_files,
+    station_files,
+    station_reports,
+)
 
 
 @dataclass(frozen=True, slots=True)

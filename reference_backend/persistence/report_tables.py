@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.tables import UtcDateTime, metadata
+from evharness.reference_backend.persistence.tables import UtcDateTime, metadata
 
 # Every station-initiated message of these blocks, as received: FirmwareStatusNotification,
 # Signed…, Diagnostics/LogStatusNotification, PublishFirmwareStatusNotification, NotifyEvent,

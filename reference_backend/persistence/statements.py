@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.tables import (
+from evharness.reference_backend.persistence.tables import (
     UtcDateTime,
     connectors,
     identifications,

@@ -15,13 +15,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from evharness.ocppj.vocabulary import Status
-from reference_backend.persistence.account_tables import installations, users
-from reference_backend.persistence.certificate_store import CertificatesTx
-from reference_backend.persistence.console import ConsoleTx
-from reference_backend.persistence.console.base import inserted_id
-from reference_backend.persistence.local_users_tx import LocalUsersTx
-from reference_backend.persistence.report_store import ReportsTx
-from reference_backend.persistence.station_records import (
+from evharness.reference_backend.persistence.account_tables import installations, users
+from evharness.reference_backend.persistence.certificate_store import CertificatesTx
+from evharness.reference_backend.persistence.console import ConsoleTx
+from evharness.reference_backend.persistence.console.base import inserted_id
+from evharness.reference_backend.persistence.local_users_tx import LocalUsersTx
+from evharness.reference_backend.persistence.report_store import ReportsTx
+from evharness.reference_backend.persistence.station_records import (
     AuditRecord,
     ConnectorRecord,
     GrantRecord,
@@ -29,15 +29,15 @@ from reference_backend.persistence.station_records import (
     SettingRecord,
     StationRow,
 )
-from reference_backend.persistence.station_tables import (
+from evharness.reference_backend.persistence.station_tables import (
     handover_invitations,
     station_audit,
     station_grants,
     station_registry,
     station_settings,
 )
-from reference_backend.persistence.tables import connectors, meter_values, stations
-from reference_backend.persistence.tokens_tx import TokensTx
+from evharness.reference_backend.persistence.tables import connectors, meter_values, stations
+from evharness.reference_backend.persistence.tokens_tx import TokensTx
 
 
 class StationStore:

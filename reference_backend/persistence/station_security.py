@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.tables import station_security, stations
+from evharness.reference_backend.persistence.tables import station_security, stations
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,20 +31,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.domain import local_list
-from reference_backend.domain.authorization import Identification
-from reference_backend.domain.contracts import ContractSource, LocalContracts
-from reference_backend.persistence import statements as q
-from reference_backend.persistence.cached import Cached
-from reference_backend.persistence.certificate_store import CertificateRecords
-from reference_backend.persistence.charging_records import ChargingRecords
-from reference_backend.persistence.delivered import Delivered
-from reference_backend.persistence.engine import create_engine, read_only
-from reference_backend.persistence.facts_cache import facts_cache
-from reference_backend.persistence.function_records import DisplayMessageRecords, ReservationRecords
-from reference_backend.persistence.group_commit import GroupCommitter
-from reference_backend.persistence.liveness import Liveness, station_key
-from reference_backend.persistence.records import (
+from evharness.reference_backend.domain import local_list
+from evharness.reference_backend.domain.authorization import Identification
+from evharness.reference_backend.domain.contracts import ContractSource, LocalContracts
+from evharness.reference_backend.persistence import statements as q
+from evharness.reference_backend.persistence.cached import Cached
+from evharness.reference_backend.persistence.certificate_store import CertificateRecords
+from evharness.reference_backend.persistence.charging_records import ChargingRecords
+from evharness.reference_backend.persistence.delivered import Delivered
+from evharness.reference_backend.persistence.engine import create_engine, read_only
+from evharness.reference_backend.persistence.facts_cache import facts_cache
+from evharness.reference_backend.persistence.function_records import DisplayMessageRecords, ReservationRecords
+from evharness.reference_backend.persistence.group_commit import GroupCommitter
+from evharness.reference_backend.persistence.liveness import Liveness, station_key
+from evharness.reference_backend.persistence.records import (
     BootInfo,
     MeterValueRecord,
     ProvisionCounts,
@@ -52,8 +52,8 @@ from reference_backend.persistence.records import (
     StationRecord,
     TokenLookup,
 )
-from reference_backend.persistence.report_store import ReportRecords
-from reference_backend.persistence.tables import (
+from evharness.reference_backend.persistence.report_store import ReportRecords
+from evharness.reference_backend.persistence.tables import (
     connectors,
     identifications,
     local_list_sync,
@@ -64,9 +64,9 @@ from reference_backend.persistence.tables import (
     stations,
     transaction_events,
 )
-from reference_backend.persistence.tariff_records import TariffRecords
-from reference_backend.persistence.transaction_store import TransactionStore, cached_transactions
-from reference_backend.persistence.write_behind import Batch, Status
+from evharness.reference_backend.persistence.tariff_records import TariffRecords
+from evharness.reference_backend.persistence.transaction_store import TransactionStore, cached_transactions
+from evharness.reference_backend.persistence.write_behind import Batch, Status
 
 
 def code_key(code: str) -> str:

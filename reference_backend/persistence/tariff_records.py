@@ -23,8 +23,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from reference_backend.domain.tariffs import Tariff
-from reference_backend.persistence.tables import UtcDateTime, metadata
+from evharness.reference_backend.domain.tariffs import Tariff
+from evharness.reference_backend.persistence.tables import UtcDateTime, metadata
 
 CACHE_SECONDS = 30.0
 

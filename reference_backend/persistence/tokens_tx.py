@@ -10,9 +10,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.console.base import TxBase, inserted_id
-from reference_backend.persistence.station_records import TokenRecord
-from reference_backend.persistence.tables import station_tokens
+from evharness.reference_backend.persistence.console.base import TxBase, inserted_id
+from evharness.reference_backend.persistence.station_records import TokenRecord
+from evharness.reference_backend.persistence.tables import station_tokens
 
 _TOKEN = sa.select(
     station_tokens.c.id,

@@ -24,15 +24,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from reference_backend.domain.metering import MeterChange, ReadingKey, Sample, new_readings
-from reference_backend.persistence import statements as q
-from reference_backend.persistence.cached import Cached, written_table
-from reference_backend.persistence.delivered import NEVER, Delivered, EventId
-from reference_backend.persistence.group_commit import GroupCommitter
-from reference_backend.persistence.records import TokenUse, TransactionRecord
-from reference_backend.persistence.statements import ENDED, KNOWN, KNOWN_OPTION, RUNNING
-from reference_backend.persistence.tables import stations, transactions
-from reference_backend.persistence.write_behind import Answer, Batch, EventKey
+from evharness.reference_backend.domain.metering import MeterChange, ReadingKey, Sample, new_readings
+from evharness.reference_backend.persistence import statements as q
+from evharness.reference_backend.persistence.cached import Cached, written_table
+from evharness.reference_backend.persistence.delivered import NEVER, Delivered, EventId
+from evharness.reference_backend.persistence.group_commit import GroupCommitter
+from evharness.reference_backend.persistence.records import TokenUse, TransactionRecord
+from evharness.reference_backend.persistence.statements import ENDED, KNOWN, KNOWN_OPTION, RUNNING
+from evharness.reference_backend.persistence.tables import stations, transactions
+from evharness.reference_backend.persistence.write_behind import Answer, Batch, EventKey
 
 CSMS, STATION = "csms", "station"
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from reference_backend.domain.metering import MeterChange, ReadingKey
+from evharness.reference_backend.domain.metering import MeterChange, ReadingKey
 
 Answer = Mapping[str, Any]
 # (transaction, seqNo, eventType, timestamp): what makes two TransactionEvents the same message

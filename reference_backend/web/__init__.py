@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from reference_backend.web import guard, pages
+from evharness.reference_backend.web import guard, pages
 
 
 def mount(app: FastAPI) -> None:

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from evharness.pages import stylesheet
 
 PREFIX = "/console"
-FILES = resources.files("reference_backend.web")
+FILES = resources.files("evharness.reference_backend.web")
 templates = Jinja2Templates(directory=str(FILES / "templates"))
 
 

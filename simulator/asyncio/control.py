@@ -37,19 +37,19 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from evharness.idtokens import IdType
-from simulator.asyncio.transport import StationLink
-from simulator.asyncio.web import follow, pages
-from simulator.asyncio.web.metrics import CONTENT_TYPE, FleetMetrics
-from simulator.asyncio.web.rows import FleetQuery, fleet_slice
-from simulator.core import external_limits
-from simulator.core.certificates import Choices
-from simulator.core.data_transfer import parse_entry
-from simulator.core.faults import FaultKind
-from simulator.core.model import Own, PresentedToken
-from simulator.core.notes import SecurityEvent
-from simulator.core.outcomes import choose
-from simulator.core.station import Station
-from simulator.state import station_state
+from evharness.simulator.asyncio.transport import StationLink
+from evharness.simulator.asyncio.web import follow, pages
+from evharness.simulator.asyncio.web.metrics import CONTENT_TYPE, FleetMetrics
+from evharness.simulator.asyncio.web.rows import FleetQuery, fleet_slice
+from evharness.simulator.core import external_limits
+from evharness.simulator.core.certificates import Choices
+from evharness.simulator.core.data_transfer import parse_entry
+from evharness.simulator.core.faults import FaultKind
+from evharness.simulator.core.model import Own, PresentedToken
+from evharness.simulator.core.notes import SecurityEvent
+from evharness.simulator.core.outcomes import choose
+from evharness.simulator.core.station import Station
+from evharness.simulator.state import station_state
 
 Command = Callable[[StationLink, dict[str, Any], float], None]
 

@@ -11,18 +11,18 @@ from typing import Any
 
 from evharness.identities import station_identity
 from evharness.ocppj.versions import OcppVersion
-from scenarios.model import Scenario
-from simulator.asyncio.transport import FrameHook, StationLink
-from simulator.backoff import Backoff, OcppBackoff
-from simulator.core.clock import Clock, stamp_time
-from simulator.core.events import StationEvent
-from simulator.core.station import Station
-from simulator.journal_file import JournalFile
-from simulator.protocol import adapter_for
-from simulator.scenario.runner import Expectation, ScenarioRunner
-from simulator.scenario.station_config import station_config
-from simulator.security import SecurityProfile
-from simulator.template import StationTemplate
+from evharness.scenarios.model import Scenario
+from evharness.simulator.asyncio.transport import FrameHook, StationLink
+from evharness.simulator.backoff import Backoff, OcppBackoff
+from evharness.simulator.core.clock import Clock, stamp_time
+from evharness.simulator.core.events import StationEvent
+from evharness.simulator.core.station import Station
+from evharness.simulator.journal_file import JournalFile
+from evharness.simulator.protocol import adapter_for
+from evharness.simulator.scenario.runner import Expectation, ScenarioRunner
+from evharness.simulator.scenario.station_config import station_config
+from evharness.simulator.security import SecurityProfile
+from evharness.simulator.template import StationTemplate
 
 
 @dataclass

@@ -22,12 +22,12 @@ from collections.abc import Callable
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action
-from simulator.asyncio.transport import FrameHook, StationLink
-from simulator.backoff import Backoff
-from simulator.core.clock import ManualClock
-from simulator.core.cost import CostRecord
-from simulator.core.display_messages import DisplayMessage
-from simulator.core.events import (
+from evharness.simulator.asyncio.transport import FrameHook, StationLink
+from evharness.simulator.backoff import Backoff
+from evharness.simulator.core.clock import ManualClock
+from evharness.simulator.core.cost import CostRecord
+from evharness.simulator.core.display_messages import DisplayMessage
+from evharness.simulator.core.events import (
     Authorized,
     Booted,
     CallFailed,
@@ -36,15 +36,15 @@ from simulator.core.events import (
     StationEvent,
     TransactionStarted,
 )
-from simulator.core.external_limits import ExternalLimit, Tell
-from simulator.core.faults import FaultKind
-from simulator.core.model import PresentedToken, StationConfig, Transaction
-from simulator.core.reservations import Reservation
-from simulator.core.station import Station
-from simulator.journal_file import JournalFile
-from simulator.protocol import adapter_for
-from simulator.security import SecurityProfile
-from simulator.state import station_state
+from evharness.simulator.core.external_limits import ExternalLimit, Tell
+from evharness.simulator.core.faults import FaultKind
+from evharness.simulator.core.model import PresentedToken, StationConfig, Transaction
+from evharness.simulator.core.reservations import Reservation
+from evharness.simulator.core.station import Station
+from evharness.simulator.journal_file import JournalFile
+from evharness.simulator.protocol import adapter_for
+from evharness.simulator.security import SecurityProfile
+from evharness.simulator.state import station_state
 
 
 class StationError(RuntimeError):

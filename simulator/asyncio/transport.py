@@ -17,15 +17,15 @@ from websockets.typing import Subprotocol
 
 from evharness.csms_target import describe_refusal, refusal_is_final, station_url
 from evharness.redaction import guard_loggers
-from simulator.backoff import Backoff, OcppBackoff
-from simulator.core.clock import Clock
-from simulator.core.station import Station
-from simulator.core.transfers import Transfer
-from simulator.driver import Driver
-from simulator.journal_file import JournalFile
-from simulator.scenario.runner import ScenarioRunner
-from simulator.security import SecurityProfile, basic_auth_header
-from simulator.transfers import perform
+from evharness.simulator.backoff import Backoff, OcppBackoff
+from evharness.simulator.core.clock import Clock
+from evharness.simulator.core.station import Station
+from evharness.simulator.core.transfers import Transfer
+from evharness.simulator.driver import Driver
+from evharness.simulator.journal_file import JournalFile
+from evharness.simulator.scenario.runner import ScenarioRunner
+from evharness.simulator.security import SecurityProfile, basic_auth_header
+from evharness.simulator.transfers import perform
 
 FrameHook = Callable[[str, str, float], None]  # (direction "out"/"in", text, simulated time)
 TRANSFER_POLL_S = 0.1  # how often a link without a wake event looks for finished transfers

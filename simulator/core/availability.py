@@ -19,7 +19,7 @@ from enum import Enum
 from typing import Literal
 
 from evharness.ocppj.vocabulary import Status
-from simulator.core.model import Connector, ConnectorState, Evse
+from evharness.simulator.core.model import Connector, ConnectorState, Evse
 
 
 class AvailabilityState(Enum):

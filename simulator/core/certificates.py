@@ -27,7 +27,7 @@ from typing import Any, Literal, get_args, get_type_hints
 
 from evharness import x509
 from evharness.ocppj.vocabulary import Status
-from simulator.core.model import Own, Use
+from evharness.simulator.core.model import Own, Use
 
 RENEW_BEFORE_S = 30 * 86_400.0  # A03: a certificate expiring within this is renewed
 

@@ -20,8 +20,8 @@ import itertools
 import math
 from dataclasses import dataclass, field
 
-from simulator.core.meter import NOMINAL_VOLTAGE
-from simulator.core.model import Evse
+from evharness.simulator.core.meter import NOMINAL_VOLTAGE
+from evharness.simulator.core.model import Evse
 
 STATION_MAX = "StationMax"
 TX_DEFAULT = "TxDefault"

@@ -19,25 +19,25 @@ from typing import Literal, Protocol
 from evharness.ocppj.errors import ErrorKind
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
+from evharness.simulator.core.availability import AvailabilityStatus
+from evharness.simulator.core.certificates import Certificates, DeleteOutcome, InstallOutcome, SignedResult
+from evharness.simulator.core.charging_profiles import ChargingProfile, ProfileStore
+from evharness.simulator.core.customers import Customer
+from evharness.simulator.core.data_transfer import TransferStatus
+from evharness.simulator.core.device_model import DeviceModel
+from evharness.simulator.core.display_messages import DisplayMessage, SetStatus
+from evharness.simulator.core.firmware import UpdateRequest, UpdateStatus
+from evharness.simulator.core.local_auth import LocalList
+from evharness.simulator.core.local_list import ListOutcome, ListUpdateRequest
+from evharness.simulator.core.logs import LogAnswer, LogRequest
+from evharness.simulator.core.model import Evse, Own, PresentedToken, StationConfig, StopReason, Use
+from evharness.simulator.core.monitoring import ClearResult, MonitorRequest, SetResult
+from evharness.simulator.core.notes import Answer, Note
+from evharness.simulator.core.publishing import PublishAnswer, PublishRequest, UnpublishAnswer
+from evharness.simulator.core.reservations import Reservation, ReserveStatus
+from evharness.simulator.core.smart_charging import Criteria, ReportStatus
+from evharness.simulator.core.triggers import Trigger
 from evharness.x509 import HashData
-from simulator.core.availability import AvailabilityStatus
-from simulator.core.certificates import Certificates, DeleteOutcome, InstallOutcome, SignedResult
-from simulator.core.charging_profiles import ChargingProfile, ProfileStore
-from simulator.core.customers import Customer
-from simulator.core.data_transfer import TransferStatus
-from simulator.core.device_model import DeviceModel
-from simulator.core.display_messages import DisplayMessage, SetStatus
-from simulator.core.firmware import UpdateRequest, UpdateStatus
-from simulator.core.local_auth import LocalList
-from simulator.core.local_list import ListOutcome, ListUpdateRequest
-from simulator.core.logs import LogAnswer, LogRequest
-from simulator.core.model import Evse, Own, PresentedToken, StationConfig, StopReason, Use
-from simulator.core.monitoring import ClearResult, MonitorRequest, SetResult
-from simulator.core.notes import Answer, Note
-from simulator.core.publishing import PublishAnswer, PublishRequest, UnpublishAnswer
-from simulator.core.reservations import Reservation, ReserveStatus
-from simulator.core.smart_charging import Criteria, ReportStatus
-from simulator.core.triggers import Trigger
 
 
 class CallRefused(Exception):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
-from simulator.core.device_model import DeviceModel
+from evharness.simulator.core.device_model import DeviceModel
 
 ENABLED = "TariffCostCtrlr.Enabled[Cost]"
 CURRENCY = "TariffCostCtrlr.Currency"

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from simulator.core.local_auth import AuthCache, LocalList
-from simulator.core.model import CustomerRecord, Evse
+from evharness.simulator.core.local_auth import AuthCache, LocalList
+from evharness.simulator.core.model import CustomerRecord, Evse
 
 MAX_DATA = 512
 

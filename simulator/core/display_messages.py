@@ -20,7 +20,7 @@ from enum import Enum
 from typing import Literal
 
 from evharness.ocppj.vocabulary import Status
-from simulator.core.device_model import DeviceModel
+from evharness.simulator.core.device_model import DeviceModel
 
 SetStatus = Literal[
     "Accepted",

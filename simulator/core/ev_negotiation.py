@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from simulator.core.ev import EvState
-from simulator.core.meter import NOMINAL_VOLTAGE
+from evharness.simulator.core.ev import EvState
+from evharness.simulator.core.meter import NOMINAL_VOLTAGE
 
 
 class NegotiationState(Enum):

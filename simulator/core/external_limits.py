@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from simulator.core.charging_profiles import EXTERNAL, ChargingProfile, Period, ProfileStore
+from evharness.simulator.core.charging_profiles import EXTERNAL, ChargingProfile, Period, ProfileStore
 
 SOURCES = ("EMS", "SO", "Other")  # ChargingLimitSourceEnumType, CSO aside (the CSMS's own profiles)
 ID_BASE = 2_000_000_000  # the profiles' ids: far above what a CSMS gives (2.1 MaxExternalConstraintsId)

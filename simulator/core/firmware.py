@@ -27,10 +27,10 @@ from pathlib import PurePosixPath
 from typing import Literal
 from urllib.parse import urlsplit
 
-from simulator.core import signatures
-from simulator.core.notes import FirmwareStatus, FirmwareStatusNote, Note, SecurityEvent
-from simulator.core.outcomes import FirmwareOutcome
-from simulator.core.transfers import Direction, TransferResult, Transfers, is_real
+from evharness.simulator.core import signatures
+from evharness.simulator.core.notes import FirmwareStatus, FirmwareStatusNote, Note, SecurityEvent
+from evharness.simulator.core.outcomes import FirmwareOutcome
+from evharness.simulator.core.transfers import Direction, TransferResult, Transfers, is_real
 
 
 class FirmwareState(Enum):

@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from simulator.core.device_model import Access, DeviceModel, Kind, ReportRow, Variable
-from simulator.core.model import ConnectorState, Evse, StationConfig
+from evharness.simulator.core.device_model import Access, DeviceModel, Kind, ReportRow, Variable
+from evharness.simulator.core.model import ConnectorState, Evse, StationConfig
 
 
 class ReportBase(StrEnum):

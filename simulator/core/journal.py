@@ -22,10 +22,10 @@ from typing import Any
 
 from evharness.idtokens import IdType
 from evharness.ocppj.frames import Payload
-from simulator.core.codec import Trait, VersionRules
-from simulator.core.model import Evse, PresentedToken, Transaction
-from simulator.core.notes import Answer, Ended, RestoredNote, TokenAnswer, TransactionNote, TxMoment
-from simulator.core.outbox import QueuedCall
+from evharness.simulator.core.codec import Trait, VersionRules
+from evharness.simulator.core.model import Evse, PresentedToken, Transaction
+from evharness.simulator.core.notes import Answer, Ended, RestoredNote, TokenAnswer, TransactionNote, TxMoment
+from evharness.simulator.core.outbox import QueuedCall
 
 PayloadOf = Callable[[QueuedCall], Payload]
 

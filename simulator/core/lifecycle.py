@@ -32,12 +32,19 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from simulator.core.codec import StartPoint, Trait, VersionRules
-from simulator.core.device_model import DeviceModel
-from simulator.core.events import StationEvent, TransactionEnded, TransactionStarted
-from simulator.core.model import Connector, ConnectorState, Evse, PresentedToken, StopReason, Transaction
-from simulator.core.notes import Note, ReadingContext, TransactionNote, TxMoment
-from simulator.core.sampling import sample
+from evharness.simulator.core.codec import StartPoint, Trait, VersionRules
+from evharness.simulator.core.device_model import DeviceModel
+from evharness.simulator.core.events import StationEvent, TransactionEnded, TransactionStarted
+from evharness.simulator.core.model import (
+    Connector,
+    ConnectorState,
+    Evse,
+    PresentedToken,
+    StopReason,
+    Transaction,
+)
+from evharness.simulator.core.notes import Note, ReadingContext, TransactionNote, TxMoment
+from evharness.simulator.core.sampling import sample
 
 
 class Phase(Enum):

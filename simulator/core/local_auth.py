@@ -27,7 +27,7 @@ import orjson
 from evharness.ocppj.vocabulary import Status
 
 if TYPE_CHECKING:
-    from simulator.core.device_model import DeviceModel
+    from evharness.simulator.core.device_model import DeviceModel
 
 
 @dataclass(frozen=True, slots=True)

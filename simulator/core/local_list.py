@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from simulator.core.device_model import DeviceModel
-from simulator.core.local_auth import ListUpdate, LocalList, message_refusal
+from evharness.simulator.core.device_model import DeviceModel
+from evharness.simulator.core.local_auth import ListUpdate, LocalList, message_refusal
 
 
 class ListOutcome(StrEnum):

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
 
-from simulator.core.notes import LogStatus, LogStatusNote, Note
-from simulator.core.outcomes import LogOutcome
-from simulator.core.transfers import Direction, TransferResult, Transfers, is_real
+from evharness.simulator.core.notes import LogStatus, LogStatusNote, Note
+from evharness.simulator.core.outcomes import LogOutcome
+from evharness.simulator.core.transfers import Direction, TransferResult, Transfers, is_real
 
 
 class LogState(Enum):

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
 from evharness.idtokens import IdType
-from simulator.core.data_transfer import DEFAULT_TABLE, VendorEntry
-from simulator.core.ev import EvSpec, EvState
-from simulator.core.meter import Meter
-from simulator.core.outcomes import FirmwareOutcome, LogOutcome
+from evharness.simulator.core.data_transfer import DEFAULT_TABLE, VendorEntry
+from evharness.simulator.core.ev import EvSpec, EvState
+from evharness.simulator.core.meter import Meter
+from evharness.simulator.core.outcomes import FirmwareOutcome, LogOutcome
 
 
 class ConnectorState(Enum):

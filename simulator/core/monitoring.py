@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from simulator.core.notes import EventNote, MonitoredEvent, MonitoringReportNote, Note
+from evharness.simulator.core.notes import EventNote, MonitoredEvent, MonitoringReportNote, Note
 
 MonitorType = Literal["UpperThreshold", "LowerThreshold", "Delta", "Periodic", "PeriodicClockAligned"]
 Origin = Literal["HardWiredMonitor", "CustomMonitor"]  # 2.0.1 EventNotificationEnumType words

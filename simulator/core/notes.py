@@ -17,14 +17,14 @@ from enum import Enum, StrEnum
 from typing import Literal
 
 from evharness.ocppj.frames import Payload
+from evharness.simulator.core.charging_profiles import ChargingProfile
+from evharness.simulator.core.display_messages import DisplayMessage
+from evharness.simulator.core.ev_negotiation import EvSchedule, Needs
+from evharness.simulator.core.inventory import Selection
+from evharness.simulator.core.local_auth import TokenInfo
+from evharness.simulator.core.model import ConnectorState, Own, PresentedToken, Transaction
+from evharness.simulator.core.smart_charging import ReportPage
 from evharness.x509 import HashData
-from simulator.core.charging_profiles import ChargingProfile
-from simulator.core.display_messages import DisplayMessage
-from simulator.core.ev_negotiation import EvSchedule, Needs
-from simulator.core.inventory import Selection
-from simulator.core.local_auth import TokenInfo
-from simulator.core.model import ConnectorState, Own, PresentedToken, Transaction
-from simulator.core.smart_charging import ReportPage
 
 
 class ReadingContext(StrEnum):

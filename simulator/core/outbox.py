@@ -18,8 +18,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.core import resend
-from simulator.core.notes import AuthorizeNote, BootNote, Note, SecurityEventNote, TransactionNote, TxMoment
+from evharness.simulator.core import resend
+from evharness.simulator.core.notes import (
+    AuthorizeNote,
+    BootNote,
+    Note,
+    SecurityEventNote,
+    TransactionNote,
+    TxMoment,
+)
 
 
 @dataclass(slots=True)

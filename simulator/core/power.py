@@ -10,8 +10,8 @@ each gets what it can take up to an equal part, and what one leaves goes to the 
 
 from __future__ import annotations
 
-from simulator.core.charging_profiles import ProfileStore
-from simulator.core.model import Evse, StationConfig
+from evharness.simulator.core.charging_profiles import ProfileStore
+from evharness.simulator.core.model import Evse, StationConfig
 
 
 def deliverable_power(

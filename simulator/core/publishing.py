@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
-from simulator.core.notes import Note, PublishStatusNote
-from simulator.core.outcomes import FirmwareOutcome
-from simulator.core.transfers import Direction, TransferResult, Transfers, is_real
+from evharness.simulator.core.notes import Note, PublishStatusNote
+from evharness.simulator.core.outcomes import FirmwareOutcome
+from evharness.simulator.core.transfers import Direction, TransferResult, Transfers, is_real
 
 PublishAnswer = Literal["Accepted", "Rejected"]
 UnpublishAnswer = Literal["DownloadOngoing", "NoFirmware", "Unpublished"]

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from evharness.ocppj.errors import ErrorKind
-from simulator.core.model import ConnectorState
-from simulator.core.notes import BootNote, FirmwareStatusNote, LogStatusNote, Note, StatusNote
+from evharness.simulator.core.model import ConnectorState
+from evharness.simulator.core.notes import BootNote, FirmwareStatusNote, LogStatusNote, Note, StatusNote
 
 # The errors after which sending the same message again cannot help.
 FINAL: frozenset[ErrorKind] = frozenset(

@@ -24,9 +24,9 @@ from enum import Enum
 from typing import Literal
 
 from evharness.ocppj.vocabulary import Status
-from simulator.core.device_model import DeviceModel
-from simulator.core.model import ConnectorState, Evse, PresentedToken
-from simulator.core.tokens import same_token
+from evharness.simulator.core.device_model import DeviceModel
+from evharness.simulator.core.model import ConnectorState, Evse, PresentedToken
+from evharness.simulator.core.tokens import same_token
 
 ReserveStatus = Literal["Accepted", "Faulted", "Occupied", "Rejected", "Unavailable"]
 ReservationUpdate = Literal["Expired", "Removed"]

@@ -7,8 +7,8 @@ version's shape (`simulator.protocol.v16.messages`, `v201.messages`).
 
 from __future__ import annotations
 
-from simulator.core.model import Evse
-from simulator.core.notes import Phase, Reading, ReadingContext, Sample
+from evharness.simulator.core.model import Evse
+from evharness.simulator.core.notes import Phase, Reading, ReadingContext, Sample
 
 PHASES: tuple[tuple[Phase, Phase], ...] = (("L1", "L1-N"), ("L2", "L2-N"), ("L3", "L3-N"))
 

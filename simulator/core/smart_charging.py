@@ -21,7 +21,7 @@ from enum import Enum
 from typing import Literal
 
 from evharness.ocppj.vocabulary import Status
-from simulator.core.charging_profiles import TX, ChargingProfile
+from evharness.simulator.core.charging_profiles import TX, ChargingProfile
 
 ENABLED = "SmartChargingCtrlr.Enabled"  # false: the station does not do smart charging (TC_K_15)
 ReportStatus = Literal["Accepted", "NoProfiles"]

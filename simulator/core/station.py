@@ -40,8 +40,7 @@ from evharness.ocppj.rpc import (
 from evharness.ocppj.timefmt import restamp
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import frame_for_people
-from evharness.x509 import HashData
-from simulator.core import (
+from evharness.simulator.core import (
     availability,
     customers,
     external_limits,
@@ -50,18 +49,31 @@ from simulator.core import (
     resend,
     smart_charging,
 )
-from simulator.core.availability import AvailabilityStatus
-from simulator.core.certificates import Certificates, Choices, DeleteOutcome, InstallOutcome, SignedResult
-from simulator.core.charging_profiles import TX, ChargingProfile, ProfileStore, admissible
-from simulator.core.codec import CallRefused, Codec, RemoteStartResult, Trait, UnlockOutcome, VersionRules
-from simulator.core.cost import CostRecord, Costs
-from simulator.core.data_transfer import TransferStatus, VendorTable
-from simulator.core.device_model import DeviceModel
-from simulator.core.display_messages import DisplayMessage, DisplayMessages, SetStatus
-from simulator.core.ev import EvState
-from simulator.core.ev_negotiation import EvSchedule, Negotiations, NegotiationState, Send, needs_of
-from simulator.core.ev_negotiation import Request as NegotiationRequest
-from simulator.core.events import (
+from evharness.simulator.core.availability import AvailabilityStatus
+from evharness.simulator.core.certificates import (
+    Certificates,
+    Choices,
+    DeleteOutcome,
+    InstallOutcome,
+    SignedResult,
+)
+from evharness.simulator.core.charging_profiles import TX, ChargingProfile, ProfileStore, admissible
+from evharness.simulator.core.codec import (
+    CallRefused,
+    Codec,
+    RemoteStartResult,
+    Trait,
+    UnlockOutcome,
+    VersionRules,
+)
+from evharness.simulator.core.cost import CostRecord, Costs
+from evharness.simulator.core.data_transfer import TransferStatus, VendorTable
+from evharness.simulator.core.device_model import DeviceModel
+from evharness.simulator.core.display_messages import DisplayMessage, DisplayMessages, SetStatus
+from evharness.simulator.core.ev import EvState
+from evharness.simulator.core.ev_negotiation import EvSchedule, Negotiations, NegotiationState, Send, needs_of
+from evharness.simulator.core.ev_negotiation import Request as NegotiationRequest
+from evharness.simulator.core.events import (
     Authorized,
     Booted,
     CallFailed,
@@ -76,15 +88,15 @@ from simulator.core.events import (
     StationEvent,
     TransactionEnded,
 )
-from simulator.core.external_limits import ExternalLimit, Tell
-from simulator.core.faults import FaultKind, Faults
-from simulator.core.firmware import FirmwareHost, FirmwareUpdater, UpdateRequest, UpdateStatus
-from simulator.core.lifecycle import Happening, Lifecycle, Occurrence, phase_of
-from simulator.core.local_auth import AuthCache, LocalList, TokenInfo
-from simulator.core.local_list import ListOutcome, ListUpdateRequest
-from simulator.core.logs import LogAnswer, LogHost, LogRequest, LogUploader
-from simulator.core.meter import Meter
-from simulator.core.model import (
+from evharness.simulator.core.external_limits import ExternalLimit, Tell
+from evharness.simulator.core.faults import FaultKind, Faults
+from evharness.simulator.core.firmware import FirmwareHost, FirmwareUpdater, UpdateRequest, UpdateStatus
+from evharness.simulator.core.lifecycle import Happening, Lifecycle, Occurrence, phase_of
+from evharness.simulator.core.local_auth import AuthCache, LocalList, TokenInfo
+from evharness.simulator.core.local_list import ListOutcome, ListUpdateRequest
+from evharness.simulator.core.logs import LogAnswer, LogHost, LogRequest, LogUploader
+from evharness.simulator.core.meter import Meter
+from evharness.simulator.core.model import (
     Connector,
     ConnectorState,
     Evse,
@@ -95,8 +107,8 @@ from simulator.core.model import (
     Transaction,
     Use,
 )
-from simulator.core.monitoring import ClearResult, Monitoring, MonitorRequest, SetResult
-from simulator.core.notes import (
+from evharness.simulator.core.monitoring import ClearResult, Monitoring, MonitorRequest, SetResult
+from evharness.simulator.core.notes import (
     AuthorizeNote,
     BootAnswer,
     BootNote,
@@ -128,14 +140,15 @@ from simulator.core.notes import (
     TransactionNote,
     TxMoment,
 )
-from simulator.core.outbox import Outbox, QueuedCall
-from simulator.core.power import deliverable_power, share
-from simulator.core.publishing import PublishAnswer, Publisher, PublishRequest, UnpublishAnswer
-from simulator.core.reservations import ENDS, End, Reservation, Reservations, ReserveStatus
-from simulator.core.smart_charging import Criteria, ReportStatus
-from simulator.core.tokens import TokenMemory, same_token
-from simulator.core.transfers import TransferResult, Transfers
-from simulator.core.triggers import Trigger
+from evharness.simulator.core.outbox import Outbox, QueuedCall
+from evharness.simulator.core.power import deliverable_power, share
+from evharness.simulator.core.publishing import PublishAnswer, Publisher, PublishRequest, UnpublishAnswer
+from evharness.simulator.core.reservations import ENDS, End, Reservation, Reservations, ReserveStatus
+from evharness.simulator.core.smart_charging import Criteria, ReportStatus
+from evharness.simulator.core.tokens import TokenMemory, same_token
+from evharness.simulator.core.transfers import TransferResult, Transfers
+from evharness.simulator.core.triggers import Trigger
+from evharness.x509 import HashData
 
 MAX_CURRENT_VARIABLE = "ChargingStation.MaxChargingCurrent"  # the reference backend's setting
 FRAME_LOG_SIZE = 64  # frames kept per station as evidence for failed expectations

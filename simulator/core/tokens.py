@@ -6,9 +6,9 @@ a token is cached (C10.FR.01/04, 1.6 §3.5.1) and its group kept (C09.FR.02, 1.6
 
 from __future__ import annotations
 
-from simulator.core.device_model import DeviceModel
-from simulator.core.local_auth import AuthCache, LocalList, TokenInfo, decide_locally
-from simulator.core.model import PresentedToken, Transaction
+from evharness.simulator.core.device_model import DeviceModel
+from evharness.simulator.core.local_auth import AuthCache, LocalList, TokenInfo, decide_locally
+from evharness.simulator.core.model import PresentedToken, Transaction
 
 
 def same_token(a: PresentedToken, b: PresentedToken) -> bool:

@@ -9,10 +9,10 @@ the wire). They only translate; the behaviour is in `simulator.core`.
 from __future__ import annotations
 
 from evharness.ocppj.versions import OcppVersion
-from simulator.core.codec import Codec
-from simulator.protocol.v16.codec import V16Codec
-from simulator.protocol.v21.codec import V21Codec
-from simulator.protocol.v201.codec import V201Codec
+from evharness.simulator.core.codec import Codec
+from evharness.simulator.protocol.v16.codec import V16Codec
+from evharness.simulator.protocol.v21.codec import V21Codec
+from evharness.simulator.protocol.v201.codec import V201Codec
 
 CODECS: dict[OcppVersion, type[V16Codec] | type[V201Codec]] = {
     OcppVersion.V16: V16Codec,

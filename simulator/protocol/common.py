@@ -13,10 +13,10 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action, Status
-from simulator.core import smart_charging
-from simulator.core.codec import CallRefused, Outgoing, StationView, VersionRules
-from simulator.core.model import StationConfig
-from simulator.core.notes import (
+from evharness.simulator.core import smart_charging
+from evharness.simulator.core.codec import CallRefused, Outgoing, StationView, VersionRules
+from evharness.simulator.core.model import StationConfig
+from evharness.simulator.core.notes import (
     Answer,
     AuthorizeNote,
     BootAnswer,
@@ -33,7 +33,7 @@ from simulator.core.notes import (
     TransactionNote,
     TxMoment,
 )
-from simulator.core.triggers import Trigger
+from evharness.simulator.core.triggers import Trigger
 
 CallFunction = Callable[[StationView, Payload, float], Payload]
 Request = TypeVar("Request", bound=Mapping[str, Any])

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from evharness.ocppj.timefmt import parse_timestamp
-from simulator.core.codec import StationView
-from simulator.core.firmware import UpdateRequest
-from simulator.core.logs import LogRequest
+from evharness.simulator.core.codec import StationView
+from evharness.simulator.core.firmware import UpdateRequest
+from evharness.simulator.core.logs import LogRequest
 
 DEFAULT_RETRY_INTERVAL_S = 60.0  # when the CSMS gives no retryInterval
 

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from evharness.ocppj.payloads import v201 as wire
 from evharness.ocppj.timefmt import format_timestamp, parse_timestamp
-from simulator.core.charging_profiles import (
+from evharness.simulator.core.charging_profiles import (
     EXTERNAL,
     PURPOSES,
     STATION_MAX,
@@ -22,9 +22,9 @@ from simulator.core.charging_profiles import (
     ChargingProfile,
     Period,
 )
-from simulator.core.codec import StationView
-from simulator.core.meter import NOMINAL_VOLTAGE
-from simulator.core.smart_charging import CLEAR, ClearStatus, Found
+from evharness.simulator.core.codec import StationView
+from evharness.simulator.core.meter import NOMINAL_VOLTAGE
+from evharness.simulator.core.smart_charging import CLEAR, ClearStatus, Found
 
 
 def _moment(text: str | None) -> float | None:

@@ -1,5 +1,5 @@
 """Running a scenario's steps against a station core, without I/O."""
 
-from simulator.scenario.runner import Expectation, ScenarioRunner
+from evharness.simulator.scenario.runner import Expectation, ScenarioRunner
 
 __all__ = ["Expectation", "ScenarioRunner"]

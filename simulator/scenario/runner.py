@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from evharness.idtokens import IdType
 from evharness.ocppj.vocabulary import Action, Status
 from evharness.redaction import redact
-from scenarios.model import (
+from evharness.scenarios.model import (
     AwaitCost,
     AwaitCostStep,
     AwaitLocalListStep,
@@ -44,9 +44,9 @@ from scenarios.model import (
     UnplugStep,
     WaitStep,
 )
-from simulator.core import external_limits
-from simulator.core.certificates import SignState
-from simulator.core.events import (
+from evharness.simulator.core import external_limits
+from evharness.simulator.core.certificates import SignState
+from evharness.simulator.core.events import (
     Authorized,
     Booted,
     CallFailed,
@@ -55,10 +55,10 @@ from simulator.core.events import (
     StationEvent,
     TransactionStarted,
 )
-from simulator.core.faults import FaultKind
-from simulator.core.model import Own, PresentedToken
-from simulator.core.notes import SecurityEvent
-from simulator.core.station import Station
+from evharness.simulator.core.faults import FaultKind
+from evharness.simulator.core.model import Own, PresentedToken
+from evharness.simulator.core.notes import SecurityEvent
+from evharness.simulator.core.station import Station
 
 EVIDENCE = 8  # frames kept with each failed expectation
 

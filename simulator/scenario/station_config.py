@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
-from scenarios.model import LocalAuth, Scenario
-from simulator.core.model import StationConfig
-from simulator.core.outcomes import FirmwareOutcome, LogOutcome, choose
-from simulator.template import StationTemplate, ev_spec
+from evharness.scenarios.model import LocalAuth, Scenario
+from evharness.simulator.core.model import StationConfig
+from evharness.simulator.core.outcomes import FirmwareOutcome, LogOutcome, choose
+from evharness.simulator.template import StationTemplate, ev_spec
 
 V = TypeVar("V")
 

@@ -28,13 +28,13 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 
 from evharness.csms_target import describe_refusal, refusal_is_final, station_url
 from evharness.redaction import guard_loggers
-from simulator.backoff import Backoff
-from simulator.core.clock import Clock
-from simulator.core.station import Station
-from simulator.driver import Driver, RoundTripHook
-from simulator.scenario.runner import ScenarioRunner
-from simulator.sync.wire import BlockingWebSocket
-from simulator.transfers import perform
+from evharness.simulator.backoff import Backoff
+from evharness.simulator.core.clock import Clock
+from evharness.simulator.core.station import Station
+from evharness.simulator.driver import Driver, RoundTripHook
+from evharness.simulator.scenario.runner import ScenarioRunner
+from evharness.simulator.sync.wire import BlockingWebSocket
+from evharness.simulator.transfers import perform
 
 __all__ = ["ConnectHook", "LinkError", "RoundTripHook", "SyncStationLink"]
 

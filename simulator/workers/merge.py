@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.summary import ActionStats
+from evharness.simulator.summary import ActionStats
 
 LATENCIES = "latencies"  # the worker's raw latencies per action, beside its summary
 KEPT = ("time_scale", "timestamps")  # the same in every worker

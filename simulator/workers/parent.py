@@ -20,9 +20,9 @@ from rich.console import Console
 
 from evharness.identities import station_identity
 from evharness.settings import Option
-from simulator.workers.limits import processes_needed
-from simulator.workers.merge import Lost, merge
-from simulator.workers.proxy import ControlProxy, Upstream
+from evharness.simulator.workers.limits import processes_needed
+from evharness.simulator.workers.merge import Lost, merge
+from evharness.simulator.workers.proxy import ControlProxy, Upstream
 
 PER_PROCESS_MIN = 1000  # the default starts no process for fewer stations than this
 CONTROL_FILE = "control.json"  # a worker's control port, written once it listens

@@ -37,10 +37,10 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from simulator.asyncio.control import ControlPort, json_response
-from simulator.asyncio.web import follow
-from simulator.asyncio.web.metrics import CONTENT_TYPE
-from simulator.asyncio.web.rows import CONDITION_NAMES, FleetQuery, page_of
+from evharness.simulator.asyncio.control import ControlPort, json_response
+from evharness.simulator.asyncio.web import follow
+from evharness.simulator.asyncio.web.metrics import CONTENT_TYPE
+from evharness.simulator.asyncio.web.rows import CONDITION_NAMES, FleetQuery, page_of
 
 FETCH_TIMEOUT_S = 30.0
 INTERNAL = object()  # the id of a message the proxy sent on its own: its reply is not passed on

@@ -101,9 +101,9 @@ def test_only_the_reference_driver_configures_the_boot_policy() -> None:
 
 
 def test_the_reference_driver_sets_and_restores_the_boot_policy(tmp_path: Path) -> None:
-    from reference_backend.backend import BackendServer
-    from reference_backend.domain.boot import BootPolicy, PolicyName
-    from reference_backend.settings import BackendSettings
+    from evharness.reference_backend.backend import BackendServer
+    from evharness.reference_backend.domain.boot import BootPolicy, PolicyName
+    from evharness.reference_backend.settings import BackendSettings
 
     config = BackendSettings(
         ocpp_port=0, api_port=0, database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}", operator_token="t0ken"

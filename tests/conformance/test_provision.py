@@ -9,7 +9,7 @@ from pathlib import Path
 from evharness.backend_process import BackendProcess
 from evharness.conformance.config import load
 from evharness.conformance.requirements import needs
-from scenarios.model import Provision
+from evharness.scenarios.model import Provision
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCUSTFILE = """
 from locust import User, constant, task
 
-from loadtests import options  # noqa: F401  (as every evharness locustfile does)
+from evharness.loadtests import options  # noqa: F401  (as every evharness locustfile does)
 
 
 class LastWordUser(User):

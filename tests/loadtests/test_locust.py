@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-import scenarios
+from evharness import scenarios
 from evharness.backend_process import BackendProcess
+from evharness.reference_backend.persistence import Store
 from evharness.seed import seed
-from reference_backend.persistence import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCUSTFILE = ROOT / "loadtests" / "locustfile.py"
@@ -124,7 +124,7 @@ def test_unexpected_authorization_statuses_are_failures_with_a_reason(
 ) -> None:
     """The driver's PIN blocked at one station: the run fails, and says which token got what."""
     from evharness.idtokens import IdType
-    from reference_backend.persistence import ProvisionedIdentification
+    from evharness.reference_backend.persistence import ProvisionedIdentification
 
     store = Store.from_url(database_url)
     try:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from loadtests.mailbox import confirmation_token, find_confirmation_token, is_complete, refusal_reason
-from reference_backend.console.mail import Message
+from evharness.loadtests.mailbox import (
+    confirmation_token,
+    find_confirmation_token,
+    is_complete,
+    refusal_reason,
+)
+from evharness.reference_backend.console.mail import Message
 
 LINK = "http://127.0.0.1:8000/api/links/confirm?token=tok-{}"
 

@@ -6,17 +6,17 @@ from types import SimpleNamespace
 
 import pytest
 
-import scenarios
+from evharness import scenarios
+from evharness.loadtests.identities import IdentityPool, PoolExhausted
+from evharness.loadtests.sessions import Scenarios, expected_statuses, failure_reason
+from evharness.loadtests.settings import LoadSettings, parse_stages
 from evharness.ocppj.versions import OcppVersion
-from loadtests.identities import IdentityPool, PoolExhausted
-from loadtests.sessions import Scenarios, expected_statuses, failure_reason
-from loadtests.settings import LoadSettings, parse_stages
-from scenarios.model import BootStep
-from simulator.core.events import Authorized, CallFailed, RoundTrip
-from simulator.core.outcomes import FirmwareOutcome, LogOutcome, choose
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
-from simulator.scenario.station_config import config_for_all
+from evharness.scenarios.model import BootStep
+from evharness.simulator.core.events import Authorized, CallFailed, RoundTrip
+from evharness.simulator.core.outcomes import FirmwareOutcome, LogOutcome, choose
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
+from evharness.simulator.scenario.station_config import config_for_all
 
 
 def options(**changes: str) -> SimpleNamespace:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from reference_backend.persistence import Store
-from reference_backend.persistence.tables import metadata
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.tables import metadata
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from reference_backend.persistence import Store
+from evharness.reference_backend.persistence import Store
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from evharness.ocppj.timefmt import format_timestamp
-from reference_backend.connection import CsmsConnection
+from evharness.reference_backend.connection import CsmsConnection
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 NOW = T0.timestamp()

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import httpx
 
-from reference_backend.backend import BackendServer
-from reference_backend.domain.permissions import Role
-from reference_backend.domain.tokens import new_token, token_hash
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.portal import BackgroundLoop
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.domain.permissions import Role
+from evharness.reference_backend.domain.tokens import new_token, token_hash
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.portal import BackgroundLoop
 
 
 @dataclass

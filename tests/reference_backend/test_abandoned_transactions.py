@@ -12,8 +12,8 @@ import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.connection import CsmsConnection
-from reference_backend.persistence import ProvisionedIdentification, Store, TransactionRecord
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.persistence import ProvisionedIdentification, Store, TransactionRecord
 
 from .helpers import T0, at, boot_16, boot_201, call, register_16, register_201, transaction_event
 

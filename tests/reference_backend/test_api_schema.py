@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 
-from reference_backend.backend import BackendServer
-from reference_backend.console import accounts, operator
-from reference_backend.console.passwords import Passwords
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.portal import BackgroundLoop
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.console import accounts, operator
+from evharness.reference_backend.console.passwords import Passwords
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.portal import BackgroundLoop
 
 ADMIN = "schema-admin@example.com"
 
@@ -93,7 +93,7 @@ def test_every_operation_documents_every_refusal_in_the_one_error_shape(
     429 on every operation), each with the one error body `{"detail": …, "field": …}`."""
     import httpx
 
-    from reference_backend.api.errors import STATUS
+    from evharness.reference_backend.api.errors import STATUS
 
     backend, _ = running
     document = httpx.get(f"{backend.api_url}openapi.json", timeout=30).json()

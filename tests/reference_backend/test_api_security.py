@@ -13,17 +13,17 @@ from pathlib import Path
 
 import httpx
 
-from reference_backend.api import create_app
-from reference_backend.api.state import ApiState
-from reference_backend.backend import BackendServer
-from reference_backend.console.context import Console
-from reference_backend.console.mail import OutboxMailer
-from reference_backend.console.station_access import Stations
-from reference_backend.persistence import Store
-from reference_backend.persistence.console import ConsoleStore
-from reference_backend.persistence.station_access import StationStore
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.portal import BackgroundLoop
+from evharness.reference_backend.api import create_app
+from evharness.reference_backend.api.state import ApiState
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.console.context import Console
+from evharness.reference_backend.console.mail import OutboxMailer
+from evharness.reference_backend.console.station_access import Stations
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.console import ConsoleStore
+from evharness.reference_backend.persistence.station_access import StationStore
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.portal import BackgroundLoop
 
 PUBLIC = {
     "GET /api/health",

@@ -8,12 +8,12 @@ from typing import Any
 
 from evharness.conformance.station import OcttStation
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.boot_policies import BootPolicies
-from reference_backend.domain.boot import BootPolicy, PolicyName, Registration
-from reference_backend.persistence import Store
-from reference_backend.persistence.boot_records import BootRecords
-from reference_backend.settings import BackendSettings
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.boot_policies import BootPolicies
+from evharness.reference_backend.domain.boot import BootPolicy, PolicyName, Registration
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.boot_records import BootRecords
+from evharness.reference_backend.settings import BackendSettings
 
 from .helpers import boot_201
 from .test_boot_policy_api import TOKEN, api

@@ -11,10 +11,10 @@ import orjson
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.domain.boot import BootPolicy, PolicyName, Registration, trigger_on_accept
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.live import LiveStation
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.domain.boot import BootPolicy, PolicyName, Registration, trigger_on_accept
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.live import LiveStation
 
 from .test_boot_policy_api import TOKEN, api
 from .test_local_list_sync import until

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from reference_backend import cli
-from reference_backend.settings import BackendSettings
+from evharness.reference_backend import cli
+from evharness.reference_backend.settings import BackendSettings
 
 
 def parse(*argv: str) -> argparse.Namespace:
@@ -139,7 +139,7 @@ def test_bad_boot_options_name_flag_and_variable(
 
 
 def test_boot_options_from_environment_and_flags(monkeypatch: pytest.MonkeyPatch) -> None:
-    from reference_backend.domain.boot import BootPolicy, PolicyName
+    from evharness.reference_backend.domain.boot import BootPolicy, PolicyName
 
     monkeypatch.setenv("EVHARNESS_BOOT_POLICY", "Pending")
     monkeypatch.setenv("EVHARNESS_BOOT_TRIGGER", "true")

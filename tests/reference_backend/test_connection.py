@@ -11,9 +11,9 @@ import pytest
 from evharness.idtokens import IdType
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.connection import CsmsConnection
-from reference_backend.handlers import HANDLERS, Handler, HandlerContext
-from reference_backend.persistence import ProvisionedIdentification, Store
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.handlers import HANDLERS, Handler, HandlerContext
+from evharness.reference_backend.persistence import ProvisionedIdentification, Store
 
 from .helpers import (
     T0,

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.boot_policies import BootPolicies
-from reference_backend.connection import CsmsConnection
-from reference_backend.domain.boot import BootPolicy, PolicyName, Registration
-from reference_backend.persistence import Store
+from evharness.reference_backend.boot_policies import BootPolicies
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.domain.boot import BootPolicy, PolicyName, Registration
+from evharness.reference_backend.persistence import Store
 
 from .helpers import NOW, boot_16, boot_201, call, exchange, frame
 

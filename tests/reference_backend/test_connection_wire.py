@@ -13,8 +13,8 @@ import pytest
 
 from evharness.ocppj.rpc import CallTimedOut, ErrorReceived, ResultReceived
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.connection import CsmsConnection
-from reference_backend.persistence import Store
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.persistence import Store
 
 from .helpers import NOW, boot_16, boot_201, call
 
@@ -52,7 +52,7 @@ def send_frame(payload: dict[str, Any]) -> bytes:
 def test_a_send_on_21_is_taken_logged_masked_and_never_answered(
     sqlite_store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="reference_backend.connection")
+    caplog.set_level(logging.DEBUG, logger="evharness.reference_backend.connection")
     session = booted(sqlite_store, V21)
 
     session.receive(send_frame(STREAM), NOW)

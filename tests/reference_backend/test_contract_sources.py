@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.contract_sources import HttpContracts, contract_source
-from reference_backend.domain.contracts import ContractAnswer, LocalContracts
-from reference_backend.persistence import Store
-from simulator.core.events import CertificateAnswered
+from evharness.reference_backend.contract_sources import HttpContracts, contract_source
+from evharness.reference_backend.domain.contracts import ContractAnswer, LocalContracts
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.events import CertificateAnswered
 from tests.simulator.pair import Pair
 
 EXI = base64.b64encode(b"CertificateInstallationReq").decode()

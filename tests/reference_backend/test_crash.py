@@ -30,16 +30,16 @@ from typing import Any
 import orjson
 import pytest
 
-import scenarios
+from evharness import scenarios
 from evharness.backend_process import BackendProcess
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.versions import OcppVersion
+from evharness.reference_backend.domain.metering import Sample, samples_v16, samples_v201
+from evharness.reference_backend.persistence import Store, TransactionRecord
 from evharness.seed import seed
-from reference_backend.domain.metering import Sample, samples_v16, samples_v201
-from reference_backend.persistence import Store, TransactionRecord
-from simulator.asyncio.fleet import FleetPlan, StationRun, build_runs
-from simulator.backoff import Backoff
-from simulator.core.clock import ScaledClock
+from evharness.simulator.asyncio.fleet import FleetPlan, StationRun, build_runs
+from evharness.simulator.backoff import Backoff
+from evharness.simulator.core.clock import ScaledClock
 
 STATIONS = 60
 SCENARIOS = ("pin_charging", "rfid_charging")
@@ -266,7 +266,7 @@ def stored_readings(store: Store, transaction_id: int) -> list[tuple[Any, ...]]:
 def store_events(store: Store, identity: str) -> list[tuple[str, int, str]]:
     import sqlalchemy as sa
 
-    from reference_backend.persistence.tables import stations, transaction_events, transactions
+    from evharness.reference_backend.persistence.tables import stations, transaction_events, transactions
 
     query = (
         sa.select(

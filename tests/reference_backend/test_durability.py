@@ -24,10 +24,10 @@ import sqlalchemy as sa
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from reference_backend.backend import BackendServer
-from reference_backend.persistence.tables import metadata, meter_values, transaction_events
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.portal import BackgroundLoop
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.persistence.tables import metadata, meter_values, transaction_events
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.portal import BackgroundLoop
 
 from .helpers import at, boot_16, boot_201, register_16, register_201, transaction_event
 
@@ -179,11 +179,11 @@ def test_a_failed_commit_answers_internal_error_is_logged_once_and_the_backend_g
         assert cp.call("MeterValues", values(1)) == {}
         with engine.begin() as conn:  # the table goes away under the backend: the next commit fails
             conn.execute(sa.text("DROP TABLE meter_values"))
-        with caplog.at_level(logging.ERROR, logger="reference_backend.persistence"):
+        with caplog.at_level(logging.ERROR, logger="evharness.reference_backend.persistence"):
             answer = cp.answer(cp.send("MeterValues", values(2)))
         assert answer[0] == 4, answer
         assert answer[2] == "InternalError"
-        failures = [r for r in caplog.records if r.name == "reference_backend.persistence"]
+        failures = [r for r in caplog.records if r.name == "evharness.reference_backend.persistence"]
         assert len(failures) == 1, [r.getMessage() for r in failures]
         assert "not stored" in failures[0].getMessage()
         metadata.create_all(engine, tables=[meter_values])  # empty: the first reading went with the table

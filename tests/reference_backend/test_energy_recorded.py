@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.connection import CsmsConnection
-from reference_backend.persistence import Store, TransactionRecord
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.persistence import Store, TransactionRecord
 
 from .helpers import T0, at, boot_16, boot_201, call, register_201, transaction_event
 

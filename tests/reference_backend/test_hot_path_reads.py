@@ -7,9 +7,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.connection import CsmsConnection
-from reference_backend.persistence import Store
-from reference_backend.persistence.tables import transactions
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.tables import transactions
 
 from .counting import statements
 from .helpers import at, boot_16, boot_201, call, register_16, register_201, transaction_event

@@ -12,8 +12,8 @@ import pytest
 from evharness import x509
 from evharness.conformance.pki import Pki
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.connection import CsmsConnection
-from reference_backend.persistence import Store
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.persistence import Store
 
 from .helpers import NOW, boot_201, call, transaction_event
 

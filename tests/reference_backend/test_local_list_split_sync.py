@@ -14,11 +14,11 @@ import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.persistence.records import ProvisionedIdentification
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.live import LiveStation
-from simulator.core.model import StationConfig
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.persistence.records import ProvisionedIdentification
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.core.model import StationConfig
 from tests.reference_backend.test_local_list_sync import held, synced, until
 
 VERSIONS = [OcppVersion.V16, OcppVersion.V201]
@@ -120,7 +120,7 @@ def test_a_list_over_the_stations_capacity(
     """1.6 reports its capacity (LocalAuthListMaxLength): the backend sends nothing and says why.
     2.0.1 keeps it in Entries' maxLimit, which the backend does not read: the station refuses the
     part that overflows it, the backend sends the Full list again, and the station keeps what fits."""
-    caplog.set_level(logging.INFO, logger="reference_backend.local_lists")
+    caplog.set_level(logging.INFO, logger="evharness.reference_backend.local_lists")
 
     async def scenario() -> None:
         settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url)
@@ -160,7 +160,7 @@ def test_a_2_0_1_station_whose_list_is_off_gets_no_list(
 ) -> None:
     """LocalAuthListCtrlr.Enabled false, read with the limits at registration: no SendLocalList
     (the station would answer Failed to each, after every boot)."""
-    caplog.set_level(logging.INFO, logger="reference_backend.local_lists")
+    caplog.set_level(logging.INFO, logger="evharness.reference_backend.local_lists")
 
     async def scenario() -> None:
         settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url)

@@ -13,11 +13,11 @@ import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.persistence.records import ProvisionedIdentification
-from reference_backend.persistence.station_access import StationStore
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.live import LiveStation
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.persistence.records import ProvisionedIdentification
+from evharness.reference_backend.persistence.station_access import StationStore
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.live import LiveStation
 
 VERSIONS = [OcppVersion.V16, OcppVersion.V201]
 PIN = ProvisionedIdentification(IdType.PIN, "#1234", "Ada", "Pin")

@@ -19,12 +19,12 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from reference_backend.backend import BackendServer
-from reference_backend.domain.permissions import Role
-from reference_backend.domain.tokens import new_token, token_hash
-from reference_backend.persistence.tables import metadata
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.portal import BackgroundLoop
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.domain.permissions import Role
+from evharness.reference_backend.domain.tokens import new_token, token_hash
+from evharness.reference_backend.persistence.tables import metadata
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.portal import BackgroundLoop
 
 HOLDERS = {  # who → (station, role); "stranger" holds nothing
     "owner": ("LU-1", Role.FACILITY_OWNER),

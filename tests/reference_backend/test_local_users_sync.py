@@ -16,11 +16,11 @@ import httpx
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.domain.permissions import Role
-from reference_backend.domain.tokens import new_token, token_hash
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.live import LiveStation
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.domain.permissions import Role
+from evharness.reference_backend.domain.tokens import new_token, token_hash
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.live import LiveStation
 
 VERSIONS = [OcppVersion.V16, OcppVersion.V201]
 IDENTITY = "SIM-LU"

@@ -13,9 +13,9 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from reference_backend.backend import BackendServer
-from reference_backend.connection import VIOLATIONS_LOGGED
-from reference_backend.settings import BackendSettings
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.connection import VIOLATIONS_LOGGED
+from evharness.reference_backend.settings import BackendSettings
 
 from .helpers import boot_16
 
@@ -25,7 +25,7 @@ FLOOD = 60
 def test_malformed_frames_are_logged_a_few_times_then_counted(
     sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, "reference_backend.connection")
+    caplog.set_level(logging.WARNING, "evharness.reference_backend.connection")
 
     async def scenario() -> list[object]:
         settings = BackendSettings(ocpp_port=0, api_port=0, database_url=sqlite_url, log_level="warning")
@@ -42,7 +42,7 @@ def test_malformed_frames_are_logged_a_few_times_then_counted(
 
     answer = asyncio.run(scenario())
     assert answer[:2] == [3, "b1"]
-    lines = [r.getMessage() for r in caplog.records if r.name == "reference_backend.connection"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "evharness.reference_backend.connection"]
     assert len(lines) == VIOLATIONS_LOGGED + 1, lines
     assert f"SIM-FLOOD: {FLOOD - VIOLATIONS_LOGGED} more malformed frames were not logged" in lines[-1]
 

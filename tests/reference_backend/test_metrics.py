@@ -9,14 +9,14 @@ import urllib.request
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
-import scenarios
+from evharness import scenarios
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.metrics import CsmsMetrics
+from evharness.reference_backend.settings import BackendSettings
 from evharness.seed import seed
-from reference_backend.backend import BackendServer
-from reference_backend.metrics import CsmsMetrics
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.live import LiveStation
+from evharness.simulator.asyncio.live import LiveStation
 
 CARD = "04A2B3C4D50001"  # accepted in the bundled rfid_charging scenario
 

@@ -12,8 +12,8 @@ import pytest
 
 from evharness.conformance.station import OcttStation
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.settings import BackendSettings
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.settings import BackendSettings
 
 from .helpers import boot_16
 

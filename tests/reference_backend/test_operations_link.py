@@ -12,9 +12,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
 from evharness.ocppj.frames import Payload
-from reference_backend.backend import BackendServer
-from reference_backend.operations import CALL_TIMEOUT, Operations, Outcome
-from reference_backend.settings import BackendSettings
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.operations import CALL_TIMEOUT, Operations, Outcome
+from evharness.reference_backend.settings import BackendSettings
 
 from .helpers import boot_16
 

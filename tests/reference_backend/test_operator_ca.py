@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from evharness import x509
-from reference_backend.backend import BackendServer
-from reference_backend.settings import BackendSettings
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.settings import BackendSettings
 
 
 def write(tmp_path: Path, certificate: x509.Certificate, key: x509.PrivateKey) -> tuple[str, str]:

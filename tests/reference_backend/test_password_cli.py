@@ -15,11 +15,11 @@ from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
 from evharness.cli import main
-from reference_backend.backend import BackendServer
-from reference_backend.domain.credentials import verify_password
-from reference_backend.persistence import Store
-from reference_backend.persistence.tables import stations
-from reference_backend.settings import BackendSettings
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.domain.credentials import verify_password
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.tables import stations
+from evharness.reference_backend.settings import BackendSettings
 
 PASSWORD = "sixteen-chars-ok"
 OCPP201 = [Subprotocol("ocpp2.0.1")]

@@ -14,14 +14,14 @@ import pytest
 
 from evharness.ocppj.passwords import key_of_password
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.domain.password_rotation import password_set
-from reference_backend.domain.permissions import Role
-from reference_backend.domain.tokens import new_token, token_hash
-from reference_backend.passwords import set_station_password
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.live import LiveStation
-from simulator.security import SecurityProfile
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.domain.password_rotation import password_set
+from evharness.reference_backend.domain.permissions import Role
+from evharness.reference_backend.domain.tokens import new_token, token_hash
+from evharness.reference_backend.passwords import set_station_password
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.security import SecurityProfile
 from tests.reference_backend.test_station_security import outcome
 
 PASSWORD = "a-16-char-secret-pw"

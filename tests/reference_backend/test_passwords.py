@@ -16,11 +16,11 @@ from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
 from evharness.cli import main
-from reference_backend.backend import BackendServer
-from reference_backend.domain.credentials import hash_password, verify_password
-from reference_backend.passwords import read_password_file, set_station_password
-from reference_backend.persistence import Store
-from reference_backend.settings import BackendSettings
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.domain.credentials import hash_password, verify_password
+from evharness.reference_backend.passwords import read_password_file, set_station_password
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.settings import BackendSettings
 
 # Written by the old `evharness station-password --station-passwords FILE` for this password.
 LEGACY_PASSWORD = "legacy-file-password-1"

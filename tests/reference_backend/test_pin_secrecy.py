@@ -17,11 +17,11 @@ from evharness.conformance import report
 from evharness.conformance.checks import Frame, Side, render
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.persistence.records import ProvisionedIdentification
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.live import LiveStation
-from simulator.state import station_state
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.persistence.records import ProvisionedIdentification
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.state import station_state
 from tests.reference_backend.test_local_list_sync import synced, until
 
 PIN = "#7319"  # provisioned, so it also travels in the SendLocalList

@@ -17,10 +17,10 @@ from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.passwords import set_station_password
-from reference_backend.settings import BackendSettings
-from simulator.security import basic_auth_header
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.passwords import set_station_password
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.security import basic_auth_header
 from tests.certificates import ThrowawayPki
 
 from .helpers import boot_16, boot_201

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.connection import CsmsConnection
-from reference_backend.persistence import Store
-from reference_backend.persistence.liveness import HEARTBEAT_WRITE_EVERY
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.liveness import HEARTBEAT_WRITE_EVERY
 
 from .counting import statements
 from .helpers import NOW, T0, at, boot_16, boot_201, call

@@ -8,9 +8,9 @@ import logging
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.connection import CsmsConnection
-from reference_backend.notices import Notices
-from reference_backend.persistence import Store
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.notices import Notices
+from evharness.reference_backend.persistence import Store
 
 from .helpers import boot_16, call, exchange, frame
 
@@ -20,7 +20,7 @@ def refusals(caplog: pytest.LogCaptureFixture, identity: str) -> list[str]:
         r.getMessage()
         for r in caplog.records
         if r.levelno == logging.INFO
-        and r.name == "reference_backend.connection"
+        and r.name == "evharness.reference_backend.connection"
         and identity in r.getMessage()
     ]
 
@@ -30,7 +30,7 @@ def test_a_refused_action_is_logged_once_per_station_and_action(
 ) -> None:
     notices = Notices()  # one per server: shared by a station's connections
     first = CsmsConnection("RF-1", OcppVersion.V16, store, notices=notices)
-    with caplog.at_level(logging.INFO, logger="reference_backend.connection"):
+    with caplog.at_level(logging.INFO, logger="evharness.reference_backend.connection"):
         # not booted yet: SecurityError, twice → one line
         for n in range(2):
             answer = exchange(first, frame(f"h{n}", "Heartbeat", {}))
@@ -60,7 +60,7 @@ def test_an_action_the_version_does_not_have_is_logged_once_too(
     """The RPC layer answers an unknown action itself (a vendor's own message): the operator sees it
     once per station and action, like the handlers' refusals."""
     notices = Notices()
-    with caplog.at_level(logging.INFO, logger="reference_backend.connection"):
+    with caplog.at_level(logging.INFO, logger="evharness.reference_backend.connection"):
         for n in range(3):  # two connections of one station, the second one twice
             connection = CsmsConnection("RF-9", version, store, notices=notices)
             answer = exchange(connection, frame(f"v{n}", "VendorPing", {}))

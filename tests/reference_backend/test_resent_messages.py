@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.connection import CsmsConnection
-from reference_backend.persistence import ProvisionedIdentification, Store
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.persistence import ProvisionedIdentification, Store
 
 from .helpers import T0, at, boot_16, boot_201, call, register_16, register_201, transaction_event
 

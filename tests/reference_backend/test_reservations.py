@@ -14,9 +14,9 @@ from evharness.conformance.station import OcttStation
 from evharness.idtokens import IdType
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.persistence import ProvisionedIdentification
-from reference_backend.settings import BackendSettings
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.persistence import ProvisionedIdentification
+from evharness.reference_backend.settings import BackendSettings
 
 from .helpers import boot_16, boot_201
 from .test_operations import TOKEN, post

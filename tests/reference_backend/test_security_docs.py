@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reference_backend import security
-from reference_backend.api import headers
-from reference_backend.domain import security_profiles
+from evharness.reference_backend import security
+from evharness.reference_backend.api import headers
+from evharness.reference_backend.domain import security_profiles
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 TABLES: dict[str, Callable[[], str]] = {

@@ -8,14 +8,13 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-import scenarios
-from evharness import seed_cli
+from evharness import scenarios, seed_cli
 from evharness.idtokens import WIRE_TYPE_TO_ID_TYPE, guess_type_from_idtag, to_wire
 from evharness.ocppj.versions import OcppVersion
+from evharness.reference_backend.domain.authorization import Facts, decide, status_for
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.tables import identifications, local_users
 from evharness.seed import EXTRA_USERS_PER_STATION, seed
-from reference_backend.domain.authorization import Facts, decide, status_for
-from reference_backend.persistence import Store
-from reference_backend.persistence.tables import identifications, local_users
 
 
 def test_seeding_twice_changes_nothing(database_url: str) -> None:

@@ -14,8 +14,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Subprotocol
 
-from reference_backend.backend import BackendServer
-from reference_backend.settings import BackendSettings
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.settings import BackendSettings
 
 from .helpers import at, boot_16, boot_201, register_16, register_201, transaction_event
 
@@ -214,7 +214,7 @@ def test_a_station_with_a_password_must_present_it(on_backend: Callable[[Scenari
     """Security profile 1 (TC_A_01..03_CSMS): 401 before the upgrade unless identity and password hold."""
     import base64
 
-    from reference_backend.domain.credentials import hash_password
+    from evharness.reference_backend.domain.credentials import hash_password
 
     def basic(user: str, password: str) -> dict[str, str]:
         return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}

@@ -13,7 +13,7 @@ import pytest
 from evharness.conformance.station import OcttStation
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
+from evharness.reference_backend.backend import BackendServer
 
 from .test_reservations import operate, run
 
@@ -180,7 +180,7 @@ def test_reports_and_external_limits_are_kept(sqlite_url: str, version: OcppVers
     ],
 )
 def test_no_smart_charging_message_of_a_station_is_not_supported(action: str) -> None:
-    from reference_backend.handlers.v201 import HANDLERS
+    from evharness.reference_backend.handlers.v201 import HANDLERS
 
     assert action in HANDLERS
 

@@ -14,15 +14,15 @@ import pytest
 
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.console import station_files
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.transport import StationLink
-from simulator.core.clock import ScaledClock
-from simulator.core.model import StationConfig
-from simulator.core.outcomes import FirmwareOutcome
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.console import station_files
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.transport import StationLink
+from evharness.simulator.core.clock import ScaledClock
+from evharness.simulator.core.model import StationConfig
+from evharness.simulator.core.outcomes import FirmwareOutcome
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
 
 TOKEN = "operator-secret"
 IMAGE = b"evharness firmware 3.1.0\n" * 200

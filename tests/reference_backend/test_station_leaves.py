@@ -13,9 +13,9 @@ from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
 from evharness.idtokens import IdType
-from reference_backend.backend import BackendServer
-from reference_backend.persistence.records import ProvisionedIdentification
-from reference_backend.settings import BackendSettings
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.persistence.records import ProvisionedIdentification
+from evharness.reference_backend.settings import BackendSettings
 
 from .helpers import boot_16
 

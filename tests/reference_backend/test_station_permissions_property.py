@@ -21,16 +21,16 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reference_backend.backend import BackendServer
-from reference_backend.console.context import Console
-from reference_backend.console.station_access import Stations
-from reference_backend.domain.onboarding import CompanyDetails
-from reference_backend.domain.permissions import STATION_ROLES, Action, Role, is_allowed
-from reference_backend.domain.remote_operations import ACTIONS as OPERATION_ACTIONS
-from reference_backend.domain.tokens import new_token, token_hash
-from reference_backend.persistence.tables import metadata
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.portal import BackgroundLoop
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.console.context import Console
+from evharness.reference_backend.console.station_access import Stations
+from evharness.reference_backend.domain.onboarding import CompanyDetails
+from evharness.reference_backend.domain.permissions import STATION_ROLES, Action, Role, is_allowed
+from evharness.reference_backend.domain.remote_operations import ACTIONS as OPERATION_ACTIONS
+from evharness.reference_backend.domain.tokens import new_token, token_hash
+from evharness.reference_backend.persistence.tables import metadata
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.portal import BackgroundLoop
 
 IDENTITY = "PROP-1"
 CLAIM = "CLAIM-PROP-1"

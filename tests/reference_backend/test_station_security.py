@@ -17,13 +17,13 @@ from websockets.typing import Subprotocol
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.passwords import set_station_password
-from reference_backend.persistence.records import ProvisionedIdentification
-from reference_backend.security import FAILED_LIMITS, REQUIRED_CIPHERS
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.live import LiveStation, StationError
-from simulator.security import SecurityProfile, basic_auth_header
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.passwords import set_station_password
+from evharness.reference_backend.persistence.records import ProvisionedIdentification
+from evharness.reference_backend.security import FAILED_LIMITS, REQUIRED_CIPHERS
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.live import LiveStation, StationError
+from evharness.simulator.security import SecurityProfile, basic_auth_header
 from tests.certificates import ThrowawayPki
 from tests.reference_backend.test_local_list_sync import held, synced, until
 
@@ -154,7 +154,7 @@ def test_a_station_connected_without_security_gets_no_pins_unless_allowed(
 def test_failed_station_passwords_are_throttled_and_logged(
     sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, "reference_backend.security")
+    caplog.set_level(logging.WARNING, "evharness.reference_backend.security")
     limit, _ = FAILED_LIMITS["client"]
 
     async def status_of(url: str, password: str) -> int:

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.connection import CsmsConnection
-from reference_backend.domain.authorization import (
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.domain.authorization import (
     PROVISIONED_TYPES,
     TOKEN_TYPES,
     Facts,
@@ -30,9 +30,9 @@ from reference_backend.domain.authorization import (
     decide,
     render_token_types,
 )
-from reference_backend.domain.provisioned_tokens import check_token
-from reference_backend.persistence import Store
-from reference_backend.persistence.station_access import StationStore
+from evharness.reference_backend.domain.provisioned_tokens import check_token
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.station_access import StationStore
 
 from .helpers import T0, at, boot_16, boot_201, call
 
@@ -147,7 +147,7 @@ def test_on_16_an_idtag_finds_a_provisioned_token_of_any_type(store: Store) -> N
     ],
 )
 def test_a_token_that_breaks_a_rule_is_refused_naming_the_field(given: dict[str, Any], field: str) -> None:
-    from reference_backend.domain.problems import InvalidInput
+    from evharness.reference_backend.domain.problems import InvalidInput
 
     with pytest.raises(InvalidInput) as refused:
         check_token(**given)

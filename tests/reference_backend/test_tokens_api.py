@@ -14,7 +14,7 @@ from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
 from evharness.cli import main
-from reference_backend.domain.permissions import Role
+from evharness.reference_backend.domain.permissions import Role
 
 from .helpers import boot_201
 from .live_console import Live, live_console

@@ -12,7 +12,7 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from reference_backend.domain.permissions import Role
+from evharness.reference_backend.domain.permissions import Role
 
 from .helpers import at, boot_16
 from .live_console import Live, live_console

@@ -26,13 +26,13 @@ import sqlalchemy as sa
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
-from reference_backend.backend import BackendServer
-from reference_backend.domain.permissions import Role
-from reference_backend.domain.tokens import new_token, token_hash
-from reference_backend.persistence.station_tables import station_audit
-from reference_backend.persistence.tables import identifications, local_users
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.portal import BackgroundLoop
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.domain.permissions import Role
+from evharness.reference_backend.domain.tokens import new_token, token_hash
+from evharness.reference_backend.persistence.station_tables import station_audit
+from evharness.reference_backend.persistence.tables import identifications, local_users
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.portal import BackgroundLoop
 
 from .helpers import at, boot_16, register_16
 

@@ -13,16 +13,16 @@ from typing import Any
 import pytest
 import yaml
 
-import scenarios
+from evharness import scenarios
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from evharness.reference_backend.persistence import Store
+from evharness.scenarios import ScenarioError
+from evharness.scenarios.model import AwaitLocalListStep, PresentTokenStep, Scenario
 from evharness.seed import seed
-from reference_backend.persistence import Store
-from scenarios import ScenarioError
-from scenarios.model import AwaitLocalListStep, PresentTokenStep, Scenario
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
-from simulator.scenario.station_config import LOCAL_AUTH_KEYS, config_for, local_auth_variables
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
+from evharness.simulator.scenario.station_config import LOCAL_AUTH_KEYS, config_for, local_auth_variables
 from tests.simulator.pair import Pair, scenario_station
 
 BASE: dict[str, Any] = {

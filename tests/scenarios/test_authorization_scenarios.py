@@ -14,16 +14,16 @@ import pytest
 import yaml
 from rich.console import Console
 
-import scenarios
+from evharness import scenarios
 from evharness.ocppj.versions import OcppVersion
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.settings import BackendSettings
+from evharness.scenarios.model import PresentTokenStep, Scenario
 from evharness.seed import seed
-from reference_backend.backend import BackendServer
-from reference_backend.settings import BackendSettings
-from scenarios.model import PresentTokenStep, Scenario
-from simulator.asyncio.fleet import FleetPlan, FleetResult, StationRun, run_fleet
-from simulator.core.clock import ScaledClock
-from simulator.core.events import Authorized, TransactionEnded, TransactionStarted
-from simulator.summary import render, summarize
+from evharness.simulator.asyncio.fleet import FleetPlan, FleetResult, StationRun, run_fleet
+from evharness.simulator.core.clock import ScaledClock
+from evharness.simulator.core.events import Authorized, TransactionEnded, TransactionStarted
+from evharness.simulator.summary import render, summarize
 
 SCALE = 1200.0  # 1 simulated hour = 3 real seconds
 NAMES = ("pin_outcomes", "rfid_outcomes", "offline_authorization", "offline_cache")

@@ -18,10 +18,10 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-import scenarios
+from evharness import scenarios
 from evharness.idtokens import IdType
-from scenarios import ScenarioError
-from scenarios.model import (
+from evharness.scenarios import ScenarioError
+from evharness.scenarios.model import (
     STEP_TYPES,
     BootStep,
     ChargeStep,

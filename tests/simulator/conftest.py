@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-import scenarios
+from evharness import scenarios
+from evharness.reference_backend.persistence import Store
 from evharness.seed import seed
-from reference_backend.persistence import Store
 
 
 @pytest.fixture

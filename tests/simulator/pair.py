@@ -9,17 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.connection import CsmsConnection
-from reference_backend.persistence import Store
-from scenarios.model import Scenario
-from simulator.core.clock import ManualClock
-from simulator.core.model import StationConfig
-from simulator.core.station import Station
-from simulator.driver import Driver, RoundTripHook
-from simulator.protocol import adapter_for
-from simulator.scenario.runner import ScenarioRunner
-from simulator.scenario.station_config import config_for
-from simulator.transfers import perform
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.persistence import Store
+from evharness.scenarios.model import Scenario
+from evharness.simulator.core.clock import ManualClock
+from evharness.simulator.core.model import StationConfig
+from evharness.simulator.core.station import Station
+from evharness.simulator.driver import Driver, RoundTripHook
+from evharness.simulator.protocol import adapter_for
+from evharness.simulator.scenario.runner import ScenarioRunner
+from evharness.simulator.scenario.station_config import config_for
+from evharness.simulator.transfers import perform
 
 
 @dataclass

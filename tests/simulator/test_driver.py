@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import scenarios
+from evharness import scenarios
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core.events import RoundTrip, StationEvent
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.events import RoundTrip, StationEvent
 from tests.simulator.pair import Pair, scenario_station
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-import scenarios
+from evharness import scenarios
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from scenarios.model import PresentTokenStep
-from simulator.core.events import TransactionEnded
+from evharness.reference_backend.persistence import Store
+from evharness.scenarios.model import PresentTokenStep
+from evharness.simulator.core.events import TransactionEnded
 from tests.simulator.pair import Pair, scenario_station
 
 VERSIONS = [OcppVersion.V16, OcppVersion.V201]

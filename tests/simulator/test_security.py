@@ -11,13 +11,13 @@ import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.domain.credentials import hash_password, verify_password
-from reference_backend.passwords import set_station_password
-from reference_backend.persistence import Store
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.live import LiveStation, StationError
-from simulator.security import SecurityProfile, basic_auth_header
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.domain.credentials import hash_password, verify_password
+from evharness.reference_backend.passwords import set_station_password
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.live import LiveStation, StationError
+from evharness.simulator.security import SecurityProfile, basic_auth_header
 from tests.certificates import ThrowawayPki
 
 PASSWORD = "a-16-char-secret-pw"

@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-import scenarios
+from evharness import scenarios
 from evharness.ocppj.versions import OcppVersion
 from evharness.ocppj.vocabulary import Action
+from evharness.reference_backend.handlers import v201 as backend_201
+from evharness.reference_backend.persistence import Store
 from evharness.seed import seed
-from reference_backend.handlers import v201 as backend_201
-from reference_backend.persistence import Store
-from simulator.asyncio.fleet import FleetResult, StationRun
-from simulator.asyncio.transport import StationLink
-from simulator.core.events import LimitChanged
-from simulator.summary import render, summarize
+from evharness.simulator.asyncio.fleet import FleetResult, StationRun
+from evharness.simulator.asyncio.transport import StationLink
+from evharness.simulator.core.events import LimitChanged
+from evharness.simulator.summary import render, summarize
 from tests.simulator.csms_calls import sent
 from tests.simulator.pair import Pair, scenario_station
 

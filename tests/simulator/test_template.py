@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-import scenarios
+from evharness import scenarios
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator import template
-from simulator.asyncio.fleet import FleetPlan, build_runs
-from simulator.core.clock import ManualClock
-from simulator.core.model import PresentedToken
+from evharness.reference_backend.persistence import Store
+from evharness.simulator import template
+from evharness.simulator.asyncio.fleet import FleetPlan, build_runs
+from evharness.simulator.core.clock import ManualClock
+from evharness.simulator.core.model import PresentedToken
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.account_tables import (
+from evharness.reference_backend.persistence.account_tables import (
     access_requests,
     agreement_acceptances,
     agreements,
@@ -27,9 +27,9 @@ from reference_backend.persistence.account_tables import (
     sso_logins,
     users,
 )
-from reference_backend.persistence.console.accounts_tx import UsersTx
-from reference_backend.persistence.console.companies_tx import CompaniesTx
-from reference_backend.persistence.console.onboarding_tx import OnboardingTx
+from evharness.reference_backend.persistence.console.accounts_tx import UsersTx
+from evharness.reference_backend.persistence.console.companies_tx import CompaniesTx
+from evharness.reference_backend.persistence.console.onboarding_tx import OnboardingTx
 
 
 class ConsoleStore:

@@ -7,9 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.account_tables import email_links, sessions, sso_logins, users
-from reference_backend.persistence.console.base import TxBase, inserted_id
-from reference_backend.persistence.console_records import LinkRecord, UserRecord
+from evharness.reference_backend.persistence.account_tables import email_links, sessions, sso_logins, users
+from evharness.reference_backend.persistence.console.base import TxBase, inserted_id
+from evharness.reference_backend.persistence.console_records import LinkRecord, UserRecord
 
 
 class UsersTx(TxBase):

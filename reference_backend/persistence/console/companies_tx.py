@@ -7,8 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from reference_backend.domain.onboarding import CompanyDetails
-from reference_backend.persistence.account_tables import (
+from evharness.reference_backend.domain.onboarding import CompanyDetails
+from evharness.reference_backend.persistence.account_tables import (
     access_requests,
     companies,
     company_applications,
@@ -16,8 +16,8 @@ from reference_backend.persistence.account_tables import (
     memberships,
     users,
 )
-from reference_backend.persistence.console.base import TxBase, inserted_id
-from reference_backend.persistence.console_records import (
+from evharness.reference_backend.persistence.console.base import TxBase, inserted_id
+from evharness.reference_backend.persistence.console_records import (
     AccessRequestRecord,
     ApplicationRecord,
     CompanyRecord,

@@ -8,15 +8,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from reference_backend.domain.onboarding import OnboardingSettings
-from reference_backend.persistence.account_tables import (
+from evharness.reference_backend.domain.onboarding import OnboardingSettings
+from evharness.reference_backend.persistence.account_tables import (
     agreement_acceptances,
     agreements,
     onboarding_settings,
     partner_codes,
 )
-from reference_backend.persistence.console.base import TxBase, inserted_id
-from reference_backend.persistence.console_records import AcceptanceRecord, AgreementRecord
+from evharness.reference_backend.persistence.console.base import TxBase, inserted_id
+from evharness.reference_backend.persistence.console_records import AcceptanceRecord, AgreementRecord
 
 
 class OnboardingTx(TxBase):

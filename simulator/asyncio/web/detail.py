@@ -11,12 +11,12 @@ from collections import deque
 from typing import Any
 
 from evharness.redaction import MASK, mask
-from simulator.asyncio.transport import StationLink
-from simulator.asyncio.web.rows import condition
-from simulator.core.device_model import Access
-from simulator.core.events import CallFailed, PeerViolated
-from simulator.core.local_auth import TokenInfo
-from simulator.state import station_state
+from evharness.simulator.asyncio.transport import StationLink
+from evharness.simulator.asyncio.web.rows import condition
+from evharness.simulator.core.device_model import Access
+from evharness.simulator.core.events import CallFailed, PeerViolated
+from evharness.simulator.core.local_auth import TokenInfo
+from evharness.simulator.state import station_state
 
 RECENT_ERRORS = 20
 Frame = tuple[str, str, float]

@@ -24,9 +24,9 @@ from typing import Any
 
 from websockets.exceptions import ConnectionClosed
 
-from simulator.asyncio.transport import StationLink
-from simulator.asyncio.web.detail import Frame, new_frames, station_detail
-from simulator.asyncio.web.rows import FleetQuery, fleet_page
+from evharness.simulator.asyncio.transport import StationLink
+from evharness.simulator.asyncio.web.detail import Frame, new_frames, station_detail
+from evharness.simulator.asyncio.web.rows import FleetQuery, fleet_page
 
 FLEET_EVERY_S = 0.5  # real seconds between two looks at the fleet
 STATION_EVERY_S = 0.2

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from prometheus_client import CollectorRegistry, generate_latest
 
 from evharness.prometheus import Metric
-from simulator.asyncio.transport import StationLink
-from simulator.asyncio.web.rows import CONDITION_NAMES, condition
+from evharness.simulator.asyncio.transport import StationLink
+from evharness.simulator.asyncio.web.rows import CONDITION_NAMES, condition
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 

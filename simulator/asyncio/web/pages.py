@@ -23,7 +23,7 @@ from websockets.http11 import Request, Response
 
 from evharness.pages import stylesheet
 
-STATIC = resources.files("simulator.asyncio.web") / "static"
+STATIC = resources.files("evharness.simulator.asyncio.web") / "static"
 PAGES = {"/ui": "fleet.html", "/ui/station": "station.html"}
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
 

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.asyncio.transport import StationLink
-from simulator.core.events import CallFailed, PeerViolated
-from simulator.core.station import Station
+from evharness.simulator.asyncio.transport import StationLink
+from evharness.simulator.core.events import CallFailed, PeerViolated
+from evharness.simulator.core.station import Station
 
 RECENT_EVENTS = 50  # how far back a row looks for the last error
 

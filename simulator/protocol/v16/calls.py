@@ -13,20 +13,20 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.payloads import v16 as wire
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.vocabulary import Action, Status
-from simulator.core import local_list
-from simulator.core.codec import StationView
-from simulator.core.firmware import UpdateRequest
-from simulator.core.local_auth import ListUpdate
-from simulator.core.local_list import ListOutcome, ListUpdateRequest
-from simulator.core.logs import LogRequest
-from simulator.core.model import Own, Use
-from simulator.core.reservations import Reservation
-from simulator.core.smart_charging import start_refusal
-from simulator.core.triggers import Trigger
-from simulator.protocol import common, files, profiles
-from simulator.protocol.certificates import hash_data_of, wire_hash
-from simulator.protocol.common import CallFunction, typed
-from simulator.protocol.v16.tokens import token_from_wire, token_info
+from evharness.simulator.core import local_list
+from evharness.simulator.core.codec import StationView
+from evharness.simulator.core.firmware import UpdateRequest
+from evharness.simulator.core.local_auth import ListUpdate
+from evharness.simulator.core.local_list import ListOutcome, ListUpdateRequest
+from evharness.simulator.core.logs import LogRequest
+from evharness.simulator.core.model import Own, Use
+from evharness.simulator.core.reservations import Reservation
+from evharness.simulator.core.smart_charging import start_refusal
+from evharness.simulator.core.triggers import Trigger
+from evharness.simulator.protocol import common, files, profiles
+from evharness.simulator.protocol.certificates import hash_data_of, wire_hash
+from evharness.simulator.protocol.common import CallFunction, typed
+from evharness.simulator.protocol.v16.tokens import token_from_wire, token_info
 
 TRIGGERS = common.TRIGGERS | {Action.DiagnosticsStatusNotification: Trigger.DIAGNOSTICS_STATUS}
 # ExtendedTriggerMessage (white paper): LogStatusNotification and FirmwareStatusNotification there are

@@ -13,13 +13,13 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.payloads import v16 as wire
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.vocabulary import Action
-from simulator.core import notes
-from simulator.core.codec import Outgoing, StationView
-from simulator.core.model import ConnectorState
-from simulator.core.notes import Answer, Note, TxMoment
-from simulator.protocol import common
-from simulator.protocol.common import AnswerReader, as_payload
-from simulator.protocol.v16.tokens import token_info
+from evharness.simulator.core import notes
+from evharness.simulator.core.codec import Outgoing, StationView
+from evharness.simulator.core.model import ConnectorState
+from evharness.simulator.core.notes import Answer, Note, TxMoment
+from evharness.simulator.protocol import common
+from evharness.simulator.protocol.common import AnswerReader, as_payload
+from evharness.simulator.protocol.v16.tokens import token_info
 
 STATUS: dict[ConnectorState, wire.StatusNotificationRequestStatus] = {
     ConnectorState.AVAILABLE: "Available",

@@ -7,8 +7,8 @@ from typing import Any
 
 from evharness.idtokens import IdType
 from evharness.ocppj.timefmt import parse_timestamp
-from simulator.core.local_auth import TokenInfo
-from simulator.core.model import PresentedToken
+from evharness.simulator.core.local_auth import TokenInfo
+from evharness.simulator.core.model import PresentedToken
 
 
 def token_from_wire(id_tag: str) -> PresentedToken:

@@ -15,24 +15,24 @@ import orjson
 from evharness.ocppj.payloads import v201 as wire
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.vocabulary import Action, Status
-from simulator.core import inventory, local_list
-from simulator.core.charging_profiles import PURPOSES
-from simulator.core.codec import StationView
-from simulator.core.device_model import ReportRow
-from simulator.core.display_messages import DisplayMessage
-from simulator.core.local_auth import ListUpdate
-from simulator.core.local_list import ListOutcome, ListUpdateRequest
-from simulator.core.model import Own, Use
-from simulator.core.notes import ReportNote
-from simulator.core.publishing import PublishRequest
-from simulator.core.reservations import Reservation
-from simulator.core.smart_charging import Criteria, start_refusal
-from simulator.core.triggers import Trigger
-from simulator.protocol import common, files, profiles
-from simulator.protocol.certificates import hash_data_of, status_info, wire_hash
-from simulator.protocol.common import CallFunction, typed
-from simulator.protocol.v201 import messages, monitoring
-from simulator.protocol.v201.tokens import token_from_wire, token_info
+from evharness.simulator.core import inventory, local_list
+from evharness.simulator.core.charging_profiles import PURPOSES
+from evharness.simulator.core.codec import StationView
+from evharness.simulator.core.device_model import ReportRow
+from evharness.simulator.core.display_messages import DisplayMessage
+from evharness.simulator.core.local_auth import ListUpdate
+from evharness.simulator.core.local_list import ListOutcome, ListUpdateRequest
+from evharness.simulator.core.model import Own, Use
+from evharness.simulator.core.notes import ReportNote
+from evharness.simulator.core.publishing import PublishRequest
+from evharness.simulator.core.reservations import Reservation
+from evharness.simulator.core.smart_charging import Criteria, start_refusal
+from evharness.simulator.core.triggers import Trigger
+from evharness.simulator.protocol import common, files, profiles
+from evharness.simulator.protocol.certificates import hash_data_of, status_info, wire_hash
+from evharness.simulator.protocol.common import CallFunction, typed
+from evharness.simulator.protocol.v201 import messages, monitoring
+from evharness.simulator.protocol.v201.tokens import token_from_wire, token_info
 
 TRIGGERS = common.TRIGGERS | {
     Action.TransactionEvent: Trigger.TRANSACTION_EVENT,

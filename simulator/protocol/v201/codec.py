@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from evharness.ocppj.versions import OcppVersion
-from simulator.core.codec import EndToken, StartPoint, Trait, VersionRules
-from simulator.core.model import StopReason
-from simulator.protocol.common import VersionCodec
-from simulator.protocol.v201 import calls, messages
+from evharness.simulator.core.codec import EndToken, StartPoint, Trait, VersionRules
+from evharness.simulator.core.model import StopReason
+from evharness.simulator.protocol.common import VersionCodec
+from evharness.simulator.protocol.v201 import calls, messages
 
 RULES = VersionRules(
     StartPoint.EV_CONNECTED,

@@ -15,16 +15,16 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.payloads import v201 as wire
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.vocabulary import Action
-from simulator.core import inventory, notes
-from simulator.core.codec import Outgoing, StationView
-from simulator.core.device_model import Access, Kind, ReportRow
-from simulator.core.ev_negotiation import Needs
-from simulator.core.model import ConnectorState, Own
-from simulator.core.notes import Answer, Note, TxMoment
-from simulator.protocol import common, profiles
-from simulator.protocol.common import AnswerReader, as_payload
-from simulator.protocol.v201 import monitoring
-from simulator.protocol.v201.tokens import id_token, token_info
+from evharness.simulator.core import inventory, notes
+from evharness.simulator.core.codec import Outgoing, StationView
+from evharness.simulator.core.device_model import Access, Kind, ReportRow
+from evharness.simulator.core.ev_negotiation import Needs
+from evharness.simulator.core.model import ConnectorState, Own
+from evharness.simulator.core.notes import Answer, Note, TxMoment
+from evharness.simulator.protocol import common, profiles
+from evharness.simulator.protocol.common import AnswerReader, as_payload
+from evharness.simulator.protocol.v201 import monitoring
+from evharness.simulator.protocol.v201.tokens import id_token, token_info
 
 # a connector's state → connectorStatus: the words of the device model's AvailabilityState
 STATUS = cast(dict[ConnectorState, wire.ConnectorStatusEnumType], inventory.AVAILABILITY_STATE)

@@ -7,11 +7,11 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.payloads import v201 as wire
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.vocabulary import Status
-from simulator.core import notes
-from simulator.core.codec import StationView
-from simulator.core.customers import Customer
-from simulator.core.monitoring import MonitorRequest
-from simulator.protocol.common import as_payload
+from evharness.simulator.core import notes
+from evharness.simulator.core.codec import StationView
+from evharness.simulator.core.customers import Customer
+from evharness.simulator.core.monitoring import MonitorRequest
+from evharness.simulator.protocol.common import as_payload
 
 MONITOR_TYPES: dict[str, wire.MonitorEnumType] = {
     "UpperThreshold": "UpperThreshold",

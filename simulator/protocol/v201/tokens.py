@@ -8,8 +8,8 @@ from typing import Any, cast
 from evharness.idtokens import KEY_CODE, IdType, from_wire_201, to_wire
 from evharness.ocppj.payloads.v201 import IdTokenEnumType, IdTokenType
 from evharness.ocppj.timefmt import parse_timestamp
-from simulator.core.local_auth import TokenInfo
-from simulator.core.model import PresentedToken
+from evharness.simulator.core.local_auth import TokenInfo
+from evharness.simulator.core.model import PresentedToken
 
 
 def id_token(token: PresentedToken) -> IdTokenType:

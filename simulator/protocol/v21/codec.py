@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from evharness.ocppj.versions import OcppVersion
-from simulator.protocol.common import CallFunction
-from simulator.protocol.v201 import calls as calls_201
-from simulator.protocol.v201.codec import V201Codec
+from evharness.simulator.protocol.common import CallFunction
+from evharness.simulator.protocol.v201 import calls as calls_201
+from evharness.simulator.protocol.v201.codec import V201Codec
 
 CALLS: dict[str, CallFunction] = {**calls_201.CALLS}  # | {"AdjustPeriodicEventStream": …} as 2.1 grows
 

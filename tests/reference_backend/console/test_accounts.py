@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from reference_backend.console import accounts
-from reference_backend.console.context import SESSION_TTL, Console
-from reference_backend.console.mail import Message
-from reference_backend.console.passwords import Passwords
-from reference_backend.domain.problems import LinkGone, NotAuthenticated, TooManyAttempts
-from reference_backend.persistence import Store
-from reference_backend.persistence.console import ConsoleStore
+from evharness.reference_backend.console import accounts
+from evharness.reference_backend.console.context import SESSION_TTL, Console
+from evharness.reference_backend.console.mail import Message
+from evharness.reference_backend.console.passwords import Passwords
+from evharness.reference_backend.domain.problems import LinkGone, NotAuthenticated, TooManyAttempts
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.console import ConsoleStore
 
 PASSWORD = "Corr3ct-horse-battery"
 

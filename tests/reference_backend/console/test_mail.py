@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from evharness.reference_backend.console import accounts
+from evharness.reference_backend.console.context import Console
+from evharness.reference_backend.console.mail import Message, OutboxMailer, SmtpMailer, check_smtp_url
+from evharness.reference_backend.console.passwords import Passwords
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.console import ConsoleStore
 from features.onboarding.mailbox import Mailbox
-from reference_backend.console import accounts
-from reference_backend.console.context import Console
-from reference_backend.console.mail import Message, OutboxMailer, SmtpMailer, check_smtp_url
-from reference_backend.console.passwords import Passwords
-from reference_backend.persistence import Store
-from reference_backend.persistence.console import ConsoleStore
 
 SENDER = "evharness <noreply@evharness.invalid>"
 
@@ -33,7 +33,7 @@ def console(tmp_path: Path) -> Console:
 def test_sign_up_writes_the_link_to_the_outbox_and_logs_it_masked(
     console: Console, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, "reference_backend.mail")
+    caplog.set_level(logging.INFO, "evharness.reference_backend.mail")
     accounts.sign_up(console, "Ada@Example.com", "Ada", "Corr3ct-horse-battery")
     (written,) = sorted((tmp_path / "outbox").glob("*.eml"))
     message = email.message_from_bytes(written.read_bytes(), policy=email.policy.default)

@@ -15,11 +15,11 @@ import httpx
 import pytest
 from joserfc.jwk import RSAKey
 
+from evharness.reference_backend.console.context import OidcSettings
+from evharness.reference_backend.console.oidc import RelyingParty
+from evharness.reference_backend.domain.problems import NotAuthenticated
+from evharness.reference_backend.domain.tokens import new_token
 from features.onboarding.oidc_provider import Provider
-from reference_backend.console.context import OidcSettings
-from reference_backend.console.oidc import RelyingParty
-from reference_backend.domain.problems import NotAuthenticated
-from reference_backend.domain.tokens import new_token
 
 CALLBACK = "http://127.0.0.1:9/api/sso/callback"  # never called: the test reads the code from the redirect
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from evharness.idtokens import IdType
 from evharness.ocppj import schemas
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.domain.authorization import (
+from evharness.reference_backend.domain.authorization import (
     RULES,
     STATUS,
     Decision,

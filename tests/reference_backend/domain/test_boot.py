@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.domain.boot import (
+from evharness.reference_backend.domain.boot import (
     ANSWERS,
     BootPolicy,
     PolicyName,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evharness import x509
-from reference_backend.domain.certificates import csr_refusal, issue, new_authority
+from evharness.reference_backend.domain.certificates import csr_refusal, issue, new_authority
 
 NOW = 1_800_000_000.0
 

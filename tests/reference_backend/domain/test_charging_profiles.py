@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from evharness.ocppj import schemas
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.domain.charging_profiles import (
+from evharness.reference_backend.domain.charging_profiles import (
     KINDS,
     PURPOSES,
     Criteria,
@@ -27,9 +27,9 @@ from reference_backend.domain.charging_profiles import (
     report_call,
     set_call,
 )
-from reference_backend.domain.load_management import share, within
-from reference_backend.domain.permissions import Action
-from reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.load_management import share, within
+from evharness.reference_backend.domain.permissions import Action
+from evharness.reference_backend.domain.problems import InvalidInput
 
 NOW = datetime(2026, 12, 5, 12, tzinfo=UTC)
 GOOD = Profile("TxDefaultProfile", (Period(0, 16), Period(3600, 10, 3)))

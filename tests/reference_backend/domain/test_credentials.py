@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from reference_backend.domain.credentials import (
+from evharness.reference_backend.domain.credentials import (
     BasicAuth,
     authentication_problem,
     basic_credentials,

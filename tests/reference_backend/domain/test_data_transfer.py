@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reference_backend.domain.data_transfer import answer, render_markdown
+from evharness.reference_backend.domain.data_transfer import answer, render_markdown
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "reservations.md"
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from evharness.idtokens import IdType, guess_type_from_idtag
 from evharness.ocppj import schemas
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.domain.local_list import (
+from evharness.reference_backend.domain.local_list import (
     Entry,
     Update,
     apply,

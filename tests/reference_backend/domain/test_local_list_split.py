@@ -15,7 +15,7 @@ from evharness.idtokens import IdType, guess_type_from_idtag
 from evharness.ocppj import schemas
 from evharness.ocppj.frames import Call, encode
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.domain.local_list import (
+from evharness.reference_backend.domain.local_list import (
     NO_LIMITS,
     Entry,
     MessageLimits,

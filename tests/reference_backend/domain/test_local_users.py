@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evharness.idtokens import IdType
-from reference_backend.domain.local_users import (
+from evharness.reference_backend.domain.local_users import (
     IDENTIFICATION_RULES,
     USER_RULES,
     Rules,
@@ -20,7 +20,7 @@ from reference_backend.domain.local_users import (
     label,
     written,
 )
-from reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.problems import InvalidInput
 
 PLUS_TWO = timezone(timedelta(hours=2))
 

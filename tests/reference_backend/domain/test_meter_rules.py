@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference_backend.domain.metering import MeterChange, Register, meter_change, stop_problem
+from evharness.reference_backend.domain.metering import MeterChange, Register, meter_change, stop_problem
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from reference_backend.domain.metering import (
+from evharness.reference_backend.domain.metering import (
     ENERGY_REGISTER,
     first_register_wh,
     registers,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference_backend.domain.onboarding import (
+from evharness.reference_backend.domain.onboarding import (
     DECISIONS,
     AccountType,
     Decision,
@@ -17,9 +17,9 @@ from reference_backend.domain.onboarding import (
     check_self_registration,
     decide,
 )
-from reference_backend.domain.problems import Conflict, Forbidden
-from reference_backend.domain.ratelimit import SlidingWindow
-from reference_backend.domain.tokens import mask_secret, new_token, token_hash
+from evharness.reference_backend.domain.problems import Conflict, Forbidden
+from evharness.reference_backend.domain.ratelimit import SlidingWindow
+from evharness.reference_backend.domain.tokens import mask_secret, new_token, token_hash
 
 
 @pytest.mark.parametrize(("status", "decision"), list(itertools.product(Status, Decision)))

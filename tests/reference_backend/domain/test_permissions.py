@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reference_backend.domain.permissions import (
+from evharness.reference_backend.domain.permissions import (
     MATRIX,
     STATION_ROLES,
     Action,

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference_backend.domain.problems import InvalidInput
-from reference_backend.domain.remote_operations import Request, build
+from evharness.reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.remote_operations import Request, build
 
 IDENTIFIER = re.compile(r"[a-zA-Z0-9*\-_=:+|@.]{1,36}")
 TOKEN = "04A1B2C3"

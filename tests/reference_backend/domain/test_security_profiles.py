@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference_backend.domain.credentials import hash_password
-from reference_backend.domain.security_profiles import (
+from evharness.reference_backend.domain.credentials import hash_password
+from evharness.reference_backend.domain.security_profiles import (
     PROFILES,
     Admitted,
     Presented,
@@ -15,7 +15,7 @@ from reference_backend.domain.security_profiles import (
     admit,
     profile_problem,
 )
-from simulator.security import basic_auth_header
+from evharness.simulator.security import basic_auth_header
 
 OLD, NEW = "old-password-1234567", "new-password-7654321"
 OLD_HASH, NEW_HASH = hash_password(OLD, iterations=1), hash_password(NEW, iterations=1)

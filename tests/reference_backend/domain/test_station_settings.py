@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 
 from evharness.ocppj import schemas
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.domain.permissions import Role
-from reference_backend.domain.problems import InvalidInput
-from reference_backend.domain.remote_operations import ACTIONS, HASH_FIELDS, Request, build
-from reference_backend.domain.remote_operations import V16 as ON_16
-from reference_backend.domain.station_roles import Grant, Person, roles_of
-from reference_backend.domain.station_settings import SETTINGS, actions_for, parse_changes
+from evharness.reference_backend.domain.permissions import Role
+from evharness.reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.remote_operations import ACTIONS, HASH_FIELDS, Request, build
+from evharness.reference_backend.domain.remote_operations import V16 as ON_16
+from evharness.reference_backend.domain.station_roles import Grant, Person, roles_of
+from evharness.reference_backend.domain.station_settings import SETTINGS, actions_for, parse_changes
 
 GOOD: dict[str, tuple[Any, str]] = {
     "max_current": (16, "16"),

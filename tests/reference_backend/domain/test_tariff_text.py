@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reference_backend.domain.problems import InvalidInput
-from reference_backend.domain.tariff_text import TEXTS, tariff_text
+from evharness.reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.tariff_text import TEXTS, tariff_text
 
 
 @pytest.mark.parametrize("language", sorted(TEXTS))

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference_backend.domain.problems import InvalidInput
-from reference_backend.domain.tariffs import Tariff, cost, exact_cost, minor_unit, parse_tariff
+from evharness.reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain.tariffs import Tariff, cost, exact_cost, minor_unit, parse_tariff
 
 prices = st.decimals(min_value=0, max_value=100, places=4, allow_nan=False, allow_infinity=False)
 currencies = st.sampled_from(["EUR", "USD", "JPY", "BHD", "CHF"])

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference_backend.domain.transactions import (
+from evharness.reference_backend.domain.transactions import (
     BOOT_REASONS,
     ENDINGS,
     Ending,

@@ -13,9 +13,13 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from reference_backend.domain import validation as v
-from reference_backend.domain.onboarding import AccountType, application_company, registration_company
-from reference_backend.domain.problems import InvalidInput
+from evharness.reference_backend.domain import validation as v
+from evharness.reference_backend.domain.onboarding import (
+    AccountType,
+    application_company,
+    registration_company,
+)
+from evharness.reference_backend.domain.problems import InvalidInput
 
 local_parts = st.text(string.ascii_letters + string.digits + "._+-", min_size=1, max_size=30).filter(
     lambda s: not s.startswith(".") and not s.endswith(".") and ".." not in s

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from reference_backend.persistence.cached import Cached
-from reference_backend.persistence.facts_cache import facts_cache
+from evharness.reference_backend.persistence.cached import Cached
+from evharness.reference_backend.persistence.facts_cache import facts_cache
 
 
 def test_kept_for_its_ttl_then_loaded_again() -> None:

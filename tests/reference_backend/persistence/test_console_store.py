@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from reference_backend.domain.onboarding import CompanyDetails, OnboardingSettings
-from reference_backend.domain.problems import Conflict
-from reference_backend.persistence import Store
-from reference_backend.persistence.console import ConsoleStore
+from evharness.reference_backend.domain.onboarding import CompanyDetails, OnboardingSettings
+from evharness.reference_backend.domain.problems import Conflict
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.console import ConsoleStore
 
 NOW = datetime(2026, 1, 5, 9, tzinfo=UTC)
 

@@ -12,9 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from reference_backend.domain.metering import MeterChange, Sample, meter_change, registers, samples_v16
-from reference_backend.persistence import BootInfo, Store
-from reference_backend.persistence.group_commit import CommitFailed, GroupCommitter
+from evharness.reference_backend.domain.metering import (
+    MeterChange,
+    Sample,
+    meter_change,
+    registers,
+    samples_v16,
+)
+from evharness.reference_backend.persistence import BootInfo, Store
+from evharness.reference_backend.persistence.group_commit import CommitFailed, GroupCommitter
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from reference_backend.domain.onboarding import CompanyDetails
-from reference_backend.persistence import Store
-from reference_backend.persistence.station_access import StationStore
+from evharness.reference_backend.domain.onboarding import CompanyDetails
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence.station_access import StationStore
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from evharness.idtokens import IdType
-from reference_backend.domain.metering import Register, meter_change, registers, samples_v16
-from reference_backend.persistence import BootInfo, ProvisionedIdentification, Store, TokenUse
+from evharness.reference_backend.domain.metering import Register, meter_change, registers, samples_v16
+from evharness.reference_backend.persistence import BootInfo, ProvisionedIdentification, Store, TokenUse
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from reference_backend.domain.tariffs import Tariff
-from reference_backend.persistence import Store
-from reference_backend.persistence import tariff_records as records
-from reference_backend.persistence.tariff_records import TariffRecords
+from evharness.reference_backend.domain.tariffs import Tariff
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.persistence import tariff_records as records
+from evharness.reference_backend.persistence.tariff_records import TariffRecords
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 TARIFF = Tariff("EUR", Decimal("0.30"))

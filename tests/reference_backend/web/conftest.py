@@ -17,12 +17,12 @@ from typing import Any
 import httpx
 import pytest
 
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.console import operator
+from evharness.reference_backend.domain.onboarding import CompanyDetails
+from evharness.simulator.asyncio.portal import BackgroundLoop
 from features.onboarding.conftest import PASSWORD, start_backend
 from features.onboarding.mailbox import Mailbox
-from reference_backend.backend import BackendServer
-from reference_backend.console import operator
-from reference_backend.domain.onboarding import CompanyDetails
-from simulator.asyncio.portal import BackgroundLoop
 
 _numbers = itertools.count(1)
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from evharness.reference_backend.web.pages import PAGES
 from features.onboarding.conftest import PASSWORD
-from reference_backend.web.pages import PAGES
 from tests.reference_backend.web.conftest import ConsoleSite
 
 SAMPLE = {"company_id": "7", "installation_id": "3", "identity": "CP-0001", "user_id": "5"}

@@ -10,7 +10,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from simulator.asyncio.live import LiveStation
+from evharness.simulator.asyncio.live import LiveStation
 from tests.browser import chromium, wait_for
 from tests.reference_backend.web.conftest import ConsoleSite
 from tests.reference_backend.web.pages import form, log_in, submit, text_of, wait_text

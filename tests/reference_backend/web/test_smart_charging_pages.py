@@ -5,8 +5,8 @@ the console API. Skipped, saying how to install it, where Chromium is missing.""
 from __future__ import annotations
 
 from evharness.ocppj.versions import OcppVersion
-from simulator.asyncio.live import LiveStation
-from simulator.core.external_limits import ExternalLimit
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.core.external_limits import ExternalLimit
 from tests.browser import chromium, wait_for
 from tests.reference_backend.web.conftest import ConsoleSite
 from tests.reference_backend.web.pages import log_in, text_of

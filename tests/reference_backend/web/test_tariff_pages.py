@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from simulator.asyncio.live import LiveStation
+from evharness.simulator.asyncio.live import LiveStation
 from tests.browser import chromium, wait_for
 from tests.reference_backend.web.conftest import ConsoleSite
 from tests.reference_backend.web.pages import log_in, text_of

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from evharness.ocppj.versions import OcppVersion
-from simulator.backoff import OcppBackoff
-from simulator.core.model import StationConfig
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
+from evharness.simulator.backoff import OcppBackoff
+from evharness.simulator.core.model import StationConfig
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
 
 
 def station(variables: dict[str, str]) -> Station:

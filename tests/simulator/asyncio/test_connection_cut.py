@@ -14,12 +14,12 @@ import pytest
 from evharness.idtokens import IdType
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.versions import OcppVersion
-from simulator.asyncio.transport import StationLink
-from simulator.backoff import Backoff
-from simulator.core.clock import ScaledClock
-from simulator.core.model import PresentedToken, StationConfig
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
+from evharness.simulator.asyncio.transport import StationLink
+from evharness.simulator.backoff import Backoff
+from evharness.simulator.core.clock import ScaledClock
+from evharness.simulator.core.model import PresentedToken, StationConfig
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
 from tests.strict_csms import StationSide, strict_csms, until
 
 SCALE = 600.0

@@ -10,19 +10,19 @@ from typing import Any
 
 import pytest
 
-import scenarios
+from evharness import scenarios
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.persistence import Store
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.control import COMMANDS, ControlClient, ControlServer
-from simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
-from simulator.asyncio.transport import StationLink
-from simulator.core.clock import ScaledClock
-from simulator.core.model import StationConfig
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
-from simulator.state import station_state
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.control import COMMANDS, ControlClient, ControlServer
+from evharness.simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
+from evharness.simulator.asyncio.transport import StationLink
+from evharness.simulator.core.clock import ScaledClock
+from evharness.simulator.core.model import StationConfig
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
+from evharness.simulator.state import station_state
 from tests.simulator.fake_csms import FakeCsms
 
 

@@ -11,12 +11,12 @@ import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.console import tariffs
-from reference_backend.persistence import Store
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.live import LiveStation
-from simulator.core.cost import CostState
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.console import tariffs
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.core.cost import CostState
 
 CARD = "04A2B3C4D50003"  # SIM-0003's own card (the seeded rfid_charging scenario)
 TARIFF: dict[str, object] = {"currency": "CHF", "energy_price_per_kwh": "0.30", "session_fee": "0.50"}

@@ -8,7 +8,7 @@ import gc
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
-from simulator.asyncio.live import LiveStation, StationError
+from evharness.simulator.asyncio.live import LiveStation, StationError
 from tests.simulator.fake_csms import FakeCsms
 
 

@@ -11,11 +11,11 @@ import pytest
 from evharness.idtokens import IdType
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.persistence import Store
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.live import LiveStation
-from simulator.core.events import ReservationChanged
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.core.events import ReservationChanged
 
 CARD = "04A2B3C4D50003"  # SIM-0003's own card (the seeded rfid_charging scenario: 04A2B3C4D5{n:04X})
 PIN = "#4823"  # SIM-0003's own PIN (pin_charging: #482{n})

@@ -12,8 +12,8 @@ import pytest
 from evharness.idtokens import IdType
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
-from simulator.asyncio.live import LiveStation
-from simulator.core.model import StationConfig
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.core.model import StationConfig
 from tests.strict_csms import StationSide, strict_csms, until
 
 VERSIONS = [OcppVersion.V16, OcppVersion.V201]

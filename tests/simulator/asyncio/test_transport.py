@@ -12,11 +12,11 @@ from websockets.typing import Subprotocol
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.persistence import Store
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.live import LiveStation
-from simulator.core.events import TransactionEnded
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.live import LiveStation
+from evharness.simulator.core.events import TransactionEnded
 
 VERSIONS = [OcppVersion.V16, OcppVersion.V201]
 

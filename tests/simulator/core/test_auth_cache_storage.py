@@ -8,10 +8,10 @@ import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core.device_model import KEYS_16, DeviceModel
-from simulator.core.local_auth import AuthCache, TokenInfo, entry_bytes
-from simulator.core.model import PresentedToken, StationConfig
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.device_model import KEYS_16, DeviceModel
+from evharness.simulator.core.local_auth import AuthCache, TokenInfo, entry_bytes
+from evharness.simulator.core.model import PresentedToken, StationConfig
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.core import availability
-from simulator.core.availability import TABLE, AvailabilityState, Request, state_of
-from simulator.core.meter import Meter
-from simulator.core.model import Connector, ConnectorState, Evse, Transaction
+from evharness.simulator.core import availability
+from evharness.simulator.core.availability import TABLE, AvailabilityState, Request, state_of
+from evharness.simulator.core.meter import Meter
+from evharness.simulator.core.model import Connector, ConnectorState, Evse, Transaction
 
 
 def evse_in(state: AvailabilityState, busy: bool) -> Evse:

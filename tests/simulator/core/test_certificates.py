@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from evharness import x509
-from simulator.core.certificates import (
+from evharness.simulator.core.certificates import (
     RENEW_BEFORE_S,
     TABLE,
     Certificates,
@@ -14,7 +14,7 @@ from simulator.core.certificates import (
     SignRequest,
     SignState,
 )
-from simulator.core.model import Own, Use
+from evharness.simulator.core.model import Own, Use
 from tests.certificates import SigningCa
 
 NOW = 1_800_000_000.0

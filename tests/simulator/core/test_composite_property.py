@@ -11,7 +11,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.core.charging_profiles import (
+from evharness.simulator.core.charging_profiles import (
     EXTERNAL,
     RECURRENCE,
     STATION_MAX,

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from simulator.core.cost import ENABLED, FALLBACK_MESSAGE, TABLE, Costs, CostState, Request
-from simulator.core.device_model import DeviceModel
+from evharness.simulator.core.cost import ENABLED, FALLBACK_MESSAGE, TABLE, Costs, CostState, Request
+from evharness.simulator.core.device_model import DeviceModel
 
 AMOUNT = Decimal("1.70")
 

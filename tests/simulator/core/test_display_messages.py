@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.core.device_model import DeviceModel
-from simulator.core.display_messages import REFUSALS, DisplayMessage, DisplayMessages, Refusal
+from evharness.simulator.core.device_model import DeviceModel
+from evharness.simulator.core.display_messages import REFUSALS, DisplayMessage, DisplayMessages, Refusal
 
 
 def refused_by(refusal: Refusal, device: DeviceModel, messages: DisplayMessages) -> DisplayMessage:

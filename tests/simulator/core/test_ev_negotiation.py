@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.core.ev import EvSpec, EvState
-from simulator.core.ev_negotiation import TABLE, Negotiations, NegotiationState, Request, Send, needs_of
+from evharness.simulator.core.ev import EvSpec, EvState
+from evharness.simulator.core.ev_negotiation import (
+    TABLE,
+    Negotiations,
+    NegotiationState,
+    Request,
+    Send,
+    needs_of,
+)
 
 ROWS = [(state, request) for state, row in TABLE.items() for request in row]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.core import external_limits
-from simulator.core.charging_profiles import EXTERNAL, ProfileStore
-from simulator.core.external_limits import TABLE, ExternalLimit, LimitState, Request, Tell
+from evharness.simulator.core import external_limits
+from evharness.simulator.core.charging_profiles import EXTERNAL, ProfileStore
+from evharness.simulator.core.external_limits import TABLE, ExternalLimit, LimitState, Request, Tell
 
 ROWS = [(state, request) for state, row in TABLE.items() for request in row]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
-from simulator.core.firmware import (
+from evharness.simulator.core.firmware import (
     TABLE,
     FirmwareHost,
     FirmwareState,
@@ -17,9 +17,9 @@ from simulator.core.firmware import (
     UpdateRequest,
     version_of,
 )
-from simulator.core.notes import FirmwareStatus, FirmwareStatusNote, Note
-from simulator.core.outcomes import FirmwareOutcome
-from simulator.core.transfers import TransferResult, Transfers
+from evharness.simulator.core.notes import FirmwareStatus, FirmwareStatusNote, Note
+from evharness.simulator.core.outcomes import FirmwareOutcome
+from evharness.simulator.core.transfers import TransferResult, Transfers
 from tests.files import firmware_signer
 
 F = FirmwareStatus

@@ -9,13 +9,13 @@ import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.connection import CsmsConnection
-from reference_backend.persistence import Store
-from simulator.core.events import TransactionEnded
-from simulator.core.model import Own, PresentedToken, StationConfig, Use
-from simulator.core.station import Station
-from simulator.journal_file import JournalFile
-from simulator.protocol import adapter_for
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.events import TransactionEnded
+from evharness.simulator.core.model import Own, PresentedToken, StationConfig, Use
+from evharness.simulator.core.station import Station
+from evharness.simulator.journal_file import JournalFile
+from evharness.simulator.protocol import adapter_for
 from tests.certificates import SigningCa
 from tests.simulator.csms_calls import sent
 from tests.simulator.pair import Pair
@@ -112,7 +112,7 @@ def test_a_transaction_made_offline_reaches_the_csms_after_a_restart(
 
 
 def test_the_local_list_survives_a_restart(store: Store, tmp_path: Path) -> None:
-    from simulator.core.local_auth import ListUpdate, TokenInfo
+    from evharness.simulator.core.local_auth import ListUpdate, TokenInfo
 
     pair = Pair.open("SIM-0001", OcppVersion.V16, store)
     assert (

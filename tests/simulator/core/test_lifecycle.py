@@ -10,11 +10,19 @@ import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from simulator.core.codec import StartPoint
-from simulator.core.lifecycle import TABLE, Happening, Occurrence, Phase, Step, phase_of, render_markdown
-from simulator.core.model import PresentedToken, StationConfig
-from simulator.core.station import Station
-from simulator.protocol import codec_for
+from evharness.simulator.core.codec import StartPoint
+from evharness.simulator.core.lifecycle import (
+    TABLE,
+    Happening,
+    Occurrence,
+    Phase,
+    Step,
+    phase_of,
+    render_markdown,
+)
+from evharness.simulator.core.model import PresentedToken, StationConfig
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import codec_for
 
 DRIVER = PresentedToken(IdType.RFID, "04A2B3C4D50001")
 VERSIONS = {StartPoint.AUTHORIZED: OcppVersion.V16, StartPoint.EV_CONNECTED: OcppVersion.V201}

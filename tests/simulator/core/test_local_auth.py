@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from simulator.core.device_model import DeviceModel
-from simulator.core.local_auth import AuthCache, ListUpdate, LocalList, TokenInfo, entry_bytes
+from evharness.simulator.core.device_model import DeviceModel
+from evharness.simulator.core.local_auth import AuthCache, ListUpdate, LocalList, TokenInfo, entry_bytes
 
 ACCEPTED = TokenInfo("Accepted")
 

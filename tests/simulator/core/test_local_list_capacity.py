@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core.device_model import DeviceModel
-from simulator.core.model import StationConfig
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.device_model import DeviceModel
+from evharness.simulator.core.model import StationConfig
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
 

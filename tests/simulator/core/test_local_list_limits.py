@@ -5,8 +5,8 @@ request over it Failed without touching its list (D01.FR.11 binds the CSMS to sp
 from __future__ import annotations
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core.model import StationConfig
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.model import StationConfig
 from tests.simulator.csms_calls import ask
 from tests.simulator.pair import Pair
 

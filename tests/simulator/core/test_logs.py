@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from simulator.core.logs import TABLE, LogHost, LogRequest, LogState, LogUploader
-from simulator.core.notes import LogStatus, LogStatusNote, Note
-from simulator.core.outcomes import LogOutcome
-from simulator.core.transfers import Direction, TransferResult, Transfers
+from evharness.simulator.core.logs import TABLE, LogHost, LogRequest, LogState, LogUploader
+from evharness.simulator.core.notes import LogStatus, LogStatusNote, Note
+from evharness.simulator.core.outcomes import LogOutcome
+from evharness.simulator.core.transfers import Direction, TransferResult, Transfers
 
 U = LogStatus
 T0 = 1_767_225_600.0

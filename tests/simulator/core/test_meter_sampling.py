@@ -11,10 +11,10 @@ import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from simulator.core.clock import ManualClock
-from simulator.core.model import PresentedToken, StationConfig
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
+from evharness.simulator.core.clock import ManualClock
+from evharness.simulator.core.model import PresentedToken, StationConfig
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
 from tests.strict_csms import ANSWERS
 
 INTERVAL = 60.0  # simulated seconds between samples (×600: 100 ms)

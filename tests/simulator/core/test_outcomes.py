@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.core.outcomes import FirmwareOutcome, LogOutcome, choose
+from evharness.simulator.core.outcomes import FirmwareOutcome, LogOutcome, choose
 
 
 def test_choices_replace_only_the_fields_named() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.core.power import share
+from evharness.simulator.core.power import share
 
 WANTED = st.dictionaries(st.integers(1, 8), st.floats(0, 50_000), min_size=1, max_size=8)
 

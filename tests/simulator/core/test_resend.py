@@ -10,10 +10,10 @@ import pytest
 
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
-from simulator.core.clock import ManualClock
-from simulator.core.model import StationConfig
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
+from evharness.simulator.core.clock import ManualClock
+from evharness.simulator.core.model import StationConfig
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
 
 INTERVAL = 60.0  # OCPPCommCtrlr.MessageAttemptInterval[TransactionEvent], the default
 VERSIONS = [OcppVersion.V16, OcppVersion.V201]

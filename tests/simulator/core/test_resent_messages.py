@@ -17,9 +17,9 @@ import pytest
 from evharness.idtokens import IdType
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core.events import TransactionEnded
-from simulator.core.model import PresentedToken
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.events import TransactionEnded
+from evharness.simulator.core.model import PresentedToken
 from tests.simulator.pair import Pair
 
 CARD = PresentedToken(IdType.RFID, "04A2B3C4D50001")  # active on SIM-000N (rfid_charging)

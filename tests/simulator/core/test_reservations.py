@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evharness.idtokens import IdType
-from simulator.core.device_model import DeviceModel
-from simulator.core.meter import Meter
-from simulator.core.model import Connector, ConnectorState, Evse, PresentedToken, Transaction
-from simulator.core.reservations import ENDS, RESERVE, End, Reservation, Reservations, Target
+from evharness.simulator.core.device_model import DeviceModel
+from evharness.simulator.core.meter import Meter
+from evharness.simulator.core.model import Connector, ConnectorState, Evse, PresentedToken, Transaction
+from evharness.simulator.core.reservations import ENDS, RESERVE, End, Reservation, Reservations, Target
 
 OWNER = PresentedToken(IdType.RFID, "OWNER1")
 OTHER = PresentedToken(IdType.RFID, "OTHER2")

@@ -21,17 +21,17 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-import scenarios
+from evharness import scenarios
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.persistence import Store
 from evharness.seed import seed
-from reference_backend.connection import CsmsConnection
-from reference_backend.persistence import Store
-from simulator.core.ev import EvSpec
-from simulator.core.events import CallFailed, StationEvent, TransactionEnded
-from simulator.core.model import PresentedToken, StationConfig
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
+from evharness.simulator.core.ev import EvSpec
+from evharness.simulator.core.events import CallFailed, StationEvent, TransactionEnded
+from evharness.simulator.core.model import PresentedToken, StationConfig
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
 from tests.simulator.csms_calls import ask
 from tests.simulator.pair import Pair
 

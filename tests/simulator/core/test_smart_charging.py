@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.core import smart_charging
-from simulator.core.charging_profiles import (
+from evharness.simulator.core import smart_charging
+from evharness.simulator.core.charging_profiles import (
     CSO,
     EXTERNAL,
     STATION_MAX,
@@ -16,7 +16,7 @@ from simulator.core.charging_profiles import (
     Period,
     ProfileStore,
 )
-from simulator.core.smart_charging import CLEAR, REPORT, START_CHECKS, Criteria, Found, StartRefusal
+from evharness.simulator.core.smart_charging import CLEAR, REPORT, START_CHECKS, Criteria, Found, StartRefusal
 
 
 def profile(

@@ -12,13 +12,13 @@ from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import CallReceived, RpcEndpoint
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core.clock import ManualClock
-from simulator.core.events import Authorized, Booted, CallFailed, PeerViolated, TransactionEnded
-from simulator.core.model import PresentedToken, StationConfig
-from simulator.core.notes import HeartbeatNote
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.clock import ManualClock
+from evharness.simulator.core.events import Authorized, Booted, CallFailed, PeerViolated, TransactionEnded
+from evharness.simulator.core.model import PresentedToken, StationConfig
+from evharness.simulator.core.notes import HeartbeatNote
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
 from tests.simulator.pair import Pair
 
 DRIVER = PresentedToken(IdType.PIN, "#4821")  # active on SIM-000N (pin_charging)

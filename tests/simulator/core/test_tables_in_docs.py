@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from simulator.core import firmware, logs
+from evharness.simulator.core import firmware, logs
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "firmware-diagnostics.md"
 

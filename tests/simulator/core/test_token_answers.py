@@ -10,13 +10,13 @@ from evharness.idtokens import IdType
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.rpc import CallReceived, RpcEndpoint
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core.clock import ManualClock
-from simulator.core.events import Authorized
-from simulator.core.local_auth import ListUpdate, TokenInfo
-from simulator.core.model import PresentedToken, StationConfig
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.clock import ManualClock
+from evharness.simulator.core.events import Authorized
+from evharness.simulator.core.local_auth import ListUpdate, TokenInfo
+from evharness.simulator.core.model import PresentedToken, StationConfig
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
 from tests.simulator.core.test_station import DRIVER, booted, sent
 from tests.simulator.pair import Pair
 

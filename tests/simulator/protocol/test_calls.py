@@ -8,10 +8,10 @@ import pytest
 from evharness.idtokens import IdType
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core import inventory
-from simulator.core.events import Authorized, CallFailed, TransactionEnded
-from simulator.core.model import PresentedToken
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core import inventory
+from evharness.simulator.core.events import Authorized, CallFailed, TransactionEnded
+from evharness.simulator.core.model import PresentedToken
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
 

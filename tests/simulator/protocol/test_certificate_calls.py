@@ -14,13 +14,13 @@ from evharness import x509
 from evharness.conformance.pki import Pki
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.connection import CsmsConnection
-from reference_backend.handlers import HANDLERS, Handler
-from reference_backend.persistence import Store
-from simulator.core.clock import ManualClock
-from simulator.core.events import CertificateAnswered
-from simulator.core.model import Own
-from simulator.core.notes import SecurityEvent
+from evharness.reference_backend.connection import CsmsConnection
+from evharness.reference_backend.handlers import HANDLERS, Handler
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.clock import ManualClock
+from evharness.simulator.core.events import CertificateAnswered
+from evharness.simulator.core.model import Own
+from evharness.simulator.core.notes import SecurityEvent
 from tests.certificates import SigningCa
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair

@@ -9,15 +9,15 @@ from decimal import Decimal
 import pytest
 from rich.console import Console
 
-import scenarios
+from evharness import scenarios
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.domain.tariffs import Tariff
-from reference_backend.persistence import Store
-from simulator.asyncio.fleet import FleetResult, StationRun
-from simulator.asyncio.transport import StationLink
-from simulator.core.cost import CostState
-from simulator.core.events import CostReceived
-from simulator.summary import render, summarize
+from evharness.reference_backend.domain.tariffs import Tariff
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.asyncio.fleet import FleetResult, StationRun
+from evharness.simulator.asyncio.transport import StationLink
+from evharness.simulator.core.cost import CostState
+from evharness.simulator.core.events import CostReceived
+from evharness.simulator.summary import render, summarize
 from tests.simulator.csms_calls import sent
 from tests.simulator.pair import Pair, scenario_station
 from tests.simulator.protocol.test_calls import charging

@@ -10,10 +10,10 @@ import pytest
 
 from evharness.ocppj.timefmt import parse_timestamp
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core.ev import EvSpec
-from simulator.core.ev_negotiation import NegotiationState
-from simulator.core.model import StationConfig
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.ev import EvSpec
+from evharness.simulator.core.ev_negotiation import NegotiationState
+from evharness.simulator.core.model import StationConfig
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
 from tests.simulator.protocol.test_calls import CARD

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core.external_limits import ExternalLimit, Tell
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.external_limits import ExternalLimit, Tell
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.protocol.test_calls import charging
 

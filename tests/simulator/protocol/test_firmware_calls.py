@@ -10,9 +10,9 @@ import pytest
 
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core.model import StationConfig
-from simulator.core.outcomes import FirmwareOutcome
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.model import StationConfig
+from evharness.simulator.core.outcomes import FirmwareOutcome
 from tests.files import FileServer, file_server, firmware_signer
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair

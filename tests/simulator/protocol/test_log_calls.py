@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
+from evharness.reference_backend.persistence import Store
 from tests.files import FileServer, file_server
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair

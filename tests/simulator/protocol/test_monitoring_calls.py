@@ -7,8 +7,8 @@ import pytest
 
 from evharness.idtokens import IdType
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core.model import CustomerRecord, PresentedToken, StationConfig
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.model import CustomerRecord, PresentedToken, StationConfig
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
 

@@ -8,19 +8,19 @@ from typing import cast
 
 import pytest
 
-import scenarios
+from evharness import scenarios
 from evharness.ocppj.frames import Payload
 from evharness.ocppj.timefmt import format_timestamp
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.asyncio.control import COMMANDS
-from simulator.asyncio.transport import StationLink
-from simulator.core.data_transfer import Reply, VendorEntry
-from simulator.core.events import Authorized, CallFailed, DataTransferred, ReservationChanged
-from simulator.core.local_auth import TokenInfo
-from simulator.core.model import StationConfig, Transaction
-from simulator.core.reservations import End
-from simulator.state import station_state
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.asyncio.control import COMMANDS
+from evharness.simulator.asyncio.transport import StationLink
+from evharness.simulator.core.data_transfer import Reply, VendorEntry
+from evharness.simulator.core.events import Authorized, CallFailed, DataTransferred, ReservationChanged
+from evharness.simulator.core.local_auth import TokenInfo
+from evharness.simulator.core.model import StationConfig, Transaction
+from evharness.simulator.core.reservations import End
+from evharness.simulator.state import station_state
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
 from tests.simulator.protocol.test_calls import CARD, DRIVER, booted

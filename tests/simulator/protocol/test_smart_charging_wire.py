@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core.model import StationConfig
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.model import StationConfig
 from tests.simulator.csms_calls import ask, sent
 from tests.simulator.pair import Pair
 from tests.simulator.protocol.test_calls import CARD, DRIVER, booted, charging

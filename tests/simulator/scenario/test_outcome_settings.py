@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import scenarios
-from simulator.scenario.station_config import config_for
+from evharness import scenarios
+from evharness.simulator.scenario.station_config import config_for
 
 
 def test_a_scenarios_firmware_and_log_outcomes_reach_the_station() -> None:

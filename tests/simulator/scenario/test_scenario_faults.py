@@ -5,11 +5,11 @@ from __future__ import annotations
 import orjson
 import pytest
 
-import scenarios
+from evharness import scenarios
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from scenarios.model import Scenario
-from simulator.core.events import PeerViolated, TransactionEnded
+from evharness.reference_backend.persistence import Store
+from evharness.scenarios.model import Scenario
+from evharness.simulator.core.events import PeerViolated, TransactionEnded
 from tests.simulator.csms_calls import sent
 from tests.simulator.pair import Pair, scenario_station
 

@@ -9,17 +9,17 @@ from collections.abc import Iterator
 
 import pytest
 
-import scenarios
+from evharness import scenarios
 from evharness.backend_process import BackendProcess
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.persistence import Store
-from simulator.core.clock import ScaledClock
-from simulator.core.events import RoundTrip, StationEvent
-from simulator.core.model import StationConfig
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
-from simulator.scenario.runner import ScenarioRunner
-from simulator.sync.transport import LinkError, SyncStationLink
+from evharness.reference_backend.persistence import Store
+from evharness.simulator.core.clock import ScaledClock
+from evharness.simulator.core.events import RoundTrip, StationEvent
+from evharness.simulator.core.model import StationConfig
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
+from evharness.simulator.scenario.runner import ScenarioRunner
+from evharness.simulator.sync.transport import LinkError, SyncStationLink
 from tests.simulator.fake_csms import FakeCsms
 
 SCALE = 3000.0

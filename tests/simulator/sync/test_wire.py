@@ -13,7 +13,7 @@ from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 from websockets.typing import Subprotocol
 
-from simulator.sync.wire import BlockingWebSocket
+from evharness.simulator.sync.wire import BlockingWebSocket
 
 pings_answered: list[bytes] = []
 

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import connect
 
-import scenarios
+from evharness import scenarios
 from evharness.backend_process import BackendProcess
 from evharness.seed import seed
 from tests.test_commands import evharness, output, read_report

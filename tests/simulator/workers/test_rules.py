@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.workers import limits
-from simulator.workers.parent import default_processes, spread
-from simulator.workers.proxy import merge_metrics
+from evharness.simulator.workers import limits
+from evharness.simulator.workers.parent import default_processes, spread
+from evharness.simulator.workers.proxy import merge_metrics
 
 
 @given(st.integers(1, 100_000), st.integers(1, 64), st.integers(1, 9999))

@@ -19,15 +19,15 @@ from typing import Any
 
 import pytest
 
-import scenarios
+from evharness import scenarios
 from evharness.ocppj.versions import OcppVersion
-from reference_backend.backend import BackendServer
-from reference_backend.persistence import Store
-from reference_backend.settings import BackendSettings
-from simulator.asyncio.control import ControlServer
-from simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
-from simulator.asyncio.portal import BackgroundLoop
-from simulator.core.clock import ScaledClock
+from evharness.reference_backend.backend import BackendServer
+from evharness.reference_backend.persistence import Store
+from evharness.reference_backend.settings import BackendSettings
+from evharness.simulator.asyncio.control import ControlServer
+from evharness.simulator.asyncio.fleet import FleetPlan, StationRun, run_fleet
+from evharness.simulator.asyncio.portal import BackgroundLoop
+from evharness.simulator.core.clock import ScaledClock
 
 SCALE = 120.0
 RFID = "04A2B3C4D50001"  # an accepted card of the bundled rfid_charging scenario, seeded

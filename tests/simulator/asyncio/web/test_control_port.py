@@ -18,7 +18,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from simulator.asyncio.control import ControlClient
+from evharness.simulator.asyncio.control import ControlClient
 from tests.simulator.asyncio.web.conftest import RFID, RunningFleet
 
 

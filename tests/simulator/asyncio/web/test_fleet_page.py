@@ -10,7 +10,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
 from evharness.ocppj.timefmt import format_timestamp
-from reference_backend.persistence import Store
+from evharness.reference_backend.persistence import Store
 from tests.browser import chromium, wait_for
 from tests.simulator.asyncio.web.conftest import RFID, RunningFleet
 

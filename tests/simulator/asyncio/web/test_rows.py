@@ -7,14 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evharness.ocppj.versions import OcppVersion
-from simulator.asyncio.transport import StationLink
-from simulator.asyncio.web.detail import new_frames, shown_code, station_detail
-from simulator.asyncio.web.rows import CONDITION_NAMES, FleetQuery, condition, fleet_page
-from simulator.core.clock import ManualClock
-from simulator.core.local_auth import ListUpdate, TokenInfo
-from simulator.core.model import StationConfig
-from simulator.core.station import Station
-from simulator.protocol import adapter_for
+from evharness.simulator.asyncio.transport import StationLink
+from evharness.simulator.asyncio.web.detail import new_frames, shown_code, station_detail
+from evharness.simulator.asyncio.web.rows import CONDITION_NAMES, FleetQuery, condition, fleet_page
+from evharness.simulator.core.clock import ManualClock
+from evharness.simulator.core.local_auth import ListUpdate, TokenInfo
+from evharness.simulator.core.model import StationConfig
+from evharness.simulator.core.station import Station
+from evharness.simulator.protocol import adapter_for
 
 CLOCK = ManualClock()
 

@@ -60,7 +60,7 @@ class Upstream:
 
 
 class WorkerError(RuntimeError):
-    pass
+    """A worker process that is not running, or that answered the parent's request with an error."""
 
 
 async def fetch(port: int, target: str) -> tuple[int, bytes]:

@@ -22,7 +22,7 @@ class LastWordUser(User):
 
     @task
     def idle(self) -> None:
-        pass
+        return  # nothing to do: the user only reports, as it stops
 
     def on_stop(self) -> None:
         self.environment.events.request.fire(
